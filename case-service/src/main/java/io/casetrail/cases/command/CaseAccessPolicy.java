@@ -1,0 +1,63 @@
+package io.casetrail.cases.command;
+
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Who may act on a case. Customers act on their own org's cases; an engineer works the cases assigned to it;
+ * team leads and support managers work any case of their teams. Everyone else is refused.
+ */
+final class CaseAccessPolicy {
+
+    private final String orgId;
+    private final String team;
+    private final String assignee;
+
+    CaseAccessPolicy(String orgId, String team, String assignee) {
+        this.orgId = orgId;
+        this.team = team;
+        this.assignee = assignee;
+    }
+
+    boolean isCustomerOfCase(Caller caller) {
+        return caller.isCustomerOf(orgId);
+    }
+
+    /** Leads and managers of the case's team. */
+    boolean leadsCase(Caller caller) {
+        return caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
+    }
+
+    /** The assigned engineer, or a lead or manager of the case's team. */
+    boolean worksCase(Caller caller) {
+        return leadsCase(caller)
+                || caller.has(Roles.SUPPORT_ENGINEER) && assignee != null && assignee.equals(caller.id());
+    }
+
+    void requireCustomer(Caller caller, String what) {
+        if (!isCustomerOfCase(caller)) {
+            throw new AccessDenied("only an admin of org " + orgId + " may " + what);
+        }
+    }
+
+    void requireWorker(Caller caller, String what) {
+        if (!worksCase(caller)) {
+            throw new AccessDenied(caller.isCustomer() ? "customers may not " + what
+                    : "only the assigned engineer or a lead or manager of team " + team + " may " + what);
+        }
+    }
+
+    void requireLead(Caller caller, String what) {
+        if (!leadsCase(caller)) {
+            throw new AccessDenied("only a team lead or support manager of team " + team + " may " + what);
+        }
+    }
+
+    void requireCustomerOrWorker(Caller caller, String what) {
+        if (!isCustomerOfCase(caller) && !worksCase(caller)) {
+            throw new AccessDenied(caller.isCustomer() ? "this case belongs to another org"
+                    : "only the assigned engineer or a lead or manager of team " + team + " may " + what);
+        }
+    }
+}

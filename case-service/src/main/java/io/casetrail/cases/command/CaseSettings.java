@@ -1,0 +1,45 @@
+package io.casetrail.cases.command;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code casetrail.cases.*}: the configurable rules of the case lifecycle (defaults in application.properties). */
+@ConfigMapping(prefix = "casetrail.cases")
+public interface CaseSettings {
+
+    /** SLA targets per priority, keyed {@code P1}..{@code P4}. */
+    Map<String, Sla> sla();
+
+    /** Team queue per product area, keyed by {@link ProductArea} name. */
+    Map<String, String> routing();
+
+    /** How long a proposed resolution waits for the customer before the case closes itself. */
+    @WithDefault("P7D")
+    Duration autoCloseAfter();
+
+    /** Largest accepted upload, in bytes. */
+    @WithDefault("26214400")
+    long maxUploadBytes();
+
+    /** One priority's targets. */
+    interface Sla {
+        Duration firstResponse();
+
+        Duration updateInterval();
+    }
+
+    default CaseRules rules() {
+        Map<Priority, CaseRules.SlaTargets> targets = new EnumMap<>(Priority.class);
+        sla().forEach((priority, sla) -> targets.put(Priority.valueOf(priority),
+                new CaseRules.SlaTargets(sla.firstResponse(), sla.updateInterval())));
+        Map<ProductArea, String> teams = new EnumMap<>(ProductArea.class);
+        routing().forEach((area, team) -> teams.put(ProductArea.valueOf(area), team));
+        return new CaseRules(targets, autoCloseAfter(), teams);
+    }
+}

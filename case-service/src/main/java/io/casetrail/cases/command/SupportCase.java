@@ -1,0 +1,576 @@
+package io.casetrail.cases.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateRoot;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.cases.AttachmentAdded;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseReopened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ConsultationRecorded;
+import io.casetrail.events.cases.ContactAdded;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.ContactRemoved;
+import io.casetrail.events.cases.FollowUpCaseOpened;
+import io.casetrail.events.cases.InformationRequested;
+import io.casetrail.events.cases.InternalNotePosted;
+import io.casetrail.events.cases.KnowledgeArticleLinked;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.PriorityChanged;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.cases.RemoteSessionOffered;
+import io.casetrail.events.cases.ReplyPosted;
+import io.casetrail.events.cases.ResolutionProposed;
+import io.casetrail.events.cases.ResolutionRejected;
+import io.casetrail.events.cases.SlaBreached;
+import io.casetrail.events.cases.SlaClockPaused;
+import io.casetrail.events.cases.SlaClockStarted;
+import io.casetrail.events.cases.SlaClockStopped;
+import io.casetrail.events.cases.SlaTarget;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * A support case, from opening to closure: who may act on it, which status transitions are legal, and its SLA
+ * clock. Command handlers validate and decide; event-sourcing handlers only change state.
+ *
+ * <p>SLA: one clock runs at a time. From opening (and reopening) the {@link SlaTarget#FIRST_RESPONSE} clock
+ * runs until support's first public message; then the {@link SlaTarget#UPDATE_INTERVAL} clock restarts with
+ * every public message of support. While the case is {@code PENDING_CUSTOMER} the clock is paused (a request for
+ * information is itself a public message, so the update clock pauses with its full interval left) and the
+ * customer's reply resumes it. A proposed resolution stops the clock; a rejection starts the update clock.
+ * Each running clock has a persisted deadline; if it fires with the same due time still running, the target is
+ * breached.
+ *
+ * <p>"Now" is Axon's event clock, which the service sets to its own {@link java.time.Clock} and which
+ * {@code AggregateTestFixture} fixes to the fixture's time.
+ */
+@AggregateRoot(type = "SupportCase")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class SupportCase {
+
+    static final String SLA_DEADLINE = "sla";
+    static final String AUTO_CLOSE_DEADLINE = "auto-close";
+
+    /** Payload of the SLA deadline: breached if this clock is still running when it fires. */
+    public record SlaDue(SlaTarget target, Instant dueAt) {
+    }
+
+    /** Payload of the auto-close deadline of one proposed resolution. */
+    public record AutoCloseDue(Instant autoCloseAt) {
+    }
+
+    @AggregateIdentifier
+    private String caseNumber;
+    private String orgId;
+    private String orgUrl;
+    private String subject;
+    private ProductArea productArea;
+    private ContactPreference contactPreference;
+    private String team;
+    private String openedBy;
+    private Set<String> contacts = new LinkedHashSet<>();
+    private String assignee;
+    private CaseStatus status;
+    private Priority priority;
+    private Instant closedAt;
+    private Instant autoCloseAt;
+    private String followUpCase;
+    private SlaTarget slaTarget;
+    private Instant slaDueAt;
+    private Long slaRemainingMillis;
+    private boolean slaBreached;
+
+    protected SupportCase() {
+        // for event sourcing
+    }
+
+    @CommandHandler
+    public SupportCase(OpenCase command, CaseRules rules, DeadlineManager deadlines) {
+        Caller caller = command.caller();
+        String openedBy;
+        if (caller.isCustomer()) {
+            if (!caller.isCustomerOf(command.orgId())) {
+                throw new AccessDenied("an org admin may open cases only for its own org");
+            }
+            openedBy = caller.id();
+        } else if (caller.hasAny(Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
+            if (isBlank(command.openedBy())) {
+                throw new InvalidInput("support opening a case on a customer's behalf must name the org admin"
+                        + " it is for (openedBy)");
+            }
+            openedBy = command.openedBy();
+        } else {
+            throw new AccessDenied("role " + caller.primaryRole() + " may not open cases");
+        }
+        open(command.caseNumber(), command.orgId(), command.orgUrl(), command.subject(), command.description(),
+                command.productArea(), command.priority(), command.contactPreference(), openedBy,
+                command.contacts(), null, caller.actor(), rules, deadlines);
+    }
+
+    /** The follow-up of a case closed more than 21 days ago, created when a reopen request comes too late. */
+    private SupportCase(String caseNumber, SupportCase original, String reason, Actor actor, CaseRules rules,
+                        DeadlineManager deadlines) {
+        String openedBy = actor.isCustomer() ? actor.id() : original.openedBy;
+        List<String> contacts = new java.util.ArrayList<>(original.contacts);
+        if (!openedBy.equals(original.openedBy)) {
+            contacts.add(original.openedBy);
+        }
+        open(caseNumber, original.orgId, original.orgUrl, "Follow-up to " + original.caseNumber + ": "
+                        + original.subject, reason, original.productArea, original.priority,
+                original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules, deadlines);
+    }
+
+    private void open(String number, String org, String url, String subjectLine, String description,
+                      ProductArea area, Priority casePriority, ContactPreference preference, String opener,
+                      List<String> otherContacts, String followUpOf, Actor actor, CaseRules rules,
+                      DeadlineManager deadlines) {
+        Set<String> associated = new LinkedHashSet<>(otherContacts == null ? List.of() : otherContacts);
+        associated.remove(opener);
+        Instant dueAt = now().plus(rules.sla(casePriority).firstResponse());
+        // in a constructor, apply() hands the event to the state handlers once the constructor has run
+        apply(new CaseOpened(number, org, url, subjectLine, description, area, casePriority, preference, opener,
+                List.copyOf(associated), rules.teamFor(area), followUpOf, actor))
+                .andThen(() -> startClock(SlaTarget.FIRST_RESPONSE, dueAt, deadlines));
+    }
+
+    @CommandHandler
+    public void handle(AssignCase command) {
+        policy().requireLead(command.caller(), "assign cases");
+        requireNotClosed("assign");
+        if (isBlank(command.assignee())) {
+            throw new InvalidInput("assignee is required");
+        }
+        if (command.assignee().equals(assignee)) {
+            throw new RuleViolation("already-assigned", "case " + caseNumber + " is already assigned to "
+                    + assignee);
+        }
+        apply(new CaseAssigned(caseNumber, orgId, command.assignee(), assignee,
+                status == CaseStatus.NEW ? CaseStatus.OPEN : status, command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(TakeCase command) {
+        Caller caller = command.caller();
+        if (!caller.hasAny(Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) || !caller.inTeam(team)) {
+            throw new AccessDenied("only members of team " + team + " may take its cases");
+        }
+        if (status != CaseStatus.NEW) {
+            throw new RuleViolation("already-assigned", "case " + caseNumber + " is " + status
+                    + (assignee == null ? "" : " and assigned to " + assignee) + "; only NEW cases can be taken");
+        }
+        apply(new CaseAssigned(caseNumber, orgId, caller.id(), null, CaseStatus.OPEN, caller.actor()));
+    }
+
+    @CommandHandler
+    public void handle(ChangePriority command, CaseRules rules, DeadlineManager deadlines) {
+        policy().requireWorker(command.caller(), "change the priority");
+        requireNotClosed("change the priority of");
+        if (command.priority() == null) {
+            throw new InvalidInput("priority is required");
+        }
+        if (command.priority() == priority) {
+            throw new RuleViolation("unchanged", "case " + caseNumber + " already has priority " + priority);
+        }
+        Priority from = priority;
+        apply(new PriorityChanged(caseNumber, orgId, from, command.priority(), command.reason(),
+                command.caller().actor()));
+        if (slaTarget == null || slaBreached) {
+            return; // no clock, or its breach stands
+        }
+        Duration shift = rules.sla(command.priority()).of(slaTarget).minus(rules.sla(from).of(slaTarget));
+        if (slaDueAt != null) {
+            startClock(slaTarget, slaDueAt.plus(shift), deadlines);
+        } else {
+            long remaining = Math.max(0, slaRemainingMillis + shift.toMillis());
+            apply(new SlaClockPaused(caseNumber, orgId, slaTarget, remaining, Actor.SYSTEM));
+        }
+    }
+
+    @CommandHandler
+    public void handle(AddContact command) {
+        policy().requireCustomerOrWorker(command.caller(), "change contacts");
+        requireNotClosed("change the contacts of");
+        if (isBlank(command.contactId())) {
+            throw new InvalidInput("contactId is required");
+        }
+        if (command.contactId().equals(openedBy) || contacts.contains(command.contactId())) {
+            throw new RuleViolation("already-contact", command.contactId() + " is already a contact of case "
+                    + caseNumber);
+        }
+        apply(new ContactAdded(caseNumber, orgId, command.contactId(), command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(RemoveContact command) {
+        policy().requireCustomerOrWorker(command.caller(), "change contacts");
+        requireNotClosed("change the contacts of");
+        if (command.contactId() != null && command.contactId().equals(openedBy)) {
+            throw new RuleViolation("opener-stays", "the admin who opened case " + caseNumber
+                    + " stays its contact");
+        }
+        if (!contacts.contains(command.contactId())) {
+            throw new RuleViolation("not-a-contact", command.contactId() + " is not a contact of case " + caseNumber);
+        }
+        apply(new ContactRemoved(caseNumber, orgId, command.contactId(), command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(PostReply command, CaseRules rules, DeadlineManager deadlines) {
+        Caller caller = command.caller();
+        requireText(command.body(), "body");
+        if (policy().isCustomerOfCase(caller)) {
+            switch (status) {
+                case CLOSED -> throw new RuleViolation("closed", "case " + caseNumber
+                        + " is closed; reopen it to write again");
+                case RESOLVED_PENDING_CONFIRMATION -> throw new RuleViolation("resolution-pending", "case "
+                        + caseNumber + " has a proposed resolution: confirm it, or reject it with your reason");
+                default -> { }
+            }
+            CaseStatus after = status == CaseStatus.PENDING_CUSTOMER ? CaseStatus.OPEN : status;
+            apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), after, caller.actor()));
+            if (slaTarget != null && slaDueAt == null) {
+                startClock(slaTarget, now().plusMillis(slaRemainingMillis), deadlines); // resume
+            }
+            return;
+        }
+        policy().requireWorker(caller, "reply on this case");
+        requireNotClosed("reply on");
+        apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), status, caller.actor()));
+        if (status == CaseStatus.NEW || status == CaseStatus.OPEN) {
+            supportResponded(rules, deadlines);
+        }
+    }
+
+    @CommandHandler
+    public void handle(PostInternalNote command) {
+        policy().requireWorker(command.caller(), "post internal notes");
+        requireText(command.body(), "body");
+        apply(new InternalNotePosted(caseNumber, orgId, command.noteId(), command.body(), command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines) {
+        policy().requireWorker(command.caller(), "request information");
+        requireText(command.body(), "body");
+        if (status != CaseStatus.OPEN) {
+            throw new RuleViolation("illegal-transition", "information can be requested on OPEN cases; case "
+                    + caseNumber + " is " + status);
+        }
+        apply(new InformationRequested(caseNumber, orgId, command.messageId(), command.body(),
+                command.caller().actor()));
+        supportResponded(rules, deadlines);
+        pauseClock(deadlines);
+    }
+
+    @CommandHandler
+    public void handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines) {
+        policy().requireWorker(command.caller(), "propose a resolution");
+        requireText(command.summary(), "summary");
+        if (status != CaseStatus.OPEN && status != CaseStatus.PENDING_CUSTOMER) {
+            throw new RuleViolation("illegal-transition", "a resolution can be proposed on OPEN or PENDING_CUSTOMER"
+                    + " cases; case " + caseNumber + " is " + status);
+        }
+        Instant autoClose = now().plus(rules.autoCloseAfter());
+        apply(new ResolutionProposed(caseNumber, orgId, command.summary(), command.knowledgeArticleId(), autoClose,
+                command.caller().actor()));
+        stopClock(deadlines);
+        deadlines.schedule(autoClose, AUTO_CLOSE_DEADLINE, new AutoCloseDue(autoClose));
+    }
+
+    @CommandHandler
+    public void handle(ConfirmResolution command, DeadlineManager deadlines) {
+        policy().requireCustomer(command.caller(), "confirm a resolution");
+        requireResolutionPending("confirmed");
+        deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
+        apply(new CaseClosed(caseNumber, orgId, CloseReason.CONFIRMED, command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(RejectResolution command, CaseRules rules, DeadlineManager deadlines) {
+        policy().requireCustomer(command.caller(), "reject a resolution");
+        requireText(command.reason(), "reason");
+        requireResolutionPending("rejected");
+        deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
+        apply(new ResolutionRejected(caseNumber, orgId, command.reason(), command.caller().actor()));
+        startClock(SlaTarget.UPDATE_INTERVAL, now().plus(rules.sla(priority).updateInterval()), deadlines);
+    }
+
+    @DeadlineHandler(deadlineName = AUTO_CLOSE_DEADLINE)
+    void autoClose(AutoCloseDue due) {
+        if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && due.autoCloseAt().equals(autoCloseAt)) {
+            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ReopenCase command, CaseRules rules, CaseNumbers numbers, DeadlineManager deadlines)
+            throws Exception {
+        Caller caller = command.caller();
+        policy().requireCustomerOrWorker(caller, "reopen this case");
+        if (status != CaseStatus.CLOSED) {
+            throw new RuleViolation("illegal-transition", "only CLOSED cases can be reopened; case " + caseNumber
+                    + " is " + status);
+        }
+        Instant now = now();
+        if (ReopenWindow.allowsReopening(closedAt, now)) {
+            apply(new CaseReopened(caseNumber, orgId, command.reason(), caller.actor()));
+            startClock(SlaTarget.FIRST_RESPONSE, now.plus(rules.sla(priority).firstResponse()), deadlines);
+            return;
+        }
+        if (followUpCase != null) {
+            throw new RuleViolation("already-followed-up", "case " + caseNumber + " was closed more than 21 days"
+                    + " ago and is followed up by case " + followUpCase);
+        }
+        String followUp = numbers.next();
+        String reason = isBlank(command.reason()) ? "Reopen requested for case " + caseNumber : command.reason();
+        createNew(SupportCase.class, () -> new SupportCase(followUp, this, reason, caller.actor(), rules,
+                deadlines));
+        apply(new FollowUpCaseOpened(caseNumber, orgId, followUp, reason, caller.actor()));
+    }
+
+    @CommandHandler
+    public void handle(RecordAttachment command) {
+        Caller caller = command.caller();
+        policy().requireCustomerOrWorker(caller, "upload to this case");
+        requireNotClosed("upload to");
+        // what a customer uploads is always visible to the customer
+        boolean internal = command.internal() && !caller.isCustomer();
+        apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
+                command.contentType(), command.sizeBytes(), command.sha256(), internal, caller.actor()));
+    }
+
+    @CommandHandler
+    public void handle(LinkKnowledgeArticle command) {
+        policy().requireWorker(command.caller(), "reference knowledge articles");
+        requireNotClosed("reference articles on");
+        requireText(command.articleId(), "articleId");
+        apply(new KnowledgeArticleLinked(caseNumber, orgId, command.articleId(), command.title(), command.url(),
+                command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(OfferRemoteSession command) {
+        policy().requireWorker(command.caller(), "offer remote sessions");
+        requireNotClosed("offer a remote session on");
+        requireText(command.joinUrl(), "joinUrl");
+        apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),
+                command.proposedStart(), command.note(), command.caller().actor()));
+    }
+
+    @CommandHandler
+    public void handle(RecordConsultation command) {
+        policy().requireWorker(command.caller(), "record consultations");
+        if (command.party() == null) {
+            throw new InvalidInput("party is required");
+        }
+        requireText(command.notes(), "notes");
+        apply(new ConsultationRecorded(caseNumber, orgId, command.consultationId(), command.party(),
+                command.consultant(), command.notes(), command.caller().actor()));
+    }
+
+    @DeadlineHandler(deadlineName = SLA_DEADLINE)
+    void slaDue(SlaDue due) {
+        if (due.target() == slaTarget && due.dueAt().equals(slaDueAt) && !slaBreached) {
+            apply(new SlaBreached(caseNumber, orgId, due.target(), due.dueAt(), Actor.SYSTEM));
+        }
+    }
+
+    // --- SLA clock ---------------------------------------------------------------------------------------
+
+    /** A public message of support: meets the first response, or restarts the update interval. */
+    private void supportResponded(CaseRules rules, DeadlineManager deadlines) {
+        if (slaTarget == SlaTarget.FIRST_RESPONSE && slaDueAt != null) {
+            apply(new SlaClockStopped(caseNumber, orgId, SlaTarget.FIRST_RESPONSE, !slaBreached, Actor.SYSTEM));
+        }
+        startClock(SlaTarget.UPDATE_INTERVAL, now().plus(rules.sla(priority).updateInterval()), deadlines);
+    }
+
+    private void startClock(SlaTarget target, Instant dueAt, DeadlineManager deadlines) {
+        deadlines.cancelAllWithinScope(SLA_DEADLINE);
+        apply(new SlaClockStarted(caseNumber, orgId, target, dueAt, Actor.SYSTEM));
+        deadlines.schedule(dueAt, SLA_DEADLINE, new SlaDue(target, dueAt));
+    }
+
+    private void pauseClock(DeadlineManager deadlines) {
+        if (slaTarget == null || slaDueAt == null) {
+            return;
+        }
+        deadlines.cancelAllWithinScope(SLA_DEADLINE);
+        long remaining = Math.max(0, Duration.between(now(), slaDueAt).toMillis());
+        apply(new SlaClockPaused(caseNumber, orgId, slaTarget, remaining, Actor.SYSTEM));
+    }
+
+    private void stopClock(DeadlineManager deadlines) {
+        if (slaTarget == null) {
+            return;
+        }
+        deadlines.cancelAllWithinScope(SLA_DEADLINE);
+        boolean met = !slaBreached && (slaDueAt == null || !now().isAfter(slaDueAt));
+        apply(new SlaClockStopped(caseNumber, orgId, slaTarget, met, Actor.SYSTEM));
+    }
+
+    // --- state changes -----------------------------------------------------------------------------------
+
+    @EventSourcingHandler
+    void on(CaseOpened event) {
+        caseNumber = event.caseNumber();
+        orgId = event.orgId();
+        orgUrl = event.orgUrl();
+        subject = event.subject();
+        productArea = event.productArea();
+        contactPreference = event.contactPreference();
+        team = event.team();
+        openedBy = event.openedBy();
+        contacts = new LinkedHashSet<>(event.contacts());
+        priority = event.priority();
+        status = CaseStatus.NEW;
+    }
+
+    @EventSourcingHandler
+    void on(CaseAssigned event) {
+        assignee = event.assignee();
+        status = event.status();
+    }
+
+    @EventSourcingHandler
+    void on(PriorityChanged event) {
+        priority = event.to();
+    }
+
+    @EventSourcingHandler
+    void on(ContactAdded event) {
+        contacts.add(event.contactId());
+    }
+
+    @EventSourcingHandler
+    void on(ContactRemoved event) {
+        contacts.remove(event.contactId());
+    }
+
+    @EventSourcingHandler
+    void on(ReplyPosted event) {
+        status = event.status();
+    }
+
+    @EventSourcingHandler
+    void on(InformationRequested event) {
+        status = CaseStatus.PENDING_CUSTOMER;
+    }
+
+    @EventSourcingHandler
+    void on(ResolutionProposed event) {
+        status = CaseStatus.RESOLVED_PENDING_CONFIRMATION;
+        autoCloseAt = event.autoCloseAt();
+    }
+
+    @EventSourcingHandler
+    void on(ResolutionRejected event) {
+        status = CaseStatus.OPEN;
+        autoCloseAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(CaseClosed event, @Timestamp Instant at) {
+        status = CaseStatus.CLOSED;
+        closedAt = at;
+        autoCloseAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(CaseReopened event) {
+        status = CaseStatus.OPEN;
+        closedAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(FollowUpCaseOpened event) {
+        followUpCase = event.followUpCaseNumber();
+    }
+
+    @EventSourcingHandler
+    void on(SlaClockStarted event) {
+        slaTarget = event.target();
+        slaDueAt = event.dueAt();
+        slaRemainingMillis = null;
+        slaBreached = false;
+    }
+
+    @EventSourcingHandler
+    void on(SlaClockPaused event) {
+        slaTarget = event.target();
+        slaDueAt = null;
+        slaRemainingMillis = event.remainingMillis();
+    }
+
+    @EventSourcingHandler
+    void on(SlaClockStopped event) {
+        slaTarget = null;
+        slaDueAt = null;
+        slaRemainingMillis = null;
+        slaBreached = false;
+    }
+
+    @EventSourcingHandler
+    void on(SlaBreached event) {
+        slaBreached = true;
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------
+
+    private CaseAccessPolicy policy() {
+        return new CaseAccessPolicy(orgId, team, assignee);
+    }
+
+    private void requireNotClosed(String what) {
+        if (status == CaseStatus.CLOSED) {
+            throw new RuleViolation("closed", "case " + caseNumber + " is closed; cannot " + what + " it");
+        }
+    }
+
+    private void requireResolutionPending(String what) {
+        if (status != CaseStatus.RESOLVED_PENDING_CONFIRMATION) {
+            throw new RuleViolation("illegal-transition", "case " + caseNumber + " has no proposed resolution to be "
+                    + what + "; it is " + status);
+        }
+    }
+
+    private static void requireText(String value, String field) {
+        if (isBlank(value)) {
+            throw new InvalidInput(field + " must not be blank");
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static Instant now() {
+        return GenericEventMessage.clock.instant();
+    }
+}

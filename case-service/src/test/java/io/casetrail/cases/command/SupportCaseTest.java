@@ -1,0 +1,691 @@
+package io.casetrail.cases.command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.cases.AttachmentAdded;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseReopened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ConsultationParty;
+import io.casetrail.events.cases.ConsultationRecorded;
+import io.casetrail.events.cases.ContactAdded;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.ContactRemoved;
+import io.casetrail.events.cases.FollowUpCaseOpened;
+import io.casetrail.events.cases.InformationRequested;
+import io.casetrail.events.cases.InternalNotePosted;
+import io.casetrail.events.cases.KnowledgeArticleLinked;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.PriorityChanged;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.cases.RemoteSessionOffered;
+import io.casetrail.events.cases.ReplyPosted;
+import io.casetrail.events.cases.ResolutionProposed;
+import io.casetrail.events.cases.ResolutionRejected;
+import io.casetrail.events.cases.SlaBreached;
+import io.casetrail.events.cases.SlaClockPaused;
+import io.casetrail.events.cases.SlaClockStarted;
+import io.casetrail.events.cases.SlaClockStopped;
+import io.casetrail.events.cases.SlaTarget;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/** The rules of the support case lifecycle, as given / when / then on the aggregate. */
+class SupportCaseTest {
+
+    static final String CASE = "00100001";
+    static final String ORG = "org-acme";
+    static final String URL = "https://acme.okta.com";
+
+    static final Caller CUSTOMER = new Caller("admin-ada", "Ada Admin", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+    static final Caller OTHER_CUSTOMER = new Caller("admin-oz", "Oz", Set.of(Roles.ORG_ADMIN), "org-other", Set.of());
+    static final Caller TSE = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+    static final Caller OTHER_TSE = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+    static final Caller MFA_TSE = new Caller("tse-mo", "Mo", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("mfa"));
+    static final Caller LEAD = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+    static final Caller MFA_LEAD = new Caller("lead-max", "Max", Set.of(Roles.TEAM_LEAD), null, Set.of("mfa"));
+    static final Caller AUDITOR = new Caller("aud-al", "Al", Set.of(Roles.AUDITOR), null, Set.of());
+
+    static final CaseRules RULES = CaseRules.defaults();
+
+    AggregateTestFixture<SupportCase> fixture;
+    Instant t0;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(SupportCase.class);
+        fixture.registerInjectableResource(RULES);
+        fixture.registerInjectableResource((CaseNumbers) () -> "00200001");
+        t0 = fixture.currentTime();
+    }
+
+    // --- events and commands used by many tests -------------------------------------------------------------
+
+    static OpenCase open(Caller by, String openedBy) {
+        return new OpenCase(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP", ProductArea.SSO,
+                Priority.P2, ContactPreference.EMAIL, openedBy, List.of("admin-bo"), by);
+    }
+
+    static CaseOpened opened() {
+        return new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP", ProductArea.SSO,
+                Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso", null, CUSTOMER.actor());
+    }
+
+    static CaseAssigned assigned() {
+        return new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, LEAD.actor());
+    }
+
+    static InformationRequested informationRequested() {
+        return new InformationRequested(CASE, ORG, "m-1", "Which app?", TSE.actor());
+    }
+
+    ResolutionProposed proposed() {
+        return new ResolutionProposed(CASE, ORG, "Fixed the ACS URL", null, t0.plus(Duration.ofDays(7)), TSE.actor());
+    }
+
+    static CaseClosed closed() {
+        return new CaseClosed(CASE, ORG, CloseReason.CONFIRMED, CUSTOMER.actor());
+    }
+
+    SlaClockStarted clock(SlaTarget target, Instant dueAt) {
+        return new SlaClockStarted(CASE, ORG, target, dueAt, Actor.SYSTEM);
+    }
+
+    static PostReply reply(Caller by) {
+        return new PostReply(CASE, "m-9", "Here is more", by);
+    }
+
+    // --- opening --------------------------------------------------------------------------------------------
+
+    @Nested
+    class Opening {
+
+        @Test
+        void customerOpensCaseForOwnOrgAndTheFirstResponseClockStarts() {
+            fixture.givenNoPriorActivity()
+                    .when(open(CUSTOMER, null))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))))
+                    .expectScheduledDeadline(Duration.ofHours(4),
+                            new SupportCase.SlaDue(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))));
+        }
+
+        @Test
+        void customerCannotOpenCaseForAnotherOrg() {
+            fixture.givenNoPriorActivity()
+                    .when(open(OTHER_CUSTOMER, null))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void supportOpensCaseOnCustomersBehalfForTheNamedAdmin() {
+            CaseOpened expected = new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                    ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso",
+                    null, TSE.actor());
+            fixture.givenNoPriorActivity()
+                    .when(open(TSE, "admin-ada"))
+                    .expectEvents(expected, clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))));
+        }
+
+        @Test
+        void supportOpeningOnBehalfMustNameTheAdmin() {
+            fixture.givenNoPriorActivity()
+                    .when(open(TSE, null))
+                    .expectException(InvalidInput.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void auditorCannotOpenCases() {
+            fixture.givenNoPriorActivity()
+                    .when(open(AUDITOR, "admin-ada"))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void caseRoutesToTheTeamOfItsProductArea() {
+            OpenCase mfaCase = new OpenCase(CASE, ORG, URL, "Push not arriving", "d", ProductArea.MFA, Priority.P4,
+                    ContactPreference.PHONE, null, List.of(), CUSTOMER);
+            fixture.givenNoPriorActivity()
+                    .when(mfaCase)
+                    .expectEvents(new CaseOpened(CASE, ORG, URL, "Push not arriving", "d", ProductArea.MFA,
+                                    Priority.P4, ContactPreference.PHONE, "admin-ada", List.of(), "mfa", null,
+                                    CUSTOMER.actor()),
+                            clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(24))));
+        }
+    }
+
+    // --- assignment and priority ----------------------------------------------------------------------------
+
+    @Nested
+    class Assignment {
+
+        @Test
+        void leadAssignsNewCaseWhichBecomesOpen() {
+            fixture.given(opened())
+                    .when(new AssignCase(CASE, TSE.id(), LEAD))
+                    .expectEvents(new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, LEAD.actor()));
+        }
+
+        @Test
+        void reassignmentKeepsTheStatus() {
+            fixture.given(opened(), assigned(), informationRequested())
+                    .when(new AssignCase(CASE, OTHER_TSE.id(), LEAD))
+                    .expectEvents(new CaseAssigned(CASE, ORG, OTHER_TSE.id(), TSE.id(), CaseStatus.PENDING_CUSTOMER,
+                            LEAD.actor()));
+        }
+
+        @Test
+        void leadOfAnotherTeamCannotAssign() {
+            fixture.given(opened())
+                    .when(new AssignCase(CASE, TSE.id(), MFA_LEAD))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void engineerCannotAssign() {
+            fixture.given(opened())
+                    .when(new AssignCase(CASE, TSE.id(), TSE))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
+        void engineerTakesNewCaseFromItsTeamQueue() {
+            fixture.given(opened())
+                    .when(new TakeCase(CASE, TSE))
+                    .expectEvents(new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, TSE.actor()));
+        }
+
+        @Test
+        void engineerOfAnotherTeamCannotTakeTheCase() {
+            fixture.given(opened())
+                    .when(new TakeCase(CASE, MFA_TSE))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
+        void takingAnAssignedCaseIsRefused() {
+            fixture.given(opened(), assigned())
+                    .when(new TakeCase(CASE, OTHER_TSE))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void priorityChangeRetargetsTheRunningClock() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))))
+                    .when(new ChangePriority(CASE, Priority.P1, "production down", LEAD))
+                    .expectEvents(new PriorityChanged(CASE, ORG, Priority.P2, Priority.P1, "production down",
+                                    LEAD.actor()),
+                            clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(1))))
+                    .expectScheduledDeadline(Duration.ofHours(1),
+                            new SupportCase.SlaDue(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(1))));
+        }
+
+        @Test
+        void customerCannotChangePriority() {
+            fixture.given(opened())
+                    .when(new ChangePriority(CASE, Priority.P1, "please", CUSTOMER))
+                    .expectException(AccessDenied.class);
+        }
+    }
+
+    // --- correspondence and status transitions ---------------------------------------------------------------
+
+    @Nested
+    class Correspondence {
+
+        @Test
+        void firstPublicReplyOfSupportMeetsTheFirstResponseTargetAndStartsTheUpdateClock() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .when(reply(TSE))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, TSE.actor()),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, true, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+        }
+
+        @Test
+        void laterPublicReplyOfSupportRestartsTheUpdateClock() {
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(2))))
+                    .when(reply(TSE))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, TSE.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+        }
+
+        @Test
+        void engineerNotAssignedToTheCaseCannotReply() {
+            fixture.given(opened(), assigned())
+                    .when(reply(OTHER_TSE))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void customerOfAnotherOrgCannotReply() {
+            fixture.given(opened(), assigned())
+                    .when(reply(OTHER_CUSTOMER))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
+        void customerReplyOnAnOpenCaseKeepsItOpen() {
+            fixture.given(opened(), assigned())
+                    .when(reply(CUSTOMER))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN,
+                            CUSTOMER.actor()));
+        }
+
+        @Test
+        void requestForInformationMovesTheCaseToPendingCustomerAndPausesTheClock() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .when(new RequestInformation(CASE, "m-1", "Which app?", TSE))
+                    .expectEvents(informationRequested(),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, true, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(8).toMillis(),
+                                    Actor.SYSTEM))
+                    .expectNoScheduledDeadlines();
+        }
+
+        @Test
+        void customerReplyOnAPendingCaseMovesItBackToOpenAndResumesTheClock() {
+            fixture.given(opened(), assigned(), informationRequested(),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(5).toMillis(),
+                                    Actor.SYSTEM))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(3)))
+                    .when(reply(CUSTOMER))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN,
+                                    CUSTOMER.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(5))))
+                    .expectScheduledDeadline(Duration.ofHours(5), new SupportCase.SlaDue(SlaTarget.UPDATE_INTERVAL,
+                            t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(5))));
+        }
+
+        @Test
+        void customerCannotReplyToAProposedResolutionButConfirmsOrRejectsIt() {
+            fixture.given(opened(), assigned(), proposed())
+                    .when(reply(CUSTOMER))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void internalNotesAreForSupportOnly() {
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-1", "Customer seems to use an old cert", CUSTOMER))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
+        void assignedEngineerPostsInternalNotes() {
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-1", "Old cert?", TSE))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-1", "Old cert?", TSE.actor()));
+        }
+
+        @Test
+        void blankReplyIsInvalid() {
+            fixture.given(opened(), assigned())
+                    .when(new PostReply(CASE, "m-1", "  ", CUSTOMER))
+                    .expectException(InvalidInput.class);
+        }
+    }
+
+    // --- resolution and closure --------------------------------------------------------------------------------
+
+    @Nested
+    class Resolution {
+
+        @Test
+        void proposingAResolutionStopsTheClockAndSchedulesAutoCloseAfterSevenDays() {
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))))
+                    .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, TSE))
+                    .expectEvents(proposed(),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.UPDATE_INTERVAL, true, Actor.SYSTEM))
+                    .expectScheduledDeadline(Duration.ofDays(7),
+                            new SupportCase.AutoCloseDue(t0.plus(Duration.ofDays(7))));
+        }
+
+        @Test
+        void resolutionCanBeProposedWhileWaitingForTheCustomer() {
+            fixture.given(opened(), assigned(), informationRequested())
+                    .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, TSE))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                            org.hamcrest.Matchers.instanceOf(ResolutionProposed.class),
+                            Matchers.andNoMore())));
+        }
+
+        @Test
+        void resolutionReferencingAKnowledgeArticle() {
+            fixture.given(opened(), assigned())
+                    .when(new ProposeResolution(CASE, "See the article", "KB-1234", TSE))
+                    .expectEvents(new ResolutionProposed(CASE, ORG, "See the article", "KB-1234",
+                            t0.plus(Duration.ofDays(7)), TSE.actor()));
+        }
+
+        @Test
+        void customerConfirmationClosesTheCase() {
+            fixture.given(opened(), assigned(), proposed())
+                    .when(new ConfirmResolution(CASE, CUSTOMER))
+                    .expectEvents(closed());
+        }
+
+        @Test
+        void engineerCannotConfirmForTheCustomer() {
+            fixture.given(opened(), assigned(), proposed())
+                    .when(new ConfirmResolution(CASE, TSE))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
+        void rejectionMovesTheCaseBackToOpenAndStartsTheUpdateClock() {
+            fixture.given(opened(), assigned(), proposed())
+                    .when(new RejectResolution(CASE, "Still failing for contractors", CUSTOMER))
+                    .expectEvents(new ResolutionRejected(CASE, ORG, "Still failing for contractors",
+                                    CUSTOMER.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+        }
+
+        @Test
+        void unansweredResolutionClosesAutomaticallyAfterSevenDays() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new ProposeResolution(CASE, "Fixed", null, TSE))
+                    .whenTimeElapses(Duration.ofDays(7))
+                    .expectEvents(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+        }
+
+        @Test
+        void resolutionIsNotClosedAutomaticallyBeforeSevenDays() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new ProposeResolution(CASE, "Fixed", null, TSE))
+                    .whenTimeElapses(Duration.ofDays(7).minusSeconds(1))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void rejectedResolutionIsNotClosedAutomatically() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new ProposeResolution(CASE, "Fixed", null, TSE),
+                            new RejectResolution(CASE, "no", CUSTOMER))
+                    .whenTimeElapses(Duration.ofDays(8))
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                            org.hamcrest.Matchers.instanceOf(SlaBreached.class),
+                            Matchers.andNoMore())));
+        }
+
+        @Test
+        void autoClosePeriodIsConfigurable() {
+            CaseRules threeDays = new CaseRules(RULES.sla(), Duration.ofDays(3), RULES.routing());
+            AggregateTestFixture<SupportCase> custom = new AggregateTestFixture<>(SupportCase.class);
+            custom.registerInjectableResource(threeDays);
+            custom.registerInjectableResource((CaseNumbers) () -> "00200001");
+            custom.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new ProposeResolution(CASE, "Fixed", null, TSE))
+                    .whenTimeElapses(Duration.ofDays(3))
+                    .expectEvents(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+        }
+    }
+
+    // --- reopening -----------------------------------------------------------------------------------------------
+
+    @Nested
+    class Reopening {
+
+        @Test
+        void reopenOnThe21stDayAfterClosureReopensTheCase() {
+            Instant reopenAt = t0.plus(Duration.ofDays(21));
+            fixture.given(opened(), assigned(), proposed(), closed())
+                    .andGivenCurrentTime(reopenAt)
+                    .when(new ReopenCase(CASE, "It is back", CUSTOMER))
+                    .expectEvents(new CaseReopened(CASE, ORG, "It is back", CUSTOMER.actor()),
+                            clock(SlaTarget.FIRST_RESPONSE, reopenAt.plus(Duration.ofHours(4))));
+        }
+
+        @Test
+        void reopenAfter21DaysOpensAFollowUpCaseLinkedBothWays() {
+            Instant reopenAt = t0.plus(Duration.ofDays(21)).plusSeconds(1);
+            fixture.given(opened(), assigned(), proposed(), closed())
+                    .andGivenCurrentTime(reopenAt)
+                    .when(new ReopenCase(CASE, "It is back", CUSTOMER))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(
+                            new CaseOpened("00200001", ORG, URL, "Follow-up to " + CASE + ": SAML login fails",
+                                    "It is back", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada",
+                                    List.of("admin-bo"), "sso", CASE, CUSTOMER.actor()),
+                            new SlaClockStarted("00200001", ORG, SlaTarget.FIRST_RESPONSE,
+                                    reopenAt.plus(Duration.ofHours(4)), Actor.SYSTEM),
+                            new FollowUpCaseOpened(CASE, ORG, "00200001", "It is back", CUSTOMER.actor()));
+        }
+
+        @Test
+        void onlyOneFollowUpCasePerClosedCase() {
+            fixture.given(opened(), assigned(), proposed(), closed(),
+                            new FollowUpCaseOpened(CASE, ORG, "00200001", "It is back", CUSTOMER.actor()))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(30)))
+                    .when(new ReopenCase(CASE, "Again", CUSTOMER))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void customerOfAnotherOrgCannotReopen() {
+            fixture.given(opened(), assigned(), proposed(), closed())
+                    .when(new ReopenCase(CASE, "mine now", OTHER_CUSTOMER))
+                    .expectException(AccessDenied.class);
+        }
+    }
+
+    // --- SLA deadlines -------------------------------------------------------------------------------------------
+
+    @Nested
+    class Sla {
+
+        @Test
+        void firstResponseTargetPassingIsABreach() {
+            fixture.givenCommands(open(CUSTOMER, null))
+                    .whenTimeElapses(Duration.ofHours(4))
+                    .expectEvents(new SlaBreached(CASE, ORG, SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4)),
+                            Actor.SYSTEM));
+        }
+
+        @Test
+        void firstResponseInTimeIsNoBreach() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD), reply(TSE))
+                    .whenTimeElapses(Duration.ofHours(4))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void updateIntervalPassingIsABreach() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD), reply(TSE))
+                    .whenTimeElapses(Duration.ofHours(8))
+                    .expectEvents(new SlaBreached(CASE, ORG, SlaTarget.UPDATE_INTERVAL,
+                            t0.plus(Duration.ofHours(8)), Actor.SYSTEM));
+        }
+
+        @Test
+        void clockDoesNotRunWhileTheCaseWaitsForTheCustomer() {
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new RequestInformation(CASE, "m-1", "Which app?", TSE))
+                    .whenTimeElapses(Duration.ofDays(30))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void breachAfterResumingCountsOnlyTheTimeLeftWhenPaused() {
+            // P2: 8 h update interval, paused at once by the request; the customer answers 10 days later
+            fixture.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
+                            new RequestInformation(CASE, "m-1", "Which app?", TSE))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(10)))
+                    .andGivenCommands(reply(CUSTOMER))
+                    .whenTimeElapses(Duration.ofHours(8))
+                    .expectEvents(new SlaBreached(CASE, ORG, SlaTarget.UPDATE_INTERVAL,
+                            t0.plus(Duration.ofDays(10)).plus(Duration.ofHours(8)), Actor.SYSTEM));
+        }
+
+        @Test
+        void breachIsRaisedOnceForOneTarget() {
+            fixture.givenCommands(open(CUSTOMER, null))
+                    .whenTimeElapses(Duration.ofDays(5))
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                            org.hamcrest.Matchers.instanceOf(SlaBreached.class),
+                            Matchers.andNoMore())));
+        }
+
+        @Test
+        void slaTargetsAreConfigurable() {
+            CaseRules fast = new CaseRules(java.util.Map.of(
+                    Priority.P1, new CaseRules.SlaTargets(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+                    Priority.P2, new CaseRules.SlaTargets(Duration.ofMinutes(15), Duration.ofMinutes(30)),
+                    Priority.P3, new CaseRules.SlaTargets(Duration.ofHours(1), Duration.ofHours(2)),
+                    Priority.P4, new CaseRules.SlaTargets(Duration.ofHours(2), Duration.ofHours(4))),
+                    RULES.autoCloseAfter(), RULES.routing());
+            AggregateTestFixture<SupportCase> custom = new AggregateTestFixture<>(SupportCase.class);
+            custom.registerInjectableResource(fast);
+            custom.registerInjectableResource((CaseNumbers) () -> "00200001");
+            Instant start = custom.currentTime();
+            custom.givenNoPriorActivity()
+                    .when(open(CUSTOMER, null))
+                    .expectScheduledDeadline(Duration.ofMinutes(15),
+                            new SupportCase.SlaDue(SlaTarget.FIRST_RESPONSE, start.plus(Duration.ofMinutes(15))));
+        }
+    }
+
+    // --- other work recorded on a case ---------------------------------------------------------------------------
+
+    @Nested
+    class Work {
+
+        @Test
+        void whatACustomerUploadsIsAlwaysVisibleToTheCustomer() {
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-1", "har.txt", "text/plain", 12, "ab", true, CUSTOMER))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "har.txt", "text/plain", 12, "ab", false,
+                            CUSTOMER.actor()));
+        }
+
+        @Test
+        void supportMayKeepAnUploadInternal() {
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-2", "trace.log", "text/plain", 5, "cd", true, TSE))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "trace.log", "text/plain", 5, "cd", true,
+                            TSE.actor()));
+        }
+
+        @Test
+        void contactsAreAddedAndRemovedButTheOpenerStays() {
+            fixture.given(opened())
+                    .when(new AddContact(CASE, "admin-cy", CUSTOMER))
+                    .expectEvents(new ContactAdded(CASE, ORG, "admin-cy", CUSTOMER.actor()));
+            fixture.given(opened())
+                    .when(new RemoveContact(CASE, "admin-bo", CUSTOMER))
+                    .expectEvents(new ContactRemoved(CASE, ORG, "admin-bo", CUSTOMER.actor()));
+            fixture.given(opened())
+                    .when(new RemoveContact(CASE, "admin-ada", CUSTOMER))
+                    .expectException(RuleViolation.class);
+        }
+
+        @Test
+        void knowledgeArticlesRemoteSessionsAndConsultationsAreRecorded() {
+            fixture.given(opened(), assigned())
+                    .when(new LinkKnowledgeArticle(CASE, "KB-1", "SAML basics", "https://kb/1", TSE))
+                    .expectEvents(new KnowledgeArticleLinked(CASE, ORG, "KB-1", "SAML basics", "https://kb/1",
+                            TSE.actor()));
+            Instant at = t0.plus(Duration.ofDays(1));
+            fixture.given(opened(), assigned())
+                    .when(new OfferRemoteSession(CASE, "r-1", "https://meet/1", at, "screen share", TSE))
+                    .expectEvents(new RemoteSessionOffered(CASE, ORG, "r-1", "https://meet/1", at, "screen share",
+                            TSE.actor()));
+            fixture.given(opened(), assigned())
+                    .when(new RecordConsultation(CASE, "c-1", ConsultationParty.TEAM_LEAD, "lead-lu", "agreed", TSE))
+                    .expectEvents(new ConsultationRecorded(CASE, ORG, "c-1", ConsultationParty.TEAM_LEAD, "lead-lu",
+                            "agreed", TSE.actor()));
+        }
+    }
+
+    // --- every illegal transition ----------------------------------------------------------------------------
+
+    /** Each status, and each command that may not run in it (by a caller who could otherwise run it). */
+    static Stream<Arguments> illegalTransitions() {
+        List<Arguments> cases = new ArrayList<>();
+        Object[] newCase = {opened()};
+        Object[] openCase = {opened(), assigned()};
+        Object[] pending = {opened(), assigned(), informationRequested()};
+        Object[] resolved = {opened(), assigned(), new ResolutionProposed(CASE, ORG, "Fixed", null,
+                Instant.parse("2030-01-01T00:00:00Z"), TSE.actor())};
+        Object[] closedCase = {opened(), assigned(), resolved[2], closed()};
+        add(cases, "NEW", newCase, new RequestInformation(CASE, "m", "?", LEAD));
+        add(cases, "NEW", newCase, new ProposeResolution(CASE, "s", null, LEAD));
+        add(cases, "NEW", newCase, new ConfirmResolution(CASE, CUSTOMER));
+        add(cases, "NEW", newCase, new RejectResolution(CASE, "r", CUSTOMER));
+        add(cases, "NEW", newCase, new ReopenCase(CASE, "r", CUSTOMER));
+        add(cases, "OPEN", openCase, new ConfirmResolution(CASE, CUSTOMER));
+        add(cases, "OPEN", openCase, new RejectResolution(CASE, "r", CUSTOMER));
+        add(cases, "OPEN", openCase, new ReopenCase(CASE, "r", CUSTOMER));
+        add(cases, "OPEN", openCase, new TakeCase(CASE, OTHER_TSE));
+        add(cases, "OPEN", openCase, new AssignCase(CASE, TSE.id(), LEAD));
+        add(cases, "PENDING_CUSTOMER", pending, new RequestInformation(CASE, "m", "?", TSE));
+        add(cases, "PENDING_CUSTOMER", pending, new ConfirmResolution(CASE, CUSTOMER));
+        add(cases, "PENDING_CUSTOMER", pending, new RejectResolution(CASE, "r", CUSTOMER));
+        add(cases, "PENDING_CUSTOMER", pending, new ReopenCase(CASE, "r", CUSTOMER));
+        add(cases, "PENDING_CUSTOMER", pending, new TakeCase(CASE, OTHER_TSE));
+        add(cases, "RESOLVED", resolved, new RequestInformation(CASE, "m", "?", TSE));
+        add(cases, "RESOLVED", resolved, new ProposeResolution(CASE, "s", null, TSE));
+        add(cases, "RESOLVED", resolved, new ReopenCase(CASE, "r", CUSTOMER));
+        add(cases, "RESOLVED", resolved, new PostReply(CASE, "m", "hello", CUSTOMER));
+        add(cases, "RESOLVED", resolved, new TakeCase(CASE, OTHER_TSE));
+        add(cases, "CLOSED", closedCase, new AssignCase(CASE, OTHER_TSE.id(), LEAD));
+        add(cases, "CLOSED", closedCase, new TakeCase(CASE, OTHER_TSE));
+        add(cases, "CLOSED", closedCase, new ChangePriority(CASE, Priority.P1, "r", LEAD));
+        add(cases, "CLOSED", closedCase, new RequestInformation(CASE, "m", "?", TSE));
+        add(cases, "CLOSED", closedCase, new ProposeResolution(CASE, "s", null, TSE));
+        add(cases, "CLOSED", closedCase, new ConfirmResolution(CASE, CUSTOMER));
+        add(cases, "CLOSED", closedCase, new RejectResolution(CASE, "r", CUSTOMER));
+        add(cases, "CLOSED", closedCase, new PostReply(CASE, "m", "hello", CUSTOMER));
+        add(cases, "CLOSED", closedCase, new PostReply(CASE, "m", "hello", TSE));
+        add(cases, "CLOSED", closedCase, new AddContact(CASE, "admin-cy", CUSTOMER));
+        add(cases, "CLOSED", closedCase, new RecordAttachment(CASE, "a", "f", "text/plain", 1, "x", false, CUSTOMER));
+        add(cases, "CLOSED", closedCase, new LinkKnowledgeArticle(CASE, "KB", "t", "u", TSE));
+        add(cases, "CLOSED", closedCase, new OfferRemoteSession(CASE, "r", "https://m", null, null, TSE));
+        return cases.stream();
+    }
+
+    private static void add(List<Arguments> cases, String status, Object[] given, Object command) {
+        cases.add(Arguments.of(status, command.getClass().getSimpleName(), given, command));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} is refused")
+    @MethodSource("illegalTransitions")
+    void illegalTransitionIsRefusedAndChangesNothing(String status, String commandName, Object[] given,
+                                                     Object command) {
+        fixture.given(given)
+                .when(command)
+                .expectException(RuleViolation.class)
+                .expectNoEvents();
+    }
+}

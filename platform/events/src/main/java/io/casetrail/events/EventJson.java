@@ -1,0 +1,29 @@
+package io.casetrail.events;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The JSON form of event payloads, shared by producers (event store, Kafka) and consumers: timestamps as
+ * ISO-8601 strings, and unknown fields ignored so that consumers keep working when a producer adds an optional
+ * field within the same event version.
+ */
+public final class EventJson {
+
+    private EventJson() {
+    }
+
+    /** A new mapper with the published-language settings (callers may register more modules on it). */
+    public static ObjectMapper newMapper() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .build();
+    }
+}

@@ -1,0 +1,17 @@
+package io.casetrail.events.cases;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventType;
+
+/**
+ * A file was uploaded to the case. The content is stored by case-service; the event carries its metadata.
+ *
+ * @param sha256   hex SHA-256 of the content
+ * @param internal {@code true} for files support keeps from the customer
+ */
+@EventType("io.casetrail.case.attachment-added.v1")
+public record AttachmentAdded(String caseNumber, String orgId, String attachmentId, String fileName,
+                              String contentType, long sizeBytes, String sha256, boolean internal, Actor actor)
+        implements DomainEvent {
+}

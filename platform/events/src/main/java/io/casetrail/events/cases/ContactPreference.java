@@ -1,0 +1,6 @@
+package io.casetrail.events.cases;
+
+/** How the customer wants to be contacted about a case. */
+public enum ContactPreference {
+    EMAIL, PHONE
+}

@@ -1,0 +1,260 @@
+package io.casetrail.platform.axon;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.casetrail.events.EventJson;
+import io.casetrail.platform.deadline.JdbcDeadlineManager;
+import io.casetrail.platform.kafka.KafkaRelay;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Axon Framework 4 wired into Quarkus by hand (no Spring, no Axon Server): a JDBC event store and token store on
+ * the service's datasource, JTA transactions, Jackson, persisted deadlines, one pooled streaming processor per
+ * projection and one for the Kafka relay. Failures in a handler roll the batch back (read model and token
+ * together) and retry; nothing is skipped.
+ *
+ * <p>Axon's own clock ({@link GenericEventMessage#clock}, which stamps events) is set to the service's
+ * {@link Clock} bean, so event timestamps, deadlines and the domain's notion of "now" agree.
+ */
+@ApplicationScoped
+public class AxonRuntime {
+
+    /** Processing group of the Kafka relay. */
+    public static final String RELAY_GROUP = KafkaRelay.PROCESSING_GROUP;
+
+    private static final Logger LOG = Logger.getLogger(AxonRuntime.class);
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    jakarta.transaction.TransactionManager jta;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @Any
+    Instance<AxonModule> modules;
+
+    @Inject
+    @Any
+    Instance<Projection> projections;
+
+    @Inject
+    JdbcDeadlineManager deadlineManager;
+
+    @Inject
+    KafkaRelay relay;
+
+    @ConfigProperty(name = "casetrail.axon.batch-size", defaultValue = "100")
+    int batchSize;
+
+    @ConfigProperty(name = "casetrail.axon.segments", defaultValue = "1")
+    int segments;
+
+    @ConfigProperty(name = "casetrail.axon.token-claim-interval", defaultValue = "PT1S")
+    Duration tokenClaimInterval;
+
+    @ConfigProperty(name = "casetrail.relay.enabled", defaultValue = "true")
+    boolean relayEnabled;
+
+    @ConfigProperty(name = "casetrail.relay.batch-size", defaultValue = "500")
+    int relayBatchSize;
+
+    @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
+    int snapshotThreshold;
+
+    private volatile Configuration configuration;
+    private final List<String> processingGroups = new ArrayList<>();
+
+    void onStart(@Observes @Priority(100) StartupEvent event) {
+        configuration();
+    }
+
+    void onStop(@Observes @Priority(10) ShutdownEvent event) {
+        Configuration c = configuration;
+        if (c != null) {
+            LOG.info("Shutting down Axon (processors release their token claims)");
+            c.shutdown();
+            configuration = null;
+        }
+    }
+
+    /** The started Axon configuration. */
+    public synchronized Configuration configuration() {
+        if (configuration == null) {
+            long start = System.nanoTime();
+            Configuration built = build();
+            relay.bind(built.eventSerializer());
+            built.start();
+            configuration = built;
+            LOG.infof("Axon started in %d ms; processors %s", (System.nanoTime() - start) / 1_000_000,
+                    processingGroups);
+        }
+        return configuration;
+    }
+
+    /** An aggregate registration with snapshots every {@code casetrail.axon.snapshot-threshold} events. */
+    public <A> AggregateConfigurer<A> eventSourced(Class<A> aggregateType) {
+        return AggregateConfigurer.defaultConfiguration(aggregateType)
+                .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(),
+                        snapshotThreshold));
+    }
+
+    /** The streaming processor of a processing group, if the service has one. */
+    public Optional<StreamingEventProcessor> processor(String processingGroup) {
+        return configuration().eventProcessingConfiguration()
+                .eventProcessor(processingGroup, StreamingEventProcessor.class);
+    }
+
+    /** The names of all processing groups (projections and the relay). */
+    public List<String> processingGroups() {
+        configuration();
+        return List.copyOf(processingGroups);
+    }
+
+    @Produces
+    @ApplicationScoped
+    CommandGateway commandGateway() {
+        return configuration().commandGateway();
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventStore eventStore() {
+        return configuration().eventStore();
+    }
+
+    /** The serializer of events and snapshots (Jackson, published-language settings). */
+    public Serializer serializer() {
+        return configuration().eventSerializer();
+    }
+
+    private Configuration build() {
+        // Quarkus' JTA-aware pool enlists each connection in the current transaction; Axon closes it after use
+        // and Agroal keeps the physical connection bound to the transaction until it ends.
+        ConnectionProvider connections = dataSource::getConnection;
+        TransactionManager transactions = new JtaTransactionManager(jta);
+        ClassLoader appClassLoader = Thread.currentThread().getContextClassLoader();
+        Serializer serializer = JacksonSerializer.builder()
+                .objectMapper(EventJson.newMapper())
+                .classLoader(appClassLoader)
+                .build();
+        GenericEventMessage.clock = clock;
+
+        // false: no ServiceLoader modules (in 4.13 that is only AxonIQ's update checker, which phones home)
+        System.setProperty("disable-axoniq-console-message", "true");
+        Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
+        configurer.configureSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .registerComponent(TransactionManager.class, c -> transactions)
+                .registerComponent(Clock.class, c -> clock)
+                .configureDeadlineManager(c -> deadlineManager.bind(c, transactions))
+                .configureEmbeddedEventStore(c -> JdbcEventStorageEngine.builder()
+                        .connectionProvider(connections)
+                        .transactionManager(transactions)
+                        .eventSerializer(c.eventSerializer())
+                        .snapshotSerializer(c.serializer())
+                        .upcasterChain(c.upcasterChain())
+                        // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
+                        // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
+                        .persistenceExceptionResolver(new SQLStateResolver())
+                        .batchSize(batchSize)
+                        .build());
+        for (AxonModule module : modules) {
+            module.configure(configurer);
+        }
+        configurer.eventProcessing(this::configureProcessors);
+        return configurer.buildConfiguration();
+    }
+
+    private void configureProcessors(EventProcessingConfigurer processing) {
+        processing.registerTokenStore(c -> JdbcTokenStore.builder()
+                .connectionProvider(dataSource::getConnection)
+                .serializer(c.serializer())
+                .claimTimeout(Duration.ofSeconds(10))
+                .build());
+        processingGroups.clear();
+        for (Projection projection : projections) {
+            Object handler = ClientProxy.unwrap(projection);
+            String group = groupOf(handler);
+            processing.registerEventHandler(c -> handler);
+            if (!processingGroups.contains(group)) {
+                processingGroups.add(group);
+                registerProcessor(processing, group, batchSize);
+            }
+        }
+        if (relayEnabled) {
+            Object handler = ClientProxy.unwrap(relay);
+            processing.registerEventHandler(c -> handler);
+            processingGroups.add(RELAY_GROUP);
+            registerProcessor(processing, RELAY_GROUP, relayBatchSize);
+        }
+    }
+
+    private void registerProcessor(EventProcessingConfigurer processing, String group, int groupBatchSize) {
+        processing.registerPooledStreamingEventProcessor(group, Configuration::eventStore,
+                (c, builder) -> builder.batchSize(groupBatchSize)
+                        .initialSegmentCount(segments)
+                        .tokenClaimInterval(tokenClaimInterval.toMillis()));
+        // Axon's default for handler failures is "log and skip"; Casetrail never skips: roll back, retry.
+        processing.registerListenerInvocationErrorHandler(group, c -> PropagatingErrorHandler.instance());
+        processing.registerErrorHandler(group, c -> PropagatingErrorHandler.instance());
+    }
+
+    private static String groupOf(Object handler) {
+        ProcessingGroup group = handler.getClass().getAnnotation(ProcessingGroup.class);
+        if (group == null) {
+            throw new IllegalStateException(handler.getClass().getName()
+                    + " is a Projection but has no @ProcessingGroup");
+        }
+        return group.value();
+    }
+
+    /** The processors, for health and metrics. */
+    public List<EventProcessor> processors() {
+        return List.copyOf(configuration().eventProcessingConfiguration().eventProcessors().values());
+    }
+}

@@ -1,0 +1,82 @@
+package io.casetrail.platform.axon;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.OptionalLong;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Publishes, per streaming processor (projections and the Kafka relay), how far it is behind the head of the
+ * event store: {@code casetrail_processor_lag_events} and {@code casetrail_processor_position}, on /q/metrics.
+ */
+@Singleton
+public class ProcessorMetrics {
+
+    @Inject
+    AxonRuntime axon;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    DataSource dataSource;
+
+    void register(@Observes @Priority(150) StartupEvent event) {
+        for (String group : axon.processingGroups()) {
+            Gauge.builder("casetrail.processor.lag", this, m -> m.lag(group)).baseUnit("events")
+                    .description("events in the store the processor has not handled yet")
+                    .tag("processor", group).strongReference(true).register(registry);
+            Gauge.builder("casetrail.processor.position", this, m -> m.position(group))
+                    .description("global index of the last event the processor handled (-1: none yet)")
+                    .tag("processor", group).strongReference(true).register(registry);
+        }
+        Gauge.builder("casetrail.eventstore.head", this, ProcessorMetrics::head)
+                .description("global index of the newest stored event").strongReference(true).register(registry);
+    }
+
+    /** Events the processor still has to handle (0 when caught up). */
+    public double lag(String group) {
+        return Math.max(0, head() - position(group));
+    }
+
+    /** The lowest position over the processor's claimed segments, -1 before it handled anything. */
+    public double position(String group) {
+        return axon.processor(group).map(ProcessorMetrics::lowestPosition).orElse(-1L);
+    }
+
+    private static long lowestPosition(StreamingEventProcessor processor) {
+        long lowest = Long.MAX_VALUE;
+        for (EventTrackerStatus status : processor.processingStatus().values()) {
+            OptionalLong position = status.getCurrentPosition();
+            lowest = Math.min(lowest, position.orElse(-1));
+        }
+        return lowest == Long.MAX_VALUE ? -1 : lowest;
+    }
+
+    double head() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long head = rs.getLong(1);
+            return rs.wasNull() ? -1 : head;
+        } catch (SQLException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.casetrail.platform.deadline;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurationScopeAwareProvider;
+import org.axonframework.deadline.AbstractDeadlineManager;
+import org.axonframework.deadline.DeadlineMessage;
+import org.axonframework.deadline.GenericDeadlineMessage;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.ScopeAwareProvider;
+import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Axon deadlines kept in the service's database (table {@code deadline_entry}), so that an SLA breach, a grant
+ * expiry or an auto-close still fires when the service was down at the due time: the poller picks up every
+ * entry whose time has come, whenever it runs next.
+ *
+ * <p>Scheduling writes the entry in the current (JTA) transaction, so a deadline exists exactly when the
+ * events that asked for it were stored. Firing loads the aggregate and runs its {@code @DeadlineHandler} in a
+ * transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
+ * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
+ * table. Only aggregate-scoped deadlines are supported (Casetrail has no sagas).
+ */
+@Singleton
+public class JdbcDeadlineManager extends AbstractDeadlineManager {
+
+    private static final Logger LOG = Logger.getLogger(JdbcDeadlineManager.class);
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Clock clock;
+
+    @ConfigProperty(name = "casetrail.deadlines.claim-timeout", defaultValue = "PT30S")
+    Duration claimTimeout;
+
+    @ConfigProperty(name = "casetrail.deadlines.batch", defaultValue = "100")
+    int batch;
+
+    private final String owner = UUID.randomUUID().toString();
+    private volatile ScopeAwareProvider scopes;
+    private volatile TransactionManager transactions;
+    private volatile Serializer serializer;
+
+    /** Connects the manager to a built Axon configuration; returns itself for {@code configureDeadlineManager}. */
+    public JdbcDeadlineManager bind(Configuration configuration, TransactionManager transactionManager) {
+        this.scopes = new ConfigurationScopeAwareProvider(configuration);
+        this.transactions = transactionManager;
+        this.serializer = configuration.serializer();
+        return this;
+    }
+
+    @Override
+    public String schedule(Instant triggerDateTime, String deadlineName, Object messageOrPayload,
+                           ScopeDescriptor deadlineScope) {
+        AggregateScopeDescriptor scope = aggregateScope(deadlineScope);
+        String id = UUID.randomUUID().toString();
+        Object payload = messageOrPayload instanceof org.axonframework.messaging.Message<?> m
+                ? m.getPayload() : messageOrPayload;
+        SerializedObject<byte[]> serialized = payload == null ? null : serializer.serialize(payload, byte[].class);
+        execute("INSERT INTO deadline_entry (id, deadline_name, scope_type, scope_id, trigger_at, payload_type,"
+                + " payload_revision, payload, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", ps -> {
+                    ps.setString(1, id);
+                    ps.setString(2, deadlineName);
+                    ps.setString(3, scope.getType());
+                    ps.setString(4, String.valueOf(scope.getIdentifier()));
+                    ps.setTimestamp(5, Timestamp.from(triggerDateTime));
+                    ps.setString(6, serialized == null ? null : serialized.getType().getName());
+                    ps.setString(7, serialized == null ? null : serialized.getType().getRevision());
+                    ps.setBytes(8, serialized == null ? null : serialized.getData());
+                });
+        return id;
+    }
+
+    @Override
+    public String schedule(Duration triggerDuration, String deadlineName, Object messageOrPayload,
+                           ScopeDescriptor deadlineScope) {
+        // Axon's default uses Instant.now(); Casetrail's time is the service clock
+        return schedule(clock.instant().plus(triggerDuration), deadlineName, messageOrPayload, deadlineScope);
+    }
+
+    @Override
+    public void cancelSchedule(String deadlineName, String scheduleId) {
+        execute("DELETE FROM deadline_entry WHERE deadline_name = ? AND id = ?", ps -> {
+            ps.setString(1, deadlineName);
+            ps.setString(2, scheduleId);
+        });
+    }
+
+    @Override
+    public void cancelAll(String deadlineName) {
+        execute("DELETE FROM deadline_entry WHERE deadline_name = ?", ps -> ps.setString(1, deadlineName));
+    }
+
+    @Override
+    public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
+        AggregateScopeDescriptor aggregate = aggregateScope(scope);
+        execute("DELETE FROM deadline_entry WHERE deadline_name = ? AND scope_type = ? AND scope_id = ?", ps -> {
+            ps.setString(1, deadlineName);
+            ps.setString(2, aggregate.getType());
+            ps.setString(3, String.valueOf(aggregate.getIdentifier()));
+        });
+    }
+
+    /** Fires every due deadline; runs every second (and catches up on start after downtime). */
+    @Scheduled(every = "{casetrail.deadlines.poll-interval:1s}", delayed = "{casetrail.deadlines.initial-delay:2s}",
+               concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void fireDueDeadlines() {
+        if (scopes == null) {
+            return; // Axon not started yet
+        }
+        try {
+            for (Due due : dueEntries()) {
+                if (claim(due)) {
+                    fire(due);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not read due deadlines (will retry): %s", e.getMessage());
+        }
+    }
+
+    /** How many deadlines wait to fire, for tests and metrics. */
+    public long pendingCount() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deadline_entry");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Due(String id, String name, String scopeType, String scopeId, String payloadType,
+                       String payloadRevision, byte[] payload) {
+    }
+
+    private List<Due> dueEntries() throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, deadline_name, scope_type, scope_id, payload_type,"
+                     + " payload_revision, payload FROM deadline_entry WHERE trigger_at <= ?"
+                     + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY trigger_at")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            ps.setTimestamp(1, now);
+            ps.setTimestamp(2, now);
+            ps.setMaxRows(batch);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getBytes(7)));
+                }
+            }
+        }
+        return due;
+    }
+
+    /** Claims an entry for this instance until the claim times out (then another poll may retry it). */
+    private boolean claim(Due due) throws SQLException {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE deadline_entry SET claimed_until = ?, claimed_by = ?,"
+                     + " attempts = attempts + 1 WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?)")) {
+            ps.setTimestamp(1, Timestamp.from(now.plus(claimTimeout)));
+            ps.setString(2, owner);
+            ps.setString(3, due.id());
+            ps.setTimestamp(4, Timestamp.from(now));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private void fire(Due due) {
+        Object payload = due.payloadType() == null ? null : serializer.deserialize(
+                new SimpleSerializedObject<>(due.payload(), byte[].class, due.payloadType(), due.payloadRevision()));
+        Instant firedAt = clock.instant();
+        DeadlineMessage<Object> message = new GenericDeadlineMessage<>(due.name(),
+                new GenericMessage<>(payload), () -> firedAt);
+        AggregateScopeDescriptor scope = new AggregateScopeDescriptor(due.scopeType(), due.scopeId());
+        UnitOfWork<DeadlineMessage<?>> unitOfWork = DefaultUnitOfWork.startAndGet(message);
+        unitOfWork.attachTransaction(transactions);
+        ResultMessage<?> result = unitOfWork.executeWithResult(() -> {
+            execute("DELETE FROM deadline_entry WHERE id = ?", ps -> ps.setString(1, due.id()));
+            scopes.provideScopeAwareStream(scope)
+                    .filter(component -> component.canResolve(scope))
+                    .forEach(component -> {
+                        try {
+                            component.send(message, scope);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            return null;
+        });
+        if (result.isExceptional()) {
+            LOG.warnf(result.exceptionResult(), "Deadline %s of %s %s failed; it stays and is retried",
+                    due.name(), due.scopeType(), due.scopeId());
+        }
+    }
+
+    private static AggregateScopeDescriptor aggregateScope(ScopeDescriptor scope) {
+        if (scope instanceof AggregateScopeDescriptor aggregate) {
+            return aggregate;
+        }
+        throw new IllegalArgumentException("Only aggregate deadlines are supported, not " + scope.scopeDescription());
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void execute(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Deadline store failed: " + e.getMessage(), e);
+        }
+    }
+}

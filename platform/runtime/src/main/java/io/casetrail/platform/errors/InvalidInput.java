@@ -1,0 +1,19 @@
+package io.casetrail.platform.errors;
+
+/** The request is malformed or a value is out of range (400). */
+public class InvalidInput extends DomainException {
+
+    public InvalidInput(String message) {
+        super("invalid-input", message);
+    }
+
+    @Override
+    public int status() {
+        return 400;
+    }
+
+    @Override
+    public String title() {
+        return "Bad request";
+    }
+}

@@ -1,0 +1,19 @@
+package io.casetrail.platform.errors;
+
+/** The addressed resource does not exist (404). */
+public class NotFound extends DomainException {
+
+    public NotFound(String message) {
+        super("not-found", message);
+    }
+
+    @Override
+    public int status() {
+        return 404;
+    }
+
+    @Override
+    public String title() {
+        return "Not found";
+    }
+}

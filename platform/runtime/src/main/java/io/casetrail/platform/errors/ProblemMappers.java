@@ -1,0 +1,208 @@
+package io.casetrail.platform.errors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place where failures become HTTP answers: every error a Casetrail API gives is an RFC 9457
+ * {@code application/problem+json} body with a {@code detail} a client developer can act on. Okta-compatible
+ * endpoints map their own errors to the Okta error body before they reach this class.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response domain(DomainException e, UriInfo uri) {
+        return problem(Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+            errors.add(new Problem.FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
+        }
+        errors.sort((a, b) -> a.field().compareTo(b.field()));
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message())
+                .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
+        return problem(new Problem(java.net.URI.create(Problem.TYPE_BASE + "invalid-input"), "Bad request", 400,
+                detail, path(uri), errors));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return malformed(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformed(json, uri);
+        }
+        int status = e.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String detail = switch (status) {
+            case 404 -> "there is no resource at " + path(uri);
+            case 405 -> "this resource does not accept that method";
+            case 406 -> "this resource cannot produce the requested media type";
+            case 415 -> "this resource does not accept that content type";
+            default -> e.getMessage();
+        };
+        return problem(Problem.of(slugOf(status), title, status, detail, path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response unknownAggregate(AggregateNotFoundException e, UriInfo uri) {
+        return problem(Problem.of("not-found", "Not found", 404, "there is no " + describe(e.getAggregateIdentifier())
+                + " here", path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response staleVersion(ConflictingAggregateVersionException e, UriInfo uri) {
+        return problem(Problem.of("stale-version", "Conflict", 409, "the resource changed since version "
+                + e.getExpectedVersion() + " (it is at " + e.getActualVersion() + "); read it again and retry",
+                path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response concurrent(ConcurrencyException e, UriInfo uri) {
+        return problem(Problem.of("concurrent-modification", "Conflict", 409,
+                "the resource was changed by another request at the same time; retry", path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response commandFailed(CommandExecutionException e, UriInfo uri) {
+        if (e.getCause() instanceof DomainException domain) {
+            return domain(domain, uri);
+        }
+        return unexpected(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.AUTHENTICATION)
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return unauthenticated(uri);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.AUTHENTICATION)
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthenticated(uri);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.AUTHENTICATION)
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return problem(Problem.of("forbidden", "Forbidden", 403,
+                "your role does not allow this operation", path(uri)));
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER + 100)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure %s on %s", errorId, path(uri));
+        return problem(Problem.of("internal-error", "Internal Server Error", 500,
+                "an unexpected error occurred; quote error id " + errorId + " to the operators", path(uri)));
+    }
+
+    private Response unauthenticated(UriInfo uri) {
+        return Response.fromResponse(problem(Problem.of("unauthenticated", "Unauthorized", 401,
+                        "a valid bearer token is required", path(uri))))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    private Response malformed(JsonProcessingException e, UriInfo uri) {
+        String where = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? " at '" + fieldPath(mapping.getPath()) + "'" : "";
+        String why = e.getOriginalMessage() == null ? "unreadable JSON" : e.getOriginalMessage().split("\n")[0];
+        return problem(Problem.of("malformed-body", "Bad request", 400,
+                "the request body is not valid JSON for this operation" + where + ": " + why, path(uri)));
+    }
+
+    static Response problem(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            if (ref.getFieldName() != null) {
+                if (!b.isEmpty()) {
+                    b.append('.');
+                }
+                b.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Drops the method and parameter nodes of a bean-validation path: {@code open.request.subject → subject}. */
+    private static String fieldName(Path path) {
+        List<String> nodes = new ArrayList<>();
+        for (Path.Node node : path) {
+            if (node.getKind() == jakarta.validation.ElementKind.METHOD) {
+                continue;
+            }
+            if (node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                nodes.add(node.getName());
+                continue;
+            }
+            String name = node.getName() == null ? "" : node.getName();
+            nodes.add(node.getIndex() != null ? name + "[" + node.getIndex() + "]" : name);
+        }
+        if (nodes.size() > 1) {
+            nodes.remove(0); // the parameter holding the request body
+        }
+        return String.join(".", nodes);
+    }
+
+    private static String describe(Object id) {
+        return id == null ? "such resource" : "resource '" + id + "'";
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+
+    private static String slugOf(int status) {
+        return switch (status) {
+            case 400 -> "invalid-input";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "rate-limited";
+            default -> "http-" + status;
+        };
+    }
+}

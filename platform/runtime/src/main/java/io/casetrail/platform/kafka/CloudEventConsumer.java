@@ -1,0 +1,24 @@
+package io.casetrail.platform.kafka;
+
+import java.util.Collection;
+
+import io.casetrail.events.CloudEvent;
+
+/**
+ * A projection fed by other services' topics. Implement it as a CDI bean; {@link CloudEventConsumers} runs
+ * each in its own consumer group ({@code <service>.<name>}) and calls {@link #apply} inside a JTA
+ * transaction that also records the event's {@code ce_id}: an event delivered twice (redelivery after a crash,
+ * a relay that re-sent a batch, offsets reset to the beginning) is applied once. A failing {@link #apply} rolls
+ * back and is retried with back-off; the consumer does not move past an event it could not apply.
+ */
+public interface CloudEventConsumer {
+
+    /** Stable name: part of the consumer group id and of the dedupe key. Renaming it replays the topics. */
+    String name();
+
+    /** The topics to read. */
+    Collection<String> topics();
+
+    /** Applies one event to the read model, in the caller's transaction. */
+    void apply(CloudEvent event) throws Exception;
+}

@@ -1,0 +1,193 @@
+package io.casetrail.platform.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.casetrail.events.CloudEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs every {@link CloudEventConsumer} of the service: one thread and one Kafka consumer each, offsets
+ * committed only after the events' transactions committed.
+ */
+@Singleton
+public class CloudEventConsumers {
+
+    private static final Logger LOG = Logger.getLogger(CloudEventConsumers.class);
+
+    @Inject
+    @Any
+    Instance<CloudEventConsumer> consumers;
+
+    @Inject
+    KafkaSettings settings;
+
+    @Inject
+    TopicProvisioner topics;
+
+    @Inject
+    ConsumedEvents consumed;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @ConfigProperty(name = "casetrail.consumers.enabled", defaultValue = "true")
+    boolean enabled;
+
+    @ConfigProperty(name = "casetrail.consumers.max-backoff", defaultValue = "PT30S")
+    Duration maxBackoff;
+
+    private final List<Loop> loops = new ArrayList<>();
+
+    void onStart(@Observes @Priority(200) StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
+        for (CloudEventConsumer consumer : consumers) {
+            Loop loop = new Loop((CloudEventConsumer) ClientProxy.unwrap(consumer));
+            loops.add(loop);
+            loop.thread.start();
+        }
+    }
+
+    void onStop(@Observes @Priority(5) ShutdownEvent event) {
+        loops.forEach(Loop::stop);
+        loops.clear();
+    }
+
+    /** The consumer group id of a consumer: {@code <service>.<name>}. */
+    public String groupId(CloudEventConsumer consumer) {
+        return settings.applicationName() + "." + consumer.name();
+    }
+
+    private final class Loop implements Runnable {
+        private final CloudEventConsumer consumer;
+        private final String group;
+        private final Thread thread;
+        private final Counter applied;
+        private final Counter duplicates;
+        private volatile boolean running = true;
+        private volatile KafkaConsumer<String, byte[]> kafka;
+
+        Loop(CloudEventConsumer consumer) {
+            this.consumer = consumer;
+            this.group = groupId(consumer);
+            this.thread = new Thread(this, "consumer-" + consumer.name());
+            this.applied = Counter.builder("casetrail.consumer.applied").tag("consumer", consumer.name())
+                    .baseUnit("events").register(metrics);
+            this.duplicates = Counter.builder("casetrail.consumer.duplicates").tag("consumer", consumer.name())
+                    .baseUnit("events").register(metrics);
+        }
+
+        @Override
+        public void run() {
+            Duration backoff = Duration.ofMillis(500);
+            while (running) {
+                try {
+                    topics.ensure(consumer.topics());
+                    consumeUntilStopped();
+                    backoff = Duration.ofMillis(500);
+                } catch (WakeupException e) {
+                    if (running) {
+                        LOG.warnf("Consumer %s woken up unexpectedly; restarting", group);
+                    }
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.warnf("Consumer %s failed (%s); retrying in %d ms", group, e, backoff.toMillis());
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                }
+            }
+        }
+
+        /** Polls and applies until stopped; on a failure rethrows so that the loop re-subscribes from committed offsets. */
+        private void consumeUntilStopped() {
+            try (KafkaConsumer<String, byte[]> client = new KafkaConsumer<>(settings.consumer(group))) {
+                kafka = client;
+                client.subscribe(consumer.topics());
+                while (running) {
+                    ConsumerRecords<String, byte[]> records = client.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        applyOnce(record);
+                        done.put(new TopicPartition(record.topic(), record.partition()),
+                                new OffsetAndMetadata(record.offset() + 1));
+                    }
+                    client.commitSync(done);
+                }
+            } finally {
+                kafka = null;
+            }
+        }
+
+        private void applyOnce(ConsumerRecord<String, byte[]> record) {
+            CloudEvent event;
+            try {
+                event = CloudEventRecords.fromRecord(record);
+            } catch (CloudEventRecords.NotACloudEvent e) {
+                // not ours to interpret; it can never become valid, so it is logged and passed over
+                LOG.errorf("Consumer %s passes over %s", group, e.getMessage());
+                return;
+            }
+            boolean first = QuarkusTransaction.requiringNew().call(() -> {
+                if (!consumed.firstDelivery(consumer.name(), event.id())) {
+                    return false;
+                }
+                consumer.apply(event);
+                return true;
+            });
+            (first ? applied : duplicates).increment();
+        }
+
+        void stop() {
+            running = false;
+            KafkaConsumer<String, byte[]> client = kafka;
+            if (client != null) {
+                client.wakeup();
+            }
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void sleep(Duration duration) {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}

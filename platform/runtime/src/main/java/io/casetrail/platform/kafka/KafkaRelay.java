@@ -1,0 +1,140 @@
+package io.casetrail.platform.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.serialization.Serializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Publishes every event of the service's event store to the service's Kafka topic, as a CloudEvent in binary
+ * mode keyed by aggregate id. The event store is the outbox: the relay is an Axon streaming processor, so its
+ * position is a token in the same database, and that token only advances once the broker has acknowledged the
+ * batch (acks=all, idempotent producer). The records of a batch are sent together and awaited once, in the
+ * batch's prepare-commit; if any is not acknowledged the batch rolls back and is sent again. A crash can
+ * therefore repeat a batch but never lose an event; consumers drop repeats by {@code ce_id}.
+ */
+@Singleton
+@ProcessingGroup(KafkaRelay.PROCESSING_GROUP)
+public class KafkaRelay {
+
+    public static final String PROCESSING_GROUP = "kafka-relay";
+    private static final String PENDING = KafkaRelay.class.getName() + ".pending";
+    private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
+
+    private final KafkaSettings settings;
+    private final TopicProvisioner topics;
+    private final String topic;
+    private final String source;
+    private final Counter published;
+    private volatile Serializer serializer;
+    private Producer<String, byte[]> producer;
+
+    @Inject
+    public KafkaRelay(KafkaSettings settings, TopicProvisioner topics, MeterRegistry metrics,
+                      @ConfigProperty(name = "casetrail.relay.topic") String topic) {
+        this.settings = settings;
+        this.topics = topics;
+        this.topic = topic;
+        this.source = "/casetrail/" + settings.applicationName();
+        this.published = Counter.builder("casetrail.relay.published").baseUnit("events")
+                .description("events acknowledged by Kafka").tag("topic", topic).register(metrics);
+    }
+
+    /** Gives the relay the event serializer, so that stored JSON is published as is. */
+    public void bind(Serializer eventSerializer) {
+        this.serializer = eventSerializer;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    @EventHandler
+    void on(Object payload, DomainEventMessage<?> event) {
+        if (!(payload instanceof DomainEvent domainEvent)) {
+            throw new IllegalStateException(payload.getClass().getName() + " does not implement DomainEvent");
+        }
+        byte[] data = event.serializePayload(serializer, byte[].class).getData();
+        Object correlation = event.getMetaData().get("correlationId");
+        CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(payload.getClass()),
+                event.getTimestamp(), event.getAggregateIdentifier(), domainEvent.orgId(), domainEvent.caseNumber(),
+                domainEvent.actor() == null ? null : domainEvent.actor().id(), event.getSequenceNumber(),
+                correlation == null ? null : correlation.toString(), data);
+        pendingOfBatch().add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent)));
+    }
+
+    /** The sends of the current batch; the first event of a batch registers the wait for all of them. */
+    private List<Future<RecordMetadata>> pendingOfBatch() {
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        return batch.getOrComputeResource(PENDING, key -> {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            batch.onPrepareCommit(u -> awaitAcknowledgements(sends));
+            return sends;
+        });
+    }
+
+    private void awaitAcknowledgements(List<Future<RecordMetadata>> sends) {
+        try {
+            producer().flush();
+            for (Future<RecordMetadata> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+            published.increment(sends.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw relayFailed(e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw relayFailed(e);
+        }
+    }
+
+    private RuntimeException relayFailed(Exception cause) {
+        LOG.warnf("Kafka did not acknowledge a relay batch; it will be sent again: %s", cause.toString());
+        closeProducer(); // a fresh idempotent producer after a failed batch, so the retry starts clean
+        return new IllegalStateException("relay batch not acknowledged", cause);
+    }
+
+    private synchronized Producer<String, byte[]> producer() {
+        if (producer == null) {
+            topics.ensure(List.of(topic));
+            producer = new KafkaProducer<>(settings.producer());
+        }
+        return producer;
+    }
+
+    @PreDestroy
+    synchronized void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(java.time.Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the relay producer", e);
+            }
+            producer = null;
+        }
+    }
+}

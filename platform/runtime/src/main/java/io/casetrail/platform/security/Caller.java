@@ -1,0 +1,62 @@
+package io.casetrail.platform.security;
+
+import java.util.Objects;
+import java.util.Set;
+
+import io.casetrail.events.Actor;
+
+/**
+ * The authenticated principal of a request, as the domain sees it.
+ *
+ * @param id          JWT {@code sub}
+ * @param displayName JWT {@code name}, or the id
+ * @param roles       JWT {@code groups}, restricted to the roles Casetrail knows
+ * @param orgId       JWT {@code org_id}: the org a customer principal is bound to; {@code null} for vendor staff
+ * @param teams       JWT {@code teams}: the support teams a vendor principal belongs to
+ */
+public record Caller(String id, String displayName, Set<String> roles, String orgId, Set<String> teams) {
+
+    public Caller {
+        Objects.requireNonNull(id, "id");
+        roles = Set.copyOf(roles);
+        teams = teams == null ? Set.of() : Set.copyOf(teams);
+        displayName = displayName == null || displayName.isBlank() ? id : displayName;
+    }
+
+    public boolean has(String role) {
+        return roles.contains(role);
+    }
+
+    public boolean hasAny(String... anyOf) {
+        for (String role : anyOf) {
+            if (roles.contains(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A customer's administrator, bound to {@link #orgId()}. */
+    public boolean isCustomer() {
+        return Roles.CUSTOMER.stream().anyMatch(roles::contains);
+    }
+
+    /** A customer principal of exactly this org. */
+    public boolean isCustomerOf(String org) {
+        return isCustomer() && orgId != null && orgId.equals(org);
+    }
+
+    public boolean inTeam(String team) {
+        return team != null && teams.contains(team);
+    }
+
+    /** The role the principal acts in: its most specific one. */
+    public String primaryRole() {
+        return Roles.ALL.stream().filter(roles::contains).findFirst().orElse("unknown");
+    }
+
+    /** This principal as the actor of the events it causes. */
+    public Actor actor() {
+        return new Actor(id, displayName, isCustomer() ? Actor.Kind.CUSTOMER : Actor.Kind.SUPPORT, primaryRole());
+    }
+}

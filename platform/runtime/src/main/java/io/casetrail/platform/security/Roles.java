@@ -1,0 +1,26 @@
+package io.casetrail.platform.security;
+
+import java.util.List;
+
+/** The roles of DOMAIN.md, as they appear in the JWT {@code groups} claim. */
+public final class Roles {
+
+    public static final String ORG_ADMIN = "org-admin";
+    public static final String ORG_SUPER_ADMIN = "org-super-admin";
+    public static final String SUPPORT_ENGINEER = "support-engineer";
+    public static final String TEAM_LEAD = "team-lead";
+    public static final String SUPPORT_MANAGER = "support-manager";
+    public static final String ESCALATION_MANAGER = "escalation-manager";
+    public static final String ENGINEER = "engineer";
+    public static final String AUDITOR = "auditor";
+
+    /** Customer-side roles: bound to one org by the {@code org_id} claim. */
+    public static final List<String> CUSTOMER = List.of(ORG_SUPER_ADMIN, ORG_ADMIN);
+
+    /** Every role, most specific first (the first a principal holds is the role it acts in). */
+    public static final List<String> ALL = List.of(ORG_SUPER_ADMIN, ORG_ADMIN, SUPPORT_MANAGER, TEAM_LEAD,
+            ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEER, AUDITOR);
+
+    private Roles() {
+    }
+}
