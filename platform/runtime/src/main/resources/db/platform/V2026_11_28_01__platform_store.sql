@@ -51,11 +51,11 @@ CREATE TABLE deadline_entry (
     deadline_name    VARCHAR(255) NOT NULL,
     scope_type       VARCHAR(255) NOT NULL,
     scope_id         VARCHAR(255) NOT NULL,
-    trigger_at       TIMESTAMP    NOT NULL,
+    trigger_at       TIMESTAMP WITH TIME ZONE    NOT NULL,
     payload_type     VARCHAR(255),
     payload_revision VARCHAR(255),
     payload          BYTEA,
-    claimed_until    TIMESTAMP,
+    claimed_until    TIMESTAMP WITH TIME ZONE,
     claimed_by       VARCHAR(36),
     attempts         INTEGER      NOT NULL,
     PRIMARY KEY (id)
@@ -67,7 +67,7 @@ CREATE INDEX ix_deadline_scope ON deadline_entry (scope_type, scope_id, deadline
 CREATE TABLE consumed_event (
     consumer   VARCHAR(255) NOT NULL,
     event_id   VARCHAR(255) NOT NULL,
-    applied_at TIMESTAMP    NOT NULL,
+    applied_at TIMESTAMP WITH TIME ZONE    NOT NULL,
     PRIMARY KEY (consumer, event_id)
 );
 
@@ -79,7 +79,7 @@ CREATE TABLE idempotency_record (
     status      INTEGER,
     location    VARCHAR(2048),
     body        TEXT,
-    created_at  TIMESTAMP    NOT NULL,
+    created_at  TIMESTAMP WITH TIME ZONE    NOT NULL,
     PRIMARY KEY (principal, idem_key)
 );
 CREATE INDEX ix_idempotency_created ON idempotency_record (created_at);

@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.AggregateRoot;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
@@ -160,7 +161,7 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public void handle(AssignCase command) {
+    public CaseState handle(AssignCase command) {
         policy().requireLead(command.caller(), "assign cases");
         requireNotClosed("assign");
         if (isBlank(command.assignee())) {
@@ -172,10 +173,11 @@ public class SupportCase {
         }
         apply(new CaseAssigned(caseNumber, orgId, command.assignee(), assignee,
                 status == CaseStatus.NEW ? CaseStatus.OPEN : status, command.caller().actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(TakeCase command) {
+    public CaseState handle(TakeCase command) {
         Caller caller = command.caller();
         if (!caller.hasAny(Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) || !caller.inTeam(team)) {
             throw new AccessDenied("only members of team " + team + " may take its cases");
@@ -185,10 +187,11 @@ public class SupportCase {
                     + (assignee == null ? "" : " and assigned to " + assignee) + "; only NEW cases can be taken");
         }
         apply(new CaseAssigned(caseNumber, orgId, caller.id(), null, CaseStatus.OPEN, caller.actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(ChangePriority command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(ChangePriority command, CaseRules rules, DeadlineManager deadlines) {
         policy().requireWorker(command.caller(), "change the priority");
         requireNotClosed("change the priority of");
         if (command.priority() == null) {
@@ -201,7 +204,7 @@ public class SupportCase {
         apply(new PriorityChanged(caseNumber, orgId, from, command.priority(), command.reason(),
                 command.caller().actor()));
         if (slaTarget == null || slaBreached) {
-            return; // no clock, or its breach stands
+            return state(null); // no clock, or its breach stands
         }
         Duration shift = rules.sla(command.priority()).of(slaTarget).minus(rules.sla(from).of(slaTarget));
         if (slaDueAt != null) {
@@ -210,10 +213,11 @@ public class SupportCase {
             long remaining = Math.max(0, slaRemainingMillis + shift.toMillis());
             apply(new SlaClockPaused(caseNumber, orgId, slaTarget, remaining, Actor.SYSTEM));
         }
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(AddContact command) {
+    public CaseState handle(AddContact command) {
         policy().requireCustomerOrWorker(command.caller(), "change contacts");
         requireNotClosed("change the contacts of");
         if (isBlank(command.contactId())) {
@@ -224,10 +228,11 @@ public class SupportCase {
                     + caseNumber);
         }
         apply(new ContactAdded(caseNumber, orgId, command.contactId(), command.caller().actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(RemoveContact command) {
+    public CaseState handle(RemoveContact command) {
         policy().requireCustomerOrWorker(command.caller(), "change contacts");
         requireNotClosed("change the contacts of");
         if (command.contactId() != null && command.contactId().equals(openedBy)) {
@@ -238,10 +243,11 @@ public class SupportCase {
             throw new RuleViolation("not-a-contact", command.contactId() + " is not a contact of case " + caseNumber);
         }
         apply(new ContactRemoved(caseNumber, orgId, command.contactId(), command.caller().actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(PostReply command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(PostReply command, CaseRules rules, DeadlineManager deadlines) {
         Caller caller = command.caller();
         requireText(command.body(), "body");
         if (policy().isCustomerOfCase(caller)) {
@@ -257,7 +263,7 @@ public class SupportCase {
             if (slaTarget != null && slaDueAt == null) {
                 startClock(slaTarget, now().plusMillis(slaRemainingMillis), deadlines); // resume
             }
-            return;
+            return state(command.messageId());
         }
         policy().requireWorker(caller, "reply on this case");
         requireNotClosed("reply on");
@@ -265,17 +271,19 @@ public class SupportCase {
         if (status == CaseStatus.NEW || status == CaseStatus.OPEN) {
             supportResponded(rules, deadlines);
         }
+        return state(command.messageId());
     }
 
     @CommandHandler
-    public void handle(PostInternalNote command) {
+    public CaseState handle(PostInternalNote command) {
         policy().requireWorker(command.caller(), "post internal notes");
         requireText(command.body(), "body");
         apply(new InternalNotePosted(caseNumber, orgId, command.noteId(), command.body(), command.caller().actor()));
+        return state(command.noteId());
     }
 
     @CommandHandler
-    public void handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines) {
         policy().requireWorker(command.caller(), "request information");
         requireText(command.body(), "body");
         if (status != CaseStatus.OPEN) {
@@ -286,10 +294,11 @@ public class SupportCase {
                 command.caller().actor()));
         supportResponded(rules, deadlines);
         pauseClock(deadlines);
+        return state(command.messageId());
     }
 
     @CommandHandler
-    public void handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines) {
         policy().requireWorker(command.caller(), "propose a resolution");
         requireText(command.summary(), "summary");
         if (status != CaseStatus.OPEN && status != CaseStatus.PENDING_CUSTOMER) {
@@ -301,24 +310,27 @@ public class SupportCase {
                 command.caller().actor()));
         stopClock(deadlines);
         deadlines.schedule(autoClose, AUTO_CLOSE_DEADLINE, new AutoCloseDue(autoClose));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(ConfirmResolution command, DeadlineManager deadlines) {
+    public CaseState handle(ConfirmResolution command, DeadlineManager deadlines) {
         policy().requireCustomer(command.caller(), "confirm a resolution");
         requireResolutionPending("confirmed");
         deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
         apply(new CaseClosed(caseNumber, orgId, CloseReason.CONFIRMED, command.caller().actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(RejectResolution command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(RejectResolution command, CaseRules rules, DeadlineManager deadlines) {
         policy().requireCustomer(command.caller(), "reject a resolution");
         requireText(command.reason(), "reason");
         requireResolutionPending("rejected");
         deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
         apply(new ResolutionRejected(caseNumber, orgId, command.reason(), command.caller().actor()));
         startClock(SlaTarget.UPDATE_INTERVAL, now().plus(rules.sla(priority).updateInterval()), deadlines);
+        return state(null);
     }
 
     @DeadlineHandler(deadlineName = AUTO_CLOSE_DEADLINE)
@@ -329,7 +341,7 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public void handle(ReopenCase command, CaseRules rules, CaseNumbers numbers, DeadlineManager deadlines)
+    public CaseState handle(ReopenCase command, CaseRules rules, CaseNumbers numbers, DeadlineManager deadlines)
             throws Exception {
         Caller caller = command.caller();
         policy().requireCustomerOrWorker(caller, "reopen this case");
@@ -341,7 +353,7 @@ public class SupportCase {
         if (ReopenWindow.allowsReopening(closedAt, now)) {
             apply(new CaseReopened(caseNumber, orgId, command.reason(), caller.actor()));
             startClock(SlaTarget.FIRST_RESPONSE, now.plus(rules.sla(priority).firstResponse()), deadlines);
-            return;
+            return state(null);
         }
         if (followUpCase != null) {
             throw new RuleViolation("already-followed-up", "case " + caseNumber + " was closed more than 21 days"
@@ -352,39 +364,44 @@ public class SupportCase {
         createNew(SupportCase.class, () -> new SupportCase(followUp, this, reason, caller.actor(), rules,
                 deadlines));
         apply(new FollowUpCaseOpened(caseNumber, orgId, followUp, reason, caller.actor()));
+        return state(null);
     }
 
     @CommandHandler
-    public void handle(RecordAttachment command) {
+    public CaseState handle(RecordAttachment command) {
         Caller caller = command.caller();
         policy().requireCustomerOrWorker(caller, "upload to this case");
         requireNotClosed("upload to");
-        // what a customer uploads is always visible to the customer
-        boolean internal = command.internal() && !caller.isCustomer();
+        if (command.internal() && caller.isCustomer()) {
+            throw new InvalidInput("internal files are support's; what a customer uploads is visible to the customer");
+        }
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
-                command.contentType(), command.sizeBytes(), command.sha256(), internal, caller.actor()));
+                command.contentType(), command.sizeBytes(), command.sha256(), command.internal(), caller.actor()));
+        return state(command.attachmentId());
     }
 
     @CommandHandler
-    public void handle(LinkKnowledgeArticle command) {
+    public CaseState handle(LinkKnowledgeArticle command) {
         policy().requireWorker(command.caller(), "reference knowledge articles");
         requireNotClosed("reference articles on");
         requireText(command.articleId(), "articleId");
         apply(new KnowledgeArticleLinked(caseNumber, orgId, command.articleId(), command.title(), command.url(),
                 command.caller().actor()));
+        return state(command.articleId());
     }
 
     @CommandHandler
-    public void handle(OfferRemoteSession command) {
+    public CaseState handle(OfferRemoteSession command) {
         policy().requireWorker(command.caller(), "offer remote sessions");
         requireNotClosed("offer a remote session on");
         requireText(command.joinUrl(), "joinUrl");
         apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),
                 command.proposedStart(), command.note(), command.caller().actor()));
+        return state(command.offerId());
     }
 
     @CommandHandler
-    public void handle(RecordConsultation command) {
+    public CaseState handle(RecordConsultation command) {
         policy().requireWorker(command.caller(), "record consultations");
         if (command.party() == null) {
             throw new InvalidInput("party is required");
@@ -392,6 +409,7 @@ public class SupportCase {
         requireText(command.notes(), "notes");
         apply(new ConsultationRecorded(caseNumber, orgId, command.consultationId(), command.party(),
                 command.consultant(), command.notes(), command.caller().actor()));
+        return state(command.consultationId());
     }
 
     @DeadlineHandler(deadlineName = SLA_DEADLINE)
@@ -542,6 +560,11 @@ public class SupportCase {
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
+
+    private CaseState state(String itemId) {
+        return new CaseState(caseNumber, status, priority, assignee, followUpCase, itemId,
+                AggregateLifecycle.getVersion() == null ? 0 : AggregateLifecycle.getVersion());
+    }
 
     private CaseAccessPolicy policy() {
         return new CaseAccessPolicy(orgId, team, assignee);

@@ -582,11 +582,19 @@ class SupportCaseTest {
     class Work {
 
         @Test
-        void whatACustomerUploadsIsAlwaysVisibleToTheCustomer() {
+        void customerUploadsAreVisibleToTheCustomer() {
             fixture.given(opened(), assigned())
-                    .when(new RecordAttachment(CASE, "a-1", "har.txt", "text/plain", 12, "ab", true, CUSTOMER))
+                    .when(new RecordAttachment(CASE, "a-1", "har.txt", "text/plain", 12, "ab", false, CUSTOMER))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "har.txt", "text/plain", 12, "ab", false,
                             CUSTOMER.actor()));
+        }
+
+        @Test
+        void customersCannotUploadInternalFiles() {
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-1", "har.txt", "text/plain", 12, "ab", true, CUSTOMER))
+                    .expectException(InvalidInput.class)
+                    .expectNoEvents();
         }
 
         @Test

@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.OffsetDateTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.casetrail.platform.store.Jdbc;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -93,7 +94,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
                     ps.setString(2, deadlineName);
                     ps.setString(3, scope.getType());
                     ps.setString(4, String.valueOf(scope.getIdentifier()));
-                    ps.setTimestamp(5, Timestamp.from(triggerDateTime));
+                    ps.setObject(5, Jdbc.utc(triggerDateTime));
                     ps.setString(6, serialized == null ? null : serialized.getType().getName());
                     ps.setString(7, serialized == null ? null : serialized.getType().getRevision());
                     ps.setBytes(8, serialized == null ? null : serialized.getData());
@@ -171,9 +172,9 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
              PreparedStatement ps = c.prepareStatement("SELECT id, deadline_name, scope_type, scope_id, payload_type,"
                      + " payload_revision, payload FROM deadline_entry WHERE trigger_at <= ?"
                      + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY trigger_at")) {
-            Timestamp now = Timestamp.from(clock.instant());
-            ps.setTimestamp(1, now);
-            ps.setTimestamp(2, now);
+            OffsetDateTime now = Jdbc.utc(clock.instant());
+            ps.setObject(1, now);
+            ps.setObject(2, now);
             ps.setMaxRows(batch);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -191,10 +192,10 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE deadline_entry SET claimed_until = ?, claimed_by = ?,"
                      + " attempts = attempts + 1 WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?)")) {
-            ps.setTimestamp(1, Timestamp.from(now.plus(claimTimeout)));
+            ps.setObject(1, Jdbc.utc(now.plus(claimTimeout)));
             ps.setString(2, owner);
             ps.setString(3, due.id());
-            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setObject(4, Jdbc.utc(now));
             return ps.executeUpdate() == 1;
         }
     }

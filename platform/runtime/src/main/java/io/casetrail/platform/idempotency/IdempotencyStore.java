@@ -4,13 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.casetrail.platform.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -62,7 +62,7 @@ public class IdempotencyStore {
             ps.setString(1, principal);
             ps.setString(2, key);
             ps.setString(3, fingerprint);
-            ps.setTimestamp(4, Timestamp.from(clock.instant()));
+            ps.setObject(4, Jdbc.utc(clock.instant()));
             ps.executeUpdate();
         }
     }
@@ -90,7 +90,7 @@ public class IdempotencyStore {
     void forgetOldAnswers() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM idempotency_record WHERE created_at < ?")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant().minus(retention)));
+            ps.setObject(1, Jdbc.utc(clock.instant().minus(retention)));
             ps.executeUpdate();
         }
     }

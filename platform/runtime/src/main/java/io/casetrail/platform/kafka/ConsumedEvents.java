@@ -4,11 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import io.casetrail.platform.store.Jdbc;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -46,7 +46,7 @@ public class ConsumedEvents {
                     "INSERT INTO consumed_event (consumer, event_id, applied_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, consumer);
                 ps.setString(2, eventId);
-                ps.setTimestamp(3, Timestamp.from(clock.instant()));
+                ps.setObject(3, Jdbc.utc(clock.instant()));
                 ps.executeUpdate();
             }
             return true;

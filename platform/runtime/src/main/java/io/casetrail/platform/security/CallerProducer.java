@@ -5,15 +5,19 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.casetrail.platform.errors.AccessDenied;
 
-/** Turns the verified JWT of the current request into a {@link Caller}. */
-@RequestScoped
+/**
+ * Turns the verified JWT of the current request into a {@link Caller}. The caller is a value ({@code @Dependent}):
+ * inject it into request-scoped beans, such as the REST resources.
+ */
+@ApplicationScoped
 public class CallerProducer {
 
     public static final String ORG_CLAIM = "org_id";
@@ -27,7 +31,7 @@ public class CallerProducer {
     }
 
     @Produces
-    @RequestScoped
+    @Dependent
     Caller caller() {
         if (jwt == null || jwt.getSubject() == null) {
             // endpoints that inject a Caller are never anonymous; the role check ran before this

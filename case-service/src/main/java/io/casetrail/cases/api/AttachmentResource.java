@@ -1,0 +1,162 @@
+package io.casetrail.cases.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.cases.command.CaseSettings;
+import io.casetrail.cases.command.CaseState;
+import io.casetrail.cases.command.RecordAttachment;
+import io.casetrail.cases.query.CaseQueries;
+import io.casetrail.cases.query.CaseReadAccess;
+import io.casetrail.cases.query.CaseView;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.PayloadTooLarge;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * Files on a case. The upload body is the file itself (any content type, name in {@code fileName}); its
+ * content is stored with its SHA-256 and size in the same transaction as the event that records it, and refused
+ * above {@code casetrail.cases.max-upload-bytes} (25 MiB by default).
+ */
+@RequestScoped
+@Path("/cases/{caseNumber}/attachments")
+@Tag(name = "Cases")
+@SecurityRequirement(name = "jwt")
+public class AttachmentResource {
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    CaseQueries cases;
+
+    @Inject
+    CaseSettings settings;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Transactional
+    @Idempotent
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
+            Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Upload a file", description = "The body is the file. Support may keep a file internal"
+            + " (internal=true).")
+    @APIResponse(responseCode = "201", description = "Stored; Location is where to download it")
+    @APIResponse(responseCode = "413", description = "Larger than the configured limit")
+    public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,
+                           @QueryParam("internal") boolean internal,
+                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
+            throws IOException {
+        if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")) {
+            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/')");
+        }
+        long limit = settings.maxUploadBytes();
+        if (contentLength != null && contentLength > limit) {
+            throw tooLarge(limit);
+        }
+        MessageDigest sha256 = sha256();
+        byte[] content;
+        try (InputStream in = new DigestInputStream(body, sha256)) {
+            content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+        if (content.length > limit) {
+            throw tooLarge(limit);
+        }
+        if (content.length == 0) {
+            throw new InvalidInput("the file is empty");
+        }
+        String id = UUID.randomUUID().toString();
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        String type = contentType == null ? MediaType.APPLICATION_OCTET_STREAM : contentType;
+        jdbc.update("INSERT INTO attachment_content (attachment_id, case_number, file_name, content_type, size_bytes,"
+                        + " sha256, content, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, caseNumber,
+                fileName, type, (long) content.length, digest, content, internal, clock.instant());
+        CaseState state = commands.sendAndWait(new RecordAttachment(caseNumber, id, fileName, type, content.length,
+                digest, internal, caller));
+        return Response.created(URI.create("/cases/" + caseNumber + "/attachments/" + id)).entity(state).build();
+    }
+
+    @GET
+    @Path("/{attachmentId}")
+    @Produces(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
+            Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "Download a file", description = "With its SHA-256 in the Digest header. Customers cannot"
+            + " download internal files.")
+    public Response download(@PathParam("caseNumber") String caseNumber,
+                             @PathParam("attachmentId") String attachmentId) {
+        CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        CaseReadAccess.requireMaySee(caller, view);
+        return jdbc.queryOne("SELECT file_name, content_type, sha256, content, internal FROM attachment_content"
+                        + " WHERE attachment_id = ? AND case_number = ?", row -> {
+                    if (row.getBoolean("internal") && caller.isCustomer()) {
+                        throw new AccessDenied("this file is internal to support");
+                    }
+                    return Response.ok(row.getBytes("content"), row.getString("content_type"))
+                            .header("Content-Disposition", "attachment; filename=\""
+                                    + row.getString("file_name").replace("\"", "") + "\"")
+                            .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(
+                                    HexFormat.of().parseHex(row.getString("sha256"))))
+                            .header("X-Content-SHA256", row.getString("sha256"))
+                            .build();
+                }, attachmentId, caseNumber)
+                .orElseThrow(() -> new NotFound("case " + caseNumber + " has no file " + attachmentId));
+    }
+
+    private static PayloadTooLarge tooLarge(long limit) {
+        return new PayloadTooLarge("files may be at most " + limit + " bytes");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

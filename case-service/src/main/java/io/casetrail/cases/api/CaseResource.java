@@ -1,0 +1,325 @@
+package io.casetrail.cases.api;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.cases.api.CaseRequests.AssignRequest;
+import io.casetrail.cases.api.CaseRequests.ConsultationRequest;
+import io.casetrail.cases.api.CaseRequests.ContactRequest;
+import io.casetrail.cases.api.CaseRequests.KnowledgeArticleRequest;
+import io.casetrail.cases.api.CaseRequests.MessageRequest;
+import io.casetrail.cases.api.CaseRequests.OpenCaseRequest;
+import io.casetrail.cases.api.CaseRequests.PriorityRequest;
+import io.casetrail.cases.api.CaseRequests.RejectionRequest;
+import io.casetrail.cases.api.CaseRequests.RemoteSessionRequest;
+import io.casetrail.cases.api.CaseRequests.ReopenRequest;
+import io.casetrail.cases.api.CaseRequests.ResolutionRequest;
+import io.casetrail.cases.command.AddContact;
+import io.casetrail.cases.command.AssignCase;
+import io.casetrail.cases.command.CaseNumbers;
+import io.casetrail.cases.command.CaseState;
+import io.casetrail.cases.command.ChangePriority;
+import io.casetrail.cases.command.ConfirmResolution;
+import io.casetrail.cases.command.LinkKnowledgeArticle;
+import io.casetrail.cases.command.OfferRemoteSession;
+import io.casetrail.cases.command.OpenCase;
+import io.casetrail.cases.command.PostInternalNote;
+import io.casetrail.cases.command.PostReply;
+import io.casetrail.cases.command.ProposeResolution;
+import io.casetrail.cases.command.RecordConsultation;
+import io.casetrail.cases.command.RejectResolution;
+import io.casetrail.cases.command.RemoveContact;
+import io.casetrail.cases.command.ReopenCase;
+import io.casetrail.cases.command.RequestInformation;
+import io.casetrail.cases.command.TakeCase;
+import io.casetrail.cases.query.CaseFilter;
+import io.casetrail.cases.query.CaseQueries;
+import io.casetrail.cases.query.CaseReadAccess;
+import io.casetrail.cases.query.CaseView;
+import io.casetrail.cases.query.Page;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Support cases: open, read, search and every command of the lifecycle. Commands answer with the case's state
+ * right after the command; reads come from the read models, which follow within moments.
+ */
+@RequestScoped
+@Path("/cases")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Cases")
+@SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityRequirement(name = "jwt")
+public class CaseResource {
+
+    static final String CUSTOMER_ADMIN = Roles.ORG_ADMIN;
+    static final String SUPER_ADMIN = Roles.ORG_SUPER_ADMIN;
+    static final String TSE = Roles.SUPPORT_ENGINEER;
+    static final String LEAD = Roles.TEAM_LEAD;
+    static final String MANAGER = Roles.SUPPORT_MANAGER;
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    CaseQueries queries;
+
+    @Inject
+    CaseNumbers numbers;
+
+    @Inject
+    Caller caller;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @Operation(summary = "Open a case", description = "An org admin opens a case for its own org; support opens one"
+            + " on a customer's behalf naming orgId and openedBy. The case starts NEW in its product area's team"
+            + " queue, with the first-response SLA clock running.")
+    @APIResponse(responseCode = "201", description = "Opened; Location names the case")
+    @APIResponse(responseCode = "400", description = "Invalid body (problem+json)")
+    @APIResponse(responseCode = "403", description = "Not allowed for this role or org")
+    public Response open(@Valid @NotNull OpenCaseRequest request) {
+        String orgId = request.orgId();
+        if (caller.isCustomer()) {
+            if (orgId != null && !orgId.equals(caller.orgId())) {
+                throw new AccessDenied("an org admin may open cases only for its own org");
+            }
+            orgId = caller.orgId();
+        } else if (orgId == null || orgId.isBlank()) {
+            throw new InvalidInput("orgId: support must name the org the case is for");
+        }
+        String caseNumber = numbers.next();
+        commands.sendAndWait(new OpenCase(caseNumber, orgId, request.orgUrl(), request.subject(),
+                request.description(), request.productArea(), request.priority(), request.contactPreference(),
+                request.openedBy(), request.contacts(), caller));
+        return Response.created(URI.create("/cases/" + caseNumber))
+                .entity(new CaseState(caseNumber, CaseStatus.NEW, request.priority(), null, null, null, 0)).build();
+    }
+
+    @GET
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "Search cases", description = "Cases the caller may read, newest first, filtered by org,"
+            + " status, priority, product area, assignee and team; paged with a cursor (Link rel=next).")
+    public Response search(@QueryParam("orgId") String orgId, @QueryParam("status") CaseStatus status,
+                           @QueryParam("priority") Priority priority,
+                           @QueryParam("productArea") ProductArea productArea,
+                           @QueryParam("assignee") String assignee, @QueryParam("team") String team,
+                           @QueryParam("after") String after,
+                           @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit) {
+        int pageSize = Page.limit(limit);
+        Page<CaseView> page = queries.search(CaseReadAccess.scope(caller),
+                new CaseFilter(orgId, status, priority, productArea, assignee, team), after, pageSize);
+        return LinkHeaders.page(uri, caller.isCustomer()
+                ? page.items().stream().map(CaseView::forCustomer).toList() : page.items(), page.next());
+    }
+
+    @GET
+    @Path("/{caseNumber}")
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "Read a case")
+    @APIResponse(responseCode = "404", description = "No such case (or not yet in the read model)")
+    public CaseView get(@PathParam("caseNumber") String caseNumber) {
+        CaseView view = queries.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        CaseReadAccess.requireMaySee(caller, view);
+        return caller.isCustomer() ? view.forCustomer() : view;
+    }
+
+    @POST
+    @Path("/{caseNumber}/assignment")
+    @Idempotent
+    @RolesAllowed({LEAD, MANAGER})
+    @Operation(summary = "Assign or reassign", description = "A team lead or support manager of the case's team"
+            + " assigns it; a NEW case becomes OPEN.")
+    public Response assign(@PathParam("caseNumber") String caseNumber, @Valid @NotNull AssignRequest request) {
+        return ok(new AssignCase(caseNumber, request.assignee(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/take")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Take a case from the team queue", description = "Self-assignment of a NEW case of one of"
+            + " the caller's teams.")
+    public Response take(@PathParam("caseNumber") String caseNumber) {
+        return ok(new TakeCase(caseNumber, caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/priority")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Change the priority", description = "Running SLA clocks are re-targeted.")
+    public Response changePriority(@PathParam("caseNumber") String caseNumber,
+                                   @Valid @NotNull PriorityRequest request) {
+        return ok(new ChangePriority(caseNumber, request.priority(), request.reason(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/contacts")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @Operation(summary = "Add a contact", description = "Associate another admin of the org with the case.")
+    public Response addContact(@PathParam("caseNumber") String caseNumber, @Valid @NotNull ContactRequest request) {
+        return ok(new AddContact(caseNumber, request.contactId(), caller));
+    }
+
+    @DELETE
+    @Path("/{caseNumber}/contacts/{contactId}")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @Operation(summary = "Remove a contact", description = "The admin who opened the case always stays.")
+    public Response removeContact(@PathParam("caseNumber") String caseNumber,
+                                  @PathParam("contactId") String contactId) {
+        return ok(new RemoveContact(caseNumber, contactId, caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/replies")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @Operation(summary = "Post a public reply", description = "Customer-visible correspondence. A customer's reply"
+            + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA.")
+    public Response reply(@PathParam("caseNumber") String caseNumber, @Valid @NotNull MessageRequest request) {
+        return ok(new PostReply(caseNumber, newId(), request.body(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/internal-notes")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Post an internal note", description = "Never shown to a customer principal.")
+    public Response internalNote(@PathParam("caseNumber") String caseNumber,
+                                 @Valid @NotNull MessageRequest request) {
+        return ok(new PostInternalNote(caseNumber, newId(), request.body(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/information-requests")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Ask the customer for information", description = "OPEN → PENDING_CUSTOMER; the SLA clock"
+            + " pauses until the customer replies.")
+    public Response requestInformation(@PathParam("caseNumber") String caseNumber,
+                                       @Valid @NotNull MessageRequest request) {
+        return ok(new RequestInformation(caseNumber, newId(), request.body(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/resolution")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Propose a resolution", description = "→ RESOLVED_PENDING_CONFIRMATION; closes itself if"
+            + " the customer does not answer within the auto-close period (7 days by default).")
+    public Response proposeResolution(@PathParam("caseNumber") String caseNumber,
+                                      @Valid @NotNull ResolutionRequest request) {
+        return ok(new ProposeResolution(caseNumber, request.summary(), request.knowledgeArticleId(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/resolution/confirmation")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
+    @Operation(summary = "Confirm the proposed resolution", description = "The case closes.")
+    public Response confirm(@PathParam("caseNumber") String caseNumber) {
+        return ok(new ConfirmResolution(caseNumber, caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/resolution/rejection")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
+    @Operation(summary = "Reject the proposed resolution", description = "The case goes back to OPEN.")
+    public Response reject(@PathParam("caseNumber") String caseNumber, @Valid @NotNull RejectionRequest request) {
+        return ok(new RejectResolution(caseNumber, request.reason(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/reopen")
+    @Idempotent
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @Operation(summary = "Reopen a closed case", description = "Within 21 days of closure the case reopens;"
+            + " later it stays closed and a follow-up case is opened (followUpCase in the answer).")
+    public Response reopen(@PathParam("caseNumber") String caseNumber, @Valid ReopenRequest request) {
+        return ok(new ReopenCase(caseNumber, request == null ? null : request.reason(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/knowledge-articles")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Reference a knowledge article")
+    public Response linkArticle(@PathParam("caseNumber") String caseNumber,
+                                @Valid @NotNull KnowledgeArticleRequest request) {
+        return ok(new LinkKnowledgeArticle(caseNumber, request.articleId(), request.title(), request.url(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/remote-session-offers")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Offer a remote session")
+    public Response offerRemoteSession(@PathParam("caseNumber") String caseNumber,
+                                       @Valid @NotNull RemoteSessionRequest request) {
+        return ok(new OfferRemoteSession(caseNumber, newId(), request.joinUrl(), request.proposedStart(),
+                request.note(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/consultations")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER})
+    @Operation(summary = "Record a consultation (internal)")
+    public Response consult(@PathParam("caseNumber") String caseNumber, @Valid @NotNull ConsultationRequest request) {
+        return ok(new RecordConsultation(caseNumber, newId(), request.party(), request.consultant(), request.notes(),
+                caller));
+    }
+
+    private Response ok(Object command) {
+        CaseState state = commands.sendAndWait(command);
+        return Response.ok(state).build();
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}

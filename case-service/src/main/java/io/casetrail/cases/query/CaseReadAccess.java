@@ -1,0 +1,75 @@
+package io.casetrail.cases.query;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Who may read which cases. Customers read their org's cases; an engineer reads the cases assigned to it and the
+ * unassigned cases of its teams (to pick from); leads and managers read their teams' cases; escalation managers
+ * and auditors read every case. Engineering reads cases only through escalations.
+ */
+public final class CaseReadAccess {
+
+    /** An SQL condition over {@code case_view} and its parameters. */
+    public record Scope(String condition, List<Object> parameters) {
+    }
+
+    private CaseReadAccess() {
+    }
+
+    public static boolean maySee(Caller caller, CaseView view) {
+        if (caller.isCustomer()) {
+            return caller.isCustomerOf(view.orgId());
+        }
+        if (caller.hasAny(Roles.ESCALATION_MANAGER, Roles.AUDITOR)) {
+            return true;
+        }
+        if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(view.team())) {
+            return true;
+        }
+        return caller.has(Roles.SUPPORT_ENGINEER) && (caller.id().equals(view.assignee())
+                || view.status() == CaseStatus.NEW && caller.inTeam(view.team()));
+    }
+
+    public static void requireMaySee(Caller caller, CaseView view) {
+        if (!maySee(caller, view)) {
+            throw new AccessDenied(caller.isCustomer() ? "case " + view.caseNumber() + " belongs to another org"
+                    : "case " + view.caseNumber() + " is neither assigned to you nor in your teams' queues");
+        }
+    }
+
+    /** The cases a principal may list, as a condition for searches. */
+    public static Scope scope(Caller caller) {
+        if (caller.isCustomer()) {
+            return new Scope("org_id = ?", List.of(caller.orgId()));
+        }
+        if (caller.hasAny(Roles.ESCALATION_MANAGER, Roles.AUDITOR)) {
+            return new Scope("1 = 1", List.of());
+        }
+        List<Object> parameters = new ArrayList<>();
+        String teams = inList(caller, parameters);
+        if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
+            return new Scope("team IN (" + teams + ")", parameters);
+        }
+        if (caller.has(Roles.SUPPORT_ENGINEER)) {
+            List<Object> withAssignee = new ArrayList<>();
+            withAssignee.add(caller.id());
+            withAssignee.addAll(parameters);
+            return new Scope("(assignee = ? OR (status = 'NEW' AND team IN (" + teams + ")))", withAssignee);
+        }
+        throw new AccessDenied("role " + caller.primaryRole() + " does not read support cases");
+    }
+
+    private static String inList(Caller caller, List<Object> parameters) {
+        if (caller.teams().isEmpty()) {
+            return "NULL";
+        }
+        parameters.addAll(caller.teams());
+        return String.join(", ", caller.teams().stream().map(t -> "?").toList());
+    }
+}

@@ -1,0 +1,85 @@
+package io.casetrail.cases.query;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.casetrail.platform.store.Jdbc;
+
+/** The {@code case_timeline} table: appended by the case's own events and by other contexts' events. */
+@Singleton
+public class TimelineStore {
+
+    /** Source of the case context's own entries. */
+    public static final String OWN_SOURCE = "case";
+
+    private final Jdbc jdbc;
+
+    public TimelineStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Appends an entry once: an entry id that is already on the timeline is left as it is. */
+    void append(TimelineEntry entry, String caseNumber) {
+        boolean present = jdbc.queryOne("SELECT 1 FROM case_timeline WHERE entry_id = ?", row -> true, entry.id())
+                .isPresent();
+        if (present) {
+            return;
+        }
+        jdbc.update("INSERT INTO case_timeline (entry_id, case_number, occurred_at, source, type, actor_id,"
+                        + " actor_name, actor_kind, visibility, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                entry.id(), caseNumber, entry.occurredAt(), entry.source(), entry.type(), entry.actorId(),
+                entry.actorName(), entry.actorKind(), entry.visibility(), truncate(entry.summary()), entry.data());
+    }
+
+    void clear(String source) {
+        jdbc.update("DELETE FROM case_timeline WHERE source = ?", source);
+    }
+
+    /**
+     * A page of a case's timeline in the order things happened, after the entry {@code afterSeq} (a cursor
+     * handed out with the previous page); only public entries when {@code publicOnly}.
+     */
+    public List<Page.Row<TimelineEntry>> page(String caseNumber, boolean publicOnly, Cursor after, int limit) {
+        String sql = "SELECT entry_id, seq, occurred_at, source, type, actor_id, actor_name, actor_kind, visibility,"
+                + " summary, data FROM case_timeline WHERE case_number = ?"
+                + (publicOnly ? " AND visibility = 'PUBLIC'" : "")
+                + (after == null ? "" : " AND (occurred_at > ? OR (occurred_at = ? AND seq > ?))")
+                + " ORDER BY occurred_at, seq LIMIT ?";
+        Object[] params = after == null ? new Object[] {caseNumber, limit}
+                : new Object[] {caseNumber, after.occurredAt(), after.occurredAt(), after.seq(), limit};
+        return jdbc.query(sql, row -> new Page.Row<>(new TimelineEntry(row.getString("entry_id"),
+                Jdbc.instant(row, "occurred_at"), row.getString("source"), row.getString("type"),
+                row.getString("actor_id"), row.getString("actor_name"), row.getString("actor_kind"),
+                TimelineEntry.Visibility.valueOf(row.getString("visibility")), row.getString("summary"),
+                row.getString("data")), new Cursor(Jdbc.instant(row, "occurred_at"), row.getLong("seq")).encode()),
+                params);
+    }
+
+    /** Position in a timeline: the time and insertion sequence of the last entry of a page. */
+    public record Cursor(Instant occurredAt, long seq) {
+
+        String encode() {
+            return Page.encode(occurredAt.toEpochMilli() + "." + occurredAt.getNano() + "." + seq);
+        }
+
+        public static Cursor decode(String token) {
+            String[] parts = Page.decode(token).split("\\.");
+            if (parts.length != 3) {
+                throw Page.badCursor();
+            }
+            try {
+                long millis = Long.parseLong(parts[0]);
+                Instant at = Instant.ofEpochSecond(Math.floorDiv(millis, 1000), Integer.parseInt(parts[1]));
+                return new Cursor(at, Long.parseLong(parts[2]));
+            } catch (NumberFormatException e) {
+                throw Page.badCursor();
+            }
+        }
+    }
+
+    private static String truncate(String summary) {
+        return summary.length() <= 1000 ? summary : summary.substring(0, 997) + "...";
+    }
+}
