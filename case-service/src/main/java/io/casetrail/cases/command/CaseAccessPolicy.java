@@ -43,8 +43,9 @@ final class CaseAccessPolicy {
 
     void requireWorker(Caller caller, String what) {
         if (!worksCase(caller)) {
-            throw new AccessDenied(caller.isCustomer() ? "customers may not " + what
-                    : "only the assigned engineer or a lead or manager of team " + team + " may " + what);
+            throw new AccessDenied(!caller.isCustomer()
+                    ? "only the assigned engineer or a lead or manager of team " + team + " may " + what
+                    : isCustomerOfCase(caller) ? "customers may not " + what : "this case belongs to another org");
         }
     }
 

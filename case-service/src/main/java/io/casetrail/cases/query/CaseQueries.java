@@ -82,7 +82,7 @@ public class CaseQueries {
         if (cursor != null) {
             sql.append(" WHERE (priority_rank > ? OR (priority_rank = ? AND (status_rank > ? OR (status_rank = ?"
                     + " AND (breach_key > ? OR (breach_key = ? AND (opened_at_ms > ? OR (opened_at_ms = ?"
-                    + " AND case_number > ?)))))))))");
+                    + " AND case_number > ?))))))))");
             parameters.addAll(List.of(cursor.priorityRank(), cursor.priorityRank(), cursor.statusRank(),
                     cursor.statusRank(), cursor.breachKey(), cursor.breachKey(), cursor.openedAtMs(),
                     cursor.openedAtMs(), cursor.caseNumber()));

@@ -1,5 +1,7 @@
 package io.casetrail.cases.query;
 
+import java.time.temporal.ChronoUnit;
+
 import io.casetrail.events.Actor;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.cases.AttachmentAdded;
@@ -105,7 +107,8 @@ final class TimelineSummaries {
                     + e.followUpCaseNumber() + " opened at the request of " + who);
         }
         if (event instanceof SlaClockStarted e) {
-            return new Line(INTERNAL, "SLA " + target(e.target().name()) + " due " + e.dueAt());
+            return new Line(INTERNAL, "SLA " + target(e.target().name()) + " due "
+                    + e.dueAt().truncatedTo(ChronoUnit.MILLIS));
         }
         if (event instanceof SlaClockPaused e) {
             return new Line(INTERNAL, "SLA " + target(e.target().name())
@@ -117,7 +120,7 @@ final class TimelineSummaries {
         }
         if (event instanceof SlaBreached e) {
             return new Line(INTERNAL, "SLA " + target(e.target().name()) + " breached (due "
-                    + e.dueAt() + ")");
+                    + e.dueAt().truncatedTo(ChronoUnit.MILLIS) + ")");
         }
         return new Line(INTERNAL, event.getClass().getSimpleName());
     }

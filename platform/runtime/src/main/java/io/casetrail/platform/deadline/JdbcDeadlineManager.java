@@ -53,6 +53,9 @@ import io.quarkus.scheduler.Scheduled;
 @Singleton
 public class JdbcDeadlineManager extends AbstractDeadlineManager {
 
+    /** Identity of the poller job (tests pause it to simulate downtime). */
+    public static final String JOB = "casetrail-deadlines";
+
     private static final Logger LOG = Logger.getLogger(JdbcDeadlineManager.class);
 
     @Inject
@@ -133,7 +136,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     }
 
     /** Fires every due deadline; runs every second (and catches up on start after downtime). */
-    @Scheduled(every = "{casetrail.deadlines.poll-interval:1s}", delayed = "{casetrail.deadlines.initial-delay:2s}",
+    @Scheduled(identity = JOB, every = "{casetrail.deadlines.poll-interval:1s}", delayed = "{casetrail.deadlines.initial-delay:2s}",
                concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fireDueDeadlines() {
         if (scopes == null) {

@@ -1,0 +1,469 @@
+package io.casetrail.cases.api;
+
+import static io.casetrail.cases.api.Principals.ACME;
+import static io.casetrail.cases.api.Principals.ACME_ADMIN;
+import static io.casetrail.cases.api.Principals.AUDITOR;
+import static io.casetrail.cases.api.Principals.ENGINEER;
+import static io.casetrail.cases.api.Principals.GLOBEX_ADMIN;
+import static io.casetrail.cases.api.Principals.LEAD_LU;
+import static io.casetrail.cases.api.Principals.TSE_TIA;
+import static io.casetrail.cases.api.Principals.TSE_TOM;
+import static io.casetrail.cases.api.Principals.as;
+import static io.casetrail.cases.api.Principals.openAcmeCase;
+import static io.casetrail.cases.api.Principals.openAssignedCase;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.Topics;
+import io.casetrail.platform.deadline.JdbcDeadlineManager;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.MovableClock;
+import io.casetrail.testing.TopicReader;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** case-service through its REST API, on a real Kafka broker and a real database. */
+@QuarkusTest
+class CaseApiTest {
+
+    private static final Duration PROJECTION_WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    MovableClock clock;
+
+    @Inject
+    Scheduler scheduler;
+
+    // --- the case travels: command → event store → Kafka, queues, timeline ----------------------------------
+
+    @Test
+    void openedCaseIsPublishedOnTheCaseTopicAsABinaryCloudEventKeyedByCase() {
+        String caseNumber = openAcmeCase("P2");
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.CASE,
+                read -> read.stream().filter(r -> caseNumber.equals(r.key())).count() >= 2, PROJECTION_WAIT);
+        ConsumerRecord<String, byte[]> opened = records.stream()
+                .filter(r -> caseNumber.equals(r.key()) && "io.casetrail.case.opened.v1".equals(header(r, "ce_type")))
+                .findFirst().orElseThrow();
+
+        String storedId = jdbc.queryOne("SELECT eventidentifier FROM domainevententry WHERE aggregateidentifier = ?"
+                + " AND sequencenumber = 0", row -> row.getString(1), caseNumber).orElseThrow();
+        assertThat(header(opened, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(opened, "ce_id")).isEqualTo(storedId);
+        assertThat(header(opened, "ce_source")).isEqualTo("/casetrail/case-service");
+        assertThat(header(opened, "ce_subject")).isEqualTo(caseNumber);
+        assertThat(header(opened, "ce_orgid")).isEqualTo(ACME);
+        assertThat(header(opened, "ce_caseid")).isEqualTo(caseNumber);
+        assertThat(header(opened, "ce_actor")).isEqualTo("admin-ada");
+        assertThat(header(opened, "ce_sequence")).isEqualTo("0");
+        assertThat(header(opened, "ce_correlationid")).isNotBlank();
+        assertThat(header(opened, "content-type")).isEqualTo("application/json");
+        assertThat(Instant.parse(header(opened, "ce_time"))).isBefore(clock.instant().plusSeconds(1));
+        String json = new String(opened.value(), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"caseNumber\":\"" + caseNumber + "\"").contains("\"subject\":\"SAML login fails\"")
+                .contains("\"team\":\"sso\"");
+        // the SLA clock of the new case follows it on the same key, in order
+        assertThat(records.stream().filter(r -> caseNumber.equals(r.key())).map(r -> header(r, "ce_sequence"))
+                .toList()).startsWith("0", "1");
+    }
+
+    @Test
+    void openedCaseShowsInItsTeamsUnassignedQueueAndOnItsTimeline() {
+        String caseNumber = openAcmeCase("P3");
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TIA)
+                .when().get("/queues/teams/sso/unassigned?limit=200")
+                .then().statusCode(200)
+                .body("caseNumber", hasItem(caseNumber)));
+        as(ACME_ADMIN).when().get("/cases/" + caseNumber + "/timeline")
+                .then().statusCode(200)
+                .body("[0].type", equalTo("io.casetrail.case.opened.v1"))
+                .body("[0].summary", equalTo("Case opened by Ada Admin: SAML login fails"))
+                .body("[0].visibility", equalTo("PUBLIC"));
+    }
+
+    @Test
+    void caseGoesThroughItsLifecycleAndTheQueueFollows() {
+        String caseNumber = openAssignedCase("P2");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).when().get("/queues/mine?limit=200")
+                .then().statusCode(200).body("caseNumber", hasItem(caseNumber)));
+
+        as(TSE_TOM).body("{\"body\":\"Which app fails?\"}").post("/cases/" + caseNumber + "/information-requests")
+                .then().statusCode(200).body("status", equalTo("PENDING_CUSTOMER"));
+        as(ACME_ADMIN).body("{\"body\":\"The HR portal\"}").post("/cases/" + caseNumber + "/replies")
+                .then().statusCode(200).body("status", equalTo("OPEN"));
+        as(TSE_TOM).body("{\"summary\":\"Renewed the certificate\",\"knowledgeArticleId\":\"KB-7\"}")
+                .post("/cases/" + caseNumber + "/resolution")
+                .then().statusCode(200).body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));
+        as(ACME_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation")
+                .then().statusCode(200).body("status", equalTo("CLOSED"));
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).when().get("/cases/" + caseNumber)
+                .then().statusCode(200).body("status", equalTo("CLOSED")).body("closedAt", notNullValue()));
+        as(TSE_TOM).when().get("/queues/mine?limit=200").then().body("caseNumber", not(hasItem(caseNumber)));
+        as(TSE_TOM).when().get("/queues/mine?status=CLOSED&limit=200").then().body("caseNumber", hasItem(caseNumber));
+    }
+
+    @Test
+    void internalPostsNeverReachACustomerPrincipal() {
+        String caseNumber = openAssignedCase("P2");
+        as(TSE_TOM).body("{\"body\":\"Customer runs an expired signing cert\"}")
+                .post("/cases/" + caseNumber + "/internal-notes").then().statusCode(200);
+        as(TSE_TOM).body("{\"party\":\"TEAM_LEAD\",\"consultant\":\"lead-lu\",\"notes\":\"agreed to renew\"}")
+                .post("/cases/" + caseNumber + "/consultations").then().statusCode(200);
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber + "/timeline")
+                .then().body("type", hasItem("io.casetrail.case.internal-note-posted.v1")));
+
+        String customerView = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().statusCode(200)
+                .extract().asString();
+        assertThat(customerView).doesNotContain("expired signing cert").doesNotContain("agreed to renew")
+                .doesNotContain("internal-note").doesNotContain("consultation").doesNotContain("sla-");
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200)
+                .body("sla", nullValue()).body("team", nullValue());
+        as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200)
+                .body("sla.target", equalTo("FIRST_RESPONSE")).body("team", equalTo("sso"));
+    }
+
+    // --- refusals ------------------------------------------------------------------------------------------
+
+    @Test
+    void requestsWithoutATokenAre401ProblemJson() {
+        given().contentType(ContentType.JSON).body("{}").when().post("/cases")
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("status", equalTo(401));
+        given().when().get("/cases/00000001").then().statusCode(401);
+    }
+
+    @Test
+    void tamperedTokenIs401() {
+        String forged = ACME_ADMIN.substring(0, ACME_ADMIN.length() - 4) + "AAAA";
+        as(forged).when().get("/cases").then().statusCode(401);
+    }
+
+    @Test
+    void customerOfAnotherOrgIsRefused() {
+        String caseNumber = openAssignedCase("P3");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+
+        as(GLOBEX_ADMIN).get("/cases/" + caseNumber).then().statusCode(403)
+                .contentType("application/problem+json");
+        as(GLOBEX_ADMIN).get("/cases/" + caseNumber + "/timeline").then().statusCode(403);
+        as(GLOBEX_ADMIN).body("{\"body\":\"hi\"}").post("/cases/" + caseNumber + "/replies")
+                .then().statusCode(403).body("detail", containsString("another org"));
+        as(GLOBEX_ADMIN).get("/cases?limit=200").then().statusCode(200).body("caseNumber", not(hasItem(caseNumber)));
+        as(GLOBEX_ADMIN).body("""
+                {"orgId":"org-acme","orgUrl":"https://acme.okta.com","subject":"s","description":"d",
+                 "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(403);
+    }
+
+    @Test
+    void engineerIsRefusedOnACaseThatIsNotTheirs() {
+        String caseNumber = openAssignedCase("P3");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("assignee", equalTo("tse-tom")));
+
+        as(TSE_TIA).get("/cases/" + caseNumber).then().statusCode(403);
+        as(TSE_TIA).body("{\"body\":\"hello\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403)
+                .body("detail", containsString("assigned engineer"));
+        as(TSE_TIA).body("{\"body\":\"n\"}").post("/cases/" + caseNumber + "/internal-notes").then().statusCode(403);
+        as(TSE_TIA).post("/cases/" + caseNumber + "/take").then().statusCode(409);
+    }
+
+    @Test
+    void rolesWithoutCaseAccessAreRefused() {
+        String caseNumber = openAcmeCase("P4");
+        as(ENGINEER).get("/cases").then().statusCode(403);
+        as(ENGINEER).body("{\"body\":\"x\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403);
+        as(AUDITOR).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
+                .then().statusCode(403);
+        as(ACME_ADMIN).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
+                .then().statusCode(403);
+        as(ACME_ADMIN).get("/queues/teams/sso/unassigned").then().statusCode(403);
+    }
+
+    @Test
+    void badInputIs400ProblemJsonAndStoresNothing() {
+        long eventsBefore = storedEvents();
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"http://not-https","subject":"","description":"d","productArea":"SSO",
+                 "contactPreference":"EMAIL"}
+                """).post("/cases")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/invalid-input"))
+                .body("errors.field", hasItem("subject"))
+                .body("errors.field", hasItem("orgUrl"))
+                .body("errors.field", hasItem("priority"));
+        as(ACME_ADMIN).body("{\"orgUrl\":").post("/cases").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"));
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"NETWORK",
+                 "priority":"P1","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(400).body("detail", containsString("productArea"));
+        as(ACME_ADMIN).get("/cases?limit=0").then().statusCode(400);
+        as(ACME_ADMIN).get("/cases?after=%%%").then().statusCode(400);
+        assertThat(storedEvents()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void illegalTransitionIs409AndStoresNothing() {
+        String caseNumber = openAssignedCase("P2");
+        long eventsBefore = storedEvents(caseNumber);
+        as(ACME_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/illegal-transition"))
+                .body("detail", containsString("no proposed resolution"));
+        as(ACME_ADMIN).body("{\"reason\":\"again\"}").post("/cases/" + caseNumber + "/reopen").then().statusCode(409);
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void unknownCaseIs404() {
+        as(LEAD_LU).body("{\"assignee\":\"tse-tom\"}").post("/cases/99999999/assignment").then().statusCode(404)
+                .contentType("application/problem+json");
+        as(LEAD_LU).get("/cases/99999999").then().statusCode(404);
+    }
+
+    // --- idempotency ---------------------------------------------------------------------------------------
+
+    @Test
+    void repeatedIdempotencyKeyReturnsTheFirstAnswerAndRunsTheCommandOnce() {
+        String caseNumber = openAssignedCase("P3");
+        Response first = as(ACME_ADMIN).header("Idempotency-Key", "reply-" + caseNumber)
+                .body("{\"body\":\"once\"}").post("/cases/" + caseNumber + "/replies");
+        first.then().statusCode(200);
+        Response second = as(ACME_ADMIN).header("Idempotency-Key", "reply-" + caseNumber)
+                .body("{\"body\":\"once\"}").post("/cases/" + caseNumber + "/replies");
+        second.then().statusCode(200).header("Idempotent-Replayed", "true");
+
+        assertThat(second.jsonPath().getString("itemId")).isEqualTo(first.jsonPath().getString("itemId"));
+        assertThat(second.jsonPath().getLong("version")).isEqualTo(first.jsonPath().getLong("version"));
+        assertThat(jdbc.query("SELECT 1 FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE ?",
+                row -> 1, caseNumber, "%ReplyPosted")).hasSize(1);
+
+        as(ACME_ADMIN).header("Idempotency-Key", "reply-" + caseNumber).body("{\"body\":\"something else\"}")
+                .post("/cases/" + caseNumber + "/replies").then().statusCode(422)
+                .body("type", equalTo("https://casetrail.io/problems/idempotency-key-reused"));
+    }
+
+    @Test
+    void idempotentOpenReturnsTheSameCase() {
+        String body = """
+                {"orgUrl":"https://acme.okta.com","subject":"Once only","description":"d","productArea":"MFA",
+                 "priority":"P4","contactPreference":"PHONE"}
+                """;
+        String first = as(ACME_ADMIN).header("Idempotency-Key", "open-once-1").body(body).post("/cases")
+                .then().statusCode(201).extract().path("caseNumber");
+        String again = as(ACME_ADMIN).header("Idempotency-Key", "open-once-1").body(body).post("/cases")
+                .then().statusCode(201).header("Location", containsString("/cases/" + first))
+                .extract().path("caseNumber");
+        assertThat(again).isEqualTo(first);
+    }
+
+    // --- uploads ---------------------------------------------------------------------------------------------
+
+    @Test
+    void uploadIsStoredWithItsChecksumAndSize() throws Exception {
+        String caseNumber = openAssignedCase("P3");
+        byte[] content = "GET /sso/saml HTTP/1.1 400\n".repeat(10).getBytes(StandardCharsets.UTF_8);
+        String location = given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body(content)
+                .post("/cases/" + caseNumber + "/attachments?fileName=idp.log")
+                .then().statusCode(201).extract().header("Location");
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        byte[] downloaded = given().auth().oauth2(TSE_TOM).get(location).then().statusCode(200)
+                .header("X-Content-SHA256", sha).extract().asByteArray();
+        assertThat(downloaded).isEqualTo(content);
+        String event = jdbc.queryOne("SELECT payload FROM domainevententry WHERE aggregateidentifier = ?"
+                        + " AND payloadtype LIKE ?", row -> new String(row.getBytes(1), StandardCharsets.UTF_8),
+                caseNumber, "%AttachmentAdded").orElseThrow();
+        assertThat(event).contains("\"sha256\":\"" + sha + "\"").contains("\"sizeBytes\":" + content.length);
+    }
+
+    @Test
+    void uploadAboveTheLimitIsRefusedAndStoresNothing() {
+        String caseNumber = openAssignedCase("P3");
+        long eventsBefore = storedEvents(caseNumber);
+        given().auth().oauth2(ACME_ADMIN).contentType("application/octet-stream").body(new byte[4097])
+                .post("/cases/" + caseNumber + "/attachments?fileName=big.bin")
+                .then().statusCode(413).contentType("application/problem+json");
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+        assertThat(jdbc.query("SELECT 1 FROM attachment_content WHERE case_number = ?", row -> 1, caseNumber))
+                .isEmpty();
+    }
+
+    @Test
+    void customersCannotDownloadInternalFiles() {
+        String caseNumber = openAssignedCase("P3");
+        String location = given().auth().oauth2(TSE_TOM).contentType("text/plain").body("trace")
+                .post("/cases/" + caseNumber + "/attachments?fileName=trace.txt&internal=true")
+                .then().statusCode(201).extract().header("Location");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        given().auth().oauth2(ACME_ADMIN).get(location).then().statusCode(403);
+        given().auth().oauth2(TSE_TOM).get(location).then().statusCode(200);
+    }
+
+    // --- time: SLA breach and reopen windows ------------------------------------------------------------------
+
+    @Test
+    void slaBreachIsRaisedForADeadlineThatFellDueWhileDeadlinesWereNotFiring() {
+        Instant before = clock.instant();
+        String caseNumber = openAcmeCase("P1");
+        // deadlines stop firing, as when the service is down; the first-response target (P1: 1 h) passes
+        scheduler.pause(JdbcDeadlineManager.JOB);
+        try {
+            clock.advance(Duration.ofHours(2));
+            sleep(Duration.ofMillis(2500));
+            assertThat(storedEvents(caseNumber, "%SlaBreached")).isZero();
+        } finally {
+            scheduler.resume(JdbcDeadlineManager.JOB);
+        }
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
+                .isEqualTo(1));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("sla.breached", equalTo(true))
+                .body("sla.target", equalTo("FIRST_RESPONSE")));
+        Instant dueAt = Instant.parse(as(LEAD_LU).get("/cases/" + caseNumber).then().extract().path("sla.dueAt"));
+        assertThat(dueAt).isBetween(before.plus(Duration.ofHours(1)), before.plus(Duration.ofHours(1)).plusSeconds(5));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber + "/timeline")
+                .then().body("summary", hasItem("SLA first response breached (due " + dueAt + ")")));
+    }
+
+    @Test
+    void reopenAfter21DaysOpensALinkedFollowUpCase() {
+        String caseNumber = closedCase();
+        clock.advance(Duration.ofDays(22));
+        String followUp = as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
+                .then().statusCode(200).body("status", equalTo("CLOSED"))
+                .extract().path("followUpCase");
+        assertThat(followUp).isNotNull().isNotEqualTo(caseNumber);
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + followUp)
+                .then().statusCode(200)
+                .body("followUpOf", equalTo(caseNumber))
+                .body("status", equalTo("NEW"))
+                .body("productArea", equalTo("SSO"))
+                .body("contacts", hasItem("admin-bo")));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("followUpCase", equalTo(followUp)).body("status", equalTo("CLOSED")));
+    }
+
+    @Test
+    void reopenWithin21DaysReopensTheCase() {
+        String caseNumber = closedCase();
+        clock.advance(Duration.ofDays(20));
+        as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
+                .then().statusCode(200).body("status", equalTo("OPEN")).body("followUpCase", nullValue());
+    }
+
+    // --- queues --------------------------------------------------------------------------------------------
+
+    @Test
+    void teamQueueIsSortedByPriorityThenTimeToBreachThenAgeAndPaged() {
+        String p3First = openCase("LIFECYCLE_MANAGEMENT", "P3");
+        String p1 = openCase("LIFECYCLE_MANAGEMENT", "P1");
+        String p3Second = openCase("LIFECYCLE_MANAGEMENT", "P3");
+        String p2 = openCase("LIFECYCLE_MANAGEMENT", "P2");
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU)
+                .get("/queues/teams/lifecycle/unassigned?limit=200").then().statusCode(200)
+                .body("caseNumber", org.hamcrest.Matchers.hasItems(p3First, p1, p3Second, p2)));
+        List<String> order = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=200").then().extract()
+                .jsonPath().getList("caseNumber", String.class).stream()
+                .filter(List.of(p3First, p1, p3Second, p2)::contains).toList();
+        assertThat(order).containsExactly(p1, p2, p3First, p3Second);
+
+        as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?priority=P3&limit=200").then()
+                .body("priority", not(hasItem("P1"))).body("caseNumber", hasItem(p3Second));
+
+        Response page1 = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=1");
+        page1.then().statusCode(200).body("$", hasSize(1));
+        List<String> links = page1.headers().getValues("Link");
+        assertThat(links).anyMatch(l -> l.endsWith("rel=\"self\"") && l.startsWith("<http"));
+        String next = links.stream().filter(l -> l.endsWith("rel=\"next\"")).findFirst().orElseThrow();
+        String nextUrl = next.substring(1, next.indexOf('>'));
+        as(LEAD_LU).get(nextUrl).then().statusCode(200).body("$", hasSize(1))
+                .body("[0].caseNumber", not(equalTo(page1.jsonPath().getString("[0].caseNumber"))));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private String openCase(String productArea, String priority) {
+        return as(ACME_ADMIN).body("""
+                        {"orgUrl":"https://acme.okta.com","subject":"Provisioning stuck","description":"d",
+                         "productArea":"%s","priority":"%s","contactPreference":"EMAIL"}
+                        """.formatted(productArea, priority))
+                .post("/cases").then().statusCode(201).extract().path("caseNumber");
+    }
+
+    private String closedCase() {
+        String caseNumber = openAssignedCase("P3");
+        as(TSE_TOM).body("{\"summary\":\"done\"}").post("/cases/" + caseNumber + "/resolution")
+                .then().statusCode(200);
+        as(ACME_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation")
+                .then().statusCode(200).body("status", equalTo("CLOSED"));
+        return caseNumber;
+    }
+
+    private long storedEvents() {
+        return jdbc.queryOne("SELECT COUNT(*) FROM domainevententry", row -> row.getLong(1)).orElseThrow();
+    }
+
+    private long storedEvents(String caseNumber) {
+        return storedEvents(caseNumber, "%");
+    }
+
+    private long storedEvents(String caseNumber, String payloadType) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE ?", row -> row.getLong(1), caseNumber, payloadType).orElseThrow();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
