@@ -1,0 +1,145 @@
+package io.casetrail.cases.api;
+
+import static io.casetrail.cases.api.Principals.ACME;
+import static io.casetrail.cases.api.Principals.ACME_ADMIN;
+import static io.casetrail.cases.api.Principals.LEAD_LU;
+import static io.casetrail.cases.api.Principals.TSE_TOM;
+import static io.casetrail.cases.api.Principals.as;
+import static io.casetrail.cases.api.Principals.openAcmeCase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.Topics;
+import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** No event is lost and none is shown twice: the relay's outbox guarantee and the consumers' dedupe. */
+@QuarkusTest
+class DeliveryGuaranteesTest {
+
+    @Inject
+    AxonRuntime axon;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Test
+    void eventsStoredWhileTheRelayIsStoppedAreAllPublishedInOrderWhenItRestarts() throws Exception {
+        StreamingEventProcessor relay = axon.processor(AxonRuntime.RELAY_GROUP).orElseThrow();
+        relay.shutDown();
+        List<String> cases = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                String caseNumber = openAcmeCase("P3");
+                as(LEAD_LU).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
+                        .then().statusCode(200);
+                as(TSE_TOM).body("{\"body\":\"Looking into it\"}").post("/cases/" + caseNumber + "/replies")
+                        .then().statusCode(200);
+                cases.add(caseNumber);
+            }
+            // stored, not published: nothing of these cases reaches the topic while the relay is down
+            List<ConsumerRecord<String, byte[]>> whileDown = TopicReader.readUntil(Topics.CASE, read -> false,
+                    Duration.ofSeconds(3));
+            assertThat(whileDown).noneMatch(r -> cases.contains(r.key()));
+        } finally {
+            relay.start();
+        }
+
+        for (String caseNumber : cases) {
+            long stored = jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                    row -> row.getLong(1), caseNumber).orElseThrow();
+            List<ConsumerRecord<String, byte[]>> published = TopicReader.readUntil(Topics.CASE,
+                    read -> firstSequences(read, caseNumber).size() >= stored, Duration.ofSeconds(30));
+            List<Long> sequences = firstSequences(published, caseNumber);
+            List<Long> expected = new ArrayList<>();
+            for (long s = 0; s < stored; s++) {
+                expected.add(s);
+            }
+            assertThat(sequences).as("events of case %s on the topic, in order", caseNumber)
+                    .containsExactlyElementsOf(expected);
+            assertThat(published.stream().filter(r -> caseNumber.equals(r.key()))
+                    .map(r -> r.partition()).distinct()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aCloudEventDeliveredTwiceIsAppliedOnce() {
+        String caseNumber = openAcmeCase("P2");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        double duplicatesBefore = duplicates();
+        String eventId = UUID.randomUUID().toString();
+        CloudEvent grant = accessEvent(eventId, caseNumber, "grant-given");
+
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,
+                accessEvent(UUID.randomUUID().toString(), caseNumber, "grant-revoked")));
+
+        // same key, same partition: once the third is on the timeline, both copies of the first were consumed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN)
+                .get("/cases/" + caseNumber + "/timeline").then().statusCode(200)
+                .body("type", hasItem("io.casetrail.access.grant-revoked.v1")));
+        List<String> ids = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().extract().jsonPath()
+                .getList("id", String.class);
+        assertThat(ids.stream().filter(eventId::equals)).hasSize(1);
+        assertThat(duplicates()).isEqualTo(duplicatesBefore + 1);
+        as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
+                .body("summary", hasItem("access: grant given (by Sam Super)"));
+    }
+
+    private CloudEvent accessEvent(String id, String caseNumber, String name) {
+        String data = """
+                {"caseNumber":"%s","orgId":"%s","grantId":"g-1",
+                 "actor":{"id":"admin-sam","displayName":"Sam Super","kind":"CUSTOMER","role":"org-super-admin"}}
+                """.formatted(caseNumber, ACME);
+        return new CloudEvent(id, "/casetrail/support-access-service", "io.casetrail.access." + name + ".v1",
+                Instant.now(), "g-1", ACME, caseNumber, "admin-sam", 0L, UUID.randomUUID().toString(),
+                data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private double duplicates() {
+        var counter = metrics.find("casetrail.consumer.duplicates").tag("consumer", "case-timeline").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The sequence numbers of a case's records, each counted at its first appearance (re-sends ignored). */
+    private static List<Long> firstSequences(List<ConsumerRecord<String, byte[]>> records, String caseNumber) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<Long> sequences = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (!caseNumber.equals(record.key())) {
+                continue;
+            }
+            CloudEvent event = CloudEventRecords.fromRecord(record);
+            if (seen.add(event.id())) {
+                sequences.add(event.sequence());
+            }
+        }
+        return sequences;
+    }
+}
