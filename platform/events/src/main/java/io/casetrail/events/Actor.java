@@ -2,6 +2,8 @@ package io.casetrail.events;
 
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Who caused an event: a customer's administrator, a member of support (any vendor role) or the
  * system itself (timers, automatic transitions).
@@ -24,6 +26,7 @@ public record Actor(String id, String displayName, Kind kind, String role) {
         Objects.requireNonNull(kind, "kind");
     }
 
+    @JsonIgnore
     public boolean isCustomer() {
         return kind == Kind.CUSTOMER;
     }

@@ -1,0 +1,102 @@
+package io.casetrail.devstack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import io.casetrail.testing.TokenMinter;
+
+/**
+ * Development tokens for {@code ./casetrail}: makes the local key pair on first start and signs tokens for any
+ * role, org and subject. The services of a local run verify tokens against the public key.
+ *
+ * <pre>
+ * DevTokens init-keys &lt;dir&gt;
+ * DevTokens token &lt;dir&gt; --role R [--role R2] [--org O] [--sub S] [--team T]... [--name N] [--hours H]
+ * </pre>
+ */
+public final class DevTokens {
+
+    private DevTokens() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            usage();
+        }
+        Path dir = Path.of(args[1]);
+        switch (args[0]) {
+            case "init-keys" -> initKeys(dir);
+            case "token" -> System.out.println(token(dir, List.of(args).subList(2, args.length)));
+            default -> usage();
+        }
+    }
+
+    /** Writes {@code private.pem} (PKCS#8) and {@code public.pem} (X.509) unless they exist. */
+    static void initKeys(Path dir) throws IOException, NoSuchAlgorithmException {
+        Path privateKey = dir.resolve("private.pem");
+        Path publicKey = dir.resolve("public.pem");
+        if (Files.exists(privateKey) && Files.exists(publicKey)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+        privateKey.toFile().setReadable(false, false);
+        privateKey.toFile().setReadable(true, true);
+    }
+
+    static String token(Path dir, List<String> options) {
+        String subject = null;
+        String org = null;
+        String name = null;
+        long hours = 8;
+        List<String> roles = new ArrayList<>();
+        List<String> teams = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            String value = i + 1 < options.size() ? options.get(++i) : usage();
+            switch (option) {
+                case "--role" -> roles.add(value);
+                case "--org" -> org = value;
+                case "--sub" -> subject = value;
+                case "--team" -> teams.add(value);
+                case "--name" -> name = value;
+                case "--hours" -> hours = Long.parseLong(value);
+                default -> usage();
+            }
+        }
+        if (roles.isEmpty()) {
+            usage();
+        }
+        TokenMinter minter = TokenMinter.fromPem(dir.resolve("private.pem"), TokenMinter.DEV_ISSUER);
+        TokenMinter.Token token = minter.token(subject == null ? "dev-" + roles.get(0) : subject)
+                .org(org).name(name).lifetime(java.time.Duration.ofHours(hours));
+        roles.forEach(token::role);
+        teams.forEach(token::team);
+        return token.sign();
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static String usage() {
+        System.err.println("usage: DevTokens init-keys <dir> | token <dir> --role R [--org O] [--sub S]"
+                + " [--team T]... [--name N] [--hours H]");
+        System.exit(2);
+        return null;
+    }
+}
