@@ -1,16 +1,16 @@
 package io.casetrail.cases.api;
 
-import static io.casetrail.cases.api.Principals.ACME;
-import static io.casetrail.cases.api.Principals.ACME_ADMIN;
-import static io.casetrail.cases.api.Principals.AUDITOR;
-import static io.casetrail.cases.api.Principals.ENGINEER;
-import static io.casetrail.cases.api.Principals.GLOBEX_ADMIN;
-import static io.casetrail.cases.api.Principals.LEAD_LU;
-import static io.casetrail.cases.api.Principals.TSE_TIA;
-import static io.casetrail.cases.api.Principals.TSE_TOM;
-import static io.casetrail.cases.api.Principals.as;
-import static io.casetrail.cases.api.Principals.openAcmeCase;
-import static io.casetrail.cases.api.Principals.openAssignedCase;
+import static io.casetrail.cases.api.TestPrincipals.ACME;
+import static io.casetrail.cases.api.TestPrincipals.ACME_ADMIN;
+import static io.casetrail.cases.api.TestPrincipals.AUDITOR;
+import static io.casetrail.cases.api.TestPrincipals.ENGINEER;
+import static io.casetrail.cases.api.TestPrincipals.GLOBEX_ADMIN;
+import static io.casetrail.cases.api.TestPrincipals.LEAD_LU;
+import static io.casetrail.cases.api.TestPrincipals.TSE_TIA;
+import static io.casetrail.cases.api.TestPrincipals.TSE_TOM;
+import static io.casetrail.cases.api.TestPrincipals.as;
+import static io.casetrail.cases.api.TestPrincipals.openAcmeCase;
+import static io.casetrail.cases.api.TestPrincipals.openAssignedCase;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,11 +1,11 @@
 package io.casetrail.cases.api;
 
-import static io.casetrail.cases.api.Principals.ACME;
-import static io.casetrail.cases.api.Principals.ACME_ADMIN;
-import static io.casetrail.cases.api.Principals.LEAD_LU;
-import static io.casetrail.cases.api.Principals.TSE_TOM;
-import static io.casetrail.cases.api.Principals.as;
-import static io.casetrail.cases.api.Principals.openAcmeCase;
+import static io.casetrail.cases.api.TestPrincipals.ACME;
+import static io.casetrail.cases.api.TestPrincipals.ACME_ADMIN;
+import static io.casetrail.cases.api.TestPrincipals.LEAD_LU;
+import static io.casetrail.cases.api.TestPrincipals.TSE_TOM;
+import static io.casetrail.cases.api.TestPrincipals.as;
+import static io.casetrail.cases.api.TestPrincipals.openAcmeCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;

@@ -8,30 +8,33 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /** Signed tokens for the principals the API tests act as, and request builders that carry them. */
-final class Principals {
+public final class TestPrincipals {
 
-    static final TokenMinter MINT = TokenMinter.forTests();
+    public static final TokenMinter MINT = TokenMinter.forTests();
 
-    static final String ACME = "org-acme";
-    static final String GLOBEX = "org-globex";
+    public static final String ACME = "org-acme";
+    public static final String GLOBEX = "org-globex";
 
-    static final String ACME_ADMIN = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ACME).name("Ada Admin").sign();
-    static final String GLOBEX_ADMIN = MINT.token("admin-gus").role(Roles.ORG_ADMIN).org(GLOBEX).sign();
-    static final String TSE_TOM = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom").sign();
-    static final String TSE_TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
-    static final String LEAD_LU = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").team("lifecycle").sign();
-    static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
-    static final String ENGINEER = MINT.token("eng-eve").role(Roles.ENGINEER).sign();
+    public static final String ACME_ADMIN = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ACME).name("Ada Admin")
+            .sign();
+    public static final String GLOBEX_ADMIN = MINT.token("admin-gus").role(Roles.ORG_ADMIN).org(GLOBEX).sign();
+    public static final String TSE_TOM = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom")
+            .sign();
+    public static final String TSE_TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+    public static final String LEAD_LU = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").team("lifecycle")
+            .sign();
+    public static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+    public static final String ENGINEER = MINT.token("eng-eve").role(Roles.ENGINEER).sign();
 
-    private Principals() {
+    private TestPrincipals() {
     }
 
-    static RequestSpecification as(String token) {
+    public static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
     }
 
     /** Opens an SSO case for Acme as its admin and returns its number. */
-    static String openAcmeCase(String priority) {
+    public static String openAcmeCase(String priority) {
         return as(ACME_ADMIN)
                 .body("""
                         {"orgUrl":"https://acme.okta.com","subject":"SAML login fails","description":"400 from IdP",
@@ -43,7 +46,7 @@ final class Principals {
     }
 
     /** Opens an Acme SSO case and has the lead assign it to Tom. */
-    static String openAssignedCase(String priority) {
+    public static String openAssignedCase(String priority) {
         String caseNumber = openAcmeCase(priority);
         as(LEAD_LU).body("{\"assignee\":\"tse-tom\"}").when().post("/cases/" + caseNumber + "/assignment")
                 .then().statusCode(200);
