@@ -95,6 +95,12 @@ public class AttachmentResource {
         if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")) {
             throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/')");
         }
+        if (contentType != null && contentType.length() > 255) {
+            throw new InvalidInput("Content-Type: at most 255 characters");
+        }
+        // refuse strangers before reading a byte of the body (the aggregate decides for good below)
+        CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        CaseReadAccess.requireMaySee(caller, view);
         long limit = settings.maxUploadBytes();
         if (contentLength != null && contentLength > limit) {
             throw tooLarge(limit);

@@ -64,6 +64,7 @@ public class TimelineResource {
         List<Page.Row<TimelineEntry>> rows = timeline.page(caseNumber, caller.isCustomer(),
                 after == null ? null : TimelineStore.Cursor.decode(after), pageSize + 1);
         Page<TimelineEntry> page = Page.of(rows, pageSize);
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, caller.isCustomer()
+                ? page.items().stream().map(TimelineEntry::forCustomer).toList() : page.items(), page.next());
     }
 }

@@ -77,6 +77,7 @@ public class SupportCase {
 
     static final String SLA_DEADLINE = "sla";
     static final String AUTO_CLOSE_DEADLINE = "auto-close";
+    static final int MAX_SUBJECT = 500;
 
     /** Payload of the SLA deadline: breached if this clock is still running when it fires. */
     public record SlaDue(SlaTarget target, Instant dueAt) {
@@ -95,6 +96,7 @@ public class SupportCase {
     private ContactPreference contactPreference;
     private String team;
     private String openedBy;
+    private String openedBySupport;
     private Set<String> contacts = new LinkedHashSet<>();
     private String assignee;
     private CaseStatus status;
@@ -142,8 +144,9 @@ public class SupportCase {
         if (!openedBy.equals(original.openedBy)) {
             contacts.add(original.openedBy);
         }
-        open(caseNumber, original.orgId, original.orgUrl, "Follow-up to " + original.caseNumber + ": "
-                        + original.subject, reason, original.productArea, original.priority,
+        String subject = "Follow-up to " + original.caseNumber + ": " + original.subject;
+        open(caseNumber, original.orgId, original.orgUrl, subject.length() <= MAX_SUBJECT ? subject
+                        : subject.substring(0, MAX_SUBJECT - 3) + "...", reason, original.productArea, original.priority,
                 original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules, deadlines);
     }
 
@@ -185,6 +188,11 @@ public class SupportCase {
         if (status != CaseStatus.NEW) {
             throw new RuleViolation("already-assigned", "case " + caseNumber + " is " + status
                     + (assignee == null ? "" : " and assigned to " + assignee) + "; only NEW cases can be taken");
+        }
+        if (caller.id().equals(openedBySupport)) {
+            // otherwise an engineer could give itself an "open case" in any org it likes
+            throw new AccessDenied("you opened case " + caseNumber + " on the customer's behalf; a team lead"
+                    + " assigns it");
         }
         apply(new CaseAssigned(caseNumber, orgId, caller.id(), null, CaseStatus.OPEN, caller.actor()));
         return state(null);
@@ -465,6 +473,7 @@ public class SupportCase {
         contactPreference = event.contactPreference();
         team = event.team();
         openedBy = event.openedBy();
+        openedBySupport = event.actor().isCustomer() ? null : event.actor().id();
         contacts = new LinkedHashSet<>(event.contacts());
         priority = event.priority();
         status = CaseStatus.NEW;

@@ -4,33 +4,55 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.EventJson;
+import io.casetrail.events.EventCatalog;
 import io.casetrail.events.Topics;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SupportAccessExpired;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
 import io.casetrail.platform.kafka.CloudEventConsumer;
+import io.casetrail.platform.store.Jdbc;
 
 /**
  * Puts the other contexts' events about a case (those with a {@code ce_caseid}) on its timeline, as they arrive:
- * support access, consented admin actions, escalation milestones. Escalation entries are internal; what support
- * did in the customer's org (access, admin actions, consent) the customer sees.
+ * support access, consented admin actions, escalation milestones. Deny by default: only the event types in
+ * {@link #CUSTOMER_VISIBLE} are public (what support did in the customer's org); everything else is internal.
+ * An event whose org is not the case's org never reaches the timeline.
  */
 @Singleton
 public class ForeignTimelineConsumer implements CloudEventConsumer {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
+    private static final Logger LOG = Logger.getLogger(ForeignTimelineConsumer.class);
+
+    /** The other contexts' event types a customer sees on its case timeline. */
+    static final Set<String> CUSTOMER_VISIBLE = Set.of(
+            EventCatalog.typeOf(SupportAccessGranted.class), EventCatalog.typeOf(SupportAccessExtended.class),
+            EventCatalog.typeOf(SupportAccessRevoked.class), EventCatalog.typeOf(SupportAccessExpired.class),
+            EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationEnded.class));
 
     private final TimelineStore timeline;
     private final Clock clock;
+    private final Jdbc jdbc;
 
-    public ForeignTimelineConsumer(TimelineStore timeline, Clock clock) {
+    public ForeignTimelineConsumer(TimelineStore timeline, Clock clock, Jdbc jdbc) {
         this.timeline = timeline;
         this.clock = clock;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -48,15 +70,32 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
         if (event.caseId() == null) {
             return;
         }
+        Optional<String> caseOrg = orgOfCase(event.caseId());
+        if (caseOrg.isEmpty() || !caseOrg.get().equals(event.orgId())) {
+            LOG.errorf("Event %s (%s from %s) names case %s of org %s, which is not a case of that org here;"
+                    + " it stays off the timeline", event.id(), event.type(), event.source(), event.caseId(),
+                    event.orgId());
+            return;
+        }
         String context = contextOf(event.type());
         String json = new String(event.data(), StandardCharsets.UTF_8);
         JsonNode actor = JSON.readTree(json).path("actor");
         String actorName = actor.path("displayName").asText(event.actor());
         String actorKind = actor.path("kind").isMissingNode() ? null : actor.path("kind").asText();
-        TimelineEntry.Visibility visibility = "escalation".equals(context)
-                ? TimelineEntry.Visibility.INTERNAL : TimelineEntry.Visibility.PUBLIC;
+        TimelineEntry.Visibility visibility = CUSTOMER_VISIBLE.contains(event.type())
+                ? TimelineEntry.Visibility.PUBLIC : TimelineEntry.Visibility.INTERNAL;
         timeline.append(new TimelineEntry(event.id(), event.time() == null ? clock.instant() : event.time(), context, event.type(), event.actor(), actorName,
                 actorKind, visibility, summary(context, event.type(), actorName), json), event.caseId());
+    }
+
+    /** The org of a case, from the event store (the authority, never behind). */
+    private Optional<String> orgOfCase(String caseNumber) throws Exception {
+        Optional<byte[]> opened = jdbc.queryOne("SELECT payload FROM domainevententry WHERE aggregateidentifier = ?"
+                + " AND sequencenumber = 0", row -> row.getBytes(1), caseNumber);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(JSON.readTree(opened.get()).path("orgId").asText(null));
     }
 
     /** {@code io.casetrail.access.session-started.v1} → {@code access}. */

@@ -19,6 +19,12 @@ public record TimelineEntry(String id, Instant occurredAt, String source, String
                             String actorName, String actorKind, Visibility visibility, String summary,
                             @JsonRawValue String data) {
 
+    /** The entry as a customer principal gets it: another context's payload stays with support. */
+    public TimelineEntry forCustomer() {
+        return "case".equals(source) ? this : new TimelineEntry(id, occurredAt, source, type, actorId, actorName,
+                actorKind, visibility, summary, null);
+    }
+
     /** Who may see an entry. */
     public enum Visibility { PUBLIC, INTERNAL }
 }

@@ -29,8 +29,9 @@ public class TimelineStore {
         }
         jdbc.update("INSERT INTO case_timeline (entry_id, case_number, occurred_at, source, type, actor_id,"
                         + " actor_name, actor_kind, visibility, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                entry.id(), caseNumber, entry.occurredAt(), entry.source(), entry.type(), entry.actorId(),
-                entry.actorName(), entry.actorKind(), entry.visibility(), truncate(entry.summary()), entry.data());
+                entry.id(), caseNumber, entry.occurredAt(), entry.source(), entry.type(), cut(entry.actorId(), 255),
+                cut(entry.actorName(), 255), cut(entry.actorKind(), 16), entry.visibility(),
+                cut(entry.summary(), 1000), entry.data());
     }
 
     void clear(String source) {
@@ -79,7 +80,8 @@ public class TimelineStore {
         }
     }
 
-    private static String truncate(String summary) {
-        return summary.length() <= 1000 ? summary : summary.substring(0, 997) + "...";
+    /** Values that come from elsewhere (tokens, other services) must never be able to stop the projection. */
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max - 3) + "...";
     }
 }

@@ -138,13 +138,22 @@ class CaseApiTest {
         as(TSE_TOM).body("{\"party\":\"TEAM_LEAD\",\"consultant\":\"lead-lu\",\"notes\":\"agreed to renew\"}")
                 .post("/cases/" + caseNumber + "/consultations").then().statusCode(200);
 
+        visible(caseNumber);
+        given().auth().oauth2(TSE_TOM).contentType("text/plain").body("heap dump")
+                .post("/cases/" + caseNumber + "/attachments?fileName=secret-trace.txt&internal=true")
+                .then().statusCode(201);
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber + "/timeline")
-                .then().body("type", hasItem("io.casetrail.case.internal-note-posted.v1")));
+                .then().body("type", hasItem("io.casetrail.case.internal-note-posted.v1"))
+                .body("type", hasItem("io.casetrail.case.consultation-recorded.v1"))
+                .body("type", hasItem("io.casetrail.case.attachment-added.v1")));
 
         String customerView = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().statusCode(200)
                 .extract().asString();
         assertThat(customerView).doesNotContain("expired signing cert").doesNotContain("agreed to renew")
-                .doesNotContain("internal-note").doesNotContain("consultation").doesNotContain("sla-");
+                .doesNotContain("internal-note").doesNotContain("consultation").doesNotContain("sla-")
+                .doesNotContain("secret-trace");
+        String customerSearch = as(ACME_ADMIN).get("/cases?limit=200").then().statusCode(200).extract().asString();
+        assertThat(customerSearch).doesNotContain("expired signing cert").doesNotContain("\"sla\"");
         as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200)
                 .body("sla", nullValue()).body("team", nullValue());
         as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200)
@@ -297,7 +306,7 @@ class CaseApiTest {
 
     @Test
     void uploadIsStoredWithItsChecksumAndSize() throws Exception {
-        String caseNumber = openAssignedCase("P3");
+        String caseNumber = visible(openAssignedCase("P3"));
         byte[] content = "GET /sso/saml HTTP/1.1 400\n".repeat(10).getBytes(StandardCharsets.UTF_8);
         String location = given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body(content)
                 .post("/cases/" + caseNumber + "/attachments?fileName=idp.log")
@@ -317,7 +326,7 @@ class CaseApiTest {
 
     @Test
     void uploadAboveTheLimitIsRefusedAndStoresNothing() {
-        String caseNumber = openAssignedCase("P3");
+        String caseNumber = visible(openAssignedCase("P3"));
         long eventsBefore = storedEvents(caseNumber);
         given().auth().oauth2(ACME_ADMIN).contentType("application/octet-stream").body(new byte[4097])
                 .post("/cases/" + caseNumber + "/attachments?fileName=big.bin")
@@ -329,7 +338,7 @@ class CaseApiTest {
 
     @Test
     void customersCannotDownloadInternalFiles() {
-        String caseNumber = openAssignedCase("P3");
+        String caseNumber = visible(openAssignedCase("P3"));
         String location = given().auth().oauth2(TSE_TOM).contentType("text/plain").body("trace")
                 .post("/cases/" + caseNumber + "/attachments?fileName=trace.txt&internal=true")
                 .then().statusCode(201).extract().header("Location");
@@ -422,6 +431,32 @@ class CaseApiTest {
                 .body("[0].caseNumber", not(equalTo(page1.jsonPath().getString("[0].caseNumber"))));
     }
 
+    @Test
+    void engineerQueuePutsLessTimeToBreachBeforeAgeAndWaitingCasesAfterOpenOnes() {
+        String quinn = TestPrincipals.MINT.token("tse-quinn").role("support-engineer").team("general").sign();
+        String lead = TestPrincipals.MINT.token("lead-gil").role("team-lead").team("general").sign();
+        String older = openCase("OTHER", "P3");
+        as(lead).body("{\"assignee\":\"tse-quinn\"}").post("/cases/" + older + "/assignment").then().statusCode(200);
+        // the older case got its first response: its update clock (24 h) now ends later than the younger's 8 h
+        as(quinn).body("{\"body\":\"On it\"}").post("/cases/" + older + "/replies").then().statusCode(200);
+        String younger = openCase("OTHER", "P3");
+        as(lead).body("{\"assignee\":\"tse-quinn\"}").post("/cases/" + younger + "/assignment").then().statusCode(200);
+        String waiting = openCase("OTHER", "P3");
+        as(lead).body("{\"assignee\":\"tse-quinn\"}").post("/cases/" + waiting + "/assignment").then().statusCode(200);
+        as(quinn).body("{\"body\":\"Which app?\"}").post("/cases/" + waiting + "/information-requests")
+                .then().statusCode(200);
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> {
+            List<String> queue = as(quinn).get("/queues/mine").then().statusCode(200).extract().jsonPath()
+                    .getList("caseNumber", String.class);
+            assertThat(queue).containsExactly(younger, older, waiting);
+        });
+        as(quinn).get("/queues/mine").then().body("[2].status", equalTo("PENDING_CUSTOMER"))
+                .body("[2].sla.paused", equalTo(true))
+                .body("[0].sla.target", equalTo("FIRST_RESPONSE"))
+                .body("[1].sla.target", equalTo("UPDATE_INTERVAL"));
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private String openCase(String productArea, String priority) {
@@ -430,6 +465,22 @@ class CaseApiTest {
                          "productArea":"%s","priority":"%s","contactPreference":"EMAIL"}
                         """.formatted(productArea, priority))
                 .post("/cases").then().statusCode(201).extract().path("caseNumber");
+    }
+
+    /** Waits until the case's read model shows it assigned to Tom (uploads check access there first). */
+    private String visible(String caseNumber) {
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("assignee", equalTo("tse-tom")));
+        return caseNumber;
+    }
+
+    @Test
+    void uploadsOfStrangersAreRefusedBeforeTheBodyIsRead() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        given().auth().oauth2(GLOBEX_ADMIN).contentType("text/plain").body("x")
+                .post("/cases/" + caseNumber + "/attachments?fileName=x.txt").then().statusCode(403);
+        given().auth().oauth2(TSE_TIA).contentType("text/plain").body("x")
+                .post("/cases/" + caseNumber + "/attachments?fileName=x.txt").then().statusCode(403);
     }
 
     private String closedCase() {

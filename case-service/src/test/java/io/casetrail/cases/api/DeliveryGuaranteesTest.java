@@ -93,32 +93,58 @@ class DeliveryGuaranteesTest {
                 .then().statusCode(200));
         double duplicatesBefore = duplicates();
         String eventId = UUID.randomUUID().toString();
-        CloudEvent grant = accessEvent(eventId, caseNumber, "grant-given");
+        CloudEvent grant = accessEvent(eventId, caseNumber, "granted", ACME);
 
         TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
         TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
         TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,
-                accessEvent(UUID.randomUUID().toString(), caseNumber, "grant-revoked")));
+                accessEvent(UUID.randomUUID().toString(), caseNumber, "revoked", ACME)));
 
         // same key, same partition: once the third is on the timeline, both copies of the first were consumed
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN)
                 .get("/cases/" + caseNumber + "/timeline").then().statusCode(200)
-                .body("type", hasItem("io.casetrail.access.grant-revoked.v1")));
+                .body("type", hasItem("io.casetrail.access.revoked.v1")));
         List<String> ids = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().extract().jsonPath()
                 .getList("id", String.class);
         assertThat(ids.stream().filter(eventId::equals)).hasSize(1);
         assertThat(duplicates()).isEqualTo(duplicatesBefore + 1);
         as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
-                .body("summary", hasItem("access: grant given (by Sam Super)"));
+                .body("summary", hasItem("access: granted (by Sam Super)"));
     }
 
-    private CloudEvent accessEvent(String id, String caseNumber, String name) {
+    @Test
+    void otherContextsEventsAreInternalUnlessListedAndNeverCrossOrgs() {
+        String caseNumber = openAcmeCase("P3");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        String unlisted = UUID.randomUUID().toString();
+        String wrongOrg = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(unlisted,
+                "/casetrail/escalation-service", "io.casetrail.escalation.raised.v1", Instant.now(), "e-1", ACME,
+                caseNumber, "tse-tom", 0L, "c-1", "{\"summary\":\"engineering internals\"}"
+                .getBytes(StandardCharsets.UTF_8))));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,
+                accessEvent(wrongOrg, caseNumber, "granted", "org-globex")));
+        String last = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, accessEvent(last, caseNumber, "granted", ACME)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber
+                + "/timeline").then().statusCode(200).body("id", hasItem(last)).body("id", hasItem(unlisted)));
+        List<String> supportSees = as(LEAD_LU).get("/cases/" + caseNumber + "/timeline").then().extract()
+                .jsonPath().getList("id", String.class);
+        assertThat(supportSees).doesNotContain(wrongOrg);
+        String customerSees = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().extract().asString();
+        assertThat(customerSees).contains(last).doesNotContain(unlisted).doesNotContain("engineering internals")
+                .doesNotContain("grantId");
+    }
+
+        private CloudEvent accessEvent(String id, String caseNumber, String name, String org) {
         String data = """
                 {"caseNumber":"%s","orgId":"%s","grantId":"g-1",
                  "actor":{"id":"admin-sam","displayName":"Sam Super","kind":"CUSTOMER","role":"org-super-admin"}}
-                """.formatted(caseNumber, ACME);
+                """.formatted(caseNumber, org);
         return new CloudEvent(id, "/casetrail/support-access-service", "io.casetrail.access." + name + ".v1",
-                Instant.now(), "g-1", ACME, caseNumber, "admin-sam", 0L, UUID.randomUUID().toString(),
+                Instant.now(), "g-1", org, caseNumber, "admin-sam", 0L, UUID.randomUUID().toString(),
                 data.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -228,6 +228,39 @@ class SupportCaseTest {
         }
 
         @Test
+        void engineerWhoOpenedACaseOnTheCustomersBehalfCannotTakeIt() {
+            CaseOpened bySupport = new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                    ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso",
+                    null, TSE.actor());
+            fixture.given(bySupport)
+                    .when(new TakeCase(CASE, TSE))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.given(bySupport)
+                    .when(new AssignCase(CASE, TSE.id(), LEAD))
+                    .expectSuccessfulHandlerExecution();
+        }
+
+        @Test
+        void followUpSubjectStaysWithinTheSubjectLimit() {
+            String longSubject = "x".repeat(500);
+            CaseOpened longCase = new CaseOpened(CASE, ORG, URL, longSubject, "d", ProductArea.SSO, Priority.P2,
+                    ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null, CUSTOMER.actor());
+            fixture.given(longCase, assigned(), proposed(), closed())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(30)))
+                    .when(new ReopenCase(CASE, "again", CUSTOMER))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.listWithAnyOf(
+                            new org.hamcrest.CustomTypeSafeMatcher<CaseOpened>("a follow-up of 500 characters") {
+                                @Override
+                                protected boolean matchesSafely(CaseOpened opened) {
+                                    return opened.subject().length() == 500
+                                            && opened.subject().startsWith("Follow-up to " + CASE);
+                                }
+                            })));
+        }
+
+        @Test
         void takingAnAssignedCaseIsRefused() {
             fixture.given(opened(), assigned())
                     .when(new TakeCase(CASE, OTHER_TSE))
@@ -496,7 +529,8 @@ class SupportCaseTest {
         void customerOfAnotherOrgCannotReopen() {
             fixture.given(opened(), assigned(), proposed(), closed())
                     .when(new ReopenCase(CASE, "mine now", OTHER_CUSTOMER))
-                    .expectException(AccessDenied.class);
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
         }
     }
 
@@ -677,6 +711,7 @@ class SupportCaseTest {
         add(cases, "CLOSED", closedCase, new PostReply(CASE, "m", "hello", CUSTOMER));
         add(cases, "CLOSED", closedCase, new PostReply(CASE, "m", "hello", TSE));
         add(cases, "CLOSED", closedCase, new AddContact(CASE, "admin-cy", CUSTOMER));
+        add(cases, "CLOSED", closedCase, new RemoveContact(CASE, "admin-bo", CUSTOMER));
         add(cases, "CLOSED", closedCase, new RecordAttachment(CASE, "a", "f", "text/plain", 1, "x", false, CUSTOMER));
         add(cases, "CLOSED", closedCase, new LinkKnowledgeArticle(CASE, "KB", "t", "u", TSE));
         add(cases, "CLOSED", closedCase, new OfferRemoteSession(CASE, "r", "https://m", null, null, TSE));

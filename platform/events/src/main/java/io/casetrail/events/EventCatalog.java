@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.cases.CaseEvents;
 
 /** Every published event type, by its CloudEvents type name. */
@@ -15,6 +16,7 @@ public final class EventCatalog {
 
     static {
         register(CaseEvents.ALL);
+        register(AccessEvents.ALL);
     }
 
     private EventCatalog() {

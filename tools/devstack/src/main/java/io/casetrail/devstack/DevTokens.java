@@ -39,14 +39,20 @@ public final class DevTokens {
         }
     }
 
-    /** Writes {@code private.pem} (PKCS#8) and {@code public.pem} (X.509) unless they exist. */
+    /**
+     * Writes the token key pair ({@code private.pem}, {@code public.pem}) and support-access-service's session token
+     * pair ({@code session-private.pem}, {@code session-public.pem}) unless they exist.
+     */
     static void initKeys(Path dir) throws IOException, NoSuchAlgorithmException {
-        Path privateKey = dir.resolve("private.pem");
-        Path publicKey = dir.resolve("public.pem");
+        initKeyPair(dir.resolve("private.pem"), dir.resolve("public.pem"));
+        initKeyPair(dir.resolve("session-private.pem"), dir.resolve("session-public.pem"));
+    }
+
+    private static void initKeyPair(Path privateKey, Path publicKey) throws IOException, NoSuchAlgorithmException {
         if (Files.exists(privateKey) && Files.exists(publicKey)) {
             return;
         }
-        Files.createDirectories(dir);
+        Files.createDirectories(privateKey.getParent());
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair pair = generator.generateKeyPair();
@@ -78,6 +84,10 @@ public final class DevTokens {
         }
         if (roles.isEmpty()) {
             usage();
+        }
+        if ((roles.contains("org-admin") || roles.contains("org-super-admin")) && org == null) {
+            System.err.println("customer roles are bound to one org: add --org <orgId>");
+            System.exit(2);
         }
         TokenMinter minter = TokenMinter.fromPem(dir.resolve("private.pem"), TokenMinter.DEV_ISSUER);
         TokenMinter.Token token = minter.token(subject == null ? "dev-" + roles.get(0) : subject)

@@ -1,6 +1,7 @@
 package io.casetrail.events.cases;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.casetrail.events.DomainEvent;
 
@@ -17,5 +18,34 @@ public final class CaseEvents {
             SlaBreached.class);
 
     private CaseEvents() {
+    }
+
+    /**
+     * The status a case has after this event, when the event moves it (see docs/events.md); empty for events
+     * that leave the status as it was. Consumers keep a case's status with this instead of re-deriving the rules.
+     */
+    public static Optional<CaseStatus> statusAfter(DomainEvent event) {
+        if (event instanceof CaseOpened) {
+            return Optional.of(CaseStatus.NEW);
+        }
+        if (event instanceof CaseAssigned e) {
+            return Optional.of(e.status());
+        }
+        if (event instanceof ReplyPosted e) {
+            return Optional.of(e.status());
+        }
+        if (event instanceof InformationRequested) {
+            return Optional.of(CaseStatus.PENDING_CUSTOMER);
+        }
+        if (event instanceof ResolutionProposed) {
+            return Optional.of(CaseStatus.RESOLVED_PENDING_CONFIRMATION);
+        }
+        if (event instanceof ResolutionRejected || event instanceof CaseReopened) {
+            return Optional.of(CaseStatus.OPEN);
+        }
+        if (event instanceof CaseClosed) {
+            return Optional.of(CaseStatus.CLOSED);
+        }
+        return Optional.empty();
     }
 }

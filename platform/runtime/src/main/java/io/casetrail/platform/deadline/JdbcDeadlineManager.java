@@ -136,20 +136,30 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     }
 
     /** Fires every due deadline; runs every second (and catches up on start after downtime). */
-    @Scheduled(identity = JOB, every = "{casetrail.deadlines.poll-interval:1s}", delayed = "{casetrail.deadlines.initial-delay:2s}",
+    @Scheduled(identity = JOB, every = "{casetrail.deadlines.poll-interval:1s}",
+               delayed = "{casetrail.deadlines.initial-delay:2s}",
                concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fireDueDeadlines() {
         if (scopes == null) {
             return; // Axon not started yet
         }
+        List<Due> due;
         try {
-            for (Due due : dueEntries()) {
-                if (claim(due)) {
-                    fire(due);
-                }
-            }
+            due = dueEntries();
         } catch (SQLException e) {
             LOG.warnf("Could not read due deadlines (will retry): %s", e.getMessage());
+            return;
+        }
+        for (Due entry : due) {
+            try {
+                if (claim(entry)) {
+                    fire(entry);
+                }
+            } catch (Exception e) {
+                // one bad entry must not hold up the others; it is retried when its claim times out
+                LOG.errorf(e, "Deadline %s (%s of %s %s) could not be fired", entry.id(), entry.name(),
+                        entry.scopeType(), entry.scopeId());
+            }
         }
     }
 
@@ -166,14 +176,14 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     }
 
     private record Due(String id, String name, String scopeType, String scopeId, String payloadType,
-                       String payloadRevision, byte[] payload) {
+                       String payloadRevision, byte[] payload, int attempts) {
     }
 
     private List<Due> dueEntries() throws SQLException {
         List<Due> due = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, deadline_name, scope_type, scope_id, payload_type,"
-                     + " payload_revision, payload FROM deadline_entry WHERE trigger_at <= ?"
+                     + " payload_revision, payload, attempts FROM deadline_entry WHERE trigger_at <= ?"
                      + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY trigger_at")) {
             OffsetDateTime now = Jdbc.utc(clock.instant());
             ps.setObject(1, now);
@@ -182,7 +192,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getBytes(7)));
+                            rs.getString(5), rs.getString(6), rs.getBytes(7), rs.getInt(8)));
                 }
             }
         }
@@ -211,7 +221,12 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
                 new GenericMessage<>(payload), () -> firedAt);
         AggregateScopeDescriptor scope = new AggregateScopeDescriptor(due.scopeType(), due.scopeId());
         UnitOfWork<DeadlineMessage<?>> unitOfWork = DefaultUnitOfWork.startAndGet(message);
-        unitOfWork.attachTransaction(transactions);
+        try {
+            unitOfWork.attachTransaction(transactions);
+        } catch (RuntimeException e) {
+            unitOfWork.rollback(e);
+            throw e;
+        }
         ResultMessage<?> result = unitOfWork.executeWithResult(() -> {
             execute("DELETE FROM deadline_entry WHERE id = ?", ps -> ps.setString(1, due.id()));
             scopes.provideScopeAwareStream(scope)
@@ -226,8 +241,8 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
             return null;
         });
         if (result.isExceptional()) {
-            LOG.warnf(result.exceptionResult(), "Deadline %s of %s %s failed; it stays and is retried",
-                    due.name(), due.scopeType(), due.scopeId());
+            LOG.warnf(result.exceptionResult(), "Deadline %s of %s %s failed (attempt %d); it stays and is retried"
+                    + " when its claim times out", due.name(), due.scopeType(), due.scopeId(), due.attempts() + 1);
         }
     }
 

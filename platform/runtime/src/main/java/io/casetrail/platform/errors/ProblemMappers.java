@@ -39,7 +39,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response domain(DomainException e, UriInfo uri) {
-        return problem(Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
+        if (e instanceof OktaApiException okta) {
+            return okta(okta.status(), okta.body());
+        }
+        return answer(uri, Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
@@ -51,8 +54,8 @@ public class ProblemMappers {
         errors.sort((a, b) -> a.field().compareTo(b.field()));
         String detail = errors.stream().map(f -> f.field() + ": " + f.message())
                 .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
-        return problem(new Problem(java.net.URI.create(Problem.TYPE_BASE + "invalid-input"), "Bad request", 400,
-                detail, path(uri), errors));
+        return answer(uri, new Problem(java.net.URI.create(Problem.TYPE_BASE + "invalid-input"), "Bad request",
+                400, detail, path(uri), errors));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
@@ -75,25 +78,25 @@ public class ProblemMappers {
             case 415 -> "this resource does not accept that content type";
             default -> e.getMessage();
         };
-        return problem(Problem.of(slugOf(status), title, status, detail, path(uri)));
+        return answer(uri, Problem.of(slugOf(status), title, status, detail, path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response unknownAggregate(AggregateNotFoundException e, UriInfo uri) {
-        return problem(Problem.of("not-found", "Not found", 404, "there is no " + describe(e.getAggregateIdentifier())
-                + " here", path(uri)));
+        return answer(uri, Problem.of("not-found", "Not found", 404, "there is no "
+                + describe(e.getAggregateIdentifier()) + " here", path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response staleVersion(ConflictingAggregateVersionException e, UriInfo uri) {
-        return problem(Problem.of("stale-version", "Conflict", 409, "the resource changed since version "
+        return answer(uri, Problem.of("stale-version", "Conflict", 409, "the resource changed since version "
                 + e.getExpectedVersion() + " (it is at " + e.getActualVersion() + "); read it again and retry",
                 path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response concurrent(ConcurrencyException e, UriInfo uri) {
-        return problem(Problem.of("concurrent-modification", "Conflict", 409,
+        return answer(uri, Problem.of("concurrent-modification", "Conflict", 409,
                 "the resource was changed by another request at the same time; retry", path(uri)));
     }
 
@@ -117,7 +120,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.AUTHENTICATION)
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return problem(Problem.of("forbidden", "Forbidden", 403,
+        return answer(uri, Problem.of("forbidden", "Forbidden", 403,
                 "your role does not allow this operation", path(uri)));
     }
 
@@ -125,12 +128,12 @@ public class ProblemMappers {
     public Response unexpected(Throwable e, UriInfo uri) {
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure %s on %s", errorId, path(uri));
-        return problem(Problem.of("internal-error", "Internal Server Error", 500,
+        return answer(uri, Problem.of("internal-error", "Internal Server Error", 500,
                 "an unexpected error occurred; quote error id " + errorId + " to the operators", path(uri)));
     }
 
     private Response unauthenticated(UriInfo uri) {
-        return Response.fromResponse(problem(Problem.of("unauthenticated", "Unauthorized", 401,
+        return Response.fromResponse(answer(uri, Problem.of("unauthenticated", "Unauthorized", 401,
                         "a valid bearer token is required", path(uri))))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
@@ -139,12 +142,28 @@ public class ProblemMappers {
         String where = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                 ? " at '" + fieldPath(mapping.getPath()) + "'" : "";
         String why = e.getOriginalMessage() == null ? "unreadable JSON" : e.getOriginalMessage().split("\n")[0];
-        return problem(Problem.of("malformed-body", "Bad request", 400,
+        return answer(uri, Problem.of("malformed-body", "Bad request", 400,
                 "the request body is not valid JSON for this operation" + where + ": " + why, path(uri)));
     }
 
-    static Response problem(Problem problem) {
+    /**
+     * The error answer: problem+json, or the identity platform's error body on its wire-compatible endpoints
+     * ({@code /api/v1/...}, also under {@code /orgs/{orgId}}).
+     */
+    static Response answer(UriInfo uri, Problem problem) {
+        if (isIdentityPlatformPath(path(uri))) {
+            return okta(problem.status(), OktaError.forStatus(problem.status(), problem.detail()));
+        }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    static Response okta(int status, OktaError body) {
+        return Response.status(status).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON).entity(body).build();
+    }
+
+    /** Whether a path is one of the identity platform's wire-compatible endpoints. */
+    public static boolean isIdentityPlatformPath(String path) {
+        return path != null && (path.startsWith("/api/v1/") || path.matches("/orgs/[^/]+/api/v1/.*"));
     }
 
     private static String fieldPath(List<JsonMappingException.Reference> path) {

@@ -12,10 +12,12 @@ import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.casetrail.platform.errors.AccessDenied;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
- * Turns the verified JWT of the current request into a {@link Caller}. The caller is a value ({@code @Dependent}):
- * inject it into request-scoped beans, such as the REST resources.
+ * Turns the authenticated principal of the current request (a verified JWT, or an org API token) into a
+ * {@link Caller}. The caller is a value ({@code @Dependent}): inject it into request-scoped beans, such as the REST
+ * resources.
  */
 @ApplicationScoped
 public class CallerProducer {
@@ -23,31 +25,46 @@ public class CallerProducer {
     public static final String ORG_CLAIM = "org_id";
     public static final String TEAMS_CLAIM = "teams";
     public static final String NAME_CLAIM = "name";
+    /** Longest subject, org id and display name the stores keep. */
+    static final int MAX_ID = 255;
 
-    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
 
-    public CallerProducer(JsonWebToken jwt) {
-        this.jwt = jwt;
+    public CallerProducer(SecurityIdentity identity) {
+        this.identity = identity;
     }
 
     @Produces
     @Dependent
     Caller caller() {
-        if (jwt == null || jwt.getSubject() == null) {
+        if (identity == null || identity.isAnonymous()) {
             // endpoints that inject a Caller are never anonymous; the role check ran before this
             throw new AccessDenied("the request carries no authenticated principal");
         }
-        Set<String> roles = new HashSet<>(jwt.getGroups());
+        Set<String> roles = new HashSet<>(identity.getRoles());
         roles.retainAll(Roles.ALL);
-        String orgId = stringClaim(ORG_CLAIM);
-        Caller caller = new Caller(jwt.getSubject(), stringClaim(NAME_CLAIM), roles, orgId, teams());
-        if (caller.isCustomer() && (orgId == null || orgId.isBlank())) {
+        Caller caller;
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            caller = new Caller(jwt.getSubject(), stringClaim(jwt, NAME_CLAIM), roles, stringClaim(jwt, ORG_CLAIM),
+                    teams(jwt));
+        } else {
+            caller = new Caller(identity.getPrincipal().getName(), identity.getAttribute(SswsAuthentication.NAME_ATTRIBUTE),
+                    roles, identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE), Set.of());
+        }
+        if (caller.isCustomer() && (caller.orgId() == null || caller.orgId().isBlank())) {
             throw new AccessDenied("a customer token must name its org (claim org_id)");
+        }
+        if (caller.id().length() > MAX_ID || (caller.orgId() != null && caller.orgId().length() > MAX_ID)) {
+            throw new AccessDenied("token subject and org_id must be at most " + MAX_ID + " characters");
+        }
+        if (caller.displayName().length() > MAX_ID) {
+            caller = new Caller(caller.id(), caller.displayName().substring(0, MAX_ID), caller.roles(),
+                    caller.orgId(), caller.teams());
         }
         return caller;
     }
 
-    private String stringClaim(String name) {
+    private static String stringClaim(JsonWebToken jwt, String name) {
         Object value = jwt.getClaim(name);
         if (value == null) {
             return null;
@@ -58,7 +75,7 @@ public class CallerProducer {
         return value.toString();
     }
 
-    private Set<String> teams() {
+    private static Set<String> teams(JsonWebToken jwt) {
         Object value = jwt.getClaim(TEAMS_CLAIM);
         Set<String> teams = new LinkedHashSet<>();
         if (value instanceof Collection<?> list) {

@@ -1,0 +1,17 @@
+package io.casetrail.events.access;
+
+import java.time.Instant;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventType;
+import io.casetrail.events.RequestOrigin;
+
+/**
+ * The engineer assigned to the case started a read-only impersonation session inside an active grant. It ends at
+ * {@code endsAt} at the latest (the maximum session length, or the grant's expiry if earlier).
+ */
+@EventType("io.casetrail.access.session-started.v1")
+public record ImpersonationStarted(String orgId, String sessionId, String caseNumber, String grantId,
+                                   Instant endsAt, RequestOrigin origin, Actor actor) implements DomainEvent {
+}

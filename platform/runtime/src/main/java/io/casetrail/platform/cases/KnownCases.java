@@ -1,0 +1,126 @@
+package io.casetrail.platform.cases;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.Topics;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseEvents;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.platform.kafka.CloudEventConsumer;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.quarkus.arc.lookup.LookupIfProperty;
+
+/**
+ * What a service outside case-service needs to know about cases (table {@code known_case}): which org a case is
+ * for, its team, its assignee and whether it is open, kept from {@code casetrail.case.v1}. It answers the question
+ * the other contexts ask before they let support act in an org: does this principal hold an open case there?
+ * Enabled with {@code casetrail.known-cases.enabled=true}.
+ */
+@Singleton
+@LookupIfProperty(name = "casetrail.known-cases.enabled", stringValue = "true")
+public class KnownCases implements CloudEventConsumer {
+
+    /** A case as other contexts know it. */
+    public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
+                            String openedBy, CaseStatus status) {
+
+        public boolean isOpen() {
+            return status != CaseStatus.CLOSED;
+        }
+    }
+
+    private static final ObjectMapper JSON = EventJson.newMapper();
+
+    private final Jdbc jdbc;
+
+    public KnownCases(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public String name() {
+        return "known-cases";
+    }
+
+    @Override
+    public Collection<String> topics() {
+        return List.of(Topics.CASE);
+    }
+
+    @Override
+    public void apply(CloudEvent event) throws Exception {
+        Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
+        if (type.isEmpty()) {
+            return;
+        }
+        DomainEvent payload = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8), type.get());
+        if (payload instanceof CaseOpened opened) {
+            if (find(opened.caseNumber()).isEmpty()) {
+                jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, status)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(), opened.subject(),
+                        opened.team(), opened.openedBy(), CaseStatus.NEW);
+            }
+        }
+        if (payload instanceof CaseAssigned assigned) {
+            jdbc.update("UPDATE known_case SET assignee = ? WHERE case_number = ?", assigned.assignee(),
+                    assigned.caseNumber());
+        }
+        Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
+        if (status.isPresent() && !(payload instanceof CaseOpened)) {
+            jdbc.update("UPDATE known_case SET status = ? WHERE case_number = ?", status.get(), payload.caseNumber());
+        }
+    }
+
+    public Optional<KnownCase> find(String caseNumber) {
+        return jdbc.queryOne("SELECT case_number, org_id, subject, team, assignee, opened_by, status FROM known_case"
+                + " WHERE case_number = ?", KnownCases::row, caseNumber);
+    }
+
+    /** The org's cases that are not closed, by number. */
+    public List<KnownCase> openCases(String orgId) {
+        return jdbc.query("SELECT case_number, org_id, subject, team, assignee, opened_by, status FROM known_case"
+                + " WHERE org_id = ? AND status <> 'CLOSED' ORDER BY case_number", KnownCases::row, orgId);
+    }
+
+    /**
+     * Whether a support principal holds an open case in the org: an engineer one assigned to it; a team lead or
+     * support manager one of its teams.
+     */
+    public boolean holdsOpenCase(Caller caller, String orgId) {
+        if (caller.has(Roles.SUPPORT_ENGINEER) && !jdbc.query("SELECT 1 FROM known_case WHERE org_id = ?"
+                + " AND assignee = ? AND status <> 'CLOSED'", row -> 1, orgId, caller.id()).isEmpty()) {
+            return true;
+        }
+        if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && !caller.teams().isEmpty()) {
+            String teams = String.join(", ", caller.teams().stream().map(t -> "?").toList());
+            Object[] parameters = new Object[caller.teams().size() + 1];
+            parameters[0] = orgId;
+            int i = 1;
+            for (String team : caller.teams()) {
+                parameters[i++] = team;
+            }
+            return !jdbc.query("SELECT 1 FROM known_case WHERE org_id = ? AND status <> 'CLOSED' AND team IN ("
+                    + teams + ")", row -> 1, parameters).isEmpty();
+        }
+        return false;
+    }
+
+    private static KnownCase row(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                row.getString(5), row.getString(6), CaseStatus.valueOf(row.getString(7)));
+    }
+}

@@ -1,0 +1,103 @@
+package io.casetrail.access.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.access.command.AccessCommands.CreateApiToken;
+import io.casetrail.access.command.AccessCommands.RevokeApiToken;
+import io.casetrail.access.query.AccessQueries;
+import io.casetrail.access.query.AccessQueries.TokenView;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.security.ApiTokens;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Org API tokens for the identity-platform endpoints ({@code Authorization: SSWS <token>}). The org's Super
+ * Administrator creates one (its secret is in the answer, once, and stored nowhere: only its SHA-256), lists them
+ * and revokes them. A new token works on every service moments later; a revoked one is refused moments later.
+ */
+@RequestScoped
+@Path("/org-api-tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Org API tokens")
+@SecurityRequirement(name = "jwt")
+public class ApiTokenResource {
+
+    public record CreateRequest(@NotBlank @Size(max = 255) String name) {
+    }
+
+    /** A new token: {@code token} is the secret, shown this once. */
+    public record CreatedToken(String id, String name, String token, Instant createdAt) {
+    }
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    AccessQueries queries;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Create an org API token", description = "The answer holds the secret; it is not shown again.")
+    public Response create(@Valid @NotNull CreateRequest request) {
+        String tokenId = "00T" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+        String secret = ApiTokens.newSecret();
+        commands.sendAndWait(new CreateApiToken(tokenId, caller.orgId(), request.name(), ApiTokens.hash(secret),
+                caller));
+        return Response.created(URI.create("/org-api-tokens/" + tokenId))
+                .entity(new CreatedToken(tokenId, request.name(), secret, clock.instant())).build();
+    }
+
+    @GET
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "List the org's API tokens", description = "Never their secrets.")
+    public List<TokenView> list() {
+        return queries.tokens(caller.orgId());
+    }
+
+    @DELETE
+    @Path("/{tokenId}")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Revoke an org API token")
+    public Response revoke(@PathParam("tokenId") String tokenId) {
+        String org = queries.tokenOrg(tokenId).orElseThrow(() -> new NotFound("there is no API token " + tokenId));
+        if (!org.equals(caller.orgId())) {
+            throw new AccessDenied("API token " + tokenId + " belongs to another org");
+        }
+        commands.sendAndWait(new RevokeApiToken(tokenId, caller));
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,190 @@
+package io.casetrail.access.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
+import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
+import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
+import io.casetrail.access.command.AccessCommands.GrantOrgSupport;
+import io.casetrail.access.command.AccessCommands.RevokeCaseSupport;
+import io.casetrail.access.command.AccessCommands.RevokeOrgSupport;
+import io.casetrail.access.command.AccessState;
+import io.casetrail.access.query.AccessQueries;
+import io.casetrail.access.query.AccessQueries.GrantView;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.OktaApiException;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * The identity platform's "Give access to Okta Support" endpoints, wire-compatible so that its SDKs
+ * ({@code OrgSettingSupportApi}) drive them: the org-wide grant ({@code grant}, {@code extend}, {@code revoke}) and
+ * the per-case grants ({@code cases}). Only the org's Super Administrator, with a JWT or an {@code SSWS} org API
+ * token; errors use the identity platform's error body.
+ */
+@RequestScoped
+@Path("/api/v1/org/privacy/oktaSupport")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Support access (identity-platform compatible)")
+public class OktaSupportResource {
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    AccessQueries queries;
+
+    @Inject
+    KnownCases knownCases;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    RequestOrigin origin;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Org-wide support access settings", operationId = "getOrgOktaSupportSettings")
+    public OktaSupportSettings settings() {
+        return settings(queries.activeOrgGrant(caller.orgId()).map(GrantView::expiresAt).orElse(null));
+    }
+
+    @POST
+    @Path("/grant")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Grant support access org-wide for 8 hours", description = "Covers the org's open cases."
+            + " Granting while a grant is active answers the active grant.", operationId = "grantOktaSupport")
+    public OktaSupportSettings grant() {
+        if (queries.activeOrgGrant(caller.orgId()).isPresent()) {
+            return settings();
+        }
+        List<String> open = knownCases.openCases(caller.orgId()).stream().map(KnownCase::caseNumber).toList();
+        AccessState state = commands.sendAndWait(new GrantOrgSupport(caller.orgId(), UUID.randomUUID().toString(),
+                open, origin, caller));
+        return settings(state.orgExpiresAt());
+    }
+
+    @POST
+    @Path("/extend")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Add 24 hours to the org-wide grant", operationId = "extendOktaSupport")
+    public OktaSupportSettings extend() {
+        if (queries.activeOrgGrant(caller.orgId()).isEmpty()) {
+            throw notGranted();
+        }
+        AccessState state = commands.sendAndWait(new ExtendOrgSupport(caller.orgId(), origin, caller));
+        return settings(state.orgExpiresAt());
+    }
+
+    @POST
+    @Path("/revoke")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "Revoke the org-wide grant", description = "Its impersonation sessions end with it.",
+               operationId = "revokeOktaSupport")
+    public OktaSupportSettings revoke() {
+        if (queries.activeOrgGrant(caller.orgId()).isEmpty()) {
+            return settings(null);
+        }
+        AccessState state = commands.sendAndWait(new RevokeOrgSupport(caller.orgId(), origin, caller));
+        return settings(state.orgExpiresAt());
+    }
+
+    @GET
+    @Path("/cases")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "The org's open cases and their support access", operationId = "listOktaSupportCases")
+    public OktaSupportCase.Cases cases() {
+        return new OktaSupportCase.Cases(knownCases.openCases(caller.orgId()).stream().map(this::supportCase)
+                .toList());
+    }
+
+    @PATCH
+    @Path("/cases/{caseNumber}")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Grant, extend or revoke support access for one case", description =
+            "{\"impersonation\":{\"status\":\"ENABLED\"}} grants for 8 hours; {\"impersonation\":{\"expiration\":"
+            + "\"...\"}} extends by 24 hours; {\"impersonation\":{\"status\":\"DISABLED\"}} revokes.",
+               operationId = "updateOktaSupportCase")
+    public OktaSupportCase updateCase(@PathParam("caseNumber") String caseNumber, OktaSupportCase.Update update) {
+        if (update == null || update.impersonation() == null) {
+            throw new OktaApiException(400, "E0000001", "Api validation failed: impersonation",
+                    List.of("impersonation: give {\"status\":\"ENABLED\"|\"DISABLED\"} or {\"expiration\":...}"));
+        }
+        String status = update.impersonation().status();
+        KnownCase known = knownCases.find(caseNumber).filter(c -> c.orgId().equals(caller.orgId()))
+                .orElseThrow(() -> new OktaApiException(404, "E0000007", "Not found: Resource not found: "
+                        + caseNumber));
+        Instant expiration = queries.activeCaseGrant(caller.orgId(), caseNumber).map(GrantView::expiresAt)
+                .orElse(null);
+        if ("ENABLED".equals(status)) {
+            if (expiration == null) {
+                AccessState state = commands.sendAndWait(new GrantCaseSupport(caller.orgId(),
+                        UUID.randomUUID().toString(), caseNumber, origin, caller));
+                expiration = state.caseExpiresAt();
+            }
+        } else if ("DISABLED".equals(status)) {
+            if (expiration != null) {
+                commands.sendAndWait(new RevokeCaseSupport(caller.orgId(), caseNumber, origin, caller));
+                expiration = null;
+            }
+        } else if (status == null && update.impersonation().expiration() != null) {
+            if (expiration == null) {
+                throw notGranted();
+            }
+            AccessState state = commands.sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber, origin,
+                    caller));
+            expiration = state.caseExpiresAt();
+        } else {
+            throw new OktaApiException(400, "E0000001", "Api validation failed: impersonation.status",
+                    List.of("impersonation.status: must be ENABLED or DISABLED"));
+        }
+        return supportCase(known, expiration);
+    }
+
+    private OktaSupportCase supportCase(KnownCase known) {
+        return supportCase(known, queries.activeCaseGrant(known.orgId(), known.caseNumber())
+                .map(GrantView::expiresAt).orElse(null));
+    }
+
+    private static OktaSupportCase supportCase(KnownCase known, Instant expiration) {
+        return new OktaSupportCase(known.caseNumber(), known.subject(),
+                new OktaSupportCase.Impersonation(expiration == null ? "DISABLED" : "ENABLED", expiration),
+                new OktaSupportCase.SelfAssigned("NOT_REQUIRED"));
+    }
+
+    private OktaSupportSettings settings(Instant expiration) {
+        String base = uri.getBaseUriBuilder().path("api/v1/org/privacy/oktaSupport").build().toString();
+        return OktaSupportSettings.of(expiration, base);
+    }
+
+    private static OktaApiException notGranted() {
+        return new OktaApiException(400, "E0000001", "Api validation failed: Okta Support access is not granted",
+                List.of("support: access is DISABLED; grant it first"));
+    }
+}

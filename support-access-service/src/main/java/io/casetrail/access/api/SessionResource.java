@@ -1,0 +1,141 @@
+package io.casetrail.access.api;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.access.command.AccessCommands.StartImpersonation;
+import io.casetrail.access.command.AccessCommands.StopImpersonation;
+import io.casetrail.access.command.AccessState;
+import io.casetrail.access.query.AccessQueries;
+import io.casetrail.access.query.AccessQueries.GrantView;
+import io.casetrail.access.query.AccessQueries.SessionView;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Impersonation sessions: the engineer assigned to a case starts one inside an active grant and gets a short-lived,
+ * read-only session token for the org's admin views; it ends when stopped, when the grant expires or is revoked, or
+ * after the maximum session length.
+ */
+@RequestScoped
+@Path("/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Impersonation sessions")
+@SecurityRequirement(name = "jwt")
+public class SessionResource {
+
+    /** Start a session for a case. */
+    public record StartRequest(@NotBlank @Size(max = 16) String caseNumber) {
+    }
+
+    /** A started session and its token (shown once). */
+    public record StartedSession(String sessionId, String orgId, String caseNumber, Instant endsAt, String token) {
+    }
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    KnownCases knownCases;
+
+    @Inject
+    AccessQueries queries;
+
+    @Inject
+    SessionTokens tokens;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    RequestOrigin origin;
+
+    @POST
+    @Idempotent
+    @RolesAllowed(Roles.SUPPORT_ENGINEER)
+    @Operation(summary = "Start an impersonation session", description = "Only the engineer assigned to the case,"
+            + " inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
+            + " admin views), valid until the session ends at the latest.")
+    public Response start(@Valid @NotNull StartRequest request) {
+        String orgId = knownCases.find(request.caseNumber()).map(KnownCases.KnownCase::orgId)
+                .orElseThrow(() -> new NotFound("there is no case " + request.caseNumber()));
+        if (queries.activeOrgGrant(orgId).isEmpty() && queries.activeCaseGrant(orgId, request.caseNumber()).isEmpty()
+                && queries.grants(orgId).isEmpty()) {
+            // the org never granted access: its aggregate does not exist yet
+            throw new AccessDenied("the org's Super Administrator has not granted support access for case "
+                    + request.caseNumber());
+        }
+        String sessionId = UUID.randomUUID().toString();
+        Instant startedAt = clock.instant();
+        AccessState state = commands.sendAndWait(new StartImpersonation(orgId, sessionId, request.caseNumber(),
+                origin, caller));
+        String token = tokens.sign(caller, orgId, request.caseNumber(), sessionId, startedAt, state.sessionEndsAt());
+        return Response.created(URI.create("/sessions/" + sessionId))
+                .entity(new StartedSession(sessionId, orgId, request.caseNumber(), state.sessionEndsAt(), token))
+                .build();
+    }
+
+    @POST
+    @Path("/{sessionId}/stop")
+    @Idempotent
+    @RolesAllowed(Roles.SUPPORT_ENGINEER)
+    @Operation(summary = "Stop an impersonation session")
+    public Response stop(@PathParam("sessionId") String sessionId) {
+        SessionView session = queries.session(sessionId)
+                .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
+        commands.sendAndWait(new StopImpersonation(session.orgId(), sessionId, origin, caller));
+        return Response.ok(queries.session(sessionId).orElse(session)).build();
+    }
+
+    @GET
+    @Path("/{sessionId}")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.AUDITOR,
+            Roles.ORG_SUPER_ADMIN, Roles.ORG_ADMIN})
+    @Operation(summary = "Read a session", description = "For the engineer who ran it, support leads, auditors, and"
+            + " the admins of the org.")
+    public SessionView get(@PathParam("sessionId") String sessionId) {
+        SessionView session = queries.session(sessionId)
+                .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
+        boolean allowed = caller.isCustomer() ? caller.isCustomerOf(session.orgId())
+                : caller.id().equals(session.engineer()) || caller.hasAny(Roles.AUDITOR, Roles.TEAM_LEAD,
+                Roles.SUPPORT_MANAGER);
+        if (!allowed) {
+            throw new AccessDenied("this session is not yours to read");
+        }
+        return session;
+    }
+
+}

@@ -1,0 +1,62 @@
+package io.casetrail.access.command;
+
+import java.util.List;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.platform.security.Caller;
+
+/** The commands of the support access context, addressed to the org's {@link OrgSupportAccess}. */
+public final class AccessCommands {
+
+    private AccessCommands() {
+    }
+
+    /** Grant support access org-wide: it covers the org's open cases ({@code coveredCases}: those open now). */
+    public record GrantOrgSupport(@TargetAggregateIdentifier String orgId, String grantId, List<String> coveredCases,
+                                  RequestOrigin origin, Caller caller) {
+    }
+
+    /** Add 24 hours to what the active org-wide grant has left. */
+    public record ExtendOrgSupport(@TargetAggregateIdentifier String orgId, RequestOrigin origin, Caller caller) {
+    }
+
+    /** End the active org-wide grant now. */
+    public record RevokeOrgSupport(@TargetAggregateIdentifier String orgId, RequestOrigin origin, Caller caller) {
+    }
+
+    /** Grant support access for one case of the org. */
+    public record GrantCaseSupport(@TargetAggregateIdentifier String orgId, String grantId, String caseNumber,
+                                   RequestOrigin origin, Caller caller) {
+    }
+
+    /** Add 24 hours to what the case's active grant has left. */
+    public record ExtendCaseSupport(@TargetAggregateIdentifier String orgId, String caseNumber, RequestOrigin origin,
+                                    Caller caller) {
+    }
+
+    /** End the case's active grant now. */
+    public record RevokeCaseSupport(@TargetAggregateIdentifier String orgId, String caseNumber, RequestOrigin origin,
+                                    Caller caller) {
+    }
+
+    /** The engineer assigned to the case starts a read-only impersonation session inside an active grant. */
+    public record StartImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, String caseNumber,
+                                     RequestOrigin origin, Caller caller) {
+    }
+
+    /** The engineer ends its session. */
+    public record StopImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, RequestOrigin origin,
+                                    Caller caller) {
+    }
+
+    /** A Super Administrator creates an org API token; only the hash of its secret enters the command. */
+    public record CreateApiToken(@TargetAggregateIdentifier String tokenId, String orgId, String name,
+                                 String tokenHash, Caller caller) {
+    }
+
+    /** Revoke an org API token. */
+    public record RevokeApiToken(@TargetAggregateIdentifier String tokenId, Caller caller) {
+    }
+}

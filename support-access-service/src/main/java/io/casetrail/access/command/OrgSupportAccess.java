@@ -1,0 +1,345 @@
+package io.casetrail.access.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateRoot;
+import org.axonframework.modelling.command.CreationPolicy;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
+import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
+import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
+import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
+import io.casetrail.access.command.AccessCommands.GrantOrgSupport;
+import io.casetrail.access.command.AccessCommands.RevokeCaseSupport;
+import io.casetrail.access.command.AccessCommands.RevokeOrgSupport;
+import io.casetrail.access.command.AccessCommands.StartImpersonation;
+import io.casetrail.access.command.AccessCommands.StopImpersonation;
+import io.casetrail.events.Actor;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.access.SupportAccessExpired;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Support access to one org: the grants its Super Administrator gives (org-wide, or for one case), and the
+ * impersonation sessions support runs inside them. One aggregate per org, so that a session can only start
+ * inside a grant that is active at that moment, and a revocation ends every session of its grant in the same
+ * transaction.
+ *
+ * <p>Grants expire, and sessions end at their maximum length, through persisted deadlines: also when the service
+ * was down at that moment.
+ */
+@AggregateRoot(type = "OrgSupportAccess")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class OrgSupportAccess {
+
+    static final String GRANT_EXPIRY = "grant-expiry";
+    static final String SESSION_END = "session-end";
+
+    /** An active grant. */
+    record Grant(String grantId, GrantScope scope, String caseNumber, Instant expiresAt) {
+    }
+
+    /** An active impersonation session. */
+    record Session(String sessionId, String caseNumber, String grantId, String engineer, Instant endsAt) {
+    }
+
+    /** Payload of a grant's expiry deadline. */
+    public record GrantDue(String grantId, Instant expiresAt) {
+    }
+
+    /** Payload of a session's end deadline. */
+    public record SessionDue(String sessionId, Instant endsAt) {
+    }
+
+    @AggregateIdentifier
+    private String orgId;
+    private Map<String, Grant> grants = new LinkedHashMap<>();
+    private Map<String, Session> sessions = new LinkedHashMap<>();
+
+    protected OrgSupportAccess() {
+        // for event sourcing, and for the first grant of an org (CREATE_IF_MISSING)
+    }
+
+    // --- grants ------------------------------------------------------------------------------------------------
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public AccessState handle(GrantOrgSupport command, AccessRules rules, DeadlineManager deadlines) {
+        requireSuperAdmin(command.caller(), command.orgId());
+        if (orgGrant() != null) {
+            throw new RuleViolation("already-granted", "support access to org " + command.orgId()
+                    + " is already granted until " + orgGrant().expiresAt() + "; extend it instead");
+        }
+        Instant expiresAt = now().plus(rules.grantLength());
+        apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.ORG, null,
+                command.coveredCases(), expiresAt, command.origin(), command.caller().actor()));
+        deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(command.grantId(), expiresAt));
+        return state(null, null, null);
+    }
+
+    @CommandHandler
+    public AccessState handle(ExtendOrgSupport command, AccessRules rules, DeadlineManager deadlines) {
+        requireSuperAdmin(command.caller(), orgId);
+        Grant grant = orgGrant();
+        if (grant == null) {
+            throw new RuleViolation("not-granted", "support access to org " + orgId + " is not granted");
+        }
+        extend(grant, rules, command.origin(), command.caller(), deadlines);
+        return state(null, null, null);
+    }
+
+    @CommandHandler
+    public AccessState handle(RevokeOrgSupport command) {
+        requireSuperAdmin(command.caller(), orgId);
+        Grant grant = orgGrant();
+        if (grant == null) {
+            throw new RuleViolation("not-granted", "support access to org " + orgId + " is not granted");
+        }
+        revoke(grant, command.origin(), command.caller());
+        return state(null, null, null);
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public AccessState handle(GrantCaseSupport command, AccessRules rules, CaseDirectory cases,
+                              DeadlineManager deadlines) {
+        requireSuperAdmin(command.caller(), command.orgId());
+        KnownCase known = openCaseOfOrg(cases, command.caseNumber(), command.orgId());
+        if (caseGrant(known.caseNumber()) != null) {
+            throw new RuleViolation("already-granted", "support access for case " + known.caseNumber()
+                    + " is already granted; extend it instead");
+        }
+        Instant expiresAt = now().plus(rules.grantLength());
+        apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.CASE, known.caseNumber(),
+                List.of(known.caseNumber()), expiresAt, command.origin(), command.caller().actor()));
+        deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(command.grantId(), expiresAt));
+        return state(known.caseNumber(), null, null);
+    }
+
+    @CommandHandler
+    public AccessState handle(ExtendCaseSupport command, AccessRules rules, DeadlineManager deadlines) {
+        requireSuperAdmin(command.caller(), orgId);
+        Grant grant = caseGrant(command.caseNumber());
+        if (grant == null) {
+            throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
+                    + " is not granted");
+        }
+        extend(grant, rules, command.origin(), command.caller(), deadlines);
+        return state(command.caseNumber(), null, null);
+    }
+
+    @CommandHandler
+    public AccessState handle(RevokeCaseSupport command) {
+        requireSuperAdmin(command.caller(), orgId);
+        Grant grant = caseGrant(command.caseNumber());
+        if (grant == null) {
+            throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
+                    + " is not granted");
+        }
+        revoke(grant, command.origin(), command.caller());
+        return state(command.caseNumber(), null, null);
+    }
+
+    @DeadlineHandler(deadlineName = GRANT_EXPIRY)
+    void grantDue(GrantDue due) {
+        Grant grant = grants.get(due.grantId());
+        if (grant == null || !grant.expiresAt().equals(due.expiresAt())) {
+            return; // revoked, or extended since (its new expiry has its own deadline)
+        }
+        apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), grant.expiresAt(),
+                Actor.SYSTEM));
+        endSessionsOf(grant.grantId(), SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM);
+    }
+
+    // --- impersonation sessions ---------------------------------------------------------------------------------
+
+    @CommandHandler
+    public AccessState handle(StartImpersonation command, AccessRules rules, CaseDirectory cases,
+                              DeadlineManager deadlines) {
+        Caller caller = command.caller();
+        if (!caller.has(Roles.SUPPORT_ENGINEER)) {
+            throw new AccessDenied("only the support engineer assigned to the case starts impersonation sessions");
+        }
+        KnownCase known = openCaseOfOrg(cases, command.caseNumber(), orgId);
+        if (!caller.id().equals(known.assignee())) {
+            throw new AccessDenied("case " + known.caseNumber() + " is not assigned to you");
+        }
+        Grant grant = caseGrant(known.caseNumber());
+        if (grant == null) {
+            grant = orgGrant();
+        }
+        if (grant == null) {
+            throw new AccessDenied("the org's Super Administrator has not granted support access for case "
+                    + known.caseNumber());
+        }
+        for (Session session : sessions.values()) {
+            if (session.engineer().equals(caller.id()) && session.caseNumber().equals(known.caseNumber())) {
+                throw new RuleViolation("session-active", "you already impersonate in session " + session.sessionId()
+                        + " for case " + known.caseNumber() + "; stop it first");
+            }
+        }
+        Instant maxEnd = now().plus(rules.maxSessionLength());
+        Instant endsAt = maxEnd.isBefore(grant.expiresAt()) ? maxEnd : grant.expiresAt();
+        apply(new ImpersonationStarted(orgId, command.sessionId(), known.caseNumber(), grant.grantId(), endsAt,
+                command.origin(), caller.actor()));
+        deadlines.schedule(endsAt, SESSION_END, new SessionDue(command.sessionId(), endsAt));
+        return state(known.caseNumber(), command.sessionId(), endsAt);
+    }
+
+    @CommandHandler
+    public AccessState handle(StopImpersonation command) {
+        Session session = sessions.get(command.sessionId());
+        if (session == null) {
+            throw new NotFound("there is no active impersonation session " + command.sessionId() + " in org " + orgId);
+        }
+        if (!session.engineer().equals(command.caller().id())) {
+            throw new AccessDenied("only the engineer who started session " + session.sessionId() + " stops it");
+        }
+        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
+                SessionEndReason.STOPPED, command.origin(), command.caller().actor()));
+        return state(session.caseNumber(), session.sessionId(), null);
+    }
+
+    @DeadlineHandler(deadlineName = SESSION_END)
+    void sessionDue(SessionDue due) {
+        Session session = sessions.get(due.sessionId());
+        if (session == null || !session.endsAt().equals(due.endsAt())) {
+            return;
+        }
+        Grant grant = grants.get(session.grantId());
+        SessionEndReason reason = grant != null && !due.endsAt().isBefore(grant.expiresAt())
+                ? SessionEndReason.GRANT_EXPIRED : SessionEndReason.MAX_LENGTH;
+        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
+                RequestOrigin.NONE, Actor.SYSTEM));
+    }
+
+    // --- state changes ----------------------------------------------------------------------------------------
+
+    @EventSourcingHandler
+    void on(SupportAccessGranted event) {
+        orgId = event.orgId();
+        grants.put(event.grantId(), new Grant(event.grantId(), event.scope(), event.caseNumber(), event.expiresAt()));
+    }
+
+    @EventSourcingHandler
+    void on(SupportAccessExtended event) {
+        Grant grant = grants.get(event.grantId());
+        grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(), event.expiresAt()));
+    }
+
+    @EventSourcingHandler
+    void on(SupportAccessRevoked event) {
+        grants.remove(event.grantId());
+    }
+
+    @EventSourcingHandler
+    void on(SupportAccessExpired event) {
+        grants.remove(event.grantId());
+    }
+
+    @EventSourcingHandler
+    void on(ImpersonationStarted event) {
+        sessions.put(event.sessionId(), new Session(event.sessionId(), event.caseNumber(), event.grantId(),
+                event.actor().id(), event.endsAt()));
+    }
+
+    @EventSourcingHandler
+    void on(ImpersonationEnded event) {
+        sessions.remove(event.sessionId());
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------------------
+
+    private void extend(Grant grant, AccessRules rules, RequestOrigin origin, Caller caller,
+                        DeadlineManager deadlines) {
+        Instant expiresAt = grant.expiresAt().plus(rules.extension());
+        apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), expiresAt, origin,
+                caller.actor()));
+        deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
+    }
+
+    private void revoke(Grant grant, RequestOrigin origin, Caller caller) {
+        apply(new SupportAccessRevoked(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), origin,
+                caller.actor()));
+        endSessionsOf(grant.grantId(), SessionEndReason.GRANT_REVOKED, origin, caller.actor());
+    }
+
+    private void endSessionsOf(String grantId, SessionEndReason reason, RequestOrigin origin, Actor actor) {
+        List<Session> ending = new ArrayList<>();
+        for (Session session : sessions.values()) {
+            if (session.grantId().equals(grantId)) {
+                ending.add(session);
+            }
+        }
+        for (Session session : ending) {
+            apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
+                    origin, actor));
+        }
+    }
+
+    private Grant orgGrant() {
+        return grants.values().stream().filter(g -> g.scope() == GrantScope.ORG).findFirst().orElse(null);
+    }
+
+    private Grant caseGrant(String caseNumber) {
+        return grants.values().stream().filter(g -> g.scope() == GrantScope.CASE && g.caseNumber().equals(caseNumber))
+                .findFirst().orElse(null);
+    }
+
+    private static KnownCase openCaseOfOrg(CaseDirectory cases, String caseNumber, String org) {
+        KnownCase known = cases.find(caseNumber)
+                .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        if (!known.orgId().equals(org)) {
+            throw new AccessDenied("case " + caseNumber + " belongs to another org");
+        }
+        if (!known.isOpen()) {
+            throw new RuleViolation("case-closed", "case " + caseNumber + " is closed");
+        }
+        return known;
+    }
+
+    private static void requireSuperAdmin(Caller caller, String org) {
+        if (!caller.has(Roles.ORG_SUPER_ADMIN) || !caller.isCustomerOf(org)) {
+            throw new AccessDenied("only the Super Administrator of org " + org + " grants, extends or revokes"
+                    + " support access");
+        }
+    }
+
+    private AccessState state(String caseNumber, String sessionId, Instant sessionEndsAt) {
+        Grant org = orgGrant();
+        Grant forCase = caseNumber == null ? null : caseGrant(caseNumber);
+        return new AccessState(orgId, org == null ? null : org.expiresAt(), caseNumber,
+                forCase == null ? null : forCase.expiresAt(), sessionId, sessionEndsAt);
+    }
+
+    private static Instant now() {
+        return GenericEventMessage.clock.instant();
+    }
+}

@@ -1,0 +1,279 @@
+package io.casetrail.access.command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
+import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
+import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
+import io.casetrail.access.command.AccessCommands.GrantOrgSupport;
+import io.casetrail.access.command.AccessCommands.RevokeCaseSupport;
+import io.casetrail.access.command.AccessCommands.RevokeOrgSupport;
+import io.casetrail.access.command.AccessCommands.StartImpersonation;
+import io.casetrail.access.command.AccessCommands.StopImpersonation;
+import io.casetrail.events.Actor;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.access.SupportAccessExpired;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/** The rules of support access, as given / when / then on the org's aggregate. */
+class OrgSupportAccessTest {
+
+    static final String ORG = "org-acme";
+    static final String CASE = "00100001";
+    static final String CLOSED_CASE = "00100002";
+    static final String OTHER_ORG_CASE = "00100003";
+    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8");
+
+    static final Caller SUPER = new Caller("admin-sam", "Sam", Set.of(Roles.ORG_SUPER_ADMIN), ORG, Set.of());
+    static final Caller ADMIN = new Caller("admin-ada", "Ada", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+    static final Caller OTHER_SUPER = new Caller("admin-oz", "Oz", Set.of(Roles.ORG_SUPER_ADMIN), "org-other",
+            Set.of());
+    static final Caller TSE = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+    static final Caller OTHER_TSE = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+
+    static final Map<String, KnownCase> CASES = Map.of(
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", CaseStatus.OPEN),
+            CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", CaseStatus.CLOSED),
+            OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz",
+                    CaseStatus.OPEN));
+
+    AggregateTestFixture<OrgSupportAccess> fixture;
+    Instant t0;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(OrgSupportAccess.class);
+        fixture.registerInjectableResource(AccessRules.defaults());
+        fixture.registerInjectableResource((CaseDirectory) number -> Optional.ofNullable(CASES.get(number)));
+        t0 = fixture.currentTime();
+    }
+
+    SupportAccessGranted orgGranted() {
+        return new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CASE), t0.plus(Duration.ofHours(8)),
+                ORIGIN, SUPER.actor());
+    }
+
+    SupportAccessGranted caseGranted() {
+        return new SupportAccessGranted(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
+                t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor());
+    }
+
+    ImpersonationStarted started() {
+        return new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)), ORIGIN, TSE.actor());
+    }
+
+    @Test
+    void superAdminGrantsOrgWideAccessForEightHours() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER))
+                .expectEvents(orgGranted())
+                .expectScheduledDeadline(Duration.ofHours(8),
+                        new OrgSupportAccess.GrantDue("g-1", t0.plus(Duration.ofHours(8))));
+    }
+
+    @Test
+    void orgAdminWhoIsNotSuperCannotGrant() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantOrgSupport(ORG, "g-1", List.of(), ORIGIN, ADMIN))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void superAdminOfAnotherOrgCannotGrant() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantOrgSupport(ORG, "g-1", List.of(), ORIGIN, OTHER_SUPER))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void supportCannotGrantItself() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantCaseSupport(ORG, "g-2", CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void extensionAddsTwentyFourHoursToTheTimeLeft() {
+        fixture.given(orgGranted())
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(3)))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+    }
+
+    @Test
+    void extendingWithoutAGrantIsRefused() {
+        fixture.given(caseGranted())
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectException(RuleViolation.class);
+    }
+
+    @Test
+    void grantForOneCaseOfTheOrg() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantCaseSupport(ORG, "g-2", CASE, ORIGIN, SUPER))
+                .expectEvents(caseGranted());
+    }
+
+    @Test
+    void grantForAClosedCaseOrACaseOfAnotherOrgIsRefused() {
+        fixture.givenNoPriorActivity()
+                .when(new GrantCaseSupport(ORG, "g-2", CLOSED_CASE, ORIGIN, SUPER))
+                .expectException(RuleViolation.class);
+        fixture.givenNoPriorActivity()
+                .when(new GrantCaseSupport(ORG, "g-2", OTHER_ORG_CASE, ORIGIN, SUPER))
+                .expectException(AccessDenied.class);
+        fixture.givenNoPriorActivity()
+                .when(new GrantCaseSupport(ORG, "g-2", "99999999", ORIGIN, SUPER))
+                .expectException(NotFound.class);
+    }
+
+    @Test
+    void assignedEngineerStartsASessionInsideTheGrantForAtMostOneHour() {
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectEvents(started())
+                .expectScheduledDeadline(Duration.ofHours(1),
+                        new OrgSupportAccess.SessionDue("s-1", t0.plus(Duration.ofHours(1))));
+    }
+
+    @Test
+    void sessionNeverOutlastsItsGrant() {
+        fixture.given(orgGranted())
+                .andGivenCurrentTime(t0.plus(Duration.ofMinutes(7 * 60 + 30)))
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(8)), ORIGIN,
+                        TSE.actor()));
+    }
+
+    @Test
+    void engineerWithoutAGrantCannotStartASession() {
+        fixture.given(orgGranted(), new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN,
+                        SUPER.actor()))
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void engineerNotAssignedToTheCaseCannotStartASession() {
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, OTHER_TSE))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void superAdminCannotImpersonate() {
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, SUPER))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void caseGrantDoesNotCoverAnotherCase() {
+        fixture.given(new SupportAccessGranted(ORG, "g-2", GrantScope.CASE, CLOSED_CASE, List.of(CLOSED_CASE),
+                        t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void engineerStopsItsSession() {
+        fixture.given(orgGranted(), started())
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN,
+                        TSE.actor()));
+    }
+
+    @Test
+    void onlyTheEngineerWhoStartedASessionStopsIt() {
+        fixture.given(orgGranted(), started())
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, OTHER_TSE))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void revokingTheGrantEndsItsSessions() {
+        fixture.given(orgGranted(), started())
+                .when(new RevokeOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN, SUPER.actor()),
+                        new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.GRANT_REVOKED, ORIGIN,
+                                SUPER.actor()));
+    }
+
+    @Test
+    void revokingACaseGrantLeavesTheOrgGrantsSessions() {
+        fixture.given(orgGranted(), caseGranted(), started())
+                .when(new RevokeCaseSupport(ORG, CASE, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, ORIGIN, SUPER.actor()));
+    }
+
+    @Test
+    void grantExpiresAfterEightHoursAndEndsItsSessions() {
+        // sessions may last longer than the grant has left here, so the grant's expiry is what ends this one
+        AggregateTestFixture<OrgSupportAccess> longSessions = new AggregateTestFixture<>(OrgSupportAccess.class);
+        longSessions.registerInjectableResource(new AccessRules(Duration.ofHours(8), Duration.ofHours(24),
+                Duration.ofHours(10)));
+        longSessions.registerInjectableResource((CaseDirectory) number -> Optional.ofNullable(CASES.get(number)));
+        Instant start = longSessions.currentTime();
+        longSessions.givenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
+                        new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .whenTimeElapses(Duration.ofHours(8))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        org.hamcrest.Matchers.equalTo(new SupportAccessExpired(ORG, "g-1", GrantScope.ORG, null,
+                                start.plus(Duration.ofHours(8)), Actor.SYSTEM)),
+                        org.hamcrest.Matchers.equalTo(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom",
+                                SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM)),
+                        Matchers.andNoMore())));
+    }
+
+    @Test
+    void extendedGrantDoesNotExpireAtItsFirstExpiry() {
+        fixture.givenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
+                        new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .whenTimeElapses(Duration.ofHours(8))
+                .expectNoEvents();
+    }
+
+    @Test
+    void sessionEndsAtTheMaximumLength() {
+        fixture.givenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
+                        new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .whenTimeElapses(Duration.ofHours(1))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.MAX_LENGTH,
+                        RequestOrigin.NONE, Actor.SYSTEM));
+    }
+
+    @Test
+    void caseGrantIsExtendedAndRevoked() {
+        fixture.given(caseGranted())
+                .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE,
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+    }
+}
