@@ -41,3 +41,11 @@ CREATE TABLE api_token_view (
     PRIMARY KEY (token_id)
 );
 CREATE INDEX ix_api_token_view_org ON api_token_view (org_id);
+
+-- Which org a session belongs to, written in the transaction that starts it (so that a stop right after a start
+-- finds it: the read models may lag a moment behind the commands).
+CREATE TABLE session_directory (
+    session_id VARCHAR(36)  NOT NULL,
+    org_id     VARCHAR(255) NOT NULL,
+    PRIMARY KEY (session_id)
+);

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -34,6 +35,7 @@ import io.casetrail.events.RequestOrigin;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.OktaApiException;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -80,9 +82,6 @@ public class OktaSupportResource {
     @Operation(summary = "Grant support access org-wide for 8 hours", description = "Covers the org's open cases."
             + " Granting while a grant is active answers the active grant.", operationId = "grantOktaSupport")
     public OktaSupportSettings grant() {
-        if (queries.activeOrgGrant(caller.orgId()).isPresent()) {
-            return settings();
-        }
         List<String> open = knownCases.openCases(caller.orgId()).stream().map(KnownCase::caseNumber).toList();
         AccessState state = commands.sendAndWait(new GrantOrgSupport(caller.orgId(), UUID.randomUUID().toString(),
                 open, origin, caller));
@@ -94,11 +93,12 @@ public class OktaSupportResource {
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "Add 24 hours to the org-wide grant", operationId = "extendOktaSupport")
     public OktaSupportSettings extend() {
-        if (queries.activeOrgGrant(caller.orgId()).isEmpty()) {
+        try {
+            AccessState state = commands.sendAndWait(new ExtendOrgSupport(caller.orgId(), origin, caller));
+            return settings(state.orgExpiresAt());
+        } catch (AggregateNotFoundException | RuleViolation e) {
             throw notGranted();
         }
-        AccessState state = commands.sendAndWait(new ExtendOrgSupport(caller.orgId(), origin, caller));
-        return settings(state.orgExpiresAt());
     }
 
     @POST
@@ -107,11 +107,12 @@ public class OktaSupportResource {
     @Operation(summary = "Revoke the org-wide grant", description = "Its impersonation sessions end with it.",
                operationId = "revokeOktaSupport")
     public OktaSupportSettings revoke() {
-        if (queries.activeOrgGrant(caller.orgId()).isEmpty()) {
-            return settings(null);
+        try {
+            AccessState state = commands.sendAndWait(new RevokeOrgSupport(caller.orgId(), origin, caller));
+            return settings(state.orgExpiresAt());
+        } catch (AggregateNotFoundException e) {
+            return settings(null); // the org never granted access
         }
-        AccessState state = commands.sendAndWait(new RevokeOrgSupport(caller.orgId(), origin, caller));
-        return settings(state.orgExpiresAt());
     }
 
     @GET
@@ -140,29 +141,31 @@ public class OktaSupportResource {
         KnownCase known = knownCases.find(caseNumber).filter(c -> c.orgId().equals(caller.orgId()))
                 .orElseThrow(() -> new OktaApiException(404, "E0000007", "Not found: Resource not found: "
                         + caseNumber));
-        Instant expiration = queries.activeCaseGrant(caller.orgId(), caseNumber).map(GrantView::expiresAt)
-                .orElse(null);
-        if ("ENABLED".equals(status)) {
-            if (expiration == null) {
-                AccessState state = commands.sendAndWait(new GrantCaseSupport(caller.orgId(),
-                        UUID.randomUUID().toString(), caseNumber, origin, caller));
-                expiration = state.caseExpiresAt();
+        Instant expiration;
+        try {
+            if ("ENABLED".equals(status)) {
+                expiration = commands.<AccessState>sendAndWait(new GrantCaseSupport(caller.orgId(),
+                        UUID.randomUUID().toString(), caseNumber, origin, caller)).caseExpiresAt();
+            } else if ("DISABLED".equals(status)) {
+                expiration = commands.<AccessState>sendAndWait(new RevokeCaseSupport(caller.orgId(), caseNumber,
+                        origin, caller)).caseExpiresAt();
+            } else if (status == null && update.impersonation().expiration() != null) {
+                expiration = commands.<AccessState>sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber,
+                        origin, caller)).caseExpiresAt();
+            } else {
+                throw new OktaApiException(400, "E0000001", "Api validation failed: impersonation.status",
+                        List.of("impersonation.status: must be ENABLED or DISABLED"));
             }
-        } else if ("DISABLED".equals(status)) {
-            if (expiration != null) {
-                commands.sendAndWait(new RevokeCaseSupport(caller.orgId(), caseNumber, origin, caller));
-                expiration = null;
-            }
-        } else if (status == null && update.impersonation().expiration() != null) {
-            if (expiration == null) {
+        } catch (AggregateNotFoundException e) {
+            if (!"DISABLED".equals(status)) {
                 throw notGranted();
             }
-            AccessState state = commands.sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber, origin,
-                    caller));
-            expiration = state.caseExpiresAt();
-        } else {
-            throw new OktaApiException(400, "E0000001", "Api validation failed: impersonation.status",
-                    List.of("impersonation.status: must be ENABLED or DISABLED"));
+            expiration = null; // the org never granted access: nothing to revoke
+        } catch (RuleViolation e) {
+            if ("not-granted".equals(e.slug())) {
+                throw notGranted();
+            }
+            throw e;
         }
         return supportCase(known, expiration);
     }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -31,7 +33,6 @@ import io.casetrail.access.command.AccessCommands.StartImpersonation;
 import io.casetrail.access.command.AccessCommands.StopImpersonation;
 import io.casetrail.access.command.AccessState;
 import io.casetrail.access.query.AccessQueries;
-import io.casetrail.access.query.AccessQueries.GrantView;
 import io.casetrail.access.query.AccessQueries.SessionView;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.platform.cases.KnownCases;
@@ -40,6 +41,7 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
 
 /**
  * Impersonation sessions: the engineer assigned to a case starts one inside an active grant and gets a short-lived,
@@ -56,6 +58,10 @@ public class SessionResource {
 
     /** Start a session for a case. */
     public record StartRequest(@NotBlank @Size(max = 16) String caseNumber) {
+    }
+
+    /** A stopped session. */
+    public record StoppedSession(String sessionId, String orgId, String caseNumber, String endReason) {
     }
 
     /** A started session and its token (shown once). */
@@ -78,12 +84,16 @@ public class SessionResource {
     Clock clock;
 
     @Inject
+    Jdbc jdbc;
+
+    @Inject
     Caller caller;
 
     @Inject
     RequestOrigin origin;
 
     @POST
+    @Transactional
     @Idempotent
     @RolesAllowed(Roles.SUPPORT_ENGINEER)
     @Operation(summary = "Start an impersonation session", description = "Only the engineer assigned to the case,"
@@ -92,16 +102,18 @@ public class SessionResource {
     public Response start(@Valid @NotNull StartRequest request) {
         String orgId = knownCases.find(request.caseNumber()).map(KnownCases.KnownCase::orgId)
                 .orElseThrow(() -> new NotFound("there is no case " + request.caseNumber()));
-        if (queries.activeOrgGrant(orgId).isEmpty() && queries.activeCaseGrant(orgId, request.caseNumber()).isEmpty()
-                && queries.grants(orgId).isEmpty()) {
-            // the org never granted access: its aggregate does not exist yet
+        String sessionId = UUID.randomUUID().toString();
+        Instant startedAt = clock.instant();
+        AccessState state;
+        try {
+            state = commands.sendAndWait(new StartImpersonation(orgId, sessionId, request.caseNumber(), origin,
+                    caller));
+        } catch (AggregateNotFoundException e) {
+            // the org never granted access: its support access aggregate does not exist yet
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + request.caseNumber());
         }
-        String sessionId = UUID.randomUUID().toString();
-        Instant startedAt = clock.instant();
-        AccessState state = commands.sendAndWait(new StartImpersonation(orgId, sessionId, request.caseNumber(),
-                origin, caller));
+        jdbc.update("INSERT INTO session_directory (session_id, org_id) VALUES (?, ?)", sessionId, orgId);
         String token = tokens.sign(caller, orgId, request.caseNumber(), sessionId, startedAt, state.sessionEndsAt());
         return Response.created(URI.create("/sessions/" + sessionId))
                 .entity(new StartedSession(sessionId, orgId, request.caseNumber(), state.sessionEndsAt(), token))
@@ -114,10 +126,11 @@ public class SessionResource {
     @RolesAllowed(Roles.SUPPORT_ENGINEER)
     @Operation(summary = "Stop an impersonation session")
     public Response stop(@PathParam("sessionId") String sessionId) {
-        SessionView session = queries.session(sessionId)
+        String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
+                row -> row.getString(1), sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
-        commands.sendAndWait(new StopImpersonation(session.orgId(), sessionId, origin, caller));
-        return Response.ok(queries.session(sessionId).orElse(session)).build();
+        AccessState state = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
+        return Response.ok(new StoppedSession(sessionId, orgId, state.caseNumber(), "STOPPED")).build();
     }
 
     @GET

@@ -94,8 +94,7 @@ public class OrgSupportAccess {
     public AccessState handle(GrantOrgSupport command, AccessRules rules, DeadlineManager deadlines) {
         requireSuperAdmin(command.caller(), command.orgId());
         if (orgGrant() != null) {
-            throw new RuleViolation("already-granted", "support access to org " + command.orgId()
-                    + " is already granted until " + orgGrant().expiresAt() + "; extend it instead");
+            return state(null, null, null); // granting again answers the active grant (the identity platform's way)
         }
         Instant expiresAt = now().plus(rules.grantLength());
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.ORG, null,
@@ -120,7 +119,7 @@ public class OrgSupportAccess {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = orgGrant();
         if (grant == null) {
-            throw new RuleViolation("not-granted", "support access to org " + orgId + " is not granted");
+            return state(null, null, null); // nothing to revoke: revoking is idempotent
         }
         revoke(grant, command.origin(), command.caller());
         return state(null, null, null);
@@ -133,8 +132,7 @@ public class OrgSupportAccess {
         requireSuperAdmin(command.caller(), command.orgId());
         KnownCase known = openCaseOfOrg(cases, command.caseNumber(), command.orgId());
         if (caseGrant(known.caseNumber()) != null) {
-            throw new RuleViolation("already-granted", "support access for case " + known.caseNumber()
-                    + " is already granted; extend it instead");
+            return state(known.caseNumber(), null, null);
         }
         Instant expiresAt = now().plus(rules.grantLength());
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.CASE, known.caseNumber(),
@@ -160,8 +158,7 @@ public class OrgSupportAccess {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
-            throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
-                    + " is not granted");
+            return state(command.caseNumber(), null, null);
         }
         revoke(grant, command.origin(), command.caller());
         return state(command.caseNumber(), null, null);

@@ -1,0 +1,39 @@
+package io.casetrail.testing;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.platform.kafka.CloudEventRecords;
+
+/**
+ * Publishes published-language events to the test broker exactly as the producing service's relay would (same
+ * envelope, same JSON), for testing a consumer on its own. Tests of the whole system run the real producers.
+ */
+public final class TestEvents {
+
+    private static final ObjectMapper JSON = EventJson.newMapper();
+
+    private TestEvents() {
+    }
+
+    /** Publishes {@code payload} as event {@code sequence} of aggregate {@code subject}; returns its {@code ce_id}. */
+    public static String publish(String topic, String service, String subject, long sequence, DomainEvent payload) {
+        String id = UUID.randomUUID().toString();
+        try {
+            TopicReader.send(CloudEventRecords.toRecord(topic, new CloudEvent(id, "/casetrail/" + service,
+                    EventCatalog.typeOf(payload.getClass()), Instant.now(), subject, payload.orgId(),
+                    payload.caseNumber(), payload.actor() == null ? null : payload.actor().id(), sequence,
+                    UUID.randomUUID().toString(), JSON.writeValueAsBytes(payload))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+}

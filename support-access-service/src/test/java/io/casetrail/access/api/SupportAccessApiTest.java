@@ -1,0 +1,288 @@
+package io.casetrail.access.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.Topics;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.MovableClock;
+import io.casetrail.testing.TestEvents;
+import io.casetrail.testing.TokenMinter;
+import io.casetrail.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** Support access through its REST API and the identity platform's endpoints, on a real broker and database. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class SupportAccessApiTest {
+
+    static final TokenMinter MINT = TokenMinter.forTests();
+    static final AtomicInteger ORGS = new AtomicInteger();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TSE = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom").sign();
+    static final String OTHER_TSE = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    MovableClock clock;
+
+    /** A fresh org per test, with its Super Administrator and an admin. */
+    record Org(String id, String superAdmin, String admin) {
+    }
+
+    Org newOrg() {
+        String id = "org-" + ORGS.incrementAndGet() + "-" + System.nanoTime();
+        return new Org(id, MINT.token("super-" + id).role(Roles.ORG_SUPER_ADMIN).org(id).name("Sam Super").sign(),
+                MINT.token("admin-" + id).role(Roles.ORG_ADMIN).org(id).sign());
+    }
+
+    /** Publishes a case of the org on casetrail.case.v1 as case-service would, assigned to Tom. */
+    String openCaseAssignedToTom(Org org) {
+        String caseNumber = String.valueOf(10_000_000 + (System.nanoTime() % 89_999_999));
+        Actor admin = new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, org.id(),
+                "https://x.okta.com", "SAML login fails", "d", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL,
+                admin.id(), List.of(), "sso", null, admin));
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 2, new CaseAssigned(caseNumber, org.id(),
+                "tse-tom", null, CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases")
+                .then().statusCode(200).body("supportCases.caseNumber", hasItem(caseNumber)));
+        return caseNumber;
+    }
+
+    static RequestSpecification jwt(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    static RequestSpecification ssws(String secret) {
+        return given().header("Authorization", "SSWS " + secret).contentType(ContentType.JSON);
+    }
+
+    String createToken(Org org) {
+        String secret = jwt(org.superAdmin()).body("{\"name\":\"SIEM export\"}").post("/org-api-tokens")
+                .then().statusCode(201).body("id", notNullValue()).extract().path("token");
+        await().atMost(WAIT).untilAsserted(() -> ssws(secret).get("/api/v1/org/privacy/oktaSupport")
+                .then().statusCode(200));
+        return secret;
+    }
+
+    // --- the identity platform's org-wide endpoints, with an SSWS org API token -----------------------------
+
+    @Test
+    void superAdminsApiTokenGrantsExtendsAndRevokesOrgWideAccess() {
+        Org org = newOrg();
+        String secret = createToken(org);
+        assertThat(secret).hasSize(42).startsWith("00");
+
+        ssws(secret).get("/api/v1/org/privacy/oktaSupport").then().statusCode(200)
+                .body("support", equalTo("DISABLED")).body("expiration", nullValue())
+                .body("_links.grant.href", containsString("/api/v1/org/privacy/oktaSupport/grant"))
+                .body("_links.grant.hints.allow", hasItem("POST"));
+
+        Instant before = clock.instant();
+        String expiration = ssws(secret).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200)
+                .body("support", equalTo("ENABLED"))
+                .body("_links.extend.href", containsString("/oktaSupport/extend"))
+                .body("_links.revoke.href", containsString("/oktaSupport/revoke"))
+                .extract().path("expiration");
+        assertThat(Instant.parse(expiration)).isBetween(before.plus(Duration.ofHours(8)),
+                before.plus(Duration.ofHours(8)).plusSeconds(5));
+
+        String extended = ssws(secret).post("/api/v1/org/privacy/oktaSupport/extend").then().statusCode(200)
+                .body("support", equalTo("ENABLED")).extract().path("expiration");
+        assertThat(Instant.parse(extended)).isEqualTo(Instant.parse(expiration).plus(Duration.ofHours(24)));
+
+        ssws(secret).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200)
+                .body("support", equalTo("DISABLED")).body("expiration", nullValue());
+        await().atMost(WAIT).untilAsserted(() -> ssws(secret).get("/api/v1/org/privacy/oktaSupport")
+                .then().body("support", equalTo("DISABLED")));
+    }
+
+    @Test
+    void grantIsPublishedOnTheAccessTopicAsACloudEvent() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ACCESS, read -> read.stream()
+                .anyMatch(r -> org.id().equals(CloudEventRecords.fromRecord(r).orgId())), WAIT);
+        CloudEvent granted = records.stream().map(CloudEventRecords::fromRecord)
+                .filter(e -> org.id().equals(e.orgId())).findFirst().orElseThrow();
+        assertThat(granted.type()).isEqualTo("io.casetrail.access.granted.v1");
+        assertThat(granted.source()).isEqualTo("/casetrail/support-access-service");
+        assertThat(granted.subject()).isEqualTo(org.id());
+        assertThat(granted.actor()).isEqualTo("super-" + org.id());
+        assertThat(new String(granted.data(), StandardCharsets.UTF_8)).contains("\"scope\":\"ORG\"")
+                .contains("\"coveredCases\":[\"" + caseNumber + "\"]");
+    }
+
+    @Test
+    void revokedApiTokenIsRefused() {
+        Org org = newOrg();
+        String secret = createToken(org);
+        String id = jwt(org.superAdmin()).get("/org-api-tokens").then().statusCode(200).extract().path("[0].id");
+        jwt(org.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(204);
+        await().atMost(WAIT).untilAsserted(() -> ssws(secret).get("/api/v1/org/privacy/oktaSupport")
+                .then().statusCode(401).body("errorCode", equalTo("E0000011")));
+        jwt(org.superAdmin()).get("/org-api-tokens").then().body("[0].revokedAt", notNullValue())
+                .body("[0].token", nullValue());
+    }
+
+    @Test
+    void refusalsUseTheIdentityPlatformsErrorBody() {
+        Org org = newOrg();
+        given().post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(401)
+                .body("errorCode", equalTo("E0000011")).body("errorId", notNullValue());
+        ssws("00thisTokenWasNeverIssuedByAnybodyAtAll1234").get("/api/v1/org/privacy/oktaSupport")
+                .then().statusCode(401).body("errorCode", equalTo("E0000011"));
+        jwt(org.admin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(403)
+                .body("errorCode", equalTo("E0000006"))
+                .body("errorSummary", equalTo("You do not have permission to perform the requested action"));
+        jwt(TSE).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(403)
+                .body("errorCode", equalTo("E0000006"));
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/extend").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        jwt(org.admin()).body("{\"name\":\"x\"}").post("/org-api-tokens").then().statusCode(403)
+                .contentType("application/problem+json");
+    }
+
+    // --- per-case grants and impersonation sessions ----------------------------------------------------------
+
+    @Test
+    void assignedEngineerImpersonatesInsideACaseGrantWithAReadOnlySessionToken() throws Exception {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200)
+                .body("caseNumber", equalTo(caseNumber)).body("impersonation.status", equalTo("ENABLED"))
+                .body("impersonation.expiration", notNullValue()).body("subject", equalTo("SAML login fails"));
+
+        var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract();
+        String sessionId = started.path("sessionId");
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(started.<String>path("token").split("\\.")[1]));
+        assertThat(claims.path("iss").asText()).isEqualTo("https://casetrail.dev/support-access");
+        assertThat(claims.path("sub").asText()).isEqualTo("tse-tom");
+        assertThat(claims.path("org_id").asText()).isEqualTo(org.id());
+        assertThat(claims.path("case_number").asText()).isEqualTo(caseNumber);
+        assertThat(claims.path("session_id").asText()).isEqualTo(sessionId);
+        assertThat(claims.path("read_only").asBoolean()).isTrue();
+        assertThat(claims.path("original_principal").path("id").asText()).isEqualTo("tse-tom");
+        assertThat(Instant.ofEpochSecond(claims.path("exp").asLong()))
+                .isBeforeOrEqualTo(Instant.parse(started.path("endsAt")));
+        // the session token is not a user token: the service's own endpoints refuse it
+        jwt(started.path("token")).get("/sessions/" + sessionId).then().statusCode(401);
+
+        jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                .body("endReason", equalTo("STOPPED")).body("endedAt", notNullValue()));
+        jwt(org.admin()).get("/sessions/" + sessionId).then().statusCode(200);
+        jwt(newOrg().admin()).get("/sessions/" + sessionId).then().statusCode(403);
+    }
+
+    @Test
+    void engineerWithoutAGrantOrNotAssignedCannotImpersonate() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
+                .contentType("application/problem+json");
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
+                .body("detail", containsString("not assigned to you"));
+        jwt(org.superAdmin()).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
+                .statusCode(403);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
+        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403);
+    }
+
+    @Test
+    void orgAdminWhoIsNotSuperCannotGrantForACase() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.admin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(403)
+                .body("errorCode", equalTo("E0000006"));
+        Org other = newOrg();
+        jwt(other.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(404)
+                .body("errorCode", equalTo("E0000007"));
+    }
+
+    @Test
+    void revokingTheGrantEndsTheSession() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract().path("sessionId");
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                .body("endReason", equalTo("GRANT_REVOKED")));
+    }
+
+    @Test
+    void grantExpiresThroughItsPersistedDeadlineAndEndsItsSessions() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract().path("sessionId");
+        clock.advance(Duration.ofHours(9));
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                .body("endReason", equalTo("MAX_LENGTH")));
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin())
+                .get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)
+                .body("supportCases.find { it.caseNumber == '" + caseNumber + "' }.impersonation.status",
+                        equalTo("DISABLED")));
+    }
+
+    @Test
+    void closedCasesCannotBeGranted() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 9, new CaseClosed(caseNumber, org.id(),
+                CloseReason.CONFIRMED, new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases")
+                .then().statusCode(200).body("supportCases.caseNumber", not(hasItem(caseNumber))));
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(409)
+                .body("errorCode", equalTo("E0000001"));
+    }
+}
