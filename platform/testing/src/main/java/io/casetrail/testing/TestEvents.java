@@ -25,10 +25,15 @@ public final class TestEvents {
 
     /** Publishes {@code payload} as event {@code sequence} of aggregate {@code subject}; returns its {@code ce_id}. */
     public static String publish(String topic, String service, String subject, long sequence, DomainEvent payload) {
-        String id = UUID.randomUUID().toString();
+        return publish(topic, service, subject, sequence, payload, Instant.now(), UUID.randomUUID().toString());
+    }
+
+    /** The same, with the event's time and id given (a given id published twice is a redelivery). */
+    public static String publish(String topic, String service, String subject, long sequence, DomainEvent payload,
+                                 Instant time, String id) {
         try {
             TopicReader.send(CloudEventRecords.toRecord(topic, new CloudEvent(id, "/casetrail/" + service,
-                    EventCatalog.typeOf(payload.getClass()), Instant.now(), subject, payload.orgId(),
+                    EventCatalog.typeOf(payload.getClass()), time, subject, payload.orgId(),
                     payload.caseNumber(), payload.actor() == null ? null : payload.actor().id(), sequence,
                     UUID.randomUUID().toString(), JSON.writeValueAsBytes(payload))));
         } catch (JsonProcessingException e) {

@@ -1,0 +1,46 @@
+package io.casetrail.logs.api;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The System Log's rate limit: a fixed one-minute window per org ({@code casetrail.system-log.rate-limit-per-minute},
+ * 120 like the identity platform's Workforce Identity orgs). Counted per service instance: N instances allow up to N
+ * times the limit, which errs on the side of answering.
+ */
+@Singleton
+public class RateLimiter {
+
+    /** The state of an org's window after a request: what the {@code X-Rate-Limit-*} headers say. */
+    public record Window(int limit, int remaining, long resetEpochSecond, boolean allowed) {
+    }
+
+    private record Counter(long windowStartSecond, int used) {
+    }
+
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final int limit;
+
+    public RateLimiter(Clock clock,
+                       @ConfigProperty(name = "casetrail.system-log.rate-limit-per-minute", defaultValue = "120")
+                       int limit) {
+        this.clock = clock;
+        this.limit = limit;
+    }
+
+    public Window take(String orgId) {
+        long nowSecond = clock.millis() / 1000;
+        long windowStart = nowSecond - nowSecond % 60;
+        Counter counter = counters.compute(orgId, (org, current) -> current == null
+                || current.windowStartSecond() != windowStart ? new Counter(windowStart, 1)
+                : new Counter(windowStart, current.used() + 1));
+        int remaining = Math.max(0, limit - counter.used());
+        return new Window(limit, remaining, windowStart + 60, counter.used() <= limit);
+    }
+}

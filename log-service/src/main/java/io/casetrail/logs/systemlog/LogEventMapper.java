@@ -1,0 +1,259 @@
+package io.casetrail.logs.systemlog;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.access.ApiTokenCreated;
+import io.casetrail.events.access.ApiTokenRevoked;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SupportAccessExpired;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
+
+/**
+ * Turns the domain events a customer's System Log shows into the identity platform's {@code LogEvent} JSON, with the
+ * event types, display messages and legacy event types of its catalogue (reference: okta-apis.md §3). Everything
+ * in an entry comes from the event itself: replaying a topic builds the same entries.
+ *
+ * <ul>
+ *   <li>grant, extension, revocation → {@code user.session.impersonation.grant|extend|revoke}; a grant that
+ *       expires is recorded as {@code user.session.impersonation.revoke} by the system, outcome reason
+ *       {@code GRANT_EXPIRED} (the identity platform has no expiry event);</li>
+ *   <li>session start and end → {@code user.session.impersonation.initiate|end}, with the engineer as
+ *       {@code debugContext.debugData.originalPrincipal};</li>
+ *   <li>org API tokens → {@code system.api_token.create|revoke}.</li>
+ * </ul>
+ * Every support entry names its case in {@code debugContext.debugData.case_number} (comma-separated for an org-wide
+ * grant covering several open cases).
+ */
+public final class LogEventMapper {
+
+    /** A System Log entry ready to store. */
+    public record LogRecord(String uuid, String orgId, Instant published, String eventType, String severity,
+                            String actorId, String outcomeResult, ObjectNode body, List<String> targetIds) {
+    }
+
+    /** The identity platform's timestamp form: UTC, always with milliseconds ({@code 2024-08-13T15:58:20.353Z}). */
+    public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final ObjectMapper json;
+
+    public LogEventMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public Optional<LogRecord> map(CloudEvent envelope, DomainEvent event) {
+        Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);
+        Entry entry = new Entry(envelope, published);
+        if (event instanceof SupportAccessGranted e) {
+            entry.type("user.session.impersonation.grant", "core.user.impersonation.grant.enabled",
+                            e.scope() == GrantScope.ORG ? "Enable impersonation grant (org-wide)"
+                                    : "Enable impersonation grant")
+                    .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
+                    .cases(e.coveredCases());
+        } else if (event instanceof SupportAccessExtended e) {
+            entry.type("user.session.impersonation.extend", "core.user.impersonation.grant.extended",
+                            "Extend impersonation session")
+                    .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
+                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber()));
+        } else if (event instanceof SupportAccessRevoked e) {
+            entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
+                            "Revoke impersonation grant")
+                    .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), null)
+                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber()));
+        } else if (event instanceof SupportAccessExpired e) {
+            entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
+                            "Revoke impersonation grant: the grant expired")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).grantTarget(e.grantId(), e.scope(), e.expiredAt())
+                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber())).reason("GRANT_EXPIRED");
+        } else if (event instanceof ImpersonationStarted e) {
+            entry.type("user.session.impersonation.initiate", "core.user.impersonation.session.initiated",
+                            "Initiate impersonation session")
+                    .actor(e.actor()).origin(e.origin()).sessionTarget(e.sessionId(), e.endsAt())
+                    .cases(List.of(e.caseNumber())).originalPrincipal(e.actor().id(), e.actor().displayName());
+        } else if (event instanceof ImpersonationEnded e) {
+            entry.type("user.session.impersonation.end", "core.user.impersonation.session.ended",
+                            "End impersonation session")
+                    .actor(e.actor()).origin(e.origin()).sessionTarget(e.sessionId(), null)
+                    .cases(List.of(e.caseNumber())).originalPrincipal(e.engineer(), e.engineer())
+                    .reason(e.reason().name());
+        } else if (event instanceof ApiTokenCreated e) {
+            entry.type("system.api_token.create", "api.token.create", "Create API token")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.name(), e.name());
+        } else if (event instanceof ApiTokenRevoked e) {
+            entry.type("system.api_token.revoke", "api.token.revoke", "Revoke API token")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.tokenId(), null);
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(entry.record(event.orgId()));
+    }
+
+    /** Builds one LogEvent in the identity platform's field order. */
+    private final class Entry {
+        private final ObjectNode body = json.createObjectNode();
+        private final ObjectNode debugData;
+        private final ArrayNode targets;
+        private final ObjectNode outcome;
+        private final CloudEvent envelope;
+        private final Instant published;
+        private String eventType;
+        private String actorId;
+
+        Entry(CloudEvent envelope, Instant published) {
+            this.envelope = envelope;
+            this.published = published;
+            body.put("uuid", envelope.id());
+            body.put("published", TIMESTAMP.format(published));
+            body.putNull("eventType");
+            body.put("version", "0");
+            body.put("severity", "INFO");
+            body.putNull("legacyEventType");
+            body.putNull("displayMessage");
+            body.putObject("actor");
+            body.putObject("client");
+            body.putObject("request").putArray("ipChain");
+            outcome = body.putObject("outcome");
+            outcome.put("result", "SUCCESS");
+            outcome.putNull("reason");
+            targets = body.putArray("target");
+            ObjectNode transaction = body.putObject("transaction");
+            transaction.put("type", "WEB");
+            transaction.put("id", envelope.correlationId());
+            transaction.putObject("detail");
+            debugData = body.putObject("debugContext").putObject("debugData");
+            debugData.put("requestId", envelope.correlationId());
+            ObjectNode authentication = body.putObject("authenticationContext");
+            authentication.put("authenticationStep", 0);
+            authentication.putNull("externalSessionId");
+            ObjectNode security = body.putObject("securityContext");
+            security.putNull("asNumber");
+            security.putNull("asOrg");
+            security.putNull("isp");
+            security.putNull("domain");
+            security.putNull("isProxy");
+        }
+
+        Entry type(String type, String legacyType, String message) {
+            eventType = type;
+            body.put("eventType", type);
+            body.put("legacyEventType", legacyType);
+            body.put("displayMessage", message);
+            return this;
+        }
+
+        Entry actor(Actor actor) {
+            ObjectNode node = (ObjectNode) body.get("actor");
+            actorId = actor.id();
+            node.put("id", actor.id());
+            node.put("type", actor.kind() == Actor.Kind.SYSTEM ? "SystemPrincipal" : "User");
+            node.put("alternateId", actor.id());
+            node.put("displayName", actor.displayName());
+            node.putObject("detailEntry").put("role", actor.role()).put("side", actor.kind().name());
+            if (actor.kind() == Actor.Kind.SYSTEM) {
+                ((ObjectNode) body.get("transaction")).put("type", "JOB");
+            }
+            return this;
+        }
+
+        Entry origin(RequestOrigin origin) {
+            if (origin == null || origin.ipAddress() == null) {
+                return this;
+            }
+            ObjectNode client = (ObjectNode) body.get("client");
+            client.put("ipAddress", origin.ipAddress());
+            client.put("device", "Unknown");
+            client.putNull("zone");
+            ObjectNode agent = client.putObject("userAgent");
+            agent.put("rawUserAgent", origin.userAgent());
+            agent.put("os", "Unknown");
+            agent.put("browser", "UNKNOWN");
+            ObjectNode hop = ((ArrayNode) body.get("request").get("ipChain")).addObject();
+            hop.put("ip", origin.ipAddress());
+            hop.put("version", origin.ipAddress().contains(":") ? "V6" : "V4");
+            hop.putNull("source");
+            return this;
+        }
+
+        Entry grantTarget(String grantId, GrantScope scope, Instant expiresAt) {
+            ObjectNode target = addTarget(grantId, "ImpersonationGrant", grantId,
+                    scope == GrantScope.ORG ? "Support access (org-wide)" : "Support access for a case");
+            ObjectNode detail = target.putObject("detailEntry");
+            detail.put("scope", scope.name());
+            if (expiresAt != null) {
+                detail.put("expiration", TIMESTAMP.format(expiresAt));
+            }
+            return this;
+        }
+
+        Entry sessionTarget(String sessionId, Instant endsAt) {
+            ObjectNode target = addTarget(sessionId, "ImpersonationSession", sessionId, "Impersonation session");
+            if (endsAt != null) {
+                target.putObject("detailEntry").put("endsAt", TIMESTAMP.format(endsAt));
+            }
+            ((ObjectNode) body.get("authenticationContext")).put("externalSessionId", sessionId);
+            return this;
+        }
+
+        Entry cases(List<String> caseNumbers) {
+            for (String caseNumber : caseNumbers) {
+                addTarget(caseNumber, "SupportCase", caseNumber, "Support case " + caseNumber);
+            }
+            if (!caseNumbers.isEmpty()) {
+                debugData.put("case_number", String.join(",", caseNumbers));
+            }
+            return this;
+        }
+
+        Entry originalPrincipal(String id, String displayName) {
+            ObjectNode principal = debugData.putObject("originalPrincipal");
+            principal.put("id", id);
+            principal.put("type", "User");
+            principal.put("alternateId", id);
+            principal.put("displayName", displayName);
+            return this;
+        }
+
+        Entry reason(String reason) {
+            outcome.put("reason", reason);
+            return this;
+        }
+
+        Entry target(String id, String type, String alternateId, String displayName) {
+            addTarget(id, type, alternateId, displayName);
+            return this;
+        }
+
+        private ObjectNode addTarget(String id, String type, String alternateId, String displayName) {
+            ObjectNode target = targets.addObject();
+            target.put("id", id);
+            target.put("type", type);
+            target.put("alternateId", alternateId);
+            target.put("displayName", displayName);
+            return target;
+        }
+
+        LogRecord record(String orgId) {
+            List<String> targetIds = new java.util.ArrayList<>();
+            targets.forEach(t -> targetIds.add(t.path("id").asText()));
+            return new LogRecord(envelope.id(), orgId, published, eventType, "INFO", actorId,
+                    outcome.path("result").asText(), body, targetIds);
+        }
+    }
+}

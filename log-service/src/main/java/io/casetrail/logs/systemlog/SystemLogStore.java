@@ -1,0 +1,84 @@
+package io.casetrail.logs.systemlog;
+
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * Appends System Log entries with their index rows: one per target id, one per keyword. An entry whose uuid is
+ * already stored is left as it is, so replaying a topic changes nothing.
+ */
+@Singleton
+public class SystemLogStore {
+
+    private static final int MAX_KEYWORD = 255;
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public SystemLogStore(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Stores the entry in the current transaction; {@code false} when its uuid was already there. */
+    public boolean append(LogEventMapper.LogRecord record) {
+        if (jdbc.queryOne("SELECT 1 FROM system_log_event WHERE uuid = ?", row -> 1, record.uuid()).isPresent()) {
+            return false;
+        }
+        jdbc.update("INSERT INTO system_log_event (uuid, org_id, published_ms, ingested_ms, event_type, severity,"
+                        + " actor_id, outcome_result, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", record.uuid(),
+                record.orgId(), record.published().toEpochMilli(), clock.millis(), record.eventType(),
+                record.severity(), record.actorId(), record.outcomeResult(), record.body().toString());
+        long seq = jdbc.queryOne("SELECT seq FROM system_log_event WHERE uuid = ?", row -> row.getLong(1),
+                record.uuid()).orElseThrow();
+        for (String targetId : new LinkedHashSet<>(record.targetIds())) {
+            jdbc.update("INSERT INTO system_log_target (seq, org_id, target_id) VALUES (?, ?, ?)", seq,
+                    record.orgId(), targetId);
+        }
+        for (String keyword : keywords(record.body())) {
+            jdbc.update("INSERT INTO system_log_keyword (seq, org_id, keyword) VALUES (?, ?, ?)", seq,
+                    record.orgId(), keyword);
+        }
+        return true;
+    }
+
+    /**
+     * The words {@code q} matches: of every attribute value, the whole value and each of its parts between
+     * characters that are neither letters nor digits (so a hyphenated value matches whole and by its parts),
+     * lower case.
+     */
+    static Set<String> keywords(JsonNode event) {
+        Set<String> keywords = new LinkedHashSet<>();
+        collect(event, keywords);
+        return keywords;
+    }
+
+    private static void collect(JsonNode node, Set<String> keywords) {
+        if (node.isObject()) {
+            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+                collect(it.next(), keywords);
+            }
+        } else if (node.isArray()) {
+            node.forEach(element -> collect(element, keywords));
+        } else if (node.isValueNode() && !node.isNull()) {
+            String value = node.asText().toLowerCase(Locale.ROOT);
+            if (!value.isEmpty() && value.length() <= MAX_KEYWORD) {
+                keywords.add(value);
+            }
+            for (String part : value.split("[^\\p{L}\\p{N}]+")) {
+                if (!part.isEmpty() && part.length() <= MAX_KEYWORD) {
+                    keywords.add(part);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package io.casetrail.logs.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.Topics;
+import io.casetrail.events.access.ApiTokenCreated;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.platform.security.ApiTokens;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.TestEvents;
+import io.casetrail.testing.TokenMinter;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/** The System Log API over a real broker and database: semantics, paging, errors and who reads which org. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class SystemLogApiTest {
+
+    static final TokenMinter MINT = TokenMinter.forTests();
+    static final String RUN = Long.toString(System.nanoTime(), 36);
+    static final String ORG = "org-log-" + RUN;
+    static final String OTHER_ORG = "org-other-" + RUN;
+    static final String CASE = "7" + RUN.substring(Math.max(0, RUN.length() - 7));
+    static final String SECRET = ApiTokens.newSecret();
+    static final String OTHER_SECRET = ApiTokens.newSecret();
+    static final Instant T0 = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    static final Actor SUPER = new Actor("admin-sam", "Sam Super", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
+    static final Actor TOM = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "okta-sdk-java/24.0.0");
+    static final List<String> IDS = new ArrayList<>();
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static boolean seeded;
+
+    @BeforeEach
+    void orgWithSupportActivity() {
+        if (seeded) {
+            return;
+        }
+        seeded = true;
+        TestEvents.publish(Topics.ACCESS, "support-access-service", "00Ttest" + RUN, 0, new ApiTokenCreated(ORG,
+                "00Ttest" + RUN, "SIEM", ApiTokens.hash(SECRET), Roles.ORG_SUPER_ADMIN, SUPER), T0,
+                UUID.randomUUID().toString());
+        TestEvents.publish(Topics.ACCESS, "support-access-service", "00Tother" + RUN, 0, new ApiTokenCreated(
+                OTHER_ORG, "00Tother" + RUN, "SIEM", ApiTokens.hash(OTHER_SECRET), Roles.ORG_SUPER_ADMIN,
+                new Actor("admin-oz", "Oz", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN)), T0,
+                UUID.randomUUID().toString());
+        // published times deliberately out of recording order: extend is recorded before the session start
+        publish(1, new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
+                T0.plus(Duration.ofHours(8)), ORIGIN, SUPER), 10);
+        publish(2, new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, T0.plus(Duration.ofHours(32)), ORIGIN,
+                SUPER), 40);
+        publish(3, new ImpersonationStarted(ORG, "s-1", CASE, "g-1", T0.plus(Duration.ofHours(1)), ORIGIN, TOM), 20);
+        publish(4, new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN, TOM), 30);
+        publish(5, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN, SUPER), 50);
+        await().atMost(WAIT).untilAsserted(() -> ssws(SECRET).queryParam("filter", "eventType sw \"user.session\"")
+                .get("/api/v1/logs").then().statusCode(200).body("$", hasSize(5)));
+    }
+
+    private static void publish(long sequence, io.casetrail.events.DomainEvent event, int minutes) {
+        String id = UUID.randomUUID().toString();
+        IDS.add(id);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, sequence, event,
+                T0.plus(Duration.ofMinutes(minutes)), id);
+    }
+
+    static RequestSpecification ssws(String secret) {
+        return given().header("Authorization", "SSWS " + secret);
+    }
+
+    static RequestSpecification jwt(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    static List<String> uuids(Response response) {
+        return response.then().statusCode(200).extract().jsonPath().getList("uuid", String.class);
+    }
+
+    /** Follows a link exactly as given (it is already encoded), as the SDKs do. */
+    static Response follow(String url) {
+        return given().urlEncodingEnabled(false).header("Authorization", "SSWS " + SECRET).get(url);
+    }
+
+    static String next(Response response) {
+        return response.headers().getValues("link").stream().filter(l -> l.endsWith("; rel=\"next\""))
+                .map(l -> l.substring(1, l.indexOf('>'))).findFirst().orElse(null);
+    }
+
+    // --- the LogEvent ------------------------------------------------------------------------------------------
+
+    @Test
+    void entriesCarryTheLogEventSchemaFromTheEventsOwnData() {
+        ssws(SECRET).queryParam("filter", "eventType eq \"user.session.impersonation.initiate\"")
+                .get("/api/v1/logs").then().statusCode(200)
+                .body("$", hasSize(1))
+                .body("[0].uuid", equalTo(IDS.get(2)))
+                .body("[0].published", equalTo(io.casetrail.logs.systemlog.LogEventMapper.TIMESTAMP.format(
+                        T0.plus(Duration.ofMinutes(20)))))
+                .body("[0].version", equalTo("0"))
+                .body("[0].severity", equalTo("INFO"))
+                .body("[0].legacyEventType", equalTo("core.user.impersonation.session.initiated"))
+                .body("[0].displayMessage", equalTo("Initiate impersonation session"))
+                .body("[0].actor.id", equalTo("tse-tom"))
+                .body("[0].actor.type", equalTo("User"))
+                .body("[0].actor.displayName", equalTo("Tom"))
+                .body("[0].client.ipAddress", equalTo("203.0.113.7"))
+                .body("[0].client.userAgent.rawUserAgent", equalTo("okta-sdk-java/24.0.0"))
+                .body("[0].request.ipChain[0].ip", equalTo("203.0.113.7"))
+                .body("[0].outcome.result", equalTo("SUCCESS"))
+                .body("[0].target.id", org.hamcrest.Matchers.hasItems("s-1", CASE))
+                .body("[0].transaction.type", equalTo("WEB"))
+                .body("[0].debugContext.debugData.case_number", equalTo(CASE))
+                .body("[0].debugContext.debugData.originalPrincipal.id", equalTo("tse-tom"))
+                .body("[0].authenticationContext.externalSessionId", equalTo("s-1"))
+                .body("[0].securityContext", org.hamcrest.Matchers.notNullValue());
+    }
+
+    // --- polling and bounded reads ---------------------------------------------------------------------------
+
+    @Test
+    void pollingReadsInRecordedOrderWithANextLinkEvenOnAnEmptyPage() {
+        String filter = "eventType sw \"user.session\"";
+        Response first = ssws(SECRET).queryParam("filter", filter).queryParam("limit", 2).get("/api/v1/logs");
+        assertThat(uuids(first)).containsExactly(IDS.get(0), IDS.get(1));
+        List<String> links = first.headers().getValues("link");
+        assertThat(links).hasSize(2);
+        assertThat(links.get(0)).startsWith("<http").endsWith(">; rel=\"self\"");
+        String next = next(first);
+        assertThat(next).startsWith("http").contains("after=").contains("filter=").contains("limit=2");
+
+        List<String> all = new ArrayList<>(uuids(first));
+        Response page = first;
+        for (int i = 0; i < 5 && all.size() < 5; i++) {
+            page = follow(next(page));
+            all.addAll(uuids(page));
+        }
+        assertThat(all).containsExactlyElementsOf(IDS);
+        Response empty = follow(next(page));
+        assertThat(uuids(empty)).isEmpty();
+        assertThat(next(empty)).isNotNull();
+    }
+
+    @Test
+    void boundedReadsFollowPublishedTimeBothWaysAndEndWithoutNext() {
+        String since = T0.toString();
+        String until = T0.plus(Duration.ofHours(1)).toString();
+        List<String> ascending = new ArrayList<>();
+        String url = "/api/v1/logs?since=" + since + "&until=" + until + "&limit=2&filter="
+                + "eventType%20sw%20%22user.session%22";
+        Response page = ssws(SECRET).urlEncodingEnabled(false).get(url);
+        ascending.addAll(uuids(page));
+        while (next(page) != null) {
+            page = follow(next(page));
+            ascending.addAll(uuids(page));
+        }
+        // published order: grant (10), initiate (20), end (30), extend (40), revoke (50)
+        assertThat(ascending).containsExactly(IDS.get(0), IDS.get(2), IDS.get(3), IDS.get(1), IDS.get(4));
+
+        Response descending = ssws(SECRET).urlEncodingEnabled(false)
+                .get(url.replace("limit=2", "limit=10") + "&sortOrder=DESCENDING");
+        assertThat(uuids(descending)).containsExactly(IDS.get(4), IDS.get(1), IDS.get(3), IDS.get(2), IDS.get(0));
+        assertThat(next(descending)).isNull();
+
+        Response window = ssws(SECRET).queryParam("since", T0.plus(Duration.ofMinutes(25)).toString())
+                .queryParam("until", T0.plus(Duration.ofMinutes(45)).toString()).get("/api/v1/logs");
+        assertThat(uuids(window)).containsExactly(IDS.get(3), IDS.get(1));
+    }
+
+    @Test
+    void keywordsMatchWholeWordsIgnoringCaseAndAllMustMatch() {
+        assertThat(uuids(ssws(SECRET).queryParam("q", "ENABLE Impersonation").get("/api/v1/logs")))
+                .containsExactly(IDS.get(0));
+        assertThat(uuids(ssws(SECRET).queryParam("q", CASE + " tom").get("/api/v1/logs")))
+                .containsExactly(IDS.get(2), IDS.get(3));
+        assertThat(uuids(ssws(SECRET).queryParam("q", "impersonation.initiate").get("/api/v1/logs"))).isEmpty();
+        assertThat(uuids(ssws(SECRET).queryParam("q", "user.session.impersonation.initiate").get("/api/v1/logs")))
+                .containsExactly(IDS.get(2));
+        assertThat(uuids(ssws(SECRET).queryParam("q", "imperson").get("/api/v1/logs"))).isEmpty();
+    }
+
+    @Test
+    void filterReachesIntoTargets() {
+        assertThat(uuids(ssws(SECRET).queryParam("filter", "target.id eq \"s-1\"").get("/api/v1/logs")))
+                .containsExactly(IDS.get(2), IDS.get(3));
+        assertThat(uuids(ssws(SECRET).queryParam("filter",
+                "target.id eq \"" + CASE + "\" and not actor.id eq \"tse-tom\"").get("/api/v1/logs")))
+                .containsExactly(IDS.get(0));
+    }
+
+    @Test
+    void replayingTheSameEventChangesNothing() {
+        String replayed = IDS.get(0);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 1, new SupportAccessGranted(ORG, "g-1",
+                GrantScope.ORG, null, List.of(CASE), T0.plus(Duration.ofHours(8)), ORIGIN, SUPER),
+                T0.plus(Duration.ofMinutes(10)), replayed);
+        String marker = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new SupportAccessRevoked(ORG, "g-9",
+                GrantScope.ORG, null, ORIGIN, SUPER), T0.plus(Duration.ofMinutes(55)), marker);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(ssws(SECRET).queryParam("filter",
+                "uuid eq \"" + marker + "\"").get("/api/v1/logs"))).hasSize(1));
+        assertThat(uuids(ssws(SECRET).queryParam("filter", "uuid eq \"" + replayed + "\"").get("/api/v1/logs")))
+                .containsExactly(replayed);
+    }
+
+    // --- errors ----------------------------------------------------------------------------------------------
+
+    @Test
+    void badParametersAreRefusedWithTheIdentityPlatformsErrorCodes() {
+        ssws(SECRET).queryParam("limit", 1001).get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        ssws(SECRET).queryParam("since", Instant.now().minus(Duration.ofDays(181)).toString()).get("/api/v1/logs")
+                .then().statusCode(400).body("errorCode", equalTo("E0000053"))
+                .body("errorSummary", equalTo("Invalid parameter: The since parameter is over 180 days prior to"
+                        + " the current day."));
+        ssws(SECRET).queryParam("until", "yesterday").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"))
+                .body("errorCauses[0].errorSummary", org.hamcrest.Matchers.containsString("ISO8601"));
+        ssws(SECRET).queryParam("filter", "display_message eqq \"Create okta user\"").get("/api/v1/logs").then()
+                .statusCode(400).body("errorCode", equalTo("E0000053"))
+                .body("errorSummary", org.hamcrest.Matchers.containsString("Unrecognized attribute operator 'eqq'"));
+        ssws(SECRET).queryParam("filter", "some_invalid_field eq \"x\"").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000053"));
+        ssws(SECRET).queryParam("filter", "debugContext.debugData.url co \"x\"").get("/api/v1/logs").then()
+                .statusCode(400).body("errorCode", equalTo("E0000031"));
+        ssws(SECRET).queryParam("q", "x".repeat(41)).get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        ssws(SECRET).queryParam("sortOrder", "SIDEWAYS").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        ssws(SECRET).queryParam("after", "not-a-cursor").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+    }
+
+    // --- who reads which org ---------------------------------------------------------------------------------
+
+    @Test
+    void anOrgsTokenReadsOnlyThatOrg() {
+        assertThat(uuids(ssws(OTHER_SECRET).get("/api/v1/logs"))).doesNotContainAnyElementsOf(IDS);
+        ssws(OTHER_SECRET).get("/orgs/" + ORG + "/api/v1/logs").then().statusCode(403)
+                .body("errorCode", equalTo("E0000006"));
+        String otherAdmin = MINT.token("admin-x").role(Roles.ORG_ADMIN).org(OTHER_ORG).sign();
+        jwt(otherAdmin).get("/orgs/" + ORG + "/api/v1/logs").then().statusCode(403);
+        String ownAdmin = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).sign();
+        assertThat(uuids(jwt(ownAdmin).queryParam("filter", "eventType sw \"user.session\"").get("/api/v1/logs")))
+                .containsExactlyElementsOf(IDS);
+        given().get("/api/v1/logs").then().statusCode(401).body("errorCode", equalTo("E0000011"));
+    }
+
+    @Test
+    void auditorReadsAnyOrgAndSupportOnlyWhileHoldingAnOpenCaseThere() {
+        String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+        assertThat(uuids(jwt(auditor).queryParam("filter", "eventType sw \"user.session\"")
+                .get("/orgs/" + ORG + "/api/v1/logs"))).containsExactlyElementsOf(IDS);
+        jwt(auditor).get("/api/v1/logs").then().statusCode(403).body("errorCode", equalTo("E0000006"));
+
+        String tse = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+        jwt(tse).get("/orgs/" + ORG + "/api/v1/logs").then().statusCode(403);
+        Actor admin = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", CASE, 0, new CaseOpened(CASE, ORG, "https://x.okta.com",
+                "s", "d", ProductArea.SSO, Priority.P3, ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null,
+                admin));
+        TestEvents.publish(Topics.CASE, "case-service", CASE, 2, new CaseAssigned(CASE, ORG, "tse-tom", null,
+                CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        await().atMost(WAIT).untilAsserted(() -> jwt(tse).get("/orgs/" + ORG + "/api/v1/logs").then()
+                .statusCode(200));
+        String otherTse = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+        jwt(otherTse).get("/orgs/" + ORG + "/api/v1/logs").then().statusCode(403);
+        String lead = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
+        jwt(lead).get("/orgs/" + ORG + "/api/v1/logs").then().statusCode(200);
+
+        TestEvents.publish(Topics.CASE, "case-service", CASE, 9, new CaseClosed(CASE, ORG, CloseReason.CONFIRMED,
+                admin));
+        await().atMost(WAIT).untilAsserted(() -> jwt(tse).get("/orgs/" + ORG + "/api/v1/logs").then()
+                .statusCode(403));
+    }
+
+    @Test
+    void tooManyRequestsAreRefusedWithRateLimitHeaders() {
+        String busyOrg = "org-busy-" + RUN;
+        String admin = MINT.token("admin-busy").role(Roles.ORG_ADMIN).org(busyOrg).sign();
+        Response response = null;
+        for (int i = 0; i < 61; i++) {
+            response = jwt(admin).get("/api/v1/logs?limit=1");
+        }
+        response.then().statusCode(429).body("errorCode", equalTo("E0000047"))
+                .header("X-Rate-Limit-Limit", "60").header("X-Rate-Limit-Remaining", "0")
+                .header("X-Rate-Limit-Reset", org.hamcrest.Matchers.notNullValue())
+                .header("Date", org.hamcrest.Matchers.notNullValue());
+        long reset = Long.parseLong(response.header("X-Rate-Limit-Reset"));
+        assertThat(reset).isGreaterThan(Instant.now().getEpochSecond() - 1);
+    }
+}
