@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.casetrail.platform.security.PemKeys;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 
@@ -42,7 +38,8 @@ public final class TokenMinter {
             if (in == null) {
                 throw new IllegalStateException("test key missing from the classpath");
             }
-            return new TokenMinter(privateKey(new String(in.readAllBytes(), StandardCharsets.US_ASCII)), DEV_ISSUER);
+            return new TokenMinter(PemKeys.privateKeyFromPem(new String(in.readAllBytes(), StandardCharsets.US_ASCII)),
+                    DEV_ISSUER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,11 +47,7 @@ public final class TokenMinter {
 
     /** Signs with a PKCS#8 PEM private key from a file. */
     public static TokenMinter fromPem(Path privateKeyPem, String issuer) {
-        try {
-            return new TokenMinter(privateKey(Files.readString(privateKeyPem, StandardCharsets.US_ASCII)), issuer);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TokenMinter(PemKeys.privateKey("file:" + privateKeyPem.toAbsolutePath()), issuer);
     }
 
     /** A token for one principal. */
@@ -116,15 +109,6 @@ public final class TokenMinter {
             }
             claims.claim("name", name == null ? subject : name);
             return claims.jws().sign(key);
-        }
-    }
-
-    static PrivateKey privateKey(String pem) {
-        String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-        try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a PKCS#8 PEM RSA private key", e);
         }
     }
 }

@@ -9,9 +9,9 @@ import jakarta.inject.Singleton;
 
 import io.casetrail.access.command.AccessSettings;
 import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.PemKeys;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtSignatureBuilder;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Signs the read-only session tokens of impersonation sessions: RS256 with support-access-service's own key (never
@@ -27,9 +27,9 @@ public class SessionTokens {
     private final AccessSettings.SessionToken settings;
     private final PrivateKey key;
 
-    public SessionTokens(AccessSettings settings) throws Exception {
+    public SessionTokens(AccessSettings settings) {
         this.settings = settings.sessionToken();
-        this.key = KeyUtils.readPrivateKey(this.settings.privateKeyLocation());
+        this.key = PemKeys.privateKey(this.settings.privateKeyLocation());
     }
 
     public String sign(Caller engineer, String orgId, String caseNumber, String sessionId, Instant issuedAt,
