@@ -145,6 +145,14 @@ class OktaSdkSupportAccessTest {
         assertThat(paged).containsExactly("user.session.impersonation.grant", "user.session.impersonation.initiate",
                 "user.session.impersonation.end");
 
+        // the case timeline shows the session to the customer, from support-access-service's events
+        await().atMost(WAIT).untilAsserted(() -> as(SUPER).get(stack.url("case-service") + "/cases/" + caseNumber
+                + "/timeline").then().statusCode(200)
+                .body("type", org.hamcrest.Matchers.hasItems("io.casetrail.access.session-started.v1",
+                        "io.casetrail.access.session-ended.v1"))
+                .body("find { it.type == 'io.casetrail.access.session-started.v1' }.visibility",
+                        org.hamcrest.Matchers.equalTo("PUBLIC")));
+
         // revoking through the SDK
         assertThat(support.revokeOktaSupport().getSupport()).isEqualTo(OrgOktaSupportSetting.DISABLED);
     }
