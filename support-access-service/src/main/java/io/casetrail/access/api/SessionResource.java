@@ -20,6 +20,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -41,6 +42,8 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.security.SessionTokenAuthentication;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.casetrail.platform.store.Jdbc;
 
 /**
@@ -131,6 +134,16 @@ public class SessionResource {
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
         AccessState state = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
         return Response.ok(new StoppedSession(sessionId, orgId, state.caseNumber(), "STOPPED")).build();
+    }
+
+    @GET
+    @Path("/current")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "The session of a session token", description = "With Authorization: Session <token>:"
+            + " 200 while the session runs; 401 once it ended (stopped, grant revoked or expired, maximum length).")
+    public SessionView current(@Context SecurityIdentity identity) {
+        String sessionId = identity.getAttribute(SessionTokenAuthentication.SESSION_ATTRIBUTE);
+        return queries.session(sessionId).orElseThrow(() -> new NotFound("there is no session " + sessionId));
     }
 
     @GET

@@ -23,8 +23,11 @@ public interface AccessSettings {
     SessionToken sessionToken();
 
     interface SessionToken {
-        /** PKCS#8 PEM private key (file path, or classpath resource). */
+        /** PKCS#8 PEM private key ({@code file:} path, or classpath resource). */
         String privateKeyLocation();
+
+        /** Its public half, for verifying session tokens ({@code Authorization: Session ...}). */
+        Optional<String> publicKeyLocation();
 
         @WithDefault("https://casetrail.dev/support-access")
         String issuer();

@@ -196,6 +196,7 @@ class SupportAccessApiTest {
         var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
                 .then().statusCode(201).extract();
         String sessionId = started.path("sessionId");
+        String sessionToken = started.path("token");
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(started.<String>path("token").split("\\.")[1]));
         assertThat(claims.path("iss").asText()).isEqualTo("https://casetrail.dev/support-access");
         assertThat(claims.path("sub").asText()).isEqualTo("tse-tom");
@@ -212,6 +213,7 @@ class SupportAccessApiTest {
         jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200);
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
                 .body("endReason", equalTo("STOPPED")).body("endedAt", notNullValue()));
+        session(sessionToken).get("/sessions/current").then().statusCode(401);
         jwt(org.admin()).get("/sessions/" + sessionId).then().statusCode(200);
         jwt(newOrg().admin()).get("/sessions/" + sessionId).then().statusCode(403);
     }
@@ -245,15 +247,27 @@ class SupportAccessApiTest {
     }
 
     @Test
-    void revokingTheGrantEndsTheSession() {
+    void revokingTheGrantEndsTheSessionAndItsTokenIsRefused() {
         Org org = newOrg();
         String caseNumber = openCaseAssignedToTom(org);
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
-        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
-                .then().statusCode(201).extract().path("sessionId");
+        var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract();
+        String sessionId = started.path("sessionId");
+        String token = started.path("token");
+        await().atMost(WAIT).untilAsserted(() -> session(token).get("/sessions/current").then().statusCode(200)
+                .body("sessionId", equalTo(sessionId)));
+        // a session token is for the admin views only: the service's other endpoints refuse it
+        session(token).get("/sessions/" + sessionId).then().statusCode(403);
+        session(token).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(403);
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
                 .body("endReason", equalTo("GRANT_REVOKED")));
+        session(token).get("/sessions/current").then().statusCode(401);
+    }
+
+    static RequestSpecification session(String token) {
+        return given().header("Authorization", "Session " + token);
     }
 
     @Test
@@ -262,11 +276,14 @@ class SupportAccessApiTest {
         String caseNumber = openCaseAssignedToTom(org);
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
-        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
-                .then().statusCode(201).extract().path("sessionId");
+        var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract();
+        String sessionId = started.path("sessionId");
+        String token = started.path("token");
         clock.advance(Duration.ofHours(9));
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
                 .body("endReason", equalTo("MAX_LENGTH")));
+        session(token).get("/sessions/current").then().statusCode(401);
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin())
                 .get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)
                 .body("supportCases.find { it.caseNumber == '" + caseNumber + "' }.impersonation.status",

@@ -14,6 +14,12 @@ public final class Roles {
     public static final String ENGINEER = "engineer";
     public static final String AUDITOR = "auditor";
 
+    /**
+     * The role of a read-only impersonation session token (support-access-service's session tokens); never part of
+     * a user token, and only the org admin views take it.
+     */
+    public static final String IMPERSONATION = "impersonation";
+
     /** Customer-side roles: bound to one org by the {@code org_id} claim. */
     public static final List<String> CUSTOMER = List.of(ORG_SUPER_ADMIN, ORG_ADMIN);
 
