@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.cases.CaseEvents;
+import io.casetrail.events.orgadmin.OrgAdminEvents;
 
 /** Every published event type, by its CloudEvents type name. */
 public final class EventCatalog {
@@ -17,6 +18,7 @@ public final class EventCatalog {
     static {
         register(CaseEvents.ALL);
         register(AccessEvents.ALL);
+        register(OrgAdminEvents.ALL);
     }
 
     private EventCatalog() {

@@ -18,6 +18,8 @@ import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseEvents;
 import io.casetrail.events.cases.CaseOpened;
 import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.ContactAdded;
+import io.casetrail.events.cases.ContactRemoved;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -73,7 +75,17 @@ public class KnownCases implements CloudEventConsumer {
                 jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, status)"
                                 + " VALUES (?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(), opened.subject(),
                         opened.team(), opened.openedBy(), CaseStatus.NEW);
+                for (String contact : opened.contacts()) {
+                    addContact(opened.caseNumber(), contact);
+                }
             }
+        }
+        if (payload instanceof ContactAdded added) {
+            addContact(added.caseNumber(), added.contactId());
+        }
+        if (payload instanceof ContactRemoved removed) {
+            jdbc.update("DELETE FROM known_case_contact WHERE case_number = ? AND contact_id = ?",
+                    removed.caseNumber(), removed.contactId());
         }
         if (payload instanceof CaseAssigned assigned) {
             jdbc.update("UPDATE known_case SET assignee = ? WHERE case_number = ?", assigned.assignee(),
@@ -83,6 +95,21 @@ public class KnownCases implements CloudEventConsumer {
         if (status.isPresent() && !(payload instanceof CaseOpened)) {
             jdbc.update("UPDATE known_case SET status = ? WHERE case_number = ?", status.get(), payload.caseNumber());
         }
+    }
+
+    private void addContact(String caseNumber, String contactId) {
+        if (jdbc.queryOne("SELECT 1 FROM known_case_contact WHERE case_number = ? AND contact_id = ?", row -> 1,
+                caseNumber, contactId).isEmpty()) {
+            jdbc.update("INSERT INTO known_case_contact (case_number, contact_id) VALUES (?, ?)", caseNumber,
+                    contactId);
+        }
+    }
+
+    /** Whether the admin opened the case or is one of its contacts (who may consent on it). */
+    public boolean isOpenerOrContact(String caseNumber, String adminId) {
+        return find(caseNumber).map(c -> adminId.equals(c.openedBy())).orElse(false)
+                || jdbc.queryOne("SELECT 1 FROM known_case_contact WHERE case_number = ? AND contact_id = ?",
+                row -> 1, caseNumber, adminId).isPresent();
     }
 
     public Optional<KnownCase> find(String caseNumber) {

@@ -13,6 +13,11 @@ public final class Roles {
     public static final String ESCALATION_MANAGER = "escalation-manager";
     public static final String ENGINEER = "engineer";
     public static final String AUDITOR = "auditor";
+    /**
+     * Vendor operations staff who load an org's identity-platform data into Casetrail (the directory import). Not a
+     * support role: it never acts on cases.
+     */
+    public static final String PLATFORM_OPERATOR = "platform-operator";
 
     /**
      * The role of a read-only impersonation session token (support-access-service's session tokens); never part of
@@ -25,7 +30,7 @@ public final class Roles {
 
     /** Every role, most specific first (the first a principal holds is the role it acts in). */
     public static final List<String> ALL = List.of(ORG_SUPER_ADMIN, ORG_ADMIN, SUPPORT_MANAGER, TEAM_LEAD,
-            ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEER, AUDITOR);
+            ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEER, AUDITOR, PLATFORM_OPERATOR);
 
     private Roles() {
     }

@@ -1,0 +1,170 @@
+package io.casetrail.orgadmin.api;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
+import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
+import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.Problem;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.security.SessionTokenAuthentication;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * The org as its admin sees it, for an impersonation session: policies and their rules, profile mappings, groups,
+ * profile sources, applications, feature flags. Read-only: authenticated by the session's token
+ * ({@code Authorization: Session <token>}, refused once the session ended); any write is refused (403) and the
+ * attempt is recorded on the case, the org's System Log and the case timeline.
+ */
+@RequestScoped
+@Path("/admin-view")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin view (impersonation, read-only)")
+public class AdminViewResource {
+
+    private static final int PAGE = 1000;
+
+    @Inject
+    DirectoryStore directory;
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    SecurityIdentity session;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @Path("/policies")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Sign-on and password policies with their rules")
+    public List<JsonNode> policies() {
+        return directory.documents(org(), DirectoryStore.POLICY);
+    }
+
+    @GET
+    @Path("/policies/{policyId}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "A policy with its rules")
+    public JsonNode policy(@PathParam("policyId") String policyId) {
+        return directory.document(org(), DirectoryStore.POLICY, policyId)
+                .orElseThrow(() -> new NotFound("there is no policy " + policyId));
+    }
+
+    @GET
+    @Path("/profile-mappings")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Profile mappings")
+    public List<JsonNode> profileMappings() {
+        return directory.documents(org(), DirectoryStore.PROFILE_MAPPING);
+    }
+
+    @GET
+    @Path("/profile-sources")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Profile sources")
+    public List<JsonNode> profileSources() {
+        return directory.documents(org(), DirectoryStore.PROFILE_SOURCE);
+    }
+
+    @GET
+    @Path("/groups")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Groups with their members")
+    public List<GroupView> groups() {
+        return directory.groups(org(), null, null, PAGE).items();
+    }
+
+    @GET
+    @Path("/applications")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Applications")
+    public List<ApplicationView> applications() {
+        return directory.applications(org(), null, null, PAGE).items();
+    }
+
+    @GET
+    @Path("/features")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Feature flags with their dependencies and dependents")
+    public List<FeatureView> features() {
+        return directory.features(org(), uri.getBaseUri() + "admin-view/features");
+    }
+
+    @POST
+    @Path("{any: .*}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Refused: the admin view is read-only")
+    public Response post(@Context Request request) {
+        return refuseWrite(request);
+    }
+
+    @PUT
+    @Path("{any: .*}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Refused: the admin view is read-only")
+    public Response put(@Context Request request) {
+        return refuseWrite(request);
+    }
+
+    @PATCH
+    @Path("{any: .*}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Refused: the admin view is read-only")
+    public Response patch(@Context Request request) {
+        return refuseWrite(request);
+    }
+
+    @DELETE
+    @Path("{any: .*}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "Refused: the admin view is read-only")
+    public Response delete(@Context Request request) {
+        return refuseWrite(request);
+    }
+
+    /** Records the attempted write on the session's case, then refuses it. */
+    private Response refuseWrite(Request request) {
+        String path = "/" + uri.getPath().replaceFirst("^/", "");
+        commands.sendAndWait(new RecordImpersonationWrite(session.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE),
+                org(), session.getAttribute(SessionTokenAuthentication.SESSION_ATTRIBUTE), request.getMethod(), path,
+                session.getPrincipal().getName(), session.getPrincipal().getName()));
+        return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(
+                URI.create("https://casetrail.io/problems/read-only-impersonation"), "Forbidden", 403,
+                "an impersonation session is read-only: " + request.getMethod() + " " + path + " was refused and"
+                        + " recorded", path, null)).build();
+    }
+
+    private String org() {
+        return session.getAttribute(SessionTokenAuthentication.ORG_ATTRIBUTE);
+    }
+}

@@ -1,0 +1,161 @@
+package io.casetrail.orgadmin.api;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.ConsentChannel;
+import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
+import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
+import io.casetrail.orgadmin.command.AdminCommands.Scope;
+import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
+import io.casetrail.orgadmin.command.OrgAdminSettings;
+import io.casetrail.orgadmin.query.ConsentProjection;
+import io.casetrail.orgadmin.query.ConsentProjection.ConsentView;
+import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Consent to administrative actions on a case: written (an admin of the org who opened the case or is one of its
+ * contacts, through this API) or verbal (recorded by support, naming such an admin, the channel and the time).
+ * Scoped to the case, the kinds of action and, optionally, users and feature flags; 24 hours unless asked for less
+ * (at most 72); can be withdrawn.
+ */
+@RequestScoped
+@Path("/cases/{caseNumber}/consents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Consent")
+@SecurityRequirement(name = "jwt")
+public class ConsentResource {
+
+    public record WrittenConsent(@NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
+                                 @Size(max = 100) List<@NotBlank String> targetUserIds,
+                                 @Size(max = 100) List<@NotBlank String> featureFlags,
+                                 @Min(1) @Max(72) Integer validForHours) {
+    }
+
+    public record VerbalConsent(@NotBlank @Size(max = 255) String givenBy, @NotNull ConsentChannel channel,
+                                Instant givenAt, @NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
+                                @Size(max = 100) List<@NotBlank String> targetUserIds,
+                                @Size(max = 100) List<@NotBlank String> featureFlags,
+                                @Min(1) @Max(72) Integer validForHours) {
+    }
+
+    public record Given(String consentId, String caseNumber) {
+    }
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    ConsentProjection consents;
+
+    @Inject
+    KnownCases knownCases;
+
+    @Inject
+    OrgAdminSettings settings;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Idempotent
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
+    @Operation(summary = "Give written consent", description = "By an admin of the case's org who opened the case or"
+            + " is one of its contacts.")
+    public Response giveWritten(@PathParam("caseNumber") String caseNumber, @Valid @NotNull WrittenConsent request) {
+        String consentId = UUID.randomUUID().toString();
+        commands.sendAndWait(new GiveWrittenConsent(caseNumber, consentId, new Scope(request.actionKinds(),
+                request.targetUserIds(), request.featureFlags()), validity(request.validForHours()), caller));
+        return created(caseNumber, consentId);
+    }
+
+    @POST
+    @Path("/verbal")
+    @Idempotent
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Record verbal consent", description = "Support holding the case records what an admin who"
+            + " opened the case or is one of its contacts consented to on the phone or in a remote session.")
+    public Response recordVerbal(@PathParam("caseNumber") String caseNumber, @Valid @NotNull VerbalConsent request) {
+        String consentId = UUID.randomUUID().toString();
+        commands.sendAndWait(new RecordVerbalConsent(caseNumber, consentId, request.givenBy(), request.channel(),
+                request.givenAt(), new Scope(request.actionKinds(), request.targetUserIds(), request.featureFlags()),
+                validity(request.validForHours()), caller));
+        return created(caseNumber, consentId);
+    }
+
+    @POST
+    @Path("/{consentId}/withdrawal")
+    @Idempotent
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
+            Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Withdraw a consent")
+    public Response withdraw(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId) {
+        commands.sendAndWait(new WithdrawConsent(caseNumber, consentId, caller));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
+            Roles.SUPPORT_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "The consents of a case", description = "For the org's admins, support holding the case and"
+            + " auditors.")
+    public List<ConsentView> list(@PathParam("caseNumber") String caseNumber) {
+        KnownCases.KnownCase known = knownCases.find(caseNumber)
+                .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        boolean allowed = caller.isCustomer() ? caller.isCustomerOf(known.orgId())
+                : caller.has(Roles.AUDITOR) || caller.id().equals(known.assignee())
+                || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(known.team());
+        if (!allowed) {
+            throw new AccessDenied("case " + caseNumber + " is not yours to read");
+        }
+        return consents.ofCase(caseNumber);
+    }
+
+    private Duration validity(Integer hours) {
+        Duration validity = hours == null ? settings.consentValidity() : Duration.ofHours(hours);
+        if (validity.compareTo(settings.maxConsentValidity()) > 0) {
+            throw new InvalidInput("validForHours: at most " + settings.maxConsentValidity().toHours());
+        }
+        return validity;
+    }
+
+    private static Response created(String caseNumber, String consentId) {
+        return Response.created(URI.create("/cases/" + caseNumber + "/consents/" + consentId))
+                .entity(new Given(consentId, caseNumber)).build();
+    }
+}

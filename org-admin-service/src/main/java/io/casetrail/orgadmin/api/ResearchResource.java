@@ -1,0 +1,146 @@
+package io.casetrail.orgadmin.api;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Research in a customer's org: users, groups and applications by id, login or name. Only for support holding an
+ * open case of the org (its engineer, or a lead or manager of its team), named in {@code caseNumber}; every lookup
+ * is recorded as an event of that case before its answer goes out.
+ */
+@RequestScoped
+@Path("/orgs/{orgId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Org research")
+@SecurityRequirement(name = "jwt")
+public class ResearchResource {
+
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 200;
+
+    @Inject
+    DirectoryStore directory;
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    Caller caller;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @Path("/users")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Find users", description = "By id, or login, name or e-mail prefix (q); paged by after/limit.")
+    public Response users(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
+                          @QueryParam("q") String q, @QueryParam("after") String after,
+                          @QueryParam("limit") Integer limit) {
+        DirectoryStore.Page<?> page = directory.users(orgId, q, after, limit(limit));
+        record(orgId, caseNumber, "users", q, page.items().size());
+        return LinkHeaders.page(uri, page.items(), page.next());
+    }
+
+    @GET
+    @Path("/users/{idOrLogin}")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "A user, by id or login")
+    public Object user(@PathParam("orgId") String orgId, @PathParam("idOrLogin") String idOrLogin,
+                       @QueryParam("caseNumber") String caseNumber) {
+        var user = directory.user(orgId, idOrLogin);
+        record(orgId, caseNumber, "users", idOrLogin, user.isPresent() ? 1 : 0);
+        return user.orElseThrow(() -> new NotFound("org " + orgId + " has no user " + idOrLogin));
+    }
+
+    @GET
+    @Path("/groups")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Find groups", description = "By id or name prefix (q), with their members.")
+    public Response groups(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
+                           @QueryParam("q") String q, @QueryParam("after") String after,
+                           @QueryParam("limit") Integer limit) {
+        DirectoryStore.Page<?> page = directory.groups(orgId, q, after, limit(limit));
+        record(orgId, caseNumber, "groups", q, page.items().size());
+        return LinkHeaders.page(uri, page.items(), page.next());
+    }
+
+    @GET
+    @Path("/groups/{idOrName}")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "A group, by id or name")
+    public Object group(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
+                        @QueryParam("caseNumber") String caseNumber) {
+        var group = directory.group(orgId, idOrName);
+        record(orgId, caseNumber, "groups", idOrName, group.isPresent() ? 1 : 0);
+        return group.orElseThrow(() -> new NotFound("org " + orgId + " has no group " + idOrName));
+    }
+
+    @GET
+    @Path("/applications")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Find applications", description = "By id, or name or label prefix (q).")
+    public Response applications(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
+                                 @QueryParam("q") String q, @QueryParam("after") String after,
+                                 @QueryParam("limit") Integer limit) {
+        DirectoryStore.Page<?> page = directory.applications(orgId, q, after, limit(limit));
+        record(orgId, caseNumber, "applications", q, page.items().size());
+        return LinkHeaders.page(uri, page.items(), page.next());
+    }
+
+    @GET
+    @Path("/applications/{idOrName}")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "An application, by id, name or label")
+    public Object application(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
+                              @QueryParam("caseNumber") String caseNumber) {
+        var app = directory.application(orgId, idOrName);
+        record(orgId, caseNumber, "applications", idOrName, app.isPresent() ? 1 : 0);
+        return app.orElseThrow(() -> new NotFound("org " + orgId + " has no application " + idOrName));
+    }
+
+    /** Records the lookup, refusing it when the caller holds no open case of the org (then nothing is answered). */
+    private void record(String orgId, String caseNumber, String resource, String query, int results) {
+        if (caseNumber == null || caseNumber.isBlank()) {
+            throw new InvalidInput("caseNumber: research is done for a case you hold; name it");
+        }
+        commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query, results,
+                caller));
+    }
+
+    private static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInput("limit must be between 1 and " + MAX_LIMIT);
+        }
+        return limit;
+    }
+
+}

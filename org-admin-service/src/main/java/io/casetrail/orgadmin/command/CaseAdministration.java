@@ -1,0 +1,339 @@
+package io.casetrail.orgadmin.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateRoot;
+import org.axonframework.modelling.command.CreationPolicy;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.AdminActionRefused;
+import io.casetrail.events.orgadmin.ConsentChannel;
+import io.casetrail.events.orgadmin.ConsentExpired;
+import io.casetrail.events.orgadmin.ConsentGiven;
+import io.casetrail.events.orgadmin.ConsentWithdrawn;
+import io.casetrail.events.orgadmin.FeatureFlagChanged;
+import io.casetrail.events.orgadmin.ImpersonationWriteRefused;
+import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.OrgResearched;
+import io.casetrail.events.orgadmin.PasswordResetSent;
+import io.casetrail.events.orgadmin.TemporaryPasswordSent;
+import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
+import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
+import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
+import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
+import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
+import io.casetrail.orgadmin.command.AdminCommands.Scope;
+import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * What support may do in a customer's org for one case: the consents the org's admins give on it, the few
+ * administrative actions they allow, the research support does, and the writes refused during impersonation. One
+ * aggregate per case, so that an action sees every consent of the case as it stands at that moment.
+ *
+ * <p>An action without live, matching consent is refused, and the refusal is recorded (the command succeeds with a
+ * {@code REFUSED} outcome, so that the record is committed). The temporary password of an action exists only in
+ * the e-mails: never in an event, the aggregate's state, a log or an answer.
+ */
+@AggregateRoot(type = "CaseAdministration")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class CaseAdministration {
+
+    static final String CONSENT_EXPIRY = "consent-expiry";
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /** Payload of a consent's expiry deadline. */
+    public record ConsentDue(String consentId, Instant expiresAt) {
+    }
+
+    @AggregateIdentifier
+    private String caseNumber;
+    private String orgId;
+    private Map<String, ConsentPolicy.Consent> consents = new LinkedHashMap<>();
+
+    protected CaseAdministration() {
+        // for event sourcing, and for the first command of a case (CREATE_IF_MISSING)
+    }
+
+    // --- consent -----------------------------------------------------------------------------------------------
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public String handle(GiveWrittenConsent command, CaseFacts cases, DeadlineManager deadlines) {
+        Caller caller = command.caller();
+        KnownCase known = openCase(cases, command.caseNumber());
+        if (!caller.isCustomerOf(known.orgId())) {
+            throw new AccessDenied("only an admin of org " + known.orgId() + " consents on case " + known.caseNumber());
+        }
+        if (!cases.isOpenerOrContact(known.caseNumber(), caller.id())) {
+            throw new AccessDenied("only the admin who opened case " + known.caseNumber() + " or one of its contacts"
+                    + " consents on it");
+        }
+        Instant now = now();
+        give(known, command.consentId(), caller.id(), ConsentChannel.API, now, command.scope(), now.plus(
+                command.validFor()), caller.actor(), deadlines);
+        return command.consentId();
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public String handle(RecordVerbalConsent command, CaseFacts cases, DeadlineManager deadlines) {
+        KnownCase known = openCase(cases, command.caseNumber());
+        requireWorker(command.caller(), known, "record verbal consent");
+        if (command.channel() == null || command.channel() == ConsentChannel.API) {
+            throw new InvalidInput("channel: verbal consent is given on the PHONE or in a REMOTE_SESSION");
+        }
+        if (command.givenBy() == null || !cases.isOpenerOrContact(known.caseNumber(), command.givenBy())) {
+            throw new AccessDenied("verbal consent must name the admin who opened case " + known.caseNumber()
+                    + " or one of its contacts; " + command.givenBy() + " is neither");
+        }
+        Instant now = now();
+        Instant givenAt = command.givenAt() == null ? now : command.givenAt();
+        if (givenAt.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidInput("givenAt: consent cannot be given in the future");
+        }
+        Instant expiresAt = givenAt.plus(command.validFor());
+        if (!expiresAt.isAfter(now)) {
+            throw new InvalidInput("givenAt: a consent given then has already expired");
+        }
+        give(known, command.consentId(), command.givenBy(), command.channel(), givenAt, command.scope(), expiresAt,
+                command.caller().actor(), deadlines);
+        return command.consentId();
+    }
+
+    @CommandHandler
+    public void handle(WithdrawConsent command, CaseFacts cases) {
+        Caller caller = command.caller();
+        KnownCase known = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        if (!caller.isCustomerOf(orgId) && !works(caller, known)) {
+            throw new AccessDenied("only an admin of org " + orgId + " or support working case " + caseNumber
+                    + " withdraws its consents");
+        }
+        ConsentPolicy.Consent consent = consents.get(command.consentId());
+        if (consent == null) {
+            throw new NotFound("case " + caseNumber + " has no consent " + command.consentId());
+        }
+        if (consent.withdrawn() || !now().isBefore(consent.expiresAt())) {
+            throw new RuleViolation("consent-ended", "consent " + command.consentId() + " has already ended");
+        }
+        apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(), caller.actor()));
+    }
+
+    @DeadlineHandler(deadlineName = CONSENT_EXPIRY)
+    void consentDue(ConsentDue due) {
+        ConsentPolicy.Consent consent = consents.get(due.consentId());
+        if (consent != null && !consent.withdrawn() && consent.expiresAt().equals(due.expiresAt())) {
+            apply(new ConsentExpired(orgId, caseNumber, due.consentId(), due.expiresAt(), Actor.SYSTEM));
+        }
+    }
+
+    private void give(KnownCase known, String consentId, String givenBy, ConsentChannel channel, Instant givenAt,
+                      Scope scope, Instant expiresAt, Actor actor, DeadlineManager deadlines) {
+        if (scope == null || scope.actionKinds().isEmpty()) {
+            throw new InvalidInput("actionKinds: consent names at least one kind of action");
+        }
+        apply(new ConsentGiven(known.orgId(), known.caseNumber(), consentId, givenBy, channel, givenAt,
+                scope.actionKinds(), scope.targetUserIds(), scope.featureFlags(), expiresAt, actor));
+        deadlines.schedule(expiresAt, CONSENT_EXPIRY, new ConsentDue(consentId, expiresAt));
+    }
+
+    // --- research and actions ----------------------------------------------------------------------------------
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(RecordResearch command, CaseFacts cases) {
+        KnownCase known = openCase(cases, command.caseNumber());
+        requireOrg(known, command.orgId());
+        requireWorker(command.caller(), known, "research org " + known.orgId());
+        apply(new OrgResearched(known.orgId(), known.caseNumber(), command.resource(), command.query(),
+                command.results(), command.caller().actor()));
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public ActionOutcome handle(RunAdminAction command, CaseFacts cases, IdentityPlatform platform, Mailbox mail) {
+        Caller caller = command.caller();
+        KnownCase known = openCase(cases, command.caseNumber());
+        requireOrg(known, command.orgId());
+        requireWorker(caller, known, "take administrative actions in org " + known.orgId());
+        if (command.target() == null || command.target().isBlank()) {
+            throw new InvalidInput("the action needs a user or a feature flag");
+        }
+        // for users, consent names them by id: resolve a login first (unknown users are a 404, not a refusal)
+        IdentityPlatform.UserRef user = command.kind() == ActionKind.FEATURE_FLAG ? null
+                : platform.user(known.orgId(), command.target());
+        String target = user == null ? command.target() : user.id();
+        ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
+                target, now());
+        if (decision.consentId().isEmpty()) {
+            apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target, decision.reason(),
+                    caller.actor()));
+            return ActionOutcome.refused(known.caseNumber(), command.kind(), target, decision.reason());
+        }
+        String consentId = decision.consentId().get();
+        return switch (command.kind()) {
+            case RESET_PASSWORD -> resetPassword(known, consentId, user, platform, mail, caller);
+            case TEMPORARY_PASSWORD -> temporaryPassword(known, consentId, user, platform, mail, caller);
+            case RESET_MFA -> resetMfa(known, consentId, user, platform, caller);
+            case FEATURE_FLAG -> featureFlag(known, consentId, command, platform, caller);
+        };
+    }
+
+    private ActionOutcome resetPassword(KnownCase known, String consentId, IdentityPlatform.UserRef user,
+                                        IdentityPlatform platform, Mailbox mail, Caller caller) {
+        String link = platform.resetPassword(known.orgId(), user);
+        mail.sendOnCommit(new Mailbox.Message(List.of(user.email()), "Reset your password",
+                "Hello,\n\nAt your administrator's request, support reset the password of " + user.login() + ".\n"
+                        + "Choose a new password here (the link works once):\n\n" + link + "\n\nSupport case "
+                        + known.caseNumber() + "\n"));
+        apply(new PasswordResetSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
+                caller.actor()));
+        return new ActionOutcome(known.caseNumber(), ActionKind.RESET_PASSWORD, user.id(), ActionOutcome.Status.DONE,
+                null, consentId, 1, null, null);
+    }
+
+    private ActionOutcome temporaryPassword(KnownCase known, String consentId, IdentityPlatform.UserRef user,
+                                            IdentityPlatform platform, Mailbox mail, Caller caller) {
+        String password = platform.setTemporaryPassword(known.orgId(), user);
+        List<String> recipients = new ArrayList<>(List.of(user.email()));
+        if (user.secondEmail() != null && !user.secondEmail().isBlank()
+                && !user.secondEmail().equalsIgnoreCase(user.email())) {
+            recipients.add(user.secondEmail());
+        }
+        for (String recipient : recipients) {
+            mail.sendOnCommit(new Mailbox.Message(List.of(recipient), "Your temporary password",
+                    "Hello,\n\nAt your administrator's request, support set a temporary password for " + user.login()
+                            + ":\n\n" + password + "\n\nYou will be asked to choose a new one when you sign in.\n\n"
+                            + "Support case " + known.caseNumber() + "\n"));
+        }
+        apply(new TemporaryPasswordSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
+                recipients.size(), caller.actor()));
+        return new ActionOutcome(known.caseNumber(), ActionKind.TEMPORARY_PASSWORD, user.id(),
+                ActionOutcome.Status.DONE, null, consentId, recipients.size(), null, null);
+    }
+
+    private ActionOutcome resetMfa(KnownCase known, String consentId, IdentityPlatform.UserRef user,
+                                   IdentityPlatform platform, Caller caller) {
+        List<String> removed = platform.resetFactors(known.orgId(), user);
+        apply(new MfaFactorsReset(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(), removed,
+                caller.actor()));
+        return new ActionOutcome(known.caseNumber(), ActionKind.RESET_MFA, user.id(), ActionOutcome.Status.DONE, null,
+                consentId, null, removed, null);
+    }
+
+    private ActionOutcome featureFlag(KnownCase known, String consentId, RunAdminAction command,
+                                      IdentityPlatform platform, Caller caller) {
+        String name = platform.setFeature(known.orgId(), command.target(), command.enable(), command.force());
+        apply(new FeatureFlagChanged(known.orgId(), known.caseNumber(), consentId, command.target(), name,
+                command.enable(), command.force(), caller.actor()));
+        return new ActionOutcome(known.caseNumber(), ActionKind.FEATURE_FLAG, command.target(),
+                ActionOutcome.Status.DONE, null, consentId, null, null, command.enable());
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(RecordImpersonationWrite command) {
+        apply(new ImpersonationWriteRefused(command.orgId(), command.caseNumber(), command.sessionId(),
+                command.method(), command.path(), new Actor(command.actorId(), command.actorName(),
+                Actor.Kind.SUPPORT, Roles.IMPERSONATION)));
+    }
+
+    // --- state changes ---------------------------------------------------------------------------------------
+
+    @EventSourcingHandler
+    void on(ConsentGiven event) {
+        identify(event.caseNumber(), event.orgId());
+        consents.put(event.consentId(), new ConsentPolicy.Consent(event.consentId(), event.actionKinds(),
+                event.targetUserIds(), event.featureFlags(), event.expiresAt(), false));
+    }
+
+    @EventSourcingHandler
+    void on(ConsentWithdrawn event) {
+        ConsentPolicy.Consent c = consents.get(event.consentId());
+        consents.put(event.consentId(), new ConsentPolicy.Consent(c.consentId(), c.kinds(), c.users(), c.flags(),
+                c.expiresAt(), true));
+    }
+
+    @EventSourcingHandler
+    void on(ConsentExpired event) {
+        consents.remove(event.consentId());
+    }
+
+    @EventSourcingHandler
+    void on(OrgResearched event) {
+        identify(event.caseNumber(), event.orgId());
+    }
+
+    @EventSourcingHandler
+    void on(AdminActionRefused event) {
+        identify(event.caseNumber(), event.orgId());
+    }
+
+    @EventSourcingHandler
+    void on(ImpersonationWriteRefused event) {
+        identify(event.caseNumber(), event.orgId());
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private void identify(String number, String org) {
+        caseNumber = number;
+        orgId = org;
+    }
+
+    private static KnownCase openCase(CaseFacts cases, String number) {
+        KnownCase known = cases.find(number).orElseThrow(() -> new NotFound("there is no case " + number));
+        if (!known.isOpen()) {
+            throw new RuleViolation("case-closed", "case " + number + " is closed");
+        }
+        return known;
+    }
+
+    private static void requireOrg(KnownCase known, String org) {
+        if (org != null && !org.equals(known.orgId())) {
+            throw new AccessDenied("case " + known.caseNumber() + " is not a case of org " + org);
+        }
+    }
+
+    /** The engineer assigned to the case, or a team lead or support manager of its team. */
+    private static boolean works(Caller caller, KnownCase known) {
+        return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(known.assignee())
+                || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(known.team());
+    }
+
+    private static void requireWorker(Caller caller, KnownCase known, String what) {
+        if (!works(caller, known)) {
+            throw new AccessDenied(caller.isCustomer() ? "customers do not " + what
+                    : "only support holding case " + known.caseNumber() + " (its engineer, or a lead or manager of"
+                    + " its team) may " + what);
+        }
+    }
+
+    private static Instant now() {
+        return GenericEventMessage.clock.instant();
+    }
+}

@@ -1,0 +1,53 @@
+package io.casetrail.orgadmin.command;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import io.casetrail.events.orgadmin.ActionKind;
+
+/**
+ * Which consent, if any, allows an action: one given for this case, for this kind of action, covering the target
+ * (when it names users or flags), not withdrawn, and not yet expired. Otherwise the reason for the refusal.
+ */
+final class ConsentPolicy {
+
+    /** A consent as the policy sees it. */
+    record Consent(String consentId, List<ActionKind> kinds, List<String> users, List<String> flags, Instant expiresAt,
+                   boolean withdrawn) {
+    }
+
+    /** The consent that allows the action, or why none does. */
+    record Decision(Optional<String> consentId, String reason) {
+    }
+
+    private ConsentPolicy() {
+    }
+
+    static Decision decide(Collection<Consent> consents, String caseNumber, ActionKind kind, String target,
+                           Instant now) {
+        String why = "no consent was given on case " + caseNumber;
+        for (Consent consent : consents) {
+            if (consent.withdrawn()) {
+                why = "consent " + consent.consentId() + " was withdrawn";
+                continue;
+            }
+            if (!now.isBefore(consent.expiresAt())) {
+                why = "consent " + consent.consentId() + " expired at " + consent.expiresAt();
+                continue;
+            }
+            if (!consent.kinds().contains(kind)) {
+                why = "no live consent on case " + caseNumber + " covers " + kind;
+                continue;
+            }
+            List<String> targets = kind == ActionKind.FEATURE_FLAG ? consent.flags() : consent.users();
+            if (!targets.isEmpty() && !targets.contains(target)) {
+                why = "no live consent on case " + caseNumber + " covers " + kind + " for " + target;
+                continue;
+            }
+            return new Decision(Optional.of(consent.consentId()), null);
+        }
+        return new Decision(Optional.empty(), why);
+    }
+}

@@ -1,0 +1,47 @@
+package io.casetrail.orgadmin.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateRoot;
+
+import io.casetrail.events.orgadmin.OrgDirectoryImported;
+import io.casetrail.orgadmin.command.AdminCommands.ImportDirectory;
+import io.casetrail.orgadmin.directory.DirectoryDocument;
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * One load of an org's identity-platform data by a platform operator: the data replaces what Casetrail held of the
+ * org, in the same transaction as the event that records the load.
+ */
+@AggregateRoot(type = "DirectoryImport")
+public class DirectoryImport {
+
+    @AggregateIdentifier
+    private String importId;
+
+    protected DirectoryImport() {
+        // for event sourcing
+    }
+
+    @CommandHandler
+    public DirectoryImport(ImportDirectory command, DirectoryStore directory) {
+        if (!command.caller().has(Roles.PLATFORM_OPERATOR)) {
+            throw new AccessDenied("only platform operators load an org's directory");
+        }
+        DirectoryDocument document = command.document();
+        directory.replace(document);
+        apply(new OrgDirectoryImported(document.org().id(), command.importId(), document.users().size(),
+                document.groups().size(), document.applications().size(), document.policies().size(),
+                document.features().size(), command.caller().actor()));
+    }
+
+    @EventSourcingHandler
+    void on(OrgDirectoryImported event) {
+        importId = event.importId();
+    }
+}

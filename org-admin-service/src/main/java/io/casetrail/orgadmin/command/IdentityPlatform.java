@@ -1,0 +1,32 @@
+package io.casetrail.orgadmin.command;
+
+import java.util.List;
+
+/**
+ * What the consented actions do to the org's identity platform data. Runs in the command's transaction: the change,
+ * the event that records it and the e-mails it sends stand or fall together.
+ */
+public interface IdentityPlatform {
+
+    /** A user the action is for. */
+    record UserRef(String id, String login, String email, String secondEmail) {
+    }
+
+    /** Throws {@link io.casetrail.platform.errors.NotFound} when the org has no such user. */
+    UserRef user(String orgId, String userIdOrLogin);
+
+    /** Puts the user in recovery; answers the one-time reset link (only its hash is kept). */
+    String resetPassword(String orgId, UserRef user);
+
+    /** Expires the password; answers a generated temporary password, which is kept nowhere. */
+    String setTemporaryPassword(String orgId, UserRef user);
+
+    /** Removes every enrolled factor; answers their types. */
+    List<String> resetFactors(String orgId, UserRef user);
+
+    /**
+     * Enables or disables a feature flag; refuses (409) a change its dependencies or dependents do not allow unless
+     * forced. Answers the flag's name.
+     */
+    String setFeature(String orgId, String flagId, boolean enabled, boolean force);
+}

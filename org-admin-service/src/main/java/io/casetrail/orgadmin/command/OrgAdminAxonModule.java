@@ -1,0 +1,51 @@
+package io.casetrail.orgadmin.command;
+
+import jakarta.inject.Singleton;
+
+import org.axonframework.config.Configurer;
+
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.platform.axon.AxonModule;
+import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.cases.KnownCases;
+
+/** Registers the org administration aggregates and what their command handlers take as parameters. */
+@Singleton
+public class OrgAdminAxonModule implements AxonModule {
+
+    private final AxonRuntime axon;
+    private final KnownCases knownCases;
+    private final IdentityPlatform platform;
+    private final Mailbox mailbox;
+    private final DirectoryStore directory;
+
+    public OrgAdminAxonModule(AxonRuntime axon, KnownCases knownCases, DirectoryIdentityPlatform platform,
+                              SmtpMailbox mailbox, DirectoryStore directory) {
+        this.axon = axon;
+        this.knownCases = knownCases;
+        this.platform = platform;
+        this.mailbox = mailbox;
+        this.directory = directory;
+    }
+
+    @Override
+    public void configure(Configurer configurer) {
+        CaseFacts facts = new CaseFacts() {
+            @Override
+            public java.util.Optional<KnownCases.KnownCase> find(String caseNumber) {
+                return knownCases.find(caseNumber);
+            }
+
+            @Override
+            public boolean isOpenerOrContact(String caseNumber, String adminId) {
+                return knownCases.isOpenerOrContact(caseNumber, adminId);
+            }
+        };
+        configurer.configureAggregate(axon.eventSourced(CaseAdministration.class))
+                .configureAggregate(axon.eventSourced(DirectoryImport.class))
+                .registerComponent(CaseFacts.class, c -> facts)
+                .registerComponent(IdentityPlatform.class, c -> platform)
+                .registerComponent(Mailbox.class, c -> mailbox)
+                .registerComponent(DirectoryStore.class, c -> directory);
+    }
+}

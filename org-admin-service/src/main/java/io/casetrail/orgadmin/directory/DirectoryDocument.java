@@ -1,0 +1,80 @@
+package io.casetrail.orgadmin.directory;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An org's identity-platform data as a platform operator imports it (JSON). Policies (with their rules), profile
+ * mappings and profile sources are kept as the documents they are (each needs an {@code id}); users, groups,
+ * applications and feature flags are searchable.
+ */
+public record DirectoryDocument(@NotNull @Valid Org org,
+                                @Size(max = 100_000) List<@Valid User> users,
+                                @Size(max = 10_000) List<@Valid Group> groups,
+                                @Size(max = 10_000) List<@Valid Application> applications,
+                                @Size(max = 1_000) List<JsonNode> policies,
+                                @Size(max = 1_000) List<JsonNode> profileMappings,
+                                @Size(max = 1_000) List<JsonNode> profileSources,
+                                @Size(max = 1_000) List<@Valid Feature> features) {
+
+    public DirectoryDocument {
+        users = users == null ? List.of() : users;
+        groups = groups == null ? List.of() : groups;
+        applications = applications == null ? List.of() : applications;
+        policies = policies == null ? List.of() : policies;
+        profileMappings = profileMappings == null ? List.of() : profileMappings;
+        profileSources = profileSources == null ? List.of() : profileSources;
+        features = features == null ? List.of() : features;
+    }
+
+    public record Org(@NotBlank @Size(max = 255) String id, @NotBlank @Size(max = 255) String name,
+                      @NotBlank @Pattern(regexp = "https://\\S+", message = "must be an https URL") String url) {
+    }
+
+    public record User(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String login,
+                       @Size(max = 255) String firstName, @Size(max = 255) String lastName,
+                       @NotBlank @Size(max = 255) String email, @Size(max = 255) String secondEmail,
+                       @NotBlank @Size(max = 32) String status, List<@Valid Factor> factors) {
+
+        public User {
+            factors = factors == null ? List.of() : factors;
+        }
+    }
+
+    public record Factor(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 64) String factorType,
+                         @NotBlank @Size(max = 64) String provider, @NotBlank @Size(max = 32) String status) {
+    }
+
+    public record Group(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
+                        @Size(max = 1000) String description, List<String> members) {
+
+        public Group {
+            members = members == null ? List.of() : members;
+        }
+    }
+
+    public record Application(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
+                              @NotBlank @Size(max = 255) String label, @NotBlank @Size(max = 32) String status,
+                              @Size(max = 64) String signOnMode) {
+    }
+
+    public record Feature(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
+                          @Size(max = 1000) String description,
+                          @NotBlank @Pattern(regexp = "ENABLED|DISABLED") String status, Stage stage,
+                          List<String> dependencies) {
+
+        public Feature {
+            dependencies = dependencies == null ? List.of() : dependencies;
+        }
+    }
+
+    public record Stage(String value, String state) {
+    }
+}

@@ -1,0 +1,315 @@
+package io.casetrail.orgadmin.directory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
+import io.casetrail.orgadmin.directory.DirectoryViews.FactorView;
+import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
+import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
+import io.casetrail.orgadmin.directory.DirectoryViews.UserView;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * The copy of each org's identity-platform data (tables {@code dir_*}): replaced whole by an import, searched by
+ * research and the admin view, changed only by the consented actions.
+ */
+@Singleton
+public class DirectoryStore {
+
+    /** Document kinds kept whole. */
+    public static final String POLICY = "policy";
+    public static final String PROFILE_MAPPING = "profile-mapping";
+    public static final String PROFILE_SOURCE = "profile-source";
+
+    /** An org's name and URL. */
+    public record OrgInfo(String orgId, String name, String url) {
+    }
+
+    /** A page of results and the id to continue after. */
+    public record Page<T>(List<T> items, String next) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public DirectoryStore(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    // --- import ----------------------------------------------------------------------------------------------
+
+    /** Replaces everything Casetrail holds of the org, in the caller's transaction. */
+    public void replace(DirectoryDocument document) {
+        String org = document.org().id();
+        for (String table : List.of("dir_factor", "dir_group_member", "dir_user", "dir_group", "dir_app",
+                "dir_document", "dir_feature", "dir_org")) {
+            jdbc.update("DELETE FROM " + table + " WHERE org_id = ?", org);
+        }
+        jdbc.update("INSERT INTO dir_org (org_id, name, org_url, imported_at) VALUES (?, ?, ?, ?)", org,
+                document.org().name(), document.org().url(), clock.instant());
+        for (DirectoryDocument.User user : document.users()) {
+            jdbc.update("INSERT INTO dir_user (org_id, id, login, first_name, last_name, email, second_email, status)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", org, user.id(), user.login(), user.firstName(),
+                    user.lastName(), user.email(), user.secondEmail(), user.status());
+            for (DirectoryDocument.Factor factor : user.factors()) {
+                jdbc.update("INSERT INTO dir_factor (org_id, user_id, id, factor_type, provider, status)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)", org, user.id(), factor.id(), factor.factorType(),
+                        factor.provider(), factor.status());
+            }
+        }
+        for (DirectoryDocument.Group group : document.groups()) {
+            jdbc.update("INSERT INTO dir_group (org_id, id, name, description) VALUES (?, ?, ?, ?)", org, group.id(),
+                    group.name(), group.description());
+            for (String member : group.members()) {
+                jdbc.update("INSERT INTO dir_group_member (org_id, group_id, user_id) VALUES (?, ?, ?)", org,
+                        group.id(), member);
+            }
+        }
+        for (DirectoryDocument.Application app : document.applications()) {
+            jdbc.update("INSERT INTO dir_app (org_id, id, name, label, status, sign_on_mode) VALUES (?, ?, ?, ?, ?, ?)",
+                    org, app.id(), app.name(), app.label(), app.status(), app.signOnMode());
+        }
+        insertDocuments(org, POLICY, document.policies());
+        insertDocuments(org, PROFILE_MAPPING, document.profileMappings());
+        insertDocuments(org, PROFILE_SOURCE, document.profileSources());
+        for (DirectoryDocument.Feature feature : document.features()) {
+            jdbc.update("INSERT INTO dir_feature (org_id, id, name, description, status, stage, dependencies)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", org, feature.id(), feature.name(),
+                    feature.description(), feature.status(), feature.stage() == null ? null : write(feature.stage()),
+                    String.join(",", feature.dependencies()));
+        }
+    }
+
+    private void insertDocuments(String org, String kind, List<JsonNode> documents) {
+        for (JsonNode document : documents) {
+            String id = document.path("id").asText("");
+            if (id.isBlank()) {
+                throw new InvalidInput(kind + ": every document needs an id");
+            }
+            jdbc.update("INSERT INTO dir_document (org_id, kind, id, body) VALUES (?, ?, ?, ?)", org, kind, id,
+                    document.toString());
+        }
+    }
+
+    // --- reads -----------------------------------------------------------------------------------------------
+
+    public Optional<OrgInfo> org(String orgId) {
+        return jdbc.queryOne("SELECT org_id, name, org_url FROM dir_org WHERE org_id = ?",
+                row -> new OrgInfo(row.getString(1), row.getString(2), row.getString(3)), orgId);
+    }
+
+    /** Users whose id is {@code q}, or whose login, names or e-mail start with it (ignoring case). */
+    public Page<UserView> users(String orgId, String q, String after, int limit) {
+        return page(search("dir_user", List.of("login", "first_name", "last_name", "email"), this::user, orgId, q,
+                after, limit), limit, UserView::id);
+    }
+
+    /** A user by id or login. */
+    public Optional<UserView> user(String orgId, String idOrLogin) {
+        return jdbc.queryOne("SELECT * FROM dir_user WHERE org_id = ? AND (id = ? OR LOWER(login) = LOWER(?))",
+                this::user, orgId, idOrLogin, idOrLogin);
+    }
+
+    public Page<GroupView> groups(String orgId, String q, String after, int limit) {
+        return page(search("dir_group", List.of("name"), this::group, orgId, q, after, limit), limit, GroupView::id);
+    }
+
+    public Optional<GroupView> group(String orgId, String idOrName) {
+        return jdbc.queryOne("SELECT * FROM dir_group WHERE org_id = ? AND (id = ? OR name = ?)", this::group, orgId,
+                idOrName, idOrName);
+    }
+
+    public Page<ApplicationView> applications(String orgId, String q, String after, int limit) {
+        return page(search("dir_app", List.of("name", "label"), DirectoryStore::application, orgId, q, after, limit),
+                limit, ApplicationView::id);
+    }
+
+    /** Rows whose id is {@code q} or whose columns start with it (ignoring case), by id, after {@code after}. */
+    private <T> List<T> search(String table, List<String> columns, Jdbc.RowMapper<T> mapper, String orgId, String q,
+                               String after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM " + table + " WHERE org_id = ?");
+        List<Object> parameters = new ArrayList<>(List.of(orgId));
+        if (q != null && !q.isBlank()) {
+            sql.append(" AND (id = ?");
+            parameters.add(q);
+            for (String column : columns) {
+                sql.append(" OR LOWER(").append(column).append(") LIKE ? ESCAPE '!'");
+                parameters.add(like(q));
+            }
+            sql.append(')');
+        }
+        if (after != null) {
+            sql.append(" AND id > ?");
+            parameters.add(after);
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        parameters.add(limit + 1);
+        return jdbc.query(sql.toString(), mapper, parameters.toArray());
+    }
+
+    public Optional<ApplicationView> application(String orgId, String idOrName) {
+        return jdbc.queryOne("SELECT * FROM dir_app WHERE org_id = ? AND (id = ? OR name = ? OR label = ?)",
+                DirectoryStore::application, orgId, idOrName, idOrName, idOrName);
+    }
+
+    public List<JsonNode> documents(String orgId, String kind) {
+        return jdbc.query("SELECT body FROM dir_document WHERE org_id = ? AND kind = ? ORDER BY id",
+                row -> read(row.getString(1)), orgId, kind);
+    }
+
+    public Optional<JsonNode> document(String orgId, String kind, String id) {
+        return jdbc.queryOne("SELECT body FROM dir_document WHERE org_id = ? AND kind = ? AND id = ?",
+                row -> read(row.getString(1)), orgId, kind, id);
+    }
+
+    public List<FeatureView> features(String orgId, String linkBase) {
+        Map<String, String[]> dependencies = new LinkedHashMap<>();
+        List<String[]> rows = jdbc.query("SELECT id, name, description, status, stage, dependencies FROM dir_feature"
+                + " WHERE org_id = ? ORDER BY id", row -> new String[] {row.getString(1), row.getString(2),
+                row.getString(3), row.getString(4), row.getString(5), row.getString(6)}, orgId);
+        rows.forEach(r -> dependencies.put(r[0], split(r[5])));
+        List<FeatureView> features = new ArrayList<>();
+        for (String[] r : rows) {
+            List<String> dependents = dependencies.entrySet().stream()
+                    .filter(e -> Arrays.asList(e.getValue()).contains(r[0])).map(Map.Entry::getKey).toList();
+            String self = linkBase + "/" + r[0];
+            features.add(new FeatureView(r[0], r[1], r[2], "self-service", r[3],
+                    r[4] == null ? null : readStage(r[4]), List.of(split(r[5])), dependents,
+                    Map.of("self", Map.of("href", self), "dependencies", Map.of("href", self + "/dependencies"),
+                            "dependents", Map.of("href", self + "/dependents"))));
+        }
+        return features;
+    }
+
+    // --- what the consented actions change --------------------------------------------------------------------
+
+    /** The user is in recovery; only the hash of the reset token is kept. */
+    public void markRecovery(String orgId, String userId, String recoveryTokenHash) {
+        jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ? WHERE org_id = ? AND id = ?",
+                recoveryTokenHash, orgId, userId);
+    }
+
+    /** The password must be changed at the next sign-in. The temporary password itself is stored nowhere. */
+    public void expirePassword(String orgId, String userId) {
+        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED' WHERE org_id = ? AND id = ?", orgId, userId);
+    }
+
+    /** Removes every enrolled factor; answers their types. */
+    public List<String> removeFactors(String orgId, String userId) {
+        List<String> types = jdbc.query("SELECT factor_type FROM dir_factor WHERE org_id = ? AND user_id = ?"
+                + " ORDER BY factor_type", row -> row.getString(1), orgId, userId);
+        jdbc.update("DELETE FROM dir_factor WHERE org_id = ? AND user_id = ?", orgId, userId);
+        return types;
+    }
+
+    /** A feature flag's id, name, status and dependencies, if the org has it. */
+    public Optional<String[]> feature(String orgId, String flagId) {
+        return jdbc.queryOne("SELECT id, name, status, dependencies FROM dir_feature WHERE org_id = ? AND id = ?",
+                row -> new String[] {row.getString(1), row.getString(2), row.getString(3), row.getString(4)}, orgId,
+                flagId);
+    }
+
+    public void setFeatureStatus(String orgId, String flagId, boolean enabled) {
+        jdbc.update("UPDATE dir_feature SET status = ? WHERE org_id = ? AND id = ?", enabled ? "ENABLED" : "DISABLED",
+                orgId, flagId);
+    }
+
+    /** The enabled flags among {@code ids}. */
+    public List<String> enabledAmong(String orgId, List<String> ids) {
+        return jdbc.query("SELECT id, status FROM dir_feature WHERE org_id = ?", row -> row.getString(2)
+                        .equals("ENABLED") && ids.contains(row.getString(1)) ? row.getString(1) : null, orgId)
+                .stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The flags that depend on {@code flagId}. */
+    public List<String> dependents(String orgId, String flagId) {
+        return jdbc.query("SELECT id, dependencies FROM dir_feature WHERE org_id = ?", row ->
+                Arrays.asList(split(row.getString(2))).contains(flagId) ? row.getString(1) : null, orgId)
+                .stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    // --- rows ------------------------------------------------------------------------------------------------
+
+    private UserView user(ResultSet row) throws SQLException {
+        String org = row.getString("org_id");
+        String id = row.getString("id");
+        List<FactorView> factors = jdbc.query("SELECT id, factor_type, provider, status FROM dir_factor WHERE org_id = ?"
+                        + " AND user_id = ? ORDER BY id", f -> new FactorView(f.getString(1), f.getString(2),
+                f.getString(3), f.getString(4)), org, id);
+        List<String> groups = jdbc.query("SELECT group_id FROM dir_group_member WHERE org_id = ? AND user_id = ?"
+                + " ORDER BY group_id", g -> g.getString(1), org, id);
+        return new UserView(id, row.getString("status"), new DirectoryViews.Profile(row.getString("login"),
+                row.getString("first_name"), row.getString("last_name"), row.getString("email"),
+                row.getString("second_email")), factors, groups);
+    }
+
+    private GroupView group(ResultSet row) throws SQLException {
+        List<String> members = jdbc.query("SELECT user_id FROM dir_group_member WHERE org_id = ? AND group_id = ?"
+                + " ORDER BY user_id", m -> m.getString(1), row.getString("org_id"), row.getString("id"));
+        return new GroupView(row.getString("id"), new DirectoryViews.Group(row.getString("name"),
+                row.getString("description")), members);
+    }
+
+    private static ApplicationView application(ResultSet row) throws SQLException {
+        return new ApplicationView(row.getString("id"), row.getString("name"), row.getString("label"),
+                row.getString("status"), row.getString("sign_on_mode"));
+    }
+
+    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> id) {
+        boolean more = rows.size() > limit;
+        List<T> items = more ? rows.subList(0, limit) : rows;
+        return new Page<>(List.copyOf(items), more ? id.apply(items.get(items.size() - 1)) : null);
+    }
+
+    private static String like(String q) {
+        if (q == null) {
+            return null;
+        }
+        return q.toLowerCase().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    private static String[] split(String list) {
+        return list == null || list.isBlank() ? new String[0] : list.split(",");
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private DirectoryDocument.Stage readStage(String body) {
+        try {
+            return json.readValue(body, DirectoryDocument.Stage.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.casetrail.orgadmin.query;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.ConsentChannel;
+import io.casetrail.events.orgadmin.ConsentExpired;
+import io.casetrail.events.orgadmin.ConsentGiven;
+import io.casetrail.events.orgadmin.ConsentWithdrawn;
+import io.casetrail.platform.axon.Projection;
+import io.casetrail.platform.store.Jdbc;
+
+/** Consents as the consent endpoints list them ({@code consent_view}). */
+@Singleton
+@ProcessingGroup("consent-views")
+public class ConsentProjection implements Projection {
+
+    /** A consent as listed. */
+    public record ConsentView(String consentId, String orgId, String caseNumber, String givenBy, ConsentChannel channel,
+                              Instant givenAt, List<ActionKind> actionKinds, List<String> targetUserIds,
+                              List<String> featureFlags, Instant expiresAt, String recordedBy, String status,
+                              Instant endedAt) {
+    }
+
+    private final Jdbc jdbc;
+
+    public ConsentProjection(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(ConsentGiven e) {
+        jdbc.update("INSERT INTO consent_view (consent_id, org_id, case_number, given_by, channel, given_at,"
+                        + " action_kinds, target_users, feature_flags, expires_at, recorded_by, status)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE')", e.consentId(), e.orgId(),
+                e.caseNumber(), e.givenBy(), e.channel(), e.givenAt(),
+                String.join(",", e.actionKinds().stream().map(Enum::name).toList()), String.join(",",
+                        e.targetUserIds()), String.join(",", e.featureFlags()), e.expiresAt(), e.actor().id());
+    }
+
+    @EventHandler
+    void on(ConsentWithdrawn e, @Timestamp Instant at) {
+        jdbc.update("UPDATE consent_view SET status = 'WITHDRAWN', ended_at = ? WHERE consent_id = ?", at,
+                e.consentId());
+    }
+
+    @EventHandler
+    void on(ConsentExpired e) {
+        jdbc.update("UPDATE consent_view SET status = 'EXPIRED', ended_at = ? WHERE consent_id = ?", e.expiredAt(),
+                e.consentId());
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM consent_view");
+    }
+
+    public List<ConsentView> ofCase(String caseNumber) {
+        return jdbc.query("SELECT * FROM consent_view WHERE case_number = ? ORDER BY given_at", row -> new ConsentView(
+                row.getString("consent_id"), row.getString("org_id"), row.getString("case_number"),
+                row.getString("given_by"), ConsentChannel.valueOf(row.getString("channel")),
+                Jdbc.instant(row, "given_at"), split(row.getString("action_kinds")).stream()
+                .map(ActionKind::valueOf).toList(), split(row.getString("target_users")),
+                split(row.getString("feature_flags")), Jdbc.instant(row, "expires_at"),
+                row.getString("recorded_by"), row.getString("status"), Jdbc.instant(row, "ended_at")), caseNumber);
+    }
+
+    private static List<String> split(String list) {
+        return list == null || list.isBlank() ? List.of() : List.of(list.split(","));
+    }
+}

@@ -1,0 +1,350 @@
+package io.casetrail.orgadmin.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.AdminActionRefused;
+import io.casetrail.events.orgadmin.ConsentChannel;
+import io.casetrail.events.orgadmin.ConsentExpired;
+import io.casetrail.events.orgadmin.ConsentGiven;
+import io.casetrail.events.orgadmin.ConsentWithdrawn;
+import io.casetrail.events.orgadmin.FeatureFlagChanged;
+import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.PasswordResetSent;
+import io.casetrail.events.orgadmin.TemporaryPasswordSent;
+import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
+import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
+import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
+import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
+import io.casetrail.orgadmin.command.AdminCommands.Scope;
+import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/** The consent rules of administrative actions, as given / when / then on the case's aggregate. */
+class CaseAdministrationTest {
+
+    static final String CASE = "00100001";
+    static final String ORG = "org-acme";
+    static final Caller ADA = new Caller("admin-ada", "Ada", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+    static final Caller BO = new Caller("admin-bo", "Bo", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+    static final Caller ZED = new Caller("admin-zed", "Zed", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+    static final Caller OZ = new Caller("admin-oz", "Oz", Set.of(Roles.ORG_ADMIN), "org-other", Set.of());
+    static final Caller TOM = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+    static final Caller TIA = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+    static final Caller LEAD = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+
+    /** Case 00100001 of Acme: opened by Ada, Bo a contact, assigned to Tom. */
+    static final CaseFacts FACTS = new CaseFacts() {
+        final Map<String, KnownCase> cases = Map.of(CASE, new KnownCase(CASE, ORG, "SSO", "sso", "tse-tom",
+                "admin-ada", CaseStatus.OPEN), "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom",
+                "admin-ada", CaseStatus.CLOSED));
+
+        @Override
+        public Optional<KnownCase> find(String caseNumber) {
+            return Optional.ofNullable(cases.get(caseNumber));
+        }
+
+        @Override
+        public boolean isOpenerOrContact(String caseNumber, String adminId) {
+            return adminId.equals("admin-ada") || adminId.equals("admin-bo");
+        }
+    };
+
+    /** An in-memory identity platform: one user, two flags where beta depends on base. */
+    static final class Platform implements IdentityPlatform {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public UserRef user(String orgId, String userIdOrLogin) {
+            if (!userIdOrLogin.equals("00u1alice") && !userIdOrLogin.equals("alice@acme.example")) {
+                throw new io.casetrail.platform.errors.NotFound("no user " + userIdOrLogin);
+            }
+            return new UserRef("00u1alice", "alice@acme.example", "alice@acme.example", "alice@home.example");
+        }
+
+        @Override
+        public String resetPassword(String orgId, UserRef user) {
+            calls.add("reset-password " + user.id());
+            return "https://acme.okta.com/reset_password/T0KEN";
+        }
+
+        @Override
+        public String setTemporaryPassword(String orgId, UserRef user) {
+            calls.add("temporary-password " + user.id());
+            return "Secr3tTemporary!";
+        }
+
+        @Override
+        public List<String> resetFactors(String orgId, UserRef user) {
+            calls.add("reset-factors " + user.id());
+            return List.of("push", "sms");
+        }
+
+        @Override
+        public String setFeature(String orgId, String flagId, boolean enabled, boolean force) {
+            calls.add("feature " + flagId + " " + enabled);
+            return "Beta feature";
+        }
+    }
+
+    /** Messages handed to the mailbox (sent when the unit of work commits). */
+    static final class Outbox implements Mailbox {
+        final List<Message> messages = new ArrayList<>();
+
+        @Override
+        public void sendOnCommit(Message message) {
+            messages.add(message);
+        }
+    }
+
+    AggregateTestFixture<CaseAdministration> fixture;
+    Platform platform;
+    Outbox outbox;
+    Instant t0;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(CaseAdministration.class);
+        platform = new Platform();
+        outbox = new Outbox();
+        fixture.registerInjectableResource(FACTS);
+        fixture.registerInjectableResource(platform);
+        fixture.registerInjectableResource(outbox);
+        t0 = fixture.currentTime();
+    }
+
+    ConsentGiven consent(String id, ActionKind kind, List<String> users) {
+        return new ConsentGiven(ORG, CASE, id, "admin-ada", ConsentChannel.API, t0, List.of(kind), users, List.of(),
+                t0.plus(Duration.ofHours(24)), ADA.actor());
+    }
+
+    RunAdminAction action(ActionKind kind, String target, Caller caller) {
+        return new RunAdminAction(CASE, ORG, kind, target, true, false, caller);
+    }
+
+    // --- who may consent -------------------------------------------------------------------------------------
+
+    @Test
+    void openerGivesWrittenConsentForTwentyFourHours() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_PASSWORD),
+                        List.of("00u1alice"), List.of()), Duration.ofHours(24), ADA))
+                .expectEvents(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u1alice")))
+                .expectScheduledDeadline(Duration.ofHours(24),
+                        new CaseAdministration.ConsentDue("c-1", t0.plus(Duration.ofHours(24))));
+    }
+
+    @Test
+    void contactOfTheCaseMayConsentButAnotherAdminOfTheOrgMayNot() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                        Duration.ofHours(1), BO))
+                .expectSuccessfulHandlerExecution();
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                        Duration.ofHours(1), ZED))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void customerOfAnotherOrgCannotConsent() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                        Duration.ofHours(1), OZ))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void consentOnAClosedCaseIsRefused() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent("00100002", "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                        Duration.ofHours(1), ADA))
+                .expectException(RuleViolation.class);
+    }
+
+    @Test
+    void engineerRecordsVerbalConsentNamingTheAdminChannelAndTime() {
+        Instant said = t0.minus(Duration.ofMinutes(10));
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-bo", ConsentChannel.PHONE, said,
+                        new Scope(List.of(ActionKind.RESET_MFA), List.of("00u1alice"), null), Duration.ofHours(24),
+                        TOM))
+                .expectEvents(new ConsentGiven(ORG, CASE, "c-2", "admin-bo", ConsentChannel.PHONE, said,
+                        List.of(ActionKind.RESET_MFA), List.of("00u1alice"), List.of(), said.plus(Duration.ofHours(24)),
+                        TOM.actor()));
+    }
+
+    @Test
+    void verbalConsentMustNameAnAdminOfTheCase() {
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-zed", ConsentChannel.PHONE, t0,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TOM))
+                .expectException(AccessDenied.class);
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.API, t0,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class);
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE, t0,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TIA))
+                .expectException(AccessDenied.class);
+    }
+
+    // --- actions ---------------------------------------------------------------------------------------------
+
+    @Test
+    void passwordResetWithMatchingConsentSendsTheResetLink() {
+        fixture.given(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u1alice")))
+                .when(action(ActionKind.RESET_PASSWORD, "alice@acme.example", TOM))
+                .expectEvents(new PasswordResetSent(ORG, CASE, "c-1", "00u1alice", "alice@acme.example", TOM.actor()));
+        assertThat(platform.calls).containsExactly("reset-password 00u1alice");
+        assertThat(outbox.messages).singleElement().satisfies(m -> {
+            assertThat(m.to()).containsExactly("alice@acme.example");
+            assertThat(m.text()).contains("https://acme.okta.com/reset_password/T0KEN");
+        });
+    }
+
+    @Test
+    void temporaryPasswordGoesToBothAddressesAndNowhereElse() {
+        fixture.given(consent("c-1", ActionKind.TEMPORARY_PASSWORD, List.of()))
+                .when(action(ActionKind.TEMPORARY_PASSWORD, "00u1alice", TOM))
+                .expectEvents(new TemporaryPasswordSent(ORG, CASE, "c-1", "00u1alice", "alice@acme.example", 2,
+                        TOM.actor()))
+                .expectResultMessagePayloadMatching(org.hamcrest.Matchers.hasToString(
+                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Secr3tTemporary!"))));
+        assertThat(outbox.messages).extracting(m -> m.to().get(0))
+                .containsExactly("alice@acme.example", "alice@home.example");
+        assertThat(outbox.messages).allSatisfy(m -> assertThat(m.text()).contains("Secr3tTemporary!"));
+    }
+
+    @Test
+    void mfaResetRemovesEveryFactor() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of("00u1alice")))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", LEAD))
+                .expectEvents(new MfaFactorsReset(ORG, CASE, "c-1", "00u1alice", "alice@acme.example",
+                        List.of("push", "sms"), LEAD.actor()));
+    }
+
+    @Test
+    void featureFlagChangeWithConsentForThatFlag() {
+        fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
+                        List.of(ActionKind.FEATURE_FLAG), List.of(), List.of("ftrBETA"), t0.plus(Duration.ofHours(24)),
+                        ADA.actor()))
+                .when(action(ActionKind.FEATURE_FLAG, "ftrBETA", TOM))
+                .expectEvents(new FeatureFlagChanged(ORG, CASE, "c-1", "ftrBETA", "Beta feature", true, false,
+                        TOM.actor()));
+    }
+
+    @Test
+    void actionWithoutConsentIsRefusedAndTheRefusalRecorded() {
+        fixture.givenNoPriorActivity()
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice",
+                        "no consent was given on case " + CASE, TOM.actor()));
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
+    void expiredConsentAllowsNothing() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(24)))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("expired"));
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
+    void withdrawnConsentAllowsNothing() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()),
+                        new ConsentWithdrawn(ORG, CASE, "c-1", ADA.actor()))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("withdrawn"));
+    }
+
+    @Test
+    void consentForAnotherKindOrUserAllowsNothing() {
+        fixture.given(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u9bob")))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("covers RESET_MFA"));
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of("00u9bob")))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("for 00u1alice"));
+    }
+
+    @Test
+    void engineerNotHoldingTheCaseIsRefusedWithoutARecord() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TIA))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new RunAdminAction(CASE, "org-other", ActionKind.RESET_MFA, "00u1alice", true, false, TOM))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void consentExpiresThroughItsDeadline() {
+        fixture.givenCommands(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null,
+                        null), Duration.ofHours(2), ADA))
+                .whenTimeElapses(Duration.ofHours(2))
+                .expectEvents(new ConsentExpired(ORG, CASE, "c-1", t0.plus(Duration.ofHours(2)), Actor.SYSTEM));
+    }
+
+    @Test
+    void customerWithdrawsConsent() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new WithdrawConsent(CASE, "c-1", BO))
+                .expectEvents(new ConsentWithdrawn(ORG, CASE, "c-1", BO.actor()));
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new WithdrawConsent(CASE, "c-1", OZ))
+                .expectException(AccessDenied.class);
+    }
+
+    @Test
+    void researchIsRecordedOnlyForSupportHoldingTheCase() {
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch(CASE, ORG, "users", "alice", 1, TOM))
+                .expectSuccessfulHandlerExecution();
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch(CASE, ORG, "users", "alice", 1, TIA))
+                .expectException(AccessDenied.class);
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch(CASE, "org-other", "users", "alice", 1, TOM))
+                .expectException(AccessDenied.class);
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch(CASE, ORG, "users", "alice", 1, ADA))
+                .expectException(AccessDenied.class);
+    }
+
+    private static org.hamcrest.Matcher<java.util.List<org.axonframework.messaging.Message<?>>> refusedBecause(
+            String reason) {
+        return org.axonframework.test.matchers.Matchers.payloadsMatching(
+                org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                        new org.hamcrest.CustomTypeSafeMatcher<AdminActionRefused>("a refusal because " + reason) {
+                            @Override
+                            protected boolean matchesSafely(AdminActionRefused refused) {
+                                return refused.reason().contains(reason);
+                            }
+                        }, org.axonframework.test.matchers.Matchers.andNoMore()));
+    }
+}

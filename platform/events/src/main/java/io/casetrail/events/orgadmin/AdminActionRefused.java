@@ -1,0 +1,16 @@
+package io.casetrail.events.orgadmin;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventType;
+
+/**
+ * An administrative action was refused because no live consent matched it: none given, expired, withdrawn, for
+ * another action kind, user or flag. Nothing was changed; the refusal itself is on record.
+ *
+ * @param target the user or feature flag the action was for
+ */
+@EventType("io.casetrail.orgadmin.action-refused.v1")
+public record AdminActionRefused(String orgId, String caseNumber, ActionKind kind, String target, String reason,
+                                 Actor actor) implements DomainEvent {
+}
