@@ -72,7 +72,7 @@ CREATE TABLE dir_feature (
     name         VARCHAR(255) NOT NULL,
     description  VARCHAR(1000),
     status       VARCHAR(16)  NOT NULL,
-    stage        VARCHAR(16),
+    stage        VARCHAR(255),
     dependencies VARCHAR(2000) NOT NULL,
     PRIMARY KEY (org_id, id)
 );

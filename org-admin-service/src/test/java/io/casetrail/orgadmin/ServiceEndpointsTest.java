@@ -5,8 +5,9 @@ import io.casetrail.testing.ServiceEndpointsContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** org-admin-service starts alone and answers the endpoints every Casetrail service has. */
+/** org-admin-service answers the endpoints every Casetrail service has. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(GreenMailResource.class)
 class ServiceEndpointsTest extends ServiceEndpointsContract {
 }

@@ -1,0 +1,368 @@
+package io.casetrail.orgadmin.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.Topics;
+import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.orgadmin.GreenMailResource;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.MovableClock;
+import io.casetrail.testing.SessionTokenMinter;
+import io.casetrail.testing.TestEvents;
+import io.casetrail.testing.TokenMinter;
+import io.casetrail.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Org research, consent and the consented actions through the API, on a real broker, a real database and a real
+ * SMTP server; and the read-only admin view of an impersonation session.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(GreenMailResource.class)
+class OrgAdminApiTest {
+
+    static final TokenMinter MINT = TokenMinter.forTests();
+    static final String RUN = Long.toString(System.nanoTime(), 36);
+    static final String ORG = "org-adm-" + RUN;
+    static final java.util.concurrent.atomic.AtomicInteger CASES = new java.util.concurrent.atomic.AtomicInteger();
+    static final String ADA = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).name("Ada").sign();
+    static final String BO = MINT.token("admin-bo").role(Roles.ORG_ADMIN).org(ORG).sign();
+    static final String ZED = MINT.token("admin-zed").role(Roles.ORG_ADMIN).org(ORG).sign();
+    static final String OZ = MINT.token("admin-oz").role(Roles.ORG_ADMIN).org("org-elsewhere").sign();
+    static final String TOM = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom").sign();
+    static final String TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+    static final String OPERATOR = MINT.token("ops-olga").role(Roles.PLATFORM_OPERATOR).sign();
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static boolean seeded;
+
+    /** Each test works on a case of its own (consents are per case), in the one org. */
+    String caseNumber;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    MovableClock clock;
+
+    static RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    @BeforeEach
+    void caseAndDirectory() {
+        if (!seeded) {
+            seeded = true;
+            as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(200)
+                    .body("users", equalTo(2)).body("features", equalTo(2));
+        }
+        caseNumber = String.format("6%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
+        Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.caseNumber, "case-service", caseNumber, 0, new CaseOpened(caseNumber, ORG, "https://adm.okta.com",
+                "Users locked out", "d", ProductArea.MFA, Priority.P2, ContactPreference.EMAIL, "admin-ada",
+                List.of("admin-bo"), "sso", null, ada));
+        TestEvents.publish(Topics.caseNumber, "case-service", caseNumber, 2, new CaseAssigned(caseNumber, ORG, "tse-tom", null,
+                CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents").then().statusCode(200));
+    }
+
+    private static String directory() {
+        return """
+                {"org":{"id":"%s","name":"Adm Corp","url":"https://adm.okta.com"},
+                 "users":[
+                   {"id":"00u1alice","login":"alice@adm.example","firstName":"Alice","lastName":"Ng",
+                    "email":"alice@adm.example","secondEmail":"alice.ng@home.example","status":"ACTIVE",
+                    "factors":[{"id":"f1","factorType":"push","provider":"OKTA","status":"ACTIVE"},
+                               {"id":"f2","factorType":"sms","provider":"OKTA","status":"ACTIVE"}]},
+                   {"id":"00u2bob","login":"bob@adm.example","firstName":"Bob","lastName":"Ray",
+                    "email":"bob@adm.example","status":"ACTIVE","factors":[]}],
+                 "groups":[{"id":"00g1","name":"Engineering","description":"Builders","members":["00u1alice"]}],
+                 "applications":[{"id":"0oa1","name":"salesforce","label":"Salesforce","status":"ACTIVE",
+                                  "signOnMode":"SAML_2_0"}],
+                 "policies":[{"id":"00p1","type":"OKTA_SIGN_ON","name":"Default sign-on","status":"ACTIVE",
+                              "rules":[{"id":"0pr1","name":"Require MFA off-network","actions":{"mfa":true}}]},
+                             {"id":"00p2","type":"PASSWORD","name":"Default password","status":"ACTIVE",
+                              "rules":[{"id":"0pr2","name":"Min length 12"}]}],
+                 "profileMappings":[{"id":"prm1","source":"ad","target":"okta","properties":{"login":"upn"}}],
+                 "profileSources":[{"id":"0oaAD","name":"Active Directory","type":"AD","status":"ACTIVE"}],
+                 "features":[{"id":"ftrBASE","name":"Base feature","status":"DISABLED","dependencies":[]},
+                             {"id":"ftrBETA","name":"Beta feature","status":"DISABLED","stage":{"value":"BETA",
+                              "state":"OPEN"},"dependencies":["ftrBASE"]}]}
+                """.formatted(ORG);
+    }
+
+    private String consent(String token, String kinds, String users) {
+        return as(token).body("{\"actionKinds\":[" + kinds + "],\"targetUserIds\":[" + users + "]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(201).extract().path("consentId");
+    }
+
+    private long stored(String payloadType) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE ?", row -> row.getLong(1), caseNumber, "%" + payloadType).orElseThrow();
+    }
+
+    private static List<MimeMessage> mailTo(String address) {
+        return List.of(GreenMailResource.mail().getReceivedMessages()).stream().filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(address);
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    // --- actions and their e-mail ----------------------------------------------------------------------------
+
+    @Test
+    void passwordResetLinkReachesTheUsersAddress() {
+        consent(ADA, "\"RESET_PASSWORD\"", "\"00u1alice\"");
+        int before = mailTo("alice@adm.example").size();
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/alice@adm.example"
+                        + "/lifecycle/reset-password").then().statusCode(200)
+                .body("status", equalTo("DONE")).body("target", equalTo("00u1alice"));
+        await().atMost(WAIT).until(() -> mailTo("alice@adm.example").size() > before);
+        String body = GreenMailUtil.getBody(mailTo("alice@adm.example").get(before));
+        assertThat(body).contains("https://adm.okta.com/reset_password/");
+        assertThat(stored("PasswordResetSent")).isEqualTo(1);
+        as(TOM).get("/orgs/" + ORG + "/users/00u1alice?caseNumber=" + caseNumber).then().statusCode(200)
+                .body("status", equalTo("RECOVERY"));
+    }
+
+    @Test
+    void temporaryPasswordReachesBothAddressesAndAppearsNowhereElse() throws Exception {
+        consent(BO, "\"TEMPORARY_PASSWORD\"", "");
+        int primary = mailTo("alice@adm.example").size();
+        int secondary = mailTo("alice.ng@home.example").size();
+        String answer = as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                        + "/users/00u1alice/lifecycle/temporary-password").then().statusCode(200)
+                .body("recipients", equalTo(2)).extract().asString();
+
+        await().atMost(WAIT).until(() -> mailTo("alice@adm.example").size() > primary
+                && mailTo("alice.ng@home.example").size() > secondary);
+        String password = password(GreenMailUtil.getBody(mailTo("alice@adm.example").get(primary)));
+        assertThat(GreenMailUtil.getBody(mailTo("alice.ng@home.example").get(secondary))).contains(password);
+        assertThat(password).hasSize(16);
+
+        assertThat(answer).doesNotContain(password);
+        List<String> stored = jdbc.query("SELECT payload, metadata FROM domainevententry", row ->
+                new String(row.getBytes(1), StandardCharsets.UTF_8) + (row.getBytes(2) == null ? ""
+                        : new String(row.getBytes(2), StandardCharsets.UTF_8)));
+        assertThat(stored).noneMatch(s -> s.contains(password));
+        assertThat(jdbc.query("SELECT payload FROM snapshotevententry", row -> new String(row.getBytes(1),
+                StandardCharsets.UTF_8))).noneMatch(s -> s.contains(password));
+        List<ConsumerRecord<String, byte[]>> published = TopicReader.readUntil(Topics.ORG_ADMIN, read -> read.stream()
+                .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("temporary")
+                        || new String(r.value(), StandardCharsets.UTF_8).contains("\"recipients\":2")), WAIT);
+        assertThat(published).isNotEmpty();
+        assertThat(published).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(password));
+        assertThat(Files.readString(Path.of("target/org-admin-test.log"))).doesNotContain(password);
+        as(TOM).get("/orgs/" + ORG + "/users/00u1alice?caseNumber=" + caseNumber).then()
+                .body("status", equalTo("PASSWORD_EXPIRED"));
+    }
+
+    private static String password(String mail) {
+        Matcher m = Pattern.compile("\\n\\s*\\n([A-Za-z0-9]{16})\\s*\\n").matcher(mail.replace("\r", ""));
+        assertThat(m.find()).as("a temporary password in: " + mail).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void mfaResetRemovesEveryFactorAndFeatureFlagsKeepTheirDependencies() {
+        consent(ADA, "\"RESET_MFA\",\"FEATURE_FLAG\"", "");
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u1alice/lifecycle"
+                + "/reset-factors").then().statusCode(200).body("factorsRemoved", equalTo(List.of("push", "sms")));
+        as(TOM).get("/orgs/" + ORG + "/users/00u1alice?caseNumber=" + caseNumber).then().body("factors", empty());
+
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
+                .then().statusCode(409).body("detail", containsString("ftrBASE"));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":true}").post("/orgs/" + ORG
+                + "/features/ftrBETA/enable").then().statusCode(200).body("enabled", equalTo(true));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/disable")
+                .then().statusCode(200);
+        assertThat(stored("FeatureFlagChanged")).isEqualTo(2);
+    }
+
+    // --- refusals --------------------------------------------------------------------------------------------
+
+    @Test
+    void actionWithoutConsentIsRefusedWithItsReasonAndRecorded() {
+        long before = stored("AdminActionRefused");
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                        + "/reset-password").then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/consent-required"))
+                .body("detail", containsString("the refusal is recorded"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void expiredWithdrawnAndMismatchedConsentsAllowNothing() {
+        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserIds\":[\"00u2bob\"],\"validForHours\":1}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(201);
+        clock.advance(Duration.ofHours(2));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                + "/reset-password").then().statusCode(403).body("detail", containsString("expired"));
+
+        String withdrawn = consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
+        as(BO).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(204);
+        String answer = as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                + "/users/00u2bob/lifecycle/reset-password").then().extract().asString();
+        assertThat(answer).contains("withdrawn").contains("403");
+
+        consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                + "/reset-factors").then().statusCode(403).body("detail", containsString("00u2bob"));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                + "/temporary-password").then().statusCode(403);
+    }
+
+    @Test
+    void onlyTheCasesOpenerOrContactsConsentAndNobodyFromAnotherOrg() {
+        as(ZED).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then()
+                .statusCode(403).body("detail", containsString("opened case"));
+        as(OZ).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then().statusCode(403);
+        as(OZ).get("/cases/" + caseNumber + "/consents").then().statusCode(403);
+        as(TOM).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then().statusCode(403);
+        as(TOM).body("{\"givenBy\":\"admin-zed\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}")
+                .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
+        as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"REMOTE_SESSION\",\"actionKinds\":[\"RESET_MFA\"]}")
+                .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents").then().statusCode(200)
+                .body("channel", hasItem("REMOTE_SESSION")));
+    }
+
+    @Test
+    void engineerWithoutAnOpenCaseOfTheOrgCannotResearchOrAct() {
+        as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403);
+        consent(ADA, "\"RESET_MFA\"", "");
+        as(TIA).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                + "/reset-factors").then().statusCode(403);
+        as(ADA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber).then().statusCode(403);
+        as(OPERATOR).body(directory()).put("/orgs/other/directory").then().statusCode(400);
+        as(TOM).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(403);
+    }
+
+    @Test
+    void researchIsPagedAndEveryLookupIsRecorded() {
+        long before = stored("OrgResearched");
+        as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=ALI").then().statusCode(200)
+                .body("id", equalTo(List.of("00u1alice")));
+        var page = as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=1");
+        page.then().statusCode(200).body("$", hasSize(1));
+        assertThat(page.headers().getValues("Link")).anyMatch(l -> l.endsWith("rel=\"next\""));
+        as(TOM).get("/orgs/" + ORG + "/groups?caseNumber=" + caseNumber + "&q=eng").then().statusCode(200)
+                .body("[0].members", equalTo(List.of("00u1alice")));
+        as(TOM).get("/orgs/" + ORG + "/applications/Salesforce?caseNumber=" + caseNumber).then().statusCode(200)
+                .body("signOnMode", equalTo("SAML_2_0"));
+        as(TOM).get("/orgs/" + ORG + "/users?q=alice").then().statusCode(400);
+        assertThat(stored("OrgResearched")).isEqualTo(before + 4);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thereIsNoEndpointThatCreatesOrDeletesUsers() {
+        var openapi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        java.util.Map<String, java.util.Map<String, ?>> paths = openapi.getMap("paths");
+        // users are only read; the only writes on them are the three consented lifecycle actions
+        paths.forEach((path, operations) -> {
+            if (path.startsWith("/orgs/{orgId}/users")) {
+                if (path.contains("/lifecycle/")) {
+                    assertThat(operations).as(path).containsOnlyKeys("post");
+                } else {
+                    assertThat(operations).as(path).containsOnlyKeys("get");
+                }
+            }
+        });
+        assertThat(paths.keySet().stream().filter(p -> p.contains("/lifecycle/")).toList())
+                .containsExactlyInAnyOrder("/orgs/{orgId}/users/{userId}/lifecycle/reset-password",
+                        "/orgs/{orgId}/users/{userId}/lifecycle/temporary-password",
+                        "/orgs/{orgId}/users/{userId}/lifecycle/reset-factors");
+        as(TOM).delete("/orgs/" + ORG + "/users/00u2bob").then().statusCode(405);
+        as(TOM).body("{}").post("/orgs/" + ORG + "/users").then().statusCode(405);
+    }
+
+    // --- the read-only admin view ----------------------------------------------------------------------------
+
+    @Test
+    void sessionTokenReadsTheAdminViewWritesAreRefusedAndRecordedAndEndedSessionsAreRefused() {
+        String sessionId = UUID.randomUUID().toString();
+        Instant endsAt = Instant.now().plus(Duration.ofHours(1));
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
+                caseNumber, "g-1", endsAt, RequestOrigin.NONE, tom));
+        String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, endsAt);
+        RequestSpecification session = given().header("Authorization", "Session " + token)
+                .contentType(ContentType.JSON);
+
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                .get("/admin-view/policies").then().statusCode(200)
+                .body("name", equalTo(List.of("Default sign-on", "Default password")))
+                .body("[0].rules[0].name", equalTo("Require MFA off-network")));
+        session.get("/admin-view/profile-mappings").then().statusCode(200).body("[0].properties.login",
+                equalTo("upn"));
+        session.get("/admin-view/profile-sources").then().statusCode(200).body("[0].type", equalTo("AD"));
+        session.get("/admin-view/groups").then().statusCode(200).body("[0].profile.name", equalTo("Engineering"));
+        session.get("/admin-view/applications").then().statusCode(200).body("[0].label", equalTo("Salesforce"));
+        session.get("/admin-view/features").then().statusCode(200)
+                .body("find { it.id == 'ftrBASE' }.dependents", equalTo(List.of("ftrBETA")));
+
+        long before = stored("ImpersonationWriteRefused");
+        given().header("Authorization", "Session " + token).contentType(ContentType.JSON).body("{}")
+                .post("/admin-view/groups").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        given().header("Authorization", "Session " + token).delete("/admin-view/policies/00p1").then()
+                .statusCode(403);
+        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 2);
+        // a session token is no user token: the admin actions refuse it
+        given().header("Authorization", "Session " + token).contentType(ContentType.JSON)
+                .body("{\"caseNumber\":\"" + caseNumber + "\"}")
+                .post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403);
+        as(TOM).get("/admin-view/policies").then().statusCode(403);
+
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationEnded(ORG, sessionId,
+                caseNumber, "tse-tom", SessionEndReason.STOPPED, RequestOrigin.NONE, tom));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                .get("/admin-view/policies").then().statusCode(401));
+    }
+}
