@@ -24,6 +24,15 @@ import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.events.orgadmin.AdminActionRefused;
+import io.casetrail.events.orgadmin.ConsentExpired;
+import io.casetrail.events.orgadmin.ConsentGiven;
+import io.casetrail.events.orgadmin.ConsentWithdrawn;
+import io.casetrail.events.orgadmin.FeatureFlagChanged;
+import io.casetrail.events.orgadmin.ImpersonationWriteRefused;
+import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.PasswordResetSent;
+import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 
@@ -43,7 +52,12 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
     static final Set<String> CUSTOMER_VISIBLE = Set.of(
             EventCatalog.typeOf(SupportAccessGranted.class), EventCatalog.typeOf(SupportAccessExtended.class),
             EventCatalog.typeOf(SupportAccessRevoked.class), EventCatalog.typeOf(SupportAccessExpired.class),
-            EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationEnded.class));
+            EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationEnded.class),
+            EventCatalog.typeOf(ConsentGiven.class), EventCatalog.typeOf(ConsentWithdrawn.class),
+            EventCatalog.typeOf(ConsentExpired.class), EventCatalog.typeOf(PasswordResetSent.class),
+            EventCatalog.typeOf(TemporaryPasswordSent.class), EventCatalog.typeOf(MfaFactorsReset.class),
+            EventCatalog.typeOf(FeatureFlagChanged.class), EventCatalog.typeOf(AdminActionRefused.class),
+            EventCatalog.typeOf(ImpersonationWriteRefused.class));
 
     private final TimelineStore timeline;
     private final Clock clock;

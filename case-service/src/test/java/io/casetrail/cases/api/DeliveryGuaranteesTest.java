@@ -138,6 +138,43 @@ class DeliveryGuaranteesTest {
                 .doesNotContain("grantId");
     }
 
+    @Test
+    void consentedAdminActionsAndTheirRefusalsAreOnTheCustomersTimeline() {
+        String caseNumber = openAcmeCase("P3");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        String consent = UUID.randomUUID().toString();
+        String reset = UUID.randomUUID().toString();
+        String refused = UUID.randomUUID().toString();
+        String researched = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ORG_ADMIN, orgAdminEvent(consent, caseNumber,
+                "consent-given", "\"consentId\":\"c-1\",\"channel\":\"WRITTEN\"")));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ORG_ADMIN, orgAdminEvent(researched, caseNumber,
+                "org-researched", "\"resource\":\"users\"")));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ORG_ADMIN, orgAdminEvent(reset, caseNumber,
+                "password-reset-sent", "\"consentId\":\"c-1\",\"userId\":\"00u1alice\"")));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ORG_ADMIN, orgAdminEvent(refused, caseNumber,
+                "action-refused", "\"kind\":\"RESET_MFA\",\"userId\":\"00u2bob\"")));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber
+                + "/timeline").then().statusCode(200).body("id", hasItem(refused)).body("id", hasItem(researched)));
+        List<String> customerSees = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().extract()
+                .jsonPath().getList("id", String.class);
+        assertThat(customerSees).contains(consent, reset, refused).doesNotContain(researched);
+        as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
+                .body("summary", hasItem("orgadmin: password reset sent (by Tom Engineer)"));
+    }
+
+    private CloudEvent orgAdminEvent(String id, String caseNumber, String name, String fields) {
+        String data = """
+                {"caseNumber":"%s","orgId":"%s",%s,
+                 "actor":{"id":"tse-tom","displayName":"Tom Engineer","kind":"SUPPORT","role":"support-engineer"}}
+                """.formatted(caseNumber, ACME, fields);
+        return new CloudEvent(id, "/casetrail/org-admin-service", "io.casetrail.orgadmin." + name + ".v1",
+                Instant.now(), caseNumber, ACME, caseNumber, "tse-tom", 0L, UUID.randomUUID().toString(),
+                data.getBytes(StandardCharsets.UTF_8));
+    }
+
         private CloudEvent accessEvent(String id, String caseNumber, String name, String org) {
         String data = """
                 {"caseNumber":"%s","orgId":"%s","grantId":"g-1",

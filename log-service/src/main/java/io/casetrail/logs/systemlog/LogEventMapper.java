@@ -24,6 +24,14 @@ import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.AdminActionRefused;
+import io.casetrail.events.orgadmin.FeatureFlagChanged;
+import io.casetrail.events.orgadmin.ImpersonationWriteRefused;
+import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.OrgResearched;
+import io.casetrail.events.orgadmin.PasswordResetSent;
+import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 
 /**
  * Turns the domain events a customer's System Log shows into the identity platform's {@code LogEvent} JSON, with the
@@ -31,6 +39,11 @@ import io.casetrail.events.access.SupportAccessRevoked;
  * in an entry comes from the event itself: replaying a topic builds the same entries.
  *
  * <ul>
+ *   <li>consented admin actions → {@code user.account.reset_password}, {@code user.account.expire_password}
+ *       (temporary password, {@code temp_password_set}), {@code user.mfa.factor.reset_all},
+ *       {@code system.feature.enable|disable}; a refused action → the same type with outcome {@code DENY};</li>
+ *   <li>research → {@code support.org.view}; a write refused during impersonation → {@code support.org.update}
+ *       with outcome {@code DENY};</li>
  *   <li>grant, extension, revocation → {@code user.session.impersonation.grant|extend|revoke}; a grant that
  *       expires is recorded as {@code user.session.impersonation.revoke} by the system, outcome reason
  *       {@code GRANT_EXPIRED} (the identity platform has no expiry event);</li>
@@ -99,10 +112,63 @@ public final class LogEventMapper {
         } else if (event instanceof ApiTokenRevoked e) {
             entry.type("system.api_token.revoke", "api.token.revoke", "Revoke API token")
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.tokenId(), null);
+        } else if (event instanceof PasswordResetSent e) {
+            entry.type("user.account.reset_password", "core.user.config.user_status.password_reset",
+                            "Reset password for user (by support, with consent)")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
+                    .cases(List.of(e.caseNumber())).consent(e.consentId());
+        } else if (event instanceof TemporaryPasswordSent e) {
+            entry.type("user.account.expire_password", null,
+                            "Expire password with a temporary password (by support, with consent)")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
+                    .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("temp_password_set", "true");
+        } else if (event instanceof MfaFactorsReset e) {
+            entry.type("user.mfa.factor.reset_all", "core.user.factor.reset_all",
+                            "Reset all factors for user (by support, with consent)")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
+                    .cases(List.of(e.caseNumber())).consent(e.consentId())
+                    .debug("factors", String.join(",", e.factorTypes()));
+        } else if (event instanceof FeatureFlagChanged e) {
+            entry.type(e.enabled() ? "system.feature.enable" : "system.feature.disable",
+                            e.enabled() ? "core.feature.enable" : "core.feature.disable",
+                            (e.enabled() ? "Enable" : "Disable") + " feature " + e.flagName() + " (by support, with"
+                                    + " consent)")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).target(e.flagId(), "Feature", e.flagId(),
+                            e.flagName())
+                    .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("featureName", e.flagName())
+                    .debug("forced", String.valueOf(e.forced()));
+        } else if (event instanceof AdminActionRefused e) {
+            entry.type(refusedType(e.kind()), null, "Support action refused: no live consent")
+                    .actor(e.actor()).origin(RequestOrigin.NONE)
+                    .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User", e.target(), null)
+                    .cases(List.of(e.caseNumber())).outcome("DENY", "NO_CONSENT").debug("reason", e.reason());
+        } else if (event instanceof ImpersonationWriteRefused e) {
+            entry.type("support.org.update", null, "Change during read-only impersonation refused")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).sessionTarget(e.sessionId(), null)
+                    .cases(List.of(e.caseNumber())).outcome("DENY", "READ_ONLY_IMPERSONATION")
+                    .debug("supportAction", "{\"type\":\"" + e.method() + " " + e.path()
+                            + "\",\"reason\":{\"type\":\"impersonation\",\"detail\":\"read-only\"}}")
+                    .originalPrincipal(e.actor().id(), e.actor().displayName());
+        } else if (event instanceof OrgResearched e) {
+            entry.type("support.org.view", null, "Support viewed " + e.resource() + " of the org")
+                    .actor(e.actor()).origin(RequestOrigin.NONE).cases(List.of(e.caseNumber()))
+                    .debug("supportAction", "{\"type\":\"view_" + e.resource() + "\",\"query\":"
+                            + json.getNodeFactory().textNode(e.query()) + ",\"reason\":{\"type\":"
+                            + "\"customer_initiated_support\",\"detail\":\"case " + e.caseNumber() + "\"}}");
         } else {
             return Optional.empty();
         }
         return Optional.of(entry.record(event.orgId()));
+    }
+
+    /** The event type a refused action is recorded under: the action's own, with outcome DENY. */
+    private static String refusedType(ActionKind kind) {
+        return switch (kind) {
+            case RESET_PASSWORD -> "user.account.reset_password";
+            case TEMPORARY_PASSWORD -> "user.account.expire_password";
+            case RESET_MFA -> "user.mfa.factor.reset_all";
+            case FEATURE_FLAG -> "system.feature.enable";
+        };
     }
 
     /** Builds one LogEvent in the identity platform's field order. */
@@ -227,6 +293,26 @@ public final class LogEventMapper {
             principal.put("type", "User");
             principal.put("alternateId", id);
             principal.put("displayName", displayName);
+            return this;
+        }
+
+        Entry user(String userId, String login) {
+            return target(userId, "User", login, login);
+        }
+
+        Entry consent(String consentId) {
+            debugData.put("consent_id", consentId);
+            return this;
+        }
+
+        Entry debug(String key, String value) {
+            debugData.put(key, value);
+            return this;
+        }
+
+        Entry outcome(String result, String reason) {
+            outcome.put("result", result);
+            outcome.put("reason", reason);
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.casetrail.logs.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -35,6 +36,13 @@ import io.casetrail.events.cases.CloseReason;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.AdminActionRefused;
+import io.casetrail.events.orgadmin.FeatureFlagChanged;
+import io.casetrail.events.orgadmin.ImpersonationWriteRefused;
+import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.PasswordResetSent;
+import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
@@ -234,6 +242,38 @@ class SystemLogApiTest {
                 "uuid eq \"" + marker + "\"").get("/api/v1/logs"))).hasSize(1));
         assertThat(uuids(ssws(SECRET).queryParam("filter", "uuid eq \"" + replayed + "\"").get("/api/v1/logs")))
                 .containsExactly(replayed);
+    }
+
+    @Test
+    void consentedAdminActionsAndTheirRefusalsHaveTheirSystemLogEntries() {
+        String org = "org-actions-" + RUN;
+        String secret = ApiTokens.newSecret();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", "00Tact" + RUN, 0, new ApiTokenCreated(org,
+                "00Tact" + RUN, "SIEM", ApiTokens.hash(secret), Roles.ORG_SUPER_ADMIN, SUPER), T0,
+                UUID.randomUUID().toString());
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 1, new PasswordResetSent(org, CASE, "c-1",
+                "00u1alice", "alice@x.example", TOM));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 2, new TemporaryPasswordSent(org, CASE,
+                "c-1", "00u1alice", "alice@x.example", 2, TOM));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 3, new MfaFactorsReset(org, CASE, "c-1",
+                "00u1alice", "alice@x.example", List.of("push"), TOM));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 4, new FeatureFlagChanged(org, CASE, "c-1",
+                "ftrB", "Beta", false, false, TOM));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 5, new AdminActionRefused(org, CASE,
+                ActionKind.RESET_MFA, "00u2bob", "no consent was given on case " + CASE, TOM));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 6, new ImpersonationWriteRefused(org, CASE,
+                "s-9", "DELETE", "/admin-view/groups/00g1", TOM));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ssws(secret).queryParam("filter",
+                "debugContext.debugData.case_number eq \"" + CASE + "\"").get("/api/v1/logs").then().statusCode(200)
+                .extract().jsonPath().getList("eventType", String.class)).containsExactly(
+                "user.account.reset_password", "user.account.expire_password", "user.mfa.factor.reset_all",
+                "system.feature.disable", "user.mfa.factor.reset_all", "support.org.update"));
+        ssws(secret).queryParam("filter", "outcome.result eq \"DENY\"").get("/api/v1/logs").then().statusCode(200)
+                .body("outcome.reason", contains("NO_CONSENT", "READ_ONLY_IMPERSONATION"))
+                .body("[0].target[0].id", equalTo("00u2bob"));
+        ssws(secret).queryParam("filter", "eventType eq \"user.account.expire_password\"").get("/api/v1/logs")
+                .then().body("[0].debugContext.debugData.temp_password_set", equalTo("true"))
+                .body("[0].target[0].alternateId", equalTo("alice@x.example"));
     }
 
     // --- errors ----------------------------------------------------------------------------------------------
