@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.orgadmin.command.AdminCommands.ImportDirectory;
 import io.casetrail.orgadmin.directory.DirectoryDocument;
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.orgadmin.directory.DirectoryStore.ImportSummary;
+import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -44,6 +48,17 @@ public class DirectoryImportResource {
 
     @Inject
     Caller caller;
+
+    @Inject
+    DirectoryStore directory;
+
+    @GET
+    @RolesAllowed(Roles.PLATFORM_OPERATOR)
+    @Operation(summary = "What Casetrail holds of an org's directory", description = "When it was last imported and"
+            + " how many users, groups, applications and feature flags it holds; 404 when it was never imported.")
+    public ImportSummary imported(@PathParam("orgId") String orgId) {
+        return directory.summary(orgId).orElseThrow(() -> new NotFound("no directory was imported for org " + orgId));
+    }
 
     @PUT
     @RolesAllowed(Roles.PLATFORM_OPERATOR)

@@ -40,6 +40,11 @@ public class DirectoryStore {
     public record OrgInfo(String orgId, String name, String url) {
     }
 
+    /** What Casetrail holds of an org's directory, and since when. */
+    public record ImportSummary(String orgId, String name, String url, java.time.Instant importedAt, long users,
+                                long groups, long applications, long features) {
+    }
+
     /** A page of results and the id to continue after. */
     public record Page<T>(List<T> items, String next) {
     }
@@ -113,6 +118,18 @@ public class DirectoryStore {
     public Optional<OrgInfo> org(String orgId) {
         return jdbc.queryOne("SELECT org_id, name, org_url FROM dir_org WHERE org_id = ?",
                 row -> new OrgInfo(row.getString(1), row.getString(2), row.getString(3)), orgId);
+    }
+
+    public Optional<ImportSummary> summary(String orgId) {
+        return jdbc.queryOne("SELECT org_id, name, org_url, imported_at,"
+                        + " (SELECT COUNT(*) FROM dir_user u WHERE u.org_id = o.org_id),"
+                        + " (SELECT COUNT(*) FROM dir_group g WHERE g.org_id = o.org_id),"
+                        + " (SELECT COUNT(*) FROM dir_app a WHERE a.org_id = o.org_id),"
+                        + " (SELECT COUNT(*) FROM dir_feature f WHERE f.org_id = o.org_id)"
+                        + " FROM dir_org o WHERE org_id = ?",
+                row -> new ImportSummary(row.getString(1), row.getString(2), row.getString(3),
+                        Jdbc.instant(row, "imported_at"), row.getLong(5), row.getLong(6), row.getLong(7),
+                        row.getLong(8)), orgId);
     }
 
     /** Users whose id is {@code q}, or whose login, names or e-mail start with it (ignoring case). */

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,10 +100,10 @@ class OrgAdminApiTest {
         }
         caseNumber = String.format("6%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
         Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
-        TestEvents.publish(Topics.caseNumber, "case-service", caseNumber, 0, new CaseOpened(caseNumber, ORG, "https://adm.okta.com",
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, ORG, "https://adm.okta.com",
                 "Users locked out", "d", ProductArea.MFA, Priority.P2, ContactPreference.EMAIL, "admin-ada",
                 List.of("admin-bo"), "sso", null, ada));
-        TestEvents.publish(Topics.caseNumber, "case-service", caseNumber, 2, new CaseAssigned(caseNumber, ORG, "tse-tom", null,
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 2, new CaseAssigned(caseNumber, ORG, "tse-tom", null,
                 CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
         await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents").then().statusCode(200));
     }
@@ -281,6 +282,18 @@ class OrgAdminApiTest {
         as(ADA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber).then().statusCode(403);
         as(OPERATOR).body(directory()).put("/orgs/other/directory").then().statusCode(400);
         as(TOM).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(403);
+        as(TOM).get("/orgs/" + ORG + "/directory").then().statusCode(403);
+        as(ADA).get("/orgs/" + ORG + "/directory").then().statusCode(403);
+    }
+
+    @Test
+    void operatorsSeeWhatWasImportedAndWhen() {
+        as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("orgId", equalTo(ORG))
+                .body("name", equalTo("Adm Corp")).body("users", equalTo(2)).body("groups", equalTo(1))
+                .body("applications", equalTo(1)).body("features", equalTo(2))
+                .body("importedAt", notNullValue());
+        as(OPERATOR).get("/orgs/org-never-imported/directory").then().statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -98,4 +98,17 @@ class DockerComposeTest {
         assertThat(services).containsKey(name);
         return (Map<String, Object>) services.get(name);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void orgAdminServiceSendsItsMailToTheComposedMailCatcher() throws IOException {
+        Map<String, Object> services = services();
+        assertThat(services).containsKey("mail");
+        Map<String, Object> environment = (Map<String, Object>) section(services, "org-admin-service")
+                .get("environment");
+        assertThat(environment).containsEntry("QUARKUS_MAILER_HOST", "mail").containsEntry("QUARKUS_MAILER_PORT",
+                "1025");
+        assertThat(((Map<String, Object>) section(services, "org-admin-service").get("depends_on")))
+                .containsKeys("kafka", "postgres", "mail");
+    }
 }
