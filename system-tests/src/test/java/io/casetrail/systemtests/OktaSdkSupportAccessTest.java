@@ -1,17 +1,13 @@
 package io.casetrail.systemtests;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.okta.sdk.authc.credentials.TokenClientCredentials;
@@ -25,9 +21,6 @@ import com.okta.sdk.resource.model.OrgOktaSupportSetting;
 import com.okta.sdk.resource.model.OrgOktaSupportSettingsObj;
 
 import io.casetrail.platform.security.Roles;
-import io.casetrail.testing.TokenMinter;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * The identity platform's own Java SDK (okta-sdk 24.0.0), unchanged, against the running services: the org's Super
@@ -35,30 +28,10 @@ import io.restassured.specification.RequestSpecification;
  * impersonates through Casetrail's API, and {@code SystemLogApi} finds the grant, initiate and end entries with the
  * case number, by filter and by keyword, in both sort orders, across pages followed through {@code after}.
  */
-class OktaSdkSupportAccessTest {
+class OktaSdkSupportAccessTest extends StackTest {
 
-    static final TokenMinter MINT = TokenMinter.forTests();
     static final String ORG = "org-sdk-" + Long.toString(System.nanoTime(), 36);
     static final String SUPER = MINT.token("admin-sam").role(Roles.ORG_SUPER_ADMIN).org(ORG).name("Sam Super").sign();
-    static final String LEAD = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
-    static final String TSE = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom").sign();
-    static final Duration WAIT = Duration.ofSeconds(60);
-
-    static Stack stack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = Stack.start("case-service", "support-access-service", "log-service");
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
-
-    static RequestSpecification as(String token) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON);
-    }
 
     static ApiClient sdk(String service, String apiToken) {
         return Clients.builder().setOrgUrl(stack.url(service))
@@ -68,12 +41,7 @@ class OktaSdkSupportAccessTest {
     @Test
     void superAdminGrantsThroughTheSdkAndTheSystemLogShowsTheSupportSessionThroughTheSdk() throws Exception {
         // a customer's case, assigned to Tom
-        String caseNumber = as(SUPER).body("""
-                {"orgUrl":"https://sdk.okta.com","subject":"SAML login fails","description":"400 from the IdP",
-                 "productArea":"SSO","priority":"P2","contactPreference":"EMAIL"}""")
-                .post(stack.url("case-service") + "/cases").then().statusCode(201).extract().path("caseNumber");
-        as(LEAD).body("{\"assignee\":\"tse-tom\"}").post(stack.url("case-service") + "/cases/" + caseNumber
-                + "/assignment").then().statusCode(200);
+        String caseNumber = caseAssignedToTom(SUPER, "https://sdk.okta.com", "SAML login fails");
 
         // the Super Administrator's org API token, usable on support-access-service and log-service
         String apiToken = as(SUPER).body("{\"name\":\"SIEM\"}").post(stack.url("support-access-service")

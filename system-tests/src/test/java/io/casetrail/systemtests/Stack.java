@@ -17,14 +17,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
 import io.casetrail.testing.KafkaBrokers;
 
 /**
  * Casetrail as it runs for real: each service its own process ({@code java -jar <service>/target/quarkus-app/
- * quarkus-run.jar}) on its own database (H2 files in a temporary folder), all on the JVM's one real Kafka broker.
- * Tokens are verified with the test key pair of casetrail-testing. Logs go to {@code system-tests/target/logs}.
+ * quarkus-run.jar}) on its own database (H2 files in a temporary folder), all on the JVM's one real Kafka broker,
+ * with a real SMTP server (GreenMail) for org-admin-service's mail. Tokens are verified with the test key pair of
+ * casetrail-testing. Logs go to {@code system-tests/target/logs}. One stack serves every test of the JVM.
  */
 final class Stack implements AutoCloseable {
+
+    /** The services the system tests run (escalation-service has no part in them yet). */
+    static final String[] SERVICES = {"case-service", "org-admin-service", "support-access-service", "log-service"};
+
+    private static Stack shared;
 
     private static final Path ROOT = Path.of(System.getProperty("casetrail.root", "..")).toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -33,6 +42,7 @@ final class Stack implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final GreenMail mail;
 
     private Stack() throws IOException {
         work = Files.createTempDirectory("casetrail-stack-");
@@ -48,7 +58,18 @@ final class Stack implements AutoCloseable {
         environment.put("CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
                 "session-public.pem"));
         environment.put("CASETRAIL_KAFKA_PARTITIONS", "1");
+        mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        environment.put("QUARKUS_MAILER_PORT", String.valueOf(mail.getSmtp().getPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stack-stop"));
+    }
+
+    /** The JVM's stack, started with the first call; stopped when the JVM exits. */
+    static synchronized Stack shared() throws Exception {
+        if (shared == null) {
+            shared = start(SERVICES);
+        }
+        return shared;
     }
 
     /** Starts the named services and waits until every one is ready. */
@@ -61,6 +82,23 @@ final class Stack implements AutoCloseable {
             stack.awaitReady(service, Duration.ofSeconds(180));
         }
         return stack;
+    }
+
+    /** The SMTP server the services send to. */
+    GreenMail mail() {
+        return mail;
+    }
+
+    /** Everything the services wrote to their logs so far. */
+    String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String service : processes.keySet()) {
+            Path log = ROOT.resolve("system-tests/target/logs").resolve(service + ".log");
+            if (Files.exists(log)) {
+                all.append(Files.readString(log));
+            }
+        }
+        return all.toString();
     }
 
     /** {@code http://127.0.0.1:<port>} of a running service. */
@@ -120,6 +158,7 @@ final class Stack implements AutoCloseable {
             }
         }
         processes.clear();
+        mail.stop();
     }
 
     private static void copy(String resource, Path target) throws IOException {
