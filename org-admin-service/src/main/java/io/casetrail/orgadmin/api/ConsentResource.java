@@ -138,8 +138,7 @@ public class ConsentResource {
         KnownCases.KnownCase known = knownCases.find(caseNumber)
                 .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(known.orgId())
-                : caller.has(Roles.AUDITOR) || caller.id().equals(known.assignee())
-                || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(known.team());
+                : caller.has(Roles.AUDITOR) || known.isWorkedBy(caller);
         if (!allowed) {
             throw new AccessDenied("case " + caseNumber + " is not yours to read");
         }

@@ -129,7 +129,7 @@ public class CaseAdministration {
     public void handle(WithdrawConsent command, CaseFacts cases) {
         Caller caller = command.caller();
         KnownCase known = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
-        if (!caller.isCustomerOf(orgId) && !works(caller, known)) {
+        if (!caller.isCustomerOf(orgId) && !known.isWorkedBy(caller)) {
             throw new AccessDenied("only an admin of org " + orgId + " or support working case " + caseNumber
                     + " withdraws its consents");
         }
@@ -319,14 +319,8 @@ public class CaseAdministration {
         }
     }
 
-    /** The engineer assigned to the case, or a team lead or support manager of its team. */
-    private static boolean works(Caller caller, KnownCase known) {
-        return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(known.assignee())
-                || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(known.team());
-    }
-
     private static void requireWorker(Caller caller, KnownCase known, String what) {
-        if (!works(caller, known)) {
+        if (!known.isWorkedBy(caller)) {
             throw new AccessDenied(caller.isCustomer() ? "customers do not " + what
                     : "only support holding case " + known.caseNumber() + " (its engineer, or a lead or manager of"
                     + " its team) may " + what);

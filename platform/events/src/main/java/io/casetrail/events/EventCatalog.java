@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.cases.CaseEvents;
+import io.casetrail.events.escalation.EscalationEvents;
 import io.casetrail.events.orgadmin.OrgAdminEvents;
 
 /** Every published event type, by its CloudEvents type name. */
@@ -19,6 +20,7 @@ public final class EventCatalog {
         register(CaseEvents.ALL);
         register(AccessEvents.ALL);
         register(OrgAdminEvents.ALL);
+        register(EscalationEvents.ALL);
     }
 
     private EventCatalog() {

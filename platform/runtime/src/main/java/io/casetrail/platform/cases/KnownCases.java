@@ -43,6 +43,12 @@ public class KnownCases implements CloudEventConsumer {
         public boolean isOpen() {
             return status != CaseStatus.CLOSED;
         }
+
+        /** Whether support works the case: the engineer it is assigned to, or a lead or manager of its team. */
+        public boolean isWorkedBy(Caller caller) {
+            return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)
+                    || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
+        }
     }
 
     private static final ObjectMapper JSON = EventJson.newMapper();

@@ -12,6 +12,11 @@ public final class Roles {
     public static final String SUPPORT_MANAGER = "support-manager";
     public static final String ESCALATION_MANAGER = "escalation-manager";
     public static final String ENGINEER = "engineer";
+    /**
+     * Engineering's managers, who approve the last step of data-fix and hotfix escalations (DOMAIN.md names them in
+     * the chains, not in its role table); they read the Engineering board like engineers.
+     */
+    public static final String ENGINEERING_MANAGER = "engineering-manager";
     public static final String AUDITOR = "auditor";
     /**
      * Vendor operations staff who load an org's identity-platform data into Casetrail (the directory import). Not a
@@ -30,7 +35,7 @@ public final class Roles {
 
     /** Every role, most specific first (the first a principal holds is the role it acts in). */
     public static final List<String> ALL = List.of(ORG_SUPER_ADMIN, ORG_ADMIN, SUPPORT_MANAGER, TEAM_LEAD,
-            ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEER, AUDITOR, PLATFORM_OPERATOR);
+            ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEERING_MANAGER, ENGINEER, AUDITOR, PLATFORM_OPERATOR);
 
     private Roles() {
     }

@@ -1,0 +1,50 @@
+package io.casetrail.escalations.api;
+
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import io.casetrail.escalations.command.EscalationStatus;
+import io.casetrail.escalations.query.EscalationQueries.Card;
+import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Who reads which escalation: auditors, escalation managers and engineering managers every one; engineers those
+ * that reached Engineering; team leads and support managers their teams'; an engineer in support those of the
+ * cases it works and those it raised. Customers none: escalations are internal.
+ */
+@Singleton
+public class EscalationReadAccess {
+
+    private static final Set<EscalationStatus> BEFORE_ENGINEERING = Set.of(EscalationStatus.AWAITING_APPROVAL,
+            EscalationStatus.REJECTED);
+
+    private final KnownCases knownCases;
+
+    public EscalationReadAccess(KnownCases knownCases) {
+        this.knownCases = knownCases;
+    }
+
+    public boolean mayRead(Caller caller, Card card) {
+        if (caller.hasAny(Roles.AUDITOR, Roles.ESCALATION_MANAGER, Roles.ENGINEERING_MANAGER)) {
+            return true;
+        }
+        if (caller.has(Roles.ENGINEER) && !BEFORE_ENGINEERING.contains(card.status())) {
+            return true;
+        }
+        if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(card.team())) {
+            return true;
+        }
+        return caller.has(Roles.SUPPORT_ENGINEER) && (caller.id().equals(card.raisedBy())
+                || knownCases.find(card.caseNumber()).map(known -> known.isWorkedBy(caller)).orElse(false));
+    }
+
+    public void requireRead(Caller caller, Card card) {
+        if (!mayRead(caller, card)) {
+            throw new AccessDenied("escalation " + card.escalationId() + " is not yours to read");
+        }
+    }
+}

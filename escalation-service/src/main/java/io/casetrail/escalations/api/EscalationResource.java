@@ -1,0 +1,228 @@
+package io.casetrail.escalations.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
+import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
+import io.casetrail.escalations.command.EscalationCommands.AssignManager;
+import io.casetrail.escalations.command.EscalationCommands.CloseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.PostUpdate;
+import io.casetrail.escalations.command.EscalationCommands.ProvideInformation;
+import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
+import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.escalations.command.EscalationStatus;
+import io.casetrail.escalations.query.CaseDigest;
+import io.casetrail.escalations.query.EscalationQueries;
+import io.casetrail.escalations.query.EscalationQueries.Card;
+import io.casetrail.escalations.query.EscalationQueries.Detail;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Escalations: support raises them on its cases, approvers approve or reject them step by step, Engineering works
+ * them once approved, support (or the escalation manager) answers Engineering and closes them.
+ */
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Escalations")
+@SecurityRequirement(name = "jwt")
+@Path("/")
+public class EscalationResource {
+
+    public record Raise(@NotBlank @Size(max = 64) String requestType, @NotBlank @Size(max = 2000) String summary,
+                        @NotBlank @Size(max = 2000) String customerImpact,
+                        @Size(max = 50) List<@NotBlank @Size(max = 255) String> requestIds,
+                        @Size(max = 50) List<@NotBlank @Size(max = 255) String> logReferences) {
+    }
+
+    public record Reason(@NotBlank @Size(max = 2000) String reason) {
+    }
+
+    public record Text(@NotBlank @Size(max = 10_000) String text) {
+    }
+
+    public record Manager(@Size(max = 255) String managerId, @Size(max = 255) String managerName) {
+    }
+
+    /** What a command answers: the escalation and where it stands now. */
+    public record State(String escalationId, EscalationStatus status) {
+    }
+
+    @Inject
+    CommandGateway commands;
+
+    @Inject
+    EscalationQueries queries;
+
+    @Inject
+    EscalationReadAccess access;
+
+    @Inject
+    CaseDigest digest;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Path("/cases/{caseNumber}/escalations")
+    @Idempotent
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Raise an escalation", description = "By support working the case (open), with what it"
+            + " collected; the case's timeline is taken along.")
+    public Response raise(@PathParam("caseNumber") String caseNumber, @Valid @NotNull Raise request) {
+        String escalationId = UUID.randomUUID().toString();
+        commands.sendAndWait(new RaiseEscalation(escalationId, caseNumber, request.requestType(), request.summary(),
+                request.customerImpact(), request.requestIds(), request.logReferences(),
+                digest.snapshot(caseNumber), caller));
+        return Response.created(URI.create("/escalations/" + escalationId))
+                .entity(new State(escalationId, EscalationStatus.AWAITING_APPROVAL)).build();
+    }
+
+    @GET
+    @Path("/cases/{caseNumber}/escalations")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER,
+            Roles.ENGINEERING_MANAGER, Roles.ENGINEER, Roles.AUDITOR})
+    @Operation(summary = "The escalations of a case", description = "Those the caller may read, oldest first.")
+    public List<Card> ofCase(@PathParam("caseNumber") String caseNumber) {
+        return queries.ofCase(caseNumber).stream().filter(card -> access.mayRead(caller, card)).toList();
+    }
+
+    @GET
+    @Path("/escalations/{id}")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER,
+            Roles.ENGINEERING_MANAGER, Roles.ENGINEER, Roles.AUDITOR})
+    @Operation(summary = "An escalation", description = "With what support collected, its approval chain, and its"
+            + " history.")
+    public Detail detail(@PathParam("id") String escalationId) {
+        Detail detail = queries.detail(escalationId).orElseThrow(() -> unknown(escalationId));
+        access.requireRead(caller, detail.escalation());
+        return detail;
+    }
+
+    @POST
+    @Path("/escalations/{id}/approvals")
+    @Idempotent
+    @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
+            Roles.ENGINEER})
+    @Operation(summary = "Approve the current step", description = "By an approver of the step who did not raise the"
+            + " escalation and has not approved the step yet.")
+    public State approve(@PathParam("id") String escalationId) {
+        return state(escalationId, new ApproveStep(escalationId, caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/rejection")
+    @Idempotent
+    @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
+            Roles.ENGINEER})
+    @Operation(summary = "Reject the escalation", description = "By an approver of the current step; ends it.")
+    public State reject(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
+        return state(escalationId, new RejectEscalation(escalationId, request.reason(), caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/acceptance")
+    @Idempotent
+    @RolesAllowed(Roles.ENGINEER)
+    @Operation(summary = "Accept an approved escalation", description = "The engineer owns it from now on.")
+    public State accept(@PathParam("id") String escalationId) {
+        return state(escalationId, new AcceptEscalation(escalationId, caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/information-requests")
+    @Idempotent
+    @RolesAllowed(Roles.ENGINEER)
+    @Operation(summary = "Ask support for information", description = "By the owning engineer; the escalation waits"
+            + " for support.")
+    public State requestInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+        return state(escalationId, new RequestInformation(escalationId, request.text(), caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/information")
+    @Idempotent
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Answer Engineering", description = "By support working the case or the escalation's"
+            + " manager; back to the engineer.")
+    public State provideInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+        return state(escalationId, new ProvideInformation(escalationId, request.text(), caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/updates")
+    @Idempotent
+    @RolesAllowed(Roles.ENGINEER)
+    @Operation(summary = "Post an update", description = "By the owning engineer.")
+    public State postUpdate(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+        return state(escalationId, new PostUpdate(escalationId, request.text(), caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/resolution")
+    @Idempotent
+    @RolesAllowed(Roles.ENGINEER)
+    @Operation(summary = "Resolve the escalation", description = "By the owning engineer.")
+    public State resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+        return state(escalationId, new ResolveEscalation(escalationId, request.text(), caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/closure")
+    @Idempotent
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Close a resolved escalation", description = "By support working the case or the"
+            + " escalation's manager.")
+    public State close(@PathParam("id") String escalationId) {
+        return state(escalationId, new CloseEscalation(escalationId, caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/manager")
+    @Idempotent
+    @RolesAllowed({Roles.ESCALATION_MANAGER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Give the escalation a manager", description = "An escalation manager takes it (empty body);"
+            + " a lead or manager of the case's team names one. The manager becomes the customer's intermediary.")
+    public State assignManager(@PathParam("id") String escalationId, @Valid Manager request) {
+        Manager manager = request == null ? new Manager(null, null) : request;
+        return state(escalationId, new AssignManager(escalationId, manager.managerId(), manager.managerName(),
+                caller));
+    }
+
+    private State state(String escalationId, Object command) {
+        EscalationStatus status = commands.sendAndWait(command);
+        return new State(escalationId, status);
+    }
+
+    static NotFound unknown(String escalationId) {
+        return new NotFound("there is no escalation " + escalationId);
+    }
+}

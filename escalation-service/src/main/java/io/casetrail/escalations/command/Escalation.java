@@ -1,0 +1,336 @@
+package io.casetrail.escalations.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateRoot;
+import org.axonframework.modelling.command.CreationPolicy;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.escalation.ApprovalStep;
+import io.casetrail.events.escalation.EngineeringInformationProvided;
+import io.casetrail.events.escalation.EngineeringInformationRequested;
+import io.casetrail.events.escalation.EngineeringUpdatePosted;
+import io.casetrail.events.escalation.EscalationAccepted;
+import io.casetrail.events.escalation.EscalationApproved;
+import io.casetrail.events.escalation.EscalationClosed;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
+import io.casetrail.events.escalation.EscalationRaised;
+import io.casetrail.events.escalation.EscalationRejected;
+import io.casetrail.events.escalation.EscalationResolved;
+import io.casetrail.events.escalation.EscalationStepApproved;
+import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
+import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
+import io.casetrail.escalations.command.EscalationCommands.AssignManager;
+import io.casetrail.escalations.command.EscalationCommands.CloseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.PostUpdate;
+import io.casetrail.escalations.command.EscalationCommands.ProvideInformation;
+import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
+import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * An escalation of a case to Engineering: raised by support with what it collected, approved step by step along the
+ * chain of its request type, then worked by an engineer on the Engineering board until support closes it. An
+ * escalation manager may own it; while it is active the manager is the customer's intermediary.
+ */
+@AggregateRoot(type = "Escalation")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class Escalation {
+
+    @AggregateIdentifier
+    private String escalationId;
+    private String orgId;
+    private String caseNumber;
+    private String team;
+    private String requestType;
+    private String raisedBy;
+    private List<ApprovalStep> chain = new ArrayList<>();
+    private int step;
+    private Set<String> stepApprovers = new LinkedHashSet<>();
+    private EscalationStatus status;
+    private String owner;
+    private String managerId;
+
+    protected Escalation() {
+        // for event sourcing, and for the raise (CreationPolicy ALWAYS)
+    }
+
+    // --- support raises ----------------------------------------------------------------------------------------
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    public String handle(RaiseEscalation command, CaseFacts cases, ApprovalChains chains) {
+        Caller caller = command.caller();
+        KnownCase known = cases.find(command.caseNumber())
+                .orElseThrow(() -> new NotFound("there is no case " + command.caseNumber()));
+        if (!known.isOpen()) {
+            throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed; it cannot be escalated");
+        }
+        if (!known.isWorkedBy(caller)) {
+            throw new AccessDenied("only support working case " + known.caseNumber() + " (its engineer, or a lead or"
+                    + " manager of team " + known.team() + ") may escalate it");
+        }
+        List<ApprovalStep> steps = chains.chain(command.requestType()).orElseThrow(() -> new InvalidInput(
+                "requestType: one of " + chains.requestTypes()));
+        apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
+                command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
+                command.logReferences(), command.timeline(), steps, caller.actor()));
+        return command.escalationId();
+    }
+
+    // --- approval chain ----------------------------------------------------------------------------------------
+
+    @CommandHandler
+    public EscalationStatus handle(ApproveStep command) {
+        requireStatus(EscalationStatus.AWAITING_APPROVAL, "approved");
+        ApprovalStep current = chain.get(step);
+        String role = approverRole(current, command.caller());
+        if (stepApprovers.contains(command.caller().id())) {
+            throw new RuleViolation("already-approved", command.caller().id() + " already approved step '"
+                    + current.name() + "' of escalation " + escalationId);
+        }
+        boolean complete = stepApprovers.size() + 1 >= current.required();
+        boolean last = step == chain.size() - 1;
+        Actor approver = actor(command.caller(), role);
+        apply(new EscalationStepApproved(escalationId, orgId, caseNumber, step, current.name(), complete, approver));
+        if (complete && last) {
+            apply(new EscalationApproved(escalationId, orgId, caseNumber, requestType, approver));
+        }
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(RejectEscalation command) {
+        requireStatus(EscalationStatus.AWAITING_APPROVAL, "rejected");
+        ApprovalStep current = chain.get(step);
+        String role = approverRole(current, command.caller());
+        apply(new EscalationRejected(escalationId, orgId, caseNumber, step, current.name(), command.reason(),
+                actor(command.caller(), role)));
+        return status;
+    }
+
+    private String approverRole(ApprovalStep current, Caller caller) {
+        ApprovalChains.Eligibility eligibility = ApprovalChains.eligibility(current, caller, team, raisedBy);
+        if (!eligibility.allowed()) {
+            throw new AccessDenied(eligibility.refusal());
+        }
+        return eligibility.role();
+    }
+
+    // --- Engineering -------------------------------------------------------------------------------------------
+
+    @CommandHandler
+    public EscalationStatus handle(AcceptEscalation command) {
+        requireEngineer(command.caller());
+        requireStatus(EscalationStatus.APPROVED, "accepted");
+        apply(new EscalationAccepted(escalationId, orgId, caseNumber, actor(command.caller(), Roles.ENGINEER)));
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(RequestInformation command) {
+        requireOwner(command.caller());
+        requireStatus(EscalationStatus.ACCEPTED, "sent back to support");
+        apply(new EngineeringInformationRequested(escalationId, orgId, caseNumber, command.question(),
+                actor(command.caller(), Roles.ENGINEER)));
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(PostUpdate command) {
+        requireOwner(command.caller());
+        if (status != EscalationStatus.ACCEPTED && status != EscalationStatus.WAITING_FOR_SUPPORT) {
+            throw illegal("updated");
+        }
+        apply(new EngineeringUpdatePosted(escalationId, orgId, caseNumber, command.body(),
+                actor(command.caller(), Roles.ENGINEER)));
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(ResolveEscalation command) {
+        requireOwner(command.caller());
+        requireStatus(EscalationStatus.ACCEPTED, "resolved");
+        apply(new EscalationResolved(escalationId, orgId, caseNumber, command.resolution(),
+                actor(command.caller(), Roles.ENGINEER)));
+        return status;
+    }
+
+    private void requireEngineer(Caller caller) {
+        if (!caller.has(Roles.ENGINEER)) {
+            throw new AccessDenied("only Engineering accepts escalations");
+        }
+    }
+
+    private void requireOwner(Caller caller) {
+        requireEngineer(caller);
+        if (owner == null) {
+            throw illegal("worked by Engineering");
+        }
+        if (!caller.id().equals(owner)) {
+            throw new AccessDenied("escalation " + escalationId + " is " + owner + "'s; only its engineer works it");
+        }
+    }
+
+    // --- support's side ----------------------------------------------------------------------------------------
+
+    @CommandHandler
+    public EscalationStatus handle(ProvideInformation command, CaseFacts cases) {
+        requireSupportSide(command.caller(), cases, "answer Engineering");
+        requireStatus(EscalationStatus.WAITING_FOR_SUPPORT, "answered");
+        apply(new EngineeringInformationProvided(escalationId, orgId, caseNumber, command.answer(),
+                command.caller().actor()));
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(CloseEscalation command, CaseFacts cases) {
+        requireSupportSide(command.caller(), cases, "close it");
+        requireStatus(EscalationStatus.RESOLVED, "closed");
+        apply(new EscalationClosed(escalationId, orgId, caseNumber, command.caller().actor()));
+        return status;
+    }
+
+    @CommandHandler
+    public EscalationStatus handle(AssignManager command, CaseFacts cases) {
+        if (!status.isActive()) {
+            throw illegal("given a manager");
+        }
+        Caller caller = command.caller();
+        boolean self = caller.has(Roles.ESCALATION_MANAGER)
+                && (command.managerId() == null || command.managerId().equals(caller.id()));
+        if (self) {
+            apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
+                    actor(caller, Roles.ESCALATION_MANAGER)));
+            return status;
+        }
+        boolean lead = caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
+        if (!lead) {
+            throw new AccessDenied("an escalation manager takes an escalation itself; otherwise a lead or manager of"
+                    + " team " + team + " assigns one");
+        }
+        if (command.managerId() == null || command.managerId().isBlank()) {
+            throw new InvalidInput("managerId: name the escalation manager");
+        }
+        if (command.managerId().equals(managerId)) {
+            throw new RuleViolation("already-assigned", command.managerId() + " already manages escalation "
+                    + escalationId);
+        }
+        apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
+                command.managerName() == null ? command.managerId() : command.managerName(), caller.actor()));
+        return status;
+    }
+
+    /** Support working the case (as it stands now), or the escalation's manager. */
+    private void requireSupportSide(Caller caller, CaseFacts cases, String what) {
+        boolean manager = caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(managerId);
+        boolean works = cases.find(caseNumber).map(known -> known.isWorkedBy(caller)).orElse(false);
+        if (!manager && !works) {
+            throw new AccessDenied("only support working case " + caseNumber + " or the escalation's manager may "
+                    + what);
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    private void requireStatus(EscalationStatus expected, String what) {
+        if (status != expected) {
+            throw illegal(what);
+        }
+    }
+
+    private RuleViolation illegal(String what) {
+        return new RuleViolation("illegal-transition", "escalation " + escalationId + " is " + status
+                + "; it cannot be " + what + " now");
+    }
+
+    private static Actor actor(Caller caller, String role) {
+        return new Actor(caller.id(), caller.displayName(), Actor.Kind.SUPPORT, role);
+    }
+
+    // --- state changes -----------------------------------------------------------------------------------------
+
+    @EventSourcingHandler
+    void on(EscalationRaised event) {
+        escalationId = event.escalationId();
+        orgId = event.orgId();
+        caseNumber = event.caseNumber();
+        team = event.team();
+        requestType = event.requestType();
+        raisedBy = event.actor().id();
+        chain = new ArrayList<>(event.chain());
+        step = 0;
+        stepApprovers = new LinkedHashSet<>();
+        status = EscalationStatus.AWAITING_APPROVAL;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationStepApproved event) {
+        stepApprovers.add(event.actor().id());
+        if (event.stepComplete()) {
+            step = event.step() + 1;
+            stepApprovers = new LinkedHashSet<>();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(EscalationApproved event) {
+        status = EscalationStatus.APPROVED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationRejected event) {
+        status = EscalationStatus.REJECTED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationAccepted event) {
+        owner = event.actor().id();
+        status = EscalationStatus.ACCEPTED;
+    }
+
+    @EventSourcingHandler
+    void on(EngineeringInformationRequested event) {
+        status = EscalationStatus.WAITING_FOR_SUPPORT;
+    }
+
+    @EventSourcingHandler
+    void on(EngineeringInformationProvided event) {
+        status = EscalationStatus.ACCEPTED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationResolved event) {
+        status = EscalationStatus.RESOLVED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationClosed event) {
+        status = EscalationStatus.CLOSED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationManagerAssigned event) {
+        managerId = event.managerId();
+    }
+}

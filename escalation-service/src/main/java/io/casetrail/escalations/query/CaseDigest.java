@@ -1,0 +1,88 @@
+package io.casetrail.escalations.query;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.Topics;
+import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.platform.kafka.CloudEventConsumer;
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * Every case's timeline as escalation-service keeps it ({@code case_digest}), from {@code casetrail.case.v1}: what
+ * an escalation takes along when it is raised, so that Engineering sees the case as support saw it then.
+ */
+@Singleton
+public class CaseDigest implements CloudEventConsumer {
+
+    /** The most entries an escalation takes along (the latest ones). */
+    public static final int SNAPSHOT_LIMIT = 200;
+    static final int TEXT_LIMIT = 500;
+    private static final List<String> TEXT_FIELDS = List.of("body", "summary", "reason", "notes", "subject",
+            "fileName", "knowledgeArticleId");
+    private static final ObjectMapper JSON = EventJson.newMapper();
+
+    private final Jdbc jdbc;
+
+    public CaseDigest(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public String name() {
+        return "case-digest";
+    }
+
+    @Override
+    public Collection<String> topics() {
+        return List.of(Topics.CASE);
+    }
+
+    @Override
+    public void apply(CloudEvent event) throws Exception {
+        if (event.caseId() == null) {
+            return;
+        }
+        JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
+        String actor = data.path("actor").path("displayName").asText(event.actor());
+        jdbc.update("INSERT INTO case_digest (event_id, case_number, seq, at, type, actor, text)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", event.id(), event.caseId(),
+                event.sequence() == null ? 0L : event.sequence(), event.time() == null ? Instant.EPOCH : event.time(),
+                event.type(), cut(actor, 255), text(data));
+    }
+
+    private static String text(JsonNode data) {
+        for (String field : TEXT_FIELDS) {
+            String value = data.path(field).asText("");
+            if (!value.isBlank()) {
+                return cut(value, TEXT_LIMIT);
+            }
+        }
+        return null;
+    }
+
+    private static String cut(String value, int limit) {
+        return value == null || value.length() <= limit ? value : value.substring(0, limit - 1) + "…";
+    }
+
+    /** The case's latest entries, oldest first. */
+    public List<TimelineExcerpt> snapshot(String caseNumber) {
+        List<TimelineExcerpt> latest = new ArrayList<>(jdbc.query("SELECT at, type, actor, text FROM case_digest"
+                        + " WHERE case_number = ? ORDER BY seq DESC, at DESC LIMIT " + SNAPSHOT_LIMIT,
+                row -> new TimelineExcerpt(Jdbc.instant(row, "at"), row.getString("type"), row.getString("actor"),
+                        row.getString("text")), caseNumber));
+        Collections.reverse(latest);
+        return latest;
+    }
+}

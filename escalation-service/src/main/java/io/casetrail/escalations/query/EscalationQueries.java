@@ -1,0 +1,143 @@
+package io.casetrail.escalations.query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.escalations.command.ApprovalChains;
+import io.casetrail.escalations.command.EscalationStatus;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.escalation.ApprovalStep;
+import io.casetrail.events.escalation.EscalationRaised;
+import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.store.Jdbc;
+
+/** Reads of the escalation views: one escalation, a case's, an approver's pending ones, the Engineering board. */
+@Singleton
+public class EscalationQueries {
+
+    /** The most cards a list or a board column answers. */
+    public static final int LIMIT = 200;
+
+    /** An escalation as a card: on a list, in a board column. */
+    public record Card(String escalationId, String caseNumber, String orgId, String team, String requestType,
+                       String summary, EscalationStatus status, String raisedBy, Instant raisedAt,
+                       String awaitingStep, String owner, String managerId, String managerName, Instant updatedAt) {
+    }
+
+    /** One entry of an escalation's history. */
+    public record Entry(Instant at, String kind, String actorId, String actorName, String actorRole, String text) {
+    }
+
+    /** An escalation with everything support collected, its chain, and its history. */
+    public record Detail(Card escalation, String customerImpact, List<String> requestIds, List<String> logReferences,
+                         List<ApprovalStep> chain, int currentStep, List<String> currentStepApprovers,
+                         List<TimelineExcerpt> caseTimeline, List<Entry> history) {
+    }
+
+    /** What a card row holds beyond the card: the chain, the step and who approved it so far. */
+    private record Row(Card card, List<ApprovalStep> chain, int step, List<String> stepApprovers) {
+    }
+
+    private static final ObjectMapper JSON = EventJson.newMapper();
+    private static final String COLUMNS = "escalation_id, case_number, org_id, team, request_type, summary, status,"
+            + " raised_by, raised_at, current_step, step_approvers, owner, manager_id, manager_name, updated_at, chain";
+    private static final TypeReference<List<ApprovalStep>> CHAIN = new TypeReference<>() {
+    };
+
+    private final Jdbc jdbc;
+
+    public EscalationQueries(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Detail> detail(String escalationId) {
+        Optional<Row> found = jdbc.queryOne("SELECT " + COLUMNS + " FROM escalation_view WHERE escalation_id = ?",
+                EscalationQueries::row, escalationId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Row row = found.get();
+        EscalationRaised raised = jdbc.queryOne("SELECT raised FROM escalation_view WHERE escalation_id = ?",
+                r -> read(r.getString(1), new TypeReference<EscalationRaised>() {
+                }), escalationId).orElseThrow();
+        return Optional.of(new Detail(row.card(), raised.customerImpact(), raised.requestIds(),
+                raised.logReferences(), row.chain(), row.step(), row.stepApprovers(), raised.timeline(),
+                history(escalationId)));
+    }
+
+    public List<Card> ofCase(String caseNumber) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE case_number = ? ORDER BY raised_at",
+                EscalationQueries::row, caseNumber).stream().map(Row::card).toList();
+    }
+
+    /** Escalations waiting for a step this caller may approve now (and has not approved yet). */
+    public List<Card> pendingFor(Caller caller) {
+        List<Card> pending = new ArrayList<>();
+        for (Row row : jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ? ORDER BY raised_at",
+                EscalationQueries::row, EscalationStatus.AWAITING_APPROVAL)) {
+            ApprovalStep step = row.chain().get(row.step());
+            if (ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
+                    && !row.stepApprovers().contains(caller.id())) {
+                pending.add(row.card());
+                if (pending.size() == LIMIT) {
+                    break;
+                }
+            }
+        }
+        return pending;
+    }
+
+    /** The board's columns, each with its latest cards first. */
+    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns) {
+        Map<EscalationStatus, List<Card>> board = new EnumMap<>(EscalationStatus.class);
+        for (EscalationStatus column : columns) {
+            board.put(column, jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?"
+                            + " ORDER BY updated_at DESC LIMIT " + LIMIT, EscalationQueries::row, column).stream()
+                    .map(Row::card).toList());
+        }
+        return board;
+    }
+
+    private List<Entry> history(String escalationId) {
+        return jdbc.query("SELECT at, kind, actor_id, actor_name, actor_role, text FROM escalation_entry"
+                + " WHERE escalation_id = ? ORDER BY seq", r -> new Entry(Jdbc.instant(r, "at"), r.getString("kind"),
+                r.getString("actor_id"), r.getString("actor_name"), r.getString("actor_role"), r.getString("text")),
+                escalationId);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) throws SQLException {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable escalation document", e);
+        }
+    }
+
+    private static Row row(ResultSet r) throws SQLException {
+        List<ApprovalStep> chain = read(r.getString("chain"), CHAIN);
+        int step = r.getInt("current_step");
+        EscalationStatus status = EscalationStatus.valueOf(r.getString("status"));
+        String awaiting = status == EscalationStatus.AWAITING_APPROVAL && step < chain.size()
+                ? chain.get(step).name() : null;
+        String approvers = r.getString("step_approvers");
+        Card card = new Card(r.getString("escalation_id"), r.getString("case_number"), r.getString("org_id"),
+                r.getString("team"), r.getString("request_type"), r.getString("summary"), status,
+                r.getString("raised_by"), Jdbc.instant(r, "raised_at"), awaiting, r.getString("owner"),
+                r.getString("manager_id"), r.getString("manager_name"), Jdbc.instant(r, "updated_at"));
+        return new Row(card, chain, step, approvers == null || approvers.isBlank() ? List.of()
+                : List.of(approvers.split(",")));
+    }
+}

@@ -1,0 +1,435 @@
+package io.casetrail.escalations.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.ResultValidator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
+import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
+import io.casetrail.escalations.command.EscalationCommands.AssignManager;
+import io.casetrail.escalations.command.EscalationCommands.CloseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.PostUpdate;
+import io.casetrail.escalations.command.EscalationCommands.ProvideInformation;
+import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
+import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
+import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.events.Actor;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.escalation.ApprovalRule;
+import io.casetrail.events.escalation.ApprovalStep;
+import io.casetrail.events.escalation.EngineeringInformationProvided;
+import io.casetrail.events.escalation.EngineeringInformationRequested;
+import io.casetrail.events.escalation.EngineeringUpdatePosted;
+import io.casetrail.events.escalation.EscalationAccepted;
+import io.casetrail.events.escalation.EscalationApproved;
+import io.casetrail.events.escalation.EscalationClosed;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
+import io.casetrail.events.escalation.EscalationRaised;
+import io.casetrail.events.escalation.EscalationRejected;
+import io.casetrail.events.escalation.EscalationResolved;
+import io.casetrail.events.escalation.EscalationStepApproved;
+import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/** The escalation rules, as given / when / then on the escalation aggregate, with the chains as configured. */
+class EscalationTest {
+
+    static final String ID = "e-1";
+    static final String CASE = "00100001";
+    static final String ORG = "org-acme";
+    static final Caller TOM = caller("tse-tom", Roles.SUPPORT_ENGINEER, "sso");
+    static final Caller TIA = caller("tse-tia", Roles.SUPPORT_ENGINEER, "sso");
+    static final Caller LU = caller("lead-lu", Roles.TEAM_LEAD, "sso");
+    static final Caller LIN = caller("lead-lin", Roles.TEAM_LEAD, "sso");
+    static final Caller LEO = caller("lead-leo", Roles.TEAM_LEAD, "mfa");
+    static final Caller MAY = caller("mgr-may", Roles.SUPPORT_MANAGER, "sso");
+    static final Caller EMMA = caller("engmgr-emma", Roles.ENGINEERING_MANAGER);
+    static final Caller ELI = caller("engmgr-eli", Roles.ENGINEERING_MANAGER);
+    static final Caller ERIN = caller("engmgr-erin", Roles.ENGINEERING_MANAGER);
+    static final Caller DEV = caller("eng-dev", Roles.ENGINEER);
+    static final Caller DORA = caller("eng-dora", Roles.ENGINEER);
+    static final Caller EVE = caller("em-eve", Roles.ESCALATION_MANAGER);
+    static final List<TimelineExcerpt> TIMELINE = List.of(new TimelineExcerpt(java.time.Instant.parse(
+            "2026-11-28T10:00:00Z"), "io.casetrail.case.opened.v1", "Ada", "SAML login fails"));
+
+    /** Case 00100001 of Acme (sso team), assigned to Tom; case 00100002 closed. */
+    static final CaseFacts FACTS = number -> Optional.ofNullable(Map.of(
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", CaseStatus.OPEN),
+            "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", CaseStatus.CLOSED))
+            .get(number));
+
+    static Caller caller(String id, String role, String... teams) {
+        return new Caller(id, id, Set.of(role), null, Set.of(teams));
+    }
+
+    static Actor as(Caller caller, String role) {
+        return new Actor(caller.id(), caller.displayName(), Actor.Kind.SUPPORT, role);
+    }
+
+    /** The chains of application.properties: what runs unless an operator configures otherwise. */
+    static ApprovalChains configured() throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            properties.load(reader);
+        }
+        Map<String, String> chains = new LinkedHashMap<>();
+        String prefix = "casetrail.escalations.chain.";
+        properties.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> chains.put(k.substring(prefix.length()), properties.getProperty(k)));
+        return ApprovalChains.of(chains);
+    }
+
+    AggregateTestFixture<Escalation> fixture;
+    ApprovalChains chains;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        chains = configured();
+        fixture = new AggregateTestFixture<>(Escalation.class);
+        fixture.registerInjectableResource(FACTS);
+        fixture.registerInjectableResource(chains);
+    }
+
+    EscalationRaised raised(String type) {
+        return new EscalationRaised(ID, ORG, CASE, "sso", type, "SAML assertions rejected", "All users locked out",
+                List.of("req-1"), List.of("log-1"), TIMELINE, chains.chain(type).orElseThrow(), TOM.actor());
+    }
+
+    RaiseEscalation raise(String type, Caller caller) {
+        return new RaiseEscalation(ID, CASE, type, "SAML assertions rejected", "All users locked out",
+                List.of("req-1"), List.of("log-1"), TIMELINE, caller);
+    }
+
+    EscalationStepApproved approved(int step, String name, boolean complete, Caller by, String role) {
+        return new EscalationStepApproved(ID, ORG, CASE, step, name, complete, as(by, role));
+    }
+
+    /** A defect escalation approved by Lu and May: on the board. */
+    Object[] approvedDefect() {
+        return new Object[] {raised("defect"), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                new EscalationApproved(ID, ORG, CASE, "defect", as(MAY, Roles.SUPPORT_MANAGER))};
+    }
+
+    Object[] accepted() {
+        Object[] board = approvedDefect();
+        Object[] all = java.util.Arrays.copyOf(board, board.length + 1);
+        all[board.length] = new EscalationAccepted(ID, ORG, CASE, as(DEV, Roles.ENGINEER));
+        return all;
+    }
+
+    @Nested
+    class Raising {
+
+        @Test
+        void engineerWorkingTheCaseRaisesWithTheChainOfItsRequestType() {
+            fixture.givenNoPriorActivity().when(raise("defect", TOM)).expectEvents(raised("defect"))
+                    .expectResultMessagePayload(ID);
+        }
+
+        @Test
+        void leadOfTheCasesTeamMayRaiseToo() {
+            fixture.givenNoPriorActivity().when(raise("question", LU)).expectSuccessfulHandlerExecution();
+        }
+
+        @Test
+        void engineerNotWorkingTheCaseCannotRaise() {
+            fixture.givenNoPriorActivity().when(raise("defect", TIA)).expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.givenNoPriorActivity().when(raise("defect", LEO)).expectException(AccessDenied.class);
+        }
+
+        @Test
+        void unknownOrClosedCaseIsRefused() {
+            fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00999999", "defect", "s", "i", null, null,
+                    List.of(), TOM)).expectException(NotFound.class);
+            fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00100002", "defect", "s", "i", null, null,
+                    List.of(), TOM)).expectException(RuleViolation.class).expectNoEvents();
+        }
+
+        @Test
+        void unknownRequestTypeIsRefused() {
+            fixture.givenNoPriorActivity().when(raise("wish", TOM)).expectException(InvalidInput.class);
+        }
+    }
+
+    @Nested
+    class DefaultChains {
+
+        @Test
+        void questionNeedsATeamLead() {
+            fixture.given(raised("question")).when(new ApproveStep(ID, LU))
+                    .expectEvents(approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                            new EscalationApproved(ID, ORG, CASE, "question", as(LU, Roles.TEAM_LEAD)))
+                    .expectResultMessagePayload(EscalationStatus.APPROVED);
+        }
+
+        @Test
+        void defectNeedsATeamLeadThenASupportManager() {
+            fixture.given(raised("defect")).when(new ApproveStep(ID, LU))
+                    .expectEvents(approved(0, "team-lead", true, LU, Roles.TEAM_LEAD))
+                    .expectResultMessagePayload(EscalationStatus.AWAITING_APPROVAL);
+            fixture.given(raised("defect"), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD))
+                    .when(new ApproveStep(ID, MAY))
+                    .expectEvents(approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                            new EscalationApproved(ID, ORG, CASE, "defect", as(MAY, Roles.SUPPORT_MANAGER)));
+        }
+
+        @Test
+        void aManagerCannotApproveTheLeadsStep() {
+            fixture.given(raised("defect")).when(new ApproveStep(ID, MAY)).expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void dataFixAndHotfixNeedLeadManagerAndTwoEngineeringManagers() {
+            for (String type : List.of("data-fix", "hotfix")) {
+                assertThat(chains.chain(type).orElseThrow()).extracting(ApprovalStep::rule, ApprovalStep::required)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(ApprovalRule.ANY, 1),
+                                org.assertj.core.groups.Tuple.tuple(ApprovalRule.ANY, 1),
+                                org.assertj.core.groups.Tuple.tuple(ApprovalRule.N_OF, 2));
+                fixture.given(raised(type), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                                approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER))
+                        .when(new ApproveStep(ID, EMMA))
+                        .expectEvents(approved(2, "2 of engineering-manager", false, EMMA,
+                                Roles.ENGINEERING_MANAGER))
+                        .expectResultMessagePayload(EscalationStatus.AWAITING_APPROVAL);
+                fixture.given(raised(type), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                                approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                                approved(2, "2 of engineering-manager", false, EMMA, Roles.ENGINEERING_MANAGER))
+                        .when(new ApproveStep(ID, ELI))
+                        .expectEvents(approved(2, "2 of engineering-manager", true, ELI, Roles.ENGINEERING_MANAGER),
+                                new EscalationApproved(ID, ORG, CASE, type, as(ELI, Roles.ENGINEERING_MANAGER)));
+            }
+        }
+    }
+
+    @Nested
+    class StepRules {
+
+        ApprovalChains custom() {
+            return ApprovalChains.of(Map.of("special",
+                    "any(team-lead, support-manager) > all(engineering-manager: engmgr-emma, engmgr-erin)"));
+        }
+
+        EscalationRaised special() {
+            return new EscalationRaised(ID, ORG, CASE, "sso", "special", "s", "i", List.of(), List.of(), List.of(),
+                    custom().chain("special").orElseThrow(), TOM.actor());
+        }
+
+        @Test
+        void anyStepTakesAnyOneOfItsRoles() {
+            fixture.registerInjectableResource(custom());
+            fixture.given(special()).when(new ApproveStep(ID, MAY))
+                    .expectEvents(approved(0, "team-lead or support-manager", true, MAY, Roles.SUPPORT_MANAGER));
+        }
+
+        @Test
+        void allStepNeedsEveryNamedApproverAndNobodyElse() {
+            fixture.given(special(), approved(0, "team-lead or support-manager", true, LU, Roles.TEAM_LEAD))
+                    .when(new ApproveStep(ID, ELI)).expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(special(), approved(0, "team-lead or support-manager", true, LU, Roles.TEAM_LEAD))
+                    .when(new ApproveStep(ID, EMMA))
+                    .expectEvents(approved(1, "all of engmgr-emma, engmgr-erin", false, EMMA,
+                            Roles.ENGINEERING_MANAGER));
+            fixture.given(special(), approved(0, "team-lead or support-manager", true, LU, Roles.TEAM_LEAD),
+                            approved(1, "all of engmgr-emma, engmgr-erin", false, EMMA, Roles.ENGINEERING_MANAGER))
+                    .when(new ApproveStep(ID, ERIN))
+                    .expectEvents(approved(1, "all of engmgr-emma, engmgr-erin", true, ERIN,
+                                    Roles.ENGINEERING_MANAGER),
+                            new EscalationApproved(ID, ORG, CASE, "special", as(ERIN, Roles.ENGINEERING_MANAGER)));
+        }
+
+        @Test
+        void nStepCountsDistinctApprovers() {
+            ResultValidator<Escalation> twice = fixture.given(raised("hotfix"),
+                            approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                            approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                            approved(2, "2 of engineering-manager", false, EMMA, Roles.ENGINEERING_MANAGER))
+                    .when(new ApproveStep(ID, EMMA));
+            twice.expectException(RuleViolation.class).expectNoEvents();
+        }
+
+        @Test
+        void nobodyApprovesTheirOwnRequest() {
+            Caller leadRaising = LU;
+            fixture.given(new EscalationRaised(ID, ORG, CASE, "sso", "question", "s", "i", List.of(), List.of(),
+                            List.of(), chains.chain("question").orElseThrow(), leadRaising.actor()))
+                    .when(new ApproveStep(ID, LU)).expectException(AccessDenied.class).expectNoEvents();
+        }
+
+        @Test
+        void nobodyApprovesTheSameStepTwice() {
+            fixture.given(special(), approved(0, "team-lead or support-manager", true, LU, Roles.TEAM_LEAD),
+                            approved(1, "all of engmgr-emma, engmgr-erin", false, EMMA, Roles.ENGINEERING_MANAGER))
+                    .when(new ApproveStep(ID, EMMA)).expectException(RuleViolation.class).expectNoEvents();
+        }
+
+        @Test
+        void supportApproversApproveOnlyForTheirOwnTeam() {
+            fixture.given(raised("question")).when(new ApproveStep(ID, LEO)).expectException(AccessDenied.class);
+        }
+
+        @Test
+        void roleOutsideTheStepIsRefused() {
+            fixture.given(raised("question")).when(new ApproveStep(ID, DEV)).expectException(AccessDenied.class);
+            fixture.given(raised("question")).when(new ApproveStep(ID, EMMA)).expectException(AccessDenied.class);
+        }
+
+        @Test
+        void rejectionEndsTheRequestWithItsReason() {
+            fixture.given(raised("defect"), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD))
+                    .when(new RejectEscalation(ID, "Known issue, fix ships Monday", MAY))
+                    .expectEvents(new EscalationRejected(ID, ORG, CASE, 1, "support-manager",
+                            "Known issue, fix ships Monday", as(MAY, Roles.SUPPORT_MANAGER)))
+                    .expectResultMessagePayload(EscalationStatus.REJECTED);
+            fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                            as(LU, Roles.TEAM_LEAD)))
+                    .when(new ApproveStep(ID, LIN)).expectException(RuleViolation.class).expectNoEvents();
+        }
+
+        @Test
+        void onlyAnApproverOfTheStepRejects() {
+            fixture.given(raised("defect")).when(new RejectEscalation(ID, "no", MAY))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(raised("defect")).when(new RejectEscalation(ID, "no", TOM))
+                    .expectException(AccessDenied.class);
+        }
+    }
+
+    @Nested
+    class Engineering {
+
+        @Test
+        void nothingBeforeApproval() {
+            fixture.given(raised("defect")).when(new AcceptEscalation(ID, DEV)).expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(raised("defect")).when(new PostUpdate(ID, "looking", DEV))
+                    .expectException(RuleViolation.class);
+            fixture.given(raised("defect")).when(new ResolveEscalation(ID, "done", DEV))
+                    .expectException(RuleViolation.class);
+        }
+
+        @Test
+        void anEngineerAcceptsTheApprovedEscalation() {
+            fixture.given(approvedDefect()).when(new AcceptEscalation(ID, DEV))
+                    .expectEvents(new EscalationAccepted(ID, ORG, CASE, as(DEV, Roles.ENGINEER)))
+                    .expectResultMessagePayload(EscalationStatus.ACCEPTED);
+            fixture.given(approvedDefect()).when(new AcceptEscalation(ID, LU)).expectException(AccessDenied.class);
+        }
+
+        @Test
+        void informationRequestedAndAnswered() {
+            fixture.given(accepted()).when(new RequestInformation(ID, "Which IdP version?", DEV))
+                    .expectEvents(new EngineeringInformationRequested(ID, ORG, CASE, "Which IdP version?",
+                            as(DEV, Roles.ENGINEER)))
+                    .expectResultMessagePayload(EscalationStatus.WAITING_FOR_SUPPORT);
+            Object[] waiting = java.util.Arrays.copyOf(accepted(), accepted().length + 1);
+            waiting[waiting.length - 1] = new EngineeringInformationRequested(ID, ORG, CASE, "Which IdP version?",
+                    as(DEV, Roles.ENGINEER));
+            fixture.given(waiting).when(new ProvideInformation(ID, "ADFS 4.0", TOM))
+                    .expectEvents(new EngineeringInformationProvided(ID, ORG, CASE, "ADFS 4.0", TOM.actor()))
+                    .expectResultMessagePayload(EscalationStatus.ACCEPTED);
+            fixture.given(waiting).when(new ProvideInformation(ID, "ADFS 4.0", TIA))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(waiting).when(new ResolveEscalation(ID, "fixed", DEV)).expectException(RuleViolation.class);
+            fixture.given(accepted()).when(new ProvideInformation(ID, "unasked", TOM))
+                    .expectException(RuleViolation.class);
+        }
+
+        @Test
+        void onlyTheOwningEngineerWorksIt() {
+            fixture.given(accepted()).when(new PostUpdate(ID, "Reproduced", DEV))
+                    .expectEvents(new EngineeringUpdatePosted(ID, ORG, CASE, "Reproduced", as(DEV, Roles.ENGINEER)));
+            fixture.given(accepted()).when(new PostUpdate(ID, "me too", DORA)).expectException(AccessDenied.class);
+            fixture.given(accepted()).when(new AcceptEscalation(ID, DORA)).expectException(RuleViolation.class);
+        }
+
+        @Test
+        void engineeringResolvesAndSupportCloses() {
+            fixture.given(accepted()).when(new ResolveEscalation(ID, "Fixed in 2026.11.3", DEV))
+                    .expectEvents(new EscalationResolved(ID, ORG, CASE, "Fixed in 2026.11.3", as(DEV, Roles.ENGINEER)));
+            Object[] resolved = java.util.Arrays.copyOf(accepted(), accepted().length + 1);
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            fixture.given(resolved).when(new CloseEscalation(ID, TOM))
+                    .expectEvents(new EscalationClosed(ID, ORG, CASE, TOM.actor()))
+                    .expectResultMessagePayload(EscalationStatus.CLOSED);
+            fixture.given(resolved).when(new CloseEscalation(ID, DEV)).expectException(AccessDenied.class);
+            fixture.given(accepted()).when(new CloseEscalation(ID, TOM)).expectException(RuleViolation.class);
+        }
+    }
+
+    @Nested
+    class Managers {
+
+        @Test
+        void anEscalationManagerTakesItAndMayThenAnswerAndClose() {
+            fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "em-eve",
+                            as(EVE, Roles.ESCALATION_MANAGER)));
+            Object[] waiting = java.util.Arrays.copyOf(accepted(), accepted().length + 2);
+            waiting[waiting.length - 2] = new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
+                    LU.actor());
+            waiting[waiting.length - 1] = new EngineeringInformationRequested(ID, ORG, CASE, "q",
+                    as(DEV, Roles.ENGINEER));
+            fixture.given(waiting).when(new ProvideInformation(ID, "a", EVE)).expectSuccessfulHandlerExecution();
+        }
+
+        @Test
+        void aLeadOfTheTeamNamesOneOthersMayNot() {
+            fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LU))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor()));
+            fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LEO))
+                    .expectException(AccessDenied.class);
+            fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", TOM))
+                    .expectException(AccessDenied.class);
+            fixture.given(raised("defect")).when(new AssignManager(ID, null, null, LU))
+                    .expectException(InvalidInput.class);
+        }
+
+        @Test
+        void anEndedEscalationTakesNoManager() {
+            fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                    as(LU, Roles.TEAM_LEAD))).when(new AssignManager(ID, null, null, EVE))
+                    .expectException(RuleViolation.class);
+        }
+    }
+
+    @Nested
+    class ChainConfiguration {
+
+        @Test
+        void badChainsAreRefusedWithTheirReason() {
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "some(team-lead)")))
+                    .hasMessageContaining("casetrail.escalations.chain.x");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "any(org-admin)")))
+                    .hasMessageContaining("approver roles");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "all(engineering-manager)")))
+                    .hasMessageContaining("approvers");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of())).hasMessageContaining("no request type");
+        }
+    }
+}
