@@ -24,7 +24,11 @@ public class CaseQueries {
     private static final String COLUMNS = "case_number, org_id, org_url, subject, description, product_area,"
             + " priority, priority_rank, status, status_rank, contact_preference, team, opened_by, assignee,"
             + " opened_at, opened_at_ms, updated_at, closed_at, follow_up_of, follow_up_case, sla_target,"
-            + " sla_due_ms, sla_remaining_ms, sla_breached, escalated, intermediary";
+            + " sla_due_ms, sla_remaining_ms, sla_breached,"
+            + " EXISTS (SELECT 1 FROM case_escalation e WHERE e.case_number = case_view.case_number AND e.active)"
+            + " AS escalated,"
+            + " (SELECT e.manager_id FROM case_escalation e WHERE e.case_number = case_view.case_number AND e.active"
+            + " AND e.manager_id IS NOT NULL ORDER BY e.manager_since DESC LIMIT 1) AS escalation_manager";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -123,7 +127,8 @@ public class CaseQueries {
                 row.getString("team"), row.getString("opened_by"), null, row.getString("assignee"),
                 Jdbc.instant(row, "opened_at"), Jdbc.instant(row, "updated_at"), Jdbc.instant(row, "closed_at"),
                 row.getString("follow_up_of"), row.getString("follow_up_case"), row.getBoolean("escalated"),
-                row.getString("intermediary"), sla(row, now));
+                row.getString("escalation_manager") != null ? row.getString("escalation_manager")
+                        : row.getString("assignee"), sla(row, now));
     }
 
     private static CaseView.Sla sla(ResultSet row, Instant now) throws SQLException {

@@ -50,8 +50,8 @@ public class CaseViewProjection implements Projection {
     void on(CaseOpened e, @Timestamp Instant at, @SequenceNumber long version) {
         jdbc.update("INSERT INTO case_view (case_number, org_id, org_url, subject, description, product_area,"
                         + " priority, priority_rank, status, status_rank, contact_preference, team, opened_by, opened_at,"
-                        + " opened_at_ms, updated_at, follow_up_of, sla_breached, escalated, version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, ?)",
+                        + " opened_at_ms, updated_at, follow_up_of, sla_breached, version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
                 e.caseNumber(), e.orgId(), e.orgUrl(), e.subject(), e.description(), e.productArea(), e.priority(),
                 e.priority().queueRank(), CaseStatus.NEW, CaseStatus.NEW.queueRank(), e.contactPreference(),
                 e.team(), e.openedBy(), at, at.toEpochMilli(), at, e.followUpOf(), version);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.inject.Singleton;
@@ -24,6 +23,7 @@ import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
 import io.casetrail.events.orgadmin.AdminActionRefused;
 import io.casetrail.events.orgadmin.ConsentExpired;
 import io.casetrail.events.orgadmin.ConsentGiven;
@@ -34,7 +34,6 @@ import io.casetrail.events.orgadmin.MfaFactorsReset;
 import io.casetrail.events.orgadmin.PasswordResetSent;
 import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.platform.kafka.CloudEventConsumer;
-import io.casetrail.platform.store.Jdbc;
 
 /**
  * Puts the other contexts' events about a case (those with a {@code ce_caseid}) on its timeline, as they arrive:
@@ -57,16 +56,17 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
             EventCatalog.typeOf(ConsentExpired.class), EventCatalog.typeOf(PasswordResetSent.class),
             EventCatalog.typeOf(TemporaryPasswordSent.class), EventCatalog.typeOf(MfaFactorsReset.class),
             EventCatalog.typeOf(FeatureFlagChanged.class), EventCatalog.typeOf(AdminActionRefused.class),
-            EventCatalog.typeOf(ImpersonationWriteRefused.class));
+            EventCatalog.typeOf(ImpersonationWriteRefused.class),
+            EventCatalog.typeOf(EscalationManagerAssigned.class));
 
     private final TimelineStore timeline;
     private final Clock clock;
-    private final Jdbc jdbc;
+    private final CaseOrgs orgs;
 
-    public ForeignTimelineConsumer(TimelineStore timeline, Clock clock, Jdbc jdbc) {
+    public ForeignTimelineConsumer(TimelineStore timeline, Clock clock, CaseOrgs orgs) {
         this.timeline = timeline;
         this.clock = clock;
-        this.jdbc = jdbc;
+        this.orgs = orgs;
     }
 
     @Override
@@ -84,8 +84,7 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
         if (event.caseId() == null) {
             return;
         }
-        Optional<String> caseOrg = orgOfCase(event.caseId());
-        if (caseOrg.isEmpty() || !caseOrg.get().equals(event.orgId())) {
+        if (!orgs.isCaseOf(event.caseId(), event.orgId())) {
             LOG.errorf("Event %s (%s from %s) names case %s of org %s, which is not a case of that org here;"
                     + " it stays off the timeline", event.id(), event.type(), event.source(), event.caseId(),
                     event.orgId());
@@ -100,16 +99,6 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
                 ? TimelineEntry.Visibility.PUBLIC : TimelineEntry.Visibility.INTERNAL;
         timeline.append(new TimelineEntry(event.id(), event.time() == null ? clock.instant() : event.time(), context, event.type(), event.actor(), actorName,
                 actorKind, visibility, summary(context, event.type(), actorName), json), event.caseId());
-    }
-
-    /** The org of a case, from the event store (the authority, never behind). */
-    private Optional<String> orgOfCase(String caseNumber) throws Exception {
-        Optional<byte[]> opened = jdbc.queryOne("SELECT payload FROM domainevententry WHERE aggregateidentifier = ?"
-                + " AND sequencenumber = 0", row -> row.getBytes(1), caseNumber);
-        if (opened.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(JSON.readTree(opened.get()).path("orgId").asText(null));
     }
 
     /** {@code io.casetrail.access.session-started.v1} → {@code access}. */

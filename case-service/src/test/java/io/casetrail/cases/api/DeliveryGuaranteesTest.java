@@ -8,7 +8,9 @@ import static io.casetrail.cases.api.TestPrincipals.as;
 import static io.casetrail.cases.api.TestPrincipals.openAcmeCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,11 +27,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.Topics;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
+import io.casetrail.events.escalation.EscalationRaised;
+import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -120,7 +127,7 @@ class DeliveryGuaranteesTest {
         String unlisted = UUID.randomUUID().toString();
         String wrongOrg = UUID.randomUUID().toString();
         TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(unlisted,
-                "/casetrail/escalation-service", "io.casetrail.escalation.raised.v1", Instant.now(), "e-1", ACME,
+                "/casetrail/escalation-service", "io.casetrail.escalation.engineering-note.v1", Instant.now(), "e-1", ACME,
                 caseNumber, "tse-tom", 0L, "c-1", "{\"summary\":\"engineering internals\"}"
                 .getBytes(StandardCharsets.UTF_8))));
         TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,
@@ -163,6 +170,50 @@ class DeliveryGuaranteesTest {
         assertThat(customerSees).contains(consent, reset, refused).doesNotContain(researched);
         as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
                 .body("summary", hasItem("orgadmin: password reset sent (by Tom Engineer)"));
+    }
+
+    @Test
+    void anActiveEscalationMarksTheCaseEscalatedAndItsManagerBecomesTheIntermediary() {
+        String caseNumber = TestPrincipals.openAssignedCase("P2");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("intermediary", equalTo("tse-tom")).body("escalated", equalTo(false)));
+        String escalation = UUID.randomUUID().toString();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, "support-engineer");
+        Actor eve = new Actor("em-eve", "Eve", Actor.Kind.SUPPORT, "escalation-manager");
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
+                ACME, caseNumber, "sso", "defect", "SAML rejected", "everyone locked out", List.of(), List.of(),
+                List.of(), List.of(), tom));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("escalated", equalTo(true)).body("intermediary", equalTo("tse-tom")));
+
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
+                escalation, ACME, caseNumber, "em-eve", "Eve", eve));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("intermediary", equalTo("em-eve")));
+        // the customer learns of its intermediary on the timeline; the escalation itself stays internal
+        as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
+                .body("type", hasItem("io.casetrail.escalation.manager-assigned.v1"))
+                .body("type", not(hasItem("io.casetrail.escalation.raised.v1")));
+        as(LEAD_LU).get("/cases/" + caseNumber + "/timeline").then()
+                .body("type", hasItem("io.casetrail.escalation.raised.v1"));
+
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationRejected(escalation,
+                ACME, caseNumber, 0, "team-lead", "known issue", tom));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+
+        // an escalation naming the case under another org changes nothing
+        String stray = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", stray, 0, new EscalationRaised(stray,
+                "org-globex", caseNumber, "sso", "defect", "s", "i", List.of(), List.of(), List.of(), List.of(), tom));
+        String marker = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", marker, 0, new EscalationRaised(marker, ACME,
+                caseNumber, "sso", "question", "q", "i", List.of(), List.of(), List.of(), List.of(), tom));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryOne(
+                "SELECT COUNT(*) FROM case_escalation WHERE escalation_id = ?", row -> row.getLong(1), marker)
+                .orElseThrow()).isEqualTo(1L));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_escalation WHERE escalation_id = ?",
+                row -> row.getLong(1), stray).orElseThrow()).isZero();
     }
 
     private CloudEvent orgAdminEvent(String id, String caseNumber, String name, String fields) {

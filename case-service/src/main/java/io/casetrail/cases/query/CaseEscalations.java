@@ -1,0 +1,106 @@
+package io.casetrail.cases.query;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.Topics;
+import io.casetrail.events.escalation.EscalationClosed;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
+import io.casetrail.events.escalation.EscalationRaised;
+import io.casetrail.events.escalation.EscalationRejected;
+import io.casetrail.platform.kafka.CloudEventConsumer;
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * Follows escalation-service's events ({@code case_escalation}) so that a case shows whether it is escalated and
+ * who the customer's intermediary is: the escalation manager of an active escalation (the latest assigned), else
+ * the assignee.
+ */
+@Singleton
+public class CaseEscalations implements CloudEventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(CaseEscalations.class);
+    private static final ObjectMapper JSON = EventJson.newMapper();
+
+    private final Jdbc jdbc;
+    private final CaseOrgs orgs;
+
+    public CaseEscalations(Jdbc jdbc, CaseOrgs orgs) {
+        this.jdbc = jdbc;
+        this.orgs = orgs;
+    }
+
+    @Override
+    public String name() {
+        return "case-escalations";
+    }
+
+    @Override
+    public Collection<String> topics() {
+        return List.of(Topics.ESCALATION);
+    }
+
+    @Override
+    public void apply(CloudEvent event) throws Exception {
+        Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
+        if (type.isEmpty() || event.caseId() == null) {
+            return;
+        }
+        if (!orgs.isCaseOf(event.caseId(), event.orgId())) {
+            LOG.errorf("Escalation event %s names case %s of org %s, which is not a case of that org here; ignored",
+                    event.id(), event.caseId(), event.orgId());
+            return;
+        }
+        DomainEvent payload = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8), type.get());
+        if (escalationId(payload) == null) {
+            // a contract violation that no retry can mend: say so loudly and go on rather than stop the consumer
+            LOG.errorf("Escalation event %s (%s) carries no escalationId; ignored", event.id(), event.type());
+            return;
+        }
+        if (payload instanceof EscalationRaised raised) {
+            jdbc.update("INSERT INTO case_escalation (escalation_id, case_number, active) VALUES (?, ?, TRUE)",
+                    raised.escalationId(), raised.caseNumber());
+        } else if (payload instanceof EscalationManagerAssigned assigned) {
+            jdbc.update("UPDATE case_escalation SET manager_id = ?, manager_name = ?, manager_since = ?"
+                    + " WHERE escalation_id = ?", assigned.managerId(), assigned.managerName(),
+                    event.time() == null ? Instant.now() : event.time(), assigned.escalationId());
+        } else if (payload instanceof EscalationRejected rejected) {
+            end(rejected.escalationId());
+        } else if (payload instanceof EscalationClosed closed) {
+            end(closed.escalationId());
+        }
+    }
+
+    private static String escalationId(DomainEvent payload) {
+        if (payload instanceof EscalationRaised e) {
+            return e.escalationId();
+        }
+        if (payload instanceof EscalationManagerAssigned e) {
+            return e.escalationId();
+        }
+        if (payload instanceof EscalationRejected e) {
+            return e.escalationId();
+        }
+        if (payload instanceof EscalationClosed e) {
+            return e.escalationId();
+        }
+        return "";
+    }
+
+    private void end(String escalationId) {
+        jdbc.update("UPDATE case_escalation SET active = FALSE WHERE escalation_id = ?", escalationId);
+    }
+}
