@@ -1,0 +1,218 @@
+package io.casetrail.escalations.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.CloudEventHeaders;
+import io.casetrail.events.Topics;
+import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.cases.ReplyPosted;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.TestEvents;
+import io.casetrail.testing.TokenMinter;
+import io.casetrail.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * escalation-service on a real broker: cases arrive from case-service's topic, support raises escalations on them,
+ * approvers, Engineering and escalation managers work them through the API, and every step is an event on
+ * {@code casetrail.escalation.v1}. Refusals change nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class EscalationApiTest {
+
+    static final TokenMinter MINT = TokenMinter.forTests();
+    static final String ORG = "org-esc-" + Long.toString(System.nanoTime(), 36);
+    static final AtomicInteger CASES = new AtomicInteger();
+    static final String TOM = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom").sign();
+    static final String TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+    static final String LU = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").name("Lu").sign();
+    static final String LEO = MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign();
+    static final String MAY = MINT.token("mgr-may").role(Roles.SUPPORT_MANAGER).team("sso").sign();
+    static final String DEV = MINT.token("eng-dev").role(Roles.ENGINEER).name("Dev").sign();
+    static final String DORA = MINT.token("eng-dora").role(Roles.ENGINEER).sign();
+    static final String EVE = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+    static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+    static final String ADA = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).sign();
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String RAISE = """
+            {"requestType":"%s","summary":"SAML assertions rejected","customerImpact":"All users locked out",
+             "requestIds":["XyZ12abc"],"logReferences":["5f0e8c1e-2b8d-4a43-9f55-0c1c9d3c2a11"]}""";
+
+    static RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    @Inject
+    Jdbc jdbc;
+
+    /** A case of the org in the sso team, assigned to Tom, with a customer's reply; known here once returned. */
+    String caseOfTom() {
+        String caseNumber = String.format("7%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
+        Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, ORG,
+                "https://esc.okta.com", "SAML login fails", "400 from the IdP", ProductArea.SSO, Priority.P2,
+                ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null, ada));
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 1, new CaseAssigned(caseNumber, ORG, "tse-tom",
+                null, CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 2, new ReplyPosted(caseNumber, ORG, "m-1",
+                "It started after we rotated the certificate", CaseStatus.OPEN, ada));
+        // known and assigned to Tom: an unknown request type is all that is wrong with his request (404, 403 before)
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(RAISE.formatted("probe"))
+                .post("/cases/" + caseNumber + "/escalations").then().statusCode(400));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber).orElseThrow() == 3L);
+        return caseNumber;
+    }
+
+    static String raise(String caseNumber, String type) {
+        return as(TOM).body(RAISE.formatted(type)).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(201).body("status", equalTo("AWAITING_APPROVAL")).extract().path("escalationId");
+    }
+
+    static void post(String token, String escalationId, String action, String body, int status) {
+        as(token).body(body).post("/escalations/" + escalationId + "/" + action).then().statusCode(status);
+    }
+
+    @Test
+    void fromRaisingToClosingEveryStepIsAnEventOnTheTopic() {
+        String caseNumber = caseOfTom();
+        String id = raise(caseNumber, "defect");
+
+        // what support collected, with the case's timeline as it stood
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + id).then().statusCode(200)
+                .body("escalation.status", equalTo("AWAITING_APPROVAL"))
+                .body("escalation.awaitingStep", equalTo("team-lead"))
+                .body("requestIds", equalTo(List.of("XyZ12abc")))
+                .body("chain.name", equalTo(List.of("team-lead", "support-manager")))
+                .body("caseTimeline.text", hasItem("It started after we rotated the certificate"))
+                .body("caseTimeline.type", hasItem("io.casetrail.case.opened.v1")));
+        as(LU).get("/approvals/pending").then().statusCode(200).body("escalationId", hasItem(id));
+        as(LEO).get("/approvals/pending").then().statusCode(200).body("escalationId", not(hasItem(id)));
+        as(MAY).get("/approvals/pending").then().body("escalationId", not(hasItem(id)));
+
+        post(DEV, id, "acceptance", "", 409);                       // Engineering before approval
+        post(MAY, id, "approvals", "", 403);                        // not the step's role
+        post(LU, id, "approvals", "", 200);
+        post(LU, id, "approvals", "", 403);                         // the next step is not a lead's
+        await().atMost(WAIT).untilAsserted(() -> as(MAY).get("/approvals/pending").then()
+                .body("escalationId", hasItem(id)));
+        as(MAY).post("/escalations/" + id + "/approvals").then().statusCode(200).body("status", equalTo("APPROVED"));
+
+        await().atMost(WAIT).untilAsserted(() -> as(DEV).get("/board").then().statusCode(200)
+                .body("APPROVED.escalationId", hasItem(id)));
+        post(DEV, id, "acceptance", "", 200);
+        post(DORA, id, "updates", "{\"text\":\"me too\"}", 403);    // not its engineer
+        post(DEV, id, "information-requests", "{\"text\":\"Which IdP version?\"}", 200);
+        post(TIA, id, "information", "{\"text\":\"ADFS 4\"}", 403); // not working the case
+        post(TOM, id, "information", "{\"text\":\"ADFS 4.0\"}", 200);
+        post(DEV, id, "updates", "{\"text\":\"Reproduced\"}", 200);
+        post(EVE, id, "manager", "", 200);
+        post(DEV, id, "resolution", "{\"text\":\"Cache flushed\"}", 200);
+        post(EVE, id, "closure", "", 200);                          // the escalation's manager closes
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ESCALATION,
+                read -> types(read, id).contains("io.casetrail.escalation.closed.v1"), WAIT);
+        assertThat(types(records, id)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.step-approved.v1",
+                "io.casetrail.escalation.approved.v1", "io.casetrail.escalation.accepted.v1",
+                "io.casetrail.escalation.information-requested.v1", "io.casetrail.escalation.information-provided.v1",
+                "io.casetrail.escalation.update-posted.v1", "io.casetrail.escalation.manager-assigned.v1",
+                "io.casetrail.escalation.resolved.v1", "io.casetrail.escalation.closed.v1");
+        assertThat(records.stream().filter(r -> id.equals(r.key())).map(r -> header(r, CloudEventHeaders.CASE_ID))
+                .distinct()).containsExactly(caseNumber);
+
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + id).then()
+                .body("escalation.status", equalTo("CLOSED"))
+                .body("history.kind", equalTo(List.of("raised", "step-approved", "step-approved", "approved",
+                        "accepted", "information-requested", "information-provided", "update-posted",
+                        "manager-assigned", "resolved", "closed")))
+                .body("escalation.managerId", equalTo("em-eve")).body("escalation.owner", equalTo("eng-dev")));
+        as(TOM).get("/cases/" + caseNumber + "/escalations").then().statusCode(200)
+                .body("escalationId", equalTo(List.of(id)));
+    }
+
+    @Test
+    void rejectionEndsTheRequestWithItsReason() {
+        String caseNumber = caseOfTom();
+        String id = raise(caseNumber, "question");
+        post(LU, id, "rejection", "{\"reason\":\"\"}", 400);
+        as(LU).body("{\"reason\":\"Answered in KB-1234\"}").post("/escalations/" + id + "/rejection").then()
+                .statusCode(200).body("status", equalTo("REJECTED"));
+        post(LU, id, "approvals", "", 409);
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + id).then()
+                .body("history.text", hasItem("Answered in KB-1234")));
+        // a rejected escalation never reached Engineering
+        as(DEV).get("/escalations/" + id).then().statusCode(403);
+    }
+
+    @Test
+    void refusalsChangeNothing() {
+        String caseNumber = caseOfTom();
+        given().contentType(ContentType.JSON).body(RAISE.formatted("defect")).post("/cases/" + caseNumber
+                + "/escalations").then().statusCode(401);
+        as(ADA).body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(403);
+        as(LEO).body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(403);
+        as(TOM).body("{\"requestType\":\"defect\"}").post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(400).contentType("application/problem+json");
+        as(TOM).body(RAISE.formatted("wish")).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(400).body("detail", org.hamcrest.Matchers.containsString("defect"));
+        as(TOM).body(RAISE.formatted("defect")).post("/cases/00000000/escalations").then().statusCode(404);
+        assertThat(as(AUDITOR).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).extract()
+                .jsonPath().getList("$")).isEmpty();
+
+        String id = raise(caseNumber, "question");
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + id).then().statusCode(200));
+        as(ADA).get("/escalations/" + id).then().statusCode(403);
+        as(LEO).get("/escalations/" + id).then().statusCode(403);
+        as(DEV).get("/escalations/" + id).then().statusCode(403);
+        post(TOM, id, "approvals", "", 403);                        // nobody approves their own request
+        post(LEO, id, "approvals", "", 403);                        // another team's lead
+        post(TIA, id, "closure", "", 403);
+        as(LU).get("/escalations/00000000-0000-0000-0000-000000000000").then().statusCode(404);
+
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new CaseClosed(caseNumber, ORG,
+                CloseReason.CONFIRMED, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(RAISE.formatted("defect"))
+                .post("/cases/" + caseNumber + "/escalations").then().statusCode(409));
+    }
+
+    private static List<String> types(List<ConsumerRecord<String, byte[]>> records, String key) {
+        return records.stream().filter(r -> key.equals(r.key())).map(r -> header(r, CloudEventHeaders.TYPE))
+                .toList();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
