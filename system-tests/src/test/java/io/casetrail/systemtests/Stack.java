@@ -30,8 +30,9 @@ import io.casetrail.testing.KafkaBrokers;
  */
 final class Stack implements AutoCloseable {
 
-    /** The services the system tests run (escalation-service has no part in them yet). */
-    static final String[] SERVICES = {"case-service", "org-admin-service", "support-access-service", "log-service"};
+    /** The services the system tests run. */
+    static final String[] SERVICES = {"case-service", "org-admin-service", "support-access-service", "log-service",
+            "escalation-service"};
 
     private static Stack shared;
 
