@@ -101,11 +101,13 @@ class CaseApiTest {
                 .when().get("/queues/teams/sso/unassigned?limit=200")
                 .then().statusCode(200)
                 .body("caseNumber", hasItem(caseNumber)));
-        as(ACME_ADMIN).when().get("/cases/" + caseNumber + "/timeline")
+        // the timeline is another projection: it follows on its own
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).when().get("/cases/" + caseNumber
+                        + "/timeline")
                 .then().statusCode(200)
                 .body("[0].type", equalTo("io.casetrail.case.opened.v1"))
                 .body("[0].summary", equalTo("Case opened by Ada Admin: SAML login fails"))
-                .body("[0].visibility", equalTo("PUBLIC"));
+                .body("[0].visibility", equalTo("PUBLIC")));
     }
 
     @Test
