@@ -51,6 +51,8 @@ final class Stack implements AutoCloseable {
         copy("/casetrail-test-keys/public.pem", keys.resolve("public.pem"));
         copy("/casetrail-test-keys/session-private.pem", keys.resolve("session-private.pem"));
         copy("/casetrail-test-keys/session-public.pem", keys.resolve("session-public.pem"));
+        copy("/casetrail-test-keys/checkpoint-private.pem", keys.resolve("checkpoint-private.pem"));
+        copy("/casetrail-test-keys/checkpoint-public.pem", keys.resolve("checkpoint-public.pem"));
         environment.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBrokers.shared().bootstrapServers());
         environment.put("CASETRAIL_DATA_DIR", work.resolve("data").toString());
         environment.put("CASETRAIL_JWT_PUBLIC_KEY", "file:" + keys.resolve("public.pem"));
@@ -58,6 +60,10 @@ final class Stack implements AutoCloseable {
                 "session-private.pem"));
         environment.put("CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
                 "session-public.pem"));
+        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_PRIVATE_KEY_LOCATION", "file:" + keys.resolve(
+                "checkpoint-private.pem"));
+        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
+                "checkpoint-public.pem"));
         environment.put("CASETRAIL_KAFKA_PARTITIONS", "1");
         mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();

@@ -68,6 +68,7 @@ public final class TokenMinter {
         private String orgId;
         private String name;
         private Duration lifetime = Duration.ofHours(8);
+        private final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
 
         private Token(String subject) {
             this.subject = subject;
@@ -93,6 +94,12 @@ public final class TokenMinter {
             return this;
         }
 
+        /** Any other claim, e.g. {@code email}. */
+        public Token claim(String name, Object value) {
+            extra.put(name, value);
+            return this;
+        }
+
         public Token lifetime(Duration duration) {
             this.lifetime = duration;
             return this;
@@ -108,6 +115,7 @@ public final class TokenMinter {
                 claims.claim("teams", List.copyOf(teams));
             }
             claims.claim("name", name == null ? subject : name);
+            extra.forEach(claims::claim);
             return claims.jws().sign(key);
         }
     }

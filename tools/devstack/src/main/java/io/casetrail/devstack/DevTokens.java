@@ -40,12 +40,14 @@ public final class DevTokens {
     }
 
     /**
-     * Writes the token key pair ({@code private.pem}, {@code public.pem}) and support-access-service's session token
-     * pair ({@code session-private.pem}, {@code session-public.pem}) unless they exist.
+     * Writes the token key pair ({@code private.pem}, {@code public.pem}), support-access-service's session token
+     * pair ({@code session-private.pem}, {@code session-public.pem}) and log-service's internal-log checkpoint pair
+     * ({@code checkpoint-private.pem}, {@code checkpoint-public.pem}) unless they exist.
      */
     static void initKeys(Path dir) throws IOException, NoSuchAlgorithmException {
         initKeyPair(dir.resolve("private.pem"), dir.resolve("public.pem"));
         initKeyPair(dir.resolve("session-private.pem"), dir.resolve("session-public.pem"));
+        initKeyPair(dir.resolve("checkpoint-private.pem"), dir.resolve("checkpoint-public.pem"));
     }
 
     private static void initKeyPair(Path privateKey, Path publicKey) throws IOException, NoSuchAlgorithmException {

@@ -41,6 +41,9 @@ public class ProcessorMetrics {
             Gauge.builder("casetrail.processor.lag", this, m -> m.lag(group)).baseUnit("events")
                     .description("events in the store the processor has not handled yet")
                     .tag("processor", group).strongReference(true).register(registry);
+            Gauge.builder("casetrail.processor.replaying", this, m -> m.replaying(group) ? 1 : 0)
+                    .description("1 while the processor rebuilds its projection from the start of the store")
+                    .tag("processor", group).strongReference(true).register(registry);
             Gauge.builder("casetrail.processor.position", this, m -> m.position(group))
                     .description("global index of the last event the processor handled (-1: none yet)")
                     .tag("processor", group).strongReference(true).register(registry);
@@ -52,6 +55,11 @@ public class ProcessorMetrics {
     /** Events the processor still has to handle (0 when caught up). */
     public double lag(String group) {
         return Math.max(0, head() - position(group));
+    }
+
+    /** Whether the processor is rebuilding its projection (replaying events it had handled before). */
+    public boolean replaying(String group) {
+        return axon.processor(group).map(StreamingEventProcessor::isReplaying).orElse(false);
     }
 
     /** The lowest position over the processor's claimed segments, -1 before it handled anything. */

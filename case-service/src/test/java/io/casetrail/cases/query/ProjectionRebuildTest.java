@@ -1,0 +1,97 @@
+package io.casetrail.cases.query;
+
+import static io.casetrail.cases.api.TestPrincipals.as;
+import static io.casetrail.cases.api.TestPrincipals.openAssignedCase;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.cases.api.TestPrincipals;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.TokenMinter;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A projection rebuilt from the event store on an operator's request equals the one it replaced. */
+@QuarkusTest
+class ProjectionRebuildTest {
+
+    static final String OPERATOR = TokenMinter.forTests().token("ops-olga").role(Roles.PLATFORM_OPERATOR).sign();
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    Jdbc jdbc;
+
+    @Test
+    void rebuiltViewsEqualTheOnesBefore() {
+        String caseNumber = openAssignedCase("P2");
+        as(TestPrincipals.TSE_TOM).body("{\"body\":\"Which app?\"}").post("/cases/" + caseNumber
+                + "/information-requests").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        List<Map<String, Object>> views = rows("SELECT * FROM case_view ORDER BY case_number");
+        List<Map<String, Object>> timeline = rows("SELECT case_number, entry_id, occurred_at, source, type, actor_id,"
+                + " visibility, summary FROM case_timeline WHERE source = 'case' ORDER BY case_number, occurred_at,"
+                + " entry_id");
+        assertThat(views).isNotEmpty();
+        // a row changed behind the service's back: the rebuild puts back what the events say
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE case_view SET subject = 'changed behind"
+                + " its back' WHERE case_number = ?", caseNumber));
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("DELETE FROM case_timeline WHERE case_number = ?",
+                caseNumber));
+
+        for (String projection : List.of(CaseViewProjection.GROUP, CaseTimelineProjection.GROUP)) {
+            given().auth().oauth2(OPERATOR).post("/ops/projections/" + projection + "/rebuild").then().statusCode(202)
+                    .body("name", equalTo(projection));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        given().get("/q/metrics").then().body(containsString("casetrail_processor_replaying{processor=\"case-views\"}"));
+
+        assertThat(rows("SELECT * FROM case_view ORDER BY case_number")).isEqualTo(views);
+        assertThat(rows("SELECT case_number, entry_id, occurred_at, source, type, actor_id, visibility, summary FROM"
+                + " case_timeline WHERE source = 'case' ORDER BY case_number, occurred_at, entry_id")).isEqualTo(timeline);
+    }
+
+    @Test
+    void onlyOperationsRebuildAndNeverTheRelay() {
+        as(TestPrincipals.LEAD_LU).post("/ops/projections/case-views/rebuild").then().statusCode(403);
+        given().post("/ops/projections/case-views/rebuild").then().statusCode(401);
+        given().auth().oauth2(OPERATOR).post("/ops/projections/kafka-relay/rebuild").then().statusCode(409);
+        given().auth().oauth2(OPERATOR).post("/ops/projections/nothing/rebuild").then().statusCode(404);
+        given().auth().oauth2(OPERATOR).get("/ops/projections").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.hasItems("case-views", "case-timeline"));
+    }
+
+    private boolean caughtUp() {
+        return given().auth().oauth2(OPERATOR).get("/ops/projections").then().statusCode(200).extract().jsonPath()
+                .getList("$", Map.class).stream().allMatch(p -> ((Number) p.get("lag")).longValue() == 0
+                        && !((Boolean) p.get("replaying")));
+    }
+
+    private List<Map<String, Object>> rows(String sql) {
+        return jdbc.query(sql, ProjectionRebuildTest::row);
+    }
+
+    private static Map<String, Object> row(ResultSet r) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+            Object value = r.getObject(i);
+            values.put(r.getMetaData().getColumnLabel(i).toLowerCase(), value == null ? null : value.toString());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,150 @@
+package io.casetrail.logs.api;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.logs.internal.ChainVerifier;
+import io.casetrail.logs.internal.Checkpoints;
+import io.casetrail.logs.internal.InternalLog;
+import io.casetrail.logs.internal.InternalLogEntry;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * The internal logs: every domain event and request log, read by Engineering and auditors, and by support for an
+ * org where it holds an open case; and the verification of their hash chain. Nothing here changes an entry.
+ */
+@RequestScoped
+@Path("/internal-logs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Internal logs")
+@SecurityRequirement(name = "jwt")
+public class InternalLogResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    /** The checkpoint key, for verifying checkpoints elsewhere. */
+    public record CheckpointKey(String keyId, String algorithm, String publicKey) {
+    }
+
+    @Inject
+    InternalLog log;
+
+    @Inject
+    ChainVerifier verifier;
+
+    @Inject
+    Checkpoints checkpoints;
+
+    @Inject
+    KnownCases knownCases;
+
+    @Inject
+    Caller caller;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @RolesAllowed({Roles.ENGINEER, Roles.AUDITOR, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Internal log entries", description = "By org, time range (occurred), request id and type,"
+            + " in chain order; paged by after/limit with Link headers. Support reads an org only while it holds an"
+            + " open case there, and must name it.")
+    public Response entries(@QueryParam("orgId") String orgId, @QueryParam("since") String since,
+                            @QueryParam("until") String until, @QueryParam("requestId") String requestId,
+                            @QueryParam("type") String type, @QueryParam("after") String after,
+                            @QueryParam("limit") Integer limit) {
+        if (!caller.hasAny(Roles.ENGINEER, Roles.AUDITOR)) {
+            if (orgId == null || orgId.isBlank()) {
+                throw new InvalidInput("orgId: support reads the internal log of one org at a time");
+            }
+            if (!knownCases.holdsOpenCase(caller, orgId)) {
+                throw new AccessDenied("only support holding an open case of org " + orgId + " reads its internal"
+                        + " log");
+            }
+        }
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw new InvalidInput("limit: between 1 and " + MAX_LIMIT);
+        }
+        List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), instant("since", since),
+                instant("until", until), blank(requestId), blank(type)), cursor(after), size);
+        boolean more = found.size() > size;
+        List<InternalLogEntry> page = more ? found.subList(0, size) : found;
+        return LinkHeaders.page(uri, page, more ? encode(page.get(page.size() - 1).seq()) : null);
+    }
+
+    @GET
+    @Path("/verify")
+    @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
+    @Operation(summary = "Verify the hash chain", description = "Re-computes the chain over entries from..to (default:"
+            + " all) and checks the signed checkpoints in the range; reports the first entry that does not hold.")
+    public ChainVerifier.Report verify(@QueryParam("from") Long from, @QueryParam("to") Long to) {
+        if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && to < from) {
+            throw new InvalidInput("from, to: entry numbers from 1, with from <= to");
+        }
+        return verifier.verify(from == null ? 1 : from, to);
+    }
+
+    @GET
+    @Path("/checkpoint-key")
+    @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
+    @Operation(summary = "The checkpoint verification key", description = "RSA public key (X.509, base64) and its id.")
+    public CheckpointKey checkpointKey() {
+        return new CheckpointKey(checkpoints.keyId(), "SHA256withRSA",
+                Base64.getEncoder().encodeToString(checkpoints.publicKey().getEncoded()));
+    }
+
+    private static String blank(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInput(name + ": an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z");
+        }
+    }
+
+    static String encode(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes());
+    }
+
+    static long cursor(String after) {
+        if (after == null || after.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(after)));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("after: not a cursor of this list");
+        }
+    }
+}

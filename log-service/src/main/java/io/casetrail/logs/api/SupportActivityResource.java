@@ -1,0 +1,71 @@
+package io.casetrail.logs.api;
+
+import java.io.IOException;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.casetrail.logs.internal.SupportActivity;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/** An org's admins see what support did in their org, from the internal logs, redacted. */
+@RequestScoped
+@Path("/orgs/{orgId}/support-activity")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Internal logs")
+@SecurityRequirement(name = "jwt")
+public class SupportActivityResource {
+
+    @Inject
+    SupportActivity activity;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    JsonWebToken jwt;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
+    @Operation(summary = "Support activity on my org", description = "Support access, consents and admin actions,"
+            + " and the requests support made about the org, from the internal logs, with secrets, tokens, other"
+            + " people's e-mail addresses, internal hosts and addresses and other orgs' identifiers removed.")
+    public Response supportActivity(@PathParam("orgId") String orgId, @QueryParam("after") String after,
+                                    @QueryParam("limit") Integer limit) throws IOException {
+        if (!caller.isCustomerOf(orgId)) {
+            throw new AccessDenied("an org's admins see the support activity of their own org only");
+        }
+        int size = limit == null ? InternalLogResource.DEFAULT_LIMIT : limit;
+        if (size < 1 || size > InternalLogResource.MAX_LIMIT) {
+            throw new InvalidInput("limit: between 1 and " + InternalLogResource.MAX_LIMIT);
+        }
+        Object email = jwt.getClaim("email");
+        SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
+                : email == null ? null : email.toString(), InternalLogResource.cursor(after), size);
+        return LinkHeaders.page(uri, page.items(), page.next() == null ? null
+                : InternalLogResource.encode(page.next()));
+    }
+}

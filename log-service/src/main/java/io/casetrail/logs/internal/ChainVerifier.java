@@ -1,0 +1,102 @@
+package io.casetrail.logs.internal;
+
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import io.casetrail.logs.internal.Checkpoints.Checkpoint;
+
+/**
+ * Re-computes the internal log's hash chain over a range and reports the first entry that does not hold: one that
+ * is missing (a gap in the sequence), changed (its hash is not the hash of its content), or out of the chain (its
+ * previous hash is not its predecessor's). Checkpoints in the range must be signed by the checkpoint key and name
+ * the hash the chain has there.
+ */
+@Singleton
+public class ChainVerifier {
+
+    static final int PAGE = 1000;
+
+    /** The first problem found. */
+    public record Problem(long seq, String entryId, String problem) {
+    }
+
+    /** What a verification found. */
+    public record Report(long from, long to, long entries, int checkpoints, boolean verified, Problem firstProblem,
+                         String keyId) {
+    }
+
+    private final InternalLog log;
+    private final Checkpoints checkpoints;
+
+    public ChainVerifier(InternalLog log, Checkpoints checkpoints) {
+        this.log = log;
+        this.checkpoints = checkpoints;
+    }
+
+    /** Verifies entries {@code from..to} (clamped to the chain; {@code to} null: up to the head). */
+    public Report verify(long from, Long to) {
+        InternalLog.Head head = log.head();
+        long first = Math.max(1, from);
+        long last = to == null ? head.seq() : Math.min(to, head.seq());
+        PublicKey key = checkpoints.publicKey();
+        Map<Long, Checkpoint> signed = new HashMap<>();
+        for (Checkpoint checkpoint : checkpoints.between(first, last)) {
+            signed.put(checkpoint.seq(), checkpoint);
+        }
+        String expectedPrev = null;
+        if (first > 1) {
+            List<InternalLogEntry> before = log.range(first - 1, first - 1, 1);
+            expectedPrev = before.isEmpty() ? null : before.get(0).hash();
+        } else {
+            expectedPrev = HashChain.GENESIS;
+        }
+        long expectedSeq = first;
+        long count = 0;
+        int checked = 0;
+        while (expectedSeq <= last) {
+            List<InternalLogEntry> page = log.range(expectedSeq, last, PAGE);
+            if (page.isEmpty()) {
+                return new Report(first, last, count, checked, false, new Problem(expectedSeq, null,
+                        "entry " + expectedSeq + " is missing"), checkpoints.keyId());
+            }
+            for (InternalLogEntry entry : page) {
+                if (entry.seq() != expectedSeq) {
+                    return new Report(first, last, count, checked, false, new Problem(expectedSeq, null,
+                            "entry " + expectedSeq + " is missing"), checkpoints.keyId());
+                }
+                if (expectedPrev != null && !expectedPrev.equals(entry.prevHash())) {
+                    return new Report(first, last, count, checked, false, new Problem(entry.seq(), entry.entryId(),
+                            "entry " + entry.seq() + " does not follow entry " + (entry.seq() - 1)
+                                    + ": its previous hash differs"), checkpoints.keyId());
+                }
+                String recomputed = HashChain.hashOf(entry, entry.prevHash());
+                if (!recomputed.equals(entry.hash())) {
+                    return new Report(first, last, count, checked, false, new Problem(entry.seq(), entry.entryId(),
+                            "entry " + entry.seq() + " was changed: its content does not match its hash"),
+                            checkpoints.keyId());
+                }
+                Checkpoint checkpoint = signed.get(entry.seq());
+                if (checkpoint != null) {
+                    if (!checkpoint.hash().equals(entry.hash()) || !Checkpoints.valid(checkpoint, key)) {
+                        return new Report(first, last, count, checked, false, new Problem(entry.seq(),
+                                entry.entryId(), "the checkpoint at entry " + entry.seq() + " does not vouch for"
+                                + " the chain"), checkpoints.keyId());
+                    }
+                    checked++;
+                }
+                expectedPrev = entry.hash();
+                expectedSeq++;
+                count++;
+            }
+        }
+        if (to == null && count > 0 && !head.hash().equals(expectedPrev)) {
+            return new Report(first, last, count, checked, false, new Problem(last, null,
+                    "the chain head does not name entry " + last), checkpoints.keyId());
+        }
+        return new Report(first, last, count, checked, true, null, checkpoints.keyId());
+    }
+}

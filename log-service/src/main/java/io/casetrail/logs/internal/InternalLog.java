@@ -1,0 +1,126 @@
+package io.casetrail.logs.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.casetrail.platform.store.Jdbc;
+
+/**
+ * The internal log: entries appended one at a time to the hash chain (the head row is locked for the append, so
+ * concurrent consumers and instances take turns), never changed. Reads by org, time, request id, type.
+ */
+@Singleton
+public class InternalLog {
+
+    /** An entry before it joins the chain. */
+    public record NewEntry(String entryId, Instant occurredAt, String kind, String orgId, String caseNumber,
+                           String requestId, String type, String level, String source, String actor, String message,
+                           String attributes) {
+    }
+
+    /** What to look for; nulls match everything. */
+    public record Query(String orgId, Instant since, Instant until, String requestId, String type) {
+    }
+
+    static final String COLUMNS = "seq, entry_id, recorded_at, occurred_at, kind, org_id, case_number, request_id,"
+            + " type, level, source, actor, message, attributes, prev_hash, hash";
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Checkpoints checkpoints;
+
+    public InternalLog(Jdbc jdbc, Clock clock, Checkpoints checkpoints) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.checkpoints = checkpoints;
+    }
+
+    /** Appends the entry to the chain in the caller's transaction; an entry id seen before is not appended again. */
+    public void append(NewEntry n) {
+        long[] head = new long[1];
+        String prevHash = jdbc.queryOne("SELECT seq, hash FROM internal_log_head WHERE id = 1 FOR UPDATE", row -> {
+            head[0] = row.getLong(1);
+            return row.getString(2);
+        }).orElseThrow(() -> new IllegalStateException("internal_log_head has no row"));
+        if (jdbc.queryOne("SELECT 1 FROM internal_log WHERE entry_id = ?", row -> 1, n.entryId()).isPresent()) {
+            return;
+        }
+        long seq = head[0] + 1;
+        InternalLogEntry entry = new InternalLogEntry(seq, n.entryId(), HashChain.precise(clock.instant()),
+                HashChain.precise(n.occurredAt()), n.kind(), n.orgId(), n.caseNumber(), n.requestId(), n.type(),
+                n.level(), n.source(), n.actor(), n.message(), n.attributes(), prevHash, null);
+        String hash = HashChain.hashOf(entry, prevHash);
+        jdbc.update("INSERT INTO internal_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        + " ?)", seq, entry.entryId(), entry.recordedAt(), entry.occurredAt(), entry.kind(),
+                entry.orgId(), entry.caseNumber(), entry.requestId(), entry.type(), entry.level(), entry.source(),
+                entry.actor(), entry.message(), entry.attributes(), prevHash, hash);
+        jdbc.update("UPDATE internal_log_head SET seq = ?, hash = ? WHERE id = 1", seq, hash);
+        if (checkpoints.dueAt(seq)) {
+            checkpoints.sign(seq, hash, clock.instant());
+        }
+    }
+
+    /** The chain head: its last sequence number and hash. */
+    public Head head() {
+        return jdbc.queryOne("SELECT seq, hash FROM internal_log_head WHERE id = 1",
+                row -> new Head(row.getLong(1), row.getString(2))).orElseThrow();
+    }
+
+    /** The chain head, locked until the caller's transaction ends (no entry joins meanwhile). */
+    public Head lockedHead() {
+        return jdbc.queryOne("SELECT seq, hash FROM internal_log_head WHERE id = 1 FOR UPDATE",
+                row -> new Head(row.getLong(1), row.getString(2))).orElseThrow();
+    }
+
+    /** The chain's last entry. */
+    public record Head(long seq, String hash) {
+    }
+
+    /** Entries {@code from..to} in chain order, at most {@code limit}. */
+    public List<InternalLogEntry> range(long from, long to, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM internal_log WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT "
+                + limit, InternalLog::row, from, to);
+    }
+
+    /** Entries matching the query after the cursor, in chain order; one more than {@code limit} tells of more. */
+    public List<InternalLogEntry> find(Query q, long afterSeq, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM internal_log WHERE seq > ?");
+        List<Object> parameters = new ArrayList<>(List.of(afterSeq));
+        if (q.orgId() != null) {
+            sql.append(" AND org_id = ?");
+            parameters.add(q.orgId());
+        }
+        if (q.since() != null) {
+            sql.append(" AND occurred_at >= ?");
+            parameters.add(q.since());
+        }
+        if (q.until() != null) {
+            sql.append(" AND occurred_at < ?");
+            parameters.add(q.until());
+        }
+        if (q.requestId() != null) {
+            sql.append(" AND request_id = ?");
+            parameters.add(q.requestId());
+        }
+        if (q.type() != null) {
+            sql.append(" AND type = ?");
+            parameters.add(q.type());
+        }
+        sql.append(" ORDER BY seq LIMIT ").append(limit + 1);
+        return jdbc.query(sql.toString(), InternalLog::row, parameters.toArray());
+    }
+
+    static InternalLogEntry row(ResultSet r) throws SQLException {
+        return new InternalLogEntry(r.getLong("seq"), r.getString("entry_id"), Jdbc.instant(r, "recorded_at"),
+                Jdbc.instant(r, "occurred_at"), r.getString("kind"), r.getString("org_id"),
+                r.getString("case_number"), r.getString("request_id"), r.getString("type"), r.getString("level"),
+                r.getString("source"), r.getString("actor"), r.getString("message"), r.getString("attributes"),
+                r.getString("prev_hash"), r.getString("hash"));
+    }
+}

@@ -1,0 +1,155 @@
+package io.casetrail.logs.internal;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * What may be shown to a customer of an internal log entry. Removed: the values of secret-like fields (any key
+ * containing one of the configured words, in any case, at any depth, also as URL parameters and {@code key=value}
+ * text), bearer/SSWS credentials, JWTs and reset links in any text, e-mail addresses other than the viewer's, IP
+ * addresses, host names under the configured internal domains, and the identifiers of any org but the viewer's.
+ * Text that is itself JSON is redacted as JSON.
+ */
+public final class Redactor {
+
+    public static final String REDACTED = "[redacted]";
+
+    /** The configuration of the rules. */
+    public record Rules(List<String> secretWords, List<String> internalDomains, List<String> extraPatterns) {
+    }
+
+    /** Who looks: their org, the org ids to hide (every other known org), their own e-mail address if known. */
+    public record Viewer(String orgId, Set<String> otherOrgs, String email) {
+    }
+
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
+    private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)\\s+[A-Za-z0-9._~+/=-]{8,}");
+    private static final Pattern RESET_LINK = Pattern.compile("(?i)(/reset_password/|/activate/|/recovery/)[A-Za-z0-9._~-]+");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    private static final Pattern IPV4 = Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
+    private static final Pattern IPV6 = Pattern.compile("(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+            + "|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})"
+            + "(?![0-9a-f:])");
+
+    private final Set<String> secretWords;
+    private final Pattern secretKeyValue;
+    private final Pattern secretJsonText;
+    private final Pattern internalHost;
+    private final List<Pattern> extra = new ArrayList<>();
+
+    public Redactor(Rules rules) {
+        this.secretWords = Set.copyOf(rules.secretWords().stream().map(w -> w.toLowerCase(Locale.ROOT)).toList());
+        String words = String.join("|", rules.secretWords().stream().map(Pattern::quote).toList());
+        this.secretKeyValue = Pattern.compile("(?i)([A-Za-z0-9_.-]*(?:" + words + ")[A-Za-z0-9_.-]*)(\\s*[=:]\\s*)"
+                + "(?!\\s*[\\[{\"])([^\\s,;&\"'<>)}\\]]+)");
+        this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\""
+                + "|[^,}\\]\\s]+)");
+        String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
+        this.internalHost = Pattern.compile("(?i)\\b(?:localhost|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:" + domains
+                + "))\\b");
+        for (String pattern : rules.extraPatterns()) {
+            extra.add(Pattern.compile(pattern));
+        }
+    }
+
+    /** The entry's message, redacted for the viewer. */
+    public String text(String text, Viewer viewer) {
+        if (text == null) {
+            return null;
+        }
+        String trimmed = text.trim();
+        if ((trimmed.startsWith("{") && trimmed.endsWith("}")) || (trimmed.startsWith("[") && trimmed.endsWith("]"))) {
+            try {
+                JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trimmed);
+                return json(parsed, viewer).toString();
+            } catch (java.io.IOException notJson) {
+                // plain text that looks like JSON: the text rules below apply
+            }
+        }
+        String out = text;
+        out = JWT.matcher(out).replaceAll(REDACTED);
+        out = CREDENTIAL.matcher(out).replaceAll("$1 " + REDACTED);
+        out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
+        out = secretJsonText.matcher(out).replaceAll("$1\"" + REDACTED + "\"");
+        out = secretKeyValue.matcher(out).replaceAll("$1$2" + REDACTED);
+        out = emails(out, viewer);
+        out = IPV4.matcher(out).replaceAll("[address]");
+        out = IPV6.matcher(out).replaceAll("[address]");
+        out = internalHost.matcher(out).replaceAll("[internal-host]");
+        for (Pattern pattern : extra) {
+            out = pattern.matcher(out).replaceAll(REDACTED);
+        }
+        return otherOrgs(out, viewer);
+    }
+
+    /** A JSON document (attributes), redacted for the viewer: secret-like keys lose their values at any depth. */
+    public JsonNode json(JsonNode node, Viewer viewer) {
+        if (node == null || node.isNull()) {
+            return node;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String key = text(field.getKey(), viewer);
+                out.set(key, secretKey(field.getKey()) ? TextNode.valueOf(REDACTED) : json(field.getValue(), viewer));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> out.add(json(element, viewer)));
+            return out;
+        }
+        if (node.isTextual()) {
+            return TextNode.valueOf(text(node.asText(), viewer));
+        }
+        return node;
+    }
+
+    private boolean secretKey(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (String word : secretWords) {
+            if (lower.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String emails(String text, Viewer viewer) {
+        Matcher m = EMAIL.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String found = m.group();
+            m.appendReplacement(out, Matcher.quoteReplacement(viewer.email() != null
+                    && viewer.email().equalsIgnoreCase(found) ? found : "[email]"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String otherOrgs(String text, Viewer viewer) {
+        String out = text;
+        for (String org : viewer.otherOrgs()) {
+            if (org != null && !org.isBlank() && !org.equals(viewer.orgId())) {
+                out = Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(org) + "(?![A-Za-z0-9_-])")
+                        .matcher(out).replaceAll("[other-org]");
+            }
+        }
+        return out;
+    }
+}

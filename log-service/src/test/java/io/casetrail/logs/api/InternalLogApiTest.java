@@ -1,0 +1,292 @@
+package io.casetrail.logs.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.Topics;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.logging.RequestLogs;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.TestEvents;
+import io.casetrail.testing.TokenMinter;
+import io.casetrail.testing.TopicReader;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The internal log over a real broker and database: every topic's events and the services' request logs land in
+ * one hash chain that the database will not let anyone change; verification names the entry that was changed or
+ * removed behind its back; the customer's view of it leaks nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class InternalLogApiTest {
+
+    static final TokenMinter MINT = TokenMinter.forTests();
+    static final String RUN = Long.toString(System.nanoTime(), 36);
+    static final String ORG = "org-int-" + RUN;
+    static final String GLOBEX = "org-globex-" + RUN;
+    static final String CASE = "8" + RUN.substring(Math.max(0, RUN.length() - 7));
+    static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+    static final String ENGINEER = MINT.token("eng-dev").role(Roles.ENGINEER).sign();
+    static final String TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+    static final String ADA = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).claim("email", "ada@int.example")
+            .sign();
+    static final String GIL = MINT.token("admin-gil").role(Roles.ORG_ADMIN).org(GLOBEX).sign();
+    static final Actor SAM = new Actor("admin-sam", "Sam", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
+    static final String SECRET = "Zq9" + UUID.randomUUID().toString().replace("-", "");
+    static final String REQUEST = "req-" + RUN;
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static boolean seeded;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    DataSource dataSource;
+
+    static RequestSpecification as(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    @BeforeEach
+    void orgWithActivity() {
+        if (seeded) {
+            return;
+        }
+        seeded = true;
+        TestEvents.publish(Topics.CASE, "case-service", CASE, 0, new CaseOpened(CASE, ORG, "https://int.okta.com",
+                "SAML", "d", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso",
+                null, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        for (int i = 0; i < 12; i++) {
+            TestEvents.publish(Topics.ACCESS, "support-access-service", "grant-" + RUN, i, new SupportAccessGranted(ORG,
+                    "g-" + i, GrantScope.CASE, CASE, List.of(CASE), Instant.now().plus(Duration.ofHours(8)),
+                    RequestOrigin.NONE, SAM));
+        }
+        requestLog(ORG, REQUEST, "tse-tom", List.of(Roles.SUPPORT_ENGINEER),
+                "GET /orgs/" + ORG + "/users?q=alice&access_token=" + SECRET + " 200 (12 ms)",
+                Map.of("path", "/orgs/" + ORG + "/users", "query", "q=alice&access_token=" + SECRET,
+                        "upstream", "db-1.prod.internal 10.0.3.17", "Authorization", "Bearer " + SECRET,
+                        "note", "{\"Client_Secret\":\"" + SECRET + "\",\"also\":\"" + GLOBEX + "\"}",
+                        "mail", "sent to alice@int.example and ada@int.example"));
+        requestLog(ORG, "req-customer-" + RUN, "admin-ada", List.of(Roles.ORG_ADMIN), "GET /cases 200 (3 ms)",
+                Map.of("path", "/cases"));
+        requestLog(GLOBEX, "req-globex-" + RUN, "tse-tom", List.of(Roles.SUPPORT_ENGINEER),
+                "GET /orgs/" + GLOBEX + "/users 200 (5 ms)", Map.of("path", "/orgs/" + GLOBEX + "/users"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("orgId", ORG)
+                .queryParam("limit", 1000).get("/internal-logs").then().statusCode(200).extract().jsonPath()
+                .getList("entryId")).hasSize(15));
+    }
+
+    static void requestLog(String org, String requestId, String principal, List<String> roles, String message,
+                           Map<String, Object> attributes) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(attributes);
+        all.put("principal", principal);
+        all.put("roles", roles);
+        try {
+            byte[] data = JSON.writeValueAsBytes(Map.of("requestId", requestId, "orgId", org, "level", "INFO",
+                    "message", message, "attributes", all));
+            TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(UUID.randomUUID().toString(),
+                    "/casetrail/org-admin-service", RequestLogs.TYPE, Instant.now(), requestId, org, null, principal,
+                    null, requestId, data)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- reading -------------------------------------------------------------------------------------------
+
+    @Test
+    void entriesByOrgRequestIdAndTypeInChainOrderPaged() {
+        as(ENGINEER).queryParam("requestId", REQUEST).get("/internal-logs").then().statusCode(200)
+                .body("kind", equalTo(List.of("REQUEST"))).body("[0].orgId", equalTo(ORG));
+        as(AUDITOR).queryParam("orgId", ORG).queryParam("type", "io.casetrail.case.opened.v1").get("/internal-logs")
+                .then().body("caseNumber", equalTo(List.of(CASE)));
+        Response first = as(AUDITOR).queryParam("orgId", ORG).queryParam("limit", 5).get("/internal-logs");
+        List<Long> seqs = first.jsonPath().getList("seq", Long.class);
+        assertThat(seqs).hasSize(5).isSorted();
+        String next = first.headers().getValues("Link").stream().filter(l -> l.endsWith("rel=\"next\"")).findFirst()
+                .orElseThrow();
+        List<Long> second = given().auth().oauth2(AUDITOR).urlEncodingEnabled(false)
+                .get(next.substring(1, next.indexOf('>'))).jsonPath().getList("seq", Long.class);
+        assertThat(second.get(0)).isGreaterThan(seqs.get(4));
+    }
+
+    @Test
+    void everyRequestTheServiceAnswersIsInTheInternalLog() {
+        String id = "req-own-" + RUN;
+        as(ENGINEER).header(RequestLogs.HEADER, id).queryParam("orgId", ORG).queryParam("limit", 1)
+                .get("/internal-logs").then().statusCode(200).header(RequestLogs.HEADER, id);
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then()
+                .body("kind", equalTo(List.of("REQUEST"))).body("[0].actor", equalTo("eng-dev"))
+                .body("[0].orgId", equalTo(ORG)).body("[0].source", equalTo("/casetrail/log-service")));
+    }
+
+    @Test
+    void onlyEngineeringAuditorsAndSupportHoldingACaseRead() {
+        as(ADA).get("/internal-logs").then().statusCode(403);
+        as(TIA).queryParam("orgId", ORG).get("/internal-logs").then().statusCode(403);
+        as(TIA).get("/internal-logs").then().statusCode(400);
+        given().get("/internal-logs").then().statusCode(401);
+        as(ADA).get("/internal-logs/verify").then().statusCode(403);
+        as(AUDITOR).queryParam("limit", 0).get("/internal-logs").then().statusCode(400);
+        as(AUDITOR).queryParam("since", "yesterday").get("/internal-logs").then().statusCode(400);
+    }
+
+    // --- append-only and tamper-evident ---------------------------------------------------------------------
+
+    @Test
+    void theDatabaseRefusesToChangeOrRemoveAnEntry() {
+        long seq = seqOf(REQUEST);
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update(
+                "UPDATE internal_log SET message = 'nothing happened' WHERE seq = ?", seq)))
+                .hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update(
+                "DELETE FROM internal_log WHERE seq = ?", seq))).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update(
+                "DELETE FROM internal_log_checkpoint"))).hasStackTraceContaining("append-only");
+    }
+
+    @Test
+    void verificationNamesAChangedEntryThenARemovedOne() throws Exception {
+        as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(true))
+                .body("checkpoints", greaterThanOrEqualTo(1));
+        long seq = seqOf(REQUEST);
+        String original = jdbc.queryOne("SELECT message FROM internal_log WHERE seq = ?", row -> row.getString(1),
+                seq).orElseThrow();
+
+        withoutGuards("UPDATE internal_log SET message = 'GET /nothing 200' WHERE seq = " + seq);
+        as(AUDITOR).get("/internal-logs/verify").then().body("verified", equalTo(false))
+                .body("firstProblem.seq", equalTo((int) seq)).body("firstProblem.entryId", equalTo(entryId(seq)))
+                .body("firstProblem.problem", equalTo("entry " + seq + " was changed: its content does not match its"
+                        + " hash"));
+        withoutGuards("UPDATE internal_log SET message = '" + original.replace("'", "''") + "' WHERE seq = " + seq);
+        as(AUDITOR).get("/internal-logs/verify").then().body("verified", equalTo(true));
+
+        Map<String, Object> row = QuarkusTransaction.requiringNew().call(() -> jdbc.queryOne(
+                "SELECT * FROM internal_log WHERE seq = ?", r -> {
+                    Map<String, Object> values = new java.util.LinkedHashMap<>();
+                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                        values.put(r.getMetaData().getColumnLabel(i).toLowerCase(), r.getObject(i));
+                    }
+                    return values;
+                }, seq).orElseThrow());
+        withoutGuards("DELETE FROM internal_log WHERE seq = " + seq);
+        as(AUDITOR).get("/internal-logs/verify").then().body("verified", equalTo(false))
+                .body("firstProblem.seq", equalTo((int) seq))
+                .body("firstProblem.problem", equalTo("entry " + seq + " is missing"));
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log (" + String.join(", ",
+                row.keySet()) + ") VALUES (" + String.join(", ", row.keySet().stream().map(k -> "?").toList())
+                + ")", row.values().toArray()));
+        as(AUDITOR).queryParam("from", Math.max(1, seq - 5)).queryParam("to", seq + 5).get("/internal-logs/verify")
+                .then().body("verified", equalTo(true)).body("entries", equalTo(11));
+    }
+
+    @Test
+    void aCheckpointWhoseSignatureIsNotTheKeysIsReported() throws Exception {
+        long signed = await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT MIN(seq) FROM internal_log_checkpoint",
+                row -> row.getLong(1)).orElse(0L), s -> s > 0);
+        String signature = jdbc.queryOne("SELECT signature FROM internal_log_checkpoint WHERE seq = ?",
+                row -> row.getString(1), signed).orElseThrow();
+        String forged = (signature.charAt(0) == 'A' ? 'B' : 'A') + signature.substring(1);
+        withoutGuards("UPDATE internal_log_checkpoint SET signature = '" + forged + "' WHERE seq = " + signed);
+        as(AUDITOR).queryParam("to", signed).get("/internal-logs/verify").then().body("verified", equalTo(false))
+                .body("firstProblem.seq", equalTo((int) signed))
+                .body("firstProblem.problem", equalTo("the checkpoint at entry " + signed
+                        + " does not vouch for the chain"));
+        withoutGuards("UPDATE internal_log_checkpoint SET signature = '" + signature + "' WHERE seq = " + signed);
+        as(AUDITOR).queryParam("to", signed).get("/internal-logs/verify").then().body("verified", equalTo(true));
+        as(AUDITOR).get("/internal-logs/checkpoint-key").then().statusCode(200)
+                .body("algorithm", equalTo("SHA256withRSA"));
+    }
+
+    // --- the customer's view --------------------------------------------------------------------------------
+
+    @Test
+    void theCustomersViewShowsSupportActivityAndLeaksNothing() {
+        String view = as(ADA).queryParam("limit", 1000).get("/orgs/" + ORG + "/support-activity").then()
+                .statusCode(200).extract().asString();
+        assertThat(view).contains("io.casetrail.access.granted.v1").contains("tse-tom")
+                .contains("ada@int.example")
+                .doesNotContain(SECRET).doesNotContain("alice@int.example").doesNotContain(GLOBEX)
+                .doesNotContain("db-1.prod").doesNotContain("10.0.3.17").doesNotContain("req-customer-")
+                .doesNotContain("io.casetrail.case.opened.v1");
+        io.restassured.path.json.JsonPath items = io.restassured.path.json.JsonPath.from(view);
+        assertThat(items.getList("findAll { it.kind == 'EVENT' }.type", String.class)).hasSize(12)
+                .containsOnly("io.casetrail.access.granted.v1");
+        assertThat(items.getList("findAll { it.kind == 'REQUEST' && it.actor == 'tse-tom' }.seq")).hasSize(1);
+        assertThat(items.getList("findAll { it.kind == 'REQUEST' }.actor", String.class)).doesNotContain("admin-ada");
+        as(GIL).get("/orgs/" + ORG + "/support-activity").then().statusCode(403);
+        as(AUDITOR).get("/orgs/" + ORG + "/support-activity").then().statusCode(403);
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------
+
+    private long seqOf(String requestId) {
+        return jdbc.queryOne("SELECT seq FROM internal_log WHERE request_id = ? AND kind = 'REQUEST'",
+                row -> row.getLong(1), requestId).orElseThrow();
+    }
+
+    private String entryId(long seq) {
+        return jdbc.queryOne("SELECT entry_id FROM internal_log WHERE seq = ?", row -> row.getString(1), seq)
+                .orElseThrow();
+    }
+
+    /** What only the table owner can do: run a statement with the append-only triggers off, then put them back. */
+    private void withoutGuards(String statement) throws Exception {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
+            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+            String table = statement.contains("internal_log_checkpoint") ? "internal_log_checkpoint" : "internal_log";
+            String trigger = table + "_append_only";
+            if (postgres) {
+                s.execute("ALTER TABLE " + table + " DISABLE TRIGGER " + trigger);
+                s.execute(statement);
+                s.execute("ALTER TABLE " + table + " ENABLE TRIGGER " + trigger);
+            } else {
+                s.execute("DROP TRIGGER " + trigger);
+                s.execute(statement);
+                s.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE, DELETE ON " + table
+                        + " FOR EACH ROW CALL 'io.casetrail.logs.internal.AppendOnly'");
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.casetrail.logs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Adversarial entries through the configured redaction rules: nothing secret, foreign or internal comes out. */
+class RedactorTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Redactor.Viewer ACME = new Redactor.Viewer("org-acme", Set.of("org-globex", "org-initech"),
+            "ada@acme.example");
+    static final String JWT_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0c2UtdG9tIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+    static final String SECRET = "s3cr3tV4lue9";
+
+    static Redactor configured() throws IOException {
+        Properties p = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            p.load(reader);
+        }
+        return new Redactor(new Redactor.Rules(List.of(p.getProperty("casetrail.redaction.secret-words").split(",")),
+                List.of(p.getProperty("casetrail.redaction.internal-domains").split(",")), List.of()));
+    }
+
+    final Redactor redactor;
+
+    RedactorTest() throws IOException {
+        redactor = configured();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "GET /orgs/org-acme/users?caseNumber=1&access_token=" + SECRET + "&q=x",
+            "GET /callback?code=1&ID_TOKEN=" + SECRET,
+            "password=" + SECRET,
+            "Password: " + SECRET,
+            "{\"user\":\"alice\",\"PassWord\":\"" + SECRET + "\"}",
+            "failed with body {\"nested\":{\"clientSecret\":\"" + SECRET + "\"}} after retry",
+            "Authorization: Bearer " + SECRET + "xyz",
+            "header ssws " + SECRET + "abc",
+            "X-Api-Key=" + SECRET,
+            "sessionId:" + SECRET,
+            "link https://acme.okta.com/reset_password/" + SECRET,
+            "token " + JWT_TOKEN,
+            "{\"a\":[{\"Refresh_Token\":\"" + SECRET + "\"}]}"})
+    void secretsInTextNeverSurvive(String text) {
+        String out = redactor.text(text, ACME);
+        assertThat(out).doesNotContain(SECRET).doesNotContain(JWT_TOKEN);
+    }
+
+    @Test
+    void secretKeysLoseTheirValuesAtAnyDepthWhateverTheirCase() throws IOException {
+        JsonNode in = JSON.readTree("""
+                {"data":{"TOKEN":"abc%s","user":{"API_KEY":"%s","name":"Alice"},
+                 "list":[{"Cookie":"%s"},{"note":"Bearer %s"}],
+                 "url":"https://idp.acme.example/cb?state=1&client_secret=%s"}}""".formatted(SECRET, SECRET, SECRET,
+                SECRET, SECRET));
+        String out = redactor.json(in, ACME).toString();
+        assertThat(out).doesNotContain(SECRET).contains("\"name\":\"Alice\"");
+    }
+
+    @Test
+    void otherPeoplesAddressesGoTheViewersStays() {
+        String out = redactor.text("reset sent to alice@acme.example, cc ADA@acme.example and bob.smith+x@globex.co.uk",
+                ACME);
+        assertThat(out).doesNotContain("alice@").doesNotContain("bob.smith").contains("ADA@acme.example");
+    }
+
+    @Test
+    void internalHostsAndAddressesGo() {
+        String out = redactor.text("upstream db-1.prod.internal (10.0.3.17) via LOCALHOST:8084, fe80::1ff:fe23:4567:890a"
+                + " and 2001:db8:85a3:0:0:8a2e:370:7334 at 2026-11-28T10:00:00Z, api.svc.cluster.local", ACME);
+        assertThat(out).doesNotContain("db-1").doesNotContain("10.0.3.17").doesNotContain("LOCALHOST")
+                .doesNotContain("fe80").doesNotContain("2001:db8").doesNotContain("api.svc")
+                .contains("2026-11-28T10:00:00Z");
+    }
+
+    @Test
+    void otherOrgsIdentifiersGoTheViewersStays() throws IOException {
+        String out = redactor.text("compared org-acme with ORG-GLOBEX and org-initech; org-acme-2 untouched", ACME);
+        assertThat(out).doesNotContainIgnoringCase("org-globex").doesNotContain("org-initech")
+                .contains("org-acme ").contains("org-acme-2");
+        JsonNode json = redactor.json(JSON.readTree("{\"org-globex\":{\"orgId\":\"org-globex\"}}"), ACME);
+        assertThat(json.toString()).doesNotContain("globex");
+    }
+
+    @Test
+    void plainWordsStay() {
+        String text = "io.casetrail.access.session-started.v1 on org-acme by Tom: granted for 8 hours";
+        assertThat(redactor.text(text, ACME)).isEqualTo(text);
+    }
+}

@@ -1,0 +1,89 @@
+package io.casetrail.platform.axon;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
+
+/**
+ * Every service's projections, and their rebuild from the service's own event store: the processor stops, its
+ * tokens go back to the start (the projection's reset handler empties what the events will write again), and it
+ * starts over. Progress shows on {@code /q/metrics} ({@code casetrail_processor_lag_events},
+ * {@code casetrail_processor_replaying}) and here. The Kafka relay is not a projection and is never rebuilt.
+ */
+@RequestScoped
+@Path("/ops/projections")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Operations")
+@SecurityRequirement(name = "jwt")
+public class ProjectionResource {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionResource.class);
+
+    /** A projection and how far it is. */
+    public record ProjectionStatus(String name, long position, long lag, boolean replaying) {
+    }
+
+    @Inject
+    AxonRuntime axon;
+
+    @Inject
+    ProcessorMetrics metrics;
+
+    @Inject
+    Caller caller;
+
+    @GET
+    @RolesAllowed({Roles.AUDITOR, Roles.PLATFORM_OPERATOR})
+    @Operation(summary = "The service's projections", description = "Position, lag behind the event store, and whether"
+            + " each is rebuilding.")
+    public List<ProjectionStatus> projections() {
+        return axon.processingGroups().stream().filter(g -> !AxonRuntime.RELAY_GROUP.equals(g)).map(this::status)
+                .toList();
+    }
+
+    @POST
+    @Path("/{name}/rebuild")
+    @RolesAllowed({Roles.AUDITOR, Roles.PLATFORM_OPERATOR})
+    @Operation(summary = "Rebuild a projection from the event store", description = "Answers 202 at once; follow the"
+            + " progress here or on /q/metrics.")
+    public Response rebuild(@PathParam("name") String name) {
+        if (AxonRuntime.RELAY_GROUP.equals(name)) {
+            throw new RuleViolation("not-a-projection", name + " publishes events; it is not rebuilt");
+        }
+        StreamingEventProcessor processor = axon.processor(name)
+                .orElseThrow(() -> new NotFound("this service has no projection " + name));
+        if (processor.isReplaying()) {
+            throw new RuleViolation("already-rebuilding", "projection " + name + " is being rebuilt");
+        }
+        LOG.infof("Rebuilding projection %s at the request of %s", name, caller.id());
+        processor.shutDown();
+        processor.resetTokens();
+        processor.start();
+        return Response.accepted(status(name)).build();
+    }
+
+    private ProjectionStatus status(String name) {
+        return new ProjectionStatus(name, (long) metrics.position(name), (long) metrics.lag(name),
+                metrics.replaying(name));
+    }
+}

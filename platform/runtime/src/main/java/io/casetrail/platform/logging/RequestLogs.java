@@ -1,0 +1,181 @@
+package io.casetrail.platform.logging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.Topics;
+import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.kafka.KafkaSettings;
+import io.casetrail.platform.kafka.TopicProvisioner;
+import io.casetrail.platform.security.CallerProducer;
+import io.casetrail.platform.security.SswsAuthentication;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * The platform request log: every API request a service answers is published to {@code casetrail.log.v1} as a
+ * CloudEvent of type {@value #TYPE} (request id, org, case, level, message, attributes), where log-service appends
+ * it to the internal log. The request id is the caller's {@code X-Request-Id} when it is a plain token, else a new
+ * UUID; the answer carries it back. Publishing is asynchronous: a request never waits for, or fails on, its log.
+ * Enabled unless {@code casetrail.request-log.enabled=false}.
+ */
+@Provider
+@Singleton
+public class RequestLogs implements ContainerRequestFilter, ContainerResponseFilter {
+
+    public static final String TYPE = "io.casetrail.log.request.v1";
+    public static final String HEADER = "X-Request-Id";
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final String STARTED = RequestLogs.class.getName() + ".started";
+    private static final String ID = RequestLogs.class.getName() + ".id";
+    private static final Logger LOG = Logger.getLogger(RequestLogs.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    KafkaSettings settings;
+
+    @Inject
+    TopicProvisioner topics;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    Clock clock;
+
+    @ConfigProperty(name = "casetrail.request-log.enabled", defaultValue = "true")
+    boolean enabled;
+
+    private volatile KafkaProducer<String, byte[]> producer;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String given = request.getHeaderString(HEADER);
+        request.setProperty(ID, given != null && REQUEST_ID.matcher(given).matches() ? given
+                : UUID.randomUUID().toString());
+        request.setProperty(STARTED, System.nanoTime());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object id = request.getProperty(ID);
+        if (id == null) {
+            return;
+        }
+        response.getHeaders().putSingle(HEADER, id);
+        if (!enabled) {
+            return;
+        }
+        try {
+            publish(id.toString(), request, response);
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.warnf("Request log %s not published: %s", id, e.toString());
+        }
+    }
+
+    private void publish(String requestId, ContainerRequestContext request, ContainerResponseContext response)
+            throws JsonProcessingException {
+        long started = (Long) request.getProperty(STARTED);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        int status = response.getStatus();
+        String method = request.getMethod();
+        String path = request.getUriInfo().getPath();
+        boolean known = identity != null && !identity.isAnonymous();
+        String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
+                : identity.getPrincipal().getName();
+        Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
+        // the org: named in the path, else in the query, else the caller's own
+        String orgId = first(pathParameters, "orgId");
+        if (orgId == null) {
+            orgId = first(request.getUriInfo().getQueryParameters(), "orgId");
+        }
+        if (orgId == null && known) {
+            Object org = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(CallerProducer.ORG_CLAIM)
+                    : identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE);
+            orgId = org instanceof JsonString s ? s.getString() : org == null ? null : org.toString();
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("service", settings.applicationName());
+        attributes.put("method", method);
+        attributes.put("path", "/" + path.replaceFirst("^/", ""));
+        String query = request.getUriInfo().getRequestUri().getRawQuery();
+        if (query != null) {
+            attributes.put("query", query);
+        }
+        attributes.put("status", status);
+        attributes.put("durationMs", millis);
+        attributes.put("principal", principal);
+        attributes.put("roles", identity == null ? List.of() : List.copyOf(identity.getRoles()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("requestId", requestId);
+        data.put("orgId", orgId);
+        data.put("caseNumber", first(pathParameters, "caseNumber"));
+        data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
+        data.put("message", method + " " + attributes.get("path") + " " + status + " (" + millis + " ms)");
+        data.put("attributes", attributes);
+        Instant now = clock.instant();
+        CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/casetrail/" + settings.applicationName(),
+                TYPE, now, requestId, orgId, first(pathParameters, "caseNumber"), principal, null, requestId,
+                JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8));
+        producer().send(CloudEventRecords.toRecord(Topics.LOG, event), (metadata, failure) -> {
+            if (failure != null) {
+                LOG.warnf("Request log %s not published: %s", requestId, failure.toString());
+            }
+        });
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    topics.ensure(List.of(Topics.LOG));
+                    Map<String, Object> config = new LinkedHashMap<>(settings.producer());
+                    config.put("client.id", settings.applicationName() + "-request-log");
+                    producer = new KafkaProducer<>(config);
+                }
+                current = producer;
+            }
+        }
+        return current;
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @PreDestroy
+    void close() {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current != null) {
+            current.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+}
