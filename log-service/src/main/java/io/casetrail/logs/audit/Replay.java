@@ -1,0 +1,326 @@
+package io.casetrail.logs.audit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.CloudEventHeaders;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.Topics;
+import io.casetrail.logs.systemlog.LogEventMapper;
+
+/**
+ * The audit replay: reads the event topics from the beginning (or from a point in time), checks every aggregate's
+ * sequence for gaps and duplicates, rebuilds the orgs' support-activity timelines (their System Logs) on its own
+ * from the events, and compares them with log-service's live System Log. Plain Java: Kafka consumer, HTTP client,
+ * no service code but the mapping from events to System Log entries.
+ */
+public final class Replay {
+
+    /** What to replay and where to compare. */
+    public record Options(String bootstrapServers, String logServiceUrl, String token, Instant from, String orgId,
+                          String caseNumber) {
+    }
+
+    /** A System Log entry the events call for, and its org. */
+    record Expected(String orgId, ObjectNode body) {
+    }
+
+    /** Topics that carry domain events (request logs are not replayed). */
+    static final List<String> TOPICS = List.of(Topics.CASE, Topics.ORG_ADMIN, Topics.ACCESS, Topics.ESCALATION);
+    /** Topics log-service builds the System Log from. */
+    static final List<String> SYSTEM_LOG_TOPICS = List.of(Topics.ACCESS, Topics.ORG_ADMIN);
+    /** How far back the System Log API answers. */
+    static final Duration SYSTEM_LOG_WINDOW = Duration.ofDays(180);
+    private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
+    private static final ObjectMapper JSON = EventJson.newMapper();
+
+    private final Options options;
+    private final PrintStream progress;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Replay(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public AuditReport run() throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        AuditReport.Builder report = new AuditReport.Builder(options, started);
+        Map<String, TreeMap<Long, String>> sequences = new HashMap<>();
+        Map<String, Expected> expected = new LinkedHashMap<>();
+        LogEventMapper mapper = new LogEventMapper(JSON);
+        Instant windowStart = started.minus(SYSTEM_LOG_WINDOW).plus(Duration.ofMinutes(1));
+
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : TOPICS) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos != null) {
+                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> begin = start(consumer, partitions);
+            long total = 0;
+            for (TopicPartition p : partitions) {
+                total += Math.max(0, end.get(p) - begin.get(p));
+            }
+            report.total(total);
+            long read = 0;
+            long nextProgress = 1000;
+            while (!done(consumer, partitions, end)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition p = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() >= end.get(p)) {
+                        continue;
+                    }
+                    read++;
+                    if (read >= nextProgress) {
+                        progress.printf("replay: %d of %d records (%d%%)%n", read, total, total == 0 ? 100
+                                : read * 100 / total);
+                        nextProgress += 1000;
+                    }
+                    CloudEvent event = cloudEvent(record);
+                    if (event == null) {
+                        report.unreadable(record.topic(), record.partition(), record.offset());
+                        continue;
+                    }
+                    if (!wanted(event)) {
+                        continue;
+                    }
+                    report.record(event.orgId());
+                    if (event.sequence() != null && event.subject() != null) {
+                        String aggregate = record.topic() + "/" + event.subject();
+                        String previous = sequences.computeIfAbsent(aggregate, a -> new TreeMap<>())
+                                .putIfAbsent(event.sequence(), event.id());
+                        if (previous != null && !previous.equals(event.id())) {
+                            report.duplicate(aggregate, event.sequence(), previous, event.id());
+                        } else if (previous != null) {
+                            report.redelivered();     // consumers apply the first copy; so does the replay
+                        }
+                    }
+                    if (SYSTEM_LOG_TOPICS.contains(record.topic()) && event.orgId() != null) {
+                        Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
+                        if (type.isPresent()) {
+                            DomainEvent payload = JSON.readValue(event.data(), type.get());
+                            mapper.map(event, payload).filter(r -> !r.published().isBefore(windowStart))
+                                    .ifPresent(r -> expected.putIfAbsent(r.uuid(), new Expected(r.orgId(), r.body())));
+                        }
+                    }
+                }
+            }
+            progress.printf("replay: %d of %d records read%n", read, total);
+        }
+        for (Map.Entry<String, TreeMap<Long, String>> aggregate : sequences.entrySet()) {
+            long first = options.from() == null ? 0 : aggregate.getValue().firstKey();
+            long expectedSeq = first;
+            for (long seq : aggregate.getValue().keySet()) {
+                while (expectedSeq < seq) {
+                    report.gap(aggregate.getKey(), expectedSeq);
+                    expectedSeq++;
+                }
+                expectedSeq = seq + 1;
+            }
+        }
+        report.aggregates(sequences.size());
+        compare(report, expected, windowStart);
+        return report.build(Instant.now());
+    }
+
+    private void compare(AuditReport.Builder report, Map<String, Expected> expected, Instant windowStart)
+            throws IOException, InterruptedException {
+        TreeSet<String> orgs = new TreeSet<>();
+        if (options.orgId() != null) {
+            orgs.add(options.orgId());
+        }
+        for (Expected e : expected.values()) {
+            if (e.orgId() != null) {
+                orgs.add(e.orgId());
+            }
+        }
+        Map<String, JsonNode> live = new LinkedHashMap<>();
+        Instant since = options.from() == null || options.from().isBefore(windowStart) ? windowStart : options.from();
+        for (String org : orgs) {
+            progress.printf("replay: reading the live System Log of %s%n", org);
+            live.putAll(liveSystemLog(org, since));
+        }
+        if (options.caseNumber() != null) {
+            live.values().removeIf(body -> !options.caseNumber().equals(body.path("debugContext")
+                    .path("debugData").path("case_number").asText(null)));
+        }
+        report.compared(expected.size(), live.size());
+        for (Map.Entry<String, Expected> e : expected.entrySet()) {
+            JsonNode actual = live.get(e.getKey());
+            if (actual == null) {
+                report.missing(e.getKey(), e.getValue().body().path("eventType").asText());
+            } else {
+                differences("", e.getValue().body(), actual, e.getKey(), report);
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : live.entrySet()) {
+            if (!expected.containsKey(e.getKey())) {
+                report.unexpected(e.getKey(), e.getValue().path("eventType").asText());
+            }
+        }
+    }
+
+    private static void differences(String path, JsonNode expected, JsonNode actual, String uuid,
+                                    AuditReport.Builder report) {
+        if (expected.isObject() && actual.isObject()) {
+            TreeSet<String> names = new TreeSet<>();
+            expected.fieldNames().forEachRemaining(names::add);
+            actual.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                differences(path.isEmpty() ? name : path + "." + name, expected.path(name), actual.path(name), uuid,
+                        report);
+            }
+        } else if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
+            for (int i = 0; i < expected.size(); i++) {
+                differences(path + "[" + i + "]", expected.get(i), actual.get(i), uuid, report);
+            }
+        } else if (!expected.equals(actual)) {
+            report.changed(uuid, path, expected.isMissingNode() ? null : expected.toString(),
+                    actual.isMissingNode() ? null : actual.toString());
+        }
+    }
+
+    private Map<String, JsonNode> liveSystemLog(String org, Instant since) throws IOException, InterruptedException {
+        Map<String, JsonNode> live = new LinkedHashMap<>();
+        String url = options.logServiceUrl().replaceAll("/+$", "") + "/orgs/" + org + "/api/v1/logs?since="
+                + since + "&until=" + Instant.now().plus(Duration.ofMinutes(1)) + "&limit=1000";
+        for (int page = 0; url != null && page < 10_000; page++) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + options.token()).header("Accept", "application/json")
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 429) {
+                long reset = response.headers().firstValueAsLong("X-Rate-Limit-Reset").orElse(0);
+                Thread.sleep(Math.max(1000, reset * 1000 - System.currentTimeMillis() + 500));
+                page--;
+                continue;
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException("log-service answered " + response.statusCode() + " for " + url + ": "
+                        + response.body());
+            }
+            for (JsonNode entry : JSON.readTree(response.body())) {
+                live.put(entry.path("uuid").asText(), entry);
+            }
+            url = null;
+            for (String link : response.headers().allValues("link")) {
+                Matcher m = NEXT.matcher(link);
+                if (m.find()) {
+                    url = m.group(1);
+                }
+            }
+        }
+        return live;
+    }
+
+    private boolean wanted(CloudEvent event) {
+        return (options.orgId() == null || options.orgId().equals(event.orgId()))
+                && (options.caseNumber() == null || options.caseNumber().equals(event.caseId()));
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "casetrail-audit-" + UUID.randomUUID());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(config);
+    }
+
+    private Map<TopicPartition, Long> start(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> begin = new HashMap<>(consumer.beginningOffsets(partitions));
+        if (options.from() != null) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(p -> query.put(p, options.from().toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp at = found.get(p);
+                begin.put(p, at == null ? end.get(p) : at.offset());
+            }
+        }
+        begin.forEach(consumer::seek);
+        return begin;
+    }
+
+    private static boolean done(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
+                                Map<TopicPartition, Long> end) {
+        for (TopicPartition p : partitions) {
+            if (consumer.position(p) < end.get(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The CloudEvent of a record (binary mode), or null when it is not one. */
+    static CloudEvent cloudEvent(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        Iterator<Header> it = record.headers().iterator();
+        while (it.hasNext()) {
+            Header h = it.next();
+            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        String id = headers.get(CloudEventHeaders.ID);
+        String type = headers.get(CloudEventHeaders.TYPE);
+        String source = headers.get(CloudEventHeaders.SOURCE);
+        if (id == null || type == null || source == null || record.value() == null) {
+            return null;
+        }
+        String time = headers.get(CloudEventHeaders.TIME);
+        String sequence = headers.get(CloudEventHeaders.SEQUENCE);
+        try {
+            return new CloudEvent(id, source, type, time == null ? null : Instant.parse(time),
+                    headers.get(CloudEventHeaders.SUBJECT), headers.get(CloudEventHeaders.ORG_ID),
+                    headers.get(CloudEventHeaders.CASE_ID), headers.get(CloudEventHeaders.ACTOR),
+                    sequence == null ? null : Long.valueOf(sequence), headers.get(CloudEventHeaders.CORRELATION_ID),
+                    record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.casetrail.logs.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.casetrail.events.Actor;
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.DomainEvent;
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.Topics;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.SupportAccessExtended;
+import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.KafkaBrokers;
+import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.TokenMinter;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The audit replay over a few thousand events on a real broker against the running log-service: no difference on a
+ * healthy system; the exact difference once a System Log row was changed, or removed, behind the service's back;
+ * sequence gaps and redeliveries told apart.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class AuditReplayTest {
+
+    static final String RUN = Long.toString(System.nanoTime(), 36);
+    static final String ORG = "org-audit-" + RUN;
+    static final String GAPPY = "org-gappy-" + RUN;
+    static final String AUDITOR = TokenMinter.forTests().token("aud-al").role(Roles.AUDITOR).sign();
+    static final Actor SAM = new Actor("admin-sam", "Sam", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
+    static final ObjectMapper JSON = EventJson.newMapper();
+    static final int AGGREGATES = 40;
+    static final int EVENTS_EACH = 60;
+
+    @TestHTTPResource("/")
+    URL service;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Test
+    void aHealthyReplayFindsNothingAndAChangedOrRemovedRowIsReportedExactly() throws Exception {
+        Instant t0 = Instant.now().minus(Duration.ofHours(1));
+        String redeliveredId = null;
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (int a = 0; a < AGGREGATES; a++) {
+                String subject = ORG + "-grants-" + a;
+                for (int seq = 0; seq < EVENTS_EACH; seq++) {
+                    Instant at = t0.plusMillis(a * 1000L + seq);
+                    DomainEvent event = seq == 0
+                            ? new SupportAccessGranted(ORG, "g-" + a, GrantScope.ORG, null, List.of(), at.plus(
+                            Duration.ofHours(8)), new RequestOrigin("203.0.113.9", "audit-test"), SAM)
+                            : new SupportAccessExtended(ORG, "g-" + a, GrantScope.ORG, null, at.plus(Duration.ofHours(
+                            8 + 24L * seq)), RequestOrigin.NONE, SAM);
+                    String id = UUID.randomUUID().toString();
+                    var record = record(subject, seq, event, at, id);
+                    producer.send(record);
+                    if (a == 0 && seq == 1) {
+                        producer.send(record);                        // the relay re-sent it after a crash
+                        redeliveredId = id;
+                    }
+                }
+            }
+            for (long seq : List.of(0L, 1L, 3L)) {                        // sequence 2 never reached the topic
+                send(producer, GAPPY + "-grants", seq, new SupportAccessExtended(GAPPY, "g-x", GrantScope.ORG, null,
+                        t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0.plusMillis(seq),
+                        UUID.randomUUID().toString());
+            }
+            producer.flush();
+        }
+        int total = AGGREGATES * EVENTS_EACH;
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(ORG) == total && count(GAPPY) == 3);
+
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        AuditReport healthy = replay(ORG, new PrintStream(progress, true));
+        assertThat(healthy.healthy()).as("%s", healthy).isTrue();
+        assertThat(healthy.recordsRead()).isEqualTo(total + 1);
+        assertThat(healthy.redelivered()).isEqualTo(1);
+        assertThat(healthy.aggregates()).isEqualTo(AGGREGATES);
+        assertThat(healthy.expectedEntries()).isEqualTo(total);
+        assertThat(healthy.liveEntries()).isEqualTo(total);
+        assertThat(healthy.gaps()).isEmpty();
+        assertThat(progress.toString()).contains("replay: 1000 of").contains("records read");
+        assertThat(redeliveredId).isNotNull();
+
+        AuditReport gappy = replay(GAPPY, System.err);
+        assertThat(gappy.gaps()).containsExactly(new AuditReport.Gap(Topics.ACCESS + "/" + GAPPY + "-grants", 2));
+        assertThat(gappy.healthy()).isFalse();
+
+        // a projection row changed, and another removed, behind log-service's back
+        String changedUuid = ids.get(ORG + "-grants-7#0");
+        String removedUuid = ids.get(ORG + "-grants-9#1");
+        QuarkusTransaction.requiringNew().run(() -> {
+            jdbc.update("UPDATE system_log_event SET body = REPLACE(body, '\"result\":\"SUCCESS\"',"
+                    + " '\"result\":\"FAILURE\"') WHERE uuid = ?", changedUuid);
+            jdbc.update("DELETE FROM system_log_event WHERE uuid = ?", removedUuid);
+        });
+        AuditReport tampered = replay(ORG, System.err);
+        assertThat(tampered.healthy()).isFalse();
+        assertThat(tampered.changed()).containsExactly(new AuditReport.Change(changedUuid, "outcome.result",
+                "\"SUCCESS\"", "\"FAILURE\""));
+        assertThat(tampered.missing()).containsExactly(new AuditReport.Entry(removedUuid,
+                "user.session.impersonation.extend"));
+        assertThat(tampered.unexpected()).isEmpty();
+        assertThat(tampered.liveEntries()).isEqualTo(total - 1);
+
+        Path dir = Files.createTempDirectory("audit-");
+        Path json = tampered.write(dir);
+        assertThat(Files.readString(json)).contains(changedUuid).contains("\"healthy\" : false");
+        assertThat(Files.readString(dir.resolve("audit-report.html"))).contains("differences")
+                .contains(changedUuid).contains(removedUuid).contains("outcome.result");
+    }
+
+    private AuditReport replay(String org, PrintStream progress) throws Exception {
+        return new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), AUDITOR,
+                null, org, null), progress).run();
+    }
+
+    private long count(String org) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM system_log_event WHERE org_id = ?", row -> row.getLong(1), org)
+                .orElse(0L);
+    }
+
+    /** Event ids by aggregate and sequence ({@code subject#seq}): the System Log uuid is the event's id. */
+    private final Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void send(KafkaProducer<String, byte[]> producer, String subject, long seq, DomainEvent event, Instant at,
+                      String id) throws Exception {
+        producer.send(record(subject, seq, event, at, id));
+    }
+
+    private org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record(String subject, long seq,
+            DomainEvent event, Instant at, String id) throws Exception {
+        ids.putIfAbsent(subject + "#" + seq, id);
+        return CloudEventRecords.toRecord(Topics.ACCESS, new CloudEvent(id, "/casetrail/support-access-service",
+                EventCatalog.typeOf(event.getClass()), at, subject, event.orgId(), event.caseNumber(),
+                event.actor().id(), seq, UUID.randomUUID().toString(), JSON.writeValueAsBytes(event)));
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBrokers.shared().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+}
