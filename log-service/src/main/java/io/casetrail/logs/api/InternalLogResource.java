@@ -110,6 +110,14 @@ public class InternalLogResource {
     }
 
     @GET
+    @Path("/checkpoints")
+    @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
+    @Operation(summary = "Signed checkpoints", description = "The chain heads log-service signed, entries from..to.")
+    public List<Checkpoints.Checkpoint> checkpoints(@QueryParam("from") Long from, @QueryParam("to") Long to) {
+        return checkpoints.between(from == null ? 1 : from, to == null ? Long.MAX_VALUE : to);
+    }
+
+    @GET
     @Path("/checkpoint-key")
     @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
     @Operation(summary = "The checkpoint verification key", description = "RSA public key (X.509, base64) and its id.")

@@ -43,7 +43,9 @@ import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
 import io.casetrail.testing.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.casetrail.logs.audit.ChainAudit;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -80,6 +82,9 @@ class InternalLogApiTest {
 
     @Inject
     DataSource dataSource;
+
+    @TestHTTPResource("/")
+    java.net.URL service;
 
     static RequestSpecification as(String token) {
         return given().auth().oauth2(token);
@@ -191,7 +196,16 @@ class InternalLogApiTest {
         String original = jdbc.queryOne("SELECT message FROM internal_log WHERE seq = ?", row -> row.getString(1),
                 seq).orElseThrow();
 
+        ChainAudit.Result whole = new ChainAudit(service.toString(), AUDITOR, System.err).run();
+        assertThat(whole.verified()).isTrue();
+        assertThat(whole.serviceVerified()).isTrue();
+        assertThat(whole.checkpoints()).isPositive();
+
         withoutGuards("UPDATE internal_log SET message = 'GET /nothing 200' WHERE seq = " + seq);
+        ChainAudit.Result outside = new ChainAudit(service.toString(), AUDITOR, System.err).run();
+        assertThat(outside.verified()).isFalse();
+        assertThat(outside.firstBadSeq()).isEqualTo(seq);
+        assertThat(outside.serviceVerified()).isFalse();
         as(AUDITOR).get("/internal-logs/verify").then().body("verified", equalTo(false))
                 .body("firstProblem.seq", equalTo((int) seq)).body("firstProblem.entryId", equalTo(entryId(seq)))
                 .body("firstProblem.problem", equalTo("entry " + seq + " was changed: its content does not match its"

@@ -1,0 +1,86 @@
+package io.casetrail.audit;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.casetrail.logs.audit.AuditReport;
+import io.casetrail.logs.audit.ChainAudit;
+import io.casetrail.logs.audit.Replay;
+
+/**
+ * {@code casetrail-audit}: the ops tool for audits.
+ *
+ * <pre>
+ * casetrail-audit replay [--kafka host:port] [--log-service url] [--from 2026-11-01T00:00:00Z] [--org id]
+ *                        [--case number] [--report dir]
+ * casetrail-audit verify [--log-service url]
+ * </pre>
+ * The auditor token comes from {@code --token}, else the environment variable {@code CASETRAIL_AUDIT_TOKEN}. Exit
+ * status: 0 healthy, 1 differences found, 2 the audit could not run.
+ */
+public final class AuditCli {
+
+    static final String USAGE = """
+            usage: casetrail-audit replay [--kafka host:port] [--log-service url] [--token t] [--from instant]
+                                          [--org id] [--case number] [--report dir]
+                   casetrail-audit verify [--log-service url] [--token t]
+            The token is an auditor's JWT (--token, or CASETRAIL_AUDIT_TOKEN). Exit: 0 healthy, 1 differences, 2 error.""";
+
+    private AuditCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || !(args[0].equals("replay") || args[0].equals("verify"))) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("casetrail-audit: " + args[i] + " needs a value\n" + USAGE);
+                return 2;
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        String token = options.getOrDefault("token", System.getenv("CASETRAIL_AUDIT_TOKEN"));
+        if (token == null || token.isBlank()) {
+            System.err.println("casetrail-audit: an auditor token is needed (--token or CASETRAIL_AUDIT_TOKEN)");
+            return 2;
+        }
+        String logService = options.getOrDefault("log-service", "http://127.0.0.1:8084");
+        try {
+            if (args[0].equals("verify")) {
+                ChainAudit.Result result = new ChainAudit(logService, token, System.err).run();
+                System.out.println(result.verified()
+                        ? "internal log verified: " + result.entries() + " entries, " + result.checkpoints()
+                        + " signed checkpoints; log-service agrees: " + result.serviceVerified()
+                        : "internal log NOT verified: " + result.problem() + " (log-service says: "
+                        + result.serviceReport().path("firstProblem").path("problem").asText("verified") + ")");
+                return result.verified() && result.serviceVerified() ? 0 : 1;
+            }
+            Instant from = options.containsKey("from") ? Instant.parse(options.get("from")) : null;
+            AuditReport report = new Replay(new Replay.Options(options.getOrDefault("kafka", "127.0.0.1:9092"),
+                    logService, token, from, options.get("org"), options.get("case")), System.err).run();
+            Path written = report.write(Path.of(options.getOrDefault("report", "audit-report")));
+            System.out.printf("%s: %d records, %d aggregates, %d gaps, %d duplicates; System Log %d rebuilt, %d live,"
+                            + " %d missing, %d unexpected, %d changed fields. Report: %s (and .html)%n",
+                    report.healthy() ? "healthy" : "DIFFERENCES", report.recordsRead(), report.aggregates(),
+                    report.gaps().size(), report.duplicates().size(), report.expectedEntries(), report.liveEntries(),
+                    report.missing().size(), report.unexpected().size(), report.changed().size(), written);
+            return report.healthy() ? 0 : 1;
+        } catch (DateTimeParseException e) {
+            System.err.println("casetrail-audit: --from must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
+            return 2;
+        } catch (Exception e) {
+            System.err.println("casetrail-audit: " + e.getMessage());
+            return 2;
+        }
+    }
+}
