@@ -73,7 +73,7 @@ class ConsentedAdminActionPathTest extends StackTest {
         assertThat(temporaryPassword(mailTo("alice@home.example", "Your temporary password"))).isEqualTo(password);
 
         // the events on the topic, naming the case; the password in none of them
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ORG_ADMIN, read -> types(read,
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(stack.kafka(), Topics.ORG_ADMIN, read -> types(read,
                 caseNumber).containsAll(List.of("io.casetrail.orgadmin.action-refused.v1",
                 "io.casetrail.orgadmin.password-reset-sent.v1", "io.casetrail.orgadmin.temporary-password-sent.v1")),
                 WAIT);

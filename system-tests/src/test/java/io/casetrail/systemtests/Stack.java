@@ -20,19 +20,31 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
-import io.casetrail.testing.KafkaBrokers;
 
 /**
  * Casetrail as it runs for real: each service its own process ({@code java -jar <service>/target/quarkus-app/
- * quarkus-run.jar}) on its own database (H2 files in a temporary folder), all on the JVM's one real Kafka broker,
- * with a real SMTP server (GreenMail) for org-admin-service's mail. Tokens are verified with the test key pair of
- * casetrail-testing. Logs go to {@code system-tests/target/logs}. One stack serves every test of the JVM.
+ * quarkus-run.jar}) on its own PostgreSQL database ({@code casetrail_st_<service>} on 127.0.0.1:5432, created
+ * afresh; reached through a {@link TcpProxy} so that a test can cut it off), one real Kafka broker in a process of
+ * its own ({@link KafkaProcess}, so that it can be stopped and started again), and a real SMTP server (GreenMail) for
+ * org-admin-service's mail. Tokens are verified with the test key pair of casetrail-testing. Logs go to
+ * {@code system-tests/target/logs}. One stack serves every test of the JVM.
+ *
+ * <p>Where no PostgreSQL answers (a developer's machine without one), the services run on H2 files instead and the
+ * tests that need to cut the database off are skipped; CI always has PostgreSQL.
  */
 final class Stack implements AutoCloseable {
 
     /** The services the system tests run. */
     static final String[] SERVICES = {"case-service", "org-admin-service", "support-access-service", "log-service",
             "escalation-service"};
+
+    /** The database key of each service ({@code casetrail.service-key}). */
+    static final Map<String, String> KEYS = Map.of("case-service", "case", "org-admin-service", "orgadmin",
+            "support-access-service", "access", "log-service", "log", "escalation-service", "escalation");
+
+    static final String PG_URL = System.getProperty("casetrail.system-tests.pg-url", "jdbc:postgresql://127.0.0.1:5432/");
+    static final String PG_USER = System.getProperty("casetrail.system-tests.pg-user", "postgres");
+    static final String PG_PASSWORD = System.getProperty("casetrail.system-tests.pg-password", "");
 
     private static Stack shared;
 
@@ -44,8 +56,13 @@ final class Stack implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final GreenMail mail;
+    private final Map<String, TcpProxy> databases = new LinkedHashMap<>();
+    private final boolean postgres;
+    private final int kafkaPort = freePort();
+    private final int kafkaControllerPort = freePort();
+    private Process kafka;
 
-    private Stack() throws IOException {
+    private Stack() throws IOException, InterruptedException {
         work = Files.createTempDirectory("casetrail-stack-");
         Path keys = Files.createDirectories(work.resolve("keys"));
         copy("/casetrail-test-keys/public.pem", keys.resolve("public.pem"));
@@ -53,7 +70,9 @@ final class Stack implements AutoCloseable {
         copy("/casetrail-test-keys/session-public.pem", keys.resolve("session-public.pem"));
         copy("/casetrail-test-keys/checkpoint-private.pem", keys.resolve("checkpoint-private.pem"));
         copy("/casetrail-test-keys/checkpoint-public.pem", keys.resolve("checkpoint-public.pem"));
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBrokers.shared().bootstrapServers());
+        startKafka();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka());
+        postgres = postgresAnswers();
         environment.put("CASETRAIL_DATA_DIR", work.resolve("data").toString());
         environment.put("CASETRAIL_JWT_PUBLIC_KEY", "file:" + keys.resolve("public.pem"));
         environment.put("CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION", "file:" + keys.resolve(
@@ -65,6 +84,7 @@ final class Stack implements AutoCloseable {
         environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
                 "checkpoint-public.pem"));
         environment.put("CASETRAIL_KAFKA_PARTITIONS", "1");
+        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_EVERY_ENTRIES", "20");
         mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         environment.put("QUARKUS_MAILER_PORT", String.valueOf(mail.getSmtp().getPort()));
@@ -127,6 +147,14 @@ final class Stack implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        if (postgres) {
+            TcpProxy proxy = databases.computeIfAbsent(service, s -> new TcpProxy(pgHost(), pgPort()));
+            builder.environment().put("QUARKUS_PROFILE", "prod,pg");
+            builder.environment().put("CASETRAIL_PG_BASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/");
+            builder.environment().put("CASETRAIL_PG_DATABASE", database(service));
+            builder.environment().put("CASETRAIL_PG_USERNAME", PG_USER);
+            builder.environment().put("CASETRAIL_PG_PASSWORD", PG_PASSWORD);
+        }
         processes.put(service, builder.start());
     }
 
@@ -152,6 +180,124 @@ final class Stack implements AutoCloseable {
         throw new IllegalStateException(service + " was not ready within " + timeout);
     }
 
+    /** Whether the services run on PostgreSQL (else H2 files). */
+    boolean onPostgres() {
+        return postgres;
+    }
+
+    /** The broker's {@code host:port}. */
+    String kafka() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** {@code kill -9} of a service: no shutdown hook, no flush, whatever was in flight is lost to the process. */
+    void kill(String service) throws InterruptedException {
+        Process process = processes.get(service);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Stops a service as an operator would (SIGTERM, a clean shutdown). */
+    void stop(String service) throws InterruptedException {
+        Process process = processes.get(service);
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Starts a stopped or killed service again on the same port and database, and waits until it is ready. */
+    void restart(String service) throws Exception {
+        launch(service);
+        awaitReady(service, Duration.ofSeconds(180));
+    }
+
+    /** The answer of the service's readiness check (0 when it does not answer). */
+    int readiness(String service) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Stops the Kafka broker (SIGTERM: it shuts down as an operator would stop it). */
+    synchronized void stopKafka() throws InterruptedException {
+        kafka.destroy();
+        if (!kafka.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            kafka.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Starts the Kafka broker on its data and port, and waits until it serves. */
+    synchronized void startKafka() throws IOException, InterruptedException {
+        Path logs = Files.createDirectories(ROOT.resolve("system-tests/target/logs"));
+        Path log = logs.resolve("kafka.log");
+        long before = Files.exists(log) ? Files.size(log) : 0;
+        kafka = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m", "-Xmx512m", "-cp", System.getProperty("java.class.path"), KafkaProcess.class.getName(),
+                work.resolve("kafka").toString(), String.valueOf(kafkaPort), String.valueOf(kafkaControllerPort)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            if (!kafka.isAlive()) {
+                throw new IllegalStateException("the Kafka broker exited; see system-tests/target/logs/kafka.log");
+            }
+            if (Files.size(log) > before && Files.readString(log).substring((int) before).contains(KafkaProcess.READY)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the Kafka broker was not ready within 2 minutes");
+    }
+
+    /** Makes the service's database unreachable for it (open connections dropped, new ones refused). */
+    void cutDatabase(String service) {
+        databases.get(service).cut();
+    }
+
+    /** Makes the service's database reachable again. */
+    void restoreDatabase(String service) {
+        databases.get(service).restore();
+    }
+
+    /** A direct connection to the service's database (PostgreSQL only), bypassing the service. */
+    java.sql.Connection sql(String service) throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(PG_URL + database(service), PG_USER, PG_PASSWORD);
+    }
+
+    private static String database(String service) {
+        return "casetrail_st_" + KEYS.get(service);
+    }
+
+    private static boolean postgresAnswers() {
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(PG_URL + "postgres", PG_USER,
+                PG_PASSWORD); java.sql.Statement sql = admin.createStatement()) {
+            for (String service : SERVICES) {
+                sql.execute("DROP DATABASE IF EXISTS " + database(service) + " WITH (FORCE)");
+                sql.execute("CREATE DATABASE " + database(service));
+            }
+            return true;
+        } catch (java.sql.SQLException e) {
+            System.err.println("System tests: no PostgreSQL at " + PG_URL + " (" + e.getMessage()
+                    + "); the services run on H2 files and the database-outage test is skipped");
+            return false;
+        }
+    }
+
+    private static String pgHost() {
+        return URI.create(PG_URL.substring("jdbc:".length())).getHost();
+    }
+
+    private static int pgPort() {
+        int port = URI.create(PG_URL.substring("jdbc:".length())).getPort();
+        return port < 0 ? 5432 : port;
+    }
+
     @Override
     public synchronized void close() {
         processes.values().forEach(Process::destroy);
@@ -166,6 +312,16 @@ final class Stack implements AutoCloseable {
         }
         processes.clear();
         mail.stop();
+        databases.values().forEach(TcpProxy::close);
+        if (kafka != null) {
+            kafka.destroy();
+            try {
+                kafka.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            kafka.destroyForcibly();
+        }
     }
 
     private static void copy(String resource, Path target) throws IOException {

@@ -1,0 +1,232 @@
+package io.casetrail.systemtests;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.okta.sdk.authc.credentials.TokenClientCredentials;
+import com.okta.sdk.client.Clients;
+import com.okta.sdk.resource.api.OrgSettingSupportApi;
+import com.okta.sdk.resource.api.SystemLogApi;
+import com.okta.sdk.resource.model.LogEvent;
+import com.okta.sdk.resource.model.OrgOktaSupportSetting;
+
+import io.casetrail.events.Topics;
+import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.TopicReader;
+import io.restassured.http.ContentType;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * The whole story through the public APIs of the five running services, and then four independent records of it
+ * compared: the System Log read through the identity platform's SDK, the case's timeline, the internal logs'
+ * verification, and an audit replay of the topics by {@code casetrail-audit} run as ops would run it.
+ */
+class WholeStoryTest extends StackTest {
+
+    static final String ORG = "org-story-" + Long.toString(System.nanoTime(), 36);
+    static final String ADA = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).name("Ada").sign();
+    static final String SAM = MINT.token("admin-sam").role(Roles.ORG_SUPER_ADMIN).org(ORG).name("Sam").sign();
+    static final String OPERATOR = MINT.token("ops-olga").role(Roles.PLATFORM_OPERATOR).sign();
+    static final String MAY = MINT.token("mgr-may").role(Roles.SUPPORT_MANAGER).team("sso").name("May").sign();
+    static final String DEV = MINT.token("eng-dev").role(Roles.ENGINEER).name("Dev").sign();
+    static final String EVE = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+    static final String AUDITOR = MINT.token("aud-ari").role(Roles.AUDITOR).name("Ari").sign();
+    static final String ALICE = "00ustory1alice";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void fromOpeningToReopeningEveryRecordAgrees() throws Exception {
+        String since = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5).toString();
+        as(OPERATOR).body("""
+                {"org":{"id":"%s","name":"Story Corp","url":"https://story.okta.com"},
+                 "users":[{"id":"%s","login":"alice@story.example","firstName":"Alice","lastName":"Ng",
+                           "email":"alice@story.example","status":"LOCKED_OUT","factors":[]}],
+                 "groups":[{"id":"00g1","name":"Everyone","members":["%s"]}]}
+                """.formatted(ORG, ALICE, ALICE)).put(url("org-admin-service", "/orgs/" + ORG + "/directory"))
+                .then().statusCode(200);
+
+        // a customer opens a case; a lead assigns it
+        String caseNumber = caseAssignedToTom(ADA, "https://story.okta.com", "Alice cannot sign in");
+        String cases = "/cases/" + caseNumber;
+
+        // the TSE asks for information, the customer answers
+        as(TSE).body("{\"body\":\"Since when?\"}").post(url("case-service", cases + "/information-requests")).then()
+                .statusCode(200).body("status", equalTo("PENDING_CUSTOMER"));
+        as(ADA).body("{\"body\":\"Since this morning\"}").post(url("case-service", cases + "/replies")).then()
+                .statusCode(200).body("status", equalTo("OPEN"));
+
+        // the customer consents in writing; the TSE resets Alice's password; the e-mail arrives
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],"
+                + "\"targetUserIds\":[\"" + ALICE + "\"]}").post(url("org-admin-service", cases + "/consents"))
+                .then().statusCode(201));
+        as(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(url("org-admin-service", "/orgs/" + ORG
+                + "/users/" + ALICE + "/lifecycle/reset-password")).then().statusCode(200)
+                .body("status", equalTo("DONE"));
+        await().atMost(WAIT).until(() -> resetMailTo("alice@story.example") != null);
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(resetMailTo("alice@story.example")))
+                .contains("https://story.okta.com/reset_password/");
+
+        // the super admin grants support access through the SDK
+        String apiToken = as(SAM).body("{\"name\":\"SIEM\"}").post(url("support-access-service", "/org-api-tokens"))
+                .then().statusCode(201).extract().path("token");
+        OrgSettingSupportApi support = new OrgSettingSupportApi(sdk("support-access-service", apiToken));
+        await().atMost(WAIT).untilAsserted(() -> as(SAM).get(url("support-access-service",
+                "/api/v1/org/privacy/oktaSupport/cases")).then().statusCode(200)
+                .body("supportCases.caseNumber", hasItem(caseNumber)));
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(support.grantOktaSupport()
+                .getSupport()).isEqualTo(OrgOktaSupportSetting.ENABLED));
+
+        // the TSE impersonates; a write is refused; the session ends
+        var session = as(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}")
+                .post(url("support-access-service", "/sessions")).then().statusCode(201).extract().jsonPath();
+        String sessionToken = session.getString("token");
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + sessionToken)
+                .get(url("org-admin-service", "/admin-view/groups")).then().statusCode(200));
+        given().header("Authorization", "Session " + sessionToken).contentType(ContentType.JSON)
+                .body("{\"profile\":{\"firstName\":\"Mallory\"}}")
+                .post(url("org-admin-service", "/admin-view/users/" + ALICE)).then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        as(TSE).post(url("support-access-service", "/sessions/" + session.getString("sessionId") + "/stop")).then()
+                .statusCode(200);
+
+        // an escalation through its approval chain (defect: a lead, then a manager); Engineering accepts; an
+        // escalation manager takes over; Engineering resolves and the manager closes it
+        String escalation = await().atMost(WAIT).ignoreExceptions().until(() -> as(TSE).body("""
+                        {"requestType":"defect","summary":"Sign-in loops","customerImpact":"Alice is blocked"}""")
+                .post(url("escalation-service", cases + "/escalations")).then().statusCode(201)
+                .extract().<String>path("escalationId"), id -> id != null);
+        String esc = "/escalations/" + escalation;
+        as(LEAD).post(url("escalation-service", esc + "/approvals")).then().statusCode(200);
+        as(MAY).post(url("escalation-service", esc + "/approvals")).then().statusCode(200)
+                .body("status", equalTo("APPROVED"));
+        as(DEV).post(url("escalation-service", esc + "/acceptance")).then().statusCode(200)
+                .body("status", equalTo("ACCEPTED"));
+        as(EVE).post(url("escalation-service", esc + "/manager")).then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get(url("case-service", cases)).then()
+                .body("escalated", equalTo(true)).body("intermediary", equalTo("em-eve")));
+        as(DEV).body("{\"text\":\"Fixed in the session service\"}").post(url("escalation-service",
+                esc + "/resolution")).then().statusCode(200);
+        as(EVE).post(url("escalation-service", esc + "/closure")).then().statusCode(200)
+                .body("status", equalTo("CLOSED"));
+
+        // the TSE proposes a resolution, the customer confirms, the case closes; the customer reopens it
+        as(TSE).body("{\"summary\":\"Session service fixed\",\"knowledgeArticleId\":\"KB-7\"}")
+                .post(url("case-service", cases + "/resolution")).then().statusCode(200)
+                .body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));
+        as(ADA).post(url("case-service", cases + "/resolution/confirmation")).then().statusCode(200)
+                .body("status", equalTo("CLOSED"));
+        as(ADA).body("{\"reason\":\"It happens again\"}").post(url("case-service", cases + "/reopen")).then()
+                .statusCode(200).body("status", equalTo("OPEN"));
+
+        // 1. the System Log, through the SDK: the support actions on this case, in the order they happened (a
+        // bounded query orders by published time; polling would give the order log-service recorded them, which
+        // differs between topics). Polled once a second: 120 requests a minute per org, as the identity platform.
+        SystemLogApi logs = new SystemLogApi(sdk("log-service", apiToken));
+        String byCase = "debugContext.debugData.case_number eq \"" + caseNumber + "\"";
+        String until = OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(10).toString();
+        List<String> expectedLog = List.of("user.account.reset_password", "user.session.impersonation.grant",
+                "user.session.impersonation.initiate", "support.org.update", "user.session.impersonation.end");
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(types(
+                logs.listLogEvents(since, until, null, byCase, null, 100, "ASCENDING")))
+                .containsExactlyElementsOf(expectedLog));
+        List<LogEvent> entries = logs.listLogEvents(since, until, null, byCase, null, 100, "ASCENDING");
+        assertThat(entries.get(0).getActor().getId()).isEqualTo("tse-tom");
+        assertThat(entries.get(1).getActor().getId()).isEqualTo("admin-sam");
+        assertThat(entries.get(3).getOutcome().getResult()).hasToString("DENY");
+
+        // 2. the case timeline (support's view) tells the same story, in the same order
+        List<String> story = List.of("io.casetrail.case.opened.v1", "io.casetrail.case.assigned.v1",
+                "io.casetrail.case.information-requested.v1", "io.casetrail.case.reply-posted.v1",
+                "io.casetrail.orgadmin.consent-given.v1", "io.casetrail.orgadmin.password-reset-sent.v1",
+                "io.casetrail.access.session-started.v1", "io.casetrail.orgadmin.impersonation-write-refused.v1",
+                "io.casetrail.access.session-ended.v1", "io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.approved.v1", "io.casetrail.escalation.accepted.v1",
+                "io.casetrail.escalation.manager-assigned.v1", "io.casetrail.escalation.closed.v1",
+                "io.casetrail.case.resolution-proposed.v1", "io.casetrail.case.closed.v1",
+                "io.casetrail.case.reopened.v1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(TSE).queryParam("limit", 200)
+                .get(url("case-service", cases + "/timeline")).then().statusCode(200).extract().jsonPath()
+                .getList("type", String.class)).containsSubsequence(story));
+
+        // 3. the internal logs hold every event of the case's topic, and their chain verifies
+        List<ConsumerRecord<String, byte[]>> caseEvents = TopicReader.readUntil(stack.kafka(), Topics.CASE,
+                read -> read.stream().anyMatch(r -> caseNumber.equals(r.key()) && "io.casetrail.case.reopened.v1"
+                        .equals(header(r, "ce_type"))), WAIT);
+        Set<String> caseEventIds = caseEvents.stream().filter(r -> caseNumber.equals(r.key()))
+                .map(r -> header(r, "ce_id")).collect(Collectors.toSet());
+        assertThat(caseEventIds).hasSizeGreaterThanOrEqualTo(story.size() - 9);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("orgId", ORG)
+                .queryParam("limit", 1000).get(url("log-service", "/internal-logs")).then().statusCode(200)
+                .extract().jsonPath().getList("entryId", String.class)).containsAll(caseEventIds));
+        as(AUDITOR).get(url("log-service", "/internal-logs/verify")).then().statusCode(200)
+                .body("verified", equalTo(true));
+
+        // 4. an audit replay of the org, by the ops tool: no gap, no duplicate, the System Log it rebuilds from the
+        // topics is the one log-service serves
+        Path report = Path.of("target/audit-story");
+        assertThat(audit("replay", "--kafka", stack.kafka(), "--log-service", stack.url("log-service"), "--org", ORG,
+                "--report", report.toString())).isEqualTo(0);
+        JsonNode replay = JSON.readTree(report.resolve("audit-report.json").toFile());
+        assertThat(replay.path("healthy").asBoolean()).isTrue();
+        int orgEntries = logs.listLogEvents(since, until, null, null, null, 1000, "ASCENDING").size();
+        assertThat(replay.path("liveEntries").asInt()).isEqualTo(orgEntries);
+        assertThat(replay.path("expectedEntries").asInt()).isEqualTo(orgEntries);
+        assertThat(audit("verify", "--log-service", stack.url("log-service"))).isEqualTo(0);
+    }
+
+    /** Runs the packaged casetrail-audit tool as a process; its exit code. */
+    static int audit(String... arguments) throws Exception {
+        Path root = Path.of(System.getProperty("casetrail.root", "..")).toAbsolutePath().normalize();
+        Path jar = root.resolve("tools/audit/target/casetrail-audit-0.1.0-SNAPSHOT.jar");
+        String classpath = jar + ":" + Files.readString(root.resolve("tools/audit/target/classpath.txt")).trim();
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-cp", classpath, "io.casetrail.audit.AuditCli"));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("--token", AUDITOR));
+        Path output = Files.createDirectories(Path.of("target/logs")).resolve("casetrail-audit.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+        return process.waitFor();
+    }
+
+    static com.okta.sdk.resource.client.ApiClient sdk(String service, String apiToken) {
+        return Clients.builder().setOrgUrl(stack.url(service))
+                .setClientCredentials(new TokenClientCredentials(apiToken)).build();
+    }
+
+    private static MimeMessage resetMailTo(String address) throws Exception {
+        for (MimeMessage message : stack.mail().getReceivedMessages()) {
+            if (message.getAllRecipients()[0].toString().equals(address)
+                    && "Reset your password".equals(message.getSubject())) {
+                return message;
+            }
+        }
+        return null;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> types(List<LogEvent> events) {
+        return events.stream().map(LogEvent::getEventType).toList();
+    }
+}
