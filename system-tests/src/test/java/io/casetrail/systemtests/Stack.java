@@ -1,14 +1,7 @@
 package io.casetrail.systemtests;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +12,8 @@ import java.util.Map;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+
+import io.casetrail.testing.ServiceProcess;
 
 
 /**
@@ -49,7 +44,7 @@ final class Stack implements AutoCloseable {
     private static Stack shared;
 
     private static final Path ROOT = Path.of(System.getProperty("casetrail.root", "..")).toAbsolutePath().normalize();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Path LOGS = ROOT.resolve("system-tests/target/logs");
 
     private final Path work;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -64,25 +59,10 @@ final class Stack implements AutoCloseable {
 
     private Stack() throws IOException, InterruptedException {
         work = Files.createTempDirectory("casetrail-stack-");
-        Path keys = Files.createDirectories(work.resolve("keys"));
-        copy("/casetrail-test-keys/public.pem", keys.resolve("public.pem"));
-        copy("/casetrail-test-keys/session-private.pem", keys.resolve("session-private.pem"));
-        copy("/casetrail-test-keys/session-public.pem", keys.resolve("session-public.pem"));
-        copy("/casetrail-test-keys/checkpoint-private.pem", keys.resolve("checkpoint-private.pem"));
-        copy("/casetrail-test-keys/checkpoint-public.pem", keys.resolve("checkpoint-public.pem"));
+        environment.putAll(ServiceProcess.testKeys(work.resolve("keys")));
         startKafka();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka());
         postgres = postgresAnswers();
-        environment.put("CASETRAIL_DATA_DIR", work.resolve("data").toString());
-        environment.put("CASETRAIL_JWT_PUBLIC_KEY", "file:" + keys.resolve("public.pem"));
-        environment.put("CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION", "file:" + keys.resolve(
-                "session-private.pem"));
-        environment.put("CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
-                "session-public.pem"));
-        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_PRIVATE_KEY_LOCATION", "file:" + keys.resolve(
-                "checkpoint-private.pem"));
-        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_PUBLIC_KEY_LOCATION", "file:" + keys.resolve(
-                "checkpoint-public.pem"));
         environment.put("CASETRAIL_KAFKA_PARTITIONS", "1");
         environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_EVERY_ENTRIES", "20");
         mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -120,7 +100,7 @@ final class Stack implements AutoCloseable {
     String logs() throws IOException {
         StringBuilder all = new StringBuilder();
         for (String service : processes.keySet()) {
-            Path log = ROOT.resolve("system-tests/target/logs").resolve(service + ".log");
+            Path log = LOGS.resolve(service + ".log");
             if (Files.exists(log)) {
                 all.append(Files.readString(log));
             }
@@ -134,50 +114,22 @@ final class Stack implements AutoCloseable {
     }
 
     private void launch(String service) throws IOException {
-        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
-        }
         int port = ports.computeIfAbsent(service, s -> freePort());
-        Path logs = Files.createDirectories(ROOT.resolve("system-tests/target/logs"));
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
-        builder.environment().putAll(environment);
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        Map<String, String> env = new LinkedHashMap<>(environment);
         if (postgres) {
             TcpProxy proxy = databases.computeIfAbsent(service, s -> new TcpProxy(pgHost(), pgPort()));
-            builder.environment().put("QUARKUS_PROFILE", "prod,pg");
-            builder.environment().put("CASETRAIL_PG_BASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/");
-            builder.environment().put("CASETRAIL_PG_DATABASE", database(service));
-            builder.environment().put("CASETRAIL_PG_USERNAME", PG_USER);
-            builder.environment().put("CASETRAIL_PG_PASSWORD", PG_PASSWORD);
+            env.put("QUARKUS_PROFILE", "prod,pg");
+            env.put("CASETRAIL_PG_BASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/");
+            env.put("CASETRAIL_PG_DATABASE", database(service));
+            env.put("CASETRAIL_PG_USERNAME", PG_USER);
+            env.put("CASETRAIL_PG_PASSWORD", PG_PASSWORD);
         }
-        processes.put(service, builder.start());
+        processes.put(service, ServiceProcess.launch(ROOT, service, port, env, work, LOGS,
+                List.of("-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1")));
     }
 
     private void awaitReady(String service, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            Process process = processes.get(service);
-            if (!process.isAlive()) {
-                throw new IllegalStateException(service + " exited with " + process.exitValue()
-                        + "; see system-tests/target/logs/" + service + ".log");
-            }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url(service)
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException(service + " was not ready within " + timeout);
+        ServiceProcess.awaitReady(service, processes.get(service), url(service), timeout);
     }
 
     /** Whether the services run on PostgreSQL (else H2 files). */
@@ -213,16 +165,8 @@ final class Stack implements AutoCloseable {
     }
 
     /** The answer of the service's readiness check (0 when it does not answer). */
-    int readiness(String service) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+    int readiness(String service) throws InterruptedException {
+        return ServiceProcess.readiness(url(service));
     }
 
     /** Stops the Kafka broker (SIGTERM: it shuts down as an operator would stop it). */
@@ -235,8 +179,7 @@ final class Stack implements AutoCloseable {
 
     /** Starts the Kafka broker on its data and port, and waits until it serves. */
     synchronized void startKafka() throws IOException, InterruptedException {
-        Path logs = Files.createDirectories(ROOT.resolve("system-tests/target/logs"));
-        Path log = logs.resolve("kafka.log");
+        Path log = Files.createDirectories(LOGS).resolve("kafka.log");
         long before = Files.exists(log) ? Files.size(log) : 0;
         kafka = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx512m", "-cp", System.getProperty("java.class.path"), KafkaProcess.class.getName(),
@@ -324,20 +267,7 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private static void copy(String resource, Path target) throws IOException {
-        try (InputStream in = Stack.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is not on the classpath");
-            }
-            Files.copy(in, target);
-        }
-    }
-
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ServiceProcess.freePort();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -30,7 +31,9 @@ import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -101,6 +104,9 @@ public class AxonRuntime {
 
     @ConfigProperty(name = "casetrail.relay.batch-size", defaultValue = "500")
     int relayBatchSize;
+
+    @ConfigProperty(name = "casetrail.axon.fetch-delay", defaultValue = "PT0.05S")
+    Duration fetchDelay;
 
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
     int snapshotThreshold;
@@ -192,17 +198,28 @@ public class AxonRuntime {
                 .registerComponent(TransactionManager.class, c -> transactions)
                 .registerComponent(Clock.class, c -> clock)
                 .configureDeadlineManager(c -> deadlineManager.bind(c, transactions))
-                .configureEmbeddedEventStore(c -> JdbcEventStorageEngine.builder()
-                        .connectionProvider(connections)
-                        .transactionManager(transactions)
-                        .eventSerializer(c.eventSerializer())
-                        .snapshotSerializer(c.serializer())
-                        .upcasterChain(c.upcasterChain())
-                        // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
-                        // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
-                        .persistenceExceptionResolver(new SQLStateResolver())
-                        .batchSize(batchSize)
-                        .build());
+                .configureEventStore(c -> {
+                    EmbeddedEventStore store = EmbeddedEventStore.builder()
+                            .storageEngine(JdbcEventStorageEngine.builder()
+                                    .connectionProvider(connections)
+                                    .transactionManager(transactions)
+                                    .eventSerializer(c.eventSerializer())
+                                    .snapshotSerializer(c.serializer())
+                                    .upcasterChain(c.upcasterChain())
+                                    // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
+                                    // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
+                                    .persistenceExceptionResolver(new SQLStateResolver())
+                                    .batchSize(batchSize)
+                                    .build())
+                            // Axon wakes its readers when its unit of work commits, which is before the JTA
+                            // transaction around a request commits: the readers find nothing new yet and would
+                            // sleep for the whole fetch delay (Axon's default: a second). Looking again soon keeps
+                            // the relay and the projections moments behind the commands.
+                            .fetchDelay(fetchDelay.toMillis())
+                            .build();
+                    c.onShutdown(store::shutDown);
+                    return store;
+                });
         for (AxonModule module : modules) {
             module.configure(configurer);
         }
@@ -235,10 +252,22 @@ public class AxonRuntime {
     }
 
     private void registerProcessor(EventProcessingConfigurer processing, String group, int groupBatchSize) {
-        processing.registerPooledStreamingEventProcessor(group, Configuration::eventStore,
-                (c, builder) -> builder.batchSize(groupBatchSize)
-                        .initialSegmentCount(segments)
-                        .tokenClaimInterval(tokenClaimInterval.toMillis()));
+        if (RELAY_GROUP.equals(group)) {
+            // The relay is on every event's way to the other services: a tracking processor blocks on the event
+            // stream and wakes as soon as the store has more. (A pooled processor looks again only every 500 ms
+            // when idle, because the embedded event store offers it no availability callback.)
+            processing.registerTrackingEventProcessor(group, Configuration::eventStore,
+                    c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                            .andBatchSize(groupBatchSize)
+                            .andInitialSegmentsCount(segments)
+                            .andTokenClaimInterval(tokenClaimInterval.toMillis(), TimeUnit.MILLISECONDS)
+                            .andEventAvailabilityTimeout(1, TimeUnit.SECONDS));
+        } else {
+            processing.registerPooledStreamingEventProcessor(group, Configuration::eventStore,
+                    (c, builder) -> builder.batchSize(groupBatchSize)
+                            .initialSegmentCount(segments)
+                            .tokenClaimInterval(tokenClaimInterval.toMillis()));
+        }
         // Axon's default for handler failures is "log and skip"; Casetrail never skips: roll back, retry.
         processing.registerListenerInvocationErrorHandler(group, c -> PropagatingErrorHandler.instance());
         processing.registerErrorHandler(group, c -> PropagatingErrorHandler.instance());

@@ -1,0 +1,100 @@
+package io.casetrail.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code bench/run <benchmark>}: runs one benchmark (or {@code all}) against this machine, prints its figures and
+ * writes them with the machine's description to {@code bench/results/<benchmark>.json}; {@code plots} draws
+ * {@code docs/benchmarks/*.svg} from the results.
+ */
+public final class Bench {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final List<String> ALL = List.of("commands", "relay", "end-to-end", "rebuild", "queries");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: bench/run <" + String.join("|", ALL) + "|all|plots>");
+            System.exit(2);
+        }
+        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        List<String> names = args[0].equals("all") ? ALL : List.of(args[0]);
+        for (String name : names) {
+            if (name.equals("plots")) {
+                Plots.draw(root.resolve("bench/results"), root.resolve("docs/benchmarks"));
+                continue;
+            }
+            ObjectNode result = JSON.createObjectNode();
+            result.put("benchmark", name);
+            result.put("command", "bench/run " + name);
+            result.put("startedAt", Instant.now().toString());
+            result.set("machine", machine());
+            System.out.println("== " + name);
+            switch (name) {
+                case "commands" -> CommandBench.run(root, result);
+                case "relay" -> RelayBench.run(root, result);
+                case "end-to-end" -> EndToEndBench.run(root, result);
+                case "rebuild" -> RebuildBench.run(root, result);
+                case "queries" -> QueryBench.run(root, result);
+                default -> {
+                    System.err.println("unknown benchmark " + name + "; one of " + ALL);
+                    System.exit(2);
+                }
+            }
+            result.put("finishedAt", Instant.now().toString());
+            Path file = Files.createDirectories(root.resolve("bench/results")).resolve(name + ".json");
+            JSON.writeValue(file.toFile(), result);
+            System.out.println("written to " + root.relativize(file));
+        }
+        System.exit(0);
+    }
+
+    /** Cores, memory, Java, OS and PostgreSQL of this machine. */
+    static ObjectNode machine() {
+        ObjectNode machine = JSON.createObjectNode();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            machine.put("memoryGiB", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+        }
+        machine.put("cpu", cpuModel());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        try (Connection pg = DriverManager.getConnection(BenchStack.PG_URL + "postgres", BenchStack.PG_USER,
+                BenchStack.PG_PASSWORD); Statement sql = pg.createStatement();
+             ResultSet version = sql.executeQuery("SHOW server_version")) {
+            version.next();
+            machine.put("postgres", version.getString(1));
+        } catch (Exception e) {
+            machine.put("postgres", "unreachable: " + e.getMessage());
+        }
+        return machine;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -1,0 +1,149 @@
+package io.casetrail.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.TokenMinter;
+
+/**
+ * Command throughput and latency on case-service (PostgreSQL, relay to Kafka running) at 1, 16 and 64 concurrent
+ * clients, each opening cases one after the other ({@code POST /cases}, answered once the events are committed);
+ * against the same number of JDBC threads doing single-row insert-and-commit on the same database: the most
+ * durable writes a second this machine's PostgreSQL takes.
+ */
+final class CommandBench {
+
+    static final int[] CLIENTS = {1, 16, 64};
+
+    private CommandBench() {
+    }
+
+    static void run(Path root, ObjectNode result) throws Exception {
+        Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+        Duration measure = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
+        result.put("warmupSeconds", warmup.toSeconds());
+        result.put("measureSeconds", measure.toSeconds());
+        String token = TokenMinter.forTests().token("admin-bench").role(Roles.ORG_ADMIN).org("org-bench")
+                .name("Bench").sign();
+        ArrayNode rows = result.putArray("results");
+        try (BenchStack stack = new BenchStack(root, "case-service")) {
+            for (int clients : CLIENTS) {
+                Load load = load(stack, token, clients, warmup, measure);
+                double jdbc = commits(stack, clients, warmup, measure);
+                ObjectNode row = rows.addObject();
+                row.put("clients", clients);
+                row.put("commandsPerSecond", Bench.round(load.count / (double) measure.toMillis() * 1000));
+                row.put("p50Ms", Bench.round(load.latencies.percentileMs(50)));
+                row.put("p99Ms", Bench.round(load.latencies.percentileMs(99)));
+                row.put("errors", load.errors);
+                row.put("jdbcCommitsPerSecond", Bench.round(jdbc));
+                row.put("ratio", Bench.round(load.count / (double) measure.toMillis() * 1000 / jdbc));
+                System.out.printf("%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d | JDBC"
+                                + " insert+commit %8.1f/s | ratio %.2f%n", clients, row.get("commandsPerSecond")
+                                .asDouble(), row.get("p50Ms").asDouble(), row.get("p99Ms").asDouble(), load.errors,
+                        jdbc, row.get("ratio").asDouble());
+            }
+        }
+    }
+
+    record Load(long count, long errors, Latencies latencies) {
+    }
+
+    private static Load load(BenchStack stack, String token, int clients, Duration warmup, Duration measure)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + measure.toNanos();
+        AtomicLong count = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        Latencies latencies = new Latencies();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.url("case-service") + "/cases"))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("""
+                                    {"orgUrl":"https://bench.okta.com","subject":"Bench %d-%d","description":"A case \
+                                    opened by the command benchmark","productArea":"SSO","priority":"P3",\
+                                    "contactPreference":"EMAIL"}""".formatted(client, n++))).build();
+                    long sent = System.nanoTime();
+                    boolean ok;
+                    try {
+                        ok = BenchStack.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode()
+                                == 201;
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    long answered = System.nanoTime();
+                    if (sent >= measureFrom && answered <= end) {
+                        if (ok) {
+                            count.incrementAndGet();
+                            latencies.add(answered - sent);
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }
+            }, "client-" + c);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return new Load(count.get(), errors.get(), latencies);
+    }
+
+    /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections; per second. */
+    static double commits(BenchStack stack, int threads, Duration warmup, Duration measure) throws Exception {
+        try (Connection ddl = stack.database("case-service", true); Statement sql = ddl.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS bench_commit (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ"
+                    + " NOT NULL DEFAULT now(), payload TEXT NOT NULL)");
+        }
+        String payload = "x".repeat(600);
+        long measureFrom = System.nanoTime() + Math.min(warmup.toNanos(), Duration.ofSeconds(2).toNanos());
+        long end = measureFrom + Math.min(measure.toNanos(), Duration.ofSeconds(10).toNanos());
+        AtomicLong count = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try (Connection connection = stack.database("case-service", false);
+                     PreparedStatement insert = connection.prepareStatement(
+                             "INSERT INTO bench_commit (payload) VALUES (?)")) {
+                    while (System.nanoTime() < end) {
+                        insert.setString(1, payload);
+                        insert.executeUpdate();
+                        connection.commit();
+                        if (System.nanoTime() >= measureFrom) {
+                            count.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "jdbc-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        return count.get() / (double) (end - measureFrom) * 1_000_000_000;
+    }
+}
