@@ -41,9 +41,16 @@ public final class Bench {
             }
             ObjectNode result = JSON.createObjectNode();
             result.put("benchmark", name);
-            result.put("command", "bench/run " + name);
+            StringBuilder command = new StringBuilder("bench/run " + name);
+            System.getProperties().stringPropertyNames().stream().filter(p -> p.startsWith("bench.")
+                    && !p.equals("bench.root")).sorted().forEach(p -> command.append(" -D").append(p).append('=')
+                    .append(System.getProperty(p)));
+            result.put("command", command.toString());
             result.put("startedAt", Instant.now().toString());
             result.set("machine", machine());
+            ObjectNode settings = result.putObject("serviceSettings");
+            System.getProperties().stringPropertyNames().stream().filter(p -> p.startsWith("bench.env.")).sorted()
+                    .forEach(p -> settings.put(p.substring("bench.env.".length()), System.getProperty(p)));
             System.out.println("== " + name);
             switch (name) {
                 case "commands" -> CommandBench.run(root, result);

@@ -51,6 +51,9 @@ final class BenchStack implements AutoCloseable {
         environment.put("CASETRAIL_PG_USERNAME", PG_USER);
         environment.put("CASETRAIL_PG_PASSWORD", PG_PASSWORD);
         environment.put("CASETRAIL_SYSTEM_LOG_RATE_LIMIT_PER_MINUTE", "100000000");
+        // -Dbench.env.NAME=value sets NAME for the services (to measure a setting, e.g. CASETRAIL_AXON_BATCH_SIZE)
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.env."))
+                .forEach(name -> environment.put(name.substring("bench.env.".length()), System.getProperty(name)));
         for (String service : services) {
             recreateDatabase(service);
             start(service);
