@@ -31,7 +31,10 @@ final class BenchStack implements AutoCloseable {
     static final String PG_USER = System.getProperty("bench.pg-user", "postgres");
     static final String PG_PASSWORD = System.getProperty("bench.pg-password", "");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, one connection per concurrent client, as front ends and integrations call the APIs (the JDK client
+    // would otherwise multiplex every client over one HTTP/2 connection and one event-loop thread)
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path root;
     private final Path work;
