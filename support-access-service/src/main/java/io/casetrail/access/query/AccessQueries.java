@@ -63,11 +63,6 @@ public class AccessQueries {
                 row.getString(3), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "revoked_at")), orgId);
     }
 
-    public Optional<String> tokenOrg(String tokenId) {
-        return jdbc.queryOne("SELECT org_id FROM api_token_view WHERE token_id = ?", row -> row.getString(1),
-                tokenId);
-    }
-
     private static GrantView grant(java.sql.ResultSet row) throws java.sql.SQLException {
         return new GrantView(row.getString("grant_id"), row.getString("org_id"),
                 GrantScope.valueOf(row.getString("scope")), row.getString("case_number"), row.getString("granted_by"),

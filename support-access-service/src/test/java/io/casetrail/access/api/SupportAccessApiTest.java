@@ -156,13 +156,28 @@ class SupportAccessApiTest {
     void revokedApiTokenIsRefused() {
         Org org = newOrg();
         String secret = createToken(org);
-        String id = jwt(org.superAdmin()).get("/org-api-tokens").then().statusCode(200).extract().path("[0].id");
+        String id = await().atMost(WAIT).until(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
+                .statusCode(200).extract().<String>path("[0].id"), found -> found != null);
         jwt(org.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(204);
         await().atMost(WAIT).untilAsserted(() -> ssws(secret).get("/api/v1/org/privacy/oktaSupport")
                 .then().statusCode(401).body("errorCode", equalTo("E0000011")));
         // the token list is a projection of its own, which follows the revocation within moments too
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
                 .body("[0].revokedAt", notNullValue()).body("[0].token", nullValue()));
+    }
+
+    @Test
+    void aTokenIsRevokedTheMomentItIsCreatedAndOnlyByItsOwnOrg() {
+        Org org = newOrg();
+        Org other = newOrg();
+        String id = jwt(org.superAdmin()).body("{\"name\":\"short-lived\"}").post("/org-api-tokens").then()
+                .statusCode(201).extract().path("id");
+        jwt(other.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(403);
+        jwt(org.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(204);
+        jwt(org.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(409);
+        jwt(org.superAdmin()).delete("/org-api-tokens/00Tthereisnosuchtoken0").then().statusCode(404);
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
+                .body("[0].id", equalTo(id)).body("[0].revokedAt", notNullValue()));
     }
 
     @Test
