@@ -159,9 +159,17 @@ class OrgAdminApiTest {
     void passwordResetLinkReachesTheUsersAddress() {
         consent(ADA, "\"RESET_PASSWORD\"", "\"00u1alice\"");
         int before = mailTo("alice@adm.example").size();
-        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/alice@adm.example"
-                        + "/lifecycle/reset-password").then().statusCode(200)
-                .body("status", equalTo("DONE")).body("target", equalTo("00u1alice"));
+        // 503 mail-not-sent means nothing changed and the client may try again (api.md); sends to the test's SMTP
+        // server stall now and then (see the closing note of 2026-11-28), so the test does what a client would
+        io.restassured.response.Response answer = await().atMost(Duration.ofSeconds(60)).until(() -> as(TOM)
+                .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/alice@adm.example"
+                        + "/lifecycle/reset-password").then().extract().response(), r -> {
+                            if (r.statusCode() == 503) {
+                                assertThat(stored("PasswordResetSent")).isZero();
+                            }
+                            return r.statusCode() != 503;
+                        });
+        answer.then().statusCode(200).body("status", equalTo("DONE")).body("target", equalTo("00u1alice"));
         await().atMost(WAIT).until(() -> mailTo("alice@adm.example").size() > before);
         String body = GreenMailUtil.getBody(mailTo("alice@adm.example").get(before));
         assertThat(body).contains("https://adm.okta.com/reset_password/");
