@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.casetrail.testing.InProcessKafkaBroker;
+import io.casetrail.testing.PostgresDatabases;
 import io.casetrail.testing.ServiceProcess;
 
 /**
@@ -128,11 +128,7 @@ final class BenchStack implements AutoCloseable {
     }
 
     private static void recreateDatabase(String service) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(PG_URL + "postgres", PG_USER, PG_PASSWORD);
-             Statement sql = admin.createStatement()) {
-            sql.execute("DROP DATABASE IF EXISTS " + database(service) + " WITH (FORCE)");
-            sql.execute("CREATE DATABASE " + database(service));
-        }
+        PostgresDatabases.recreate(PG_URL, PG_USER, PG_PASSWORD, List.of(database(service)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.Links;
 import io.casetrail.testing.TokenMinter;
 
 /**
@@ -122,12 +123,7 @@ final class EndToEndBench {
                         seenAt.putIfAbsent(target.path("id").asText(), now);
                     }
                 }
-                for (String link : response.headers().allValues("link")) {
-                    if (link.contains("rel=\"next\"")) {
-                        String url = link.substring(link.indexOf('<') + 1, link.indexOf('>'));
-                        next = url.substring(url.indexOf("/orgs/"));
-                    }
-                }
+                next = Links.nextPath(response.headers().allValues("link"), "/orgs/").orElse(next);
                 if (loadDone.get() && !measured.isEmpty() && seenAt.keySet().containsAll(
                         measured.keySet())) {
                     return;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.Links;
 import io.casetrail.testing.TokenMinter;
 
 /**
@@ -97,12 +98,7 @@ final class QueryBench {
                 matched += Bench.JSON.readTree(response.body()).size();
             }
             if (cursor != null) {
-                for (String link : response.headers().allValues("link")) {
-                    if (link.contains("rel=\"next\"")) {
-                        String url = link.substring(link.indexOf('<') + 1, link.indexOf('>'));
-                        cursor[0] = url.substring(url.indexOf("/orgs/"));
-                    }
-                }
+                cursor[0] = Links.nextPath(response.headers().allValues("link"), "/orgs/").orElse(cursor[0]);
             }
         }
         ObjectNode row = rows.addObject();

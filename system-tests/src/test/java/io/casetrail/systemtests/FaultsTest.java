@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import io.casetrail.events.Topics;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.testing.Links;
 import io.casetrail.testing.TopicReader;
 import io.restassured.response.Response;
 
@@ -221,13 +222,7 @@ class FaultsTest extends StackTest {
     }
 
     private static String nextLink(Response response) {
-        for (var header : response.getHeaders().getList("Link")) {
-            String value = header.getValue();
-            if (value.contains("rel=\"next\"")) {
-                return value.substring(value.indexOf('<') + 1, value.indexOf('>'));
-            }
-        }
-        return null;
+        return Links.next(response.getHeaders().getValues("Link")).orElse(null);
     }
 
     // --- the load ------------------------------------------------------------------------------------------------

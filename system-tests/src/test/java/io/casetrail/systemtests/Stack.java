@@ -13,6 +13,7 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import io.casetrail.testing.PostgresDatabases;
 import io.casetrail.testing.ServiceProcess;
 
 
@@ -218,12 +219,9 @@ final class Stack implements AutoCloseable {
     }
 
     private static boolean postgresAnswers() {
-        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(PG_URL + "postgres", PG_USER,
-                PG_PASSWORD); java.sql.Statement sql = admin.createStatement()) {
-            for (String service : SERVICES) {
-                sql.execute("DROP DATABASE IF EXISTS " + database(service) + " WITH (FORCE)");
-                sql.execute("CREATE DATABASE " + database(service));
-            }
+        try {
+            PostgresDatabases.recreate(PG_URL, PG_USER, PG_PASSWORD,
+                    java.util.Arrays.stream(SERVICES).map(Stack::database).toList());
             return true;
         } catch (java.sql.SQLException e) {
             System.err.println("System tests: no PostgreSQL at " + PG_URL + " (" + e.getMessage()

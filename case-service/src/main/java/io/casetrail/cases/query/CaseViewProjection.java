@@ -1,6 +1,7 @@
 package io.casetrail.cases.query;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.inject.Singleton;
 
@@ -29,10 +30,19 @@ import io.casetrail.events.cases.SlaClockStarted;
 import io.casetrail.events.cases.SlaClockStopped;
 import io.casetrail.platform.axon.Projection;
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.platform.store.RowWriter;
+import io.casetrail.platform.store.RowWriter.Table;
+
+import static io.casetrail.platform.store.RowWriter.Columns.set;
 
 /**
  * The current state of every case ({@code case_view}, {@code case_contact}): case detail, search and the
  * queues. Fed by case-service's own event store.
+ */
+/**
+ * The current state of every case ({@code case_view}, {@code case_contact}): case detail, search and the
+ * queues. Fed by case-service's own event store; its writes go through {@link RowWriter}, so a processor batch
+ * writes each case's row once (a rebuild is not one round trip per event).
  */
 @Singleton
 @ProcessingGroup(CaseViewProjection.GROUP)
@@ -40,115 +50,112 @@ public class CaseViewProjection implements Projection {
 
     public static final String GROUP = "case-views";
 
+    static final Table CASE_VIEW = Table.of("case_view", "case_number");
+    static final Table CASE_CONTACT = Table.of("case_contact", "case_number", "contact_id");
+
+    private final RowWriter rows;
     private final Jdbc jdbc;
 
-    public CaseViewProjection(Jdbc jdbc) {
+    public CaseViewProjection(RowWriter rows, Jdbc jdbc) {
+        this.rows = rows;
         this.jdbc = jdbc;
     }
 
     @EventHandler
     void on(CaseOpened e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("INSERT INTO case_view (case_number, org_id, org_url, subject, description, product_area,"
-                        + " priority, priority_rank, status, status_rank, contact_preference, team, opened_by, opened_at,"
-                        + " opened_at_ms, updated_at, follow_up_of, sla_breached, version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
-                e.caseNumber(), e.orgId(), e.orgUrl(), e.subject(), e.description(), e.productArea(), e.priority(),
-                e.priority().queueRank(), CaseStatus.NEW, CaseStatus.NEW.queueRank(), e.contactPreference(),
-                e.team(), e.openedBy(), at, at.toEpochMilli(), at, e.followUpOf(), version);
+        rows.insert(CASE_VIEW, e.caseNumber(), set("org_id", e.orgId()).and("org_url", e.orgUrl())
+                .and("subject", e.subject()).and("description", e.description())
+                .and("product_area", e.productArea()).and("priority", e.priority())
+                .and("priority_rank", e.priority().queueRank()).and("status", CaseStatus.NEW)
+                .and("status_rank", CaseStatus.NEW.queueRank()).and("contact_preference", e.contactPreference())
+                .and("team", e.team()).and("opened_by", e.openedBy()).and("opened_at", at)
+                .and("opened_at_ms", at.toEpochMilli()).and("updated_at", at).and("follow_up_of", e.followUpOf())
+                .and("sla_breached", false).and("version", version));
         for (String contact : e.contacts()) {
-            jdbc.update("INSERT INTO case_contact (case_number, contact_id) VALUES (?, ?)", e.caseNumber(), contact);
+            rows.insert(CASE_CONTACT, List.of(e.caseNumber(), contact), RowWriter.Columns.none());
         }
     }
 
     @EventHandler
     void on(CaseAssigned e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET assignee = ? WHERE case_number = ?", e.assignee(), e.caseNumber());
-        status(e.caseNumber(), e.status(), at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version).and("assignee", e.assignee()));
     }
 
     @EventHandler
     void on(PriorityChanged e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET priority = ?, priority_rank = ? WHERE case_number = ?", e.to(),
-                e.to().queueRank(), e.caseNumber());
-        touch(e.caseNumber(), at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version).and("priority", e.to())
+                .and("priority_rank", e.to().queueRank()));
     }
 
     @EventHandler
     void on(ContactAdded e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("INSERT INTO case_contact (case_number, contact_id) VALUES (?, ?)", e.caseNumber(),
-                e.contactId());
-        touch(e.caseNumber(), at, version);
+        rows.insert(CASE_CONTACT, List.of(e.caseNumber(), e.contactId()), RowWriter.Columns.none());
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version));
     }
 
     @EventHandler
     void on(ContactRemoved e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("DELETE FROM case_contact WHERE case_number = ? AND contact_id = ?", e.caseNumber(),
-                e.contactId());
-        touch(e.caseNumber(), at, version);
+        rows.delete(CASE_CONTACT, List.of(e.caseNumber(), e.contactId()));
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version));
     }
 
     @EventHandler
     void on(ReplyPosted e, @Timestamp Instant at, @SequenceNumber long version) {
-        status(e.caseNumber(), e.status(), at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
     }
 
     @EventHandler
     void on(InformationRequested e, @Timestamp Instant at, @SequenceNumber long version) {
-        status(e.caseNumber(), CaseStatus.PENDING_CUSTOMER, at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.PENDING_CUSTOMER, at, version));
     }
 
     @EventHandler
     void on(ResolutionProposed e, @Timestamp Instant at, @SequenceNumber long version) {
-        status(e.caseNumber(), CaseStatus.RESOLVED_PENDING_CONFIRMATION, at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.RESOLVED_PENDING_CONFIRMATION, at, version));
     }
 
     @EventHandler
     void on(ResolutionRejected e, @Timestamp Instant at, @SequenceNumber long version) {
-        status(e.caseNumber(), CaseStatus.OPEN, at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.OPEN, at, version));
     }
 
     @EventHandler
     void on(CaseClosed e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET closed_at = ? WHERE case_number = ?", at, e.caseNumber());
-        status(e.caseNumber(), CaseStatus.CLOSED, at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.CLOSED, at, version).and("closed_at", at));
     }
 
     @EventHandler
     void on(CaseReopened e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET closed_at = NULL WHERE case_number = ?", e.caseNumber());
-        status(e.caseNumber(), CaseStatus.OPEN, at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.OPEN, at, version).and("closed_at", null));
     }
 
     @EventHandler
     void on(FollowUpCaseOpened e, @Timestamp Instant at, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET follow_up_case = ? WHERE case_number = ?", e.followUpCaseNumber(),
-                e.caseNumber());
-        touch(e.caseNumber(), at, version);
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version).and("follow_up_case", e.followUpCaseNumber()));
     }
 
     @EventHandler
     void on(SlaClockStarted e, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET sla_target = ?, sla_due_ms = ?, sla_remaining_ms = NULL,"
-                + " sla_breached = FALSE, version = ? WHERE case_number = ?", e.target(), e.dueAt().toEpochMilli(),
-                version, e.caseNumber());
+        rows.update(CASE_VIEW, e.caseNumber(), set("sla_target", e.target()).and("sla_due_ms",
+                e.dueAt().toEpochMilli()).and("sla_remaining_ms", null).and("sla_breached", false)
+                .and("version", version));
     }
 
     @EventHandler
     void on(SlaClockPaused e, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET sla_target = ?, sla_due_ms = NULL, sla_remaining_ms = ?, version = ?"
-                + " WHERE case_number = ?", e.target(), e.remainingMillis(), version, e.caseNumber());
+        rows.update(CASE_VIEW, e.caseNumber(), set("sla_target", e.target()).and("sla_due_ms", null)
+                .and("sla_remaining_ms", e.remainingMillis()).and("version", version));
     }
 
     @EventHandler
     void on(SlaClockStopped e, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET sla_target = NULL, sla_due_ms = NULL, sla_remaining_ms = NULL,"
-                + " sla_breached = FALSE, version = ? WHERE case_number = ?", version, e.caseNumber());
+        rows.update(CASE_VIEW, e.caseNumber(), set("sla_target", null).and("sla_due_ms", null)
+                .and("sla_remaining_ms", null).and("sla_breached", false).and("version", version));
     }
 
     @EventHandler
     void on(SlaBreached e, @SequenceNumber long version) {
-        jdbc.update("UPDATE case_view SET sla_breached = TRUE, version = ? WHERE case_number = ?", version,
-                e.caseNumber());
+        rows.update(CASE_VIEW, e.caseNumber(), set("sla_breached", true).and("version", version));
     }
 
     @ResetHandler
@@ -157,13 +164,12 @@ public class CaseViewProjection implements Projection {
         jdbc.update("DELETE FROM case_view");
     }
 
-    private void status(String caseNumber, CaseStatus status, Instant at, long version) {
-        jdbc.update("UPDATE case_view SET status = ?, status_rank = ?, updated_at = ?, version = ?"
-                + " WHERE case_number = ?", status, status.queueRank(), at, version, caseNumber);
+    private static RowWriter.Columns status(CaseStatus status, Instant at, long version) {
+        return set("status", status).and("status_rank", status.queueRank()).and("updated_at", at)
+                .and("version", version);
     }
 
-    private void touch(String caseNumber, Instant at, long version) {
-        jdbc.update("UPDATE case_view SET updated_at = ?, version = ? WHERE case_number = ?", at, version,
-                caseNumber);
+    private static RowWriter.Columns touch(Instant at, long version) {
+        return set("updated_at", at).and("version", version);
     }
 }

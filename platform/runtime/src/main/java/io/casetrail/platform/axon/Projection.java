@@ -3,8 +3,9 @@ package io.casetrail.platform.axon;
 /**
  * A read model fed by the service's own event store. Implement it as a CDI bean annotated with
  * {@link org.axonframework.config.ProcessingGroup}; {@link AxonRuntime} gives each processing group its own
- * pooled streaming processor whose batch transaction (JTA) covers the projection's writes and its token, and
- * whose failures roll back and retry rather than skip the event. Projections should be rebuildable: a
+ * tracking processor whose batch transaction (JTA) covers the projection's writes and its token, and whose
+ * failures roll back and retry rather than skip the event. A projection that writes rows by key can use
+ * {@link io.casetrail.platform.store.RowWriter}, which writes a batch's changes together. Projections should be rebuildable: a
  * {@link org.axonframework.eventhandling.ResetHandler} clears what the events will write again.
  */
 public interface Projection {

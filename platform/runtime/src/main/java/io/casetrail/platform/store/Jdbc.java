@@ -67,7 +67,7 @@ public class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    private static void bind(PreparedStatement ps, Object[] parameters) throws SQLException {
+    static void bind(PreparedStatement ps, Object[] parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             Object value = parameters[i];
             if (value == null) {
