@@ -36,6 +36,10 @@ final class RebuildBench {
             if (answer.statusCode() != 202) {
                 throw new IllegalStateException("rebuild answered " + answer.statusCode() + ": " + answer.body());
             }
+            // the steady rate is taken after the first fifth of the events (case-service has just started and its
+            // JIT compiler is busy); the whole run's rate is reported too
+            long fifthAt = 0;
+            long fifth = -1;
             while (true) {
                 Thread.sleep(100);
                 JsonNode views = null;
@@ -45,20 +49,29 @@ final class RebuildBench {
                         views = projection;
                     }
                 }
+                long position = views == null ? 0 : views.path("position").asLong();
+                if (fifth < 0 && position >= stored / 5) {
+                    fifth = position;
+                    fifthAt = System.nanoTime();
+                }
                 if (views != null && !views.path("replaying").asBoolean() && views.path("lag").asLong() == 0
-                        && views.path("position").asLong() >= stored) {
+                        && position >= stored) {
                     break;
                 }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            double rebuildRate = stored / seconds;
+            long ended = System.nanoTime();
+            double seconds = (ended - started) / 1e9;
+            double wholeRate = stored / seconds;
+            double rebuildRate = (stored - fifth) / ((ended - fifthAt) / 1e9);
             result.put("events", stored);
             result.put("rebuildSeconds", Bench.round(seconds));
             result.put("rebuildEventsPerSecond", Bench.round(rebuildRate));
+            result.put("rebuildWholeRunEventsPerSecond", Bench.round(wholeRate));
             result.put("sequentialReadEventsPerSecond", Bench.round(readRate));
             result.put("ratio", Bench.round(rebuildRate / readRate));
-            System.out.printf("rebuild of case-views: %d events in %.1f s = %.0f events/s | sequential read %.0f"
-                    + " events/s | ratio %.2f%n", stored, seconds, rebuildRate, readRate, rebuildRate / readRate);
+            System.out.printf("rebuild of case-views: %d events in %.1f s = %.0f events/s (%.0f after the first"
+                    + " fifth) | sequential read %.0f events/s | ratio %.2f%n", stored, seconds, wholeRate,
+                    rebuildRate, readRate, rebuildRate / readRate);
         }
     }
 

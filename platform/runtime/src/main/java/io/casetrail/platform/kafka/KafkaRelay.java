@@ -1,5 +1,6 @@
 package io.casetrail.platform.kafka;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,10 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
@@ -73,18 +78,89 @@ public class KafkaRelay {
         return topic;
     }
 
+    /**
+     * Publishes one event. The payload is not deserialized: its type comes from the stored payload type, the bytes
+     * are the stored JSON, and the three envelope attributes the relay needs from it are read from those bytes.
+     */
     @EventHandler
-    void on(Object payload, DomainEventMessage<?> event) {
-        if (!(payload instanceof DomainEvent domainEvent)) {
-            throw new IllegalStateException(payload.getClass().getName() + " does not implement DomainEvent");
+    void on(DomainEventMessage<?> event) {
+        Class<?> type = event.getPayloadType();
+        if (!DomainEvent.class.isAssignableFrom(type)) {
+            throw new IllegalStateException(type.getName() + " does not implement DomainEvent");
         }
         byte[] data = event.serializePayload(serializer, byte[].class).getData();
+        Envelope envelope = Envelope.of(data);
         Object correlation = event.getMetaData().get("correlationId");
-        CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(payload.getClass()),
-                event.getTimestamp(), event.getAggregateIdentifier(), domainEvent.orgId(), domainEvent.caseNumber(),
-                domainEvent.actor() == null ? null : domainEvent.actor().id(), event.getSequenceNumber(),
-                correlation == null ? null : correlation.toString(), data);
+        CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(type),
+                event.getTimestamp(), event.getAggregateIdentifier(), envelope.orgId, envelope.caseNumber,
+                envelope.actorId, event.getSequenceNumber(), correlation == null ? null : correlation.toString(),
+                data);
         pendingOfBatch().add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent)));
+    }
+
+    /**
+     * The attributes of {@link DomainEvent} that go into the CloudEvent headers, read from an event's JSON (the
+     * record components {@code orgId}, {@code caseNumber} and {@code actor.id}; {@code caseNumber} is absent from
+     * events that belong to no case).
+     */
+    static final class Envelope {
+
+        private static final JsonFactory JSON = new JsonFactory();
+
+        String orgId;
+        String caseNumber;
+        String actorId;
+
+        static Envelope of(byte[] json) {
+            Envelope envelope = new Envelope();
+            try (JsonParser parser = JSON.createParser(json)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException("an event payload is not a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    switch (field) {
+                        case "orgId" -> envelope.orgId = text(parser, value);
+                        case "caseNumber" -> envelope.caseNumber = text(parser, value);
+                        case "actor" -> envelope.actorId = actorId(parser, value);
+                        default -> parser.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("an event payload is not valid JSON", e);
+            }
+            return envelope;
+        }
+
+        private static String actorId(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return null;
+            }
+            String id = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (field.equals("id")) {
+                    id = text(parser, token);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return id;
+        }
+
+        private static String text(JsonParser parser, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (value.isStructStart()) {
+                parser.skipChildren();
+                return null;
+            }
+            return parser.getText();
+        }
     }
 
     /** The sends of the current batch; the first event of a batch registers the wait for all of them. */
