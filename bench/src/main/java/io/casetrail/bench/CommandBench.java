@@ -26,7 +26,9 @@ import io.casetrail.testing.TokenMinter;
  */
 final class CommandBench {
 
-    static final int[] CLIENTS = {1, 16, 64};
+    /** Client counts, {@code -Dbench.clients=1,16,64} by default. */
+    static final int[] CLIENTS = java.util.Arrays.stream(System.getProperty("bench.clients", "1,16,64").split(","))
+            .map(String::trim).mapToInt(Integer::parseInt).toArray();
 
     private CommandBench() {
     }

@@ -45,6 +45,7 @@ final class Plots {
             write(out, "relay", chart("Relay vs kafka-producer-perf-test (acks=all)", "records per second",
                     List.of(new Group(relay.path("events").asText() + " records of " + relay.path("recordSizeBytes")
                             .asText() + " bytes", List.of(new Bar("relay", relay.path("relayEventsPerSecond")
+                            .asDouble()), new Bar("relay, whole run", relay.path("relayWholeRunEventsPerSecond")
                             .asDouble()), new Bar("producer-perf-test", relay.path("producerPerfTestRecordsPerSecond")
                             .asDouble())))), null));
         }
@@ -59,7 +60,8 @@ final class Plots {
         if (rebuild != null) {
             write(out, "rebuild", chart("Projection rebuild vs sequential read", "events per second", List.of(
                     new Group(rebuild.path("events").asText() + " events", List.of(new Bar("rebuild", rebuild
-                            .path("rebuildEventsPerSecond").asDouble()), new Bar("sequential read", rebuild
+                            .path("rebuildEventsPerSecond").asDouble()), new Bar("rebuild, whole run", rebuild
+                            .path("rebuildWholeRunEventsPerSecond").asDouble()), new Bar("sequential read", rebuild
                             .path("sequentialReadEventsPerSecond").asDouble())))), 20_000.0));
         }
         JsonNode queries = read(results, "queries");
