@@ -62,7 +62,9 @@ final class RebuildBench {
             long ended = System.nanoTime();
             double seconds = (ended - started) / 1e9;
             double wholeRate = stored / seconds;
-            double rebuildRate = (stored - fifth) / ((ended - fifthAt) / 1e9);
+            // a run too short to see a fifth before the end has no steady part: its whole-run rate stands for it
+            double rebuildRate = fifth < 0 || fifth >= stored ? wholeRate
+                    : (stored - fifth) / ((ended - fifthAt) / 1e9);
             result.put("events", stored);
             result.put("rebuildSeconds", Bench.round(seconds));
             result.put("rebuildEventsPerSecond", Bench.round(rebuildRate));

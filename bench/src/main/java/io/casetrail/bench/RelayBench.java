@@ -74,7 +74,9 @@ final class RelayBench {
             }
             long endedAt = System.nanoTime();
             double wholeRate = (published - first) / ((endedAt - firstAt) / 1e9);
-            double relayRate = (published - fifth) / ((endedAt - fifthAt) / 1e9);
+            // a run too short to see a fifth before the end has no steady part: its whole-run rate stands for it
+            double relayRate = fifth < 0 || fifth >= published ? wholeRate
+                    : (published - fifth) / ((endedAt - fifthAt) / 1e9);
             int partitions;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka()))) {
                 partitions = admin.describeTopics(List.of("casetrail.case.v1")).allTopicNames().get()

@@ -1,5 +1,7 @@
 package io.casetrail.cases.query;
 
+import static io.casetrail.platform.store.RowWriter.Columns.set;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -33,12 +35,6 @@ import io.casetrail.platform.store.Jdbc;
 import io.casetrail.platform.store.RowWriter;
 import io.casetrail.platform.store.RowWriter.Table;
 
-import static io.casetrail.platform.store.RowWriter.Columns.set;
-
-/**
- * The current state of every case ({@code case_view}, {@code case_contact}): case detail, search and the
- * queues. Fed by case-service's own event store.
- */
 /**
  * The current state of every case ({@code case_view}, {@code case_contact}): case detail, search and the
  * queues. Fed by case-service's own event store; its writes go through {@link RowWriter}, so a processor batch

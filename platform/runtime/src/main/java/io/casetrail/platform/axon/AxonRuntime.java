@@ -261,7 +261,9 @@ public class AxonRuntime {
                         .andBatchSize(groupBatchSize)
                         .andInitialSegmentsCount(segments)
                         .andTokenClaimInterval(tokenClaimInterval.toMillis(), TimeUnit.MILLISECONDS)
-                        .andEventAvailabilityTimeout(1, TimeUnit.SECONDS));
+                        .andEventAvailabilityTimeout(1, TimeUnit.SECONDS)
+                        // a batch in progress finishes before a shutdown (or a rebuild's reset) goes on
+                        .andWorkerTerminationTimeout(60, TimeUnit.SECONDS));
         // Axon's default for handler failures is "log and skip"; Casetrail never skips: roll back, retry.
         processing.registerListenerInvocationErrorHandler(group, c -> PropagatingErrorHandler.instance());
         processing.registerErrorHandler(group, c -> PropagatingErrorHandler.instance());

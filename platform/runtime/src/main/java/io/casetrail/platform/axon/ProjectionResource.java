@@ -77,8 +77,16 @@ public class ProjectionResource {
         }
         LOG.infof("Rebuilding projection %s at the request of %s", name, caller.id());
         processor.shutDown();
-        processor.resetTokens();
-        processor.start();
+        try {
+            processor.resetTokens();
+        } catch (IllegalStateException e) {
+            // a worker still finishing its batch after the shutdown timeout: the projection goes on, unreset
+            LOG.warnf("Projection %s could not be reset (%s); it resumes where it was", name, e.getMessage());
+            throw new RuleViolation("still-stopping", "projection " + name + " did not stop in time to be"
+                    + " rebuilt; it goes on where it was; try again");
+        } finally {
+            processor.start();
+        }
         return Response.accepted(status(name)).build();
     }
 

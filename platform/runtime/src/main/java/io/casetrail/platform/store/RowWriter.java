@@ -27,8 +27,14 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * final values, updates merge, a delete wins over what came before it. Each row is therefore written at most twice
  * per batch (delete, then insert) however many events touch it, and rows of the same shape go to the database in
  * one round trip. That is what lets a rebuild run at the speed of reading the event store rather than one database
- * round trip per event. The result equals running the same changes one by one, in order, provided they would have
- * succeeded one by one: an insert of a key that is already stored is refused at flush, as it would have been.
+ * round trip per event.
+ *
+ * <p>The flush runs every delete, then every insert, then every update. The result equals running the same changes
+ * one by one, in order, provided that (1) they would have succeeded one by one, (2) the tables a projection writes
+ * in one batch have no foreign keys between them, no unique constraints besides the primary key and no triggers,
+ * and (3) keys are always given with the same Java types (a row is identified by its key values' {@code equals}).
+ * An insert of a key that is already stored is refused at flush, as it would have been, except when the same batch
+ * deletes that key again (the two fold into a delete).
  *
  * <p>A projection that uses this writer must not read its own tables while handling events (a batch's changes
  * are not visible before the flush); the writer offers no queries for that reason. Outside a unit of work (a
@@ -38,6 +44,12 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 public class RowWriter {
 
     private static final String PENDING = RowWriter.class.getName() + ".pending";
+
+    /** A batch's pending rows; once flushed, the batch takes no more changes. */
+    private static final class Batch {
+        final Map<RowId, Pending> rows = new LinkedHashMap<>();
+        boolean flushed;
+    }
 
     private final DataSource dataSource;
 
@@ -120,7 +132,11 @@ public class RowWriter {
             flush(single);
             return;
         }
-        Map<RowId, Pending> pending = pendingOfBatch();
+        Batch batch = batchOfUnitOfWork();
+        if (batch.flushed) {
+            throw new IllegalStateException("a change to " + table.name() + " after the batch was written");
+        }
+        Map<RowId, Pending> pending = batch.rows;
         Pending before = pending.get(id);
         if (before == null) {
             pending.put(id, Pending.of(kind, columns.values));
@@ -129,12 +145,15 @@ public class RowWriter {
         }
     }
 
-    private Map<RowId, Pending> pendingOfBatch() {
-        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        return batch.getOrComputeResource(PENDING, name -> {
-            Map<RowId, Pending> rows = new LinkedHashMap<>();
-            batch.onPrepareCommit(u -> flush(rows));
-            return rows;
+    private Batch batchOfUnitOfWork() {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(PENDING, name -> {
+            Batch batch = new Batch();
+            unitOfWork.onPrepareCommit(u -> {
+                batch.flushed = true;
+                flush(batch.rows);
+            });
+            return batch;
         });
     }
 

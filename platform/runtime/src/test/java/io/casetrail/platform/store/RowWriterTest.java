@@ -164,6 +164,24 @@ class RowWriterTest {
     }
 
     @Test
+    void aChangeAfterTheBatchWasWrittenIsRefusedNotLost() {
+        DefaultUnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        rows.insert(ITEM, "a", set("name", "one").and("status", "NEW").and("version", 0L));
+        List<Throwable> refused = new ArrayList<>();
+        batch.onCommit(u -> {
+            try {
+                rows.update(ITEM, "a", set("status", "LATE"));
+            } catch (IllegalStateException e) {
+                refused.add(e);
+            }
+        });
+        batch.commit();
+        assertThat(refused).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("after the batch was written");
+        assertThat(items()).containsExactly("a|one|NEW|0");
+    }
+
+    @Test
     void keysAndColumnsAreChecked() {
         assertThatThrownBy(() -> rows.insert(TAG, List.of("a"), Columns.none()))
                 .isInstanceOf(IllegalArgumentException.class);
