@@ -5,8 +5,8 @@ package io.casetrail.platform.axon;
  * {@link org.axonframework.config.ProcessingGroup}; {@link AxonRuntime} gives each processing group its own
  * tracking processor whose batch transaction (JTA) covers the projection's writes and its token, and whose
  * failures roll back and retry rather than skip the event. A projection that writes rows by key can use
- * {@link io.casetrail.platform.store.RowWriter}, which writes a batch's changes together. Projections should be rebuildable: a
- * {@link org.axonframework.eventhandling.ResetHandler} clears what the events will write again.
+ * {@link io.casetrail.platform.store.RowWriter}, which writes a batch's changes together. Projections should be
+ * rebuildable: a {@link org.axonframework.eventhandling.ResetHandler} clears what the events will write again.
  */
 public interface Projection {
 }

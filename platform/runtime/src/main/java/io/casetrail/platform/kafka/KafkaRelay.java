@@ -18,8 +18,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -31,6 +29,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
+import io.casetrail.platform.axon.BatchResources;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -165,12 +164,7 @@ public class KafkaRelay {
 
     /** The sends of the current batch; the first event of a batch registers the wait for all of them. */
     private List<Future<RecordMetadata>> pendingOfBatch() {
-        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        return batch.getOrComputeResource(PENDING, key -> {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            batch.onPrepareCommit(u -> awaitAcknowledgements(sends));
-            return sends;
-        });
+        return BatchResources.ofCurrentBatch(PENDING, ArrayList::new, this::awaitAcknowledgements);
     }
 
     private void awaitAcknowledgements(List<Future<RecordMetadata>> sends) {

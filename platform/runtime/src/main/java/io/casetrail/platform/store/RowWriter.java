@@ -17,7 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
+
+import io.casetrail.platform.axon.BatchResources;
 
 /**
  * Write-only access to a projection's rows, by primary key, collected over the processor's whole batch and written
@@ -128,7 +129,7 @@ public class RowWriter {
         RowId id = new RowId(table, List.copyOf(key));
         if (!CurrentUnitOfWork.isStarted()) {
             Map<RowId, Pending> single = new LinkedHashMap<>();
-            single.put(id, Pending.of(kind, columns.values));
+            single.put(id, new Pending(kind, columns.values));
             flush(single);
             return;
         }
@@ -139,21 +140,16 @@ public class RowWriter {
         Map<RowId, Pending> pending = batch.rows;
         Pending before = pending.get(id);
         if (before == null) {
-            pending.put(id, Pending.of(kind, columns.values));
+            pending.put(id, new Pending(kind, columns.values));
         } else {
             before.then(id, kind, columns.values);
         }
     }
 
     private Batch batchOfUnitOfWork() {
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        return unitOfWork.getOrComputeResource(PENDING, name -> {
-            Batch batch = new Batch();
-            unitOfWork.onPrepareCommit(u -> {
-                batch.flushed = true;
-                flush(batch.rows);
-            });
-            return batch;
+        return BatchResources.ofCurrentBatch(PENDING, Batch::new, batch -> {
+            batch.flushed = true;
+            flush(batch.rows);
         });
     }
 
@@ -265,11 +261,7 @@ public class RowWriter {
             this.columns = new LinkedHashMap<>(columns);
         }
 
-        static Pending of(Kind kind, Map<String, Object> columns) {
-            return new Pending(kind, columns);
-        }
-
-        Pending then(RowId id, Kind next, Map<String, Object> values) {
+        void then(RowId id, Kind next, Map<String, Object> values) {
             switch (next) {
                 case DELETE -> {
                     kind = Kind.DELETE;
@@ -293,7 +285,6 @@ public class RowWriter {
                     }
                 }
             }
-            return this;
         }
     }
 }
