@@ -143,6 +143,21 @@ class OrgAdminApiTest {
                 + " LIKE ?", row -> row.getLong(1), caseNumber, "%" + payloadType).orElseThrow();
     }
 
+    /**
+     * Posts an admin action on the case, again while it answers 503 mail-not-sent (nothing changed, the client may
+     * try again: api.md), checking each time that the refused attempt stored no {@code storedType}. Sends to the
+     * test's SMTP server stall now and then (see the closing notes of issue 7).
+     */
+    private io.restassured.response.Response postRetryingOnMailNotSent(String path, String storedType) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> as(TOM).body("{\"caseNumber\":\"" + caseNumber
+                + "\"}").post(path).then().extract().response(), r -> {
+                    if (r.statusCode() == 503) {
+                        assertThat(stored(storedType)).isZero();
+                    }
+                    return r.statusCode() != 503;
+                });
+    }
+
     private static List<MimeMessage> mailTo(String address) {
         return List.of(GreenMailResource.mail().getReceivedMessages()).stream().filter(m -> {
             try {
@@ -159,16 +174,8 @@ class OrgAdminApiTest {
     void passwordResetLinkReachesTheUsersAddress() {
         consent(ADA, "\"RESET_PASSWORD\"", "\"00u1alice\"");
         int before = mailTo("alice@adm.example").size();
-        // 503 mail-not-sent means nothing changed and the client may try again (api.md); sends to the test's SMTP
-        // server stall now and then (see the closing note of 2026-11-28), so the test does what a client would
-        io.restassured.response.Response answer = await().atMost(Duration.ofSeconds(60)).until(() -> as(TOM)
-                .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/alice@adm.example"
-                        + "/lifecycle/reset-password").then().extract().response(), r -> {
-                            if (r.statusCode() == 503) {
-                                assertThat(stored("PasswordResetSent")).isZero();
-                            }
-                            return r.statusCode() != 503;
-                        });
+        io.restassured.response.Response answer = postRetryingOnMailNotSent("/orgs/" + ORG
+                + "/users/alice@adm.example/lifecycle/reset-password", "PasswordResetSent");
         answer.then().statusCode(200).body("status", equalTo("DONE")).body("target", equalTo("00u1alice"));
         await().atMost(WAIT).until(() -> mailTo("alice@adm.example").size() > before);
         String body = GreenMailUtil.getBody(mailTo("alice@adm.example").get(before));
@@ -183,14 +190,16 @@ class OrgAdminApiTest {
         consent(BO, "\"TEMPORARY_PASSWORD\"", "");
         int primary = mailTo("alice@adm.example").size();
         int secondary = mailTo("alice.ng@home.example").size();
-        String answer = as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
-                        + "/users/00u1alice/lifecycle/temporary-password").then().statusCode(200)
-                .body("recipients", equalTo(2)).extract().asString();
+        String answer = postRetryingOnMailNotSent("/orgs/" + ORG + "/users/00u1alice/lifecycle/temporary-password",
+                "TemporaryPasswordSent").then().statusCode(200).body("recipients", equalTo(2)).extract().asString();
 
         await().atMost(WAIT).until(() -> mailTo("alice@adm.example").size() > primary
                 && mailTo("alice.ng@home.example").size() > secondary);
-        String password = password(GreenMailUtil.getBody(mailTo("alice@adm.example").get(primary)));
-        assertThat(GreenMailUtil.getBody(mailTo("alice.ng@home.example").get(secondary))).contains(password);
+        // the accepted attempt's mails are the last to each address (a refused attempt may have reached the first)
+        List<MimeMessage> toSecondary = mailTo("alice.ng@home.example");
+        String password = password(GreenMailUtil.getBody(toSecondary.get(toSecondary.size() - 1)));
+        assertThat(mailTo("alice@adm.example").subList(primary, mailTo("alice@adm.example").size()))
+                .anyMatch(m -> GreenMailUtil.getBody(m).contains(password));
         assertThat(password).hasSize(16);
 
         assertThat(answer).doesNotContain(password);
