@@ -29,7 +29,7 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         }
         greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
-        return Map.of("quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", String.valueOf(port));
+        return Map.of("casetrail.mail.host", "127.0.0.1", "casetrail.mail.port", String.valueOf(port));
     }
 
     @Override

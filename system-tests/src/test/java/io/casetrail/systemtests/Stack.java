@@ -68,7 +68,7 @@ final class Stack implements AutoCloseable {
         environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_EVERY_ENTRIES", "20");
         mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        environment.put("QUARKUS_MAILER_PORT", String.valueOf(mail.getSmtp().getPort()));
+        environment.put("CASETRAIL_MAIL_PORT", String.valueOf(mail.getSmtp().getPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stack-stop"));
     }
 

@@ -1,31 +1,33 @@
 package io.casetrail.orgadmin.command;
 
 import jakarta.inject.Singleton;
+import jakarta.mail.MessagingException;
 
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.jboss.logging.Logger;
 
 import io.casetrail.platform.errors.DomainException;
-import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
 
-/** Sends through Quarkus Mailer (SMTP) when the command's unit of work prepares to commit. */
+/** Sends over SMTP ({@link SmtpSender}) when the command's unit of work prepares to commit. */
 @Singleton
 public class SmtpMailbox implements Mailbox {
 
-    private final Mailer mailer;
+    private static final Logger LOG = Logger.getLogger(SmtpMailbox.class);
 
-    public SmtpMailbox(Mailer mailer) {
-        this.mailer = mailer;
+    private final SmtpSender sender;
+
+    public SmtpMailbox(MailSettings settings) {
+        this.sender = new SmtpSender(settings);
     }
 
     @Override
     public void sendOnCommit(Message message) {
-        Mail mail = Mail.withText(message.to().get(0), message.subject(), message.text());
-        message.to().stream().skip(1).forEach(mail::addTo);
         CurrentUnitOfWork.get().onPrepareCommit(unitOfWork -> {
             try {
-                mailer.send(mail);
-            } catch (RuntimeException e) {
+                sender.send(message);
+            } catch (MessagingException | RuntimeException e) {
+                // the cause names the server and what failed, never the message's text
+                LOG.warnf("E-mail (%s) not handed to the mail server: %s", message.subject(), e.toString());
                 throw new MailNotSent(message.subject());
             }
         });

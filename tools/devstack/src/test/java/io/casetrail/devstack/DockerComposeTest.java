@@ -106,7 +106,7 @@ class DockerComposeTest {
         assertThat(services).containsKey("mail");
         Map<String, Object> environment = (Map<String, Object>) section(services, "org-admin-service")
                 .get("environment");
-        assertThat(environment).containsEntry("QUARKUS_MAILER_HOST", "mail").containsEntry("QUARKUS_MAILER_PORT",
+        assertThat(environment).containsEntry("CASETRAIL_MAIL_HOST", "mail").containsEntry("CASETRAIL_MAIL_PORT",
                 "1025");
         assertThat(((Map<String, Object>) section(services, "org-admin-service").get("depends_on")))
                 .containsKeys("kafka", "postgres", "mail");
