@@ -89,7 +89,7 @@ public final class LocalMail implements AutoCloseable {
             mail.close();
         }, "local-mail-stop"));
         System.out.println("Mail catcher listening on SMTP 127.0.0.1:" + port + " (messages in " + mailDir + ")");
-        while (!stopped.await(300, TimeUnit.MILLISECONDS)) {
+        while (!stopped.await(50, TimeUnit.MILLISECONDS)) {
             for (Path file : mail.keepNewMessages()) {
                 System.out.println("Kept " + file.getFileName());
             }
