@@ -18,7 +18,10 @@ import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.platform.axon.Projection;
 
-/** Puts every case event on its case's timeline (source {@code case}). */
+/**
+ * Puts every case event on its case's timeline (source {@code case}). The entries go through {@code RowWriter}: a
+ * processor batch's entries are written as one JDBC batch, with its token.
+ */
 @Singleton
 @ProcessingGroup(CaseTimelineProjection.GROUP)
 public class CaseTimelineProjection implements Projection {
@@ -39,7 +42,7 @@ public class CaseTimelineProjection implements Projection {
             return;
         }
         TimelineSummaries.Line line = TimelineSummaries.of(event);
-        timeline.append(new TimelineEntry(message.getIdentifier(), at, TimelineStore.OWN_SOURCE,
+        timeline.record(new TimelineEntry(message.getIdentifier(), at, TimelineStore.OWN_SOURCE,
                 EventCatalog.typeOf(event.getClass()), event.actor() == null ? null : event.actor().id(),
                 event.actor() == null ? null : event.actor().displayName(),
                 event.actor() == null ? null : event.actor().kind().name(), line.visibility(), line.summary(),

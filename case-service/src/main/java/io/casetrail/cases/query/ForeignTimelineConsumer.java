@@ -2,6 +2,7 @@ package io.casetrail.cases.query;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -97,8 +98,9 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
         String actorKind = actor.path("kind").isMissingNode() ? null : actor.path("kind").asText();
         TimelineEntry.Visibility visibility = CUSTOMER_VISIBLE.contains(event.type())
                 ? TimelineEntry.Visibility.PUBLIC : TimelineEntry.Visibility.INTERNAL;
-        timeline.append(new TimelineEntry(event.id(), event.time() == null ? clock.instant() : event.time(), context, event.type(), event.actor(), actorName,
-                actorKind, visibility, summary(context, event.type(), actorName), json), event.caseId());
+        Instant at = event.time() == null ? clock.instant() : event.time();
+        timeline.append(new TimelineEntry(event.id(), at, context, event.type(), event.actor(), actorName, actorKind,
+                visibility, summary(context, event.type(), actorName), json), event.caseId());
     }
 
     /** {@code io.casetrail.access.session-started.v1} → {@code access}. */

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.inject.Singleton;
 
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.platform.store.RowWriter;
 
 /** The {@code case_timeline} table: appended by the case's own events and by other contexts' events. */
 @Singleton
@@ -14,24 +15,40 @@ public class TimelineStore {
     /** Source of the case context's own entries. */
     public static final String OWN_SOURCE = "case";
 
-    private final Jdbc jdbc;
+    /** The table, for {@link RowWriter}. */
+    static final RowWriter.Table TABLE = RowWriter.Table.of("case_timeline", "entry_id");
 
-    public TimelineStore(Jdbc jdbc) {
+    private final Jdbc jdbc;
+    private final RowWriter rows;
+
+    public TimelineStore(Jdbc jdbc, RowWriter rows) {
         this.jdbc = jdbc;
+        this.rows = rows;
+    }
+
+    /**
+     * Adds an entry of the case's own event stream, in the processor batch's {@link RowWriter} (written with the
+     * batch, in its transaction with the token: each event once, so no check for an entry already there).
+     */
+    void record(TimelineEntry entry, String caseNumber) {
+        rows.insert(TABLE, entry.id(), columns(entry, caseNumber));
     }
 
     /** Appends an entry once: an entry id that is already on the timeline is left as it is. */
     void append(TimelineEntry entry, String caseNumber) {
         boolean present = jdbc.queryOne("SELECT 1 FROM case_timeline WHERE entry_id = ?", row -> true, entry.id())
                 .isPresent();
-        if (present) {
-            return;
+        if (!present) {
+            rows.insert(TABLE, entry.id(), columns(entry, caseNumber));
         }
-        jdbc.update("INSERT INTO case_timeline (entry_id, case_number, occurred_at, source, type, actor_id,"
-                        + " actor_name, actor_kind, visibility, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                entry.id(), caseNumber, entry.occurredAt(), entry.source(), entry.type(), cut(entry.actorId(), 255),
-                cut(entry.actorName(), 255), cut(entry.actorKind(), 16), entry.visibility(),
-                cut(entry.summary(), 1000), entry.data());
+    }
+
+    private static RowWriter.Columns columns(TimelineEntry entry, String caseNumber) {
+        return RowWriter.Columns.set("case_number", caseNumber).and("occurred_at", entry.occurredAt())
+                .and("source", entry.source()).and("type", entry.type()).and("actor_id", cut(entry.actorId(), 255))
+                .and("actor_name", cut(entry.actorName(), 255)).and("actor_kind", cut(entry.actorKind(), 16))
+                .and("visibility", entry.visibility()).and("summary", cut(entry.summary(), 1000))
+                .and("data", entry.data());
     }
 
     void clear(String source) {
