@@ -5,14 +5,30 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+
+import io.casetrail.platform.security.VerifiedJwts;
+import io.quarkus.arc.ClientProxy;
+import io.smallrye.jwt.auth.principal.JWTParser;
 
 /**
  * What every Casetrail service answers, whatever its domain: liveness, readiness of its database and of Kafka,
- * its OpenAPI document and its metrics with processor lag. Each service's test extends it as a
- * {@code @QuarkusTest}.
+ * its OpenAPI document and its metrics with processor lag; and bearer tokens checked through {@link VerifiedJwts}.
+ * Each service's test extends it as a {@code @QuarkusTest}.
  */
 public abstract class ServiceEndpointsContract {
+
+    @Inject
+    JWTParser jwtParser;
+
+    @Test
+    void bearerTokensAreCheckedThroughVerifiedJwts() {
+        // the parser smallrye-jwt's authentication mechanism is given, as it resolves it: by type
+        Assertions.assertInstanceOf(VerifiedJwts.class, ClientProxy.unwrap(jwtParser));
+    }
 
     @Test
     void livenessIsUp() {

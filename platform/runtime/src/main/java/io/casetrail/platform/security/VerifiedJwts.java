@@ -1,0 +1,130 @@
+package io.casetrail.platform.security;
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.SecretKey;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+
+/**
+ * The bearer-token parser of every service: smallrye-jwt's, verifying a token string once for as long as it is
+ * valid. The first request with a token runs the full check (RSA signature, issuer, expiry); later requests with
+ * the very same string get the verified token back until its expiry plus the configured clock skew, the moment the
+ * full check would start refusing it. Nothing else about a token can change (it is signed), so the answer is the
+ * same; what is saved is the signature check, about a tenth of a command's CPU (benchmarks.md). A refused token is
+ * never kept, and is checked in full each time.
+ *
+ * <p>At most {@value #MAX_TOKENS} tokens are kept; when full, the cache starts over. Session tokens of support
+ * access are another mechanism ({@link SessionTokenAuthentication}) and checked against their session each time.
+ */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class VerifiedJwts implements JWTParser {
+
+    static final int MAX_TOKENS = 10_000;
+
+    private final JWTParser parser;
+    private final long clockSkewSeconds;
+    private final Long tokenAgeSeconds;
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(JsonWebToken token, long refusedFromSecond) {
+    }
+
+    @Inject
+    public VerifiedJwts(DefaultJWTParser parser, JWTAuthContextInfo context) {
+        this(parser, context.getClockSkew(), context.getTokenAge());
+    }
+
+    VerifiedJwts(JWTParser parser, long clockSkewSeconds, Long tokenAgeSeconds) {
+        this.parser = parser;
+        this.clockSkewSeconds = clockSkewSeconds;
+        this.tokenAgeSeconds = tokenAgeSeconds;
+    }
+
+    @Override
+    public JsonWebToken parse(String token) throws ParseException {
+        // whole seconds of the system clock, as the parser's own expiry check counts them
+        long now = System.currentTimeMillis() / 1000;
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (now < known.refusedFromSecond()) {
+                return known.token();
+            }
+            verified.remove(token, known);
+        }
+        JsonWebToken checked = parser.parse(token);
+        long expires = checked.getExpirationTime();
+        if (expires > 0) {
+            // from then on the full check decides again (it would refuse an expired token, or one older than
+            // mp.jwt.verify.token.age where that is set)
+            long until = expires + clockSkewSeconds;
+            if (tokenAgeSeconds != null) {
+                until = Math.min(until, checked.getIssuedAtTime() + tokenAgeSeconds + clockSkewSeconds);
+            }
+            if (verified.size() >= MAX_TOKENS) {
+                verified.clear();
+            }
+            verified.put(token, new Verified(checked, until));
+        }
+        return checked;
+    }
+
+    /** How many verified tokens are kept (tests). */
+    int size() {
+        return verified.size();
+    }
+
+    @Override
+    public JsonWebToken parse(String token, JWTAuthContextInfo context) throws ParseException {
+        return parser.parse(token, context);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, PublicKey key) throws ParseException {
+        return parser.verify(token, key);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, SecretKey key) throws ParseException {
+        return parser.verify(token, key);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, String secret) throws ParseException {
+        return parser.verify(token, secret);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, PrivateKey key) throws ParseException {
+        return parser.decrypt(token, key);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, SecretKey key) throws ParseException {
+        return parser.decrypt(token, key);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, String secret) throws ParseException {
+        return parser.decrypt(token, secret);
+    }
+
+    @Override
+    public JsonWebToken parseOnly(String token) throws ParseException {
+        return parser.parseOnly(token);
+    }
+}

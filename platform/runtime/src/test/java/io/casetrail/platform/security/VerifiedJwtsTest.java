@@ -1,0 +1,128 @@
+package io.casetrail.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.build.Jwt;
+
+/** {@link VerifiedJwts} over smallrye-jwt's own parser, with tokens signed by a key pair of the test's. */
+class VerifiedJwtsTest {
+
+    static final String ISSUER = "https://casetrail.dev/issuer";
+    static KeyPair keys;
+    static KeyPair otherKeys;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        keys = generator.generateKeyPair();
+        otherKeys = generator.generateKeyPair();
+    }
+
+    /** smallrye-jwt's parser, counting the tokens it checks in full. */
+    static final class CountingParser extends DefaultJWTParser {
+        final AtomicInteger checks = new AtomicInteger();
+
+        CountingParser(JWTAuthContextInfo context) {
+            super(context);
+        }
+
+        @Override
+        public JsonWebToken parse(String token) throws ParseException {
+            checks.incrementAndGet();
+            return super.parse(token);
+        }
+    }
+
+    static CountingParser parser(int clockSkewSeconds) {
+        JWTAuthContextInfo context = new JWTAuthContextInfo(keys.getPublic(), ISSUER);
+        context.setClockSkew(clockSkewSeconds);
+        return new CountingParser(context);
+    }
+
+    static String token(PrivateKey key, String issuer, Instant expires) {
+        long now = Instant.now().getEpochSecond();
+        return Jwt.issuer(issuer).subject("tse-tom").upn("tse-tom").groups("support-engineer").issuedAt(now)
+                .expiresAt(expires.getEpochSecond()).jws().sign(key);
+    }
+
+    @Test
+    void aValidTokenIsCheckedInFullOnceAndTheSameVerifiedTokenComesBack() throws Exception {
+        CountingParser parser = parser(60);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null);
+        String token = token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
+
+        JsonWebToken first = jwts.parse(token);
+        JsonWebToken again = jwts.parse(token);
+
+        assertThat(first.getSubject()).isEqualTo("tse-tom");
+        assertThat(first.getGroups()).containsExactly("support-engineer");
+        assertThat(again).isSameAs(first);
+        assertThat(parser.checks).hasValue(1);
+    }
+
+    @Test
+    void refusedTokensAreRefusedEveryTimeAndNeverKept() throws Exception {
+        CountingParser parser = parser(60);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null);
+        String forged = token(otherKeys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
+        String otherIssuer = token(keys.getPrivate(), "https://elsewhere.example", Instant.now().plusSeconds(300));
+        String expired = token(keys.getPrivate(), ISSUER, Instant.now().minusSeconds(120));
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            for (String token : new String[] {forged, otherIssuer, expired}) {
+                assertThatThrownBy(() -> jwts.parse(token)).isInstanceOf(ParseException.class);
+            }
+        }
+        assertThat(parser.checks).hasValue(6);
+        assertThat(jwts.size()).isZero();
+    }
+
+    @Test
+    void aKeptTokenIsCheckedInFullAgainOnceItExpires() throws Exception {
+        CountingParser parser = parser(0);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 0, null);
+        Instant expires = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 2);
+        String token = token(keys.getPrivate(), ISSUER, expires);
+        jwts.parse(token);
+        jwts.parse(token);
+        assertThat(parser.checks).hasValue(1);
+
+        while (Instant.now().isBefore(expires.plusMillis(50))) {
+            Thread.sleep(50);
+        }
+
+        assertThatThrownBy(() -> jwts.parse(token)).isInstanceOf(ParseException.class);
+        assertThat(parser.checks).hasValue(2);
+        assertThat(jwts.size()).isZero();
+    }
+
+    @Test
+    void withATokenAgeLimitAKeptTokenIsCheckedInFullAgainWhenItWouldBeTooOld() throws Exception {
+        CountingParser parser = parser(0);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 0, 1L);
+        String token = token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
+        long issued = jwts.parse(token).getIssuedAtTime();
+
+        while (Instant.now().getEpochSecond() < issued + 1) {
+            Thread.sleep(50);
+        }
+        jwts.parse(token);
+
+        assertThat(parser.checks).hasValue(2);
+    }
+}
