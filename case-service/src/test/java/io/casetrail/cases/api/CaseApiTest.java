@@ -82,7 +82,12 @@ class CaseApiTest {
         assertThat(header(opened, "ce_caseid")).isEqualTo(caseNumber);
         assertThat(header(opened, "ce_actor")).isEqualTo("admin-ada");
         assertThat(header(opened, "ce_sequence")).isEqualTo("0");
-        assertThat(header(opened, "ce_correlationid")).isNotBlank();
+        // the correlation id Axon stored with the command's events: the same on both of them
+        String correlation = jdbc.queryOne("SELECT metadata FROM domainevententry WHERE aggregateidentifier = ?"
+                + " AND sequencenumber = 0", row -> correlationId(row.getBytes(1)), caseNumber).orElseThrow();
+        assertThat(correlation).isNotBlank();
+        assertThat(records.stream().filter(r -> caseNumber.equals(r.key())).map(r -> header(r, "ce_correlationid"))
+                .distinct().toList()).containsExactly(correlation);
         assertThat(header(opened, "content-type")).isEqualTo("application/json");
         assertThat(Instant.parse(header(opened, "ce_time"))).isBefore(clock.instant().plusSeconds(1));
         String json = new String(opened.value(), StandardCharsets.UTF_8);
@@ -505,6 +510,16 @@ class CaseApiTest {
     private long storedEvents(String caseNumber, String payloadType) {
         return jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
                 + " LIKE ?", row -> row.getLong(1), caseNumber, payloadType).orElseThrow();
+    }
+
+    /** The correlation id in an event's stored metadata (Axon's JSON), read with a full JSON parser. */
+    private static String correlationId(byte[] metadata) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata).path("correlationId")
+                    .asText(null);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

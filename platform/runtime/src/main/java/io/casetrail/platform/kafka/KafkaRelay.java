@@ -89,11 +89,11 @@ public class KafkaRelay {
         }
         byte[] data = event.serializePayload(serializer, byte[].class).getData();
         Envelope envelope = Envelope.of(data);
-        Object correlation = event.getMetaData().get("correlationId");
+        // the stored metadata too stays as stored: the correlation id is read from its bytes
+        String correlation = Envelope.correlationId(event.serializeMetaData(serializer, byte[].class).getData());
         CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(type),
                 event.getTimestamp(), event.getAggregateIdentifier(), envelope.orgId, envelope.caseNumber,
-                envelope.actorId, event.getSequenceNumber(), correlation == null ? null : correlation.toString(),
-                data);
+                envelope.actorId, event.getSequenceNumber(), correlation, data);
         pendingOfBatch().add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent)));
     }
 
@@ -130,6 +130,28 @@ public class KafkaRelay {
                 throw new IllegalStateException("an event payload is not valid JSON", e);
             }
             return envelope;
+        }
+
+        /** Axon's {@code correlationId} from an event's stored metadata (a JSON object), or null. */
+        static String correlationId(byte[] metadata) {
+            try (JsonParser parser = JSON.createParser(metadata)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException("an event's metadata is not a JSON object");
+                }
+                String correlation = null;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (field.equals("correlationId")) {
+                        correlation = text(parser, value);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                return correlation;
+            } catch (IOException e) {
+                throw new IllegalStateException("an event's metadata is not valid JSON", e);
+            }
         }
 
         private static String actorId(JsonParser parser, JsonToken value) throws IOException {

@@ -34,7 +34,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 @ApplicationScoped
 public class VerifiedJwts implements JWTParser {
 
-    static final int MAX_TOKENS = 10_000;
+    static final int MAX_TOKENS = 4_096;
 
     private final JWTParser parser;
     private final long clockSkewSeconds;

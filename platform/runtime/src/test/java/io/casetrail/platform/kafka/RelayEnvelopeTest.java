@@ -60,6 +60,17 @@ class RelayEnvelopeTest {
     }
 
     @Test
+    void theCorrelationIdIsTheTopLevelOneOfTheStoredMetadata() {
+        assertThat(KafkaRelay.Envelope.correlationId("""
+                {"traceId":"t-1","nested":{"correlationId":"wrong"},"list":[{"correlationId":"wrong"}],
+                 "correlationId":"c-1"}""".getBytes(StandardCharsets.UTF_8))).isEqualTo("c-1");
+        assertThat(KafkaRelay.Envelope.correlationId("{\"traceId\":\"t-1\"}".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
+        assertThatThrownBy(() -> KafkaRelay.Envelope.correlationId("\"c-1\"".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aPayloadThatIsNotAnObjectIsRefused() {
         assertThatThrownBy(() -> KafkaRelay.Envelope.of("[1]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalStateException.class);
