@@ -102,7 +102,7 @@ public class AxonRuntime {
     @ConfigProperty(name = "casetrail.relay.enabled", defaultValue = "true")
     boolean relayEnabled;
 
-    @ConfigProperty(name = "casetrail.relay.batch-size", defaultValue = "500")
+    @ConfigProperty(name = "casetrail.relay.batch-size", defaultValue = "2000")
     int relayBatchSize;
 
     @ConfigProperty(name = "casetrail.axon.fetch-delay", defaultValue = "PT0.05S")
