@@ -60,8 +60,9 @@ class ConsentedAdminActionPathTest extends StackTest {
 
         as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\",\"TEMPORARY_PASSWORD\"],\"targetUserIds\":[\"" + ALICE
                 + "\"]}").post(url("org-admin-service", "/cases/" + caseNumber + "/consents")).then().statusCode(201);
-        as(TSE).body(onCase).post(url("org-admin-service", action + "reset-password")).then().statusCode(200)
-                .body("status", equalTo("DONE")).body("recipients", equalTo(1));
+        String resetRequest = as(TSE).body(onCase).post(url("org-admin-service", action + "reset-password")).then()
+                .statusCode(200).body("status", equalTo("DONE")).body("recipients", equalTo(1)).extract()
+                .header("X-Request-Id");
         String answer = as(TSE).body(onCase).post(url("org-admin-service", action + "temporary-password")).then()
                 .statusCode(200).body("recipients", equalTo(2)).extract().asString();
 
@@ -91,7 +92,16 @@ class ConsentedAdminActionPathTest extends StackTest {
                 .extract().jsonPath();
         assertThat(log.getList("outcome.result", String.class)).containsExactly("DENY", "SUCCESS", "SUCCESS");
         assertThat(log.getString("[1].actor.id")).isEqualTo("tse-tom");
+        // the request id the reset's answer gave is the entry's, as the identity platform's System Log has it
+        assertThat(resetRequest).isNotBlank();
+        assertThat(log.getString("[1].transaction.id")).isEqualTo(resetRequest);
+        assertThat(log.getString("[1].debugContext.debugData.requestId")).isEqualTo(resetRequest);
         assertThat(log.getString("[1].target[0].id")).isEqualTo(ALICE);
+        // the internal log under that request id: the request itself and the event it caused
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(TSE).queryParam("orgId", ORG)
+                .queryParam("requestId", resetRequest).get(url("log-service", "/internal-logs")).then()
+                .statusCode(200).extract().jsonPath().getList("type", String.class)).containsExactlyInAnyOrder(
+                        "io.casetrail.log.request.v1", "io.casetrail.orgadmin.password-reset-sent.v1"));
 
         // the case timeline, as the customer sees it
         await().atMost(WAIT).untilAsserted(() -> as(ADA).get(url("case-service", "/cases/" + caseNumber

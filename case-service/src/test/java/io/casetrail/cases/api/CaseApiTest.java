@@ -82,9 +82,9 @@ class CaseApiTest {
         assertThat(header(opened, "ce_caseid")).isEqualTo(caseNumber);
         assertThat(header(opened, "ce_actor")).isEqualTo("admin-ada");
         assertThat(header(opened, "ce_sequence")).isEqualTo("0");
-        // the correlation id Axon stored with the command's events: the same on both of them
+        // the id of the request that opened it, stored with the command's events: the same on both of them
         String correlation = jdbc.queryOne("SELECT metadata FROM domainevententry WHERE aggregateidentifier = ?"
-                + " AND sequencenumber = 0", row -> correlationId(row.getBytes(1)), caseNumber).orElseThrow();
+                + " AND sequencenumber = 0", row -> requestId(row.getBytes(1)), caseNumber).orElseThrow();
         assertThat(correlation).isNotBlank();
         assertThat(records.stream().filter(r -> caseNumber.equals(r.key())).map(r -> header(r, "ce_correlationid"))
                 .distinct().toList()).containsExactly(correlation);
@@ -96,6 +96,33 @@ class CaseApiTest {
         // the SLA clock of the new case follows it on the same key, in order
         assertThat(records.stream().filter(r -> caseNumber.equals(r.key())).map(r -> header(r, "ce_sequence"))
                 .toList()).startsWith("0", "1");
+    }
+
+    @Test
+    void theEventsOfARequestCarryItsRequestIdAsTheirCorrelationId() {
+        String body = """
+                {"orgUrl":"https://acme.okta.com","subject":"Traced","description":"d","productArea":"SSO",
+                 "priority":"P3","contactPreference":"EMAIL"}""";
+        // the caller's X-Request-Id
+        String given = "req-" + Long.toString(System.nanoTime(), 36);
+        Response named = as(ACME_ADMIN).header("X-Request-Id", given).body(body).post("/cases");
+        named.then().statusCode(201).header("X-Request-Id", given);
+        // none given: the one the answer names
+        Response unnamed = as(ACME_ADMIN).body(body).post("/cases");
+        unnamed.then().statusCode(201);
+        String assigned = unnamed.header("X-Request-Id");
+        assertThat(assigned).isNotBlank().isNotEqualTo(given);
+
+        for (Response answer : List.of(named, unnamed)) {
+            String caseNumber = answer.path("caseNumber");
+            String requestId = answer.header("X-Request-Id");
+            assertThat(jdbc.query("SELECT metadata FROM domainevententry WHERE aggregateidentifier = ?",
+                    row -> requestId(row.getBytes(1)), caseNumber)).hasSize(2).containsOnly(requestId);
+            List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.CASE,
+                    read -> read.stream().filter(r -> caseNumber.equals(r.key())).count() >= 2, PROJECTION_WAIT);
+            assertThat(records.stream().filter(r -> caseNumber.equals(r.key()))
+                    .map(r -> header(r, "ce_correlationid")).distinct().toList()).containsExactly(requestId);
+        }
     }
 
     @Test
@@ -512,10 +539,10 @@ class CaseApiTest {
                 + " LIKE ?", row -> row.getLong(1), caseNumber, payloadType).orElseThrow();
     }
 
-    /** The correlation id in an event's stored metadata (Axon's JSON), read with a full JSON parser. */
-    private static String correlationId(byte[] metadata) {
+    /** The request id in an event's stored metadata (Axon's JSON), read with a full JSON parser. */
+    private static String requestId(byte[] metadata) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata).path("correlationId")
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata).path("requestId")
                     .asText(null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

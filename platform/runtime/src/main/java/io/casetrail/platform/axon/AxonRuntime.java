@@ -38,6 +38,8 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -46,6 +48,7 @@ import org.jboss.logging.Logger;
 import io.casetrail.events.EventJson;
 import io.casetrail.platform.deadline.JdbcDeadlineManager;
 import io.casetrail.platform.kafka.KafkaRelay;
+import io.casetrail.platform.logging.RequestId;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -133,6 +136,8 @@ public class AxonRuntime {
             long start = System.nanoTime();
             Configuration built = build();
             relay.bind(built.eventSerializer());
+            // a command sent while answering an API request carries the request's id, and so do its events
+            built.commandBus().registerDispatchInterceptor(RequestId.onCommands());
             built.start();
             configuration = built;
             LOG.infof("Axon started in %d ms; processors %s", (System.nanoTime() - start) / 1_000_000,
@@ -192,6 +197,9 @@ public class AxonRuntime {
         // false: no ServiceLoader modules (in 4.13 that is only AxonIQ's update checker, which phones home)
         System.setProperty("disable-axoniq-console-message", "true");
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
+        // Axon's correlation and trace ids, and the id of the API request that sent the command (RequestId)
+        configurer.configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(),
+                new SimpleCorrelationDataProvider(RequestId.METADATA_KEY)));
         configurer.configureSerializer(c -> serializer)
                 .configureMessageSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)

@@ -90,7 +90,7 @@ public class KafkaRelay {
         byte[] data = event.serializePayload(serializer, byte[].class).getData();
         Envelope envelope = Envelope.of(data);
         // the stored metadata too stays as stored: the correlation id is read from its bytes
-        String correlation = Envelope.correlationId(event.serializeMetaData(serializer, byte[].class).getData());
+        String correlation = Envelope.correlation(event.serializeMetaData(serializer, byte[].class).getData());
         CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(type),
                 event.getTimestamp(), event.getAggregateIdentifier(), envelope.orgId, envelope.caseNumber,
                 envelope.actorId, event.getSequenceNumber(), correlation, data);
@@ -132,23 +132,28 @@ public class KafkaRelay {
             return envelope;
         }
 
-        /** Axon's {@code correlationId} from an event's stored metadata (a JSON object), or null. */
-        static String correlationId(byte[] metadata) {
+        /**
+         * The event's correlation id, from its stored metadata (a JSON object): the id of the API request that
+         * caused it ({@code requestId}, see RequestId), else Axon's {@code correlationId} (the id of the command),
+         * else null.
+         */
+        static String correlation(byte[] metadata) {
             try (JsonParser parser = JSON.createParser(metadata)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new IllegalStateException("an event's metadata is not a JSON object");
                 }
+                String request = null;
                 String correlation = null;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
-                    if (field.equals("correlationId")) {
-                        correlation = text(parser, value);
-                    } else {
-                        parser.skipChildren();
+                    switch (field) {
+                        case "requestId" -> request = text(parser, value);
+                        case "correlationId" -> correlation = text(parser, value);
+                        default -> parser.skipChildren();
                     }
                 }
-                return correlation;
+                return request != null ? request : correlation;
             } catch (IOException e) {
                 throw new IllegalStateException("an event's metadata is not valid JSON", e);
             }

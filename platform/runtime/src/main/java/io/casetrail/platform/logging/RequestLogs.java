@@ -74,12 +74,16 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
 
     private volatile KafkaProducer<String, byte[]> producer;
 
+    @Inject
+    RequestId requestId;
+
     @Override
     public void filter(ContainerRequestContext request) {
         String given = request.getHeaderString(HEADER);
-        request.setProperty(ID, given != null && REQUEST_ID.matcher(given).matches() ? given
-                : UUID.randomUUID().toString());
+        String id = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        request.setProperty(ID, id);
         request.setProperty(STARTED, System.nanoTime());
+        requestId.set(id);
     }
 
     @Override

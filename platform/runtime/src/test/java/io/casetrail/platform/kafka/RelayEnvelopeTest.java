@@ -60,13 +60,16 @@ class RelayEnvelopeTest {
     }
 
     @Test
-    void theCorrelationIdIsTheTopLevelOneOfTheStoredMetadata() {
-        assertThat(KafkaRelay.Envelope.correlationId("""
-                {"traceId":"t-1","nested":{"correlationId":"wrong"},"list":[{"correlationId":"wrong"}],
-                 "correlationId":"c-1"}""".getBytes(StandardCharsets.UTF_8))).isEqualTo("c-1");
-        assertThat(KafkaRelay.Envelope.correlationId("{\"traceId\":\"t-1\"}".getBytes(StandardCharsets.UTF_8)))
+    void theCorrelationIsTheRequestIdOfTheStoredMetadataElseAxonsCorrelationId() {
+        assertThat(KafkaRelay.Envelope.correlation("""
+                {"traceId":"t-1","nested":{"requestId":"wrong"},"correlationId":"c-1","list":[{"requestId":"wrong"}],
+                 "requestId":"r-1"}""".getBytes(StandardCharsets.UTF_8))).isEqualTo("r-1");
+        assertThat(KafkaRelay.Envelope.correlation("""
+                {"traceId":"t-1","nested":{"correlationId":"wrong"},"correlationId":"c-1"}"""
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo("c-1");
+        assertThat(KafkaRelay.Envelope.correlation("{\"traceId\":\"t-1\"}".getBytes(StandardCharsets.UTF_8)))
                 .isNull();
-        assertThatThrownBy(() -> KafkaRelay.Envelope.correlationId("\"c-1\"".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> KafkaRelay.Envelope.correlation("\"c-1\"".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalStateException.class);
     }
 

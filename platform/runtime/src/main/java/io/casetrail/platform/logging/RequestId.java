@@ -1,0 +1,55 @@
+package io.casetrail.platform.logging;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.MessageDispatchInterceptor;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
+
+/**
+ * The id of the API request being answered: the caller's {@code X-Request-Id}, or the one {@link RequestLogs} gave
+ * it (the answer carries it back either way). Commands sent while answering a request carry it in their metadata
+ * ({@value #METADATA_KEY}), Axon copies it to the command's events (a correlation data provider, see AxonRuntime),
+ * and the relay publishes it as their {@code ce_correlationid}: the request log, the internal-log entries of those
+ * events and their System Log entries ({@code transaction.id}, {@code debugContext.debugData.requestId}) all name
+ * the id the client was given.
+ */
+@RequestScoped
+public class RequestId {
+
+    /** The metadata key of the request id on commands and, copied by Axon, on their events. */
+    public static final String METADATA_KEY = "requestId";
+
+    private String value;
+
+    void set(String value) {
+        this.value = value;
+    }
+
+    /** This request's id (through the bean's client proxy: a method, never the field). */
+    String value() {
+        return value;
+    }
+
+    /** The current request's id; null outside a request or before {@link RequestLogs} has named it. */
+    public static String current() {
+        ManagedContext context = Arc.container().requestContext();
+        if (!context.isActive()) {
+            return null;
+        }
+        return Arc.container().instance(RequestId.class).get().value();
+    }
+
+    /** Gives a command dispatched while answering a request that request's id. */
+    public static MessageDispatchInterceptor<CommandMessage<?>> onCommands() {
+        return commands -> (index, command) -> {
+            String id = current();
+            return id == null || command.getMetaData().containsKey(METADATA_KEY) ? command
+                    : command.andMetaData(Map.of(METADATA_KEY, id));
+        };
+    }
+}
