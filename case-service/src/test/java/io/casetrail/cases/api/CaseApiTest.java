@@ -359,6 +359,27 @@ class CaseApiTest {
     }
 
     @Test
+    void anUploadRetriedWithItsKeyIsStoredOnceAndTheKeyWithOtherBytesIsRefused() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        String key = "upload-" + caseNumber;
+        byte[] content = "trace line 1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "trace line 2\n".getBytes(StandardCharsets.UTF_8); // same name, type and length
+        String path = "/cases/" + caseNumber + "/attachments?fileName=trace.txt";
+
+        Response first = given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain")
+                .body(content).post(path);
+        first.then().statusCode(201);
+        given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain").body(content)
+                .post(path).then().statusCode(201).header("Idempotent-Replayed", "true")
+                .header("Location", first.header("Location"));
+        given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain").body(other)
+                .post(path).then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/idempotency-key-reused"));
+
+        assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isEqualTo(1);
+    }
+
+    @Test
     void uploadAboveTheLimitIsRefusedAndStoresNothing() {
         String caseNumber = visible(openAssignedCase("P3"));
         long eventsBefore = storedEvents(caseNumber);

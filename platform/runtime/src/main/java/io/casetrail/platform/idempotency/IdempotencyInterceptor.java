@@ -1,8 +1,12 @@
 package io.casetrail.platform.idempotency;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
@@ -32,7 +36,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * command runs (Axon joins the transaction, so its events are appended in it), and the answer is stored, all or
  * nothing. A retry with the same key and the same request gets the stored answer back, marked
  * {@code Idempotent-Replayed: true}. A key reused for a different request is refused (422); a retry that arrives
- * while the first is still running waits for it on the key's row lock, then gets its answer.
+ * while the first is still running waits for it on the key's row lock, then gets its answer. "The same request":
+ * method, path and parameters, and a streamed body (an upload) byte for byte.
  *
  * <p>Keys are scoped to the principal, so two clients cannot see each other's answers. A refused command
  * (4xx) rolls back and stores nothing: it changed nothing, and a retry is evaluated afresh.
@@ -73,16 +78,18 @@ public class IdempotencyInterceptor {
         }
         String principal = jwt == null || jwt.getSubject() == null ? "anonymous" : jwt.getSubject();
         String fingerprint = fingerprint(ctx);
-
-        Optional<IdempotencyStore.StoredAnswer> earlier = store.find(principal, key);
-        if (earlier.isPresent()) {
-            return replay(earlier.get(), fingerprint);
-        }
+        // a streamed body (an upload) is part of the request too: it is digested as it is read
+        DigestedBody body = digestingBody(ctx);
         try {
+            Optional<IdempotencyStore.StoredAnswer> earlier = store.find(principal, key);
+            if (earlier.isPresent()) {
+                return replay(earlier.get(), withBody(fingerprint, body));
+            }
             return QuarkusTransaction.joiningExisting().call(() -> {
                 store.claim(principal, key, fingerprint);
                 Response answer = (Response) ctx.proceed();
-                store.complete(principal, key, answer.getStatus(), location(answer), body(answer));
+                store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
+                        body(answer));
                 return answer;
             });
         } catch (DomainException e) {
@@ -90,9 +97,75 @@ public class IdempotencyInterceptor {
         } catch (Exception e) {
             if (store.isDuplicateKey(e)) {
                 // a concurrent first request with this key committed while we ran: answer as it did
-                return replay(store.find(principal, key).orElseThrow(() -> e), fingerprint);
+                return replay(store.find(principal, key).orElseThrow(() -> e), withBody(fingerprint, body));
             }
             throw e;
+        } finally {
+            if (body != null) {
+                body.release();
+            }
+        }
+    }
+
+    /** The endpoint's streamed body parameter, replaced by one that digests what is read of it; or null. */
+    private static DigestedBody digestingBody(InvocationContext ctx) {
+        Object[] parameters = ctx.getParameters();
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] instanceof InputStream stream) {
+                DigestedBody digesting = new DigestedBody(stream);
+                parameters[i] = digesting;
+                ctx.setParameters(parameters);
+                return digesting;
+            }
+        }
+        return null;
+    }
+
+    /** The fingerprint with the digest of the whole streamed body. */
+    private static String withBody(String fingerprint, DigestedBody body) throws IOException {
+        if (body == null) {
+            return fingerprint;
+        }
+        MessageDigest digest = sha256();
+        digest.update(fingerprint.getBytes(StandardCharsets.UTF_8));
+        digest.update(body.digest());
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * A streamed body that digests what is read; the endpoint's {@code close} is put off until the interceptor has
+     * read what the endpoint left (an endpoint that accepts a body reads it all).
+     */
+    private static final class DigestedBody extends DigestInputStream {
+
+        private byte[] digest;
+
+        DigestedBody(InputStream body) {
+            super(body, sha256());
+        }
+
+        @Override
+        public void close() {
+            // closed in digest()
+        }
+
+        /** Closes the body, read or not. */
+        void release() {
+            try {
+                super.close();
+            } catch (IOException e) {
+                // the request is over; nothing to keep
+            }
+        }
+
+        /** Reads the rest, closes the body and returns the digest of all of it (the same on every call). */
+        byte[] digest() throws IOException {
+            if (digest == null) {
+                transferTo(OutputStream.nullOutputStream());
+                super.close();
+                digest = getMessageDigest().digest();
+            }
+            return digest;
         }
     }
 
@@ -115,7 +188,7 @@ public class IdempotencyInterceptor {
         digest.update(request.method().name().getBytes(StandardCharsets.UTF_8));
         digest.update(request.path().getBytes(StandardCharsets.UTF_8));
         for (Object parameter : ctx.getParameters()) {
-            if (parameter == null || parameter instanceof java.io.InputStream || parameter instanceof HttpHeaders) {
+            if (parameter == null || parameter instanceof InputStream || parameter instanceof HttpHeaders) {
                 continue;
             }
             digest.update(objectMapper.writeValueAsBytes(parameter));

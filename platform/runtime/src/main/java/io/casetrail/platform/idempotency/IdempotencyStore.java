@@ -67,15 +67,21 @@ public class IdempotencyStore {
         }
     }
 
-    void complete(String principal, String key, int status, String location, String body) throws SQLException {
+    /**
+     * Stores the answer to the claimed key, with the request's final fingerprint (which includes a streamed body,
+     * known only once the endpoint has read it).
+     */
+    void complete(String principal, String key, String fingerprint, int status, String location, String body)
+            throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE idempotency_record SET status = ?, location = ?,"
-                     + " body = ? WHERE principal = ? AND idem_key = ?")) {
-            ps.setInt(1, status);
-            ps.setString(2, location);
-            ps.setString(3, body);
-            ps.setString(4, principal);
-            ps.setString(5, key);
+             PreparedStatement ps = c.prepareStatement("UPDATE idempotency_record SET fingerprint = ?, status = ?,"
+                     + " location = ?, body = ? WHERE principal = ? AND idem_key = ?")) {
+            ps.setString(1, fingerprint);
+            ps.setInt(2, status);
+            ps.setString(3, location);
+            ps.setString(4, body);
+            ps.setString(5, principal);
+            ps.setString(6, key);
             ps.executeUpdate();
         }
     }
