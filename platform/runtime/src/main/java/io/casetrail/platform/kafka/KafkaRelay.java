@@ -30,6 +30,7 @@ import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.platform.axon.BatchResources;
+import io.casetrail.platform.logging.RequestId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -112,50 +113,51 @@ public class KafkaRelay {
 
         static Envelope of(byte[] json) {
             Envelope envelope = new Envelope();
-            try (JsonParser parser = JSON.createParser(json)) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalStateException("an event payload is not a JSON object");
+            eachTopLevelField(json, "an event payload", (field, parser, value) -> {
+                switch (field) {
+                    case "orgId" -> envelope.orgId = text(parser, value);
+                    case "caseNumber" -> envelope.caseNumber = text(parser, value);
+                    case "actor" -> envelope.actorId = actorId(parser, value);
+                    default -> parser.skipChildren();
                 }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    switch (field) {
-                        case "orgId" -> envelope.orgId = text(parser, value);
-                        case "caseNumber" -> envelope.caseNumber = text(parser, value);
-                        case "actor" -> envelope.actorId = actorId(parser, value);
-                        default -> parser.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("an event payload is not valid JSON", e);
-            }
+            });
             return envelope;
         }
 
         /**
          * The event's correlation id, from its stored metadata (a JSON object): the id of the API request that
-         * caused it ({@code requestId}, see RequestId), else Axon's {@code correlationId} (the id of the command),
-         * else null.
+         * caused it ({@value RequestId#METADATA_KEY}, see RequestId), else Axon's {@code correlationId} (the id of
+         * the command), else null.
          */
         static String correlation(byte[] metadata) {
-            try (JsonParser parser = JSON.createParser(metadata)) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalStateException("an event's metadata is not a JSON object");
+            String[] ids = new String[2]; // request, correlation
+            eachTopLevelField(metadata, "an event's metadata", (field, parser, value) -> {
+                switch (field) {
+                    case RequestId.METADATA_KEY -> ids[0] = text(parser, value);
+                    case "correlationId" -> ids[1] = text(parser, value);
+                    default -> parser.skipChildren();
                 }
-                String request = null;
-                String correlation = null;
+            });
+            return ids[0] != null ? ids[0] : ids[1];
+        }
+
+        /** What to do with one top-level field; the parser stands on its value, which the handler consumes. */
+        private interface FieldHandler {
+            void handle(String field, JsonParser parser, JsonToken value) throws IOException;
+        }
+
+        /** Hands each top-level field of a JSON object to {@code handler}; {@code what} names it in errors. */
+        private static void eachTopLevelField(byte[] json, String what, FieldHandler handler) {
+            try (JsonParser parser = JSON.createParser(json)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException(what + " is not a JSON object");
+                }
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    switch (field) {
-                        case "requestId" -> request = text(parser, value);
-                        case "correlationId" -> correlation = text(parser, value);
-                        default -> parser.skipChildren();
-                    }
+                    handler.handle(field, parser, parser.nextToken());
                 }
-                return request != null ? request : correlation;
             } catch (IOException e) {
-                throw new IllegalStateException("an event's metadata is not valid JSON", e);
+                throw new IllegalStateException(what + " is not valid JSON", e);
             }
         }
 
