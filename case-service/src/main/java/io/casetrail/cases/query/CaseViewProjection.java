@@ -57,6 +57,11 @@ public class CaseViewProjection implements Projection {
         this.jdbc = jdbc;
     }
 
+    @Override
+    public List<String> tables() {
+        return List.of(CASE_VIEW.name(), CASE_CONTACT.name());
+    }
+
     @EventHandler
     void on(CaseOpened e, @Timestamp Instant at, @SequenceNumber long version) {
         rows.insert(CASE_VIEW, e.caseNumber(), set("org_id", e.orgId()).and("org_url", e.orgUrl())
@@ -156,8 +161,7 @@ public class CaseViewProjection implements Projection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM case_contact");
-        jdbc.update("DELETE FROM case_view");
+        jdbc.clear("case_contact", "case_view");
     }
 
     private static RowWriter.Columns status(CaseStatus status, Instant at, long version) {

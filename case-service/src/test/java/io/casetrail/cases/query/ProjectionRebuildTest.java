@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,11 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.casetrail.cases.api.TestPrincipals;
+import io.casetrail.platform.axon.ProjectionRebuilds;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.TokenMinter;
@@ -36,6 +41,12 @@ class ProjectionRebuildTest {
 
     @Inject
     Jdbc jdbc;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ProjectionRebuilds rebuilds;
 
     @Test
     void rebuiltViewsEqualTheOnesBefore() {
@@ -65,6 +76,80 @@ class ProjectionRebuildTest {
         // the same entries in the same order (the order the API shows: time, then insertion)
         assertThat(rows("SELECT case_number, entry_id, occurred_at, source, type, actor_id, visibility, summary FROM"
                 + " case_timeline WHERE source = 'case' ORDER BY case_number, occurred_at, seq")).isEqualTo(timeline);
+    }
+
+    @Test
+    void aRebuildThatFailsHalfwayIsFinishedByItsProcessorWithNothingLostOrAppliedTwice() {
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cases.add(openAssignedCase("P3"));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        assertThat(probedCases()).isEqualTo(openedCases()).containsAll(cases);
+
+        // the rebuild replays in chunks of three events (test profile); the probe fails once at the third case
+        RebuildProbeProjection.FAIL_ONCE_ON.set(cases.get(2));
+        given().auth().oauth2(OPERATOR).post("/ops/projections/" + RebuildProbeProjection.GROUP + "/rebuild").then()
+                .statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+
+        assertThat(RebuildProbeProjection.FAIL_ONCE_ON.get()).as("the probe did fail").isNull();
+        // one row per CaseOpened event (keyed by the event's id: applied twice, its batch would never commit)
+        assertThat(probedCases()).isEqualTo(openedCases());
+    }
+
+    @Test
+    void theIndexesARebuildDropsAreThereAgainAfterIt() throws SQLException {
+        assumeTrue(onPostgres(), "secondary indexes are deferred on PostgreSQL only");
+        List<String> before = indexesOf("case_view");
+        assertThat(before).contains("ix_case_assignee", "ix_case_team_status", "ix_case_org_status",
+                "ix_case_product_area", "case_view_pkey");
+        openAssignedCase("P2");
+        given().auth().oauth2(OPERATOR).post("/ops/projections/case-views/rebuild").then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(indexesOf("case_view")).isEqualTo(before));
+        assertThat(jdbc.query("SELECT count(*) FROM casetrail_deferred_index", r -> r.getLong(1)))
+                .containsExactly(0L);
+    }
+
+    @Test
+    void indexesLeftDroppedByARebuildCutShortAreCreatedAtStart() throws SQLException {
+        assumeTrue(onPostgres(), "secondary indexes are deferred on PostgreSQL only");
+        String definition = jdbc.query("SELECT pg_get_indexdef('ix_case_team_status'::regclass)",
+                r -> r.getString(1)).get(0);
+        QuarkusTransaction.requiringNew().run(() -> {
+            jdbc.update("INSERT INTO casetrail_deferred_index (index_name, processor, definition) VALUES (?, ?, ?)",
+                    "ix_case_team_status", CaseViewProjection.GROUP, definition);
+            jdbc.update("DROP INDEX ix_case_team_status");
+        });
+        assertThat(indexesOf("case_view")).doesNotContain("ix_case_team_status");
+
+        rebuilds.restoreDeferredIndexes(); // what every start does
+
+        assertThat(indexesOf("case_view")).contains("ix_case_team_status");
+        assertThat(jdbc.query("SELECT pg_get_indexdef('ix_case_team_status'::regclass)", r -> r.getString(1)))
+                .containsExactly(definition);
+        assertThat(jdbc.query("SELECT count(*) FROM casetrail_deferred_index", r -> r.getLong(1)))
+                .containsExactly(0L);
+    }
+
+    private List<String> probedCases() {
+        return jdbc.query("SELECT case_number FROM test_rebuild_probe ORDER BY case_number", r -> r.getString(1));
+    }
+
+    private List<String> openedCases() {
+        return jdbc.query("SELECT case_number FROM case_view ORDER BY case_number", r -> r.getString(1));
+    }
+
+    private boolean onPostgres() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+        }
+    }
+
+    private List<String> indexesOf(String table) {
+        return jdbc.query("SELECT indexname FROM pg_indexes WHERE tablename = ? ORDER BY indexname",
+                r -> r.getString(1), table);
     }
 
     @Test

@@ -132,8 +132,7 @@ public class EscalationProjection implements Projection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM escalation_entry");
-        jdbc.update("DELETE FROM escalation_view");
+        jdbc.clear("escalation_entry", "escalation_view");
     }
 
     private void status(String escalationId, EscalationStatus status, Instant at) {

@@ -60,7 +60,7 @@ public class ConsentProjection implements Projection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM consent_view");
+        jdbc.clear("consent_view");
     }
 
     public List<ConsentView> ofCase(String caseNumber) {

@@ -79,8 +79,6 @@ public class AccessProjection implements Projection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM access_session");
-        jdbc.update("DELETE FROM access_grant");
-        jdbc.update("DELETE FROM api_token_view");
+        jdbc.clear("access_session", "access_grant", "api_token_view");
     }
 }

@@ -32,9 +32,11 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
@@ -115,6 +117,8 @@ public class AxonRuntime {
     int snapshotThreshold;
 
     private volatile Configuration configuration;
+    private volatile EventStorageEngine storageEngine;
+    private volatile TransactionManager transactions;
     private final List<String> processingGroups = new ArrayList<>();
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
@@ -159,6 +163,17 @@ public class AxonRuntime {
                 .eventProcessor(processingGroup, StreamingEventProcessor.class);
     }
 
+    /** The tables the projections of a processing group alone write ({@link Projection#tables()}). */
+    public List<String> tablesOf(String processingGroup) {
+        List<String> tables = new ArrayList<>();
+        for (Projection projection : projections) {
+            if (groupOf(ClientProxy.unwrap(projection)).equals(processingGroup)) {
+                tables.addAll(projection.tables());
+            }
+        }
+        return tables;
+    }
+
     /** The names of all processing groups (projections and the relay). */
     public List<String> processingGroups() {
         configuration();
@@ -177,6 +192,23 @@ public class AxonRuntime {
         return configuration().eventStore();
     }
 
+    /** The event store's storage engine (the JDBC tables), for reading the store outside a processor. */
+    public EventStorageEngine storageEngine() {
+        configuration();
+        return storageEngine;
+    }
+
+    /** Axon's view of the JTA transaction manager. */
+    public TransactionManager transactions() {
+        configuration();
+        return transactions;
+    }
+
+    /** The token store of a processing group. */
+    public TokenStore tokenStore(String processingGroup) {
+        return configuration().eventProcessingConfiguration().tokenStore(processingGroup);
+    }
+
     /** The serializer of events and snapshots (Jackson, published-language settings). */
     public Serializer serializer() {
         return configuration().eventSerializer();
@@ -187,6 +219,7 @@ public class AxonRuntime {
         // and Agroal keeps the physical connection bound to the transaction until it ends.
         ConnectionProvider connections = dataSource::getConnection;
         TransactionManager transactions = new JtaTransactionManager(jta);
+        this.transactions = transactions;
         ClassLoader appClassLoader = Thread.currentThread().getContextClassLoader();
         Serializer serializer = JacksonSerializer.builder()
                 .objectMapper(EventJson.newMapper())
@@ -207,18 +240,19 @@ public class AxonRuntime {
                 .registerComponent(Clock.class, c -> clock)
                 .configureDeadlineManager(c -> deadlineManager.bind(c, transactions))
                 .configureEventStore(c -> {
+                    // Axon's JDBC engine, reading each event's timestamp once (EventTable)
+                    storageEngine = EventTable.of(JdbcEventStorageEngine.builder()
+                            .connectionProvider(connections)
+                            .transactionManager(transactions)
+                            .eventSerializer(c.eventSerializer())
+                            .snapshotSerializer(c.serializer())
+                            .upcasterChain(c.upcasterChain())
+                            // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
+                            // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
+                            .persistenceExceptionResolver(new SQLStateResolver())
+                            .batchSize(batchSize));
                     EmbeddedEventStore store = EmbeddedEventStore.builder()
-                            .storageEngine(JdbcEventStorageEngine.builder()
-                                    .connectionProvider(connections)
-                                    .transactionManager(transactions)
-                                    .eventSerializer(c.eventSerializer())
-                                    .snapshotSerializer(c.serializer())
-                                    .upcasterChain(c.upcasterChain())
-                                    // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
-                                    // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
-                                    .persistenceExceptionResolver(new SQLStateResolver())
-                                    .batchSize(batchSize)
-                                    .build())
+                            .storageEngine(storageEngine)
                             // Axon wakes its readers when its unit of work commits, which is before the JTA
                             // transaction around a request commits: the readers find nothing new yet and would
                             // sleep for the whole fetch delay (Axon's default: a second). Looking again soon keeps

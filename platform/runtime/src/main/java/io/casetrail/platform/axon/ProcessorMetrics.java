@@ -36,6 +36,9 @@ public class ProcessorMetrics {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    ProjectionRebuilds rebuilds;
+
     void register(@Observes @Priority(150) StartupEvent event) {
         for (String group : axon.processingGroups()) {
             Gauge.builder("casetrail.processor.lag", this, m -> m.lag(group)).baseUnit("events")
@@ -59,11 +62,19 @@ public class ProcessorMetrics {
 
     /** Whether the processor is rebuilding its projection (replaying events it had handled before). */
     public boolean replaying(String group) {
-        return axon.processor(group).map(StreamingEventProcessor::isReplaying).orElse(false);
+        return rebuilds.rebuilding(group)
+                || axon.processor(group).map(StreamingEventProcessor::isReplaying).orElse(false);
     }
 
-    /** The lowest position over the processor's claimed segments, -1 before it handled anything. */
+    /**
+     * The lowest position over the processor's claimed segments, -1 before it handled anything; during a rebuild,
+     * the last event the rebuild wrote.
+     */
     public double position(String group) {
+        OptionalLong rebuilt = rebuilds.position(group);
+        if (rebuilt.isPresent()) {
+            return rebuilt.getAsLong();
+        }
         return axon.processor(group).map(ProcessorMetrics::lowestPosition).orElse(-1L);
     }
 

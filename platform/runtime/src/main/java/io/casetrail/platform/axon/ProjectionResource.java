@@ -13,21 +13,19 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
-import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
 /**
- * Every service's projections, and their rebuild from the service's own event store: the processor stops, its
- * tokens go back to the start (the projection's reset handler empties what the events will write again), and it
- * starts over. Progress shows on {@code /q/metrics} ({@code casetrail_processor_lag_events},
+ * Every service's projections, and their rebuild from the service's own event store ({@link ProjectionRebuilds}):
+ * the processor stops, its tokens go back to the start (the projection's reset handler empties what the events will
+ * write again), the store is replayed into the projection, and the processor follows new events again. Progress shows on {@code /q/metrics} ({@code casetrail_processor_lag_events},
  * {@code casetrail_processor_replaying}) and here. The Kafka relay is not a projection and is never rebuilt.
  */
 @RequestScoped
@@ -50,6 +48,9 @@ public class ProjectionResource {
     ProcessorMetrics metrics;
 
     @Inject
+    ProjectionRebuilds rebuilds;
+
+    @Inject
     Caller caller;
 
     @GET
@@ -70,23 +71,8 @@ public class ProjectionResource {
         if (AxonRuntime.RELAY_GROUP.equals(name)) {
             throw new RuleViolation("not-a-projection", name + " publishes events; it is not rebuilt");
         }
-        StreamingEventProcessor processor = axon.processor(name)
-                .orElseThrow(() -> new NotFound("this service has no projection " + name));
-        if (processor.isReplaying()) {
-            throw new RuleViolation("already-rebuilding", "projection " + name + " is being rebuilt");
-        }
+        rebuilds.start(name);
         LOG.infof("Rebuilding projection %s at the request of %s", name, caller.id());
-        processor.shutDown();
-        try {
-            processor.resetTokens();
-        } catch (IllegalStateException e) {
-            // a worker still finishing its batch after the shutdown timeout: the projection goes on, unreset
-            LOG.warnf("Projection %s could not be reset (%s); it resumes where it was", name, e.getMessage());
-            throw new RuleViolation("still-stopping", "projection " + name + " did not stop in time to be"
-                    + " rebuilt; it goes on where it was; try again");
-        } finally {
-            processor.start();
-        }
         return Response.accepted(status(name)).build();
     }
 

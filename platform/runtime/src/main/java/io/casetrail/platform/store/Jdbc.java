@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,6 +17,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import org.postgresql.PGConnection;
 
 /**
  * Plain JDBC on the service's store, for read models. Connections taken inside a JTA transaction (a projection's
@@ -44,6 +47,31 @@ public class Jdbc {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(sql, e);
+        }
+    }
+
+    /**
+     * Empties tables in the current transaction, as a projection's reset does: on PostgreSQL with one
+     * {@code TRUNCATE} (transactional there, and far cheaper than deleting every row and its index entries: a
+     * rebuild of a million events spent a second deleting the half million rows it was about to write again), on
+     * other databases with {@code DELETE}, which some of them would commit on their own otherwise. The tables must
+     * not be referenced by foreign keys of tables not emptied with them.
+     */
+    public void clear(String... tables) {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.isWrapperFor(PGConnection.class)) {
+                try (Statement sql = c.createStatement()) {
+                    sql.execute("TRUNCATE " + String.join(", ", tables));
+                }
+            } else {
+                for (String table : tables) {
+                    try (Statement sql = c.createStatement()) {
+                        sql.executeUpdate("DELETE FROM " + table);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("clear " + String.join(", ", tables), e);
         }
     }
 

@@ -35,16 +35,27 @@ class RowWriterTest {
     private static final Table ITEM = Table.of("item", "id");
     private static final Table TAG = Table.of("tag", "item_id", "name");
 
-    private final List<String> prepared = new ArrayList<>();
-    private JdbcDataSource dataSource;
+    final List<String> prepared = new ArrayList<>();
     private Connection keepAlive;
-    private RowWriter rows;
-    private Jdbc jdbc;
+    RowWriter rows;
+    Jdbc jdbc;
+
+    /** The database the test runs on. */
+    DataSource dataSource() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:rowwriter;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        return h2;
+    }
+
+    /** The statements the writer prepares for a batch of 500 inserts into item and into tag. */
+    List<String> statementsOfManyInserts() {
+        return List.of("INSERT INTO item (id, name, status, version) VALUES (?, ?, ?, ?)",
+                "INSERT INTO tag (item_id, name) VALUES (?, ?)");
+    }
 
     @BeforeEach
     void database() throws SQLException {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:rowwriter;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        DataSource dataSource = dataSource();
         keepAlive = dataSource.getConnection();
         try (Statement sql = keepAlive.createStatement()) {
             sql.execute("CREATE TABLE item (id VARCHAR(10) PRIMARY KEY, name VARCHAR(40) NOT NULL, status VARCHAR(10),"
@@ -58,7 +69,8 @@ class RowWriterTest {
     @AfterEach
     void drop() throws SQLException {
         try (Statement sql = keepAlive.createStatement()) {
-            sql.execute("DROP ALL OBJECTS");
+            sql.execute("DROP TABLE item");
+            sql.execute("DROP TABLE tag");
         }
         keepAlive.close();
     }
@@ -85,9 +97,9 @@ class RowWriterTest {
                 w.insert(TAG, List.of(id, "t"), Columns.none());
             }
         });
-        assertThat(prepared).containsExactly(
-                "INSERT INTO item (id, name, status, version) VALUES (?, ?, ?, ?)",
-                "INSERT INTO tag (item_id, name) VALUES (?, ?)");
+        assertThat(prepared).containsExactlyElementsOf(statementsOfManyInserts());
+        assertThat(jdbc.query("SELECT count(*) FROM item WHERE status = 'OPEN' AND version = 1", r -> r.getLong(1)))
+                .containsExactly(500L);
         prepared.clear();
         inBatch(w -> {
             for (int i = 0; i < 500; i++) {
@@ -198,7 +210,7 @@ class RowWriterTest {
     }
 
     /** The data source, noting the text of every statement the writer prepares. */
-    private DataSource counting(DataSource target) {
+    DataSource counting(DataSource target) {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     Object result = invoke(target, method, args);
@@ -224,11 +236,11 @@ class RowWriterTest {
         }
     }
 
-    private void inBatch(Consumer<RowWriter> changes) {
+    void inBatch(Consumer<RowWriter> changes) {
         DefaultUnitOfWork.startAndGet(null).execute(() -> changes.accept(rows));
     }
 
-    private List<String> items() {
+    List<String> items() {
         return jdbc.query("SELECT id, name, status, version FROM item ORDER BY id",
                 r -> r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4));
     }

@@ -1,0 +1,396 @@
+package io.casetrail.platform.axon;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.store.Jdbc;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Rebuilds a projection from the service's event store, faster than its processor would replay it.
+ *
+ * <p>The processor stops and its tokens go back to the start: the projection's
+ * {@link org.axonframework.eventhandling.ResetHandler} empties what the events will write again, in the same
+ * transaction as the reset. Then two threads replay the store: one reads it in global order through Axon's own
+ * storage engine (the same query, the same gap-aware tokens as the processor) and deserialises the events, the other
+ * hands them to the projection's handlers in chunks of {@code casetrail.rebuild.chunk-size} events, each chunk one
+ * unit of work and one JTA transaction with the processor's token (every segment's) moved to the chunk's last event.
+ * Reading, deserialising and writing overlap instead of taking turns, and a chunk's rows go to the database together
+ * ({@link io.casetrail.platform.store.RowWriter}), committed without waiting for the disk (a commit lost to a
+ * database crash is lost with its token). On PostgreSQL the secondary indexes of the tables the projection alone
+ * writes ({@link Projection#tables()}) are dropped for the rebuild and created at its end. When the reader reaches
+ * the head of the store, the processor starts again from the last chunk's token and follows new events as before.
+ *
+ * <p>Nothing is lost or applied twice whatever stops a rebuild: a chunk's changes and its token commit together;
+ * after a failure, a shutdown or a crash the processor goes on from the last committed chunk (or, if none
+ * committed, replays from the start itself), retrying what failed as it always does; dropped indexes are created
+ * again when the rebuild ends however it ends, or at the next start after a crash. The events reach the handlers
+ * as they reach them from the processor (tracked messages with their tokens, in order, the whole stream to one
+ * segment), but not through the processor's interceptors, and without Axon's replay status: a projection must not
+ * use {@code @DisallowReplay} or {@code ReplayStatus} (none does).
+ */
+@ApplicationScoped
+public class ProjectionRebuilds {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionRebuilds.class);
+
+    @Inject
+    AxonRuntime axon;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Jdbc jdbc;
+
+    @ConfigProperty(name = "casetrail.rebuild.chunk-size", defaultValue = "2000")
+    int chunkSize;
+
+    private final Map<String, Rebuild> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    /** Starts rebuilding a projection; answers at once. */
+    public void start(String group) {
+        TrackingEventProcessor processor = axon.processor(group)
+                .filter(p -> !AxonRuntime.RELAY_GROUP.equals(group))
+                .filter(TrackingEventProcessor.class::isInstance).map(TrackingEventProcessor.class::cast)
+                .orElseThrow(() -> new NotFound("this service has no projection " + group));
+        Rebuild rebuild = new Rebuild(group, processor);
+        if (processor.isReplaying() || running.putIfAbsent(group, rebuild) != null) {
+            throw new RuleViolation("already-rebuilding", "projection " + group + " is being rebuilt");
+        }
+        processor.shutDown();
+        try {
+            processor.resetTokens();
+        } catch (IllegalStateException e) {
+            // a worker still finishing its batch after the shutdown timeout: the projection goes on, unreset
+            running.remove(group);
+            processor.start();
+            LOG.warnf("Projection %s could not be reset (%s); it resumes where it was", group, e.getMessage());
+            throw new RuleViolation("still-stopping", "projection " + group + " did not stop in time to be"
+                    + " rebuilt; it goes on where it was; try again");
+        }
+        try {
+            deferIndexes(group);
+        } catch (RuntimeException e) {
+            running.remove(group);
+            processor.start(); // the processor replays from the reset tokens itself, indexes in place
+            throw e;
+        }
+        Thread thread = new Thread(rebuild::run, "rebuild-" + group);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Whether a rebuild of the projection is under way. */
+    public boolean rebuilding(String group) {
+        return running.containsKey(group);
+    }
+
+    /** The global index of the last event a rebuild under way has written, if one is under way. */
+    public OptionalLong position(String group) {
+        Rebuild rebuild = running.get(group);
+        return rebuild == null ? OptionalLong.empty() : OptionalLong.of(rebuild.position);
+    }
+
+    void onStart(@Observes @Priority(200) StartupEvent event) {
+        restoreDeferredIndexes();
+    }
+
+    /** Creates again the indexes a rebuild cut short (by a crash) left dropped; at every start. */
+    public void restoreDeferredIndexes() {
+        List<String> processors = jdbc.query("SELECT DISTINCT processor FROM casetrail_deferred_index",
+                row -> row.getString(1));
+        for (String processor : processors) {
+            LOG.warnf("A rebuild of %s did not finish; creating the indexes it had dropped", processor);
+            restoreIndexes(processor);
+        }
+    }
+
+    /**
+     * Drops the secondary indexes of the tables the projections of {@code group} alone write, noting each with its
+     * definition, in one transaction (PostgreSQL only; elsewhere nothing).
+     */
+    private void deferIndexes(String group) {
+        List<String> tables = axon.tablesOf(group);
+        if (tables.isEmpty() || !postgres()) {
+            return;
+        }
+        axon.transactions().executeInTransaction(() -> {
+            for (String table : tables) {
+                List<String[]> indexes = jdbc.query("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                        + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+                        + " WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace"
+                        + " AND NOT x.indisunique AND NOT x.indisprimary"
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+                        + " ORDER BY i.relname", row -> new String[] {row.getString(1), row.getString(2)}, table);
+                for (String[] index : indexes) {
+                    jdbc.update("INSERT INTO casetrail_deferred_index (index_name, processor, definition)"
+                            + " VALUES (?, ?, ?)", index[0], group, index[1]);
+                    jdbc.update("DROP INDEX " + quoted(index[0]));
+                }
+            }
+        });
+    }
+
+    /** Creates the indexes a rebuild of {@code group} dropped, and forgets them, in one transaction. */
+    private void restoreIndexes(String group) {
+        axon.transactions().executeInTransaction(() -> {
+            List<String[]> indexes = jdbc.query("SELECT index_name, definition FROM casetrail_deferred_index"
+                    + " WHERE processor = ? ORDER BY index_name", row -> new String[] {row.getString(1),
+                        row.getString(2)}, group);
+            for (String[] index : indexes) {
+                // pg_get_indexdef gives "CREATE INDEX name ON ..."; an index already there (created by hand) stays
+                jdbc.update(index[1].replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
+                jdbc.update("DELETE FROM casetrail_deferred_index WHERE index_name = ?", index[0]);
+            }
+        });
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private boolean postgres() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isWrapperFor(PGConnection.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database cannot be reached", e);
+        }
+    }
+
+    void onStop(@Observes @Priority(5) ShutdownEvent event) {
+        stopping = true; // each rebuild stops after its current chunk; its processor goes on from there next time
+        for (Rebuild rebuild : List.copyOf(running.values())) {
+            rebuild.awaitEnd();
+        }
+    }
+
+    /** One chunk read, or the end of the store, or the reader's failure. */
+    private record Chunk(List<TrackedEventMessage<?>> events, Throwable failure) {
+
+        static final Chunk END = new Chunk(List.of(), null);
+    }
+
+    private final class Rebuild {
+
+        private final String group;
+        private final TrackingEventProcessor processor;
+        private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(4);
+        private final Object ended = new Object();
+        private volatile boolean done;
+        private volatile boolean readerStop;
+        private volatile long readerWaitNanos;
+        private long handleNanos;
+        private long commitNanos;
+        volatile long position = -1;
+
+        Rebuild(String group, TrackingEventProcessor processor) {
+            this.group = group;
+            this.processor = processor;
+        }
+
+        void run() {
+            long started = System.nanoTime();
+            long events = 0;
+            Thread reader = new Thread(this::read, "rebuild-" + group + "-reader");
+            reader.setDaemon(true);
+            try {
+                TokenStore tokens = axon.tokenStore(group);
+                int[] segments = tokens.fetchSegments(group);
+                // each of the processor's invokers, called directly: the processor's own MultiEventHandlerInvoker
+                // first asks every invoker whether it has a handler, then the invoker looks for it again
+                EventHandlerInvoker invoker = processor.eventHandlerInvoker();
+                List<EventHandlerInvoker> handlers = invoker instanceof MultiEventHandlerInvoker multi
+                        ? multi.delegates() : List.of(invoker);
+                LOG.infof("Rebuilding projection %s from the event store", group);
+                reader.start();
+                long writerWaitNanos = 0;
+                while (!stopping) {
+                    long waitStarted = System.nanoTime();
+                    Chunk chunk = chunks.take();
+                    writerWaitNanos += System.nanoTime() - waitStarted;
+                    if (chunk.failure() != null) {
+                        throw new IllegalStateException("reading the event store failed", chunk.failure());
+                    }
+                    if (chunk.events().isEmpty()) {
+                        break;
+                    }
+                    apply(chunk.events(), handlers, tokens, segments);
+                    events += chunk.events().size();
+                }
+                for (int segment : segments) {
+                    tokens.releaseClaim(group, segment);
+                }
+                LOG.infof("Projection %s: %d events replayed in %d ms%s (the handlers took %d ms, writing and"
+                        + " committing %d ms; the writer waited %d ms for events read, the reader %d ms for room)",
+                        group, events, (System.nanoTime() - started) / 1_000_000,
+                        stopping ? " before the service stopped" : "", handleNanos / 1_000_000,
+                        commitNanos / 1_000_000, writerWaitNanos / 1_000_000, readerWaitNanos / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.errorf(e, "Rebuild of projection %s stopped after event %d; its processor goes on from there",
+                        group, position);
+            } finally {
+                readerStop = true;
+                chunks.clear(); // a reader waiting to put its next chunk sees the stop
+                restoreIndexesOf();
+                running.remove(group);
+                if (!stopping) {
+                    processor.start();
+                }
+                synchronized (ended) {
+                    done = true;
+                    ended.notifyAll();
+                }
+            }
+        }
+
+        private void restoreIndexesOf() {
+            long restoring = System.nanoTime();
+            try {
+                restoreIndexes(group);
+                LOG.infof("Projection %s: indexes created in %d ms", group, (System.nanoTime() - restoring) / 1_000_000);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Projection %s: the indexes its rebuild dropped could not be created; the service"
+                        + " creates them at its next start", group);
+            }
+        }
+
+        /** One chunk, one transaction: the handlers' writes and every segment's token at the chunk's last event. */
+        private void apply(List<TrackedEventMessage<?>> events, List<EventHandlerInvoker> handlers,
+                TokenStore tokens, int[] segments) throws Exception {
+            TrackingToken last = events.get(events.size() - 1).trackingToken();
+            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+            try {
+                unitOfWork.attachTransaction(axon.transactions());
+                withoutWaitingForTheDisk();
+                long handling = System.nanoTime();
+                for (TrackedEventMessage<?> event : events) {
+                    for (EventHandlerInvoker handler : handlers) {
+                        handler.handle(event, Segment.ROOT_SEGMENT); // an event it has no handler for: nothing
+                    }
+                }
+                long committing = System.nanoTime();
+                handleNanos += committing - handling;
+                unitOfWork.onPrepareCommit(u -> {
+                    for (int segment : segments) {
+                        tokens.storeToken(last, group, segment);
+                    }
+                });
+                unitOfWork.commit();
+                commitNanos += System.nanoTime() - committing;
+            } catch (Exception e) {
+                if (unitOfWork.isActive()) {
+                    unitOfWork.rollback(e);
+                }
+                throw e;
+            }
+            position = last instanceof GapAwareTrackingToken gapAware ? gapAware.getIndex()
+                    : last.position().orElse(position);
+        }
+
+        /**
+         * On PostgreSQL, the chunk's commit does not wait for its WAL to reach the disk. Safe for a projection: its
+         * rows and its token commit together, so a commit lost to a crash of the database is lost whole, and the
+         * processor replays those events again.
+         */
+        private void withoutWaitingForTheDisk() throws SQLException {
+            try (Connection connection = dataSource.getConnection()) {
+                if (connection.isWrapperFor(PGConnection.class)) {
+                    try (Statement sql = connection.createStatement()) {
+                        sql.execute("SET LOCAL synchronous_commit TO OFF");
+                    }
+                }
+            }
+        }
+
+        /** Reads the whole store in order, events deserialised, into chunks; then the end (or the failure). */
+        private void read() {
+            try (Stream<? extends TrackedEventMessage<?>> stream = axon.storageEngine().readEvents(null, false)) {
+                Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
+                List<TrackedEventMessage<?>> chunk = new ArrayList<>(chunkSize);
+                while (events.hasNext() && !readerStop) {
+                    TrackedEventMessage<?> event = events.next();
+                    event.getPayload(); // deserialised here, not on the thread that writes
+                    event.getTimestamp();
+                    chunk.add(event);
+                    if (chunk.size() == chunkSize) {
+                        put(new Chunk(chunk, null));
+                        chunk = new ArrayList<>(chunkSize);
+                    }
+                }
+                if (!chunk.isEmpty()) {
+                    put(new Chunk(chunk, null));
+                }
+                put(Chunk.END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                try {
+                    put(new Chunk(List.of(), e));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void put(Chunk chunk) throws InterruptedException {
+            long waitStarted = System.nanoTime();
+            while (!readerStop && !chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                // the writer is behind; wait for room
+            }
+            readerWaitNanos += System.nanoTime() - waitStarted;
+        }
+
+        void awaitEnd() {
+            synchronized (ended) {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!done && System.currentTimeMillis() < deadline) {
+                    try {
+                        ended.wait(1_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
