@@ -231,8 +231,10 @@ public class AxonRuntime {
         System.setProperty("disable-axoniq-console-message", "true");
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
         // Axon's correlation and trace ids, and the id of the API request that sent the command (RequestId)
-        configurer.configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(),
-                new SimpleCorrelationDataProvider(RequestId.METADATA_KEY)));
+        // (none taken from the events the processors handle: NotFromProcessedEvents)
+        configurer.configureCorrelationDataProviders(c -> List.of(
+                new NotFromProcessedEvents(new MessageOriginProvider()),
+                new NotFromProcessedEvents(new SimpleCorrelationDataProvider(RequestId.METADATA_KEY))));
         configurer.configureSerializer(c -> serializer)
                 .configureMessageSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
