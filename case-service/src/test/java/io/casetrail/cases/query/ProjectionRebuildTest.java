@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.casetrail.cases.api.TestPrincipals;
@@ -131,6 +132,11 @@ class ProjectionRebuildTest {
                 .containsExactly(definition);
         assertThat(jdbc.query("SELECT count(*) FROM casetrail_deferred_index", r -> r.getLong(1)))
                 .containsExactly(0L);
+    }
+
+    @AfterEach
+    void noProbeFailureLeftOver() {
+        RebuildProbeProjection.FAIL_ONCE_ON.set(null);
     }
 
     private List<String> probedCases() {

@@ -26,7 +26,10 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
  */
 final class EventTable extends JdbcEventStorageEngine {
 
-    /** The defaults of Axon's builder, set explicitly because {@link #trackedEvent} applies them. */
+    /**
+     * The defaults of Axon's builder, set here because {@link #getTrackedEventData} applies them itself (settings
+     * for these three given to the builder are replaced by these).
+     */
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
     static final int MAX_GAP_OFFSET = 10_000;
     static final int GAP_TIMEOUT_MILLIS = 60_000;
@@ -79,21 +82,27 @@ final class EventTable extends JdbcEventStorageEngine {
                 readPayload(row, schema.metaDataColumn()));
     }
 
-    /** A stored event whose timestamp is parsed once. */
+    /** A stored event whose timestamp is parsed once, when first asked for (as Axon's entry parses it then). */
     static final class StoredEvent extends GenericDomainEventEntry<Object> {
 
-        private final Instant timestamp;
+        private final String storedTimestamp;
+        private Instant timestamp; // a race between two first readers parses twice, to the same value
 
         StoredEvent(String type, String aggregateIdentifier, long sequenceNumber, String eventIdentifier,
                 String timestamp, String payloadType, String payloadRevision, Object payload, Object metaData) {
             super(type, aggregateIdentifier, sequenceNumber, eventIdentifier, timestamp, payloadType,
                     payloadRevision, payload, metaData);
-            this.timestamp = EventTimestamps.parse(timestamp);
+            this.storedTimestamp = timestamp;
         }
 
         @Override
         public Instant getTimestamp() {
-            return timestamp;
+            Instant parsed = timestamp;
+            if (parsed == null) {
+                parsed = EventTimestamps.parse(storedTimestamp);
+                timestamp = parsed;
+            }
+            return parsed;
         }
     }
 }

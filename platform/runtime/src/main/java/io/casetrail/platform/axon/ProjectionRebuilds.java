@@ -84,8 +84,11 @@ public class ProjectionRebuilds {
     private final Map<String, Rebuild> running = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    /** Starts rebuilding a projection; answers at once. */
-    public void start(String group) {
+    /**
+     * Starts rebuilding a projection; answers once its processor has stopped and been reset. Synchronized with the
+     * end of every rebuild, which starts the processor again before it lets another rebuild begin.
+     */
+    public synchronized void start(String group) {
         TrackingEventProcessor processor = axon.processor(group)
                 .filter(p -> !AxonRuntime.RELAY_GROUP.equals(group))
                 .filter(TrackingEventProcessor.class::isInstance).map(TrackingEventProcessor.class::cast)
@@ -97,19 +100,18 @@ public class ProjectionRebuilds {
         processor.shutDown();
         try {
             processor.resetTokens();
-        } catch (IllegalStateException e) {
-            // a worker still finishing its batch after the shutdown timeout: the projection goes on, unreset
-            running.remove(group);
-            processor.start();
-            LOG.warnf("Projection %s could not be reset (%s); it resumes where it was", group, e.getMessage());
-            throw new RuleViolation("still-stopping", "projection " + group + " did not stop in time to be"
-                    + " rebuilt; it goes on where it was; try again");
-        }
-        try {
             deferIndexes(group);
         } catch (RuntimeException e) {
+            // not reset (a worker still finishing its batch after the shutdown timeout, a token another node
+            // claims, a reset handler that failed), or reset with its indexes in place: the processor goes on from
+            // its tokens, replaying by itself if they were reset
             running.remove(group);
-            processor.start(); // the processor replays from the reset tokens itself, indexes in place
+            processor.start();
+            LOG.warnf("Projection %s was not rebuilt (%s); its processor goes on", group, e.toString());
+            if (e instanceof IllegalStateException) {
+                throw new RuleViolation("still-stopping", "projection " + group + " did not stop in time to be"
+                        + " rebuilt; it goes on where it was; try again");
+            }
             throw e;
         }
         Thread thread = new Thread(rebuild::run, "rebuild-" + group);
@@ -129,7 +131,11 @@ public class ProjectionRebuilds {
     }
 
     void onStart(@Observes @Priority(200) StartupEvent event) {
-        restoreDeferredIndexes();
+        try {
+            restoreDeferredIndexes();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Indexes a rebuild had dropped could not all be created; the next start tries again");
+        }
     }
 
     /** Creates again the indexes a rebuild cut short (by a crash) left dropped; at every start. */
@@ -168,18 +174,29 @@ public class ProjectionRebuilds {
         });
     }
 
-    /** Creates the indexes a rebuild of {@code group} dropped, and forgets them, in one transaction. */
+    /**
+     * Creates the indexes a rebuild of {@code group} dropped, each on its own and outside a transaction (an index
+     * over millions of rows may take longer than a transaction may last), forgetting each once it exists. One that
+     * fails stays noted, for the next start to try again, and fails this call after the others were tried.
+     */
     private void restoreIndexes(String group) {
-        axon.transactions().executeInTransaction(() -> {
-            List<String[]> indexes = jdbc.query("SELECT index_name, definition FROM casetrail_deferred_index"
-                    + " WHERE processor = ? ORDER BY index_name", row -> new String[] {row.getString(1),
-                        row.getString(2)}, group);
-            for (String[] index : indexes) {
+        List<String[]> indexes = jdbc.query("SELECT index_name, definition FROM casetrail_deferred_index"
+                + " WHERE processor = ? ORDER BY index_name", row -> new String[] {row.getString(1),
+                    row.getString(2)}, group);
+        RuntimeException failed = null;
+        for (String[] index : indexes) {
+            try {
                 // pg_get_indexdef gives "CREATE INDEX name ON ..."; an index already there (created by hand) stays
                 jdbc.update(index[1].replaceFirst("^CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
                 jdbc.update("DELETE FROM casetrail_deferred_index WHERE index_name = ?", index[0]);
+            } catch (RuntimeException e) {
+                LOG.errorf("Index %s of projection %s could not be created: %s", index[0], group, e.getMessage());
+                failed = e;
             }
-        });
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     private static String quoted(String identifier) {
@@ -271,9 +288,11 @@ public class ProjectionRebuilds {
                 readerStop = true;
                 chunks.clear(); // a reader waiting to put its next chunk sees the stop
                 restoreIndexesOf();
-                running.remove(group);
-                if (!stopping) {
-                    processor.start();
+                synchronized (ProjectionRebuilds.this) { // the processor runs before another rebuild may start
+                    if (!stopping) {
+                        processor.start();
+                    }
+                    running.remove(group);
                 }
                 synchronized (ended) {
                     done = true;
