@@ -17,7 +17,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventMessageHandler;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -44,7 +45,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @Singleton
 @ProcessingGroup(KafkaRelay.PROCESSING_GROUP)
-public class KafkaRelay {
+public class KafkaRelay implements EventMessageHandler {
 
     public static final String PROCESSING_GROUP = "kafka-relay";
     private static final String PENDING = KafkaRelay.class.getName() + ".pending";
@@ -79,11 +80,34 @@ public class KafkaRelay {
     }
 
     /**
+     * The relay is its processor's event handler itself rather than an annotated one: Axon looks an annotated
+     * handler up for every event three times (the processor, its invoker, the adapter), each matching the handler's
+     * parameters, for a relay with one handler that takes every event of an aggregate.
+     */
+    @Override
+    public boolean canHandle(EventMessage<?> event) {
+        return event instanceof DomainEventMessage<?>;
+    }
+
+    @Override
+    public Object handle(EventMessage<?> event) {
+        if (event instanceof DomainEventMessage<?> domainEvent) {
+            publish(domainEvent);
+        }
+        return null;
+    }
+
+    /** The relay is never replayed: re-publishing would only give consumers duplicates to drop. */
+    @Override
+    public boolean supportsReset() {
+        return false;
+    }
+
+    /**
      * Publishes one event. The payload is not deserialized: its type comes from the stored payload type, the bytes
      * are the stored JSON, and the three envelope attributes the relay needs from it are read from those bytes.
      */
-    @EventHandler
-    void on(DomainEventMessage<?> event) {
+    void publish(DomainEventMessage<?> event) {
         Class<?> type = event.getPayloadType();
         if (!DomainEvent.class.isAssignableFrom(type)) {
             throw new IllegalStateException(type.getName() + " does not implement DomainEvent");
