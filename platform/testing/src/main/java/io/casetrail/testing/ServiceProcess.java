@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A packaged Casetrail service run as a process of its own ({@code java -jar <service>/target/quarkus-app/
@@ -95,12 +97,24 @@ public final class ServiceProcess {
         }
     }
 
-    /** A free port on the loopback interface. */
+    /**
+     * A free port on the loopback interface, never one this JVM was given before: the system may hand out a port
+     * again as soon as its probe socket closes, and two of a test's listeners (a broker's two, say) would then
+     * share it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        synchronized (GIVEN_PORTS) {
+            while (true) {
+                try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    if (GIVEN_PORTS.add(socket.getLocalPort())) {
+                        return socket.getLocalPort();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
     }
+
+    private static final Set<Integer> GIVEN_PORTS = new HashSet<>();
 }
