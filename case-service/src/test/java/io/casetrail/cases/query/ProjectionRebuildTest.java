@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -42,9 +39,6 @@ class ProjectionRebuildTest {
 
     @Inject
     Jdbc jdbc;
-
-    @Inject
-    DataSource dataSource;
 
     @Inject
     ProjectionRebuilds rebuilds;
@@ -100,8 +94,8 @@ class ProjectionRebuildTest {
     }
 
     @Test
-    void theIndexesARebuildDropsAreThereAgainAfterIt() throws SQLException {
-        assumeTrue(onPostgres(), "secondary indexes are deferred on PostgreSQL only");
+    void theIndexesARebuildDropsAreThereAgainAfterIt() {
+        assumeTrue(jdbc.postgres(), "secondary indexes are deferred on PostgreSQL only");
         List<String> before = indexesOf("case_view");
         assertThat(before).contains("ix_case_assignee", "ix_case_team_status", "ix_case_org_status",
                 "ix_case_product_area", "case_view_pkey");
@@ -114,8 +108,8 @@ class ProjectionRebuildTest {
     }
 
     @Test
-    void indexesLeftDroppedByARebuildCutShortAreCreatedAtStart() throws SQLException {
-        assumeTrue(onPostgres(), "secondary indexes are deferred on PostgreSQL only");
+    void indexesLeftDroppedByARebuildCutShortAreCreatedAtStart() {
+        assumeTrue(jdbc.postgres(), "secondary indexes are deferred on PostgreSQL only");
         String definition = jdbc.query("SELECT pg_get_indexdef('ix_case_team_status'::regclass)",
                 r -> r.getString(1)).get(0);
         QuarkusTransaction.requiringNew().run(() -> {
@@ -145,12 +139,6 @@ class ProjectionRebuildTest {
 
     private List<String> openedCases() {
         return jdbc.query("SELECT case_number FROM case_view ORDER BY case_number", r -> r.getString(1));
-    }
-
-    private boolean onPostgres() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-        }
     }
 
     private List<String> indexesOf(String table) {

@@ -1,8 +1,5 @@
 package io.casetrail.platform.axon;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,10 +8,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import javax.sql.DataSource;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.axonframework.eventhandling.EventHandlerInvoker;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -33,7 +28,6 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
 
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.RuleViolation;
@@ -71,9 +65,6 @@ public class ProjectionRebuilds {
 
     @Inject
     AxonRuntime axon;
-
-    @Inject
-    DataSource dataSource;
 
     @Inject
     Jdbc jdbc;
@@ -154,7 +145,7 @@ public class ProjectionRebuilds {
      */
     private void deferIndexes(String group) {
         List<String> tables = axon.tablesOf(group);
-        if (tables.isEmpty() || !postgres()) {
+        if (tables.isEmpty() || !jdbc.postgres()) {
             return;
         }
         axon.transactions().executeInTransaction(() -> {
@@ -203,14 +194,6 @@ public class ProjectionRebuilds {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private boolean postgres() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isWrapperFor(PGConnection.class);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the database cannot be reached", e);
-        }
-    }
-
     void onStop(@Observes @Priority(5) ShutdownEvent event) {
         stopping = true; // each rebuild stops after its current chunk; its processor goes on from there next time
         for (Rebuild rebuild : List.copyOf(running.values())) {
@@ -229,8 +212,7 @@ public class ProjectionRebuilds {
         private final String group;
         private final TrackingEventProcessor processor;
         private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(4);
-        private final Object ended = new Object();
-        private volatile boolean done;
+        private final CountDownLatch ended = new CountDownLatch(1);
         private volatile boolean readerStop;
         private volatile long readerWaitNanos;
         private long handleNanos;
@@ -294,10 +276,7 @@ public class ProjectionRebuilds {
                     }
                     running.remove(group);
                 }
-                synchronized (ended) {
-                    done = true;
-                    ended.notifyAll();
-                }
+                ended.countDown();
             }
         }
 
@@ -341,8 +320,7 @@ public class ProjectionRebuilds {
                 }
                 throw e;
             }
-            position = last instanceof GapAwareTrackingToken gapAware ? gapAware.getIndex()
-                    : last.position().orElse(position);
+            position = last.position().orElse(position);
         }
 
         /**
@@ -350,13 +328,9 @@ public class ProjectionRebuilds {
          * rows and its token commit together, so a commit lost to a crash of the database is lost whole, and the
          * processor replays those events again.
          */
-        private void withoutWaitingForTheDisk() throws SQLException {
-            try (Connection connection = dataSource.getConnection()) {
-                if (connection.isWrapperFor(PGConnection.class)) {
-                    try (Statement sql = connection.createStatement()) {
-                        sql.execute("SET LOCAL synchronous_commit TO OFF");
-                    }
-                }
+        private void withoutWaitingForTheDisk() {
+            if (jdbc.postgres()) {
+                jdbc.update("SET LOCAL synchronous_commit TO OFF");
             }
         }
 
@@ -399,16 +373,10 @@ public class ProjectionRebuilds {
         }
 
         void awaitEnd() {
-            synchronized (ended) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (!done && System.currentTimeMillis() < deadline) {
-                    try {
-                        ended.wait(1_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
+            try {
+                ended.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -34,6 +34,7 @@ public class Jdbc {
     }
 
     private final DataSource dataSource;
+    private volatile Boolean postgres;
 
     @Inject
     public Jdbc(DataSource dataSource) {
@@ -58,8 +59,9 @@ public class Jdbc {
      * not be referenced by foreign keys of tables not emptied with them.
      */
     public void clear(String... tables) {
+        boolean postgres = postgres();
         try (Connection c = dataSource.getConnection()) {
-            if (c.isWrapperFor(PGConnection.class)) {
+            if (postgres) {
                 try (Statement sql = c.createStatement()) {
                     sql.execute("TRUNCATE " + String.join(", ", tables));
                 }
@@ -73,6 +75,20 @@ public class Jdbc {
         } catch (SQLException e) {
             throw new StoreException("clear " + String.join(", ", tables), e);
         }
+    }
+
+    /** Whether the store is PostgreSQL (else H2, in tests and the default local run); asked once. */
+    public boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            try (Connection c = dataSource.getConnection()) {
+                known = c.isWrapperFor(PGConnection.class);
+            } catch (SQLException e) {
+                throw new StoreException("connecting", e);
+            }
+            postgres = known;
+        }
+        return known;
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {

@@ -261,15 +261,19 @@ public class RowWriter {
         }
 
         String copySql() {
-            List<String> names = new ArrayList<>(table.key());
-            names.addAll(columns);
-            return "COPY " + table.name() + " (" + String.join(", ", names) + ") FROM STDIN";
+            return "COPY " + table.name() + " (" + String.join(", ", keyAndColumns(table, columns)) + ") FROM STDIN";
         }
     }
 
-    private static String insertSql(Table table, Iterable<String> columns) {
+    /** The key's columns, then the others: the order of an insert's (and a copy's) values. */
+    private static List<String> keyAndColumns(Table table, Iterable<String> columns) {
         List<String> names = new ArrayList<>(table.key());
         columns.forEach(names::add);
+        return names;
+    }
+
+    private static String insertSql(Table table, Iterable<String> columns) {
+        List<String> names = keyAndColumns(table, columns);
         return "INSERT INTO " + table.name() + " (" + String.join(", ", names) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(names.size(), "?")) + ")";
     }
