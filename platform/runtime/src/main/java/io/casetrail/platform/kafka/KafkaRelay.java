@@ -125,27 +125,73 @@ public class KafkaRelay implements EventMessageHandler {
     /**
      * The attributes of {@link DomainEvent} that go into the CloudEvent headers, read from an event's JSON (the
      * record components {@code orgId}, {@code caseNumber} and {@code actor.id}; {@code caseNumber} is absent from
-     * events that belong to no case).
+     * events that belong to no case). They are read from the bytes by {@link JsonObjectFields}; whatever it leaves
+     * (an escaped or non-ASCII value, a value of another type, malformed JSON) is parsed by Jackson, which gives the
+     * same values or the error.
      */
     static final class Envelope {
 
         private static final JsonFactory JSON = new JsonFactory();
+        private static final byte[] ORG_ID = JsonObjectFields.name("orgId");
+        private static final byte[] CASE_NUMBER = JsonObjectFields.name("caseNumber");
+        private static final byte[] ACTOR = JsonObjectFields.name("actor");
+        private static final byte[] ID = JsonObjectFields.name("id");
+        private static final byte[] REQUEST_ID = JsonObjectFields.name(RequestId.METADATA_KEY);
+        private static final byte[] CORRELATION_ID = JsonObjectFields.name("correlationId");
 
         String orgId;
         String caseNumber;
         String actorId;
 
         static Envelope of(byte[] json) {
+            Envelope envelope = walked(json);
+            return envelope != null ? envelope : parsed(json);
+        }
+
+        /** The envelope as read from the bytes, or null where the walk leaves the payload to the parser. */
+        static Envelope walked(byte[] json) {
             Envelope envelope = new Envelope();
+            return JsonObjectFields.walk(json, 0, json.length, envelope::take) ? envelope : null;
+        }
+
+        /** The envelope as Jackson's parser reads it. */
+        static Envelope parsed(byte[] json) {
+            Envelope parsed = new Envelope();
             eachTopLevelField(json, "an event payload", (field, parser, value) -> {
                 switch (field) {
-                    case "orgId" -> envelope.orgId = text(parser, value);
-                    case "caseNumber" -> envelope.caseNumber = text(parser, value);
-                    case "actor" -> envelope.actorId = actorId(parser, value);
+                    case "orgId" -> parsed.orgId = text(parser, value);
+                    case "caseNumber" -> parsed.caseNumber = text(parser, value);
+                    case "actor" -> parsed.actorId = actorId(parser, value);
                     default -> parser.skipChildren();
                 }
             });
-            return envelope;
+            return parsed;
+        }
+
+        /** One field of the payload, taken from its bytes; false for a value the walk leaves to the parser. */
+        private boolean take(byte[] json, int keyStart, int keyEnd, int valueStart, int valueEnd) {
+            if (JsonObjectFields.keyIs(json, keyStart, keyEnd, ORG_ID)) {
+                orgId = JsonObjectFields.plainString(json, valueStart, valueEnd);
+                return orgId != JsonObjectFields.NOT_PLAIN;
+            }
+            if (JsonObjectFields.keyIs(json, keyStart, keyEnd, CASE_NUMBER)) {
+                caseNumber = JsonObjectFields.plainString(json, valueStart, valueEnd);
+                return caseNumber != JsonObjectFields.NOT_PLAIN;
+            }
+            if (JsonObjectFields.keyIs(json, keyStart, keyEnd, ACTOR)) {
+                actorId = null;
+                if (json[valueStart] != '{') {
+                    return json[valueStart] == 'n'; // null; any other kind of actor goes to the parser
+                }
+                return JsonObjectFields.walk(json, valueStart, valueEnd, (j, ks, ke, vs, ve) -> {
+                    if (JsonObjectFields.keyIs(j, ks, ke, ID)) {
+                        actorId = JsonObjectFields.plainString(j, vs, ve);
+                        return actorId != JsonObjectFields.NOT_PLAIN;
+                    }
+                    return true;
+                });
+            }
+            return true;
         }
 
         /**
@@ -154,6 +200,21 @@ public class KafkaRelay implements EventMessageHandler {
          * the command), else null.
          */
         static String correlation(byte[] metadata) {
+            String[] ids = new String[2]; // request, correlation
+            boolean walked = JsonObjectFields.walk(metadata, 0, metadata.length, (json, ks, ke, vs, ve) -> {
+                int slot = JsonObjectFields.keyIs(json, ks, ke, REQUEST_ID) ? 0
+                        : JsonObjectFields.keyIs(json, ks, ke, CORRELATION_ID) ? 1 : -1;
+                if (slot >= 0) {
+                    ids[slot] = JsonObjectFields.plainString(json, vs, ve);
+                    return ids[slot] != JsonObjectFields.NOT_PLAIN;
+                }
+                return true;
+            });
+            return walked ? (ids[0] != null ? ids[0] : ids[1]) : parsedCorrelation(metadata);
+        }
+
+        /** The correlation id as Jackson's parser reads it. */
+        static String parsedCorrelation(byte[] metadata) {
             String[] ids = new String[2]; // request, correlation
             eachTopLevelField(metadata, "an event's metadata", (field, parser, value) -> {
                 switch (field) {

@@ -39,7 +39,10 @@ class RelayEnvelopeTest {
         assertThat(types).hasSizeGreaterThan(40);
         for (Class<? extends DomainEvent> type : types) {
             DomainEvent event = (DomainEvent) sample(type, type.getSimpleName());
-            KafkaRelay.Envelope envelope = KafkaRelay.Envelope.of(JSON.writeValueAsBytes(event));
+            byte[] json = JSON.writeValueAsBytes(event);
+            KafkaRelay.Envelope envelope = KafkaRelay.Envelope.of(json);
+            // read from the bytes, without the parser
+            assertThat(KafkaRelay.Envelope.walked(json)).as(type.getSimpleName() + " walked").isNotNull();
             assertThat(envelope.orgId).as(type.getSimpleName() + " orgId").isEqualTo(event.orgId())
                     .isNotNull();
             assertThat(envelope.caseNumber).as(type.getSimpleName() + " caseNumber").isEqualTo(event.caseNumber());
