@@ -98,6 +98,13 @@ public class AxonRuntime {
     @ConfigProperty(name = "casetrail.axon.batch-size", defaultValue = "1000")
     int batchSize;
 
+    /**
+     * Events per query when a processor (or the relay, or a rebuild) reads the store: each query is a round trip and
+     * a transaction the reader waits for, so a reader behind the head fetches in large steps.
+     */
+    @ConfigProperty(name = "casetrail.axon.fetch-size", defaultValue = "5000")
+    int fetchSize;
+
     @ConfigProperty(name = "casetrail.axon.segments", defaultValue = "1")
     int segments;
 
@@ -252,7 +259,7 @@ public class AxonRuntime {
                             // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
                             // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
                             .persistenceExceptionResolver(new SQLStateResolver())
-                            .batchSize(batchSize));
+                            .batchSize(fetchSize));
                     EmbeddedEventStore store = EmbeddedEventStore.builder()
                             .storageEngine(storageEngine)
                             // Axon wakes its readers when its unit of work commits, which is before the JTA
@@ -272,11 +279,7 @@ public class AxonRuntime {
     }
 
     private void configureProcessors(EventProcessingConfigurer processing) {
-        processing.registerTokenStore(c -> JdbcTokenStore.builder()
-                .connectionProvider(dataSource::getConnection)
-                .serializer(c.serializer())
-                .claimTimeout(Duration.ofSeconds(10))
-                .build());
+        processing.registerTokenStore(this::tokenStore);
         processingGroups.clear();
         for (Projection projection : projections) {
             Object handler = ClientProxy.unwrap(projection);
@@ -291,8 +294,18 @@ public class AxonRuntime {
             Object handler = ClientProxy.unwrap(relay);
             processing.registerEventHandler(c -> handler);
             processingGroups.add(RELAY_GROUP);
+            // the relay's tokens move only over records Kafka has acknowledged
+            processing.registerTokenStore(RELAY_GROUP, c -> relay.tokenStore(tokenStore(c)));
             registerProcessor(processing, RELAY_GROUP, relayBatchSize);
         }
+    }
+
+    private TokenStore tokenStore(Configuration c) {
+        return JdbcTokenStore.builder()
+                .connectionProvider(dataSource::getConnection)
+                .serializer(c.serializer())
+                .claimTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     private void registerProcessor(EventProcessingConfigurer processing, String group, int groupBatchSize) {

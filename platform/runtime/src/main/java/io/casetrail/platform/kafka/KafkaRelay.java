@@ -19,6 +19,9 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -30,7 +33,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
-import io.casetrail.platform.axon.BatchResources;
 import io.casetrail.platform.logging.RequestId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,16 +41,17 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Publishes every event of the service's event store to the service's Kafka topic, as a CloudEvent in binary
  * mode keyed by aggregate id. The event store is the outbox: the relay is an Axon streaming processor, so its
  * position is a token in the same database, and that token only advances once the broker has acknowledged the
- * batch (acks=all, idempotent producer). The records of a batch are sent together and awaited once, in the
- * batch's prepare-commit; if any is not acknowledged the batch rolls back and is sent again. A crash can
- * therefore repeat a batch but never lose an event; consumers drop repeats by {@code ce_id}.
+ * batch (acks=all, idempotent producer): its processor's token store is {@link #tokenStore}, which stores a batch's
+ * token once the batch is acknowledged, in the next batch's transaction, so the broker acknowledges one batch while
+ * the relay sends the next. If a record is not acknowledged, the relay starts again from the stored token. A crash
+ * can therefore repeat a batch or two but never lose an event; consumers drop repeats by {@code ce_id}.
  */
 @Singleton
 @ProcessingGroup(KafkaRelay.PROCESSING_GROUP)
-public class KafkaRelay implements EventMessageHandler {
+public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends {
 
     public static final String PROCESSING_GROUP = "kafka-relay";
-    private static final String PENDING = KafkaRelay.class.getName() + ".pending";
+    private static final String SENDS = KafkaRelay.class.getName() + ".sends";
     private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
 
     private final KafkaSettings settings;
@@ -119,7 +122,13 @@ public class KafkaRelay implements EventMessageHandler {
         CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(type),
                 event.getTimestamp(), event.getAggregateIdentifier(), envelope.orgId, envelope.caseNumber,
                 envelope.actorId, event.getSequenceNumber(), correlation, data);
-        pendingOfBatch().add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent)));
+        List<Future<RecordMetadata>> sends = CurrentUnitOfWork.get().root()
+                .getOrComputeResource(SENDS, k -> new ArrayList<>());
+        sends.add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent), (metadata, failure) -> {
+            if (failure == null) {
+                published.increment();
+            }
+        }));
     }
 
     /**
@@ -276,18 +285,27 @@ public class KafkaRelay implements EventMessageHandler {
         }
     }
 
-    /** The sends of the current batch; the first event of a batch registers the wait for all of them. */
-    private List<Future<RecordMetadata>> pendingOfBatch() {
-        return BatchResources.ofCurrentBatch(PENDING, ArrayList::new, this::awaitAcknowledgements);
+    /**
+     * The token store of the relay's processor: {@code store}, with each batch's token stored once Kafka has
+     * acknowledged the batch (see {@link AcknowledgedTokens}). The relay relies on it: without it a token would move
+     * past records still on their way.
+     */
+    public TokenStore tokenStore(TokenStore store) {
+        return new AcknowledgedTokens(store, this);
     }
 
-    private void awaitAcknowledgements(List<Future<RecordMetadata>> sends) {
+    @Override
+    public List<? extends Future<?>> of(UnitOfWork<?> batch) {
+        List<Future<RecordMetadata>> sends = batch.root().getResource(SENDS);
+        return sends == null ? List.of() : sends;
+    }
+
+    @Override
+    public void await(List<? extends Future<?>> sends) {
         try {
-            producer().flush();
-            for (Future<RecordMetadata> send : sends) {
+            for (Future<?> send : sends) {
                 send.get(30, TimeUnit.SECONDS);
             }
-            published.increment(sends.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw relayFailed(e);

@@ -1,0 +1,155 @@
+package io.casetrail.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay's token store moves a batch's token only once every record of the batch is acknowledged, and does so in
+ * the next batch's transaction, while idle, or at release; a batch that is not acknowledged, or that rolls back,
+ * never moves it. Axon's processor calls the store as these tests do: within the batch's unit of work as it begins,
+ * and outside one when idle or releasing.
+ */
+class AcknowledgedTokensTest {
+
+    private static final String RELAY = "kafka-relay";
+    private static final String SENDS = "sends";
+
+    private final InMemoryTokenStore store = new InMemoryTokenStore();
+    private final List<List<? extends Future<?>>> awaited = new ArrayList<>();
+    private AcknowledgedTokens tokens;
+
+    @BeforeEach
+    void claimTheSegment() {
+        store.initializeTokenSegments(RELAY, 1);
+        tokens = new AcknowledgedTokens(store, new AcknowledgedTokens.Sends() {
+            @Override
+            public List<? extends Future<?>> of(UnitOfWork<?> batch) {
+                List<Future<?>> sends = batch.getResource(SENDS);
+                return sends == null ? List.of() : sends;
+            }
+
+            @Override
+            public void await(List<? extends Future<?>> sends) {
+                awaited.add(sends);
+                for (Future<?> send : sends) {
+                    try {
+                        send.get();
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new IllegalStateException("not acknowledged", e);
+                    }
+                }
+            }
+        });
+        assertThat(tokens.fetchToken(RELAY, 0)).isNull();
+    }
+
+    @Test
+    void aBatchsTokenIsStoredInTheNextBatchOnceItIsAcknowledged() {
+        CompletableFuture<Object> first = new CompletableFuture<>();
+        batch(1, first);
+        // committed, sent, not yet acknowledged: the stored token has not moved, nothing waited
+        assertThat(stored()).isNull();
+        assertThat(awaited).isEmpty();
+
+        first.complete(null);
+        CompletableFuture<Object> second = new CompletableFuture<>();
+        batch(2, second);
+        assertThat(awaited).containsExactly(List.of(first)); // the second batch waited for the first only
+        assertThat(stored()).isEqualTo(token(1));
+
+        // idle: the processor extends its claim, and the last batch's token follows its acknowledgement
+        second.complete(null);
+        tokens.extendClaim(RELAY, 0);
+        assertThat(stored()).isEqualTo(token(2));
+        tokens.extendClaim(RELAY, 0);
+        assertThat(awaited).hasSize(2);
+    }
+
+    @Test
+    void aBatchNotAcknowledgedNeverMovesTheTokenAndTheRelayStartsAgainFromTheLastAcknowledged() {
+        CompletableFuture<Object> first = CompletableFuture.completedFuture(null);
+        batch(1, first);
+        CompletableFuture<Object> second = new CompletableFuture<>();
+        batch(2, second);
+        assertThat(stored()).isEqualTo(token(1));
+
+        second.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+        // the third batch cannot commit: the second was not acknowledged; both are sent again from token 1
+        assertThatThrownBy(() -> batch(3, CompletableFuture.completedFuture(null)))
+                .hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        assertThat(stored()).isEqualTo(token(1));
+        tokens.extendClaim(RELAY, 0);
+        tokens.releaseClaim(RELAY, 0);
+        assertThat(stored()).isEqualTo(token(1));
+    }
+
+    @Test
+    void aBatchThatRollsBackLeavesNothingToStore() {
+        batch(1, CompletableFuture.completedFuture(null));
+        UnitOfWork<?> failing = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("event"));
+        tokens.storeToken(token(2), RELAY, 0);
+        failing.resources().put(SENDS, List.of(CompletableFuture.completedFuture(null)));
+        failing.rollback(new IllegalStateException("a handler failed"));
+        // the first batch's wait belonged to the batch that rolled back: the processor starts again from the store
+        tokens.extendClaim(RELAY, 0);
+        assertThat(stored()).isNull();
+    }
+
+    @Test
+    void releasingTheClaimStoresAnAcknowledgedBatchAndDropsAFailedOne() {
+        batch(1, CompletableFuture.completedFuture(null));
+        tokens.releaseClaim(RELAY, 0);
+        assertThat(stored()).isEqualTo(token(1));
+
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(1));
+        batch(2, CompletableFuture.failedFuture(new IllegalStateException("not acknowledged")));
+        tokens.releaseClaim(RELAY, 0); // does not throw: the batch is sent again after the next claim
+        assertThat(stored()).isEqualTo(token(1));
+    }
+
+    @Test
+    void aTokenStoredOutsideABatchWaitsForTheBatchBefore() {
+        CompletableFuture<Object> first = CompletableFuture.completedFuture(null);
+        batch(1, first);
+        // the processor moves its token over events the relay does not handle, in a transaction of its own
+        tokens.storeToken(token(5), RELAY, 0);
+        assertThat(awaited).containsExactly(List.of(first));
+        assertThat(stored()).isEqualTo(token(5));
+    }
+
+    /** One relay batch as Axon's processor runs it: token first, then the sends, then the commit. */
+    private void batch(long position, Future<?>... sends) {
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("event"));
+        try {
+            tokens.storeToken(token(position), RELAY, 0);
+            batch.resources().put(SENDS, List.of(sends));
+        } catch (RuntimeException e) {
+            batch.rollback(e);
+            throw e;
+        }
+        batch.commit();
+    }
+
+    private TrackingToken stored() {
+        return store.fetchToken(RELAY, 0);
+    }
+
+    private static TrackingToken token(long position) {
+        return new GlobalSequenceTrackingToken(position);
+    }
+}
