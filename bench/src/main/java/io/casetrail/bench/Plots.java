@@ -46,7 +46,7 @@ final class Plots {
                     + " bytes";
             write(out, "relay", chart("Relay vs kafka-producer-perf-test (acks=all)", "records per second",
                     List.of(new Group(records, List.of(
-                            new Bar("relay, second half", relay.path("relayEventsPerSecond").asDouble()),
+                            new Bar("relay, warm", relay.path("relayEventsPerSecond").asDouble()),
                             new Bar("relay, whole run", relay.path("relayWholeRunEventsPerSecond").asDouble()),
                             new Bar("producer-perf-test", relay.path("producerPerfTestRecordsPerSecond").asDouble())))),
                     null));
