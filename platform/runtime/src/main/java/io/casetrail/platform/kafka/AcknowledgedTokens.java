@@ -66,24 +66,35 @@ final class AcknowledgedTokens implements TokenStore {
         }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         store.extendClaim(processorName, segment); // the claim is checked now, as storing the token would
-        Sent before = unacknowledged.remove(segment);
+        Sent before = unacknowledged.get(segment);
         if (before != null) {
-            batch.onPrepareCommit(u -> {
-                relay.await(before.sends());
-                store.storeToken(before.token(), processorName, segment);
-            });
+            // a batch that rolls back for another reason leaves the one before it to be stored later
+            batch.onPrepareCommit(u -> store(before, processorName, segment));
         }
-        // a batch that rolls back leaves nothing here: the processor starts again from the stored token
         batch.afterCommit(u -> unacknowledged.put(segment, new Sent(token, relay.of(batch))));
     }
 
     /** Waits for the last committed batch of the segment and stores its token, in the caller's transaction. */
     private void settle(String processorName, int segment) {
-        Sent before = unacknowledged.remove(segment);
+        Sent before = unacknowledged.get(segment);
         if (before != null) {
-            relay.await(before.sends());
-            store.storeToken(before.token(), processorName, segment);
+            store(before, processorName, segment);
         }
+    }
+
+    /**
+     * Stores a batch's token once its sends are acknowledged. A batch not acknowledged is forgotten: the caller's
+     * transaction fails, and the processor starts again from the token stored before it.
+     */
+    private void store(Sent batch, String processorName, int segment) {
+        try {
+            relay.await(batch.sends());
+        } catch (RuntimeException e) {
+            unacknowledged.remove(segment, batch);
+            throw e;
+        }
+        store.storeToken(batch.token(), processorName, segment);
+        unacknowledged.remove(segment, batch); // stored once its transaction commits; if it does not, no harm
     }
 
     @Override
@@ -125,14 +136,19 @@ final class AcknowledgedTokens implements TokenStore {
         return store.fetchToken(processorName, segment);
     }
 
+    /**
+     * Refused: Axon splits a segment with the processor's position, which here runs a batch ahead of what Kafka has
+     * acknowledged. The relay's segments are fixed when its tokens are first created.
+     */
     @Override
     public void initializeSegment(TrackingToken token, String processorName, int segment) {
-        store.initializeSegment(token, processorName, segment);
+        throw new UnsupportedOperationException("the relay's segments cannot be split");
     }
 
+    /** Refused, as {@link #initializeSegment}: Axon merges segments with the processor's position. */
     @Override
     public void deleteToken(String processorName, int segment) {
-        store.deleteToken(processorName, segment);
+        throw new UnsupportedOperationException("the relay's segments cannot be merged");
     }
 
     @Override

@@ -10,14 +10,18 @@ import java.nio.charset.StandardCharsets;
  * <p>The walk accepts only what is plainly valid JSON and gives up on anything else, leaving the caller to parse with
  * Jackson (which then reads the same value or reports the error): structure, strings (control characters, escapes),
  * numbers and literals are checked as JSON's grammar has them; a key with an escape, nesting deeper than
- * {@value #MAX_DEPTH} and a visitor that declines a value make it give up too. The one thing it does not check is
- * that the bytes of strings it skips are valid UTF-8: it reads events the service's own serializer wrote. Like the
+ * {@value #MAX_DEPTH}, text that is not well-formed UTF-8, and tokens longer than the parser's default limits
+ * allow (with room to spare: {@value #MAX_NUMBER} characters of a number, {@value #MAX_NAME} bytes of a name,
+ * {@value #MAX_TEXT} bytes of a wanted value) make it give up too, as does a visitor that declines a value. Like the
  * parser as the relay used it, it reads the first object and ignores what follows it, and a repeated name is visited
  * each time.
  */
 final class JsonObjectFields {
 
     static final int MAX_DEPTH = 64;
+    static final int MAX_NUMBER = 500;
+    static final int MAX_NAME = 10_000;
+    static final int MAX_TEXT = 1_000_000;
 
     /** What a visitor answers for a value it will not take (see {@link #plainString}). */
     static final String NOT_PLAIN = new String("not a plain string");
@@ -65,7 +69,7 @@ final class JsonObjectFields {
         if (json[start] == 'n') {
             return null;
         }
-        if (json[start] != '"') {
+        if (json[start] != '"' || end - start > MAX_TEXT) {
             return NOT_PLAIN;
         }
         for (int k = start + 1; k < end - 1; k++) {
@@ -109,7 +113,7 @@ final class JsonObjectFields {
             }
             int keyStart = i + 1;
             int afterKey = string(json, i, to, visitor == null);
-            if (afterKey < 0) {
+            if (afterKey < 0 || afterKey - keyStart > MAX_NAME) {
                 return -1;
             }
             i = space(json, afterKey, to);
@@ -188,11 +192,50 @@ final class JsonObjectFields {
                         && e != 't') {
                     return -1;
                 }
-            } else if (b >= 0 && b < 0x20) {
+            } else if (b < 0) {
+                k = utf8(json, k, to);
+                if (k < 0) {
+                    return -1;
+                }
+            } else if (b < 0x20) {
                 return -1;
             }
         }
         return -1;
+    }
+
+    /**
+     * The index of the last byte of the well-formed UTF-8 sequence that starts at {@code k} (Unicode's table: no
+     * overlong forms, no surrogates, nothing above U+10FFFF), or -1. Stricter than the parser, which then decides.
+     */
+    private static int utf8(byte[] json, int k, int to) {
+        int lead = json[k] & 0xFF;
+        int more;
+        int low = 0x80;
+        int high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            more = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            more = 2;
+            low = lead == 0xE0 ? 0xA0 : 0x80;
+            high = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            more = 3;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return -1;
+        }
+        if (k + more >= to) {
+            return -1;
+        }
+        for (int n = 1; n <= more; n++) {
+            int next = json[k + n] & 0xFF;
+            if (n == 1 ? next < low || next > high : (next & 0xC0) != 0x80) {
+                return -1;
+            }
+        }
+        return k + more;
     }
 
     private static int literal(byte[] json, int i, int to, byte[] word) {
@@ -246,7 +289,7 @@ final class JsonObjectFields {
                 return -1;
             }
         }
-        return k < to && (isWordByte(json[k]) || json[k] == '.') ? -1 : k;
+        return k - i > MAX_NUMBER || k < to && (isWordByte(json[k]) || json[k] == '.') ? -1 : k;
     }
 
     private static boolean digit(byte b) {

@@ -99,15 +99,27 @@ class AcknowledgedTokensTest {
     }
 
     @Test
-    void aBatchThatRollsBackLeavesNothingToStore() {
+    void aBatchThatRollsBackLeavesTheOneBeforeItToBeStoredAndNothingOfItsOwn() {
         batch(1, CompletableFuture.completedFuture(null));
         UnitOfWork<?> failing = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("event"));
         tokens.storeToken(token(2), RELAY, 0);
         failing.resources().put(SENDS, List.of(CompletableFuture.completedFuture(null)));
         failing.rollback(new IllegalStateException("a handler failed"));
-        // the first batch's wait belonged to the batch that rolled back: the processor starts again from the store
-        tokens.extendClaim(RELAY, 0);
         assertThat(stored()).isNull();
+        // the processor releases its claim and starts again from the store: the first batch was acknowledged
+        tokens.releaseClaim(RELAY, 0);
+        assertThat(stored()).isEqualTo(token(1));
+        tokens.extendClaim(RELAY, 0);
+        assertThat(stored()).isEqualTo(token(1));
+    }
+
+    @Test
+    void theRelaysSegmentsCannotBeSplitOrMerged() {
+        // Axon would split or merge with the processor's position, a batch ahead of what Kafka acknowledged
+        assertThatThrownBy(() -> tokens.initializeSegment(token(1), RELAY, 1))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> tokens.deleteToken(RELAY, 0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(store.fetchSegments(RELAY)).containsExactly(0);
     }
 
     @Test

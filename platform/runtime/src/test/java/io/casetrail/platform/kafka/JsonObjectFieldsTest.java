@@ -63,11 +63,21 @@ class JsonObjectFieldsTest {
                 "{\"actor\":\"u-1\"}", // an actor that is not an object
                 "{\"a\":" + "[".repeat(70) + "]".repeat(70) + "}", // deeper than the walk goes
                 "\ufeff{\"orgId\":\"o-1\"}", // a byte-order mark
-                "{\"a\":01}", "{\"a\":1.}", "{\"a\":nul}", "{\"a\":\"\u0001\"}", "{\"a\":1,}")) {
+                "{\"a\":01}", "{\"a\":1.}", "{\"a\":nul}", "{\"a\":\"\u0001\"}", "{\"a\":1,}",
+                "{\"a\":" + "9".repeat(1001) + "}", // longer than the parser allows a number
+                "{\"" + "k".repeat(60_000) + "\":1}")) { // longer than the parser allows a name
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             assertThat(KafkaRelay.Envelope.walked(bytes)).as(json).isNull();
             assertThat(sameAsJackson(bytes)).as(json).isTrue();
         }
+        // text that is not well-formed UTF-8 in a value the walk would skip: a cut sequence, an overlong form
+        for (byte[] bytes : List.of(bytes("{\"a\":\"x", 0xC3, 0x28, "\"}"), bytes("{\"a\":\"", 0xC0, 0x80, "\"}"),
+                bytes("{\"a\":\"", 0xED, 0xA0, 0x80, "\"}"), bytes("{\"a\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}"))) {
+            assertThat(KafkaRelay.Envelope.walked(bytes)).isNull();
+            assertThat(sameAsJackson(bytes)).isTrue();
+        }
+        assertThat(KafkaRelay.Envelope.walked("{\"a\":\"caf\u00e9 \u20ac \ud83d\ude00\",\"orgId\":\"o\"}"
+                .getBytes(StandardCharsets.UTF_8)).orgId).isEqualTo("o"); // well-formed text is walked
         assertThat(KafkaRelay.Envelope.of("{\"org\\u0049d\":\"o-1\",\"orgId\":12}".getBytes(StandardCharsets.UTF_8))
                 .orgId).isEqualTo("12");
         assertThatThrownBy(() -> KafkaRelay.Envelope.of("{\"a\":01}".getBytes(StandardCharsets.UTF_8)))
@@ -183,25 +193,31 @@ class JsonObjectFieldsTest {
         }
     }
 
-    /**
-     * The document broken in one place: a byte dropped, inserted or the end cut off, never inside a character of
-     * more than one byte (the walk does not check the UTF-8 of text it skips; see JsonObjectFields).
-     */
+    /** The document broken in one place: a byte dropped, one inserted (any byte) or the end cut off. */
     private static byte[] broken(byte[] json, Random random) {
-        List<Integer> boundaries = new ArrayList<>();
-        for (int i = 0; i <= json.length; i++) {
-            if (i == json.length || (json[i] & 0xC0) != 0x80) {
-                boundaries.add(i);
-            }
-        }
-        int at = boundaries.get(random.nextInt(boundaries.size()));
-        return switch (random.nextInt(3)) {
-            case 0 -> at < json.length && json[at] >= 0 ? concat(Arrays.copyOf(json, at),
-                    Arrays.copyOfRange(json, at + 1, json.length)) : json;
+        int at = random.nextInt(json.length + 1);
+        return switch (random.nextInt(4)) {
+            case 0 -> at < json.length ? concat(Arrays.copyOf(json, at), Arrays.copyOfRange(json, at + 1, json.length))
+                    : json;
             case 1 -> concat(Arrays.copyOf(json, at), new byte[]{INSERTS[random.nextInt(INSERTS.length)]},
+                    Arrays.copyOfRange(json, at, json.length));
+            case 2 -> concat(Arrays.copyOf(json, at), new byte[]{(byte) (0x80 + random.nextInt(0x80))},
                     Arrays.copyOfRange(json, at, json.length));
             default -> Arrays.copyOf(json, at);
         };
+    }
+
+    /** Text and bytes, in order. */
+    private static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object part : parts) {
+            if (part instanceof String text) {
+                out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.write((Integer) part);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static byte[] concat(byte[]... parts) {
