@@ -4,8 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -18,6 +23,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.AggregateConfigurer;
@@ -31,6 +37,7 @@ import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -123,6 +130,7 @@ public class AxonRuntime {
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
     int snapshotThreshold;
 
+    private final Map<String, Set<Thread>> processorThreads = new ConcurrentHashMap<>();
     private volatile Configuration configuration;
     private volatile EventStorageEngine storageEngine;
     private volatile TransactionManager transactions;
@@ -168,6 +176,36 @@ public class AxonRuntime {
     public Optional<StreamingEventProcessor> processor(String processingGroup) {
         return configuration().eventProcessingConfiguration()
                 .eventProcessor(processingGroup, StreamingEventProcessor.class);
+    }
+
+    /**
+     * Stops a processor without waiting out its idle wait: a worker that has caught up waits up to a second
+     * ({@code eventAvailabilityTimeout}) for new events before it sees the shutdown, so those waiting are woken (a
+     * worker interrupted elsewhere, in a batch, rolls it back, which a stopping processor may do). Returns once the
+     * processor's threads have ended.
+     */
+    public void shutDownNow(TrackingEventProcessor processor) {
+        CompletableFuture<Void> stopped = processor.shutdownAsync(); // the shutdown state is set when this returns
+        Set<Thread> threads = processorThreads.getOrDefault(processor.getName(), Set.of());
+        threads.removeIf(thread -> !thread.isAlive());
+        for (Thread thread : threads) {
+            Thread.State state = thread.getState();
+            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                thread.interrupt();
+            }
+        }
+        stopped.join();
+    }
+
+    /** The threads of a processor are its own (Axon's names), and known here for {@link #shutDownNow}. */
+    private ThreadFactory threadsOf(String processor) {
+        AxonThreadFactory axonThreads = new AxonThreadFactory("EventProcessor[" + processor + "]");
+        Set<Thread> threads = processorThreads.computeIfAbsent(processor, k -> ConcurrentHashMap.newKeySet());
+        return runnable -> {
+            Thread thread = axonThreads.newThread(runnable);
+            threads.add(thread);
+            return thread;
+        };
     }
 
     /** The tables the projections of a processing group alone write ({@link Projection#tables()}). */
@@ -316,6 +354,7 @@ public class AxonRuntime {
         processing.registerTrackingEventProcessor(group, Configuration::eventStore,
                 c -> TrackingEventProcessorConfiguration.forParallelProcessing(segments)
                         .andBatchSize(groupBatchSize)
+                        .andThreadFactory(this::threadsOf)
                         .andInitialSegmentsCount(segments)
                         .andTokenClaimInterval(tokenClaimInterval.toMillis(), TimeUnit.MILLISECONDS)
                         .andEventAvailabilityTimeout(1, TimeUnit.SECONDS)

@@ -88,7 +88,7 @@ public class ProjectionRebuilds {
         if (processor.isReplaying() || running.putIfAbsent(group, rebuild) != null) {
             throw new RuleViolation("already-rebuilding", "projection " + group + " is being rebuilt");
         }
-        processor.shutDown();
+        axon.shutDownNow(processor);
         try {
             processor.resetTokens();
             deferIndexes(group);
