@@ -160,7 +160,8 @@ public class SupportCase {
         // in a constructor, apply() hands the event to the state handlers once the constructor has run
         apply(new CaseOpened(number, org, url, subjectLine, description, area, casePriority, preference, opener,
                 List.copyOf(associated), rules.teamFor(area), followUpOf, actor))
-                .andThen(() -> startClock(SlaTarget.FIRST_RESPONSE, dueAt, deadlines));
+                // a case just opened has no deadline to cancel
+                .andThen(() -> runClock(SlaTarget.FIRST_RESPONSE, dueAt, deadlines));
     }
 
     @CommandHandler
@@ -439,6 +440,11 @@ public class SupportCase {
 
     private void startClock(SlaTarget target, Instant dueAt, DeadlineManager deadlines) {
         deadlines.cancelAllWithinScope(SLA_DEADLINE);
+        runClock(target, dueAt, deadlines);
+    }
+
+    /** Starts the SLA clock where no SLA deadline is scheduled. */
+    private void runClock(SlaTarget target, Instant dueAt, DeadlineManager deadlines) {
         apply(new SlaClockStarted(caseNumber, orgId, target, dueAt, Actor.SYSTEM));
         deadlines.schedule(dueAt, SLA_DEADLINE, new SlaDue(target, dueAt));
     }

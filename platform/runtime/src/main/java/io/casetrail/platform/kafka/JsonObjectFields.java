@@ -26,6 +26,10 @@ final class JsonObjectFields {
     /** What a visitor answers for a value it will not take (see {@link #plainString}). */
     static final String NOT_PLAIN = new String("not a plain string");
 
+    private static final byte[] TRUE = name("true");
+    private static final byte[] FALSE = name("false");
+    private static final byte[] NULL = name("null");
+
     private JsonObjectFields() {
     }
 
@@ -96,10 +100,6 @@ final class JsonObjectFields {
             default -> number(json, i, to);
         };
     }
-
-    private static final byte[] TRUE = name("true");
-    private static final byte[] FALSE = name("false");
-    private static final byte[] NULL = name("null");
 
     /** The index just after the object that opens at {@code i}, or -1; each field goes to the visitor, if any. */
     private static int object(byte[] json, int i, int to, int depth, Visitor visitor) {

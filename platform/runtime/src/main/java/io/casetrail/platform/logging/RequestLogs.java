@@ -127,7 +127,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("service", settings.applicationName());
         attributes.put("method", method);
-        attributes.put("path", "/" + path.replaceFirst("^/", ""));
+        attributes.put("path", path.startsWith("/") ? path : "/" + path);
         String query = request.getUriInfo().getRequestUri().getRawQuery();
         if (query != null) {
             attributes.put("query", query);
