@@ -3,6 +3,7 @@ package io.casetrail.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,9 +13,13 @@ import java.util.concurrent.Future;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.GenericTokenTableFactory;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,28 +38,31 @@ class AcknowledgedTokensTest {
     private final List<List<? extends Future<?>>> awaited = new ArrayList<>();
     private AcknowledgedTokens tokens;
 
+    /** Sends as the relay's: the batch's futures, awaited in order; the waits are recorded. */
+    private final AcknowledgedTokens.Sends sends = new AcknowledgedTokens.Sends() {
+        @Override
+        public List<? extends Future<?>> of(UnitOfWork<?> batch) {
+            List<Future<?>> sends = batch.getResource(SENDS);
+            return sends == null ? List.of() : sends;
+        }
+
+        @Override
+        public void await(List<? extends Future<?>> sends) {
+            awaited.add(sends);
+            for (Future<?> send : sends) {
+                try {
+                    send.get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException("not acknowledged", e);
+                }
+            }
+        }
+    };
+
     @BeforeEach
     void claimTheSegment() {
         store.initializeTokenSegments(RELAY, 1);
-        tokens = new AcknowledgedTokens(store, new AcknowledgedTokens.Sends() {
-            @Override
-            public List<? extends Future<?>> of(UnitOfWork<?> batch) {
-                List<Future<?>> sends = batch.getResource(SENDS);
-                return sends == null ? List.of() : sends;
-            }
-
-            @Override
-            public void await(List<? extends Future<?>> sends) {
-                awaited.add(sends);
-                for (Future<?> send : sends) {
-                    try {
-                        send.get();
-                    } catch (InterruptedException | ExecutionException e) {
-                        throw new IllegalStateException("not acknowledged", e);
-                    }
-                }
-            }
-        });
+        tokens = new AcknowledgedTokens(store, sends);
         assertThat(tokens.fetchToken(RELAY, 0)).isNull();
     }
 
@@ -142,6 +150,43 @@ class AcknowledgedTokensTest {
         tokens.storeToken(token(5), RELAY, 0);
         assertThat(awaited).containsExactly(List.of(first));
         assertThat(stored()).isEqualTo(token(5));
+    }
+
+    @Test
+    void aNodeThatLostItsClaimSendsNothingMoreAndNeverStoresItsTokens() throws Exception {
+        // Axon's JDBC token store (with owners and claims) on an in-memory database, two nodes
+        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
+        database.setURL("jdbc:h2:mem:acknowledged-tokens;DB_CLOSE_DELAY=-1");
+        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
+        JdbcTokenStore nodeB = jdbcStore(database, "node-b");
+        nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
+        nodeA.initializeTokenSegments(RELAY, 1);
+        tokens = new AcknowledgedTokens(nodeA, sends);
+        assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims the segment
+        batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
+
+        Thread.sleep(50); // past the claim timeout: node b takes the segment
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+        // node a's next batch fails (as it begins, before anything is sent), and node a stores nothing
+        CompletableFuture<Object> unsent = new CompletableFuture<>();
+        assertThatThrownBy(() -> batch(2, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+        tokens.releaseClaim(RELAY, 0); // its attempt to store the first batch's token is refused, quietly
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b goes on from the stored token, and owns it
+
+        // and a node whose claim went before any batch of its own is stopped as its first batch begins
+        Thread.sleep(50);
+        assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims it back
+        Thread.sleep(50);
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // and loses it again
+        tokens = new AcknowledgedTokens(nodeA, sends);
+        assertThatThrownBy(() -> batch(3, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+    }
+
+    private static JdbcTokenStore jdbcStore(javax.sql.DataSource database, String node) {
+        return JdbcTokenStore.builder().connectionProvider(database::getConnection)
+                .serializer(JacksonSerializer.defaultSerializer()).claimTimeout(Duration.ofMillis(20)).nodeId(node)
+                .build();
     }
 
     /** One relay batch as Axon's processor runs it: token first, then the sends, then the commit. */
