@@ -3,9 +3,11 @@ package io.casetrail.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -13,6 +15,7 @@ import java.util.concurrent.Future;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.AbstractTokenEntry;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.GenericTokenTableFactory;
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * and outside one when idle or releasing.
  */
 class AcknowledgedTokensTest {
+
+    private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(1);
 
     private static final String RELAY = "kafka-relay";
     private static final String SENDS = "sends";
@@ -154,38 +159,49 @@ class AcknowledgedTokensTest {
 
     @Test
     void aNodeThatLostItsClaimSendsNothingMoreAndNeverStoresItsTokens() throws Exception {
-        // Axon's JDBC token store (with owners and claims) on an in-memory database, two nodes
+        // Axon's JDBC token store (with owners and claims) on an in-memory database, two nodes; claims time out on
+        // Axon's token clock, which the test moves (a pause of the test thread never decides who holds the claim)
         org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
-        database.setURL("jdbc:h2:mem:acknowledged-tokens;DB_CLOSE_DELAY=-1");
+        database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         JdbcTokenStore nodeA = jdbcStore(database, "node-a");
         JdbcTokenStore nodeB = jdbcStore(database, "node-b");
-        nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
-        nodeA.initializeTokenSegments(RELAY, 1);
-        tokens = new AcknowledgedTokens(nodeA, sends);
-        assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims the segment
-        batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
+        Clock realClock = AbstractTokenEntry.clock;
+        try {
+            nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
+            nodeA.initializeTokenSegments(RELAY, 1);
+            tokens = new AcknowledgedTokens(nodeA, sends);
+            assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims the segment
+            batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
 
-        Thread.sleep(50); // past the claim timeout: node b takes the segment
-        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
-        // node a's next batch fails (as it begins, before anything is sent), and node a stores nothing
-        CompletableFuture<Object> unsent = new CompletableFuture<>();
-        assertThatThrownBy(() -> batch(2, unsent)).isInstanceOf(UnableToClaimTokenException.class);
-        tokens.releaseClaim(RELAY, 0); // its attempt to store the first batch's token is refused, quietly
-        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b goes on from the stored token, and owns it
+            passClaimTimeout(); // node b takes the segment
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+            // node a's next batch fails (as it begins, before anything is sent), and node a stores nothing
+            CompletableFuture<Object> unsent = new CompletableFuture<>();
+            assertThatThrownBy(() -> batch(2, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+            tokens.releaseClaim(RELAY, 0); // its attempt to store the first batch's token is refused, quietly
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b goes on from the stored token, and owns it
 
-        // and a node whose claim went before any batch of its own is stopped as its first batch begins
-        Thread.sleep(50);
-        assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims it back
-        Thread.sleep(50);
-        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // and loses it again
-        tokens = new AcknowledgedTokens(nodeA, sends);
-        assertThatThrownBy(() -> batch(3, unsent)).isInstanceOf(UnableToClaimTokenException.class);
-        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+            // and a node whose claim went before any batch of its own is stopped as its first batch begins
+            passClaimTimeout();
+            assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims it back
+            passClaimTimeout();
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // and loses it again
+            tokens = new AcknowledgedTokens(nodeA, sends);
+            assertThatThrownBy(() -> batch(3, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+        } finally {
+            AbstractTokenEntry.clock = realClock;
+        }
+    }
+
+    /** Moves Axon's token clock past the claim timeout: another node may now take the segment. */
+    private static void passClaimTimeout() {
+        AbstractTokenEntry.clock = Clock.offset(AbstractTokenEntry.clock, CLAIM_TIMEOUT.multipliedBy(2));
     }
 
     private static JdbcTokenStore jdbcStore(javax.sql.DataSource database, String node) {
         return JdbcTokenStore.builder().connectionProvider(database::getConnection)
-                .serializer(JacksonSerializer.defaultSerializer()).claimTimeout(Duration.ofMillis(20)).nodeId(node)
+                .serializer(JacksonSerializer.defaultSerializer()).claimTimeout(CLAIM_TIMEOUT).nodeId(node)
                 .build();
     }
 
