@@ -197,8 +197,9 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/contacts")
     @Idempotent
-    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
-    @Operation(summary = "Add a contact", description = "Associate another admin of the org with the case.")
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
+    @Operation(summary = "Add a contact", description = "Associate another admin of the org with the case."
+            + " Only the admin who opened the case or one of its contacts may: contacts may consent to admin actions.")
     public Response addContact(@PathParam("caseNumber") String caseNumber, @Valid @NotNull ContactRequest request) {
         return ok(new AddContact(caseNumber, request.contactId(), caller));
     }
@@ -207,7 +208,8 @@ public class CaseResource {
     @Path("/{caseNumber}/contacts/{contactId}")
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
-    @Operation(summary = "Remove a contact", description = "The admin who opened the case always stays.")
+    @Operation(summary = "Remove a contact", description = "The admin who opened the case always stays."
+            + " The opener, a contact, or support working the case may remove one.")
     public Response removeContact(@PathParam("caseNumber") String caseNumber,
                                   @PathParam("contactId") String contactId) {
         return ok(new RemoveContact(caseNumber, contactId, caller));
@@ -216,9 +218,11 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/replies")
     @Idempotent
-    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Post a public reply", description = "Customer-visible correspondence. A customer's reply"
-            + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA.")
+            + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA. While an escalation"
+            + " manager is assigned to an active escalation of the case, that manager is the customer's intermediary:"
+            + " only they reply for support, the case's engineer and leads get 409.")
     public Response reply(@PathParam("caseNumber") String caseNumber, @Valid @NotNull MessageRequest request) {
         return ok(new PostReply(caseNumber, newId(), request.body(), caller));
     }
@@ -236,9 +240,10 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/information-requests")
     @Idempotent
-    @RolesAllowed({TSE, LEAD, MANAGER})
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Ask the customer for information", description = "OPEN → PENDING_CUSTOMER; the SLA clock"
-            + " pauses until the customer replies.")
+            + " pauses until the customer replies. While an escalation manager is the customer's intermediary, only"
+            + " they ask (409 for the case's engineer and leads).")
     public Response requestInformation(@PathParam("caseNumber") String caseNumber,
                                        @Valid @NotNull MessageRequest request) {
         return ok(new RequestInformation(caseNumber, newId(), request.body(), caller));

@@ -1,12 +1,16 @@
 package io.casetrail.cases.command;
 
+import java.util.Optional;
+
 import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
 /**
  * Who may act on a case. Customers act on their own org's cases; an engineer works the cases assigned to it;
- * team leads and support managers work any case of their teams. Everyone else is refused.
+ * team leads and support managers work any case of their teams. While an escalation manager is the customer's
+ * intermediary, only that manager writes to the customer. Everyone else is refused.
  */
 final class CaseAccessPolicy {
 
@@ -46,6 +50,24 @@ final class CaseAccessPolicy {
             throw new AccessDenied(!caller.isCustomer()
                     ? "only the assigned engineer or a lead or manager of team " + team + " may " + what
                     : isCustomerOfCase(caller) ? "customers may not " + what : "this case belongs to another org");
+        }
+    }
+
+    /**
+     * Writes to the customer (replies, requests for information): the case's workers; but while an escalation
+     * manager is assigned to an active escalation of the case, that manager and nobody else (a worker is told so,
+     * 409; anyone else is refused, 403).
+     */
+    void requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
+        if (escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
+                && escalationManager.get().equals(caller.id())) {
+            return;
+        }
+        requireWorker(caller, what);
+        if (escalationManager.isPresent()) {
+            throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get()
+                    + " is the customer's intermediary while the escalation is active; only they may " + what
+                    + " (an internal note reaches them)");
         }
     }
 

@@ -227,7 +227,7 @@ public class SupportCase {
 
     @CommandHandler
     public CaseState handle(AddContact command) {
-        policy().requireCustomerOrWorker(command.caller(), "change contacts");
+        requireAssociatedAdmin(command.caller(), "add contacts to it");
         requireNotClosed("change the contacts of");
         if (isBlank(command.contactId())) {
             throw new InvalidInput("contactId is required");
@@ -242,7 +242,11 @@ public class SupportCase {
 
     @CommandHandler
     public CaseState handle(RemoveContact command) {
-        policy().requireCustomerOrWorker(command.caller(), "change contacts");
+        if (policy().isCustomerOfCase(command.caller())) {
+            requireAssociatedAdmin(command.caller(), "remove its contacts");
+        } else {
+            policy().requireWorker(command.caller(), "remove contacts");
+        }
         requireNotClosed("change the contacts of");
         if (command.contactId() != null && command.contactId().equals(openedBy)) {
             throw new RuleViolation("opener-stays", "the admin who opened case " + caseNumber
@@ -256,7 +260,8 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(PostReply command, CaseRules rules, DeadlineManager deadlines) {
+    public CaseState handle(PostReply command, CaseRules rules, DeadlineManager deadlines,
+                            Intermediaries intermediaries) {
         Caller caller = command.caller();
         requireText(command.body(), "body");
         if (policy().isCustomerOfCase(caller)) {
@@ -274,7 +279,7 @@ public class SupportCase {
             }
             return state(command.messageId());
         }
-        policy().requireWorker(caller, "reply on this case");
+        policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber), "reply on this case");
         requireNotClosed("reply on");
         apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), status, caller.actor()));
         if (status == CaseStatus.NEW || status == CaseStatus.OPEN) {
@@ -292,8 +297,10 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines) {
-        policy().requireWorker(command.caller(), "request information");
+    public CaseState handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines,
+                            Intermediaries intermediaries) {
+        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "request information");
         requireText(command.body(), "body");
         if (status != CaseStatus.OPEN) {
             throw new RuleViolation("illegal-transition", "information can be requested on OPEN cases; case "
@@ -583,6 +590,19 @@ public class SupportCase {
 
     private CaseAccessPolicy policy() {
         return new CaseAccessPolicy(orgId, team, assignee);
+    }
+
+    /**
+     * The admins associated with the case, its opener and its contacts, choose who else is: not any admin of the
+     * org, nor support (consent is given by the opener or a contact; whoever could associate an admin could make
+     * anyone a consenter).
+     */
+    private void requireAssociatedAdmin(Caller caller, String what) {
+        policy().requireCustomer(caller, what);
+        if (!caller.id().equals(openedBy) && !contacts.contains(caller.id())) {
+            throw new AccessDenied("only the admin who opened case " + caseNumber + " or one of its contacts may "
+                    + what);
+        }
     }
 
     private void requireNotClosed(String what) {

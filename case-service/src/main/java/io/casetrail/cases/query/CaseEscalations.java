@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.casetrail.cases.command.Intermediaries;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
@@ -27,10 +28,14 @@ import io.casetrail.platform.store.Jdbc;
 /**
  * Follows escalation-service's events ({@code case_escalation}) so that a case shows whether it is escalated and
  * who the customer's intermediary is: the escalation manager of an active escalation (the latest assigned), else
- * the assignee.
+ * the assignee. The case's command handlers ask it who may write to the customer.
  */
 @Singleton
-public class CaseEscalations implements CloudEventConsumer {
+public class CaseEscalations implements CloudEventConsumer, Intermediaries {
+
+    /** The escalation manager of the case {@code %s} names (a column or a parameter), as a scalar subquery. */
+    static final String MANAGER_OF = "SELECT e.manager_id FROM case_escalation e WHERE e.case_number = %s"
+            + " AND e.active AND e.manager_id IS NOT NULL ORDER BY e.manager_since DESC LIMIT 1";
 
     private static final Logger LOG = Logger.getLogger(CaseEscalations.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
@@ -51,6 +56,11 @@ public class CaseEscalations implements CloudEventConsumer {
     @Override
     public Collection<String> topics() {
         return List.of(Topics.ESCALATION);
+    }
+
+    @Override
+    public Optional<String> escalationManagerOf(String caseNumber) {
+        return jdbc.queryOne(MANAGER_OF.formatted("?"), row -> row.getString(1), caseNumber);
     }
 
     @Override

@@ -27,8 +27,7 @@ public class CaseQueries {
             + " sla_due_ms, sla_remaining_ms, sla_breached,"
             + " EXISTS (SELECT 1 FROM case_escalation e WHERE e.case_number = case_view.case_number AND e.active)"
             + " AS escalated,"
-            + " (SELECT e.manager_id FROM case_escalation e WHERE e.case_number = case_view.case_number AND e.active"
-            + " AND e.manager_id IS NOT NULL ORDER BY e.manager_since DESC LIMIT 1) AS escalation_manager";
+            + " (" + CaseEscalations.MANAGER_OF.formatted("case_view.case_number") + ") AS escalation_manager";
 
     private final Jdbc jdbc;
     private final Clock clock;

@@ -19,6 +19,7 @@ import io.casetrail.events.EventJson;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
@@ -52,7 +53,8 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
     static final Set<String> CUSTOMER_VISIBLE = Set.of(
             EventCatalog.typeOf(SupportAccessGranted.class), EventCatalog.typeOf(SupportAccessExtended.class),
             EventCatalog.typeOf(SupportAccessRevoked.class), EventCatalog.typeOf(SupportAccessExpired.class),
-            EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationEnded.class),
+            EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationExtended.class),
+            EventCatalog.typeOf(ImpersonationEnded.class),
             EventCatalog.typeOf(ConsentGiven.class), EventCatalog.typeOf(ConsentWithdrawn.class),
             EventCatalog.typeOf(ConsentExpired.class), EventCatalog.typeOf(PasswordResetSent.class),
             EventCatalog.typeOf(TemporaryPasswordSent.class), EventCatalog.typeOf(MfaFactorsReset.class),

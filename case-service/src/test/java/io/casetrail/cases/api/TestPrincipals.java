@@ -17,12 +17,19 @@ public final class TestPrincipals {
 
     public static final String ACME_ADMIN = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ACME).name("Ada Admin")
             .sign();
+    /** An admin of org-acme associated with none of the cases the tests open (admin-bo is their contact). */
+    public static final String ACME_OTHER_ADMIN = MINT.token("admin-cy").role(Roles.ORG_ADMIN).org(ACME).name("Cy")
+            .sign();
+    public static final String ACME_CONTACT = MINT.token("admin-bo").role(Roles.ORG_ADMIN).org(ACME).name("Bo")
+            .sign();
     public static final String GLOBEX_ADMIN = MINT.token("admin-gus").role(Roles.ORG_ADMIN).org(GLOBEX).sign();
     public static final String TSE_TOM = MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").name("Tom")
             .sign();
     public static final String TSE_TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
     public static final String LEAD_LU = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").team("lifecycle")
             .sign();
+    public static final String EM_EVE = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+    public static final String EM_ED = MINT.token("em-ed").role(Roles.ESCALATION_MANAGER).name("Ed").sign();
     public static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
     public static final String ENGINEER = MINT.token("eng-eve").role(Roles.ENGINEER).sign();
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -69,15 +70,27 @@ class SupportCaseTest {
 
     static final CaseRules RULES = CaseRules.defaults();
 
+    static final Caller EM = new Caller("em-eve", "Eve", Set.of(Roles.ESCALATION_MANAGER), null, Set.of());
+    static final Caller OTHER_EM = new Caller("em-ed", "Ed", Set.of(Roles.ESCALATION_MANAGER), null, Set.of());
+
     AggregateTestFixture<SupportCase> fixture;
     Instant t0;
+    /** The escalation manager of the case's active escalation, as escalation-service's events told case-service. */
+    String escalationManager;
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(SupportCase.class);
-        fixture.registerInjectableResource(RULES);
-        fixture.registerInjectableResource((CaseNumbers) () -> "00200001");
+        fixture = newFixture(RULES);
         t0 = fixture.currentTime();
+    }
+
+    AggregateTestFixture<SupportCase> newFixture(CaseRules rules) {
+        AggregateTestFixture<SupportCase> created = new AggregateTestFixture<>(SupportCase.class);
+        created.registerInjectableResource(rules);
+        created.registerInjectableResource((CaseNumbers) () -> "00200001");
+        created.registerInjectableResource((Intermediaries) caseNumber -> Optional.ofNullable(
+                CASE.equals(caseNumber) ? escalationManager : null));
+        return created;
     }
 
     // --- events and commands used by many tests -------------------------------------------------------------
@@ -381,6 +394,48 @@ class SupportCaseTest {
         }
 
         @Test
+        void whileAnEscalationManagerIsTheIntermediaryOnlyTheyWriteToTheCustomer() {
+            escalationManager = EM.id();
+            fixture.given(opened(), assigned())
+                    .when(reply(TSE))
+                    .expectException(RuleViolation.class)
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "escalation manager em-eve is the customer's intermediary"))
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new RequestInformation(CASE, "m-1", "Which app?", LEAD))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(reply(OTHER_EM))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(2))))
+                    .when(reply(EM))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, EM.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .when(new RequestInformation(CASE, "m-1", "Which app?", EM))
+                    .expectEvents(new InformationRequested(CASE, ORG, "m-1", "Which app?", EM.actor()),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, true, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(8).toMillis(),
+                                    Actor.SYSTEM));
+            // internal notes stay the case workers' way to reach the manager
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-1", "Customer asks for an ETA", TSE))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-1", "Customer asks for an ETA", TSE.actor()));
+        }
+
+        @Test
+        void withoutAnEscalationManagerAnEscalationManagerCannotWriteToTheCustomer() {
+            fixture.given(opened(), assigned())
+                    .when(reply(EM))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
         void blankReplyIsInvalid() {
             fixture.given(opened(), assigned())
                     .when(new PostReply(CASE, "m-1", "  ", CUSTOMER))
@@ -474,9 +529,7 @@ class SupportCaseTest {
         @Test
         void autoClosePeriodIsConfigurable() {
             CaseRules threeDays = new CaseRules(RULES.sla(), Duration.ofDays(3), RULES.routing());
-            AggregateTestFixture<SupportCase> custom = new AggregateTestFixture<>(SupportCase.class);
-            custom.registerInjectableResource(threeDays);
-            custom.registerInjectableResource((CaseNumbers) () -> "00200001");
+            AggregateTestFixture<SupportCase> custom = newFixture(threeDays);
             custom.givenCommands(open(CUSTOMER, null), new AssignCase(CASE, TSE.id(), LEAD),
                             new ProposeResolution(CASE, "Fixed", null, TSE))
                     .whenTimeElapses(Duration.ofDays(3))
@@ -599,9 +652,7 @@ class SupportCaseTest {
                     Priority.P3, new CaseRules.SlaTargets(Duration.ofHours(1), Duration.ofHours(2)),
                     Priority.P4, new CaseRules.SlaTargets(Duration.ofHours(2), Duration.ofHours(4))),
                     RULES.autoCloseAfter(), RULES.routing());
-            AggregateTestFixture<SupportCase> custom = new AggregateTestFixture<>(SupportCase.class);
-            custom.registerInjectableResource(fast);
-            custom.registerInjectableResource((CaseNumbers) () -> "00200001");
+            AggregateTestFixture<SupportCase> custom = newFixture(fast);
             Instant start = custom.currentTime();
             custom.givenNoPriorActivity()
                     .when(open(CUSTOMER, null))
@@ -650,6 +701,31 @@ class SupportCaseTest {
             fixture.given(opened())
                     .when(new RemoveContact(CASE, "admin-ada", CUSTOMER))
                     .expectException(RuleViolation.class);
+        }
+
+        @Test
+        void onlyTheOpenerAndContactsChooseContactsSoNoOneElseCanBecomeAConsenter() {
+            Caller contact = new Caller("admin-bo", "Bo", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+            Caller unrelated = new Caller("admin-cy", "Cy", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+            fixture.given(opened(), assigned())
+                    .when(new AddContact(CASE, "admin-cy", contact))
+                    .expectEvents(new ContactAdded(CASE, ORG, "admin-cy", contact.actor()));
+            fixture.given(opened(), assigned())
+                    .when(new AddContact(CASE, "admin-cy", unrelated))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new AddContact(CASE, "admin-cy", TSE))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new RemoveContact(CASE, "admin-bo", unrelated))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            // support may drop a contact (the customer asked; it makes no one a consenter)
+            fixture.given(opened(), assigned())
+                    .when(new RemoveContact(CASE, "admin-bo", TSE))
+                    .expectEvents(new ContactRemoved(CASE, ORG, "admin-bo", TSE.actor()));
         }
 
         @Test

@@ -149,6 +149,9 @@ class ProjectionRebuildTest {
     @Test
     void onlyOperationsRebuildAndNeverTheRelay() {
         as(TestPrincipals.LEAD_LU).post("/ops/projections/case-views/rebuild").then().statusCode(403);
+        // an auditor sees the projections but never changes anything, a rebuild included
+        as(TestPrincipals.AUDITOR).get("/ops/projections").then().statusCode(200);
+        as(TestPrincipals.AUDITOR).post("/ops/projections/case-views/rebuild").then().statusCode(403);
         given().post("/ops/projections/case-views/rebuild").then().statusCode(401);
         given().auth().oauth2(OPERATOR).post("/ops/projections/kafka-relay/rebuild").then().statusCode(409);
         given().auth().oauth2(OPERATOR).post("/ops/projections/nothing/rebuild").then().statusCode(404);

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -87,6 +88,11 @@ public final class Replay {
         Map<String, Expected> expected = new LinkedHashMap<>();
         LogEventMapper mapper = new LogEventMapper(JSON);
         Instant windowStart = started.minus(SYSTEM_LOG_WINDOW).plus(Duration.ofMinutes(1));
+        // the System Log entries compared: published (their event's time) since the point in time, if one is given,
+        // to the millisecond as the System Log keeps and queries it; a record is on its topic after its event
+        // happened, so reading records from that time finds them all
+        Instant since = (options.from() == null || options.from().isBefore(windowStart) ? windowStart
+                : options.from()).truncatedTo(ChronoUnit.MILLIS);
 
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -141,7 +147,7 @@ public final class Replay {
                         Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
                         if (type.isPresent()) {
                             DomainEvent payload = JSON.readValue(event.data(), type.get());
-                            mapper.map(event, payload).filter(r -> !r.published().isBefore(windowStart))
+                            mapper.map(event, payload).filter(r -> !r.published().isBefore(since))
                                     .ifPresent(r -> expected.putIfAbsent(r.uuid(), new Expected(r.orgId(), r.body())));
                         }
                     }
@@ -161,11 +167,11 @@ public final class Replay {
             }
         }
         report.aggregates(sequences.size());
-        compare(report, expected, windowStart);
+        compare(report, expected, since);
         return report.build(Instant.now());
     }
 
-    private void compare(AuditReport.Builder report, Map<String, Expected> expected, Instant windowStart)
+    private void compare(AuditReport.Builder report, Map<String, Expected> expected, Instant since)
             throws IOException, InterruptedException {
         TreeSet<String> orgs = new TreeSet<>();
         if (options.orgId() != null) {
@@ -177,7 +183,6 @@ public final class Replay {
             }
         }
         Map<String, JsonNode> live = new LinkedHashMap<>();
-        Instant since = options.from() == null || options.from().isBefore(windowStart) ? windowStart : options.from();
         for (String org : orgs) {
             progress.printf("replay: reading the live System Log of %s%n", org);
             live.putAll(liveSystemLog(org, since));

@@ -138,7 +138,7 @@ public final class LogEventMapper {
                     .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("featureName", e.flagName())
                     .debug("forced", String.valueOf(e.forced()));
         } else if (event instanceof AdminActionRefused e) {
-            entry.type(refusedType(e.kind()), null, "Support action refused: no live consent")
+            entry.type(refusedType(e.kind(), e.enable()), null, "Support action refused: no live consent")
                     .actor(e.actor()).origin(RequestOrigin.NONE)
                     .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User", e.target(), null)
                     .cases(List.of(e.caseNumber())).outcome("DENY", "NO_CONSENT").debug("reason", e.reason());
@@ -161,13 +161,16 @@ public final class LogEventMapper {
         return Optional.of(entry.record(event.orgId()));
     }
 
-    /** The event type a refused action is recorded under: the action's own, with outcome DENY. */
-    private static String refusedType(ActionKind kind) {
+    /**
+     * The event type a refused action is recorded under: the action's own, with outcome DENY (a flag refusal from
+     * before the event said which way, {@code enable} null, as enable).
+     */
+    private static String refusedType(ActionKind kind, Boolean enable) {
         return switch (kind) {
             case RESET_PASSWORD -> "user.account.reset_password";
             case TEMPORARY_PASSWORD -> "user.account.expire_password";
             case RESET_MFA -> "user.mfa.factor.reset_all";
-            case FEATURE_FLAG -> "system.feature.enable";
+            case FEATURE_FLAG -> Boolean.FALSE.equals(enable) ? "system.feature.disable" : "system.feature.enable";
         };
     }
 

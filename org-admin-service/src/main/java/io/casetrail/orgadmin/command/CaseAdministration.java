@@ -190,7 +190,8 @@ public class CaseAdministration {
         ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
                 target, now());
         if (decision.consentId().isEmpty()) {
-            apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target, decision.reason(),
+            apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
+                    command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(),
                     caller.actor()));
             return ActionOutcome.refused(known.caseNumber(), command.kind(), target, decision.reason());
         }

@@ -14,6 +14,7 @@ import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.security.SessionRegistry;
@@ -28,6 +29,7 @@ public class ImpersonationSessions implements CloudEventConsumer, SessionRegistr
 
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String STARTED = EventCatalog.typeOf(ImpersonationStarted.class);
+    private static final String EXTENDED = EventCatalog.typeOf(ImpersonationExtended.class);
     private static final String ENDED = EventCatalog.typeOf(ImpersonationEnded.class);
 
     private final Jdbc jdbc;
@@ -58,6 +60,11 @@ public class ImpersonationSessions implements CloudEventConsumer, SessionRegistr
                 jdbc.update("INSERT INTO impersonation_session (session_id, org_id, ends_at, ended) VALUES (?, ?, ?,"
                         + " FALSE)", started.sessionId(), started.orgId(), started.endsAt());
             }
+        } else if (EXTENDED.equals(event.type())) {
+            ImpersonationExtended extended = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8),
+                    ImpersonationExtended.class);
+            jdbc.update("UPDATE impersonation_session SET ends_at = ? WHERE session_id = ?", extended.endsAt(),
+                    extended.sessionId());
         } else if (ENDED.equals(event.type())) {
             ImpersonationEnded ended = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8),
                     ImpersonationEnded.class);

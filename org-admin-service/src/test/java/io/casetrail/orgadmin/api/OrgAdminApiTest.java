@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,7 @@ import io.casetrail.events.Actor;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.events.cases.CaseAssigned;
@@ -45,6 +47,7 @@ import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.SessionTokenMinter;
 import io.casetrail.testing.TestEvents;
@@ -87,8 +90,17 @@ class OrgAdminApiTest {
     @Inject
     MovableClock clock;
 
+    @Inject
+    KnownCases knownCases;
+
     static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    /** Tests move the clock (consents expire); each starts from real time, as sessions are timed by it. */
+    @AfterEach
+    void realTime() {
+        clock.reset();
     }
 
     @BeforeEach
@@ -106,6 +118,9 @@ class OrgAdminApiTest {
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 2, new CaseAssigned(caseNumber, ORG, "tse-tom", null,
                 CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
         await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents").then().statusCode(200));
+        // the assignment too, as Tom's requests are checked against it
+        await().atMost(WAIT).until(() -> knownCases.find(caseNumber).map(KnownCases.KnownCase::assignee)
+                .filter("tse-tom"::equals).isPresent());
     }
 
     private static String directory() {
@@ -286,6 +301,20 @@ class OrgAdminApiTest {
     }
 
     @Test
+    void writtenConsentWithoutAValidityLastsTwentyFourHours() {
+        String consentId = consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(ADA).get("/cases/" + caseNumber + "/consents").then()
+                .statusCode(200).extract().jsonPath().getList("consentId", String.class)).contains(consentId));
+        var listed = as(ADA).get("/cases/" + caseNumber + "/consents").then().extract().jsonPath();
+        int i = listed.getList("consentId", String.class).indexOf(consentId);
+        assertThat(Duration.between(Instant.parse(listed.getString("[" + i + "].givenAt")),
+                Instant.parse(listed.getString("[" + i + "].expiresAt")))).isEqualTo(Duration.ofHours(24));
+        clock.advance(Duration.ofHours(24));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u1alice/lifecycle"
+                + "/reset-factors").then().statusCode(403).body("detail", containsString("expired"));
+    }
+
+    @Test
     void onlyTheCasesOpenerOrContactsConsentAndNobodyFromAnotherOrg() {
         as(ZED).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then()
                 .statusCode(403).body("detail", containsString("opened case"));
@@ -363,6 +392,25 @@ class OrgAdminApiTest {
     }
 
     // --- the read-only admin view ----------------------------------------------------------------------------
+
+    @Test
+    void aSessionExtendedWithItsGrantIsTakenUntilItsNewEnd() {
+        String sessionId = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        Actor sam = new Actor("admin-sam", "Sam", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
+                caseNumber, "g-1", now.plus(Duration.ofMinutes(30)), RequestOrigin.NONE, tom));
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationExtended(ORG, sessionId,
+                caseNumber, "g-1", now.plus(Duration.ofHours(1)), sam));
+        String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, now.plus(Duration.ofHours(2)));
+        // three quarters of an hour on: past the first end, before the new one
+        clock.advance(Duration.ofMinutes(45));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                .get("/admin-view/policies").then().statusCode(200));
+        clock.advance(Duration.ofMinutes(20));
+        given().header("Authorization", "Session " + token).get("/admin-view/policies").then().statusCode(401);
+    }
 
     @Test
     void sessionTokenReadsTheAdminViewWritesAreRefusedAndRecordedAndEndedSessionsAreRefused() {

@@ -175,6 +175,35 @@ class CaseAdministrationTest {
     }
 
     @Test
+    void researchOnAClosedCaseIsRefusedAndNothingRecorded() {
+        // 00100002 is Tom's, but closed
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch("00100002", ORG, "users", "alice", 1, TOM))
+                .expectException(RuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void actionOnAClosedCaseIsRefusedAndNothingRecorded() {
+        fixture.givenNoPriorActivity()
+                .when(new RunAdminAction("00100002", ORG, ActionKind.RESET_MFA, "00u1alice", true, false, TOM))
+                .expectException(RuleViolation.class)
+                .expectNoEvents();
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
+    void actionsNeedTheCaseAssignedToTheEngineer() {
+        // an engineer the case is not assigned to (as after a reassignment away from them) runs nothing, even with
+        // live consent on the case
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TIA))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
     void consentOnAClosedCaseIsRefused() {
         fixture.givenNoPriorActivity()
                 .when(new GiveWrittenConsent("00100002", "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
@@ -256,10 +285,21 @@ class CaseAdministrationTest {
     }
 
     @Test
+    void consentForOneFlagAllowsNoOtherFlagAndTheRefusalSaysWhichWayItWasAsked() {
+        fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
+                        List.of(ActionKind.FEATURE_FLAG), List.of(), List.of("ftrBETA"), t0.plus(Duration.ofHours(24)),
+                        ADA.actor()))
+                .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrOTHER", false, false, TOM))
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrOTHER", false,
+                        "no live consent on case " + CASE + " covers FEATURE_FLAG for ftrOTHER", TOM.actor()));
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
     void actionWithoutConsentIsRefusedAndTheRefusalRecorded() {
         fixture.givenNoPriorActivity()
                 .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
-                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice",
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice", null,
                         "no consent was given on case " + CASE, TOM.actor()));
         assertThat(platform.calls).isEmpty();
     }

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.access.command.AccessCommands.StartImpersonation;
 import io.casetrail.access.command.AccessCommands.StopImpersonation;
+import io.casetrail.access.command.AccessSettings;
 import io.casetrail.access.command.AccessState;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.SessionView;
@@ -84,6 +85,9 @@ public class SessionResource {
     SessionTokens tokens;
 
     @Inject
+    AccessSettings settings;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -101,7 +105,7 @@ public class SessionResource {
     @RolesAllowed(Roles.SUPPORT_ENGINEER)
     @Operation(summary = "Start an impersonation session", description = "Only the engineer assigned to the case,"
             + " inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
-            + " admin views), valid until the session ends at the latest.")
+            + " admin views), taken until the session ends.")
     public Response start(@Valid @NotNull StartRequest request) {
         String orgId = knownCases.find(request.caseNumber()).map(KnownCases.KnownCase::orgId)
                 .orElseThrow(() -> new NotFound("there is no case " + request.caseNumber()));
@@ -117,7 +121,10 @@ public class SessionResource {
                     + request.caseNumber());
         }
         jdbc.update("INSERT INTO session_directory (session_id, org_id) VALUES (?, ?)", sessionId, orgId);
-        String token = tokens.sign(caller, orgId, request.caseNumber(), sessionId, startedAt, state.sessionEndsAt());
+        // the token lasts as long as the session may (its grant may be extended); the services that take it refuse
+        // it as soon as their view of the session says it ended or passed its end
+        String token = tokens.sign(caller, orgId, request.caseNumber(), sessionId, startedAt,
+                startedAt.plus(settings.maxSessionLength()));
         return Response.created(URI.create("/sessions/" + sessionId))
                 .entity(new StartedSession(sessionId, orgId, request.caseNumber(), state.sessionEndsAt(), token))
                 .build();

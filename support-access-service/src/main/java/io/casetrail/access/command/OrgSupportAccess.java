@@ -12,6 +12,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -32,6 +33,7 @@ import io.casetrail.events.Actor;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.access.GrantScope;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.events.access.SupportAccessExpired;
@@ -66,8 +68,9 @@ public class OrgSupportAccess {
     record Grant(String grantId, GrantScope scope, String caseNumber, Instant expiresAt) {
     }
 
-    /** An active impersonation session. */
-    record Session(String sessionId, String caseNumber, String grantId, String engineer, Instant endsAt) {
+    /** An active impersonation session ({@code startedAt} null in snapshots taken before it was kept). */
+    record Session(String sessionId, String caseNumber, String grantId, String engineer, Instant startedAt,
+                   Instant endsAt) {
     }
 
     /** Payload of a grant's expiry deadline. */
@@ -262,9 +265,16 @@ public class OrgSupportAccess {
     }
 
     @EventSourcingHandler
-    void on(ImpersonationStarted event) {
+    void on(ImpersonationStarted event, @Timestamp Instant at) {
         sessions.put(event.sessionId(), new Session(event.sessionId(), event.caseNumber(), event.grantId(),
-                event.actor().id(), event.endsAt()));
+                event.actor().id(), at, event.endsAt()));
+    }
+
+    @EventSourcingHandler
+    void on(ImpersonationExtended event) {
+        Session session = sessions.get(event.sessionId());
+        sessions.put(event.sessionId(), new Session(session.sessionId(), session.caseNumber(), session.grantId(),
+                session.engineer(), session.startedAt(), event.endsAt()));
     }
 
     @EventSourcingHandler
@@ -280,6 +290,19 @@ public class OrgSupportAccess {
         apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), expiresAt, origin,
                 caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
+        // a session that was to end with the grant goes on: to its maximum length, or the new expiry if earlier
+        for (Session session : List.copyOf(sessions.values())) {
+            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null) {
+                continue;
+            }
+            Instant maxEnd = session.startedAt().plus(rules.maxSessionLength());
+            Instant endsAt = maxEnd.isBefore(expiresAt) ? maxEnd : expiresAt;
+            if (endsAt.isAfter(session.endsAt())) {
+                apply(new ImpersonationExtended(orgId, session.sessionId(), session.caseNumber(), grant.grantId(),
+                        endsAt, caller.actor()));
+                deadlines.schedule(endsAt, SESSION_END, new SessionDue(session.sessionId(), endsAt));
+            }
+        }
     }
 
     private void revoke(Grant grant, RequestOrigin origin, Caller caller) {

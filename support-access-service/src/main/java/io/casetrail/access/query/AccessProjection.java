@@ -12,6 +12,7 @@ import org.axonframework.eventhandling.Timestamp;
 import io.casetrail.events.access.ApiTokenCreated;
 import io.casetrail.events.access.ApiTokenRevoked;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
@@ -58,6 +59,11 @@ public class AccessProjection implements Projection {
         jdbc.update("INSERT INTO access_session (session_id, org_id, case_number, grant_id, engineer, started_at,"
                         + " ends_at) VALUES (?, ?, ?, ?, ?, ?, ?)", e.sessionId(), e.orgId(), e.caseNumber(),
                 e.grantId(), e.actor().id(), at, e.endsAt());
+    }
+
+    @EventHandler
+    void on(ImpersonationExtended e) {
+        jdbc.update("UPDATE access_session SET ends_at = ? WHERE session_id = ?", e.endsAt(), e.sessionId());
     }
 
     @EventHandler

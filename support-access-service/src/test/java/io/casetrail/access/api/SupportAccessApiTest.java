@@ -39,6 +39,7 @@ import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
@@ -63,6 +64,9 @@ class SupportAccessApiTest {
     @Inject
     MovableClock clock;
 
+    @Inject
+    KnownCases knownCases;
+
     /** A fresh org per test, with its Super Administrator and an admin. */
     record Org(String id, String superAdmin, String admin) {
     }
@@ -84,6 +88,9 @@ class SupportAccessApiTest {
                 "tse-tom", null, CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases")
                 .then().statusCode(200).body("supportCases.caseNumber", hasItem(caseNumber)));
+        // the assignment too, as Tom's requests are checked against it
+        await().atMost(WAIT).until(() -> knownCases.find(caseNumber).map(KnownCases.KnownCase::assignee)
+                .filter("tse-tom"::equals).isPresent());
         return caseNumber;
     }
 
@@ -304,6 +311,38 @@ class SupportAccessApiTest {
                 .get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)
                 .body("supportCases.find { it.caseNumber == '" + caseNumber + "' }.impersonation.status",
                         equalTo("DISABLED")));
+    }
+
+    @Test
+    void aSessionThatWasToEndWithItsGrantGoesOnWhenTheGrantIsExtended() throws Exception {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        String expiration = jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200).extract()
+                .path("impersonation.expiration");
+        clock.advance(Duration.ofMinutes(7 * 60 + 30)); // half an hour of the grant left; sessions last an hour
+        var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).extract();
+        String sessionId = started.path("sessionId");
+        String token = started.path("token");
+        assertThat(Instant.parse(started.path("endsAt"))).isEqualTo(Instant.parse(expiration)); // with the grant
+        // its token lasts the maximum session length all the same: the grant may be extended
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertThat(Instant.ofEpochSecond(claims.path("exp").asLong())).isAfter(Instant.parse(expiration));
+
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"expiration\":\"" + expiration + "\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        // now an hour from its start, its maximum length
+        await().atMost(WAIT).untilAsserted(() -> {
+            var view = jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200).extract();
+            assertThat(Instant.parse(view.<String>path("endsAt")))
+                    .isEqualTo(Instant.parse(view.<String>path("startedAt")).plus(Duration.ofHours(1)));
+        });
+
+        clock.advance(Duration.ofMinutes(45)); // past the grant's first expiry: deadlines due then fire, and pass
+        Thread.sleep(2500);
+        session(token).get("/sessions/current").then().statusCode(200);
+        jwt(TSE).get("/sessions/" + sessionId).then().body("endReason", nullValue());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.TestExecutor;
 import org.axonframework.test.matchers.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import io.casetrail.events.Actor;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.access.GrantScope;
 import io.casetrail.events.access.ImpersonationEnded;
+import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.events.access.SupportAccessExpired;
@@ -164,10 +166,59 @@ class OrgSupportAccessTest {
     @Test
     void sessionNeverOutlastsItsGrant() {
         fixture.given(orgGranted())
-                .andGivenCurrentTime(t0.plus(Duration.ofMinutes(7 * 60 + 30)))
+                .andGivenCurrentTime(lastHalfHour())
                 .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
                 .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(8)), ORIGIN,
                         TSE.actor()));
+    }
+
+    /** Half an hour before the grant's expiry, with sessions of at most an hour. */
+    Instant lastHalfHour() {
+        return t0.plus(Duration.ofMinutes(7 * 60 + 30));
+    }
+
+    /** A session started in the grant's last half hour (so to end with it), then the grant extended. */
+    TestExecutor<OrgSupportAccess> givenASessionOfAnExtendedGrant() {
+        return fixture.given(orgGranted())
+                .andGivenCurrentTime(lastHalfHour())
+                .andGivenCommands(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE),
+                        new ExtendOrgSupport(ORG, ORIGIN, SUPER));
+    }
+
+    @Test
+    void extendingTheGrantLetsASessionThatWasToEndWithItRunToItsMaximumLength() {
+        Instant maxEnd = lastHalfHour().plus(Duration.ofHours(1));
+        fixture.given(orgGranted())
+                .andGivenCurrentTime(lastHalfHour())
+                .andGivenCommands(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                                t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()),
+                        new ImpersonationExtended(ORG, "s-1", CASE, "g-1", maxEnd, SUPER.actor()))
+                .expectScheduledDeadline(Duration.ofHours(1), new OrgSupportAccess.SessionDue("s-1", maxEnd));
+    }
+
+    @Test
+    void aSessionOfAnExtendedGrantOutlivesTheGrantsFirstExpiry() {
+        givenASessionOfAnExtendedGrant()
+                .whenTimeElapses(Duration.ofMinutes(59))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aSessionOfAnExtendedGrantEndsAtItsMaximumLength() {
+        givenASessionOfAnExtendedGrant()
+                .whenTimeElapses(Duration.ofHours(1))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.MAX_LENGTH,
+                        RequestOrigin.NONE, Actor.SYSTEM));
+    }
+
+    @Test
+    void extendingTheGrantLeavesASessionThatEndsBeforeItsExpiryAsItIs() {
+        fixture.given(orgGranted(), started())
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
     }
 
     @Test

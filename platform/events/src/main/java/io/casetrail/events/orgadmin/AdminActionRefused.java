@@ -9,8 +9,11 @@ import io.casetrail.events.EventType;
  * another action kind, user or flag. Nothing was changed; the refusal itself is on record.
  *
  * @param target the user or feature flag the action was for
+ * @param enable  for a feature flag, the state asked for ({@code true} enable, {@code false} disable); {@code null}
+ *                for the other kinds, and in refusals recorded before the field was added (they were all read as
+ *                enable)
  */
 @EventType("io.casetrail.orgadmin.action-refused.v1")
-public record AdminActionRefused(String orgId, String caseNumber, ActionKind kind, String target, String reason,
-                                 Actor actor) implements DomainEvent {
+public record AdminActionRefused(String orgId, String caseNumber, ActionKind kind, String target, Boolean enable,
+                                 String reason, Actor actor) implements DomainEvent {
 }
