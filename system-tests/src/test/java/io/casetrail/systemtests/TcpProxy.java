@@ -41,7 +41,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    synchronized void cut() {
         open = false;
         for (Socket socket : sockets) {
             closeQuietly(socket);
@@ -61,18 +61,21 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            if (!open) {
-                closeQuietly(client);
-                continue;
-            }
-            try {
-                Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
-            } catch (IOException e) {
-                closeQuietly(client);
+            // under the proxy's lock, so that a connection is either refused or registered before a cut drops it
+            synchronized (this) {
+                if (!open) {
+                    closeQuietly(client);
+                    continue;
+                }
+                try {
+                    Socket upstream = new Socket(targetHost, targetPort);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    closeQuietly(client);
+                }
             }
         }
     }

@@ -10,8 +10,9 @@ import io.casetrail.platform.security.Roles;
 
 /**
  * Who may read which cases. Customers read their org's cases; an engineer reads the cases assigned to it and the
- * unassigned cases of its teams (to pick from); leads and managers read their teams' cases; escalation managers
- * and auditors read every case. Engineering reads cases only through escalations.
+ * unassigned cases of its teams (to pick from); leads and managers read their teams' cases; an escalation manager
+ * reads the cases it is the customer's intermediary on (an active escalation it manages); auditors read every case.
+ * Engineering reads cases only through escalations.
  */
 public final class CaseReadAccess {
 
@@ -26,7 +27,10 @@ public final class CaseReadAccess {
         if (caller.isCustomer()) {
             return caller.isCustomerOf(view.orgId());
         }
-        if (caller.hasAny(Roles.ESCALATION_MANAGER, Roles.AUDITOR)) {
+        if (caller.has(Roles.AUDITOR)) {
+            return true;
+        }
+        if (caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(view.intermediary())) {
             return true;
         }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(view.team())) {
@@ -43,26 +47,30 @@ public final class CaseReadAccess {
         }
     }
 
-    /** The cases a principal may list, as a condition for searches. */
+    /** The cases a principal may list, as a condition for searches (the union of what each of its roles reads). */
     public static Scope scope(Caller caller) {
         if (caller.isCustomer()) {
             return new Scope("org_id = ?", List.of(caller.orgId()));
         }
-        if (caller.hasAny(Roles.ESCALATION_MANAGER, Roles.AUDITOR)) {
+        if (caller.has(Roles.AUDITOR)) {
             return new Scope("1 = 1", List.of());
         }
+        List<String> conditions = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
-        String teams = inList(caller, parameters);
+        if (caller.has(Roles.ESCALATION_MANAGER)) {
+            conditions.add("(" + CaseEscalations.MANAGER_OF.formatted("case_view.case_number") + ") = ?");
+            parameters.add(caller.id());
+        }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
-            return new Scope("team IN (" + teams + ")", parameters);
+            conditions.add("team IN (" + inList(caller, parameters) + ")");
+        } else if (caller.has(Roles.SUPPORT_ENGINEER)) {
+            parameters.add(caller.id());
+            conditions.add("assignee = ? OR (status = 'NEW' AND team IN (" + inList(caller, parameters) + "))");
         }
-        if (caller.has(Roles.SUPPORT_ENGINEER)) {
-            List<Object> withAssignee = new ArrayList<>();
-            withAssignee.add(caller.id());
-            withAssignee.addAll(parameters);
-            return new Scope("(assignee = ? OR (status = 'NEW' AND team IN (" + teams + ")))", withAssignee);
+        if (conditions.isEmpty()) {
+            throw new AccessDenied("role " + caller.primaryRole() + " does not read support cases");
         }
-        throw new AccessDenied("role " + caller.primaryRole() + " does not read support cases");
+        return new Scope("((" + String.join(") OR (", conditions) + "))", parameters); // whole: filters AND it
     }
 
     private static String inList(Caller caller, List<Object> parameters) {

@@ -10,6 +10,7 @@ import static io.casetrail.cases.api.TestPrincipals.as;
 import static io.casetrail.cases.api.TestPrincipals.openAcmeCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -181,6 +182,7 @@ class DeliveryGuaranteesTest {
         String caseNumber = TestPrincipals.openAssignedCase("P2");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().statusCode(200).body("intermediary", equalTo("tse-tom")).body("escalated", equalTo(false)));
+        as(EM_EVE).get("/cases/" + caseNumber).then().statusCode(403); // not (yet) its case
         String escalation = UUID.randomUUID().toString();
         Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, "support-engineer");
         Actor eve = new Actor("em-eve", "Eve", Actor.Kind.SUPPORT, "escalation-manager");
@@ -194,7 +196,15 @@ class DeliveryGuaranteesTest {
                 escalation, ACME, caseNumber, "em-eve", "Eve", eve));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("intermediary", equalTo("em-eve")));
-        // the manager, and nobody else of support, now writes to the customer; the engineer reaches them internally
+        // the manager reads the case it is the intermediary on (another manager does not), and it alone of support
+        // writes to the customer; the engineer reaches it internally
+        as(EM_EVE).get("/cases/" + caseNumber).then().statusCode(200).body("intermediary", equalTo("em-eve"));
+        as(EM_EVE).get("/cases/" + caseNumber + "/timeline").then().statusCode(200);
+        as(EM_EVE).queryParam("limit", 200).get("/cases").then().statusCode(200)
+                .body("caseNumber", contains(caseNumber));
+        as(EM_ED).get("/cases/" + caseNumber).then().statusCode(403);
+        as(EM_ED).queryParam("limit", 200).get("/cases").then().statusCode(200).body("caseNumber", not(hasItem(
+                caseNumber)));
         as(TSE_TOM).body("{\"body\":\"Engineering is on it\"}").post("/cases/" + caseNumber + "/replies")
                 .then().statusCode(409).body("detail", containsString("em-eve is the customer's intermediary"));
         as(LEAD_LU).body("{\"body\":\"Which IdP?\"}").post("/cases/" + caseNumber + "/information-requests")
@@ -219,7 +229,8 @@ class DeliveryGuaranteesTest {
                 ACME, caseNumber, 0, "team-lead", "known issue", tom));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
-        // the escalation over, the engineer writes to the customer again and the manager no longer does
+        // the escalation over, the engineer writes to the customer again and the manager no longer does, nor reads
+        as(EM_EVE).get("/cases/" + caseNumber).then().statusCode(403);
         as(EM_EVE).body("{\"body\":\"Still here\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403);
         as(TSE_TOM).body("{\"body\":\"Back with me\"}").post("/cases/" + caseNumber + "/replies")
                 .then().statusCode(200);

@@ -1,6 +1,7 @@
 package io.casetrail.orgadmin.api;
 
 import java.net.URI;
+import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -26,7 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.events.orgadmin.ActionKind;
 import io.casetrail.orgadmin.command.ActionOutcome;
+import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
 import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
+import io.casetrail.orgadmin.query.ImpersonationSessions;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
@@ -61,12 +64,16 @@ public class AdminActionResource {
     @jakarta.ws.rs.core.Context
     UriInfo uri;
 
+    @Inject
+    ImpersonationSessions sessions;
+
     @POST
     @Path("/users/{userId}/lifecycle/reset-password")
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Reset a user's password", description = "The user gets a one-time reset link by e-mail.")
-    @APIResponse(responseCode = "403", description = "No live, matching consent (recorded), or not your case")
+    @APIResponse(responseCode = "403", description = "No live, matching consent (recorded), not your case, or you"
+            + " are impersonating in the org (recorded)")
     public Response resetPassword(@PathParam("orgId") String orgId, @PathParam("userId") String userId,
                                   @Valid @NotNull ForCase request) {
         return run(new RunAdminAction(request.caseNumber(), orgId, ActionKind.RESET_PASSWORD, userId, false, false,
@@ -121,6 +128,17 @@ public class AdminActionResource {
     }
 
     private Response run(RunAdminAction action) {
+        Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id());
+        if (impersonating.isPresent()) {
+            // no support role changes an org while impersonating in it (DOMAIN.md); the attempt is on record
+            ImpersonationSessions.Running session = impersonating.get();
+            String path = "/" + uri.getPath().replaceFirst("^/", "");
+            commands.sendAndWait(new RecordImpersonationWrite(session.caseNumber(), action.orgId(),
+                    session.sessionId(), "POST", path, caller.id(), caller.displayName()));
+            return AdminViewResource.readOnly("you are impersonating in org " + action.orgId() + " (session "
+                    + session.sessionId() + "): nothing in the org changes until you stop it; POST " + path
+                    + " was refused and recorded", path);
+        }
         ActionOutcome outcome = commands.sendAndWait(action);
         if (outcome.status() == ActionOutcome.Status.REFUSED) {
             return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(

@@ -158,10 +158,15 @@ public class AdminViewResource {
         commands.sendAndWait(new RecordImpersonationWrite(session.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE),
                 org(), session.getAttribute(SessionTokenAuthentication.SESSION_ATTRIBUTE), request.getMethod(), path,
                 session.getPrincipal().getName(), session.getPrincipal().getName()));
+        return readOnly("an impersonation session is read-only: " + request.getMethod() + " " + path
+                + " was refused and recorded", path);
+    }
+
+    /** The answer to a change attempted while impersonating: 403 {@code read-only-impersonation}. */
+    static Response readOnly(String detail, String path) {
         return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(
-                URI.create("https://casetrail.io/problems/read-only-impersonation"), "Forbidden", 403,
-                "an impersonation session is read-only: " + request.getMethod() + " " + path + " was refused and"
-                        + " recorded", path, null)).build();
+                URI.create("https://casetrail.io/problems/read-only-impersonation"), "Forbidden", 403, detail, path,
+                null)).build();
     }
 
     private String org() {

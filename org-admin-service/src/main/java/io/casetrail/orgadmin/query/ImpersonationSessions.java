@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -57,8 +58,9 @@ public class ImpersonationSessions implements CloudEventConsumer, SessionRegistr
                     ImpersonationStarted.class);
             if (jdbc.queryOne("SELECT 1 FROM impersonation_session WHERE session_id = ?", row -> 1,
                     started.sessionId()).isEmpty()) {
-                jdbc.update("INSERT INTO impersonation_session (session_id, org_id, ends_at, ended) VALUES (?, ?, ?,"
-                        + " FALSE)", started.sessionId(), started.orgId(), started.endsAt());
+                jdbc.update("INSERT INTO impersonation_session (session_id, org_id, ends_at, ended, engineer,"
+                        + " case_number) VALUES (?, ?, ?, FALSE, ?, ?)", started.sessionId(), started.orgId(),
+                        started.endsAt(), started.actor().id(), started.caseNumber());
             }
         } else if (EXTENDED.equals(event.type())) {
             ImpersonationExtended extended = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8),
@@ -70,6 +72,17 @@ public class ImpersonationSessions implements CloudEventConsumer, SessionRegistr
                     ImpersonationEnded.class);
             jdbc.update("UPDATE impersonation_session SET ended = TRUE WHERE session_id = ?", ended.sessionId());
         }
+    }
+
+    /** A running session in an org, by its engineer. */
+    public record Running(String sessionId, String caseNumber) {
+    }
+
+    /** The session the engineer is running in the org, if any (it may not change the org meanwhile). */
+    public Optional<Running> runningSessionOf(String orgId, String engineer) {
+        return jdbc.queryOne("SELECT session_id, case_number FROM impersonation_session WHERE org_id = ? AND"
+                + " engineer = ? AND NOT ended AND ends_at > ?", row -> new Running(row.getString(1),
+                row.getString(2)), orgId, engineer, clock.instant());
     }
 
     @Override

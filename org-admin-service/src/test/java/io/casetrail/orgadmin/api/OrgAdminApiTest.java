@@ -410,6 +410,43 @@ class OrgAdminApiTest {
                 .get("/admin-view/policies").then().statusCode(200));
         clock.advance(Duration.ofMinutes(20));
         given().header("Authorization", "Session " + token).get("/admin-view/policies").then().statusCode(401);
+        endSession(sessionId, tom);
+    }
+
+    @Test
+    void anEngineerImpersonatingInTheOrgChangesNothingThereAndTheAttemptIsRecorded() {
+        consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        String sessionId = UUID.randomUUID().toString();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
+                caseNumber, "g-1", clock.instant().plus(Duration.ofHours(1)), RequestOrigin.NONE, tom));
+        String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId,
+                Instant.now().plus(Duration.ofHours(1)));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                .get("/admin-view/policies").then().statusCode(200)); // the session is known here
+        long refused = stored("ImpersonationWriteRefused");
+
+        // consent or not, Tom changes nothing in the org while he impersonates in it, and the attempt is on record
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                        + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"))
+                .body("detail", containsString(sessionId));
+        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(refused + 1);
+        assertThat(stored("MfaFactorsReset")).isZero();
+
+        // once the session ended, the consent decides again (here: none for Bob)
+        endSession(sessionId, tom);
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                        + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/consent-required"));
+    }
+
+    /** Ends a session as support-access-service reports it, once it is known ended here. */
+    private void endSession(String sessionId, Actor engineer) {
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 7, new ImpersonationEnded(ORG, sessionId,
+                caseNumber, engineer.id(), SessionEndReason.STOPPED, RequestOrigin.NONE, engineer));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT ended FROM impersonation_session WHERE session_id = ?",
+                row -> row.getBoolean(1), sessionId).orElse(false));
     }
 
     @Test
