@@ -61,22 +61,29 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            // under the proxy's lock, so that a connection is either refused or registered before a cut drops it
+            if (!open) {
+                closeQuietly(client);
+                continue;
+            }
+            Socket upstream;
+            try {
+                upstream = new Socket(targetHost, targetPort);
+            } catch (IOException e) {
+                closeQuietly(client);
+                continue;
+            }
+            // under the lock a cut takes: the connection is either refused here or registered before the cut drops it
             synchronized (this) {
                 if (!open) {
                     closeQuietly(client);
+                    closeQuietly(upstream);
                     continue;
                 }
-                try {
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    closeQuietly(client);
-                }
+                sockets.add(client);
+                sockets.add(upstream);
             }
+            pump(client, upstream);
+            pump(upstream, client);
         }
     }
 

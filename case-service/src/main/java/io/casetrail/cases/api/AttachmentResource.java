@@ -82,9 +82,10 @@ public class AttachmentResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
-            Roles.SUPPORT_MANAGER})
+            Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Upload a file", description = "The body is the file. Support may keep a file internal"
-            + " (internal=true).")
+            + " (internal=true). A file support shares with the customer is correspondence: while an escalation"
+            + " manager is the customer's intermediary, only they share one (409 for the engineer and leads).")
     @APIResponse(responseCode = "201", description = "Stored; Location is where to download it")
     @APIResponse(responseCode = "413", description = "Larger than the configured limit")
     public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,

@@ -220,9 +220,9 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Post a public reply", description = "Customer-visible correspondence. A customer's reply"
-            + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA. While an escalation"
-            + " manager is assigned to an active escalation of the case, that manager is the customer's intermediary:"
-            + " only they reply for support, the case's engineer and leads get 409.")
+            + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA. While an"
+            + " escalation manager is assigned to an active escalation of the case, that manager is the customer's"
+            + " intermediary: only they reply for support, the case's engineer and leads get 409.")
     public Response reply(@PathParam("caseNumber") String caseNumber, @Valid @NotNull MessageRequest request) {
         return ok(new PostReply(caseNumber, newId(), request.body(), caller));
     }
@@ -301,7 +301,7 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/remote-session-offers")
     @Idempotent
-    @RolesAllowed({TSE, LEAD, MANAGER})
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Offer a remote session")
     public Response offerRemoteSession(@PathParam("caseNumber") String caseNumber,
                                        @Valid @NotNull RemoteSessionRequest request) {

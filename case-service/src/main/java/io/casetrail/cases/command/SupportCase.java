@@ -384,13 +384,21 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(RecordAttachment command) {
+    public CaseState handle(RecordAttachment command, Intermediaries intermediaries) {
         Caller caller = command.caller();
-        policy().requireCustomerOrWorker(caller, "upload to this case");
-        requireNotClosed("upload to");
-        if (command.internal() && caller.isCustomer()) {
-            throw new InvalidInput("internal files are support's; what a customer uploads is visible to the customer");
+        if (policy().isCustomerOfCase(caller)) {
+            if (command.internal()) {
+                throw new InvalidInput("internal files are support's; what a customer uploads is visible to the"
+                        + " customer");
+            }
+        } else if (command.internal()) {
+            policy().requireWorker(caller, "upload to this case");
+        } else {
+            // a file support shares with the customer is correspondence
+            policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber),
+                    "share files with the customer");
         }
+        requireNotClosed("upload to");
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
                 command.contentType(), command.sizeBytes(), command.sha256(), command.internal(), caller.actor()));
         return state(command.attachmentId());
@@ -407,8 +415,9 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(OfferRemoteSession command) {
-        policy().requireWorker(command.caller(), "offer remote sessions");
+    public CaseState handle(OfferRemoteSession command, Intermediaries intermediaries) {
+        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "offer remote sessions");
         requireNotClosed("offer a remote session on");
         requireText(command.joinUrl(), "joinUrl");
         apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),

@@ -37,6 +37,14 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
     static final String MANAGER_OF = "SELECT e.manager_id FROM case_escalation e WHERE e.case_number = %s"
             + " AND e.active AND e.manager_id IS NOT NULL ORDER BY e.manager_since DESC LIMIT 1";
 
+    /**
+     * The cases whose escalation manager (as {@link #MANAGER_OF}: the latest assigned of an active escalation) is
+     * the one parameter; by manager, so that a manager's list does not look at every case.
+     */
+    static final String MANAGED_BY = "SELECT e.case_number FROM case_escalation e WHERE e.manager_id = ?"
+            + " AND e.active AND NOT EXISTS (SELECT 1 FROM case_escalation l WHERE l.case_number = e.case_number"
+            + " AND l.active AND l.manager_id IS NOT NULL AND l.manager_since > e.manager_since)";
+
     private static final Logger LOG = Logger.getLogger(CaseEscalations.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
 

@@ -30,7 +30,7 @@ public final class CaseReadAccess {
         if (caller.has(Roles.AUDITOR)) {
             return true;
         }
-        if (caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(view.intermediary())) {
+        if (caller.has(Roles.ESCALATION_MANAGER) && managesEscalationOf(caller, view)) {
             return true;
         }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(view.team())) {
@@ -58,7 +58,7 @@ public final class CaseReadAccess {
         List<String> conditions = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
         if (caller.has(Roles.ESCALATION_MANAGER)) {
-            conditions.add("(" + CaseEscalations.MANAGER_OF.formatted("case_view.case_number") + ") = ?");
+            conditions.add("case_number IN (" + CaseEscalations.MANAGED_BY + ")");
             parameters.add(caller.id());
         }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
@@ -71,6 +71,11 @@ public final class CaseReadAccess {
             throw new AccessDenied("role " + caller.primaryRole() + " does not read support cases");
         }
         return new Scope("((" + String.join(") OR (", conditions) + "))", parameters); // whole: filters AND it
+    }
+
+    /** The caller is the escalation manager the case's intermediary is (not an assignee of the same id). */
+    private static boolean managesEscalationOf(Caller caller, CaseView view) {
+        return view.escalated() && caller.id().equals(view.intermediary()) && !caller.id().equals(view.assignee());
     }
 
     private static String inList(Caller caller, List<Object> parameters) {

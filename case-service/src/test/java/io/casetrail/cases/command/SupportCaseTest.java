@@ -428,6 +428,30 @@ class SupportCaseTest {
         }
 
         @Test
+        void whileAnEscalationManagerIsTheIntermediaryOnlyTheyShareFilesAndOfferRemoteSessions() {
+            escalationManager = EM.id();
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-1", "fix.txt", "text/plain", 5, "cd", false, TSE))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new OfferRemoteSession(CASE, "r-1", "https://meet/1", null, "screen share", LEAD))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-2", "trace.log", "text/plain", 5, "cd", true, TSE))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "trace.log", "text/plain", 5, "cd", true,
+                            TSE.actor()));
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-3", "fix.txt", "text/plain", 5, "cd", false, EM))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-3", "fix.txt", "text/plain", 5, "cd", false,
+                            EM.actor()));
+            fixture.given(opened(), assigned())
+                    .when(new RecordAttachment(CASE, "a-4", "fix.txt", "text/plain", 5, "cd", true, EM))
+                    .expectException(AccessDenied.class);
+        }
+
+        @Test
         void withoutAnEscalationManagerAnEscalationManagerCannotWriteToTheCustomer() {
             fixture.given(opened(), assigned())
                     .when(reply(EM))

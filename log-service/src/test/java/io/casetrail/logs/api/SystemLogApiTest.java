@@ -371,7 +371,7 @@ class SystemLogApiTest {
             response = jwt(admin).get("/api/v1/logs?limit=1");
         }
         response.then().statusCode(429).body("errorCode", equalTo("E0000047"))
-                .header("X-Rate-Limit-Limit", "300").header("X-Rate-Limit-Remaining", "0")
+                .header("X-Rate-Limit-Limit", String.valueOf(limit)).header("X-Rate-Limit-Remaining", "0")
                 .header("X-Rate-Limit-Reset", org.hamcrest.Matchers.notNullValue())
                 .header("Date", org.hamcrest.Matchers.notNullValue());
         long reset = Long.parseLong(response.header("X-Rate-Limit-Reset"));

@@ -128,7 +128,8 @@ public class AdminActionResource {
     }
 
     private Response run(RunAdminAction action) {
-        Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id());
+        Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id(),
+                action.caseNumber());
         if (impersonating.isPresent()) {
             // no support role changes an org while impersonating in it (DOMAIN.md); the attempt is on record
             ImpersonationSessions.Running session = impersonating.get();

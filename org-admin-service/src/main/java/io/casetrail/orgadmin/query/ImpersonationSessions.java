@@ -78,11 +78,15 @@ public class ImpersonationSessions implements CloudEventConsumer, SessionRegistr
     public record Running(String sessionId, String caseNumber) {
     }
 
-    /** The session the engineer is running in the org, if any (it may not change the org meanwhile). */
-    public Optional<Running> runningSessionOf(String orgId, String engineer) {
+    /**
+     * A session the engineer is running in the org, if any (it may not change the org meanwhile): the one for the
+     * given case when there is one, as an engineer may run a session per case.
+     */
+    public Optional<Running> runningSessionOf(String orgId, String engineer, String caseNumber) {
         return jdbc.queryOne("SELECT session_id, case_number FROM impersonation_session WHERE org_id = ? AND"
-                + " engineer = ? AND NOT ended AND ends_at > ?", row -> new Running(row.getString(1),
-                row.getString(2)), orgId, engineer, clock.instant());
+                + " engineer = ? AND NOT ended AND ends_at > ? ORDER BY CASE WHEN case_number = ? THEN 0 ELSE 1 END,"
+                + " session_id", row -> new Running(row.getString(1), row.getString(2)), orgId, engineer,
+                clock.instant(), caseNumber);
     }
 
     @Override

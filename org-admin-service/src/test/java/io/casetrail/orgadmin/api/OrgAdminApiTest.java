@@ -404,13 +404,16 @@ class OrgAdminApiTest {
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationExtended(ORG, sessionId,
                 caseNumber, "g-1", now.plus(Duration.ofHours(1)), sam));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, now.plus(Duration.ofHours(2)));
-        // three quarters of an hour on: past the first end, before the new one
-        clock.advance(Duration.ofMinutes(45));
-        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
-                .get("/admin-view/policies").then().statusCode(200));
-        clock.advance(Duration.ofMinutes(20));
-        given().header("Authorization", "Session " + token).get("/admin-view/policies").then().statusCode(401);
-        endSession(sessionId, tom);
+        try {
+            // three quarters of an hour on: past the first end, before the new one
+            clock.advance(Duration.ofMinutes(45));
+            await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                    .get("/admin-view/policies").then().statusCode(200));
+            clock.advance(Duration.ofMinutes(20));
+            given().header("Authorization", "Session " + token).get("/admin-view/policies").then().statusCode(401);
+        } finally {
+            endSession(sessionId, tom); // Tom's actions in the org, in the other tests, are not his while it runs
+        }
     }
 
     @Test
@@ -422,20 +425,23 @@ class OrgAdminApiTest {
                 caseNumber, "g-1", clock.instant().plus(Duration.ofHours(1)), RequestOrigin.NONE, tom));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId,
                 Instant.now().plus(Duration.ofHours(1)));
-        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
-                .get("/admin-view/policies").then().statusCode(200)); // the session is known here
-        long refused = stored("ImpersonationWriteRefused");
+        try {
+            await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                    .get("/admin-view/policies").then().statusCode(200)); // the session is known here
+            long refused = stored("ImpersonationWriteRefused");
 
-        // consent or not, Tom changes nothing in the org while he impersonates in it, and the attempt is on record
-        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
-                        + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"))
-                .body("detail", containsString(sessionId));
-        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(refused + 1);
-        assertThat(stored("MfaFactorsReset")).isZero();
+            // consent or not, Tom changes nothing in the org while he impersonates in it; the attempt is on record
+            as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                            + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
+                    .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"))
+                    .body("detail", containsString(sessionId));
+            assertThat(stored("ImpersonationWriteRefused")).isEqualTo(refused + 1);
+            assertThat(stored("MfaFactorsReset")).isZero();
+        } finally {
+            endSession(sessionId, tom);
+        }
 
         // once the session ended, the consent decides again (here: none for Bob)
-        endSession(sessionId, tom);
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
                         + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403)
                 .body("type", equalTo("https://casetrail.io/problems/consent-required"));

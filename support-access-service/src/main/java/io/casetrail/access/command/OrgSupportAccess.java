@@ -205,8 +205,7 @@ public class OrgSupportAccess {
                         + " for case " + known.caseNumber() + "; stop it first");
             }
         }
-        Instant maxEnd = now().plus(rules.maxSessionLength());
-        Instant endsAt = maxEnd.isBefore(grant.expiresAt()) ? maxEnd : grant.expiresAt();
+        Instant endsAt = sessionEnd(now(), rules, grant.expiresAt());
         apply(new ImpersonationStarted(orgId, command.sessionId(), known.caseNumber(), grant.grantId(), endsAt,
                 command.origin(), caller.actor()));
         deadlines.schedule(endsAt, SESSION_END, new SessionDue(command.sessionId(), endsAt));
@@ -290,13 +289,14 @@ public class OrgSupportAccess {
         apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), expiresAt, origin,
                 caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
-        // a session that was to end with the grant goes on: to its maximum length, or the new expiry if earlier
+        // a running session that was to end with the grant goes on: to its maximum length, or the new expiry if
+        // earlier (one past its end, its deadline not yet handled, stays ended)
         for (Session session : List.copyOf(sessions.values())) {
-            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null) {
+            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null
+                    || !session.endsAt().isAfter(now())) {
                 continue;
             }
-            Instant maxEnd = session.startedAt().plus(rules.maxSessionLength());
-            Instant endsAt = maxEnd.isBefore(expiresAt) ? maxEnd : expiresAt;
+            Instant endsAt = sessionEnd(session.startedAt(), rules, expiresAt);
             if (endsAt.isAfter(session.endsAt())) {
                 apply(new ImpersonationExtended(orgId, session.sessionId(), session.caseNumber(), grant.grantId(),
                         endsAt, caller.actor()));
@@ -324,13 +324,26 @@ public class OrgSupportAccess {
         }
     }
 
+    /** The org-wide grant in force: one past its expiry counts as none, even before its deadline is handled. */
     private Grant orgGrant() {
-        return grants.values().stream().filter(g -> g.scope() == GrantScope.ORG).findFirst().orElse(null);
+        return grants.values().stream().filter(g -> g.scope() == GrantScope.ORG && inForce(g)).findFirst()
+                .orElse(null);
     }
 
+    /** The grant in force for the case (as {@link #orgGrant()}). */
     private Grant caseGrant(String caseNumber) {
-        return grants.values().stream().filter(g -> g.scope() == GrantScope.CASE && g.caseNumber().equals(caseNumber))
-                .findFirst().orElse(null);
+        return grants.values().stream().filter(g -> g.scope() == GrantScope.CASE && g.caseNumber().equals(caseNumber)
+                && inForce(g)).findFirst().orElse(null);
+    }
+
+    private boolean inForce(Grant grant) {
+        return grant.expiresAt().isAfter(now());
+    }
+
+    /** A session's end: its maximum length from its start, or its grant's expiry if earlier. */
+    private static Instant sessionEnd(Instant startedAt, AccessRules rules, Instant grantExpiresAt) {
+        Instant maxEnd = startedAt.plus(rules.maxSessionLength());
+        return maxEnd.isBefore(grantExpiresAt) ? maxEnd : grantExpiresAt;
     }
 
     private static KnownCase openCaseOfOrg(CaseDirectory cases, String caseNumber, String org) {

@@ -40,6 +40,7 @@ import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
@@ -66,6 +67,9 @@ class SupportAccessApiTest {
 
     @Inject
     KnownCases knownCases;
+
+    @Inject
+    Jdbc jdbc;
 
     /** A fresh org per test, with its Super Administrator and an admin. */
     record Org(String id, String superAdmin, String admin) {
@@ -340,8 +344,9 @@ class SupportAccessApiTest {
                     .isEqualTo(Instant.parse(view.<String>path("startedAt")).plus(Duration.ofHours(1)));
         });
 
-        clock.advance(Duration.ofMinutes(45)); // past the grant's first expiry: deadlines due then fire, and pass
-        Thread.sleep(2500);
+        clock.advance(Duration.ofMinutes(45)); // past the grant's first expiry: the deadlines due then fire, and pass
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM deadline_entry WHERE scope_id = ? AND"
+                + " trigger_at <= ?", row -> row.getLong(1), org.id(), clock.instant()).orElseThrow() == 0);
         session(token).get("/sessions/current").then().statusCode(200);
         jwt(TSE).get("/sessions/" + sessionId).then().body("endReason", nullValue());
     }

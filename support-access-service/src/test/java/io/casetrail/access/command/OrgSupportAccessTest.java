@@ -214,6 +214,25 @@ class OrgSupportAccessTest {
     }
 
     @Test
+    void aGrantPastItsExpiryIsNeitherExtendedNorUsedEvenBeforeItsExpiryIsHandled() {
+        // the expiry's deadline has not fired yet (it polls; after a restart it may be late)
+        fixture.given(orgGranted())
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(8)).plusSeconds(1))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectException(RuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aSessionCannotStartInAGrantPastItsExpiry() {
+        fixture.given(orgGranted())
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(8)))
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void extendingTheGrantLeavesASessionThatEndsBeforeItsExpiryAsItIs() {
         fixture.given(orgGranted(), started())
                 .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))

@@ -9,7 +9,8 @@ import io.casetrail.events.RequestOrigin;
 
 /**
  * The engineer assigned to the case started a read-only impersonation session inside an active grant. It ends at
- * {@code endsAt} at the latest (the maximum session length, or the grant's expiry if earlier).
+ * {@code endsAt} at the latest (the maximum session length, or the grant's expiry if earlier), unless an
+ * {@link ImpersonationExtended} moves that end when the grant is extended.
  */
 @EventType("io.casetrail.access.session-started.v1")
 public record ImpersonationStarted(String orgId, String sessionId, String caseNumber, String grantId,
