@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
@@ -39,6 +40,7 @@ import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.kafka.CloudEventRecords;
+import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TopicReader;
@@ -203,6 +205,13 @@ class DeliveryGuaranteesTest {
         as(EM_EVE).queryParam("limit", 200).get("/cases").then().statusCode(200)
                 .body("caseNumber", contains(caseNumber));
         as(EM_ED).get("/cases/" + caseNumber).then().statusCode(403);
+        // a principal with more roles lists what each of them reads, and a filter applies to all of it
+        String alsoEngineer = TestPrincipals.MINT.token("em-eve").role(Roles.ESCALATION_MANAGER)
+                .role(Roles.SUPPORT_ENGINEER).team("sso").sign();
+        as(alsoEngineer).queryParam("limit", 200).get("/cases").then().statusCode(200)
+                .body("caseNumber", hasItem(caseNumber));
+        as(alsoEngineer).queryParam("status", "NEW").queryParam("limit", 200).get("/cases").then().statusCode(200)
+                .body("caseNumber", not(hasItem(caseNumber))).body("status", everyItem(equalTo("NEW")));
         as(EM_ED).queryParam("limit", 200).get("/cases").then().statusCode(200).body("caseNumber", not(hasItem(
                 caseNumber)));
         as(TSE_TOM).body("{\"body\":\"Engineering is on it\"}").post("/cases/" + caseNumber + "/replies")
