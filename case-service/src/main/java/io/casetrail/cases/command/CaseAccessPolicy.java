@@ -54,9 +54,9 @@ final class CaseAccessPolicy {
     }
 
     /**
-     * Writes to the customer (replies, requests for information): the case's workers; but while an escalation
-     * manager is assigned to an active escalation of the case, that manager and nobody else (a worker is told so,
-     * 409; anyone else is refused, 403).
+     * Writes to the customer (replies, requests for information, shared files, remote-session offers): the case's
+     * workers; but while an escalation manager is assigned to an active escalation of the case, that manager and
+     * nobody else (a worker is told so, 409; anyone else is refused, 403).
      */
     void requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
         if (escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
