@@ -290,10 +290,10 @@ public class OrgSupportAccess {
                 caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
         // a running session that was to end with the grant goes on: to its maximum length, or the new expiry if
-        // earlier (one past its end, its deadline not yet handled, stays ended)
+        // earlier (the grant is in force, so such a session has not reached its end; one that reached its maximum
+        // length, its deadline not yet handled, keeps that end)
         for (Session session : List.copyOf(sessions.values())) {
-            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null
-                    || !session.endsAt().isAfter(now())) {
+            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null) {
                 continue;
             }
             Instant endsAt = sessionEnd(session.startedAt(), rules, expiresAt);
