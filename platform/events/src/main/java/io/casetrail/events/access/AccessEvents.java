@@ -9,7 +9,8 @@ public final class AccessEvents {
 
     public static final List<Class<? extends DomainEvent>> ALL = List.of(SupportAccessGranted.class,
             SupportAccessExtended.class, SupportAccessRevoked.class, SupportAccessExpired.class,
-            ImpersonationStarted.class, ImpersonationExtended.class, ImpersonationEnded.class, ApiTokenCreated.class, ApiTokenRevoked.class);
+            ImpersonationStarted.class, ImpersonationExtended.class, ImpersonationEnded.class, ApiTokenCreated.class,
+            ApiTokenRevoked.class);
 
     private AccessEvents() {
     }
