@@ -121,10 +121,24 @@ public class SystemLogResource {
             return rateLimited(Response.status(429).entity(OktaError.of("E0000047",
                     "API call exceeded rate limit due to too many requests.", List.of())), window);
         }
+        try {
+            return rateLimited(page(orgId, since, until, after, filter, q, limit, sortOrder), window);
+        } catch (OktaApiException refused) {
+            // a refused query counts against the budget, and says so like any other answer
+            return rateLimited(Response.status(refused.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(refused.body()), window);
+        }
+    }
+
+    private Response.ResponseBuilder page(String orgId, String since, String until, String after, String filter,
+                                          String q, String limit, String sortOrder) {
         Instant now = clock.instant();
         Instant untilTime = until == null || until.isEmpty() ? now : time("until", until);
         Instant sinceTime = since == null || since.isEmpty() ? untilTime.minus(DEFAULT_RANGE) : time("since", since);
-        if (sinceTime.isBefore(now.minus(MAX_AGE))) {
+        boolean continued = after != null && !after.isEmpty();
+        // a page that continues (after wins over since) is not refused when its since has grown old: a poller
+        // follows its next links for as long as it runs
+        if (!continued && sinceTime.isBefore(now.minus(MAX_AGE))) {
             throw new OktaApiException(400, "E0000053",
                     "Invalid parameter: The since parameter is over 180 days prior to the current day.",
                     List.of("since: over 180 days prior to the current day"));
@@ -136,7 +150,7 @@ public class SystemLogResource {
         boolean polling = (until == null || until.isEmpty()) && !descending;
         LogFilter parsed = filter == null || filter.isBlank() ? null : LogFilterParser.parse(filter);
         SystemLogQueries.Page page = queries.read(new LogQuery(orgId, sinceTime, untilTime, polling, descending,
-                after == null || after.isEmpty() ? null : Cursor.decode(after), parsed, keywords(q), limit(limit)));
+                continued ? Cursor.decode(after) : null, parsed, keywords(q), limit(limit)));
 
         Response.ResponseBuilder response = Response.ok("[" + String.join(",", page.events()) + "]",
                 MediaType.APPLICATION_JSON_TYPE).header("link", "<" + uri.getRequestUri() + ">; rel=\"self\"");
@@ -144,7 +158,7 @@ public class SystemLogResource {
             response.header("link", "<" + uri.getRequestUriBuilder().replaceQueryParam("after", page.next()).build()
                     + ">; rel=\"next\"");
         }
-        return rateLimited(response, window);
+        return response;
     }
 
     private Response rateLimited(Response.ResponseBuilder response, RateLimiter.Window window) {

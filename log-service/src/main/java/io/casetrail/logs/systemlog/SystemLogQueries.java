@@ -39,7 +39,10 @@ public class SystemLogQueries {
     public record Page(List<String> events, String next) {
     }
 
-    /** Where a page ended: {@code <millis>_<seq>} (published time for bounded reads, recording time for polling). */
+    /**
+     * Where a page ended: {@code <millis>_<seq>} (published time for bounded reads, recording time for polling);
+     * sequence 0, which no entry has, marks where a read begins: that time, nothing read yet.
+     */
     public record Cursor(long millis, long seq) {
 
         public String encode() {
@@ -70,8 +73,12 @@ public class SystemLogQueries {
     }
 
     public Page read(LogQuery query) {
+        Cursor position = query.after() != null ? query.after() : start(query);
+        if (query.limit() == 0) {
+            // nothing to return; a polling read still continues from where it stands
+            return new Page(List.of(), query.polling() ? position.encode() : null);
+        }
         List<String> events = new ArrayList<>();
-        Cursor position = query.after();
         Cursor lastReturned = null;
         boolean more = false;
         scan:
@@ -94,11 +101,19 @@ public class SystemLogQueries {
             }
         }
         if (query.polling()) {
-            // a polling read always continues: after the last entry returned, or after everything scanned
-            Cursor next = more ? lastReturned : position != null ? position : new Cursor(0, 0);
-            return new Page(events, next.encode());
+            // a polling read always continues: after the last entry returned, else after everything scanned, else
+            // (nothing recorded yet) from the same time
+            return new Page(events, (more ? lastReturned : position).encode());
         }
         return new Page(events, more ? lastReturned.encode() : null);
+    }
+
+    /**
+     * Where a read without {@code after} begins: a cursor of sequence 0 (no entry has it) at the time the read
+     * starts from, so that a polling read that finds nothing yet goes on from {@code since}, not from the beginning.
+     */
+    private static Cursor start(LogQuery query) {
+        return new Cursor((query.descending() ? query.until() : query.since()).toEpochMilli(), 0);
     }
 
     private record Row(Cursor cursor, String body) {
@@ -111,9 +126,9 @@ public class SystemLogQueries {
                 : "SELECT e.seq, e.published_ms AS cursor_ms, e.body FROM system_log_event e WHERE e.org_id = ?");
         parameters.add(query.orgId());
         if (query.polling()) {
-            if (position == null) {
+            if (position.seq() == 0) {
                 sql.append(" AND e.ingested_ms >= ?");
-                parameters.add(query.since().toEpochMilli());
+                parameters.add(position.millis());
             } else {
                 sql.append(" AND e.seq > ?");
                 parameters.add(position.seq());
@@ -122,7 +137,7 @@ public class SystemLogQueries {
             sql.append(" AND e.published_ms >= ? AND e.published_ms < ?");
             parameters.add(query.since().toEpochMilli());
             parameters.add(query.until().toEpochMilli());
-            if (position != null) {
+            if (position.seq() != 0) {
                 String op = query.descending() ? "<" : ">";
                 sql.append(" AND (e.published_ms ").append(op).append(" ? OR (e.published_ms = ? AND e.seq ")
                         .append(op).append(" ?))");

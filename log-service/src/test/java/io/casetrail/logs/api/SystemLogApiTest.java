@@ -182,6 +182,59 @@ class SystemLogApiTest {
         assertThat(next(empty)).isNotNull();
     }
 
+    /**
+     * A poller that starts from now on a quiet org (or with a filter nothing matches yet) gets an empty page; its
+     * next link goes on from that since, not from the org's first entry.
+     */
+    @Test
+    void aPollingReadThatFindsNothingYetGoesOnFromItsSince() throws InterruptedException {
+        String org = "org-quiet-" + RUN;
+        String admin = MINT.token("admin-quinn").role(Roles.ORG_ADMIN).org(org).sign();
+        String before = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-q1",
+                GrantScope.ORG, null, ORIGIN, SUPER), T0, before);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(admin).get("/api/v1/logs")))
+                .containsExactly(before));
+        Thread.sleep(5); // since lies after the first entry was recorded
+        Response first = jwt(admin).queryParam("since", Instant.now().toString()).get("/api/v1/logs");
+        assertThat(uuids(first)).isEmpty();
+        String next = next(first);
+        assertThat(uuids(given().urlEncodingEnabled(false).auth().oauth2(admin).get(next))).isEmpty();
+
+        String after = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 2, new SupportAccessRevoked(org, "g-q2",
+                GrantScope.ORG, null, ORIGIN, SUPER), T0, after);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(given().urlEncodingEnabled(false).auth()
+                .oauth2(admin).get(next))).containsExactly(after));
+    }
+
+    /** {@code limit=0} (allowed: 0 to 1000) answers an empty page; a polling read keeps its next link. */
+    @Test
+    void aLimitOfZeroAnswersAnEmptyPage() {
+        Response polling = ssws(SECRET).queryParam("limit", 0).get("/api/v1/logs");
+        assertThat(uuids(polling)).isEmpty();
+        assertThat(uuids(follow(next(polling).replace("limit=0", "limit=100")))).containsAll(IDS);
+        Response bounded = ssws(SECRET).queryParam("limit", 0).queryParam("since", T0.toString())
+                .queryParam("until", T0.plus(Duration.ofHours(1)).toString()).get("/api/v1/logs");
+        assertThat(uuids(bounded)).isEmpty();
+        assertThat(next(bounded)).isNull();
+    }
+
+    /** A poller follows its next links for good: a since grown older than 180 days is not held against a page. */
+    @Test
+    void aNextLinkStillAnswersWhenItsSinceIsOverHalfAYearOld() {
+        String filter = "eventType sw \"user.session\"";
+        String next = next(ssws(SECRET).queryParam("filter", filter).queryParam("limit", 1).get("/api/v1/logs"));
+        String cursor = next.substring(next.indexOf("after=") + "after=".length()).replaceAll("&.*", "");
+        String longAgo = Instant.now().minus(Duration.ofDays(200)).toString();
+        List<String> rest = uuids(ssws(SECRET).queryParam("since", longAgo).queryParam("after", cursor)
+                .queryParam("filter", filter).get("/api/v1/logs"));
+        // the seeded entries after the first (another test may have recorded one more after them)
+        assertThat(rest.subList(0, IDS.size() - 1)).containsExactlyElementsOf(IDS.subList(1, IDS.size()));
+        ssws(SECRET).queryParam("since", longAgo).get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000053"));
+    }
+
     @Test
     void boundedReadsFollowPublishedTimeBothWaysAndEndWithoutNext() {
         String since = T0.toString();
@@ -288,7 +341,10 @@ class SystemLogApiTest {
     @Test
     void badParametersAreRefusedWithTheIdentityPlatformsErrorCodes() {
         ssws(SECRET).queryParam("limit", 1001).get("/api/v1/logs").then().statusCode(400)
-                .body("errorCode", equalTo("E0000001"));
+                .body("errorCode", equalTo("E0000001"))
+                .header("X-Rate-Limit-Limit", org.hamcrest.Matchers.notNullValue())
+                .header("X-Rate-Limit-Remaining", org.hamcrest.Matchers.notNullValue())
+                .header("X-Rate-Limit-Reset", org.hamcrest.Matchers.notNullValue());
         ssws(SECRET).queryParam("since", Instant.now().minus(Duration.ofDays(181)).toString()).get("/api/v1/logs")
                 .then().statusCode(400).body("errorCode", equalTo("E0000053"))
                 .body("errorSummary", equalTo("Invalid parameter: The since parameter is over 180 days prior to"
