@@ -134,7 +134,7 @@ public class EscalationResource {
             Roles.ENGINEER})
     @Operation(summary = "Approve the current step", description = "By an approver of the step who did not raise the"
             + " escalation and has not approved the step yet.")
-    public State approve(@PathParam("id") String escalationId) {
+    public Response approve(@PathParam("id") String escalationId) {
         return state(escalationId, new ApproveStep(escalationId, caller));
     }
 
@@ -144,7 +144,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEER})
     @Operation(summary = "Reject the escalation", description = "By an approver of the current step; ends it.")
-    public State reject(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
+    public Response reject(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
         return state(escalationId, new RejectEscalation(escalationId, request.reason(), caller));
     }
 
@@ -153,7 +153,7 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Accept an approved escalation", description = "The engineer owns it from now on.")
-    public State accept(@PathParam("id") String escalationId) {
+    public Response accept(@PathParam("id") String escalationId) {
         return state(escalationId, new AcceptEscalation(escalationId, caller));
     }
 
@@ -163,7 +163,7 @@ public class EscalationResource {
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Ask support for information", description = "By the owning engineer; the escalation waits"
             + " for support.")
-    public State requestInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public Response requestInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new RequestInformation(escalationId, request.text(), caller));
     }
 
@@ -173,7 +173,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Answer Engineering", description = "By support working the case or the escalation's"
             + " manager; back to the engineer.")
-    public State provideInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public Response provideInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new ProvideInformation(escalationId, request.text(), caller));
     }
 
@@ -182,7 +182,7 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Post an update", description = "By the owning engineer.")
-    public State postUpdate(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public Response postUpdate(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new PostUpdate(escalationId, request.text(), caller));
     }
 
@@ -191,7 +191,7 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Resolve the escalation", description = "By the owning engineer.")
-    public State resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public Response resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new ResolveEscalation(escalationId, request.text(), caller));
     }
 
@@ -201,7 +201,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Close a resolved escalation", description = "By support working the case or the"
             + " escalation's manager.")
-    public State close(@PathParam("id") String escalationId) {
+    public Response close(@PathParam("id") String escalationId) {
         return state(escalationId, new CloseEscalation(escalationId, caller));
     }
 
@@ -211,15 +211,16 @@ public class EscalationResource {
     @RolesAllowed({Roles.ESCALATION_MANAGER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Give the escalation a manager", description = "An escalation manager takes it (empty body);"
             + " a lead or manager of the case's team names one. The manager becomes the customer's intermediary.")
-    public State assignManager(@PathParam("id") String escalationId, @Valid Manager request) {
+    public Response assignManager(@PathParam("id") String escalationId, @Valid Manager request) {
         Manager manager = request == null ? new Manager(null, null) : request;
         return state(escalationId, new AssignManager(escalationId, manager.managerId(), manager.managerName(),
                 caller));
     }
 
-    private State state(String escalationId, Object command) {
+    /** The escalation's state after the command, as a Response: what the idempotency layer stores and replays. */
+    private Response state(String escalationId, Object command) {
         EscalationStatus status = commands.sendAndWait(command);
-        return new State(escalationId, status);
+        return Response.ok(new State(escalationId, status)).build();
     }
 
     static NotFound unknown(String escalationId) {

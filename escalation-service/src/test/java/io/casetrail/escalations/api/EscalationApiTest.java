@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -158,6 +159,20 @@ class EscalationApiTest {
                 .body("escalation.managerId", equalTo("em-eve")).body("escalation.owner", equalTo("eng-dev")));
         as(TOM).get("/cases/" + caseNumber + "/escalations").then().statusCode(200)
                 .body("escalationId", equalTo(List.of(id)));
+    }
+
+    /** Every command takes an Idempotency-Key: a retried approval gets the first answer, not a second approval. */
+    @Test
+    void aRetriedCommandWithItsIdempotencyKeyGetsTheFirstAnswer() {
+        String id = raise(caseOfTom(), "question");
+        String key = UUID.randomUUID().toString();
+        as(LU).header("Idempotency-Key", key).post("/escalations/" + id + "/approvals").then().statusCode(200)
+                .body("status", equalTo("APPROVED")).header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue());
+        as(LU).header("Idempotency-Key", key).post("/escalations/" + id + "/approvals").then().statusCode(200)
+                .body("escalationId", equalTo(id)).body("status", equalTo("APPROVED"))
+                .header("Idempotent-Replayed", "true");
+        as(LU).header("Idempotency-Key", UUID.randomUUID().toString()).post("/escalations/" + id + "/approvals")
+                .then().statusCode(409); // without the key's answer, a second approval is refused
     }
 
     @Test

@@ -27,10 +27,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.casetrail.access.command.AccessCommands.CreateApiToken;
 import io.casetrail.access.command.AccessCommands.RevokeApiToken;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.TokenView;
+import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.idempotency.Unrepeatable;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -52,7 +56,14 @@ public class ApiTokenResource {
     }
 
     /** A new token: {@code token} is the secret, shown this once. */
-    public record CreatedToken(String id, String name, String token, Instant createdAt) {
+    /** The new token; its secret only in this answer (a retry with the same Idempotency-Key gets it without). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreatedToken(String id, String name, String token, Instant createdAt) implements Unrepeatable {
+
+        @Override
+        public CreatedToken repeated() {
+            return new CreatedToken(id, name, null, createdAt);
+        }
     }
 
     @Inject
@@ -68,8 +79,10 @@ public class ApiTokenResource {
     Caller caller;
 
     @POST
+    @Idempotent
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
-    @Operation(summary = "Create an org API token", description = "The answer holds the secret; it is not shown again.")
+    @Operation(summary = "Create an org API token", description = "The answer holds the secret; it is not shown"
+            + " again, not even to a retry with the same Idempotency-Key, which gets the token without it.")
     public Response create(@Valid @NotNull CreateRequest request) {
         String tokenId = "00T" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
         String secret = ApiTokens.newSecret();
@@ -88,6 +101,7 @@ public class ApiTokenResource {
 
     @DELETE
     @Path("/{tokenId}")
+    @Idempotent
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "Revoke an org API token")
     public Response revoke(@PathParam("tokenId") String tokenId) {

@@ -3,9 +3,12 @@ package io.casetrail.access.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -190,6 +193,34 @@ class SupportAccessApiTest {
         jwt(org.superAdmin()).delete("/org-api-tokens/00Tthereisnosuchtoken0").then().statusCode(404);
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
                 .body("[0].id", equalTo(id)).body("[0].revokedAt", notNullValue()));
+    }
+
+    /**
+     * A token creation retried with its Idempotency-Key creates no second token: the retry names the first one,
+     * without its secret, which is shown once and never stored. A retried revocation answers as the first did.
+     */
+    @Test
+    void aRetriedTokenCreationCreatesNoSecondTokenAndRepeatsNoSecret() {
+        Org org = newOrg();
+        String key = java.util.UUID.randomUUID().toString();
+        io.restassured.path.json.JsonPath first = jwt(org.superAdmin()).header("Idempotency-Key", key)
+                .body("{\"name\":\"SIEM\"}").post("/org-api-tokens").then().statusCode(201)
+                .body("token", notNullValue()).extract().jsonPath();
+        String id = first.getString("id");
+        jwt(org.superAdmin()).header("Idempotency-Key", key).body("{\"name\":\"SIEM\"}").post("/org-api-tokens")
+                .then().statusCode(201).header("Idempotent-Replayed", "true").body("id", equalTo(id))
+                .body("name", equalTo("SIEM")).body("$", not(hasKey("token")))
+                .header("Location", endsWith("/org-api-tokens/" + id));
+        assertThat(jdbc.queryOne("SELECT body FROM idempotency_record WHERE idem_key = ?", row -> row.getString(1),
+                key).orElseThrow()).contains(id).doesNotContain(first.getString("token"));
+
+        String revocation = java.util.UUID.randomUUID().toString();
+        jwt(org.superAdmin()).header("Idempotency-Key", revocation).delete("/org-api-tokens/" + id).then()
+                .statusCode(204);
+        jwt(org.superAdmin()).header("Idempotency-Key", revocation).delete("/org-api-tokens/" + id).then()
+                .statusCode(204).header("Idempotent-Replayed", "true");
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then().statusCode(200)
+                .body("id", contains(id)).body("[0].revokedAt", notNullValue()));
     }
 
     @Test

@@ -197,7 +197,7 @@ public class IdempotencyInterceptor {
     }
 
     private String body(Response answer) throws Exception {
-        Object entity = answer.getEntity();
+        Object entity = answer.getEntity() instanceof Unrepeatable once ? once.repeated() : answer.getEntity();
         if (entity == null) {
             return null;
         }
