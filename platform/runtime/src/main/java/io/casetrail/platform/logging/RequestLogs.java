@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import jakarta.json.JsonString;
@@ -42,7 +43,8 @@ import io.quarkus.security.identity.SecurityIdentity;
  * The platform request log: every API request a service answers is published to {@code casetrail.log.v1} as a
  * CloudEvent of type {@value #TYPE} (request id, org, case, level, message, attributes), where log-service appends
  * it to the internal log. The request id is the caller's {@code X-Request-Id} when it is a plain token, else a new
- * UUID; the answer carries it back. Publishing is asynchronous: a request never waits for, or fails on, its log.
+ * UUID; the answer carries it back. Publishing is asynchronous: a request never waits for, or fails on, its log,
+ * not even while Kafka is out of reach ({@link RequestLogSender}).
  * Enabled unless {@code casetrail.request-log.enabled=false}.
  */
 @Provider
@@ -56,6 +58,8 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     private static final String ID = RequestLogs.class.getName() + ".id";
     private static final Logger LOG = Logger.getLogger(RequestLogs.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Request logs waiting for Kafka, at most; more are dropped (see {@link RequestLogSender}). */
+    private static final int QUEUED = 10_000;
 
     @Inject
     KafkaSettings settings;
@@ -72,7 +76,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     @ConfigProperty(name = "casetrail.request-log.enabled", defaultValue = "true")
     boolean enabled;
 
-    private volatile KafkaProducer<String, byte[]> producer;
+    private volatile RequestLogSender sender;
 
     @Inject
     RequestId requestId;
@@ -147,27 +151,28 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/casetrail/" + settings.applicationName(),
                 TYPE, now, requestId, orgId, first(pathParameters, "caseNumber"), principal, null, requestId,
                 JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8));
-        producer().send(CloudEventRecords.toRecord(Topics.LOG, event), (metadata, failure) -> {
-            if (failure != null) {
-                LOG.warnf("Request log %s not published: %s", requestId, failure.toString());
-            }
-        });
+        sender().send(CloudEventRecords.toRecord(Topics.LOG, event));
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        KafkaProducer<String, byte[]> current = producer;
+    private RequestLogSender sender() {
+        RequestLogSender current = sender;
         if (current == null) {
             synchronized (this) {
-                if (producer == null) {
-                    topics.ensure(List.of(Topics.LOG));
-                    Map<String, Object> config = new LinkedHashMap<>(settings.producer());
-                    config.put("client.id", settings.applicationName() + "-request-log");
-                    producer = new KafkaProducer<>(config);
+                if (sender == null) {
+                    sender = new RequestLogSender(this::openProducer, QUEUED);
                 }
-                current = producer;
+                current = sender;
             }
         }
         return current;
+    }
+
+    /** On the sender's thread: the log topic, then the producer. */
+    private Producer<String, byte[]> openProducer() {
+        topics.ensure(List.of(Topics.LOG));
+        Map<String, Object> config = new LinkedHashMap<>(settings.producer());
+        config.put("client.id", settings.applicationName() + "-request-log");
+        return new KafkaProducer<>(config);
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {
@@ -177,9 +182,9 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
 
     @PreDestroy
     void close() {
-        KafkaProducer<String, byte[]> current = producer;
+        RequestLogSender current = sender;
         if (current != null) {
-            current.close(java.time.Duration.ofSeconds(5));
+            current.close();
         }
     }
 }

@@ -1,0 +1,102 @@
+package io.casetrail.platform.logging;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends request logs from a thread of its own, so that no request waits for Kafka: a request only queues its log.
+ * The producer (and with it the log topic) is opened by that thread when the first log comes, and again a second
+ * later for as long as the broker cannot be reached; meanwhile logs wait in a bounded queue, in order, and go out
+ * once it can. Past the bound a log is dropped and counted: request logs are diagnostics, not domain events, and a
+ * request must not wait for them.
+ */
+final class RequestLogSender implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RequestLogSender.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final Supplier<Producer<String, byte[]>> open;
+    private final ThreadPoolExecutor thread;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+    /** Only touched by the sending thread (and by close, once it has stopped). */
+    private Producer<String, byte[]> producer;
+
+    RequestLogSender(Supplier<Producer<String, byte[]>> open, int capacity) {
+        this.open = open;
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
+                runnable -> {
+                    Thread sender = new Thread(runnable, "request-log-sender");
+                    sender.setDaemon(true);
+                    return sender;
+                });
+    }
+
+    /** Queues the log; returns at once. */
+    void send(ProducerRecord<String, byte[]> log) {
+        try {
+            thread.execute(() -> sendNow(log));
+        } catch (RejectedExecutionException full) {
+            long count = dropped.incrementAndGet();
+            if (count == 1 || count % 1000 == 0) {
+                LOG.warnf("%d request logs dropped: Kafka has not taken them and the queue is full", count);
+            }
+        }
+    }
+
+    /** Logs dropped because the queue was full (or the sender closed). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    private void sendNow(ProducerRecord<String, byte[]> log) {
+        while (producer == null) {
+            if (closed) {
+                return; // shutting down with no broker to reach: what is queued is dropped
+            }
+            try {
+                producer = open.get();
+            } catch (RuntimeException e) {
+                LOG.warnf("Request logs wait for Kafka: %s", e.toString());
+                try {
+                    Thread.sleep(RETRY.toMillis());
+                } catch (InterruptedException closing) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        producer.send(log, (metadata, failure) -> {
+            if (failure != null) {
+                LOG.warnf("A request log was not published: %s", failure.toString());
+            }
+        });
+    }
+
+    /** Sends what is queued (for up to five seconds), then closes the producer. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.casetrail.platform.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RequestLogSender} with no broker to reach: queuing a log never waits, whether the producer cannot be
+ * opened yet (the topic check waits for a broker) or cannot send (a real producer whose broker is gone waits for
+ * its metadata up to {@code max.block.ms}); a full queue drops and counts.
+ */
+class RequestLogSenderTest {
+
+    private static final ProducerRecord<String, byte[]> LOG = new ProducerRecord<>("casetrail.log.v1", "org-1",
+            "{\"message\":\"GET /cases 200\"}".getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void aLogIsQueuedAtOnceWhileTheProducerCannotBeOpened() throws Exception {
+        CountDownLatch brokerBack = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        RequestLogSender sender = new RequestLogSender(() -> {
+            attempts.incrementAndGet();
+            try {
+                brokerBack.await(); // as the topic check waits for a broker that does not answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("could not provision topics [casetrail.log.v1]");
+        }, 100);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                for (int i = 0; i < 50; i++) {
+                    sender.send(LOG);
+                }
+            });
+            assertThat(attempts.get()).isEqualTo(1);
+            assertThat(sender.dropped()).isZero();
+        } finally {
+            brokerBack.countDown();
+            sender.close();
+        }
+    }
+
+    @Test
+    void aLogIsQueuedAtOnceWhileARealProducerWaitsForItsBrokerAndAFullQueueDrops() throws Exception {
+        int nobody = freePort();
+        RequestLogSender sender = new RequestLogSender(() -> producer(nobody), 10);
+        try {
+            // each send waits max.block.ms (2 s) for metadata on the sender's thread; here none may wait at all
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                for (int i = 0; i < 50; i++) {
+                    sender.send(LOG);
+                }
+            });
+            // one on its way, ten queued: the rest dropped and counted
+            assertThat(sender.dropped()).isBetween(30L, 39L);
+        } finally {
+            sender.close();
+        }
+    }
+
+    private static Producer<String, byte[]> producer(int port) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
