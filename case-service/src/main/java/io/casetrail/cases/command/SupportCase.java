@@ -175,6 +175,11 @@ public class SupportCase {
             throw new RuleViolation("already-assigned", "case " + caseNumber + " is already assigned to "
                     + assignee);
         }
+        if (command.caller().id().equals(openedBySupport) && command.assignee().equals(openedBySupport)) {
+            // as for taking it: nobody gives themselves, alone, an open case (and with it rights) in an org
+            throw new AccessDenied("you opened case " + caseNumber + " on the customer's behalf; another team lead"
+                    + " assigns it");
+        }
         apply(new CaseAssigned(caseNumber, orgId, command.assignee(), assignee,
                 status == CaseStatus.NEW ? CaseStatus.OPEN : status, command.caller().actor()));
         return state(null);

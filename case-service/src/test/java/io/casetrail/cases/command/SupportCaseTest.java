@@ -255,6 +255,25 @@ class SupportCaseTest {
         }
 
         @Test
+        void leadWhoOpenedACaseOnTheCustomersBehalfCannotAssignItToItself() {
+            fixture.given(new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                            ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null,
+                            LEAD.actor()))
+                    .when(new AssignCase(CASE, LEAD.id(), LEAD))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void leadWhoOpenedACaseOnTheCustomersBehalfAssignsItToAnEngineer() {
+            fixture.given(new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                            ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null,
+                            LEAD.actor()))
+                    .when(new AssignCase(CASE, TSE.id(), LEAD))
+                    .expectEvents(new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, LEAD.actor()));
+        }
+
+        @Test
         void followUpSubjectStaysWithinTheSubjectLimit() {
             String longSubject = "x".repeat(500);
             CaseOpened longCase = new CaseOpened(CASE, ORG, URL, longSubject, "d", ProductArea.SSO, Priority.P2,

@@ -77,8 +77,8 @@ class EscalationTest {
 
     /** Case 00100001 of Acme (sso team), assigned to Tom; case 00100002 closed. */
     static final CaseFacts FACTS = number -> Optional.ofNullable(Map.of(
-            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", CaseStatus.OPEN),
-            "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", CaseStatus.CLOSED))
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN),
+            "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED))
             .get(number));
 
     static Caller caller(String id, String role, String... teams) {

@@ -410,6 +410,20 @@ class SystemLogApiTest {
                 .statusCode(403));
     }
 
+    /** A lead holds no open case in an org through a case it opened there itself, on a customer's behalf. */
+    @Test
+    void aLeadDoesNotReadAnOrgsLogThroughACaseItOpenedOnTheCustomersBehalf() {
+        String org = "org-phoned-" + RUN;
+        String caseNumber = "8" + RUN.substring(Math.max(0, RUN.length() - 7));
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, org,
+                "https://p.okta.com", "Phoned in", "d", ProductArea.SSO, Priority.P2, ContactPreference.PHONE,
+                "admin-any", List.of(), "sso", null, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        String lea = MINT.token("lead-lea").role(Roles.TEAM_LEAD).team("sso").sign();
+        await().atMost(WAIT).untilAsserted(() -> jwt(lea).get("/orgs/" + org + "/api/v1/logs").then().statusCode(200));
+        String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
+        jwt(lu).get("/orgs/" + org + "/api/v1/logs").then().statusCode(403).body("errorCode", equalTo("E0000006"));
+    }
+
     @Test
     void tooManyRequestsAreRefusedWithRateLimitHeaders() throws InterruptedException {
         String busyOrg = "org-busy-" + RUN;

@@ -329,6 +329,31 @@ class OrgAdminApiTest {
                 .body("channel", hasItem("REMOTE_SESSION")));
     }
 
+    /**
+     * A lead who opened a case on a customer's behalf (naming any admin id it likes) gets no rights in the org from
+     * it: no research, no verbal consent it records itself, no action. Another lead of the team has them.
+     */
+    @Test
+    void aLeadWhoOpenedACaseOnTheCustomersBehalfGetsNoRightsInTheOrgFromIt() {
+        String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
+        String lea = MINT.token("lead-lea").role(Roles.TEAM_LEAD).team("sso").sign();
+        String onBehalf = String.format("5%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
+        TestEvents.publish(Topics.CASE, "case-service", onBehalf, 0, new CaseOpened(onBehalf, ORG,
+                "https://adm.okta.com", "Phoned in", "d", ProductArea.SSO, Priority.P2, ContactPreference.PHONE,
+                "admin-nobody", List.of(), "sso", null, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT,
+                Roles.TEAM_LEAD)));
+        await().atMost(WAIT).until(() -> knownCases.find(onBehalf).isPresent());
+
+        as(lu).get("/orgs/" + ORG + "/users?caseNumber=" + onBehalf + "&q=alice").then().statusCode(403);
+        String verbal = "{\"givenBy\":\"admin-nobody\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}";
+        as(lu).body(verbal).post("/cases/" + onBehalf + "/consents/verbal").then().statusCode(403);
+        as(lu).body("{\"caseNumber\":\"" + onBehalf + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
+                + "/reset-factors").then().statusCode(403);
+
+        as(lea).get("/orgs/" + ORG + "/users?caseNumber=" + onBehalf + "&q=alice").then().statusCode(200);
+        as(lea).body(verbal).post("/cases/" + onBehalf + "/consents/verbal").then().statusCode(201);
+    }
+
     @Test
     void engineerWithoutAnOpenCaseOfTheOrgCannotResearchOrAct() {
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403);

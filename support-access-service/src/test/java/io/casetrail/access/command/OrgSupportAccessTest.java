@@ -57,9 +57,10 @@ class OrgSupportAccessTest {
     static final Caller OTHER_TSE = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
 
     static final Map<String, KnownCase> CASES = Map.of(
-            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", CaseStatus.OPEN),
-            CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", CaseStatus.CLOSED),
-            OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz",
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN),
+            CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", null,
+                    CaseStatus.CLOSED),
+            OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
                     CaseStatus.OPEN));
 
     AggregateTestFixture<OrgSupportAccess> fixture;

@@ -1,6 +1,7 @@
 package io.casetrail.platform.cases;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -36,22 +37,33 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 @LookupIfProperty(name = "casetrail.known-cases.enabled", stringValue = "true")
 public class KnownCases implements CloudEventConsumer {
 
-    /** A case as other contexts know it. */
+    /**
+     * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
+     * customer's behalf, if one did.
+     */
     public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
-                            String openedBy, CaseStatus status) {
+                            String openedBy, String openedBySupport, CaseStatus status) {
 
         public boolean isOpen() {
             return status != CaseStatus.CLOSED;
         }
 
-        /** Whether support works the case: the engineer it is assigned to, or a lead or manager of its team. */
+        /**
+         * Whether support works the case: the engineer it is assigned to, or a lead or manager of its team other
+         * than one who opened it on the customer's behalf. Otherwise a lead could give itself, alone, an open case
+         * in any org, and with it research, verbal consent it records itself and admin actions; an engineer who
+         * opened a case works it only once someone else assigned it (case-service refuses the rest).
+         */
         public boolean isWorkedBy(Caller caller) {
             return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)
-                    || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
+                    || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team)
+                    && !caller.id().equals(openedBySupport);
         }
     }
 
     private static final ObjectMapper JSON = EventJson.newMapper();
+    private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
+            + " opened_by_support, status FROM known_case";
 
     private final Jdbc jdbc;
 
@@ -78,9 +90,10 @@ public class KnownCases implements CloudEventConsumer {
         DomainEvent payload = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8), type.get());
         if (payload instanceof CaseOpened opened) {
             if (find(opened.caseNumber()).isEmpty()) {
-                jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, status)"
-                                + " VALUES (?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(), opened.subject(),
-                        opened.team(), opened.openedBy(), CaseStatus.NEW);
+                jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, opened_by_support,"
+                        + " status) VALUES (?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(),
+                        opened.subject(), opened.team(), opened.openedBy(),
+                        opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW);
                 for (String contact : opened.contacts()) {
                     addContact(opened.caseNumber(), contact);
                 }
@@ -119,19 +132,18 @@ public class KnownCases implements CloudEventConsumer {
     }
 
     public Optional<KnownCase> find(String caseNumber) {
-        return jdbc.queryOne("SELECT case_number, org_id, subject, team, assignee, opened_by, status FROM known_case"
-                + " WHERE case_number = ?", KnownCases::row, caseNumber);
+        return jdbc.queryOne(SELECT + " WHERE case_number = ?", KnownCases::row, caseNumber);
     }
 
     /** The org's cases that are not closed, by number. */
     public List<KnownCase> openCases(String orgId) {
-        return jdbc.query("SELECT case_number, org_id, subject, team, assignee, opened_by, status FROM known_case"
-                + " WHERE org_id = ? AND status <> 'CLOSED' ORDER BY case_number", KnownCases::row, orgId);
+        return jdbc.query(SELECT + " WHERE org_id = ? AND status <> 'CLOSED' ORDER BY case_number", KnownCases::row,
+                orgId);
     }
 
     /**
      * Whether a support principal holds an open case in the org: an engineer one assigned to it; a team lead or
-     * support manager one of its teams.
+     * support manager one of its teams that it did not open on the customer's behalf ({@link KnownCase#isWorkedBy}).
      */
     public boolean holdsOpenCase(Caller caller, String orgId) {
         if (caller.has(Roles.SUPPORT_ENGINEER) && !jdbc.query("SELECT 1 FROM known_case WHERE org_id = ?"
@@ -140,20 +152,17 @@ public class KnownCases implements CloudEventConsumer {
         }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && !caller.teams().isEmpty()) {
             String teams = String.join(", ", caller.teams().stream().map(t -> "?").toList());
-            Object[] parameters = new Object[caller.teams().size() + 1];
-            parameters[0] = orgId;
-            int i = 1;
-            for (String team : caller.teams()) {
-                parameters[i++] = team;
-            }
-            return !jdbc.query("SELECT 1 FROM known_case WHERE org_id = ? AND status <> 'CLOSED' AND team IN ("
-                    + teams + ")", row -> 1, parameters).isEmpty();
+            List<Object> parameters = new ArrayList<>(List.of(orgId, caller.id()));
+            parameters.addAll(caller.teams());
+            return !jdbc.query("SELECT 1 FROM known_case WHERE org_id = ? AND status <> 'CLOSED'"
+                    + " AND (opened_by_support IS NULL OR opened_by_support <> ?) AND team IN (" + teams + ")",
+                    row -> 1, parameters.toArray()).isEmpty();
         }
         return false;
     }
 
     private static KnownCase row(java.sql.ResultSet row) throws java.sql.SQLException {
         return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), CaseStatus.valueOf(row.getString(7)));
+                row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)));
     }
 }
