@@ -242,9 +242,7 @@ class SupportCaseTest {
 
         @Test
         void engineerWhoOpenedACaseOnTheCustomersBehalfCannotTakeIt() {
-            CaseOpened bySupport = new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
-                    ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso",
-                    null, TSE.actor());
+            CaseOpened bySupport = openedOnBehalfBy(TSE);
             fixture.given(bySupport)
                     .when(new TakeCase(CASE, TSE))
                     .expectException(AccessDenied.class)
@@ -256,9 +254,7 @@ class SupportCaseTest {
 
         @Test
         void leadWhoOpenedACaseOnTheCustomersBehalfCannotAssignItToItself() {
-            fixture.given(new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
-                            ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null,
-                            LEAD.actor()))
+            fixture.given(openedOnBehalfBy(LEAD))
                     .when(new AssignCase(CASE, LEAD.id(), LEAD))
                     .expectException(AccessDenied.class)
                     .expectNoEvents();
@@ -266,11 +262,15 @@ class SupportCaseTest {
 
         @Test
         void leadWhoOpenedACaseOnTheCustomersBehalfAssignsItToAnEngineer() {
-            fixture.given(new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
-                            ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null,
-                            LEAD.actor()))
+            fixture.given(openedOnBehalfBy(LEAD))
                     .when(new AssignCase(CASE, TSE.id(), LEAD))
                     .expectEvents(new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, LEAD.actor()));
+        }
+
+        private static CaseOpened openedOnBehalfBy(Caller support) {
+            return new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP", ProductArea.SSO,
+                    Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso", null,
+                    support.actor());
         }
 
         @Test
