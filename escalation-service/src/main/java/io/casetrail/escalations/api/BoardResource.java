@@ -49,13 +49,10 @@ public class BoardResource {
     @RolesAllowed({Roles.ENGINEER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER, Roles.SUPPORT_MANAGER,
             Roles.TEAM_LEAD, Roles.AUDITOR})
     @Operation(summary = "The Engineering board", description = "Columns AWAITING_APPROVAL, APPROVED, ACCEPTED,"
-            + " WAITING_FOR_SUPPORT, RESOLVED, latest change first (at most 200 cards each); each caller sees the"
-            + " escalations it may read.")
+            + " WAITING_FOR_SUPPORT, RESOLVED, latest change first: in each, the latest 200 the caller may"
+            + " read.")
     public Map<EscalationStatus, List<Card>> board() {
-        Map<EscalationStatus, List<Card>> board = new LinkedHashMap<>();
-        queries.board(COLUMNS).forEach((column, cards) -> board.put(column,
-                cards.stream().filter(card -> access.mayRead(caller, card)).toList()));
-        return board;
+        return new LinkedHashMap<>(queries.board(COLUMNS, card -> access.mayRead(caller, card)));
     }
 
     @GET

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.inject.Singleton;
 
@@ -30,6 +31,7 @@ public class EscalationQueries {
 
     /** The most cards a list or a board column answers. */
     public static final int LIMIT = 200;
+    private static final int CHUNK = 500;
 
     /** An escalation as a card: on a list, in a board column. */
     public record Card(String escalationId, String caseNumber, String orgId, String team, String requestType,
@@ -100,13 +102,28 @@ public class EscalationQueries {
         return pending;
     }
 
-    /** The board's columns, each with its latest cards first. */
-    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns) {
+    /**
+     * The board's columns as the reader may see them: in each, the latest {@value #LIMIT} cards it may read, latest
+     * change first (read in chunks until that many are found, so that others' cards never crowd its own out).
+     */
+    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns, Predicate<Card> readable) {
         Map<EscalationStatus, List<Card>> board = new EnumMap<>(EscalationStatus.class);
         for (EscalationStatus column : columns) {
-            board.put(column, jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?"
-                            + " ORDER BY updated_at DESC LIMIT " + LIMIT, EscalationQueries::row, column).stream()
-                    .map(Row::card).toList());
+            List<Card> cards = new ArrayList<>();
+            List<Row> chunk = jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?"
+                    + " ORDER BY updated_at DESC, escalation_id DESC LIMIT " + CHUNK, EscalationQueries::row, column);
+            while (true) {
+                chunk.stream().map(Row::card).filter(readable).limit(LIMIT - cards.size()).forEach(cards::add);
+                if (cards.size() == LIMIT || chunk.size() < CHUNK) {
+                    break;
+                }
+                Card last = chunk.get(chunk.size() - 1).card();
+                chunk = jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ? AND (updated_at < ?"
+                        + " OR updated_at = ? AND escalation_id < ?) ORDER BY updated_at DESC, escalation_id DESC"
+                        + " LIMIT " + CHUNK, EscalationQueries::row, column, last.updatedAt(),
+                        last.updatedAt(), last.escalationId());
+            }
+            board.put(column, cards);
         }
         return board;
     }

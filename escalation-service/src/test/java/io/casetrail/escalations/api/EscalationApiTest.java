@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.escalations.query.EscalationQueries;
 import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEventHeaders;
 import io.casetrail.events.Topics;
@@ -173,6 +176,31 @@ class EscalationApiTest {
                 .header("Idempotent-Replayed", "true");
         as(LU).header("Idempotency-Key", UUID.randomUUID().toString()).post("/escalations/" + id + "/approvals")
                 .then().statusCode(409); // without the key's answer, a second approval is refused
+    }
+
+    /** A lead's board column holds its team's escalations even behind more than 200 newer ones of other teams. */
+    @Test
+    void othersEscalationsNeverCrowdALeadsOwnOffTheBoard() {
+        String id = raise(caseOfTom(), "defect");
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/board").then().statusCode(200)
+                .body("AWAITING_APPROVAL.escalationId", hasItem(id)));
+        String columns = "case_number, org_id, request_type, summary, status, raised_by, raised_at, current_step,"
+                + " step_approvers, chain, raised";
+        try {
+            for (int i = 0; i < EscalationQueries.LIMIT + 50; i++) {
+                jdbc.update("INSERT INTO escalation_view (escalation_id, team, updated_at, " + columns + ")"
+                        + " SELECT ?, 'mfa', ?, " + columns + " FROM escalation_view WHERE escalation_id = ?",
+                        "mfa-" + id + "-" + i, java.time.Instant.now().plusSeconds(60 + i), id);
+            }
+            as(LU).get("/board").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", hasItem(id))
+                    .body("AWAITING_APPROVAL.team", everyItem(equalTo("sso")));
+            as(LEO).get("/board").then().statusCode(200)
+                    .body("AWAITING_APPROVAL", hasSize(EscalationQueries.LIMIT))
+                    .body("AWAITING_APPROVAL[0].escalationId",
+                            equalTo("mfa-" + id + "-" + (EscalationQueries.LIMIT + 49)));
+        } finally {
+            jdbc.update("DELETE FROM escalation_view WHERE escalation_id LIKE ?", "mfa-" + id + "-%");
+        }
     }
 
     @Test
