@@ -52,7 +52,7 @@ public class BoardResource {
             + " WAITING_FOR_SUPPORT, RESOLVED, latest change first: in each, the latest 200 the caller may"
             + " read.")
     public Map<EscalationStatus, List<Card>> board() {
-        return new LinkedHashMap<>(queries.board(COLUMNS, card -> access.mayRead(caller, card)));
+        return new LinkedHashMap<>(queries.board(COLUMNS, column -> access.teamsRead(caller, column)));
     }
 
     @GET

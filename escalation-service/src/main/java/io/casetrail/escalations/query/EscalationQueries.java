@@ -8,7 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -31,7 +32,6 @@ public class EscalationQueries {
 
     /** The most cards a list or a board column answers. */
     public static final int LIMIT = 200;
-    private static final int CHUNK = 500;
 
     /** An escalation as a card: on a list, in a board column. */
     public record Card(String escalationId, String caseNumber, String orgId, String team, String requestType,
@@ -102,28 +102,37 @@ public class EscalationQueries {
         return pending;
     }
 
+    /** Whose cards a reader sees: every team's, or those of the named teams (none when there are none). */
+    public record Teams(boolean every, Set<String> named) {
+
+        public static final Teams EVERY = new Teams(true, Set.of());
+
+        public static Teams of(Set<String> named) {
+            return new Teams(false, Set.copyOf(named));
+        }
+    }
+
     /**
-     * The board's columns as the reader may see them: in each, the latest {@value #LIMIT} cards it may read, latest
-     * change first (read in chunks until that many are found, so that others' cards never crowd its own out).
+     * The board's columns as a reader sees them: in each, the latest {@value #LIMIT} cards of the teams it reads
+     * (chosen in the query, so that other teams' cards never crowd its own out), latest change first.
      */
-    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns, Predicate<Card> readable) {
+    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns,
+                                                   Function<EscalationStatus, Teams> reads) {
         Map<EscalationStatus, List<Card>> board = new EnumMap<>(EscalationStatus.class);
         for (EscalationStatus column : columns) {
-            List<Card> cards = new ArrayList<>();
-            List<Row> chunk = jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?"
-                    + " ORDER BY updated_at DESC, escalation_id DESC LIMIT " + CHUNK, EscalationQueries::row, column);
-            while (true) {
-                chunk.stream().map(Row::card).filter(readable).limit(LIMIT - cards.size()).forEach(cards::add);
-                if (cards.size() == LIMIT || chunk.size() < CHUNK) {
-                    break;
-                }
-                Card last = chunk.get(chunk.size() - 1).card();
-                chunk = jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ? AND (updated_at < ?"
-                        + " OR updated_at = ? AND escalation_id < ?) ORDER BY updated_at DESC, escalation_id DESC"
-                        + " LIMIT " + CHUNK, EscalationQueries::row, column, last.updatedAt(),
-                        last.updatedAt(), last.escalationId());
+            Teams teams = reads.apply(column);
+            if (!teams.every() && teams.named().isEmpty()) {
+                board.put(column, List.of());
+                continue;
             }
-            board.put(column, cards);
+            List<Object> parameters = new ArrayList<>(List.of(column));
+            String sql = "SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?";
+            if (!teams.every()) {
+                sql += " AND team IN (" + String.join(", ", teams.named().stream().map(t -> "?").toList()) + ")";
+                parameters.addAll(teams.named());
+            }
+            board.put(column, jdbc.query(sql + " ORDER BY updated_at DESC LIMIT " + LIMIT, EscalationQueries::row,
+                    parameters.toArray()).stream().map(Row::card).toList());
         }
         return board;
     }

@@ -194,6 +194,7 @@ class EscalationApiTest {
             }
             as(LU).get("/board").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", hasItem(id))
                     .body("AWAITING_APPROVAL.team", everyItem(equalTo("sso")));
+            as(DEV).get("/board").then().statusCode(200).body("AWAITING_APPROVAL", hasSize(0)); // not Engineering's yet
             as(LEO).get("/board").then().statusCode(200)
                     .body("AWAITING_APPROVAL", hasSize(EscalationQueries.LIMIT))
                     .body("AWAITING_APPROVAL[0].escalationId",

@@ -55,8 +55,10 @@ public class ApiTokenResource {
     public record CreateRequest(@NotBlank @Size(max = 255) String name) {
     }
 
-    /** A new token: {@code token} is the secret, shown this once. */
-    /** The new token; its secret only in this answer (a retry with the same Idempotency-Key gets it without). */
+    /**
+     * A new token: {@code token} is the secret, shown this once (a retry with the same Idempotency-Key gets the
+     * answer without it).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CreatedToken(String id, String name, String token, Instant createdAt) implements Unrepeatable {
 

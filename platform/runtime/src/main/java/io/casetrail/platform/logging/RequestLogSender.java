@@ -28,8 +28,8 @@ final class RequestLogSender implements AutoCloseable {
     private final ThreadPoolExecutor thread;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
-    /** Only touched by the sending thread (and by close, once it has stopped). */
-    private Producer<String, byte[]> producer;
+    /** Set by the sending thread; closed by {@link #close} or, if it was opened after that, by the thread. */
+    private volatile Producer<String, byte[]> producer;
 
     RequestLogSender(Supplier<Producer<String, byte[]>> open, int capacity) {
         this.open = open;
@@ -46,14 +46,18 @@ final class RequestLogSender implements AutoCloseable {
         try {
             thread.execute(() -> sendNow(log));
         } catch (RejectedExecutionException full) {
-            long count = dropped.incrementAndGet();
-            if (count == 1 || count % 1000 == 0) {
-                LOG.warnf("%d request logs dropped: Kafka has not taken them and the queue is full", count);
-            }
+            drop();
         }
     }
 
-    /** Logs dropped because the queue was full (or the sender closed). */
+    private void drop() {
+        long count = dropped.incrementAndGet();
+        if (count == 1 || count % 1000 == 0) {
+            LOG.warnf("%d request logs dropped: Kafka did not take them in time", count);
+        }
+    }
+
+    /** Logs dropped: the queue was full, or the sender closed before Kafka could be reached. */
     long dropped() {
         return dropped.get();
     }
@@ -61,10 +65,17 @@ final class RequestLogSender implements AutoCloseable {
     private void sendNow(ProducerRecord<String, byte[]> log) {
         while (producer == null) {
             if (closed) {
-                return; // shutting down with no broker to reach: what is queued is dropped
+                drop(); // shutting down with no broker to reach
+                return;
             }
             try {
-                producer = open.get();
+                Producer<String, byte[]> opened = open.get();
+                if (closed) {
+                    opened.close(Duration.ZERO); // opened after close gave up waiting: nobody else closes it
+                    drop();
+                    return;
+                }
+                producer = opened;
             } catch (RuntimeException e) {
                 LOG.warnf("Request logs wait for Kafka: %s", e.toString());
                 try {
@@ -95,8 +106,9 @@ final class RequestLogSender implements AutoCloseable {
             thread.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        Producer<String, byte[]> opened = producer;
+        if (opened != null) {
+            opened.close(Duration.ofSeconds(5));
         }
     }
 }

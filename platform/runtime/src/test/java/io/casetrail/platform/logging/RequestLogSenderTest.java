@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,9 +34,11 @@ class RequestLogSenderTest {
     @Test
     void aLogIsQueuedAtOnceWhileTheProducerCannotBeOpened() throws Exception {
         CountDownLatch brokerBack = new CountDownLatch(1);
+        CountDownLatch opening = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
         RequestLogSender sender = new RequestLogSender(() -> {
             attempts.incrementAndGet();
+            opening.countDown();
             try {
                 brokerBack.await(); // as the topic check waits for a broker that does not answer
             } catch (InterruptedException e) {
@@ -49,7 +52,8 @@ class RequestLogSenderTest {
                     sender.send(LOG);
                 }
             });
-            assertThat(attempts.get()).isEqualTo(1);
+            assertThat(opening.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(attempts.get()).isEqualTo(1); // the first log waits for the broker; the others behind it
             assertThat(sender.dropped()).isZero();
         } finally {
             brokerBack.countDown();
