@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -86,15 +87,25 @@ public class InternalLogResource {
                         + " log");
             }
         }
+        int size = size(limit);
+        List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), instant("since", since),
+                instant("until", until), blank(requestId), blank(type)), cursor(after), size);
+        return page(found, size, InternalLogEntry::seq);
+    }
+
+    /** A page of at most {@code size} of what was found (one more when there is a next page), by entry number. */
+    private <T> Response page(List<T> found, int size, ToLongFunction<T> seq) {
+        boolean more = found.size() > size;
+        List<T> page = more ? found.subList(0, size) : found;
+        return LinkHeaders.page(uri, page, more ? encode(seq.applyAsLong(page.get(page.size() - 1))) : null);
+    }
+
+    private static int size(Integer limit) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
         if (size < 1 || size > MAX_LIMIT) {
             throw new InvalidInput("limit: between 1 and " + MAX_LIMIT);
         }
-        List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), instant("since", since),
-                instant("until", until), blank(requestId), blank(type)), cursor(after), size);
-        boolean more = found.size() > size;
-        List<InternalLogEntry> page = more ? found.subList(0, size) : found;
-        return LinkHeaders.page(uri, page, more ? encode(page.get(page.size() - 1).seq()) : null);
+        return size;
     }
 
     @GET
@@ -112,9 +123,14 @@ public class InternalLogResource {
     @GET
     @Path("/checkpoints")
     @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
-    @Operation(summary = "Signed checkpoints", description = "The chain heads log-service signed, entries from..to.")
-    public List<Checkpoints.Checkpoint> checkpoints(@QueryParam("from") Long from, @QueryParam("to") Long to) {
-        return checkpoints.between(from == null ? 1 : from, to == null ? Long.MAX_VALUE : to);
+    @Operation(summary = "Signed checkpoints", description = "The chain heads log-service signed, entries from..to,"
+            + " in chain order; paged by after/limit with Link headers.")
+    public Response checkpoints(@QueryParam("from") Long from, @QueryParam("to") Long to,
+                                @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        int size = size(limit);
+        long start = Math.max(from == null ? 1 : from, cursor(after) + 1);
+        return page(checkpoints.between(start, to == null ? Long.MAX_VALUE : to, size + 1), size,
+                Checkpoints.Checkpoint::seq);
     }
 
     @GET

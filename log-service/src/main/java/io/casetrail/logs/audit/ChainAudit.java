@@ -60,9 +60,13 @@ public final class ChainAudit {
             throw new IOException("the checkpoint key log-service publishes is not an RSA key", e);
         }
         Map<Long, Checkpoints.Checkpoint> checkpoints = new HashMap<>();
-        for (JsonNode c : get(base + "/internal-logs/checkpoints").body) {
-            Checkpoints.Checkpoint checkpoint = JSON.treeToValue(c, Checkpoints.Checkpoint.class);
-            checkpoints.put(checkpoint.seq(), checkpoint);
+        for (String page = base + "/internal-logs/checkpoints?limit=1000"; page != null; ) {
+            Page read = get(page);
+            for (JsonNode c : read.body) {
+                Checkpoints.Checkpoint checkpoint = JSON.treeToValue(c, Checkpoints.Checkpoint.class);
+                checkpoints.put(checkpoint.seq(), checkpoint);
+            }
+            page = read.next;
         }
         JsonNode serviceReport = get(base + "/internal-logs/verify").body;
         String url = base + "/internal-logs?limit=1000";

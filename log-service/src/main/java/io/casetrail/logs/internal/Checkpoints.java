@@ -108,9 +108,15 @@ public class Checkpoints {
         return keyId;
     }
 
+    /** The checkpoints at entries from..to, in chain order. */
     public List<Checkpoint> between(long from, long to) {
+        return between(from, to, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} checkpoints at entries from..to, in chain order. */
+    public List<Checkpoint> between(long from, long to, int limit) {
         return jdbc.query("SELECT seq, hash, signed_at, key_id, signature FROM internal_log_checkpoint"
-                + " WHERE seq BETWEEN ? AND ? ORDER BY seq", row -> new Checkpoint(row.getLong("seq"),
+                + " WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT " + limit, row -> new Checkpoint(row.getLong("seq"),
                 row.getString("hash"), Jdbc.instant(row, "signed_at"), row.getString("key_id"),
                 row.getString("signature")), from, to);
     }

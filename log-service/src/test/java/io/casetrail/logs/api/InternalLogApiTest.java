@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -152,6 +153,26 @@ class InternalLogApiTest {
         List<Long> second = given().auth().oauth2(AUDITOR).urlEncodingEnabled(false)
                 .get(next.substring(1, next.indexOf('>'))).jsonPath().getList("seq", Long.class);
         assertThat(second.get(0)).isGreaterThan(seqs.get(4));
+    }
+
+    /** The checkpoints are paged like the entries: following next links one at a time reads each once, in order. */
+    @Test
+    void checkpointsArePagedInChainOrder() {
+        // every request is logged: asking moves the chain on until it holds two checkpoints
+        await().atMost(WAIT).until(() -> as(AUDITOR).get("/internal-logs/checkpoints").jsonPath()
+                .getList("seq").size() >= 2);
+        List<Long> stored = jdbc.query("SELECT seq FROM internal_log_checkpoint ORDER BY seq", row -> row.getLong(1));
+        List<Long> walked = new ArrayList<>();
+        String url = "/internal-logs/checkpoints?limit=1";
+        while (url != null && walked.size() < stored.size()) {
+            Response page = given().auth().oauth2(AUDITOR).urlEncodingEnabled(false).get(url);
+            List<Long> seqs = page.then().statusCode(200).extract().jsonPath().getList("seq", Long.class);
+            assertThat(seqs).hasSize(1);
+            walked.addAll(seqs);
+            url = page.headers().getValues("Link").stream().filter(l -> l.endsWith("rel=\"next\"")).findFirst()
+                    .map(l -> l.substring(1, l.indexOf('>'))).orElse(null);
+        }
+        assertThat(walked).containsExactlyElementsOf(stored);
     }
 
     @Test
