@@ -14,6 +14,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
@@ -31,6 +32,7 @@ import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
 import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
 import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
+import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.security.Roles;
@@ -48,8 +50,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin view (impersonation, read-only)")
 public class AdminViewResource {
-
-    private static final int PAGE = 1000;
 
     @Inject
     DirectoryStore directory;
@@ -99,17 +99,20 @@ public class AdminViewResource {
     @GET
     @Path("/groups")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Groups with their members")
-    public List<GroupView> groups() {
-        return directory.groups(org(), null, null, PAGE).items();
+    @Operation(summary = "Groups with their members", description = "Paged by after/limit with Link headers.")
+    public Response groups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        DirectoryStore.Page<GroupView> page = directory.groups(org(), null, after, ResearchResource.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET
     @Path("/applications")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Applications")
-    public List<ApplicationView> applications() {
-        return directory.applications(org(), null, null, PAGE).items();
+    @Operation(summary = "Applications", description = "Paged by after/limit with Link headers.")
+    public Response applications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        DirectoryStore.Page<ApplicationView> page = directory.applications(org(), null, after,
+                ResearchResource.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET

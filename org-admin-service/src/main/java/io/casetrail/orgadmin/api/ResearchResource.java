@@ -133,7 +133,8 @@ public class ResearchResource {
                 caller));
     }
 
-    private static int limit(Integer limit) {
+    /** A list's page size: {@value #DEFAULT_LIMIT} unless asked, at most {@value #MAX_LIMIT}. */
+    static int limit(Integer limit) {
         if (limit == null) {
             return DEFAULT_LIMIT;
         }

@@ -133,7 +133,8 @@ class OrgAdminApiTest {
                                {"id":"f2","factorType":"sms","provider":"OKTA","status":"ACTIVE"}]},
                    {"id":"00u2bob","login":"bob@adm.example","firstName":"Bob","lastName":"Ray",
                     "email":"bob@adm.example","status":"ACTIVE","factors":[]}],
-                 "groups":[{"id":"00g1","name":"Engineering","description":"Builders","members":["00u1alice"]}],
+                 "groups":[{"id":"00g1","name":"Engineering","description":"Builders","members":["00u1alice"]},
+                           {"id":"00g2","name":"Support","description":"Helpers","members":[]}],
                  "applications":[{"id":"0oa1","name":"salesforce","label":"Salesforce","status":"ACTIVE",
                                   "signOnMode":"SAML_2_0"}],
                  "policies":[{"id":"00p1","type":"OKTA_SIGN_ON","name":"Default sign-on","status":"ACTIVE",
@@ -370,7 +371,7 @@ class OrgAdminApiTest {
     @Test
     void operatorsSeeWhatWasImportedAndWhen() {
         as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("orgId", equalTo(ORG))
-                .body("name", equalTo("Adm Corp")).body("users", equalTo(2)).body("groups", equalTo(1))
+                .body("name", equalTo("Adm Corp")).body("users", equalTo(2)).body("groups", equalTo(2))
                 .body("applications", equalTo(1)).body("features", equalTo(2))
                 .body("importedAt", notNullValue());
         as(OPERATOR).get("/orgs/org-never-imported/directory").then().statusCode(404)
@@ -498,7 +499,16 @@ class OrgAdminApiTest {
         session.get("/admin-view/profile-mappings").then().statusCode(200).body("[0].properties.login",
                 equalTo("upn"));
         session.get("/admin-view/profile-sources").then().statusCode(200).body("[0].type", equalTo("AD"));
-        session.get("/admin-view/groups").then().statusCode(200).body("[0].profile.name", equalTo("Engineering"));
+        session.get("/admin-view/groups").then().statusCode(200).body("profile.name",
+                equalTo(List.of("Engineering", "Support")));
+        io.restassured.response.Response firstGroup = given().header("Authorization", "Session " + token)
+                .queryParam("limit", 1).get("/admin-view/groups");
+        firstGroup.then().statusCode(200).body("profile.name", equalTo(List.of("Engineering")));
+        String nextGroups = firstGroup.headers().getValues("Link").stream().filter(l -> l.endsWith("rel=\"next\""))
+                .map(l -> l.substring(1, l.indexOf('>'))).findFirst().orElseThrow();
+        given().header("Authorization", "Session " + token).urlEncodingEnabled(false).get(nextGroups).then()
+                .statusCode(200).body("profile.name", equalTo(List.of("Support")))
+                .header("Link", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("rel=\"next\"")));
         session.get("/admin-view/applications").then().statusCode(200).body("[0].label", equalTo("Salesforce"));
         session.get("/admin-view/features").then().statusCode(200)
                 .body("find { it.id == 'ftrBASE' }.dependents", equalTo(List.of("ftrBETA")));
