@@ -126,4 +126,22 @@ class VerifiedJwtsTest {
 
         assertThat(parser.checks).hasValue(2);
     }
+
+    /** With an expected audience configured (MP_JWT_VERIFY_AUDIENCES), a token for another application is refused. */
+    @Test
+    void anExpectedAudienceRefusesATokenIssuedForAnotherApplication() throws Exception {
+        JWTAuthContextInfo context = new JWTAuthContextInfo(keys.getPublic(), ISSUER);
+        context.setExpectedAudience(java.util.Set.of("casetrail"));
+        VerifiedJwts jwts = new VerifiedJwts(new CountingParser(context), 60, null);
+        long now = Instant.now().getEpochSecond();
+        String ours = Jwt.issuer(ISSUER).subject("tse-tom").audience("casetrail").issuedAt(now).expiresAt(now + 300)
+                .jws().sign(keys.getPrivate());
+        String theirs = Jwt.issuer(ISSUER).subject("tse-tom").audience("crm").issuedAt(now).expiresAt(now + 300)
+                .jws().sign(keys.getPrivate());
+
+        assertThat(jwts.parse(ours).getSubject()).isEqualTo("tse-tom");
+        assertThatThrownBy(() -> jwts.parse(theirs)).isInstanceOf(ParseException.class);
+        assertThatThrownBy(() -> jwts.parse(token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300))))
+                .isInstanceOf(ParseException.class); // no audience at all
+    }
 }
