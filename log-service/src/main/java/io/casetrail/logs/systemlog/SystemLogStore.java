@@ -14,7 +14,8 @@ import io.casetrail.platform.store.Jdbc;
 
 /**
  * Appends System Log entries with their index rows: one per target id, one per keyword. An entry whose uuid is
- * already stored is left as it is, so replaying a topic changes nothing.
+ * already stored is left as it is, so replaying a topic changes nothing. Entries commit in the order of their
+ * sequence, whatever the number of instances appending.
  */
 @Singleton
 public class SystemLogStore {
@@ -29,8 +30,13 @@ public class SystemLogStore {
         this.clock = clock;
     }
 
-    /** Stores the entry in the current transaction; {@code false} when its uuid was already there. */
+    /**
+     * Stores the entry in the current transaction; {@code false} when its uuid was already there. Appends wait for
+     * one another ({@code system_log_head}): an entry commits before the next draws its sequence, which is the order
+     * polling reads in.
+     */
     public boolean append(LogEventMapper.LogRecord record) {
+        jdbc.queryOne("SELECT id FROM system_log_head WHERE id = 1 FOR UPDATE", row -> 1);
         if (jdbc.queryOne("SELECT 1 FROM system_log_event WHERE uuid = ?", row -> 1, record.uuid()).isPresent()) {
             return false;
         }

@@ -1,0 +1,86 @@
+package io.casetrail.logs.systemlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.KafkaTestResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * System Log entries commit in the order of their sequence, whoever appends them (two log-service instances on one
+ * database are two transactions here): a polling cursor that has passed a sequence has passed every entry under it.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class SystemLogStoreTest {
+
+    @Inject
+    SystemLogStore store;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Test
+    void anAppendWaitsUntilTheOneBeforeItHasCommitted() throws Exception {
+        String org = "org-order-" + UUID.randomUUID();
+        LogEventMapper.LogRecord first = record(org);
+        LogEventMapper.LogRecord second = record(org);
+        CountDownLatch firstAppended = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> one = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                store.append(first);
+                firstAppended.countDown();
+                try {
+                    firstMayCommit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(firstAppended.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<?> two = instances.submit(() -> QuarkusTransaction.requiringNew().run(() -> store.append(second)));
+            // without the wait, the second would draw the next sequence and commit while the first is still open
+            assertThatThrownBy(() -> two.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+            assertThat(stored(org)).isEmpty();
+
+            firstMayCommit.countDown();
+            one.get(30, TimeUnit.SECONDS);
+            two.get(30, TimeUnit.SECONDS);
+        } finally {
+            firstMayCommit.countDown();
+            instances.shutdownNow();
+        }
+        assertThat(stored(org)).containsExactly(first.uuid(), second.uuid());
+    }
+
+    private List<String> stored(String org) {
+        return jdbc.query("SELECT uuid FROM system_log_event WHERE org_id = ? ORDER BY seq", row -> row.getString(1),
+                org);
+    }
+
+    private static LogEventMapper.LogRecord record(String org) {
+        return new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org, Instant.now(),
+                "user.session.impersonation.grant", "INFO", "admin-sam", "SUCCESS",
+                JsonNodeFactory.instance.objectNode().put("eventType", "user.session.impersonation.grant"), List.of());
+    }
+}
