@@ -42,12 +42,19 @@ public final class ChainAudit {
     private final String base;
     private final String token;
     private final PrintStream progress;
+    private final int pageSize;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ChainAudit(String logServiceUrl, String token, PrintStream progress) {
+        this(logServiceUrl, token, progress, 1000);
+    }
+
+    /** Reading entries and checkpoints {@code pageSize} at a time (1 to 1000), following the next links. */
+    public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize) {
         this.base = logServiceUrl.replaceAll("/+$", "");
         this.token = token;
         this.progress = progress;
+        this.pageSize = pageSize;
     }
 
     public Result run() throws IOException, InterruptedException {
@@ -60,7 +67,7 @@ public final class ChainAudit {
             throw new IOException("the checkpoint key log-service publishes is not an RSA key", e);
         }
         Map<Long, Checkpoints.Checkpoint> checkpoints = new HashMap<>();
-        for (String page = base + "/internal-logs/checkpoints?limit=1000"; page != null; ) {
+        for (String page = base + "/internal-logs/checkpoints?limit=" + pageSize; page != null; ) {
             Page read = get(page);
             for (JsonNode c : read.body) {
                 Checkpoints.Checkpoint checkpoint = JSON.treeToValue(c, Checkpoints.Checkpoint.class);
@@ -69,10 +76,11 @@ public final class ChainAudit {
             page = read.next;
         }
         JsonNode serviceReport = get(base + "/internal-logs/verify").body;
-        String url = base + "/internal-logs?limit=1000";
+        String url = base + "/internal-logs?limit=" + pageSize;
         String prev = HashChain.GENESIS;
         long expectedSeq = 1;
         int checked = 0;
+        long reported = 0; // progress, every 10,000 entries
         while (url != null) {
             Page page = get(url);
             for (JsonNode node : page.body) {
@@ -100,7 +108,8 @@ public final class ChainAudit {
                 prev = entry.hash();
                 expectedSeq++;
             }
-            if ((expectedSeq - 1) % 10_000 < 1000) {
+            if ((expectedSeq - 1) / 10_000 > reported) {
+                reported = (expectedSeq - 1) / 10_000;
                 progress.printf("verify: %d entries checked%n", expectedSeq - 1);
             }
             url = page.next;

@@ -36,7 +36,9 @@ public class SystemLogStore {
      * polling reads in.
      */
     public boolean append(LogEventMapper.LogRecord record) {
-        jdbc.queryOne("SELECT id FROM system_log_head WHERE id = 1 FOR UPDATE", row -> 1);
+        jdbc.queryOne("SELECT id FROM system_log_head WHERE id = 1 FOR UPDATE", row -> 1)
+                .orElseThrow(() -> new IllegalStateException("system_log_head has no row: appends would not be"
+                        + " ordered (migration V2026_11_29_31)"));
         if (jdbc.queryOne("SELECT 1 FROM system_log_event WHERE uuid = ?", row -> 1, record.uuid()).isPresent()) {
             return false;
         }

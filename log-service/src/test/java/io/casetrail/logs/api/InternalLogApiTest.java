@@ -222,6 +222,14 @@ class InternalLogApiTest {
         assertThat(whole.verified()).isTrue();
         assertThat(whole.serviceVerified()).isTrue();
         assertThat(whole.checkpoints()).isPositive();
+        // five at a time: the audit follows the next links of the entries and of the checkpoints (over five;
+        // every request is logged, so asking moves the chain on)
+        await().atMost(WAIT).until(() -> as(AUDITOR).get("/internal-logs/checkpoints").jsonPath()
+                .getList("seq").size() > 5);
+        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5).run();
+        assertThat(paged.verified()).isTrue();
+        assertThat(paged.entries()).isGreaterThanOrEqualTo(whole.entries());
+        assertThat(paged.checkpoints()).isGreaterThanOrEqualTo(whole.checkpoints()).isGreaterThan(5);
 
         withoutGuards("UPDATE internal_log SET message = 'GET /nothing 200' WHERE seq = " + seq);
         ChainAudit.Result outside = new ChainAudit(service.toString(), AUDITOR, System.err).run();
