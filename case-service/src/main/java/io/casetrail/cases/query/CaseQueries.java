@@ -15,6 +15,7 @@ import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.cases.SlaTarget;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.store.Jdbc;
 
 /** Reads of {@code case_view}: a case, searches, and the queues in their working order. */
@@ -55,12 +56,12 @@ public class CaseQueries {
         appendFilter(sql, parameters, filter);
         if (after != null) {
             sql.append(" AND case_number < ?");
-            parameters.add(Page.decode(after));
+            parameters.add(Page.parts(after, 1)[0]);
         }
         sql.append(" ORDER BY case_number DESC LIMIT ?");
         parameters.add(limit + 1);
         List<Page.Row<CaseView>> rows = jdbc.query(sql.toString(),
-                row -> new Page.Row<>(view(row, now, false), Page.encode(row.getString("case_number"))),
+                row -> new Page.Row<>(view(row, now, false), Page.cursor(row.getString("case_number"))),
                 parameters.toArray());
         return Page.of(rows, limit);
     }
@@ -150,15 +151,12 @@ public class CaseQueries {
                        String caseNumber) {
 
         String encode() {
-            return Page.encode(String.join("|", String.valueOf(now), String.valueOf(priorityRank),
-                    String.valueOf(statusRank), String.valueOf(breachKey), String.valueOf(openedAtMs), caseNumber));
+            return Page.cursor(String.valueOf(now), String.valueOf(priorityRank), String.valueOf(statusRank),
+                    String.valueOf(breachKey), String.valueOf(openedAtMs), caseNumber);
         }
 
         static QueueCursor decode(String token) {
-            String[] parts = Page.decode(token).split("\\|");
-            if (parts.length != 6) {
-                throw Page.badCursor();
-            }
+            String[] parts = Page.parts(token, 6);
             try {
                 return new QueueCursor(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
                         Integer.parseInt(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4]), parts[5]);

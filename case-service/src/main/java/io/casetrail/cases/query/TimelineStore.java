@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.platform.store.RowWriter;
 
@@ -79,11 +80,11 @@ public class TimelineStore {
     public record Cursor(Instant occurredAt, long seq) {
 
         String encode() {
-            return Page.encode(occurredAt.toEpochMilli() + "." + occurredAt.getNano() + "." + seq);
+            return Page.cursor(occurredAt.toEpochMilli() + "." + occurredAt.getNano() + "." + seq);
         }
 
         public static Cursor decode(String token) {
-            String[] parts = Page.decode(token).split("\\.");
+            String[] parts = Page.parts(token, 1)[0].split("\\.");
             if (parts.length != 3) {
                 throw Page.badCursor();
             }

@@ -17,8 +17,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -40,6 +43,8 @@ import io.casetrail.escalations.query.CaseDigest;
 import io.casetrail.escalations.query.EscalationQueries;
 import io.casetrail.escalations.query.EscalationQueries.Card;
 import io.casetrail.escalations.query.EscalationQueries.Detail;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
@@ -91,6 +96,9 @@ public class EscalationResource {
     @Inject
     Caller caller;
 
+    @Context
+    UriInfo uri;
+
     @POST
     @Path("/cases/{caseNumber}/escalations")
     @Idempotent
@@ -110,9 +118,13 @@ public class EscalationResource {
     @Path("/cases/{caseNumber}/escalations")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEERING_MANAGER, Roles.ENGINEER, Roles.AUDITOR})
-    @Operation(summary = "The escalations of a case", description = "Those the caller may read, oldest first.")
-    public List<Card> ofCase(@PathParam("caseNumber") String caseNumber) {
-        return queries.ofCase(caseNumber).stream().filter(card -> access.mayRead(caller, card)).toList();
+    @Operation(summary = "The escalations of a case", description = "Those the caller may read, oldest first, paged"
+            + " by after/limit with Link headers.")
+    public Response ofCase(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
+                           @QueryParam("limit") Integer limit) {
+        Page<Card> page = queries.ofCase(caseNumber, card -> access.mayRead(caller, card), Page.At.of(after),
+                Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET

@@ -4,12 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.inject.Singleton;
 
@@ -23,15 +22,13 @@ import io.casetrail.events.EventJson;
 import io.casetrail.events.escalation.ApprovalStep;
 import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.store.Jdbc;
 
 /** Reads of the escalation views: one escalation, a case's, an approver's pending ones, the Engineering board. */
 @Singleton
 public class EscalationQueries {
-
-    /** The most cards a list or a board column answers. */
-    public static final int LIMIT = 200;
 
     /** An escalation as a card: on a list, in a board column. */
     public record Card(String escalationId, String caseNumber, String orgId, String team, String requestType,
@@ -80,26 +77,19 @@ public class EscalationQueries {
                 history(escalationId)));
     }
 
-    public List<Card> ofCase(String caseNumber) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE case_number = ? ORDER BY raised_at",
-                EscalationQueries::row, caseNumber).stream().map(Row::card).toList();
+    /** A case's escalations that {@code readable} lets through, oldest first. */
+    public Page<Card> ofCase(String caseNumber, Predicate<Card> readable, Page.At after, int limit) {
+        return scan("case_number = ?", List.of(caseNumber), Order.RAISED, row -> readable.test(row.card()), after,
+                limit);
     }
 
-    /** Escalations waiting for a step this caller may approve now (and has not approved yet). */
-    public List<Card> pendingFor(Caller caller) {
-        List<Card> pending = new ArrayList<>();
-        for (Row row : jdbc.query("SELECT " + COLUMNS + " FROM escalation_view WHERE status = ? ORDER BY raised_at",
-                EscalationQueries::row, EscalationStatus.AWAITING_APPROVAL)) {
+    /** Escalations waiting for a step this caller may approve now (and has not approved yet), oldest first. */
+    public Page<Card> pendingFor(Caller caller, Page.At after, int limit) {
+        return scan("status = ?", List.of(EscalationStatus.AWAITING_APPROVAL), Order.RAISED, row -> {
             ApprovalStep step = row.chain().get(row.step());
-            if (ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
-                    && !row.stepApprovers().contains(caller.id())) {
-                pending.add(row.card());
-                if (pending.size() == LIMIT) {
-                    break;
-                }
-            }
-        }
-        return pending;
+            return ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
+                    && !row.stepApprovers().contains(caller.id());
+        }, after, limit);
     }
 
     /** Whose cards a reader sees: every team's, or those of the named teams (none when there are none). */
@@ -113,28 +103,69 @@ public class EscalationQueries {
     }
 
     /**
-     * The board's columns as a reader sees them: in each, the latest {@value #LIMIT} cards of the teams it reads
-     * (chosen in the query, so that other teams' cards never crowd its own out), latest change first.
+     * A board column as a reader sees it: the cards of the teams it reads (chosen in the query, so that other teams'
+     * cards never crowd its own out), latest change first.
      */
-    public Map<EscalationStatus, List<Card>> board(List<EscalationStatus> columns,
-                                                   Function<EscalationStatus, Teams> reads) {
-        Map<EscalationStatus, List<Card>> board = new EnumMap<>(EscalationStatus.class);
-        for (EscalationStatus column : columns) {
-            Teams teams = reads.apply(column);
-            if (!teams.every() && teams.named().isEmpty()) {
-                board.put(column, List.of());
-                continue;
-            }
-            List<Object> parameters = new ArrayList<>(List.of(column));
-            String sql = "SELECT " + COLUMNS + " FROM escalation_view WHERE status = ?";
-            if (!teams.every()) {
-                sql += " AND team IN (" + String.join(", ", teams.named().stream().map(t -> "?").toList()) + ")";
-                parameters.addAll(teams.named());
-            }
-            board.put(column, jdbc.query(sql + " ORDER BY updated_at DESC LIMIT " + LIMIT, EscalationQueries::row,
-                    parameters.toArray()).stream().map(Row::card).toList());
+    public Page<Card> column(EscalationStatus column, Teams teams, Page.At after, int limit) {
+        if (!teams.every() && teams.named().isEmpty()) {
+            return new Page<>(List.of(), null);
         }
-        return board;
+        List<Object> parameters = new ArrayList<>(List.of(column));
+        String where = "status = ?";
+        if (!teams.every()) {
+            where += " AND team IN (" + String.join(", ", teams.named().stream().map(t -> "?").toList()) + ")";
+            parameters.addAll(teams.named());
+        }
+        return scan(where, parameters, Order.LATEST_CHANGE, row -> true, after, limit);
+    }
+
+    /** The orders lists are read in: a time, then the escalation id. */
+    private enum Order {
+        RAISED("raised_at", false, Card::raisedAt),
+        LATEST_CHANGE("updated_at", true, Card::updatedAt);
+
+        final String column;
+        final boolean descending;
+        final Function<Card, Instant> time;
+
+        Order(String column, boolean descending, Function<Card, Instant> time) {
+            this.column = column;
+            this.descending = descending;
+            this.time = time;
+        }
+
+        Page.At at(Card card) {
+            return new Page.At(time.apply(card), card.escalationId());
+        }
+    }
+
+    /**
+     * A page of the rows matching {@code where} that {@code keep} accepts, in {@code order} after {@code after}:
+     * read {@code limit + 1} rows at a time until the page is full or the rows run out, so that rows {@code keep}
+     * refuses never shorten a page.
+     */
+    private Page<Card> scan(String where, List<Object> parameters, Order order, Predicate<Row> keep, Page.At after,
+                            int limit) {
+        List<Card> kept = new ArrayList<>();
+        Page.At position = after;
+        while (true) {
+            List<Object> values = new ArrayList<>(parameters);
+            String sql = Page.At.query("SELECT " + COLUMNS + " FROM escalation_view WHERE " + where, order.column,
+                    "escalation_id", order.descending, position, values, limit);
+            List<Row> rows = jdbc.query(sql, EscalationQueries::row, values.toArray());
+            for (Row row : rows) {
+                if (keep.test(row)) {
+                    kept.add(row.card());
+                    if (kept.size() > limit) {
+                        return Page.of(kept, limit, card -> order.at(card).cursor());
+                    }
+                }
+            }
+            if (rows.size() <= limit) {
+                return Page.of(kept, limit, card -> order.at(card).cursor());
+            }
+            position = order.at(rows.get(rows.size() - 1).card());
+        }
     }
 
     private List<Entry> history(String escalationId) {

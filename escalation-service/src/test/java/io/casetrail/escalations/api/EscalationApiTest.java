@@ -20,7 +20,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.casetrail.escalations.query.EscalationQueries;
 import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEventHeaders;
 import io.casetrail.events.Topics;
@@ -36,6 +35,7 @@ import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.Links;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
 import io.casetrail.testing.TopicReader;
@@ -178,7 +178,10 @@ class EscalationApiTest {
                 .then().statusCode(409); // without the key's answer, a second approval is refused
     }
 
-    /** A lead's board column holds its team's escalations even behind more than 200 newer ones of other teams. */
+    /**
+     * A lead's board column holds its team's escalations even behind more newer ones of other teams than a page
+     * holds, and a whole column reads page by page, latest change first.
+     */
     @Test
     void othersEscalationsNeverCrowdALeadsOwnOffTheBoard() {
         String id = raise(caseOfTom(), "defect");
@@ -186,22 +189,58 @@ class EscalationApiTest {
                 .body("AWAITING_APPROVAL.escalationId", hasItem(id)));
         String columns = "case_number, org_id, request_type, summary, status, raised_by, raised_at, current_step,"
                 + " step_approvers, chain, raised";
+        java.time.Instant now = java.time.Instant.now();
+        List<String> newestFirst = new java.util.ArrayList<>();
         try {
-            for (int i = 0; i < EscalationQueries.LIMIT + 50; i++) {
+            for (int i = 0; i < 250; i++) {
                 jdbc.update("INSERT INTO escalation_view (escalation_id, team, updated_at, " + columns + ")"
                         + " SELECT ?, 'mfa', ?, " + columns + " FROM escalation_view WHERE escalation_id = ?",
-                        "mfa-" + id + "-" + i, java.time.Instant.now().plusSeconds(60 + i), id);
+                        "mfa-" + id + "-" + i, now.plusSeconds(60 + i / 2), id); // two at a time: the id decides
+                newestFirst.add(0, "mfa-" + id + "-" + i);
             }
-            as(LU).get("/board").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", hasItem(id))
+            as(LU).get("/board?limit=200").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", hasItem(id))
                     .body("AWAITING_APPROVAL.team", everyItem(equalTo("sso")));
             as(DEV).get("/board").then().statusCode(200).body("AWAITING_APPROVAL", hasSize(0)); // not Engineering's yet
             as(LEO).get("/board").then().statusCode(200)
-                    .body("AWAITING_APPROVAL", hasSize(EscalationQueries.LIMIT))
-                    .body("AWAITING_APPROVAL[0].escalationId",
-                            equalTo("mfa-" + id + "-" + (EscalationQueries.LIMIT + 49)));
+                    .body("AWAITING_APPROVAL", hasSize(50)).body("AWAITING_APPROVAL.escalationId",
+                            equalTo(newestFirst.subList(0, 50)));
+
+            List<List<String>> pages = Links.pages(() -> as(LEO), "/board/AWAITING_APPROVAL?limit=100",
+                    "escalationId", String.class);
+            assertThat(pages).extracting(List::size).containsExactly(100, 100, 50);
+            assertThat(pages.stream().flatMap(List::stream).toList()).isEqualTo(newestFirst);
+            assertThat(Links.pages(() -> as(DEV), "/board/AWAITING_APPROVAL", "escalationId", String.class))
+                    .containsExactly(List.of());
         } finally {
             jdbc.update("DELETE FROM escalation_view WHERE escalation_id LIKE ?", "mfa-" + id + "-%");
         }
+    }
+
+    /** A case's escalations and an approver's pending approvals read page by page, oldest first, each once. */
+    @Test
+    void casesEscalationsAndPendingApprovalsArePaged() {
+        String caseNumber = caseOfTom();
+        List<String> raised = List.of(raise(caseNumber, "defect"), raise(caseNumber, "question"),
+                raise(caseNumber, "defect"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Links.pages(() -> as(TOM), "/cases/" + caseNumber
+                + "/escalations?limit=2", "escalationId", String.class)).isEqualTo(List.of(raised.subList(0, 2),
+                raised.subList(2, 3))));
+
+        List<List<String>> pending = Links.pages(() -> as(LU), "/approvals/pending?limit=2", "escalationId",
+                String.class);
+        List<String> all = pending.stream().flatMap(List::stream).toList();
+        assertThat(pending).allSatisfy(page -> assertThat(page).hasSizeBetween(1, 2));
+        assertThat(all).doesNotHaveDuplicates();
+        assertThat(all.stream().filter(raised::contains).toList()).isEqualTo(raised);
+        assertThat(Links.pages(() -> as(LEO), "/approvals/pending?limit=2", "escalationId", String.class).stream()
+                .flatMap(List::stream)).doesNotContainAnyElementsOf(raised); // another team's lead
+
+        as(TOM).get("/cases/" + caseNumber + "/escalations?after=bm90LWEtY3Vyc29y").then().statusCode(400)
+                .contentType("application/problem+json");
+        as(LU).get("/approvals/pending?limit=0").then().statusCode(400);
+        as(LU).get("/approvals/pending?limit=201").then().statusCode(400);
+        as(LEO).get("/board/CLOSED").then().statusCode(404).contentType("application/problem+json");
+        as(LEO).get("/board?limit=0").then().statusCode(400);
     }
 
     @Test

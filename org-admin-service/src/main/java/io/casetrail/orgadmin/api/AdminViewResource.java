@@ -33,6 +33,7 @@ import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
 import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
 import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.security.Roles;
@@ -66,9 +67,11 @@ public class AdminViewResource {
     @GET
     @Path("/policies")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Sign-on and password policies with their rules")
-    public List<JsonNode> policies() {
-        return directory.documents(org(), DirectoryStore.POLICY);
+    @Operation(summary = "Sign-on and password policies with their rules",
+            description = "Paged by after/limit with Link headers.")
+    public Response policies(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<JsonNode> page = directory.documents(org(), DirectoryStore.POLICY, after, Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET
@@ -83,17 +86,19 @@ public class AdminViewResource {
     @GET
     @Path("/profile-mappings")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Profile mappings")
-    public List<JsonNode> profileMappings() {
-        return directory.documents(org(), DirectoryStore.PROFILE_MAPPING);
+    @Operation(summary = "Profile mappings", description = "Paged by after/limit with Link headers.")
+    public Response profileMappings(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_MAPPING, after, Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET
     @Path("/profile-sources")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Profile sources")
-    public List<JsonNode> profileSources() {
-        return directory.documents(org(), DirectoryStore.PROFILE_SOURCE);
+    @Operation(summary = "Profile sources", description = "Paged by after/limit with Link headers.")
+    public Response profileSources(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_SOURCE, after, Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET
@@ -101,7 +106,7 @@ public class AdminViewResource {
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Groups with their members", description = "Paged by after/limit with Link headers.")
     public Response groups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
-        DirectoryStore.Page<GroupView> page = directory.groups(org(), null, after, ResearchResource.limit(limit));
+        Page<GroupView> page = directory.groups(org(), null, after, Page.limit(limit));
         return LinkHeaders.page(uri, page.items(), page.next());
     }
 
@@ -110,17 +115,20 @@ public class AdminViewResource {
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Applications", description = "Paged by after/limit with Link headers.")
     public Response applications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
-        DirectoryStore.Page<ApplicationView> page = directory.applications(org(), null, after,
-                ResearchResource.limit(limit));
+        Page<ApplicationView> page = directory.applications(org(), null, after,
+                Page.limit(limit));
         return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @GET
     @Path("/features")
     @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Feature flags with their dependencies and dependents")
-    public List<FeatureView> features() {
-        return directory.features(org(), uri.getBaseUri() + "admin-view/features");
+    @Operation(summary = "Feature flags with their dependencies and dependents",
+            description = "Paged by after/limit with Link headers.")
+    public Response features(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<FeatureView> page = directory.features(org(), uri.getBaseUri() + "admin-view/features", after,
+                Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @POST

@@ -22,8 +22,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -39,6 +42,8 @@ import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
 import io.casetrail.orgadmin.command.OrgAdminSettings;
 import io.casetrail.orgadmin.query.ConsentProjection;
 import io.casetrail.orgadmin.query.ConsentProjection.ConsentView;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -92,6 +97,9 @@ public class ConsentResource {
     @Inject
     Caller caller;
 
+    @Context
+    UriInfo uri;
+
     @POST
     @Idempotent
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
@@ -133,8 +141,9 @@ public class ConsentResource {
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
             Roles.SUPPORT_MANAGER, Roles.AUDITOR})
     @Operation(summary = "The consents of a case", description = "For the org's admins, support holding the case and"
-            + " auditors.")
-    public List<ConsentView> list(@PathParam("caseNumber") String caseNumber) {
+            + " auditors; oldest first, paged by after/limit with Link headers.")
+    public Response list(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
+                         @QueryParam("limit") Integer limit) {
         KnownCases.KnownCase known = knownCases.find(caseNumber)
                 .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(known.orgId())
@@ -142,7 +151,8 @@ public class ConsentResource {
         if (!allowed) {
             throw new AccessDenied("case " + caseNumber + " is not yours to read");
         }
-        return consents.ofCase(caseNumber);
+        Page<ConsentView> page = consents.ofCase(caseNumber, Page.At.of(after), Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     private Duration validity(Integer hours) {

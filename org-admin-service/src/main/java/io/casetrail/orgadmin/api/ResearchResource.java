@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.security.Caller;
@@ -39,9 +40,6 @@ import io.casetrail.platform.security.Roles;
 @Tag(name = "Org research")
 @SecurityRequirement(name = "jwt")
 public class ResearchResource {
-
-    private static final int DEFAULT_LIMIT = 20;
-    private static final int MAX_LIMIT = 200;
 
     @Inject
     DirectoryStore directory;
@@ -62,7 +60,7 @@ public class ResearchResource {
     public Response users(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                           @QueryParam("q") String q, @QueryParam("after") String after,
                           @QueryParam("limit") Integer limit) {
-        DirectoryStore.Page<?> page = directory.users(orgId, q, after, limit(limit));
+        Page<?> page = directory.users(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "users", q, page.items().size());
         return LinkHeaders.page(uri, page.items(), page.next());
     }
@@ -85,7 +83,7 @@ public class ResearchResource {
     public Response groups(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                            @QueryParam("q") String q, @QueryParam("after") String after,
                            @QueryParam("limit") Integer limit) {
-        DirectoryStore.Page<?> page = directory.groups(orgId, q, after, limit(limit));
+        Page<?> page = directory.groups(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "groups", q, page.items().size());
         return LinkHeaders.page(uri, page.items(), page.next());
     }
@@ -108,7 +106,7 @@ public class ResearchResource {
     public Response applications(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                                  @QueryParam("q") String q, @QueryParam("after") String after,
                                  @QueryParam("limit") Integer limit) {
-        DirectoryStore.Page<?> page = directory.applications(orgId, q, after, limit(limit));
+        Page<?> page = directory.applications(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "applications", q, page.items().size());
         return LinkHeaders.page(uri, page.items(), page.next());
     }
@@ -132,16 +130,4 @@ public class ResearchResource {
         commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query, results,
                 caller));
     }
-
-    /** A list's page size: {@value #DEFAULT_LIMIT} unless asked, at most {@value #MAX_LIMIT}. */
-    static int limit(Integer limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidInput("limit must be between 1 and " + MAX_LIMIT);
-        }
-        return limit;
-    }
-
 }

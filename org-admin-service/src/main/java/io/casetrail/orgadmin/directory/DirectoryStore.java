@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.casetrail.orgadmin.directory.DirectoryViews.FactorView;
 import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
 import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
 import io.casetrail.orgadmin.directory.DirectoryViews.UserView;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.store.Jdbc;
 
@@ -43,10 +45,6 @@ public class DirectoryStore {
     /** What Casetrail holds of an org's directory, and since when. */
     public record ImportSummary(String orgId, String name, String url, java.time.Instant importedAt, long users,
                                 long groups, long applications, long features) {
-    }
-
-    /** A page of results and the id to continue after. */
-    public record Page<T>(List<T> items, String next) {
     }
 
     private final Jdbc jdbc;
@@ -134,7 +132,7 @@ public class DirectoryStore {
 
     /** Users whose id is {@code q}, or whose login, names or e-mail start with it (ignoring case). */
     public Page<UserView> users(String orgId, String q, String after, int limit) {
-        return page(search("dir_user", List.of("login", "first_name", "last_name", "email"), this::user, orgId, q,
+        return Page.of(search("dir_user", List.of("login", "first_name", "last_name", "email"), this::user, orgId, q,
                 after, limit), limit, UserView::id);
     }
 
@@ -145,7 +143,8 @@ public class DirectoryStore {
     }
 
     public Page<GroupView> groups(String orgId, String q, String after, int limit) {
-        return page(search("dir_group", List.of("name"), this::group, orgId, q, after, limit), limit, GroupView::id);
+        return Page.of(search("dir_group", List.of("name"), this::group, orgId, q, after, limit), limit,
+                GroupView::id);
     }
 
     public Optional<GroupView> group(String orgId, String idOrName) {
@@ -154,8 +153,8 @@ public class DirectoryStore {
     }
 
     public Page<ApplicationView> applications(String orgId, String q, String after, int limit) {
-        return page(search("dir_app", List.of("name", "label"), DirectoryStore::application, orgId, q, after, limit),
-                limit, ApplicationView::id);
+        return Page.of(search("dir_app", List.of("name", "label"), DirectoryStore::application, orgId, q, after,
+                limit), limit, ApplicationView::id);
     }
 
     /** Rows whose id is {@code q} or whose columns start with it (ignoring case), by id, after {@code after}. */
@@ -186,9 +185,11 @@ public class DirectoryStore {
                 DirectoryStore::application, orgId, idOrName, idOrName, idOrName);
     }
 
-    public List<JsonNode> documents(String orgId, String kind) {
-        return jdbc.query("SELECT body FROM dir_document WHERE org_id = ? AND kind = ? ORDER BY id",
-                row -> read(row.getString(1)), orgId, kind);
+    /** An org's documents of a kind (policies, profile mappings, profile sources), by id, after {@code after}. */
+    public Page<JsonNode> documents(String orgId, String kind, String after, int limit) {
+        return Page.of(jdbc.query("SELECT id, body FROM dir_document WHERE org_id = ? AND kind = ? AND id > ?"
+                        + " ORDER BY id LIMIT ?", row -> new Page.Row<>(read(row.getString(2)), row.getString(1)), orgId,
+                kind, after == null ? "" : after, limit + 1), limit);
     }
 
     public Optional<JsonNode> document(String orgId, String kind, String id) {
@@ -196,7 +197,15 @@ public class DirectoryStore {
                 row -> read(row.getString(1)), orgId, kind, id);
     }
 
-    public List<FeatureView> features(String orgId, String linkBase) {
+    /** An org's feature flags by id, after {@code after}, with their dependencies and dependents. */
+    public Page<FeatureView> features(String orgId, String linkBase, String after, int limit) {
+        List<FeatureView> features = features(orgId, linkBase).stream()
+                .sorted(Comparator.comparing(FeatureView::id))
+                .filter(feature -> after == null || feature.id().compareTo(after) > 0).limit(limit + 1L).toList();
+        return Page.of(features, limit, FeatureView::id);
+    }
+
+    private List<FeatureView> features(String orgId, String linkBase) {
         Map<String, String[]> dependencies = new LinkedHashMap<>();
         List<String[]> rows = jdbc.query("SELECT id, name, description, status, stage, dependencies FROM dir_feature"
                 + " WHERE org_id = ? ORDER BY id", row -> new String[] {row.getString(1), row.getString(2),
@@ -289,11 +298,6 @@ public class DirectoryStore {
                 row.getString("status"), row.getString("sign_on_mode"));
     }
 
-    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> id) {
-        boolean more = rows.size() > limit;
-        List<T> items = more ? rows.subList(0, limit) : rows;
-        return new Page<>(List.copyOf(items), more ? id.apply(items.get(items.size() - 1)) : null);
-    }
 
     private static String like(String q) {
         if (q == null) {

@@ -1,6 +1,9 @@
 package io.casetrail.orgadmin.query;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Singleton;
@@ -15,6 +18,7 @@ import io.casetrail.events.orgadmin.ConsentChannel;
 import io.casetrail.events.orgadmin.ConsentExpired;
 import io.casetrail.events.orgadmin.ConsentGiven;
 import io.casetrail.events.orgadmin.ConsentWithdrawn;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.axon.Projection;
 import io.casetrail.platform.store.Jdbc;
 
@@ -63,14 +67,23 @@ public class ConsentProjection implements Projection {
         jdbc.clear("consent_view");
     }
 
-    public List<ConsentView> ofCase(String caseNumber) {
-        return jdbc.query("SELECT * FROM consent_view WHERE case_number = ? ORDER BY given_at", row -> new ConsentView(
+    /** A case's consents, oldest first, after the one {@code after} points at. */
+    public Page<ConsentView> ofCase(String caseNumber, Page.At after, int limit) {
+        List<Object> parameters = new ArrayList<>(List.of(caseNumber));
+        String sql = Page.At.query("SELECT * FROM consent_view WHERE case_number = ?", "given_at", "consent_id", false,
+                after, parameters, limit);
+        return Page.of(jdbc.query(sql, ConsentProjection::view, parameters.toArray()), limit,
+                consent -> new Page.At(consent.givenAt(), consent.consentId()).cursor());
+    }
+
+    private static ConsentView view(ResultSet row) throws SQLException {
+        return new ConsentView(
                 row.getString("consent_id"), row.getString("org_id"), row.getString("case_number"),
                 row.getString("given_by"), ConsentChannel.valueOf(row.getString("channel")),
                 Jdbc.instant(row, "given_at"), split(row.getString("action_kinds")).stream()
                 .map(ActionKind::valueOf).toList(), split(row.getString("target_users")),
                 split(row.getString("feature_flags")), Jdbc.instant(row, "expires_at"),
-                row.getString("recorded_by"), row.getString("status"), Jdbc.instant(row, "ended_at")), caseNumber);
+                row.getString("recorded_by"), row.getString("status"), Jdbc.instant(row, "ended_at"));
     }
 
     private static List<String> split(String list) {

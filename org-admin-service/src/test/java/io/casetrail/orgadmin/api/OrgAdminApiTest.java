@@ -47,6 +47,7 @@ import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.Links;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.SessionTokenMinter;
@@ -316,6 +317,23 @@ class OrgAdminApiTest {
     }
 
     @Test
+    void aCasesConsentsArePagedOldestFirst() {
+        List<String> given = new java.util.ArrayList<>();
+        for (String kind : List.of("\"RESET_MFA\"", "\"RESET_PASSWORD\"", "\"TEMPORARY_PASSWORD\"")) {
+            given.add(consent(ADA, kind, "\"00u1alice\""));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Links.pages(() -> as(ADA), "/cases/" + caseNumber
+                + "/consents?limit=2", "consentId", String.class)).isEqualTo(List.of(given.subList(0, 2),
+                given.subList(2, 3))));
+        assertThat(Links.pages(() -> as(TOM), "/cases/" + caseNumber + "/consents", "consentId", String.class))
+                .isEqualTo(List.of(given));
+        as(ADA).get("/cases/" + caseNumber + "/consents?after=%%%").then().statusCode(400)
+                .contentType("application/problem+json");
+        as(ADA).get("/cases/" + caseNumber + "/consents?limit=0").then().statusCode(400);
+    }
+
+    @Test
     void onlyTheCasesOpenerOrContactsConsentAndNobodyFromAnotherOrg() {
         as(ZED).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then()
                 .statusCode(403).body("detail", containsString("opened case"));
@@ -496,6 +514,18 @@ class OrgAdminApiTest {
                 .get("/admin-view/policies").then().statusCode(200)
                 .body("name", equalTo(List.of("Default sign-on", "Default password")))
                 .body("[0].rules[0].name", equalTo("Require MFA off-network")));
+        java.util.function.Supplier<RequestSpecification> viewer = () -> given().header("Authorization",
+                "Session " + token);
+        assertThat(Links.pages(viewer, "/admin-view/policies?limit=1", "name", String.class))
+                .isEqualTo(List.of(List.of("Default sign-on"), List.of("Default password")));
+        List<String> features = session.get("/admin-view/features").then().statusCode(200).extract().jsonPath()
+                .getList("id", String.class);
+        assertThat(features).hasSizeGreaterThan(1).isSorted();
+        assertThat(Links.pages(viewer, "/admin-view/features?limit=1", "id", String.class))
+                .isEqualTo(features.stream().map(List::of).toList());
+        assertThat(Links.pages(viewer, "/admin-view/profile-sources?limit=1", "type", String.class).get(0))
+                .isEqualTo(List.of("AD"));
+        viewer.get().get("/admin-view/profile-mappings?limit=201").then().statusCode(400);
         session.get("/admin-view/profile-mappings").then().statusCode(200).body("[0].properties.login",
                 equalTo("upn"));
         session.get("/admin-view/profile-sources").then().statusCode(200).body("[0].type", equalTo("AD"));

@@ -2,7 +2,6 @@ package io.casetrail.access.api;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -19,8 +18,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -33,6 +35,8 @@ import io.casetrail.access.command.AccessCommands.CreateApiToken;
 import io.casetrail.access.command.AccessCommands.RevokeApiToken;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.TokenView;
+import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.idempotency.Unrepeatable;
 import io.casetrail.platform.security.ApiTokens;
@@ -80,6 +84,9 @@ public class ApiTokenResource {
     @Inject
     Caller caller;
 
+    @Context
+    UriInfo uri;
+
     @POST
     @Idempotent
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
@@ -96,9 +103,11 @@ public class ApiTokenResource {
 
     @GET
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
-    @Operation(summary = "List the org's API tokens", description = "Never their secrets.")
-    public List<TokenView> list() {
-        return queries.tokens(caller.orgId());
+    @Operation(summary = "List the org's API tokens", description = "Never their secrets; oldest first, paged by"
+            + " after/limit with Link headers.")
+    public Response list(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<TokenView> page = queries.tokens(caller.orgId(), Page.At.of(after), Page.limit(limit));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
     @DELETE

@@ -1,12 +1,14 @@
 package io.casetrail.access.query;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
 import io.casetrail.events.access.GrantScope;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.store.Jdbc;
 
 /** Reads of the support access read models. */
@@ -43,24 +45,19 @@ public class AccessQueries {
                 + " AND status = 'ACTIVE'", AccessQueries::grant, orgId, caseNumber);
     }
 
-    public List<GrantView> grants(String orgId) {
-        return jdbc.query("SELECT * FROM access_grant WHERE org_id = ? ORDER BY granted_at DESC",
-                AccessQueries::grant, orgId);
-    }
-
     public Optional<SessionView> session(String sessionId) {
         return jdbc.queryOne("SELECT * FROM access_session WHERE session_id = ?", AccessQueries::session, sessionId);
     }
 
-    public List<SessionView> sessions(String orgId) {
-        return jdbc.query("SELECT * FROM access_session WHERE org_id = ? ORDER BY started_at DESC",
-                AccessQueries::session, orgId);
-    }
-
-    public List<TokenView> tokens(String orgId) {
-        return jdbc.query("SELECT token_id, name, created_by, created_at, revoked_at FROM api_token_view"
-                + " WHERE org_id = ? ORDER BY created_at", row -> new TokenView(row.getString(1), row.getString(2),
-                row.getString(3), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "revoked_at")), orgId);
+    /** An org's API tokens, oldest first, after the one {@code after} points at. */
+    public Page<TokenView> tokens(String orgId, Page.At after, int limit) {
+        List<Object> parameters = new ArrayList<>(List.of(orgId));
+        String sql = Page.At.query("SELECT token_id, name, created_by, created_at, revoked_at FROM api_token_view"
+                + " WHERE org_id = ?", "created_at", "token_id", false, after, parameters, limit);
+        return Page.of(jdbc.query(sql, row -> new TokenView(
+                row.getString(1), row.getString(2), row.getString(3), Jdbc.instant(row, "created_at"),
+                Jdbc.instant(row, "revoked_at")), parameters.toArray()), limit,
+                token -> new Page.At(token.createdAt(), token.id()).cursor());
     }
 
     private static GrantView grant(java.sql.ResultSet row) throws java.sql.SQLException {

@@ -42,6 +42,7 @@ import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.Links;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.MovableClock;
@@ -193,6 +194,24 @@ class SupportAccessApiTest {
         jwt(org.superAdmin()).delete("/org-api-tokens/00Tthereisnosuchtoken0").then().statusCode(404);
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
                 .body("[0].id", equalTo(id)).body("[0].revokedAt", notNullValue()));
+    }
+
+    @Test
+    void anOrgsTokensArePagedOldestFirstAndNoOtherOrgsAmongThem() {
+        Org org = newOrg();
+        Org other = newOrg();
+        List<String> created = new java.util.ArrayList<>();
+        for (String name : List.of("SIEM", "backup", "provisioning")) {
+            created.add(jwt(org.superAdmin()).body("{\"name\":\"" + name + "\"}").post("/org-api-tokens").then()
+                    .statusCode(201).extract().path("id"));
+        }
+        createToken(other);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Links.pages(() -> jwt(org.superAdmin()),
+                "/org-api-tokens?limit=2", "id", String.class)).isEqualTo(List.of(created.subList(0, 2),
+                created.subList(2, 3))));
+        jwt(org.superAdmin()).get("/org-api-tokens?after=not-a-cursor").then().statusCode(400);
+        jwt(org.superAdmin()).get("/org-api-tokens?limit=201").then().statusCode(400);
+        jwt(org.admin()).get("/org-api-tokens").then().statusCode(403);
     }
 
     /**
