@@ -3,6 +3,7 @@ package io.casetrail.cases.query;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +39,9 @@ import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 
 /**
- * Puts the other contexts' events about a case (those with a {@code ce_caseid}) on its timeline, as they arrive:
- * support access, consented admin actions, escalation milestones. Deny by default: only the event types in
+ * Puts the other contexts' events about a case (those with a {@code ce_caseid}, and org-wide support-access grants
+ * on each case they cover) on its timeline, as they arrive: support access, consented admin actions, escalation
+ * milestones. Deny by default: only the event types in
  * {@link #CUSTOMER_VISIBLE} are public (what support did in the customer's org); everything else is internal.
  * An event whose org is not the case's org never reaches the timeline.
  */
@@ -48,6 +50,11 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final Logger LOG = Logger.getLogger(ForeignTimelineConsumer.class);
+
+    /** The grant events, which an org-wide grant gives no one case: they name the cases it covers. */
+    static final Set<String> GRANTS = Set.of(EventCatalog.typeOf(SupportAccessGranted.class),
+            EventCatalog.typeOf(SupportAccessExtended.class), EventCatalog.typeOf(SupportAccessRevoked.class),
+            EventCatalog.typeOf(SupportAccessExpired.class));
 
     /** The other contexts' event types a customer sees on its case timeline. */
     static final Set<String> CUSTOMER_VISIBLE = Set.of(
@@ -84,25 +91,42 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
 
     @Override
     public void apply(CloudEvent event) throws Exception {
-        if (event.caseId() == null) {
-            return;
-        }
-        if (!orgs.isCaseOf(event.caseId(), event.orgId())) {
-            LOG.errorf("Event %s (%s from %s) names case %s of org %s, which is not a case of that org here;"
-                    + " it stays off the timeline", event.id(), event.type(), event.source(), event.caseId(),
-                    event.orgId());
-            return;
-        }
-        String context = contextOf(event.type());
         String json = new String(event.data(), StandardCharsets.UTF_8);
-        JsonNode actor = JSON.readTree(json).path("actor");
+        JsonNode data = JSON.readTree(json);
+        String context = contextOf(event.type());
+        JsonNode actor = data.path("actor");
         String actorName = actor.path("displayName").asText(event.actor());
         String actorKind = actor.path("kind").isMissingNode() ? null : actor.path("kind").asText();
         TimelineEntry.Visibility visibility = CUSTOMER_VISIBLE.contains(event.type())
                 ? TimelineEntry.Visibility.PUBLIC : TimelineEntry.Visibility.INTERNAL;
         Instant at = event.time() == null ? clock.instant() : event.time();
-        timeline.append(new TimelineEntry(event.id(), at, context, event.type(), event.actor(), actorName, actorKind,
-                visibility, summary(context, event.type(), actorName), json), event.caseId());
+        for (String caseNumber : casesOf(event, data)) {
+            if (!orgs.isCaseOf(caseNumber, event.orgId())) {
+                LOG.errorf("Event %s (%s from %s) names case %s of org %s, which is not a case of that org here;"
+                        + " it stays off its timeline", event.id(), event.type(), event.source(), caseNumber,
+                        event.orgId());
+                continue;
+            }
+            // an event of several cases is an entry on each, with an id of its own there
+            String entryId = event.caseId() != null ? event.id() : event.id() + ":" + caseNumber;
+            timeline.append(new TimelineEntry(entryId, at, context, event.type(), event.actor(), actorName,
+                    actorKind, visibility, summary(context, event.type(), actorName), json), caseNumber);
+        }
+    }
+
+    /**
+     * The cases an event concerns: the one its envelope names, or, for an org-wide support-access grant (which
+     * names no one case), those the grant covers.
+     */
+    private static List<String> casesOf(CloudEvent event, JsonNode data) {
+        if (event.caseId() != null) {
+            return List.of(event.caseId());
+        }
+        List<String> covered = new ArrayList<>();
+        if (GRANTS.contains(event.type())) {
+            data.path("coveredCases").forEach(caseNumber -> covered.add(caseNumber.asText()));
+        }
+        return covered;
     }
 
     /** {@code io.casetrail.access.session-started.v1} → {@code access}. */

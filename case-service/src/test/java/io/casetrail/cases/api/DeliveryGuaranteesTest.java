@@ -126,6 +126,39 @@ class DeliveryGuaranteesTest {
                 .body("summary", hasItem("access: granted (by Sam Super)"));
     }
 
+    /** An org-wide grant names no one case: it is on the timeline of each case it covers, once. */
+    @Test
+    void anOrgWideGrantIsOnTheTimelineOfEachCaseItCovers() {
+        String first = openAcmeCase("P3");
+        String second = openAcmeCase("P3");
+        String uncovered = openAcmeCase("P3");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + uncovered)
+                .then().statusCode(200));
+        String grantId = UUID.randomUUID().toString();
+        String data = """
+                {"orgId":"%s","grantId":"g-org","scope":"ORG","coveredCases":["%s","%s"],
+                 "actor":{"id":"admin-sam","displayName":"Sam Super","kind":"CUSTOMER","role":"org-super-admin"}}
+                """.formatted(ACME, first, second);
+        CloudEvent grant = new CloudEvent(grantId, "/casetrail/support-access-service",
+                "io.casetrail.access.granted.v1", Instant.now(), "g-1", ACME, null, "admin-sam", 0L,
+                UUID.randomUUID().toString(), data.getBytes(StandardCharsets.UTF_8));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, grant));
+        // same key (g-1), same partition: once the marker is on its timeline, both copies of the grant were consumed
+        String marker = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, accessEvent(marker, uncovered, "granted", ACME)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + uncovered
+                + "/timeline").then().statusCode(200).body("id", hasItem(marker)));
+        for (String covered : List.of(first, second)) {
+            assertThat(as(ACME_ADMIN).get("/cases/" + covered + "/timeline").then().statusCode(200).extract()
+                    .jsonPath().getList("findAll { it.type == 'io.casetrail.access.granted.v1' }.id", String.class))
+                    .containsExactly(grantId + ":" + covered);
+        }
+        assertThat(as(ACME_ADMIN).get("/cases/" + uncovered + "/timeline").then().extract().jsonPath()
+                .getList("id", String.class)).noneMatch(id -> id.startsWith(grantId));
+    }
+
     @Test
     void otherContextsEventsAreInternalUnlessListedAndNeverCrossOrgs() {
         String caseNumber = openAcmeCase("P3");

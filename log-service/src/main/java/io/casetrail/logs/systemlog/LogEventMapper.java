@@ -84,17 +84,17 @@ public final class LogEventMapper {
             entry.type("user.session.impersonation.extend", "core.user.impersonation.grant.extended",
                             "Extend impersonation session")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
-                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber()));
+                    .cases(e.coveredCases());
         } else if (event instanceof SupportAccessRevoked e) {
             entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
                             "Revoke impersonation grant")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), null)
-                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber()));
+                    .cases(e.coveredCases());
         } else if (event instanceof SupportAccessExpired e) {
             entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
                             "Revoke impersonation grant: the grant expired")
                     .actor(e.actor()).origin(RequestOrigin.NONE).grantTarget(e.grantId(), e.scope(), e.expiredAt())
-                    .cases(e.caseNumber() == null ? List.of() : List.of(e.caseNumber())).reason("GRANT_EXPIRED");
+                    .cases(e.coveredCases()).reason("GRANT_EXPIRED");
         } else if (event instanceof ImpersonationStarted e) {
             entry.type("user.session.impersonation.initiate", "core.user.impersonation.session.initiated",
                             "Initiate impersonation session")

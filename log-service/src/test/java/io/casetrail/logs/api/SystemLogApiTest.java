@@ -90,11 +90,11 @@ class SystemLogApiTest {
         // published times deliberately out of recording order: extend is recorded before the session start
         publish(1, new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                 T0.plus(Duration.ofHours(8)), ORIGIN, SUPER), 10);
-        publish(2, new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, T0.plus(Duration.ofHours(32)), ORIGIN,
-                SUPER), 40);
+        publish(2, new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
+                T0.plus(Duration.ofHours(32)), ORIGIN, SUPER), 40);
         publish(3, new ImpersonationStarted(ORG, "s-1", CASE, "g-1", T0.plus(Duration.ofHours(1)), ORIGIN, TOM), 20);
         publish(4, new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN, TOM), 30);
-        publish(5, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN, SUPER), 50);
+        publish(5, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE), ORIGIN, SUPER), 50);
         await().atMost(WAIT).untilAsserted(() -> ssws(SECRET).queryParam("filter", "eventType sw \"user.session\"")
                 .get("/api/v1/logs").then().statusCode(200).body("$", hasSize(5)));
     }
@@ -157,6 +157,20 @@ class SystemLogApiTest {
                 .body("[0].securityContext", org.hamcrest.Matchers.notNullValue());
     }
 
+    /** Every grant, extension, revocation, session start and end names its case: the org-wide grant's too. */
+    @Test
+    void everySupportAccessEntryNamesTheCasesItConcerns() {
+        ssws(SECRET).queryParam("filter", "eventType sw \"user.session\"").get("/api/v1/logs").then().statusCode(200)
+                .body("eventType", org.hamcrest.Matchers.containsInAnyOrder("user.session.impersonation.grant",
+                        "user.session.impersonation.initiate", "user.session.impersonation.end",
+                        "user.session.impersonation.extend", "user.session.impersonation.revoke"))
+                .body("debugContext.debugData.case_number", org.hamcrest.Matchers.everyItem(equalTo(CASE)))
+                .body("find { it.eventType == 'user.session.impersonation.extend' }.target.id",
+                        org.hamcrest.Matchers.hasItems("g-1", CASE))
+                .body("find { it.eventType == 'user.session.impersonation.revoke' }.target.id",
+                        org.hamcrest.Matchers.hasItems("g-1", CASE));
+    }
+
     // --- polling and bounded reads ---------------------------------------------------------------------------
 
     @Test
@@ -192,7 +206,7 @@ class SystemLogApiTest {
         String admin = MINT.token("admin-quinn").role(Roles.ORG_ADMIN).org(org).sign();
         String before = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-q1",
-                GrantScope.ORG, null, ORIGIN, SUPER), T0, before);
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), T0, before);
         await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(admin).get("/api/v1/logs")))
                 .containsExactly(before));
         Thread.sleep(5); // since lies after the first entry was recorded
@@ -203,7 +217,7 @@ class SystemLogApiTest {
 
         String after = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ACCESS, "support-access-service", org, 2, new SupportAccessRevoked(org, "g-q2",
-                GrantScope.ORG, null, ORIGIN, SUPER), T0, after);
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), T0, after);
         await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(given().urlEncodingEnabled(false).auth()
                 .oauth2(admin).get(next))).containsExactly(after));
     }
@@ -279,7 +293,7 @@ class SystemLogApiTest {
                 .containsExactly(IDS.get(2), IDS.get(3));
         assertThat(uuids(ssws(SECRET).queryParam("filter",
                 "target.id eq \"" + CASE + "\" and not actor.id eq \"tse-tom\"").get("/api/v1/logs")))
-                .containsExactly(IDS.get(0));
+                .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4)); // the org-wide grant's, each naming its case
     }
 
     @Test
@@ -290,7 +304,7 @@ class SystemLogApiTest {
                 T0.plus(Duration.ofMinutes(10)), replayed);
         String marker = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new SupportAccessRevoked(ORG, "g-9",
-                GrantScope.ORG, null, ORIGIN, SUPER), T0.plus(Duration.ofMinutes(55)), marker);
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), T0.plus(Duration.ofMinutes(55)), marker);
         await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(ssws(SECRET).queryParam("filter",
                 "uuid eq \"" + marker + "\"").get("/api/v1/logs"))).hasSize(1));
         assertThat(uuids(ssws(SECRET).queryParam("filter", "uuid eq \"" + replayed + "\"").get("/api/v1/logs")))

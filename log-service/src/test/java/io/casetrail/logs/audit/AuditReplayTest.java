@@ -81,8 +81,8 @@ class AuditReplayTest {
                     DomainEvent event = seq == 0
                             ? new SupportAccessGranted(ORG, "g-" + a, GrantScope.ORG, null, List.of(), at.plus(
                             Duration.ofHours(8)), new RequestOrigin("203.0.113.9", "audit-test"), SAM)
-                            : new SupportAccessExtended(ORG, "g-" + a, GrantScope.ORG, null, at.plus(Duration.ofHours(
-                            8 + 24L * seq)), RequestOrigin.NONE, SAM);
+                            : new SupportAccessExtended(ORG, "g-" + a, GrantScope.ORG, null, List.of(),
+                            at.plus(Duration.ofHours(8 + 24L * seq)), RequestOrigin.NONE, SAM);
                     String id = UUID.randomUUID().toString();
                     var record = record(subject, seq, event, at, id);
                     producer.send(record);
@@ -94,7 +94,7 @@ class AuditReplayTest {
             }
             for (long seq : List.of(0L, 1L, 3L)) {                        // sequence 2 never reached the topic
                 send(producer, GAPPY + "-grants", seq, new SupportAccessExtended(GAPPY, "g-x", GrantScope.ORG, null,
-                        t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0.plusMillis(seq),
+                        List.of(), t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0.plusMillis(seq),
                         UUID.randomUUID().toString());
             }
             producer.flush();

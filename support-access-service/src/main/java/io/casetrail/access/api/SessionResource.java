@@ -157,14 +157,15 @@ public class SessionResource {
     @Path("/{sessionId}")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.AUDITOR,
             Roles.ORG_SUPER_ADMIN, Roles.ORG_ADMIN})
-    @Operation(summary = "Read a session", description = "For the engineer who ran it, support leads, auditors, and"
-            + " the admins of the org.")
+    @Operation(summary = "Read a session", description = "For the engineer who ran it, the leads and managers of its"
+            + " case's team, auditors, and the admins of the org.")
     public SessionView get(@PathParam("sessionId") String sessionId) {
         SessionView session = queries.session(sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(session.orgId())
-                : caller.id().equals(session.engineer()) || caller.hasAny(Roles.AUDITOR, Roles.TEAM_LEAD,
-                Roles.SUPPORT_MANAGER);
+                : caller.id().equals(session.engineer()) || caller.has(Roles.AUDITOR)
+                || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && knownCases.find(session.caseNumber())
+                        .map(known -> caller.inTeam(known.team())).orElse(false);
         if (!allowed) {
             throw new AccessDenied("this session is not yours to read");
         }

@@ -48,10 +48,10 @@ import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
 /**
- * Support access to one org: the grants its Super Administrator gives (org-wide, or for one case), and the
- * impersonation sessions support runs inside them. One aggregate per org, so that a session can only start
- * inside a grant that is active at that moment, and a revocation ends every session of its grant in the same
- * transaction.
+ * Support access to one org: the grants its Super Administrator gives (for one case, or org-wide: then for the
+ * cases open at that moment, which the grant names), and the impersonation sessions support runs inside them. One
+ * aggregate per org, so that a session can only start inside a grant that is active at that moment, and a
+ * revocation ends every session of its grant in the same transaction.
  *
  * <p>Grants expire, and sessions end at their maximum length, through persisted deadlines: also when the service
  * was down at that moment.
@@ -64,8 +64,15 @@ public class OrgSupportAccess {
     static final String GRANT_EXPIRY = "grant-expiry";
     static final String SESSION_END = "session-end";
 
-    /** An active grant. */
-    record Grant(String grantId, GrantScope scope, String caseNumber, Instant expiresAt) {
+    /**
+     * An active grant and the cases it covers: a case grant its case; the org-wide grant the org's cases open when
+     * it was given ({@code null} in snapshots taken before grants kept them: then any open case, as it was).
+     */
+    record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt) {
+
+        boolean covers(String caseNumber) {
+            return coveredCases == null || coveredCases.contains(caseNumber);
+        }
     }
 
     /** An active impersonation session ({@code startedAt} null in snapshots taken before it was kept). */
@@ -173,8 +180,8 @@ public class OrgSupportAccess {
         if (grant == null || !grant.expiresAt().equals(due.expiresAt())) {
             return; // revoked, or extended since (its new expiry has its own deadline)
         }
-        apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), grant.expiresAt(),
-                Actor.SYSTEM));
+        apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
+                grant.coveredCases(), grant.expiresAt(), Actor.SYSTEM));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM);
     }
 
@@ -198,6 +205,10 @@ public class OrgSupportAccess {
         if (grant == null) {
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + known.caseNumber());
+        }
+        if (!grant.covers(known.caseNumber())) {
+            throw new AccessDenied("the org-wide grant covers the cases open when it was given, not case "
+                    + known.caseNumber() + "; the Super Administrator grants access for it");
         }
         for (Session session : sessions.values()) {
             if (session.engineer().equals(caller.id()) && session.caseNumber().equals(known.caseNumber())) {
@@ -244,13 +255,15 @@ public class OrgSupportAccess {
     @EventSourcingHandler
     void on(SupportAccessGranted event) {
         orgId = event.orgId();
-        grants.put(event.grantId(), new Grant(event.grantId(), event.scope(), event.caseNumber(), event.expiresAt()));
+        grants.put(event.grantId(), new Grant(event.grantId(), event.scope(), event.caseNumber(),
+                event.coveredCases(), event.expiresAt()));
     }
 
     @EventSourcingHandler
     void on(SupportAccessExtended event) {
         Grant grant = grants.get(event.grantId());
-        grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(), event.expiresAt()));
+        grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(),
+                grant.coveredCases(), event.expiresAt()));
     }
 
     @EventSourcingHandler
@@ -286,8 +299,8 @@ public class OrgSupportAccess {
     private void extend(Grant grant, AccessRules rules, RequestOrigin origin, Caller caller,
                         DeadlineManager deadlines) {
         Instant expiresAt = grant.expiresAt().plus(rules.extension());
-        apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), expiresAt, origin,
-                caller.actor()));
+        apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
+                grant.coveredCases(), expiresAt, origin, caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
         // a running session that was to end with the grant goes on: to its maximum length, or the new expiry if
         // earlier (the grant is in force, so such a session has not reached its end; one that reached its maximum
@@ -306,8 +319,8 @@ public class OrgSupportAccess {
     }
 
     private void revoke(Grant grant, RequestOrigin origin, Caller caller) {
-        apply(new SupportAccessRevoked(orgId, grant.grantId(), grant.scope(), grant.caseNumber(), origin,
-                caller.actor()));
+        apply(new SupportAccessRevoked(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
+                grant.coveredCases(), origin, caller.actor()));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_REVOKED, origin, caller.actor());
     }
 

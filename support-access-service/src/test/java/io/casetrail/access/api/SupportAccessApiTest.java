@@ -294,6 +294,17 @@ class SupportAccessApiTest {
         session(sessionToken).get("/sessions/current").then().statusCode(401);
         jwt(org.admin()).get("/sessions/" + sessionId).then().statusCode(200);
         jwt(newOrg().admin()).get("/sessions/" + sessionId).then().statusCode(403);
+        // support reads it by the case's team: its leads and managers, not another team's
+        jwt(MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign()).get("/sessions/" + sessionId).then()
+                .statusCode(200);
+        jwt(MINT.token("mgr-may").role(Roles.SUPPORT_MANAGER).team("sso").sign()).get("/sessions/" + sessionId)
+                .then().statusCode(200);
+        jwt(MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign()).get("/sessions/" + sessionId).then()
+                .statusCode(403);
+        jwt(MINT.token("mgr-mo").role(Roles.SUPPORT_MANAGER).team("mfa").sign()).get("/sessions/" + sessionId)
+                .then().statusCode(403);
+        jwt(OTHER_TSE).get("/sessions/" + sessionId).then().statusCode(403);
+        jwt(MINT.token("aud-al").role(Roles.AUDITOR).sign()).get("/sessions/" + sessionId).then().statusCode(200);
     }
 
     @Test

@@ -47,6 +47,8 @@ class OrgSupportAccessTest {
     static final String CASE = "00100001";
     static final String CLOSED_CASE = "00100002";
     static final String OTHER_ORG_CASE = "00100003";
+    /** A case of the org opened after the org-wide grant of {@link #orgGranted()}. */
+    static final String LATER_CASE = "00100004";
     static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8");
 
     static final Caller SUPER = new Caller("admin-sam", "Sam", Set.of(Roles.ORG_SUPER_ADMIN), ORG, Set.of());
@@ -61,7 +63,8 @@ class OrgSupportAccessTest {
             CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", null,
                     CaseStatus.CLOSED),
             OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
-                    CaseStatus.OPEN));
+                    CaseStatus.OPEN),
+            LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;
@@ -124,7 +127,7 @@ class OrgSupportAccessTest {
         fixture.given(orgGranted())
                 .andGivenCurrentTime(t0.plus(Duration.ofHours(3)))
                 .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
     }
 
@@ -193,7 +196,7 @@ class OrgSupportAccessTest {
                 .andGivenCurrentTime(lastHalfHour())
                 .andGivenCommands(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
                 .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                                 t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()),
                         new ImpersonationExtended(ORG, "s-1", CASE, "g-1", maxEnd, SUPER.actor()))
                 .expectScheduledDeadline(Duration.ofHours(1), new OrgSupportAccess.SessionDue("s-1", maxEnd));
@@ -237,14 +240,29 @@ class OrgSupportAccessTest {
     void extendingTheGrantLeavesASessionThatEndsBeforeItsExpiryAsItIs() {
         fixture.given(orgGranted(), started())
                 .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null,
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+    }
+
+    /** The org-wide grant is for the cases open when it was given: a case opened later needs a grant of its own. */
+    @Test
+    void theOrgWideGrantCoversOnlyTheCasesItNamed() {
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", LATER_CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("open when it was given"))
+                .expectNoEvents();
+        fixture.given(orgGranted(), new SupportAccessGranted(ORG, "g-3", GrantScope.CASE, LATER_CASE,
+                        List.of(LATER_CASE), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new StartImpersonation(ORG, "s-1", LATER_CASE, ORIGIN, TSE))
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", LATER_CASE, "g-3", t0.plus(Duration.ofHours(1)),
+                        ORIGIN, TSE.actor()));
     }
 
     @Test
     void engineerWithoutAGrantCannotStartASession() {
-        fixture.given(orgGranted(), new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN,
-                        SUPER.actor()))
+        fixture.given(orgGranted(), new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
+                        ORIGIN, SUPER.actor()))
                 .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
                 .expectException(AccessDenied.class)
                 .expectNoEvents();
@@ -292,7 +310,8 @@ class OrgSupportAccessTest {
     void revokingTheGrantEndsItsSessions() {
         fixture.given(orgGranted(), started())
                 .when(new RevokeOrgSupport(ORG, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, ORIGIN, SUPER.actor()),
+                .expectEvents(new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE), ORIGIN,
+                                SUPER.actor()),
                         new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.GRANT_REVOKED, ORIGIN,
                                 SUPER.actor()));
     }
@@ -301,7 +320,8 @@ class OrgSupportAccessTest {
     void revokingACaseGrantLeavesTheOrgGrantsSessions() {
         fixture.given(orgGranted(), caseGranted(), started())
                 .when(new RevokeCaseSupport(ORG, CASE, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, ORIGIN, SUPER.actor()));
+                .expectEvents(new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE), ORIGIN,
+                        SUPER.actor()));
     }
 
     @Test
@@ -317,7 +337,7 @@ class OrgSupportAccessTest {
                 .whenTimeElapses(Duration.ofHours(8))
                 .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
                         org.hamcrest.Matchers.equalTo(new SupportAccessExpired(ORG, "g-1", GrantScope.ORG, null,
-                                start.plus(Duration.ofHours(8)), Actor.SYSTEM)),
+                                List.of(CASE), start.plus(Duration.ofHours(8)), Actor.SYSTEM)),
                         org.hamcrest.Matchers.equalTo(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom",
                                 SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM)),
                         Matchers.andNoMore())));
@@ -344,7 +364,7 @@ class OrgSupportAccessTest {
     void caseGrantIsExtendedAndRevoked() {
         fixture.given(caseGranted())
                 .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, SUPER))
-                .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE,
+                .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
     }
 }
