@@ -91,6 +91,9 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
 
     @Override
     public void apply(CloudEvent event) throws Exception {
+        if (event.caseId() == null && !GRANTS.contains(event.type())) {
+            return; // about no case
+        }
         String json = new String(event.data(), StandardCharsets.UTF_8);
         JsonNode data = JSON.readTree(json);
         String context = contextOf(event.type());

@@ -299,6 +299,11 @@ class CaseApiTest {
                 """).post("/cases").then().statusCode(400).body("detail", containsString("productArea"));
         as(ACME_ADMIN).get("/cases?limit=0").then().statusCode(400);
         as(ACME_ADMIN).get("/cases?after=%%%").then().statusCode(400);
+        // parameters JAX-RS cannot convert are the request's fault (it would answer 404)
+        as(ACME_ADMIN).get("/cases?limit=abc").then().statusCode(400).contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.endsWith("/invalid-input"));
+        as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400);
+        as(ACME_ADMIN).get("/nothing-here").then().statusCode(404); // no such resource: still 404
         assertThat(openedCases()).isEqualTo(casesBefore);
     }
 

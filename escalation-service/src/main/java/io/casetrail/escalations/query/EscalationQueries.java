@@ -50,6 +50,8 @@ public class EscalationQueries {
     private record Row(Card card, List<ApprovalStep> chain, int step, List<String> stepApprovers) {
     }
 
+    /** Rows a filtered list reads at a time. */
+    private static final int SCAN_BATCH = 200;
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String COLUMNS = "escalation_id, case_number, org_id, team, request_type, summary, status,"
             + " raised_by, raised_at, current_step, step_approvers, owner, manager_id, manager_name, updated_at, chain";
@@ -141,8 +143,8 @@ public class EscalationQueries {
 
     /**
      * A page of the rows matching {@code where} that {@code keep} accepts, in {@code order} after {@code after}:
-     * read {@code limit + 1} rows at a time until the page is full or the rows run out, so that rows {@code keep}
-     * refuses never shorten a page.
+     * read {@value #SCAN_BATCH} rows (or {@code limit}, if more) at a time until the page is full or the rows run
+     * out, so that rows {@code keep} refuses never shorten a page.
      */
     private Page<Card> scan(String where, List<Object> parameters, Order order, Predicate<Row> keep, Page.At after,
                             int limit) {
@@ -150,8 +152,9 @@ public class EscalationQueries {
         Page.At position = after;
         while (true) {
             List<Object> values = new ArrayList<>(parameters);
+            int batch = Math.max(limit, SCAN_BATCH); // the query reads one more: whether there is more to read
             String sql = Page.At.query("SELECT " + COLUMNS + " FROM escalation_view WHERE " + where, order.column,
-                    "escalation_id", order.descending, position, values, limit);
+                    "escalation_id", order.descending, position, values, batch);
             List<Row> rows = jdbc.query(sql, EscalationQueries::row, values.toArray());
             for (Row row : rows) {
                 if (keep.test(row)) {
@@ -161,7 +164,7 @@ public class EscalationQueries {
                     }
                 }
             }
-            if (rows.size() <= limit) {
+            if (rows.size() <= batch) {
                 return Page.of(kept, limit, card -> order.at(card).cursor());
             }
             position = order.at(rows.get(rows.size() - 1).card());

@@ -66,12 +66,13 @@ public class OrgSupportAccess {
 
     /**
      * An active grant and the cases it covers: a case grant its case; the org-wide grant the org's cases open when
-     * it was given ({@code null} in snapshots taken before grants kept them: then any open case, as it was).
+     * it was given. {@code null} in a snapshot taken before grants kept them: such a grant covers no case (a case
+     * grant is given for it), so that no instance reads it more widely than its events do.
      */
     record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt) {
 
         boolean covers(String caseNumber) {
-            return coveredCases == null || coveredCases.contains(caseNumber);
+            return coveredCases != null && coveredCases.contains(caseNumber);
         }
     }
 

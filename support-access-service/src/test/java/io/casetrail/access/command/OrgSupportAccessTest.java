@@ -1,5 +1,7 @@
 package io.casetrail.access.command;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -257,6 +259,13 @@ class OrgSupportAccessTest {
                 .when(new StartImpersonation(ORG, "s-1", LATER_CASE, ORIGIN, TSE))
                 .expectEvents(new ImpersonationStarted(ORG, "s-1", LATER_CASE, "g-3", t0.plus(Duration.ofHours(1)),
                         ORIGIN, TSE.actor()));
+    }
+
+    /** A grant restored from a snapshot taken before grants named their cases is read narrowly, never widely. */
+    @Test
+    void aGrantWithoutItsCasesCoversNone() {
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).covers(CASE)).isFalse();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, List.of(CASE), t0).covers(CASE)).isTrue();
     }
 
     @Test

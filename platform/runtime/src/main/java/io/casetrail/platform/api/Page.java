@@ -78,6 +78,9 @@ public record Page<T>(List<T> items, String next) {
     /** The position of a row in a list ordered by a time and then an id; its cursor continues after it. */
     public record At(Instant at, String id) {
 
+        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
         public String cursor() {
             return Page.cursor(at.toString(), id);
         }
@@ -88,11 +91,16 @@ public record Page<T>(List<T> items, String next) {
                 return null;
             }
             String[] parts = parts(cursor, 2);
+            Instant at;
             try {
-                return new At(Instant.parse(parts[0]), parts[1]);
+                at = Instant.parse(parts[0]);
             } catch (DateTimeParseException e) {
                 throw badCursor();
             }
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                throw badCursor(); // no stored time is out there; the database could not even compare it
+            }
+            return new At(at, parts[1]);
         }
 
         /**

@@ -69,6 +69,12 @@ public class ProblemMappers {
             return malformed(json, uri);
         }
         int status = e.getResponse().getStatus();
+        if (status == 404 && e.getCause() != null) {
+            // JAX-RS answers a query or path parameter it cannot convert (limit=abc, an unknown enum value) with
+            // a 404 wrapping the conversion's error; the request is what is wrong, not the resource
+            return domain(new InvalidInput("a query or path parameter is not a value of its type (a number, one of"
+                    + " the listed values)"), uri);
+        }
         String title = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
