@@ -5,9 +5,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
@@ -74,6 +76,8 @@ public class CaseAdministration {
     private String caseNumber;
     private String orgId;
     private Map<String, ConsentPolicy.Consent> consents = new LinkedHashMap<>();
+    /** Consents that expired (no longer among {@link #consents}): a withdrawal of one is 409, not 404. */
+    private Set<String> expiredConsents = new HashSet<>();
 
     protected CaseAdministration() {
         // for event sourcing, and for the first command of a case (CREATE_IF_MISSING)
@@ -134,10 +138,10 @@ public class CaseAdministration {
                     + " withdraws its consents");
         }
         ConsentPolicy.Consent consent = consents.get(command.consentId());
-        if (consent == null) {
+        if (consent == null && !expiredConsents.contains(command.consentId())) {
             throw new NotFound("case " + caseNumber + " has no consent " + command.consentId());
         }
-        if (consent.withdrawn() || !now().isBefore(consent.expiresAt())) {
+        if (consent == null || consent.withdrawn() || !now().isBefore(consent.expiresAt())) {
             throw new RuleViolation("consent-ended", "consent " + command.consentId() + " has already ended");
         }
         apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(), caller.actor()));
@@ -282,6 +286,7 @@ public class CaseAdministration {
     @EventSourcingHandler
     void on(ConsentExpired event) {
         consents.remove(event.consentId());
+        expiredConsents.add(event.consentId());
     }
 
     @EventSourcingHandler

@@ -35,6 +35,7 @@ import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -348,6 +349,20 @@ class CaseAdministrationTest {
                         null), Duration.ofHours(2), ADA))
                 .whenTimeElapses(Duration.ofHours(2))
                 .expectEvents(new ConsentExpired(ORG, CASE, "c-1", t0.plus(Duration.ofHours(2)), Actor.SYSTEM));
+    }
+
+    /** A consent that ended by expiring is withdrawn no more (409 consent-ended), as one withdrawn before. */
+    @Test
+    void aConsentThatExpiredIsNoLongerWithdrawn() {
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()), new ConsentExpired(ORG, CASE, "c-1",
+                        t0.plus(Duration.ofHours(24)), Actor.SYSTEM))
+                .when(new WithdrawConsent(CASE, "c-1", BO))
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage("consent c-1 has already ended")
+                .expectNoEvents();
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new WithdrawConsent(CASE, "c-2", BO))
+                .expectException(NotFound.class);
     }
 
     @Test
