@@ -118,17 +118,15 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
     }
 
     /**
-     * The cases an event concerns: the one its envelope names, or, for an org-wide support-access grant (which
-     * names no one case), those the grant covers.
+     * The cases an event concerns: the one its envelope names, or, for a support-access grant event without one
+     * (an org-wide grant's), those the grant covers.
      */
     private static List<String> casesOf(CloudEvent event, JsonNode data) {
         if (event.caseId() != null) {
             return List.of(event.caseId());
         }
         List<String> covered = new ArrayList<>();
-        if (GRANTS.contains(event.type())) {
-            data.path("coveredCases").forEach(caseNumber -> covered.add(caseNumber.asText()));
-        }
+        data.path("coveredCases").forEach(caseNumber -> covered.add(caseNumber.asText()));
         return covered;
     }
 

@@ -11,7 +11,7 @@ import io.casetrail.platform.errors.InvalidInput;
 
 /**
  * A page of a list and the cursor of the next one. Cursors are opaque to clients (base64url), handed out in
- * {@code Link: <...?after=...>; rel="next"} headers; a cursor the list did not hand out is a 400.
+ * {@code Link: <...?after=...>; rel="next"} headers; a cursor that cannot be read is a 400.
  */
 public record Page<T>(List<T> items, String next) {
 
