@@ -27,6 +27,7 @@ import io.casetrail.logs.internal.Checkpoints;
 import io.casetrail.logs.internal.InternalLog;
 import io.casetrail.logs.internal.InternalLogEntry;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -95,17 +96,13 @@ public class InternalLogResource {
 
     /** A page of at most {@code size} of what was found (one more when there is a next page), by entry number. */
     private <T> Response page(List<T> found, int size, ToLongFunction<T> seq) {
-        boolean more = found.size() > size;
-        List<T> page = more ? found.subList(0, size) : found;
-        return LinkHeaders.page(uri, page, more ? encode(seq.applyAsLong(page.get(page.size() - 1))) : null);
+        Page<T> page = Page.of(found, size, item -> encode(seq.applyAsLong(item)));
+        return LinkHeaders.page(uri, page.items(), page.next());
     }
 
-    private static int size(Integer limit) {
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw new InvalidInput("limit: between 1 and " + MAX_LIMIT);
-        }
-        return size;
+    /** A page size of the internal logs: {@value #DEFAULT_LIMIT} unless asked, at most {@value #MAX_LIMIT}. */
+    static int size(Integer limit) {
+        return Page.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     @GET
@@ -157,18 +154,20 @@ public class InternalLogResource {
         }
     }
 
+    /** The cursor after an entry (or checkpoint) number. */
     static String encode(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes());
+        return Page.cursor(Long.toString(seq));
     }
 
+    /** The entry number a cursor points after; 0 for none. */
     static long cursor(String after) {
         if (after == null || after.isBlank()) {
             return 0;
         }
         try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(after)));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("after: not a cursor of this list");
+            return Long.parseLong(Page.parts(after, 1)[0]);
+        } catch (NumberFormatException e) {
+            throw Page.badCursor();
         }
     }
 }

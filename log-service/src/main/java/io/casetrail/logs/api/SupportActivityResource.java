@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.casetrail.logs.internal.SupportActivity;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.errors.AccessDenied;
-import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -58,10 +57,7 @@ public class SupportActivityResource {
         if (!caller.isCustomerOf(orgId)) {
             throw new AccessDenied("an org's admins see the support activity of their own org only");
         }
-        int size = limit == null ? InternalLogResource.DEFAULT_LIMIT : limit;
-        if (size < 1 || size > InternalLogResource.MAX_LIMIT) {
-            throw new InvalidInput("limit: between 1 and " + InternalLogResource.MAX_LIMIT);
-        }
+        int size = InternalLogResource.size(limit);
         Object email = jwt.getClaim("email");
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
                 : email == null ? null : email.toString(), InternalLogResource.cursor(after), size);
