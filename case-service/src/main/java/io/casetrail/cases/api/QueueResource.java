@@ -92,7 +92,7 @@ public class QueueResource {
         int pageSize = Page.limit(limit);
         Page<CaseView> page = cases.queue("team = ? AND status = 'NEW'", List.of(team),
                 new CaseFilter(orgId, null, priority, productArea, null, null), after, pageSize);
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     private Response engineerQueue(String engineerId, List<String> teams, CaseStatus status, Priority priority,
@@ -110,6 +110,6 @@ public class QueueResource {
         }
         Page<CaseView> page = cases.queue(condition.toString(), parameters,
                 new CaseFilter(orgId, status, priority, productArea, null, null), after, pageSize);
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 }

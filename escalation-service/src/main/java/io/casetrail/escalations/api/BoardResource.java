@@ -84,7 +84,7 @@ public class BoardResource {
                         + COLUMNS));
         Page<Card> page = queries.column(status, access.teamsRead(caller, status), Page.At.of(after),
                 Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -95,6 +95,6 @@ public class BoardResource {
             + " approve and has not approved yet, oldest first, paged by after/limit with Link headers.")
     public Response pending(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<Card> page = queries.pendingFor(caller, Page.At.of(after), Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 }

@@ -124,7 +124,7 @@ public class EscalationResource {
                            @QueryParam("limit") Integer limit) {
         Page<Card> page = queries.ofCase(caseNumber, card -> access.mayRead(caller, card), Page.At.of(after),
                 Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET

@@ -97,7 +97,7 @@ public class InternalLogResource {
     /** A page of at most {@code size} of what was found (one more when there is a next page), by entry number. */
     private <T> Response page(List<T> found, int size, ToLongFunction<T> seq) {
         Page<T> page = Page.of(found, size, item -> encode(seq.applyAsLong(item)));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     /** A page size of the internal logs: {@value #DEFAULT_LIMIT} unless asked, at most {@value #MAX_LIMIT}. */

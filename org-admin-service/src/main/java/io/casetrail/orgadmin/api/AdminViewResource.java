@@ -71,7 +71,7 @@ public class AdminViewResource {
             description = "Paged by after/limit with Link headers.")
     public Response policies(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.POLICY, after, Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -89,7 +89,7 @@ public class AdminViewResource {
     @Operation(summary = "Profile mappings", description = "Paged by after/limit with Link headers.")
     public Response profileMappings(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_MAPPING, after, Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -98,7 +98,7 @@ public class AdminViewResource {
     @Operation(summary = "Profile sources", description = "Paged by after/limit with Link headers.")
     public Response profileSources(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_SOURCE, after, Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -107,7 +107,7 @@ public class AdminViewResource {
     @Operation(summary = "Groups with their members", description = "Paged by after/limit with Link headers.")
     public Response groups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<GroupView> page = directory.groups(org(), null, after, Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -117,7 +117,7 @@ public class AdminViewResource {
     public Response applications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<ApplicationView> page = directory.applications(org(), null, after,
                 Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -128,7 +128,7 @@ public class AdminViewResource {
     public Response features(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<FeatureView> page = directory.features(org(), uri.getBaseUri() + "admin-view/features", after,
                 Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @POST

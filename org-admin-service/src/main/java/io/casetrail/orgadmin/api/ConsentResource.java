@@ -152,7 +152,7 @@ public class ConsentResource {
             throw new AccessDenied("case " + caseNumber + " is not yours to read");
         }
         Page<ConsentView> page = consents.ofCase(caseNumber, Page.At.of(after), Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     private Duration validity(Integer hours) {

@@ -62,7 +62,7 @@ public class ResearchResource {
                           @QueryParam("limit") Integer limit) {
         Page<?> page = directory.users(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "users", q, page.items().size());
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -85,7 +85,7 @@ public class ResearchResource {
                            @QueryParam("limit") Integer limit) {
         Page<?> page = directory.groups(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "groups", q, page.items().size());
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET
@@ -108,7 +108,7 @@ public class ResearchResource {
                                  @QueryParam("limit") Integer limit) {
         Page<?> page = directory.applications(orgId, q, after, Page.limit(limit));
         record(orgId, caseNumber, "applications", q, page.items().size());
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @GET

@@ -107,7 +107,7 @@ public class ApiTokenResource {
             + " after/limit with Link headers.")
     public Response list(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<TokenView> page = queries.tokens(caller.orgId(), Page.At.of(after), Page.limit(limit));
-        return LinkHeaders.page(uri, page.items(), page.next());
+        return LinkHeaders.page(uri, page);
     }
 
     @DELETE

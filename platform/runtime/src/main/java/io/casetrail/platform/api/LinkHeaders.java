@@ -9,6 +9,11 @@ public final class LinkHeaders {
     private LinkHeaders() {
     }
 
+    /** A 200 response with a page's items and its links. */
+    public static Response page(UriInfo uri, Page<?> page) {
+        return page(uri, page.items(), page.next());
+    }
+
     /** A 200 response with the page's items and its links (absolute URLs, one link per header). */
     public static Response page(UriInfo uri, Object items, String nextCursor) {
         Response.ResponseBuilder response = Response.ok(items)
