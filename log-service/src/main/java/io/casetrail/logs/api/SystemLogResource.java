@@ -56,6 +56,8 @@ public class SystemLogResource {
 
     private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
     private static final Duration MAX_AGE = Duration.ofDays(180);
+    /** How far back the API shows entries, as the identity platform does; older queries succeed with what is left. */
+    private static final Duration RETENTION = Duration.ofDays(90);
     private static final int MAX_KEYWORDS = 10;
     private static final int MAX_KEYWORD_LENGTH = 40;
 
@@ -149,8 +151,8 @@ public class SystemLogResource {
         boolean descending = order(sortOrder);
         boolean polling = (until == null || until.isEmpty()) && !descending;
         LogFilter parsed = filter == null || filter.isBlank() ? null : LogFilterParser.parse(filter);
-        SystemLogQueries.Page page = queries.read(new LogQuery(orgId, sinceTime, untilTime, polling, descending,
-                continued ? Cursor.decode(after) : null, parsed, keywords(q), limit(limit)));
+        SystemLogQueries.Page page = queries.read(new LogQuery(orgId, sinceTime, untilTime, now.minus(RETENTION),
+                polling, descending, continued ? Cursor.decode(after) : null, parsed, keywords(q), limit(limit)));
 
         Response.ResponseBuilder response = Response.ok("[" + String.join(",", page.events()) + "]",
                 MediaType.APPLICATION_JSON_TYPE).header("link", "<" + uri.getRequestUri() + ">; rel=\"self\"");

@@ -23,6 +23,8 @@ import io.casetrail.platform.store.Jdbc;
  *   <li><b>Bounded</b> (otherwise): entries published in [{@code since}, {@code until}), ordered by
  *       {@code published} in {@code sortOrder}; the last page has no {@code next}.</li>
  * </ul>
+ * Either way only entries published at or after {@code retainedFrom} are read: the API shows the last 90 days, as
+ * the identity platform does, whatever {@code since} or cursor a caller sends (the store keeps every entry).
  * The parts of a filter the indexes serve (a top-level conjunction of {@code eventType}, {@code severity},
  * {@code actor.id}, {@code outcome.result}, {@code target.id} equality) and every {@code q}
  * keyword become SQL; the whole filter is then evaluated on each candidate entry.
@@ -30,9 +32,12 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class SystemLogQueries {
 
-    /** What to read. {@code after} continues a previous page and wins over {@code since}. */
-    public record LogQuery(String orgId, Instant since, Instant until, boolean polling, boolean descending,
-                           Cursor after, LogFilter filter, List<String> keywords, int limit) {
+    /**
+     * What to read. {@code after} continues a previous page and wins over {@code since}; nothing published before
+     * {@code retainedFrom} is read.
+     */
+    public record LogQuery(String orgId, Instant since, Instant until, Instant retainedFrom, boolean polling,
+                           boolean descending, Cursor after, LogFilter filter, List<String> keywords, int limit) {
     }
 
     /** A page: the entries as stored (LogEvent JSON) and the cursor of the next page, {@code null} when none. */
@@ -125,6 +130,8 @@ public class SystemLogQueries {
                 ? "SELECT e.seq, e.ingested_ms AS cursor_ms, e.body FROM system_log_event e WHERE e.org_id = ?"
                 : "SELECT e.seq, e.published_ms AS cursor_ms, e.body FROM system_log_event e WHERE e.org_id = ?");
         parameters.add(query.orgId());
+        sql.append(" AND e.published_ms >= ?");
+        parameters.add(query.retainedFrom().toEpochMilli());
         if (query.polling()) {
             if (position.seq() == 0) {
                 sql.append(" AND e.ingested_ms >= ?");

@@ -249,6 +249,31 @@ class SystemLogApiTest {
                 .body("errorCode", equalTo("E0000053"));
     }
 
+    /**
+     * The API shows the last 90 days, as the identity platform does: a since within 180 days but before them, and a
+     * crafted cursor from the beginning of time, answer with what is left; nothing older.
+     */
+    @Test
+    void entriesPublishedOverNinetyDaysAgoAreNotShown() {
+        String org = "org-aged-" + RUN;
+        String admin = MINT.token("admin-quinn").role(Roles.ORG_ADMIN).org(org).sign();
+        Instant now = Instant.now();
+        String aged = UUID.randomUUID().toString();
+        String kept = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-a1",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), now.minus(Duration.ofDays(91)), aged);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 2, new SupportAccessRevoked(org, "g-a2",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), now.minus(Duration.ofDays(89)), kept);
+        String since = now.minus(Duration.ofDays(120)).toString();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(admin).queryParam("since", since)
+                .get("/api/v1/logs"))).containsExactly(kept));
+        assertThat(uuids(jwt(admin).queryParam("since", since).queryParam("until", now.toString())
+                .queryParam("sortOrder", "DESCENDING").get("/api/v1/logs"))).containsExactly(kept);
+        assertThat(uuids(jwt(admin).queryParam("after", "0_1").get("/api/v1/logs"))).containsExactly(kept);
+        assertThat(uuids(jwt(admin).queryParam("since", since).queryParam("until", now.toString())
+                .queryParam("after", "0_1").get("/api/v1/logs"))).containsExactly(kept);
+    }
+
     @Test
     void boundedReadsFollowPublishedTimeBothWaysAndEndWithoutNext() {
         String since = T0.toString();
