@@ -40,8 +40,9 @@ import io.casetrail.events.orgadmin.TemporaryPasswordSent;
  *
  * <ul>
  *   <li>consented admin actions → {@code user.account.reset_password}, {@code user.account.expire_password}
- *       (temporary password, {@code temp_password_set}), {@code user.mfa.factor.reset_all},
- *       {@code system.feature.enable|disable}; a refused action → the same type with outcome {@code DENY};</li>
+ *       (temporary password, {@code temp_password_set}, {@code session_revocation}),
+ *       {@code user.mfa.factor.reset_all}, {@code system.feature.enable|disable}; a refused action → the same type
+ *       with outcome {@code DENY};</li>
  *   <li>research → {@code support.org.view}; a write refused during impersonation → {@code support.org.update}
  *       with outcome {@code DENY};</li>
  *   <li>grant, extension, revocation → {@code user.session.impersonation.grant|extend|revoke}; a grant that
@@ -121,7 +122,9 @@ public final class LogEventMapper {
             entry.type("user.account.expire_password", null,
                             "Expire password with a temporary password (by support, with consent)")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
-                    .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("temp_password_set", "true");
+                    .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("temp_password_set", "true")
+                    // the user's sessions stay (support never revokes them); the catalogue's key says so
+                    .debug("session_revocation", "false");
         } else if (event instanceof MfaFactorsReset e) {
             entry.type("user.mfa.factor.reset_all", "core.user.factor.reset_all",
                             "Reset all factors for user (by support, with consent)")

@@ -372,6 +372,7 @@ class SystemLogApiTest {
                 .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"));
         ssws(secret).queryParam("filter", "eventType eq \"user.account.expire_password\"").get("/api/v1/logs")
                 .then().body("[0].debugContext.debugData.temp_password_set", equalTo("true"))
+                .body("[0].debugContext.debugData.session_revocation", equalTo("false"))
                 .body("[0].target[0].alternateId", equalTo("alice@x.example"));
     }
 
