@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +27,10 @@ import io.casetrail.testing.TokenMinter;
  * durable writes a second this machine's PostgreSQL takes. The service first takes a minute of commands at the
  * largest client count ({@code -Dbench.commands.jit-warmup=60}), unmeasured, so that what is measured is a warm
  * service; then each client count has its own warm-up ({@code -Dbench.warmup}) and measured seconds.
+ *
+ * <p>Beside them, the floor of the HTTP path: the same clients reading one case ({@code GET /cases/{n}}: the same
+ * HTTP server, JWT check, role and org checks and request log, one indexed read, no write, no event). What a read
+ * costs, every command pays before it does any work of its own.
  */
 final class CommandBench {
 
@@ -52,8 +58,11 @@ final class CommandBench {
             Load jit = load(stack, token, most, Duration.ZERO, jitWarmup);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
+            URI aCase = URI.create(stack.url("case-service") + "/cases/" + jit.lastCase);
             for (int clients : CLIENTS) {
                 Load load = load(stack, token, clients, warmup, measure);
+                Load reads = load(clients, warmup, measure, n -> HttpRequest.newBuilder(aCase)
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(), 200);
                 double jdbc = commits(stack, clients, warmup, measure);
                 ObjectNode row = rows.addObject();
                 row.put("clients", clients);
@@ -63,18 +72,41 @@ final class CommandBench {
                 row.put("errors", load.errors);
                 row.put("jdbcCommitsPerSecond", Bench.round(jdbc));
                 row.put("ratio", Bench.round(load.count / (double) measure.toMillis() * 1000 / jdbc));
+                row.put("readsPerSecond", Bench.round(reads.count / (double) measure.toMillis() * 1000));
+                row.put("readP99Ms", Bench.round(reads.latencies.percentileMs(99)));
+                row.put("readErrors", reads.errors);
+                row.put("readRatio", Bench.round(reads.count / (double) measure.toMillis() * 1000 / jdbc));
                 System.out.printf("%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d | JDBC"
-                                + " insert+commit %8.1f/s | ratio %.2f%n", clients, row.get("commandsPerSecond")
-                                .asDouble(), row.get("p50Ms").asDouble(), row.get("p99Ms").asDouble(), load.errors,
-                        jdbc, row.get("ratio").asDouble());
+                                + " insert+commit %8.1f/s | ratio %.2f | reads %8.1f/s (ratio %.2f)%n", clients,
+                        row.get("commandsPerSecond").asDouble(), row.get("p50Ms").asDouble(),
+                        row.get("p99Ms").asDouble(), load.errors, jdbc, row.get("ratio").asDouble(),
+                        row.get("readsPerSecond").asDouble(), row.get("readRatio").asDouble());
             }
         }
     }
 
-    record Load(long count, long errors, Latencies latencies) {
+    /** What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for reads). */
+    record Load(long count, long errors, Latencies latencies, String lastCase) {
     }
 
+    /** Customers opening cases. */
     private static Load load(BenchStack stack, String token, int clients, Duration warmup, Duration measure)
+            throws InterruptedException {
+        URI cases = URI.create(stack.url("case-service") + "/cases");
+        return load(clients, warmup, measure, n -> HttpRequest.newBuilder(cases)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("""
+                        {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
+                        opened by the command benchmark","productArea":"SSO","priority":"P3",\
+                        "contactPreference":"EMAIL"}""".formatted(n))).build(), 201);
+    }
+
+    /**
+     * {@code clients} threads sending {@code request("<client>-<n>")} one after the other, each answer expected
+     * with {@code status}; counted and timed only within the measured seconds.
+     */
+    private static Load load(int clients, Duration warmup, Duration measure,
+                             Function<String, HttpRequest> request, int status)
             throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
@@ -82,23 +114,22 @@ final class CommandBench {
         AtomicLong count = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         Latencies latencies = new Latencies();
+        AtomicReference<String> lastCase = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread thread = new Thread(() -> {
                 int n = 0;
                 while (System.nanoTime() < end) {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.url("case-service") + "/cases"))
-                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("""
-                                    {"orgUrl":"https://bench.okta.com","subject":"Bench %d-%d","description":"A case \
-                                    opened by the command benchmark","productArea":"SSO","priority":"P3",\
-                                    "contactPreference":"EMAIL"}""".formatted(client, n++))).build();
+                    HttpRequest sending = request.apply(client + "-" + n++);
                     long sent = System.nanoTime();
                     boolean ok;
                     try {
-                        ok = BenchStack.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode()
-                                == 201;
+                        HttpResponse<Void> answer = BenchStack.http().send(sending,
+                                HttpResponse.BodyHandlers.discarding());
+                        ok = answer.statusCode() == status;
+                        answer.headers().firstValue("Location")
+                                .ifPresent(location -> lastCase.set(location.replaceAll(".*/", "")));
                     } catch (Exception e) {
                         ok = false;
                     }
@@ -119,7 +150,7 @@ final class CommandBench {
         for (Thread thread : threads) {
             thread.join();
         }
-        return new Load(count.get(), errors.get(), latencies);
+        return new Load(count.get(), errors.get(), latencies, lastCase.get());
     }
 
     /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections; per second. */

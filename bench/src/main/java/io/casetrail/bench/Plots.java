@@ -31,8 +31,13 @@ final class Plots {
             List<Group> latency = new ArrayList<>();
             for (JsonNode row : commands.path("results")) {
                 String clients = row.path("clients").asText() + " clients";
-                throughput.add(new Group(clients, List.of(new Bar("commands/s", row.path("commandsPerSecond")
-                        .asDouble()), new Bar("JDBC insert+commit/s", row.path("jdbcCommitsPerSecond").asDouble()))));
+                List<Bar> bars = new ArrayList<>(List.of(new Bar("commands/s", row.path("commandsPerSecond")
+                        .asDouble())));
+                if (row.has("readsPerSecond")) {
+                    bars.add(new Bar("case reads/s", row.path("readsPerSecond").asDouble()));
+                }
+                bars.add(new Bar("JDBC insert+commit/s", row.path("jdbcCommitsPerSecond").asDouble()));
+                throughput.add(new Group(clients, bars));
                 latency.add(new Group(clients, List.of(new Bar("p50", row.path("p50Ms").asDouble()),
                         new Bar("p99", row.path("p99Ms").asDouble()))));
             }
