@@ -67,6 +67,8 @@ public class Escalation {
     private List<ApprovalStep> chain = new ArrayList<>();
     private int step;
     private Set<String> stepApprovers = new LinkedHashSet<>();
+    /** Who approved an earlier step: a chain of steps asks for that many people, not one person that many times. */
+    private Set<String> earlierApprovers = new LinkedHashSet<>();
     private EscalationStatus status;
     private String owner;
     private String managerId;
@@ -108,6 +110,10 @@ public class Escalation {
         if (stepApprovers.contains(command.caller().id())) {
             throw new RuleViolation("already-approved", command.caller().id() + " already approved step '"
                     + current.name() + "' of escalation " + escalationId);
+        }
+        if (earlierApprovers.contains(command.caller().id())) {
+            throw new RuleViolation("approved-earlier-step", command.caller().id() + " approved an earlier step of"
+                    + " escalation " + escalationId + "; step '" + current.name() + "' needs someone else");
         }
         boolean complete = stepApprovers.size() + 1 >= current.required();
         boolean last = step == chain.size() - 1;
@@ -220,6 +226,10 @@ public class Escalation {
         boolean self = caller.has(Roles.ESCALATION_MANAGER)
                 && (command.managerId() == null || command.managerId().equals(caller.id()));
         if (self) {
+            if (caller.id().equals(managerId)) {
+                throw new RuleViolation("already-assigned", caller.id() + " already manages escalation "
+                        + escalationId);
+            }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
                     actor(caller, Roles.ESCALATION_MANAGER)));
             return status;
@@ -281,6 +291,7 @@ public class Escalation {
         chain = new ArrayList<>(event.chain());
         step = 0;
         stepApprovers = new LinkedHashSet<>();
+        earlierApprovers = new LinkedHashSet<>();
         status = EscalationStatus.AWAITING_APPROVAL;
     }
 
@@ -289,6 +300,7 @@ public class Escalation {
         stepApprovers.add(event.actor().id());
         if (event.stepComplete()) {
             step = event.step() + 1;
+            earlierApprovers.addAll(stepApprovers);
             stepApprovers = new LinkedHashSet<>();
         }
     }

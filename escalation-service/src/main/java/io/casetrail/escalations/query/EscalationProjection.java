@@ -51,22 +51,25 @@ public class EscalationProjection implements Projection {
     void on(EscalationRaised e, @MessageIdentifier String id, @SequenceNumber long seq, @Timestamp Instant at)
             throws JsonProcessingException {
         jdbc.update("INSERT INTO escalation_view (escalation_id, case_number, org_id, team, request_type, summary,"
-                        + " status, raised_by, raised_at, current_step, step_approvers, updated_at, chain, raised)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?)", e.escalationId(), e.caseNumber(),
-                e.orgId(), e.team(), e.requestType(), e.summary(), EscalationStatus.AWAITING_APPROVAL,
+                        + " status, raised_by, raised_at, current_step, step_approvers, approvers, updated_at, chain,"
+                        + " raised) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', ?, ?, ?)", e.escalationId(),
+                e.caseNumber(), e.orgId(), e.team(), e.requestType(), e.summary(), EscalationStatus.AWAITING_APPROVAL,
                 e.actor().id(), at, at, JSON.writeValueAsString(e.chain()), JSON.writeValueAsString(e));
         entry(id, e.escalationId(), seq, at, "raised", e.actor(), e.summary());
     }
 
     @EventHandler
     void on(EscalationStepApproved e, @MessageIdentifier String id, @SequenceNumber long seq, @Timestamp Instant at) {
+        String approver = e.actor().id();
         if (e.stepComplete()) {
-            jdbc.update("UPDATE escalation_view SET current_step = ?, step_approvers = '', updated_at = ?"
-                    + " WHERE escalation_id = ?", e.step() + 1, at, e.escalationId());
+            jdbc.update("UPDATE escalation_view SET current_step = ?, step_approvers = '', approvers = CASE WHEN"
+                    + " approvers = '' THEN ? ELSE approvers || ',' || ? END, updated_at = ? WHERE escalation_id = ?",
+                    e.step() + 1, approver, approver, at, e.escalationId());
         } else {
             jdbc.update("UPDATE escalation_view SET step_approvers = CASE WHEN step_approvers = '' THEN ?"
-                    + " ELSE step_approvers || ',' || ? END, updated_at = ? WHERE escalation_id = ?",
-                    e.actor().id(), e.actor().id(), at, e.escalationId());
+                    + " ELSE step_approvers || ',' || ? END, approvers = CASE WHEN approvers = '' THEN ?"
+                    + " ELSE approvers || ',' || ? END, updated_at = ? WHERE escalation_id = ?",
+                    approver, approver, approver, approver, at, e.escalationId());
         }
         entry(id, e.escalationId(), seq, at, "step-approved", e.actor(), e.stepName());
     }

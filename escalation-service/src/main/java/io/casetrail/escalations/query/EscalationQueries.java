@@ -47,14 +47,17 @@ public class EscalationQueries {
     }
 
     /** What a card row holds beyond the card: the chain, the step and who approved it so far. */
-    private record Row(Card card, List<ApprovalStep> chain, int step, List<String> stepApprovers) {
+    /** {@code stepApprovers}: of the current step; {@code approvers}: of every step so far. */
+    private record Row(Card card, List<ApprovalStep> chain, int step, List<String> stepApprovers,
+                       List<String> approvers) {
     }
 
     /** Rows a filtered list reads at a time. */
     private static final int SCAN_BATCH = 200;
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String COLUMNS = "escalation_id, case_number, org_id, team, request_type, summary, status,"
-            + " raised_by, raised_at, current_step, step_approvers, owner, manager_id, manager_name, updated_at, chain";
+            + " raised_by, raised_at, current_step, step_approvers, approvers, owner, manager_id, manager_name,"
+            + " updated_at, chain";
     private static final TypeReference<List<ApprovalStep>> CHAIN = new TypeReference<>() {
     };
 
@@ -85,12 +88,15 @@ public class EscalationQueries {
                 limit);
     }
 
-    /** Escalations waiting for a step this caller may approve now (and has not approved yet), oldest first. */
+    /**
+     * Escalations waiting for a step this caller may approve now (and has approved no step of yet: nobody approves
+     * two steps of one chain), oldest first.
+     */
     public Page<Card> pendingFor(Caller caller, Page.At after, int limit) {
         return scan("status = ?", List.of(EscalationStatus.AWAITING_APPROVAL), Order.RAISED, row -> {
             ApprovalStep step = row.chain().get(row.step());
             return ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
-                    && !row.stepApprovers().contains(caller.id());
+                    && !row.approvers().contains(caller.id());
         }, after, limit);
     }
 
@@ -192,12 +198,15 @@ public class EscalationQueries {
         EscalationStatus status = EscalationStatus.valueOf(r.getString("status"));
         String awaiting = status == EscalationStatus.AWAITING_APPROVAL && step < chain.size()
                 ? chain.get(step).name() : null;
-        String approvers = r.getString("step_approvers");
+
         Card card = new Card(r.getString("escalation_id"), r.getString("case_number"), r.getString("org_id"),
                 r.getString("team"), r.getString("request_type"), r.getString("summary"), status,
                 r.getString("raised_by"), Jdbc.instant(r, "raised_at"), awaiting, r.getString("owner"),
                 r.getString("manager_id"), r.getString("manager_name"), Jdbc.instant(r, "updated_at"));
-        return new Row(card, chain, step, approvers == null || approvers.isBlank() ? List.of()
-                : List.of(approvers.split(",")));
+        return new Row(card, chain, step, ids(r.getString("step_approvers")), ids(r.getString("approvers")));
+    }
+
+    private static List<String> ids(String commaSeparated) {
+        return commaSeparated == null || commaSeparated.isBlank() ? List.of() : List.of(commaSeparated.split(","));
     }
 }

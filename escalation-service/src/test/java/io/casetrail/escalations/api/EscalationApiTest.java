@@ -216,6 +216,25 @@ class EscalationApiTest {
         }
     }
 
+    /**
+     * A lead who is also a support manager approves the lead's step of a defect; the manager's step is then not
+     * pending for them, and their approval of it is refused (409): it takes a second person.
+     */
+    @Test
+    void whoApprovedOneStepIsNotAskedForTheNext() {
+        String lou = MINT.token("lead-lou").role(Roles.TEAM_LEAD).role(Roles.SUPPORT_MANAGER).team("sso").sign();
+        String id = raise(caseOfTom(), "defect");
+        await().atMost(WAIT).untilAsserted(() -> as(lou).get("/approvals/pending?limit=200").then().statusCode(200)
+                .body("escalationId", hasItem(id)));
+        post(lou, id, "approvals", "", 200);
+        await().atMost(WAIT).untilAsserted(() -> as(MAY).get("/approvals/pending?limit=200").then()
+                .body("escalationId", hasItem(id)));
+        as(lou).get("/approvals/pending?limit=200").then().statusCode(200).body("escalationId", not(hasItem(id)));
+        as(lou).post("/escalations/" + id + "/approvals").then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("approved-earlier-step"));
+        as(MAY).post("/escalations/" + id + "/approvals").then().statusCode(200).body("status", equalTo("APPROVED"));
+    }
+
     /** A case's escalations and an approver's pending approvals read page by page, oldest first, each once. */
     @Test
     void casesEscalationsAndPendingApprovalsArePaged() {

@@ -288,6 +288,22 @@ class EscalationTest {
                     .when(new ApproveStep(ID, EMMA)).expectException(RuleViolation.class).expectNoEvents();
         }
 
+        /** A lead who is also a support manager approves one step of a defect's chain, not both. */
+        @Test
+        void whoApprovedAnEarlierStepCannotApproveALaterOne() {
+            Caller leadAndManager = new Caller("lead-lou", "Lou", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER),
+                    null, Set.of("sso"));
+            fixture.given(raised("defect"), approved(0, "team-lead", true, leadAndManager, Roles.TEAM_LEAD))
+                    .when(new ApproveStep(ID, leadAndManager))
+                    .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "approved an earlier step"))
+                    .expectNoEvents();
+            fixture.given(raised("defect"), approved(0, "team-lead", true, leadAndManager, Roles.TEAM_LEAD))
+                    .when(new ApproveStep(ID, MAY))
+                    .expectEvents(approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                            new EscalationApproved(ID, ORG, CASE, "defect", as(MAY, Roles.SUPPORT_MANAGER)));
+        }
+
         @Test
         void supportApproversApproveOnlyForTheirOwnTeam() {
             fixture.given(raised("question")).when(new ApproveStep(ID, LEO)).expectException(AccessDenied.class);
@@ -408,6 +424,19 @@ class EscalationTest {
                     .expectException(AccessDenied.class);
             fixture.given(raised("defect")).when(new AssignManager(ID, null, null, LU))
                     .expectException(InvalidInput.class);
+        }
+
+        /** Taking an escalation one already manages is refused (409), as naming its manager again is. */
+        @Test
+        void aManagerDoesNotTakeItsOwnEscalationAgain() {
+            fixture.given(raised("defect"), new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
+                            as(EVE, Roles.ESCALATION_MANAGER)))
+                    .when(new AssignManager(ID, null, null, EVE))
+                    .expectException(RuleViolation.class).expectNoEvents();
+            fixture.given(raised("defect"), new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
+                            LU.actor()))
+                    .when(new AssignManager(ID, "em-eve", null, EVE))
+                    .expectException(RuleViolation.class).expectNoEvents();
         }
 
         @Test
