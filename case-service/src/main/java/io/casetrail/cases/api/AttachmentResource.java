@@ -93,11 +93,13 @@ public class AttachmentResource {
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
             throws IOException {
-        if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")) {
-            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/')");
+        if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")
+                || fileName.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/', no control"
+                    + " characters)");
         }
-        if (contentType != null && contentType.length() > 255) {
-            throw new InvalidInput("Content-Type: at most 255 characters");
+        if (contentType != null && (contentType.length() > 255 || !isMediaType(contentType))) {
+            throw new InvalidInput("Content-Type: a media type (type/subtype), at most 255 characters");
         }
         // refuse strangers before reading a byte of the body (the aggregate decides for good below)
         CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
@@ -145,14 +147,44 @@ public class AttachmentResource {
                         throw new AccessDenied("this file is internal to support");
                     }
                     return Response.ok(row.getBytes("content"), row.getString("content_type"))
-                            .header("Content-Disposition", "attachment; filename=\""
-                                    + row.getString("file_name").replace("\"", "") + "\"")
+                            .header("Content-Disposition", contentDisposition(row.getString("file_name")))
+                            // a browser shows the file as the type it was uploaded with, never as what it sniffs
+                            .header("X-Content-Type-Options", "nosniff")
                             .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(
                                     HexFormat.of().parseHex(row.getString("sha256"))))
                             .header("X-Content-SHA256", row.getString("sha256"))
                             .build();
                 }, attachmentId, caseNumber)
                 .orElseThrow(() -> new NotFound("case " + caseNumber + " has no file " + attachmentId));
+    }
+
+    private static boolean isMediaType(String value) {
+        try {
+            MediaType type = MediaType.valueOf(value);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code attachment} with the name twice (RFC 6266): in ASCII for every client ({@code "} and {@code \} and
+     * anything outside printable ASCII as {@code _}), and exactly, UTF-8 percent-encoded, in {@code filename*}.
+     */
+    static String contentDisposition(String fileName) {
+        StringBuilder ascii = new StringBuilder();
+        fileName.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+                ? (char) c : '_'));
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : fileName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 0x7f && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
     private static PayloadTooLarge tooLarge(long limit) {

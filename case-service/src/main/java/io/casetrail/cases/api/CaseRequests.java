@@ -60,7 +60,9 @@ public final class CaseRequests {
 
     public record KnowledgeArticleRequest(@NotBlank @Size(max = 255) String articleId,
                                           @Size(max = 500) String title,
-                                          @Size(max = 2048) String url) {
+                                          @Size(max = 2048)
+                                          @Pattern(regexp = "https://\\S+", message = "must be an https URL")
+                                          String url) {
     }
 
     public record RemoteSessionRequest(@NotBlank @Size(max = 2048)

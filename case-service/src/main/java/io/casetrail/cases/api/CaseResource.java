@@ -281,7 +281,7 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/reopen")
     @Idempotent
-    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
+    @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Reopen a closed case", description = "Within 21 days of closure the case reopens;"
             + " later it stays closed and a follow-up case is opened (followUpCase in the answer).")
     public Response reopen(@PathParam("caseNumber") String caseNumber, @Valid ReopenRequest request) {

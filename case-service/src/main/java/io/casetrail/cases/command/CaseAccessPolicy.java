@@ -76,11 +76,4 @@ final class CaseAccessPolicy {
             throw new AccessDenied("only a team lead or support manager of team " + team + " may " + what);
         }
     }
-
-    void requireCustomerOrWorker(Caller caller, String what) {
-        if (!isCustomerOfCase(caller) && !worksCase(caller)) {
-            throw new AccessDenied(caller.isCustomer() ? "this case belongs to another org"
-                    : "only the assigned engineer or a lead or manager of team " + team + " may " + what);
-        }
-    }
 }

@@ -139,7 +139,7 @@ public class SupportCase {
     /** The follow-up of a case closed more than 21 days ago, created when a reopen request comes too late. */
     private SupportCase(String caseNumber, SupportCase original, String reason, Actor actor, CaseRules rules,
                         DeadlineManager deadlines) {
-        String openedBy = actor.isCustomer() ? actor.id() : original.openedBy;
+        String openedBy = actor.id(); // an admin of the org: only they reopen
         List<String> contacts = new java.util.ArrayList<>(original.contacts);
         if (!openedBy.equals(original.openedBy)) {
             contacts.add(original.openedBy);
@@ -279,9 +279,7 @@ public class SupportCase {
             }
             CaseStatus after = status == CaseStatus.PENDING_CUSTOMER ? CaseStatus.OPEN : status;
             apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), after, caller.actor()));
-            if (slaTarget != null && slaDueAt == null) {
-                startClock(slaTarget, now().plusMillis(slaRemainingMillis), deadlines); // resume
-            }
+            resumeClock(deadlines);
             return state(command.messageId());
         }
         policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber), "reply on this case");
@@ -365,7 +363,9 @@ public class SupportCase {
     public CaseState handle(ReopenCase command, CaseRules rules, CaseNumbers numbers, DeadlineManager deadlines)
             throws Exception {
         Caller caller = command.caller();
-        policy().requireCustomerOrWorker(caller, "reopen this case");
+        // the customer's decision alone (DOMAIN: reopen is the org admins'): support reopening a closed case would
+        // hand itself an open case in the org again, and with it research and admin actions there
+        policy().requireCustomer(caller, "reopen this case");
         if (status != CaseStatus.CLOSED) {
             throw new RuleViolation("illegal-transition", "only CLOSED cases can be reopened; case " + caseNumber
                     + " is " + status);
@@ -389,9 +389,10 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(RecordAttachment command, Intermediaries intermediaries) {
+    public CaseState handle(RecordAttachment command, Intermediaries intermediaries, DeadlineManager deadlines) {
         Caller caller = command.caller();
-        if (policy().isCustomerOfCase(caller)) {
+        boolean customer = policy().isCustomerOfCase(caller);
+        if (customer) {
             if (command.internal()) {
                 throw new InvalidInput("internal files are support's; what a customer uploads is visible to the"
                         + " customer");
@@ -404,8 +405,14 @@ public class SupportCase {
                     "share files with the customer");
         }
         requireNotClosed("upload to");
+        // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
+        boolean answers = customer && status == CaseStatus.PENDING_CUSTOMER;
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
-                command.contentType(), command.sizeBytes(), command.sha256(), command.internal(), caller.actor()));
+                command.contentType(), command.sizeBytes(), command.sha256(), command.internal(),
+                answers ? CaseStatus.OPEN : status, caller.actor()));
+        if (answers) {
+            resumeClock(deadlines);
+        }
         return state(command.attachmentId());
     }
 
@@ -479,6 +486,13 @@ public class SupportCase {
         apply(new SlaClockPaused(caseNumber, orgId, slaTarget, remaining, Actor.SYSTEM));
     }
 
+    /** The customer answered: a paused clock runs again with what was left of it. */
+    private void resumeClock(DeadlineManager deadlines) {
+        if (slaTarget != null && slaDueAt == null) {
+            startClock(slaTarget, now().plusMillis(slaRemainingMillis), deadlines);
+        }
+    }
+
     private void stopClock(DeadlineManager deadlines) {
         if (slaTarget == null) {
             return;
@@ -530,6 +544,13 @@ public class SupportCase {
     @EventSourcingHandler
     void on(ReplyPosted event) {
         status = event.status();
+    }
+
+    @EventSourcingHandler
+    void on(AttachmentAdded event) {
+        if (event.status() != null) {
+            status = event.status();
+        }
     }
 
     @EventSourcingHandler

@@ -13,6 +13,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 
+import io.casetrail.events.cases.AttachmentAdded;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseOpened;
@@ -103,6 +104,13 @@ public class CaseViewProjection implements Projection {
     @EventHandler
     void on(ReplyPosted e, @Timestamp Instant at, @SequenceNumber long version) {
         rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
+    }
+
+    @EventHandler
+    void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long version) {
+        if (e.status() != null) {
+            rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
+        }
     }
 
     @EventHandler

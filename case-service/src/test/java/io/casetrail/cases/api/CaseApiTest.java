@@ -307,6 +307,20 @@ class CaseApiTest {
         assertThat(openedCases()).isEqualTo(casesBefore);
     }
 
+    /** A knowledge article's link reaches the customer: only an https URL is taken. */
+    @Test
+    void knowledgeArticleLinksMustBeHttps() {
+        String caseNumber = openAssignedCase("P3");
+        long eventsBefore = storedEvents(caseNumber);
+        as(TSE_TOM).body("{\"articleId\":\"KB-1\",\"url\":\"javascript:alert(1)\"}")
+                .post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(400)
+                .body("errors.field", hasItem("url"));
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+        as(TSE_TOM).body("{\"articleId\":\"KB-1\",\"url\":\"https://support.okta.com/kb/KB-1\"}")
+                .post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(200);
+        assertThat(storedEvents(caseNumber, "%KnowledgeArticleLinked")).isEqualTo(1);
+    }
+
     @Test
     void illegalTransitionIs409AndStoresNothing() {
         String caseNumber = openAssignedCase("P2");
@@ -406,6 +420,41 @@ class CaseApiTest {
         assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isEqualTo(1);
     }
 
+    /** A file from the customer answers a request for information: the case is OPEN again, in the queue too. */
+    @Test
+    void aCustomersUploadAnswersARequestForInformation() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        as(TSE_TOM).body("{\"body\":\"Please send a HAR file\"}").post("/cases/" + caseNumber
+                + "/information-requests").then().statusCode(200).body("status", equalTo("PENDING_CUSTOMER"));
+        given().auth().oauth2(ACME_ADMIN).contentType("application/json").body("{\"log\":{}}")
+                .post("/cases/" + caseNumber + "/attachments?fileName=app.har")
+                .then().statusCode(201).body("status", equalTo("OPEN"));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("status", equalTo("OPEN")));
+    }
+
+    /** Names with control characters and types that are no media type are refused; downloads name files safely. */
+    @Test
+    void uploadNamesAndTypesAreCheckedAndDownloadsNameTheFileSafely() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        long eventsBefore = storedEvents(caseNumber);
+        given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).contentType("text/plain").body("x")
+                .post("/cases/" + caseNumber + "/attachments?fileName=a%0D%0AX-Injected:%20yes.txt")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(ACME_ADMIN).contentType("text/*").body("x")
+                .post("/cases/" + caseNumber + "/attachments?fileName=a.txt")
+                .then().statusCode(400).contentType("application/problem+json");
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+
+        String location = given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("notes")
+                .post("/cases/" + caseNumber + "/attachments?fileName=na\u00efve \"r\u00e9sum\u00e9\".txt")
+                .then().statusCode(201).extract().header("Location");
+        given().auth().oauth2(TSE_TOM).get(location).then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Disposition", "attachment; filename=\"na_ve _r_sum__.txt\";"
+                        + " filename*=UTF-8''na%C3%AFve%20%22r%C3%A9sum%C3%A9%22.txt");
+    }
+
     @Test
     void uploadAboveTheLimitIsRefusedAndStoresNothing() {
         String caseNumber = visible(openAssignedCase("P3"));
@@ -481,6 +530,11 @@ class CaseApiTest {
     void reopenWithin21DaysReopensTheCase() {
         String caseNumber = closedCase();
         clock.advance(Duration.ofDays(20));
+        // the customer's decision: the engineer who worked it and its team's lead are refused
+        as(TSE_TOM).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
+                .then().statusCode(403);
+        as(LEAD_LU).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
+                .then().statusCode(403);
         as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
                 .then().statusCode(200).body("status", equalTo("OPEN")).body("followUpCase", nullValue());
     }

@@ -460,11 +460,11 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-2", "trace.log", "text/plain", 5, "cd", true, TSE))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "trace.log", "text/plain", 5, "cd", true,
-                            TSE.actor()));
+                            CaseStatus.OPEN, TSE.actor()));
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-3", "fix.txt", "text/plain", 5, "cd", false, EM))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-3", "fix.txt", "text/plain", 5, "cd", false,
-                            EM.actor()));
+                            CaseStatus.OPEN, EM.actor()));
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-4", "fix.txt", "text/plain", 5, "cd", true, EM))
                     .expectException(AccessDenied.class);
@@ -621,6 +621,17 @@ class SupportCaseTest {
                     .expectNoEvents();
         }
 
+        /** Reopening is the customer's decision: support reopening would hand itself an open case in the org. */
+        @ParameterizedTest
+        @MethodSource("io.casetrail.cases.command.SupportCaseTest#workers")
+        void supportWorkingTheCaseCannotReopenIt(Caller worker) {
+            fixture.given(opened(), assigned(), proposed(), closed())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(1)))
+                    .when(new ReopenCase(CASE, "It is back, the customer says", worker))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+        }
+
         @Test
         void customerOfAnotherOrgCannotReopen() {
             fixture.given(opened(), assigned(), proposed(), closed())
@@ -714,7 +725,25 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-1", "har.txt", "text/plain", 12, "ab", false, CUSTOMER))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "har.txt", "text/plain", 12, "ab", false,
-                            CUSTOMER.actor()));
+                            CaseStatus.OPEN, CUSTOMER.actor()));
+        }
+
+        /** A customer's file answers a request for information, as a reply does: back to OPEN, the clock runs. */
+        @Test
+        void customerUploadOnAPendingCaseMovesItBackToOpenAndResumesTheClock() {
+            fixture.given(opened(), assigned(), informationRequested(),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(5).toMillis(),
+                                    Actor.SYSTEM))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(3)))
+                    .when(new RecordAttachment(CASE, "a-1", "app.har", "application/json", 12, "ab", false, CUSTOMER))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "app.har", "application/json", 12, "ab", false,
+                                    CaseStatus.OPEN, CUSTOMER.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(5))));
+            // support's files leave it waiting for the customer
+            fixture.given(opened(), assigned(), informationRequested())
+                    .when(new RecordAttachment(CASE, "a-2", "steps.pdf", "application/pdf", 12, "ab", false, TSE))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "steps.pdf", "application/pdf", 12, "ab",
+                            false, CaseStatus.PENDING_CUSTOMER, TSE.actor()));
         }
 
         @Test
@@ -730,7 +759,7 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-2", "trace.log", "text/plain", 5, "cd", true, TSE))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "trace.log", "text/plain", 5, "cd", true,
-                            TSE.actor()));
+                            CaseStatus.OPEN, TSE.actor()));
         }
 
         @Test
@@ -792,6 +821,11 @@ class SupportCaseTest {
     // --- every illegal transition ----------------------------------------------------------------------------
 
     /** Each status, and each command that may not run in it (by a caller who could otherwise run it). */
+    /** The assigned engineer and a lead of the case's team. */
+    static Stream<Caller> workers() {
+        return Stream.of(TSE, LEAD);
+    }
+
     static Stream<Arguments> illegalTransitions() {
         List<Arguments> cases = new ArrayList<>();
         Object[] newCase = {opened()};
