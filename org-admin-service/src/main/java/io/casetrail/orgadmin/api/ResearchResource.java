@@ -1,6 +1,9 @@
 package io.casetrail.orgadmin.api;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -21,9 +24,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
+import io.casetrail.orgadmin.command.CaseAdministration;
+import io.casetrail.orgadmin.command.CaseFacts;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.security.Caller;
@@ -48,6 +54,9 @@ public class ResearchResource {
     CommandGateway commands;
 
     @Inject
+    KnownCases knownCases;
+
+    @Inject
     Caller caller;
 
     @Context
@@ -60,8 +69,8 @@ public class ResearchResource {
     public Response users(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                           @QueryParam("q") String q, @QueryParam("after") String after,
                           @QueryParam("limit") Integer limit) {
-        Page<?> page = directory.users(orgId, q, after, Page.limit(limit));
-        record(orgId, caseNumber, "users", q, page.items().size());
+        Page<?> page = lookUp(orgId, caseNumber, "users", q,
+                () -> directory.users(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
 
@@ -71,8 +80,8 @@ public class ResearchResource {
     @Operation(summary = "A user, by id or login")
     public Object user(@PathParam("orgId") String orgId, @PathParam("idOrLogin") String idOrLogin,
                        @QueryParam("caseNumber") String caseNumber) {
-        var user = directory.user(orgId, idOrLogin);
-        record(orgId, caseNumber, "users", idOrLogin, user.isPresent() ? 1 : 0);
+        var user = lookUp(orgId, caseNumber, "users", idOrLogin, () -> directory.user(orgId, idOrLogin),
+                ResearchResource::count);
         return user.orElseThrow(() -> new NotFound("org " + orgId + " has no user " + idOrLogin));
     }
 
@@ -83,8 +92,8 @@ public class ResearchResource {
     public Response groups(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                            @QueryParam("q") String q, @QueryParam("after") String after,
                            @QueryParam("limit") Integer limit) {
-        Page<?> page = directory.groups(orgId, q, after, Page.limit(limit));
-        record(orgId, caseNumber, "groups", q, page.items().size());
+        Page<?> page = lookUp(orgId, caseNumber, "groups", q,
+                () -> directory.groups(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
 
@@ -94,8 +103,8 @@ public class ResearchResource {
     @Operation(summary = "A group, by id or name")
     public Object group(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
                         @QueryParam("caseNumber") String caseNumber) {
-        var group = directory.group(orgId, idOrName);
-        record(orgId, caseNumber, "groups", idOrName, group.isPresent() ? 1 : 0);
+        var group = lookUp(orgId, caseNumber, "groups", idOrName, () -> directory.group(orgId, idOrName),
+                ResearchResource::count);
         return group.orElseThrow(() -> new NotFound("org " + orgId + " has no group " + idOrName));
     }
 
@@ -106,8 +115,8 @@ public class ResearchResource {
     public Response applications(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
                                  @QueryParam("q") String q, @QueryParam("after") String after,
                                  @QueryParam("limit") Integer limit) {
-        Page<?> page = directory.applications(orgId, q, after, Page.limit(limit));
-        record(orgId, caseNumber, "applications", q, page.items().size());
+        Page<?> page = lookUp(orgId, caseNumber, "applications", q,
+                () -> directory.applications(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
 
@@ -117,17 +126,28 @@ public class ResearchResource {
     @Operation(summary = "An application, by id, name or label")
     public Object application(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
                               @QueryParam("caseNumber") String caseNumber) {
-        var app = directory.application(orgId, idOrName);
-        record(orgId, caseNumber, "applications", idOrName, app.isPresent() ? 1 : 0);
+        var app = lookUp(orgId, caseNumber, "applications", idOrName, () -> directory.application(orgId, idOrName),
+                ResearchResource::count);
         return app.orElseThrow(() -> new NotFound("org " + orgId + " has no application " + idOrName));
     }
 
-    /** Records the lookup, refusing it when the caller holds no open case of the org (then nothing is answered). */
-    private void record(String orgId, String caseNumber, String resource, String query, int results) {
+    /**
+     * A lookup for a case: refused (and nothing read) unless the caller holds that open case of the org, then read,
+     * then recorded as an event of the case before its answer goes out.
+     */
+    private <T> T lookUp(String orgId, String caseNumber, String resource, String query, Supplier<T> lookup,
+                         ToIntFunction<T> results) {
         if (caseNumber == null || caseNumber.isBlank()) {
             throw new InvalidInput("caseNumber: research is done for a case you hold; name it");
         }
-        commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query, results,
-                caller));
+        CaseAdministration.heldCase(CaseFacts.of(knownCases), caseNumber, orgId, caller, "research org " + orgId);
+        T found = lookup.get();
+        commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
+                results.applyAsInt(found), caller));
+        return found;
+    }
+
+    private static int count(Optional<?> found) {
+        return found.isPresent() ? 1 : 0;
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,9 +88,10 @@ public class CaseAdministration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public String handle(GiveWrittenConsent command, CaseFacts cases, DeadlineManager deadlines) {
+    public String handle(GiveWrittenConsent command, CaseFacts cases, IdentityPlatform platform,
+                         DeadlineManager deadlines) {
         Caller caller = command.caller();
-        KnownCase known = openCase(cases, command.caseNumber());
+        KnownCase known = knownCase(cases, command.caseNumber());
         if (!caller.isCustomerOf(known.orgId())) {
             throw new AccessDenied("only an admin of org " + known.orgId() + " consents on case " + known.caseNumber());
         }
@@ -97,17 +99,20 @@ public class CaseAdministration {
             throw new AccessDenied("only the admin who opened case " + known.caseNumber() + " or one of its contacts"
                     + " consents on it");
         }
+        requireOpen(known);
         Instant now = now();
-        give(known, command.consentId(), caller.id(), ConsentChannel.API, now, command.scope(), now.plus(
-                command.validFor()), caller.actor(), deadlines);
+        give(known, command.consentId(), caller.id(), ConsentChannel.API, now, scope(known, command.scope(), platform),
+                now.plus(command.validFor()), caller.actor(), deadlines);
         return command.consentId();
     }
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public String handle(RecordVerbalConsent command, CaseFacts cases, DeadlineManager deadlines) {
-        KnownCase known = openCase(cases, command.caseNumber());
+    public String handle(RecordVerbalConsent command, CaseFacts cases, IdentityPlatform platform,
+                         DeadlineManager deadlines) {
+        KnownCase known = knownCase(cases, command.caseNumber());
         requireWorker(command.caller(), known, "record verbal consent");
+        requireOpen(known);
         if (command.channel() == null || command.channel() == ConsentChannel.API) {
             throw new InvalidInput("channel: verbal consent is given on the PHONE or in a REMOTE_SESSION");
         }
@@ -124,15 +129,15 @@ public class CaseAdministration {
         if (!expiresAt.isAfter(now)) {
             throw new InvalidInput("givenAt: a consent given then has already expired");
         }
-        give(known, command.consentId(), command.givenBy(), command.channel(), givenAt, command.scope(), expiresAt,
-                command.caller().actor(), deadlines);
+        give(known, command.consentId(), command.givenBy(), command.channel(), givenAt,
+                scope(known, command.scope(), platform), expiresAt, command.caller().actor(), deadlines);
         return command.consentId();
     }
 
     @CommandHandler
     public void handle(WithdrawConsent command, CaseFacts cases) {
         Caller caller = command.caller();
-        KnownCase known = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+        KnownCase known = knownCase(cases, caseNumber);
         if (!caller.isCustomerOf(orgId) && !known.isWorkedBy(caller)) {
             throw new AccessDenied("only an admin of org " + orgId + " or support working case " + caseNumber
                     + " withdraws its consents");
@@ -155,11 +160,33 @@ public class CaseAdministration {
         }
     }
 
-    private void give(KnownCase known, String consentId, String givenBy, ConsentChannel channel, Instant givenAt,
-                      Scope scope, Instant expiresAt, Actor actor, DeadlineManager deadlines) {
+    /**
+     * The scope as the org knows it: users named by login become their ids (actions match consent by id), and a user
+     * or flag the org does not have is refused (400): a consent that could never match would look given and allow
+     * nothing.
+     */
+    private static Scope scope(KnownCase known, Scope scope, IdentityPlatform platform) {
         if (scope == null || scope.actionKinds().isEmpty()) {
             throw new InvalidInput("actionKinds: consent names at least one kind of action");
         }
+        Set<String> users = new LinkedHashSet<>();
+        for (String user : scope.targetUserIds()) {
+            try {
+                users.add(platform.user(known.orgId(), user).id());
+            } catch (NotFound unknown) {
+                throw new InvalidInput("targetUserIds: org " + known.orgId() + " has no user " + user);
+            }
+        }
+        for (String flag : scope.featureFlags()) {
+            if (!platform.hasFeature(known.orgId(), flag)) {
+                throw new InvalidInput("featureFlags: org " + known.orgId() + " has no feature flag " + flag);
+            }
+        }
+        return new Scope(scope.actionKinds(), List.copyOf(users), scope.featureFlags());
+    }
+
+    private void give(KnownCase known, String consentId, String givenBy, ConsentChannel channel, Instant givenAt,
+                      Scope scope, Instant expiresAt, Actor actor, DeadlineManager deadlines) {
         apply(new ConsentGiven(known.orgId(), known.caseNumber(), consentId, givenBy, channel, givenAt,
                 scope.actionKinds(), scope.targetUserIds(), scope.featureFlags(), expiresAt, actor));
         deadlines.schedule(expiresAt, CONSENT_EXPIRY, new ConsentDue(consentId, expiresAt));
@@ -170,9 +197,8 @@ public class CaseAdministration {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(RecordResearch command, CaseFacts cases) {
-        KnownCase known = openCase(cases, command.caseNumber());
-        requireOrg(known, command.orgId());
-        requireWorker(command.caller(), known, "research org " + known.orgId());
+        KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), command.caller(),
+                "research org " + command.orgId());
         apply(new OrgResearched(known.orgId(), known.caseNumber(), command.resource(), command.query(),
                 command.results(), command.caller().actor()));
     }
@@ -181,9 +207,8 @@ public class CaseAdministration {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ActionOutcome handle(RunAdminAction command, CaseFacts cases, IdentityPlatform platform, Mailbox mail) {
         Caller caller = command.caller();
-        KnownCase known = openCase(cases, command.caseNumber());
-        requireOrg(known, command.orgId());
-        requireWorker(caller, known, "take administrative actions in org " + known.orgId());
+        KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), caller,
+                "take administrative actions in org " + command.orgId());
         if (command.target() == null || command.target().isBlank()) {
             throw new InvalidInput("the action needs a user or a feature flag");
         }
@@ -311,12 +336,27 @@ public class CaseAdministration {
         orgId = org;
     }
 
-    private static KnownCase openCase(CaseFacts cases, String number) {
-        KnownCase known = cases.find(number).orElseThrow(() -> new NotFound("there is no case " + number));
-        if (!known.isOpen()) {
-            throw new RuleViolation("case-closed", "case " + number + " is closed");
-        }
+    /**
+     * The open case of the org that the caller holds (its engineer, or a lead or manager of its team): what research
+     * and actions need. Who may not act learns nothing of the case's state: 404 only for a case nobody knows, then
+     * 403, and 409 {@code case-closed} only for its holder.
+     */
+    public static KnownCase heldCase(CaseFacts cases, String number, String orgId, Caller caller, String what) {
+        KnownCase known = knownCase(cases, number);
+        requireOrg(known, orgId);
+        requireWorker(caller, known, what);
+        requireOpen(known);
         return known;
+    }
+
+    private static KnownCase knownCase(CaseFacts cases, String number) {
+        return cases.find(number).orElseThrow(() -> new NotFound("there is no case " + number));
+    }
+
+    private static void requireOpen(KnownCase known) {
+        if (!known.isOpen()) {
+            throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed");
+        }
     }
 
     private static void requireOrg(KnownCase known, String org) {

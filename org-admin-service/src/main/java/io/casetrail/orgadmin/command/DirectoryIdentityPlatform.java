@@ -34,6 +34,11 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
     }
 
     @Override
+    public boolean hasFeature(String orgId, String flagId) {
+        return directory.feature(orgId, flagId).isPresent();
+    }
+
+    @Override
     public String resetPassword(String orgId, UserRef user) {
         byte[] token = new byte[24];
         RANDOM.nextBytes(token);
@@ -45,11 +50,11 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
 
     @Override
     public String setTemporaryPassword(String orgId, UserRef user) {
-        directory.expirePassword(orgId, user.id());
         StringBuilder password = new StringBuilder();
         for (int i = 0; i < 16; i++) {
             password.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
         }
+        directory.expirePassword(orgId, user.id(), PasswordHashes.hash(password.toString()));
         return password.toString();
     }
 

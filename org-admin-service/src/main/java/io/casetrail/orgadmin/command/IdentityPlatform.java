@@ -15,10 +15,13 @@ public interface IdentityPlatform {
     /** Throws {@link io.casetrail.platform.errors.NotFound} when the org has no such user. */
     UserRef user(String orgId, String userIdOrLogin);
 
+    /** Whether the org has the feature flag. */
+    boolean hasFeature(String orgId, String flagId);
+
     /** Puts the user in recovery; answers the one-time reset link (only its hash is kept). */
     String resetPassword(String orgId, UserRef user);
 
-    /** Expires the password; answers a generated temporary password, which is kept nowhere. */
+    /** Expires the password; answers a generated temporary password, of which only a hash is kept. */
     String setTemporaryPassword(String orgId, UserRef user);
 
     /** Removes every enrolled factor; answers their types. */

@@ -30,17 +30,7 @@ public class OrgAdminAxonModule implements AxonModule {
 
     @Override
     public void configure(Configurer configurer) {
-        CaseFacts facts = new CaseFacts() {
-            @Override
-            public java.util.Optional<KnownCases.KnownCase> find(String caseNumber) {
-                return knownCases.find(caseNumber);
-            }
-
-            @Override
-            public boolean isOpenerOrContact(String caseNumber, String adminId) {
-                return knownCases.isOpenerOrContact(caseNumber, adminId);
-            }
-        };
+        CaseFacts facts = CaseFacts.of(knownCases);
         configurer.configureAggregate(axon.eventSourced(CaseAdministration.class))
                 .configureAggregate(axon.eventSourced(DirectoryImport.class))
                 .registerComponent(CaseFacts.class, c -> facts)

@@ -232,9 +232,13 @@ public class DirectoryStore {
                 recoveryTokenHash, orgId, userId);
     }
 
-    /** The password must be changed at the next sign-in. The temporary password itself is stored nowhere. */
-    public void expirePassword(String orgId, String userId) {
-        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED' WHERE org_id = ? AND id = ?", orgId, userId);
+    /**
+     * The user signs in with a temporary password, to be changed at that sign-in; only its hash is kept (the
+     * password itself is in the e-mails only).
+     */
+    public void expirePassword(String orgId, String userId, String temporaryPasswordHash) {
+        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ? WHERE org_id = ? AND id = ?",
+                temporaryPasswordHash, orgId, userId);
     }
 
     /** Removes every enrolled factor; answers their types. */

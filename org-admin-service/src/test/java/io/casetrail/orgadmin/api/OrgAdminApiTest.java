@@ -44,6 +44,7 @@ import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.orgadmin.GreenMailResource;
+import io.casetrail.orgadmin.command.PasswordHashes;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
@@ -220,6 +221,12 @@ class OrgAdminApiTest {
         assertThat(Files.readString(Path.of("target/org-admin-test.log"))).doesNotContain(password);
         as(TOM).get("/orgs/" + ORG + "/users/00u1alice?caseNumber=" + caseNumber).then()
                 .body("status", equalTo("PASSWORD_EXPIRED"));
+        // the user signs in with what was e-mailed: its hash is kept, never the password
+        String hash = jdbc.queryOne("SELECT password_hash FROM dir_user WHERE org_id = ? AND id = ?",
+                row -> row.getString(1), ORG, "00u1alice").orElseThrow();
+        assertThat(hash).startsWith("pbkdf2-sha256$600000$").doesNotContain(password);
+        assertThat(PasswordHashes.matches(password, hash)).isTrue();
+        assertThat(PasswordHashes.matches(password + "x", hash)).isFalse();
     }
 
     @Test
@@ -376,6 +383,9 @@ class OrgAdminApiTest {
     @Test
     void engineerWithoutAnOpenCaseOfTheOrgCannotResearchOrAct() {
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403);
+        // refused before anything is read or checked: a bad page size is not even looked at
+        as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(403);
+        as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(400);
         consent(ADA, "\"RESET_MFA\"", "");
         as(TIA).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
                 + "/reset-factors").then().statusCode(403);

@@ -83,6 +83,11 @@ class CaseAdministrationTest {
         }
 
         @Override
+        public boolean hasFeature(String orgId, String flagId) {
+            return flagId.equals("ftrBASE") || flagId.equals("ftrBETA");
+        }
+
+        @Override
         public String resetPassword(String orgId, UserRef user) {
             calls.add("reset-password " + user.id());
             return "https://acme.okta.com/reset_password/T0KEN";
@@ -154,6 +159,24 @@ class CaseAdministrationTest {
                         new CaseAdministration.ConsentDue("c-1", t0.plus(Duration.ofHours(24))));
     }
 
+    /** Consent names users and flags the org has: a login is kept as the user's id; an unknown one is a 400. */
+    @Test
+    void consentScopesNameUsersAndFlagsTheOrgHas() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_PASSWORD),
+                        List.of("alice@acme.example", "00u1alice"), List.of()), Duration.ofHours(24), ADA))
+                .expectEvents(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u1alice")));
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_PASSWORD),
+                        List.of("alice@acme.exampel"), List.of()), Duration.ofHours(24), ADA))
+                .expectException(InvalidInput.class).expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-bo", ConsentChannel.PHONE, null,
+                        new Scope(List.of(ActionKind.FEATURE_FLAG), null, List.of("ftrBETA", "ftrNOPE")),
+                        Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class).expectNoEvents();
+    }
+
     @Test
     void contactOfTheCaseMayConsentButAnotherAdminOfTheOrgMayNot() {
         fixture.givenNoPriorActivity()
@@ -173,6 +196,26 @@ class CaseAdministrationTest {
                 .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
                         Duration.ofHours(1), OZ))
                 .expectException(AccessDenied.class);
+    }
+
+    /** Who may not act on a case learns nothing of its state: a closed case is a 403 to them, as an open one is. */
+    @Test
+    void whoMayNotActLearnsNotWhetherTheCaseIsClosed() {
+        fixture.givenNoPriorActivity()
+                .when(new GiveWrittenConsent("00100002", "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                        Duration.ofHours(1), OZ))
+                .expectException(AccessDenied.class).expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent("00100002", "c-1", "admin-ada", ConsentChannel.PHONE, null,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(1), TIA))
+                .expectException(AccessDenied.class).expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RecordResearch("00100002", ORG, "users", "alice", 1, TIA))
+                .expectException(AccessDenied.class).expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RunAdminAction("00100002", "org-other", ActionKind.RESET_MFA, "00u1alice", true, false, TOM))
+                .expectException(AccessDenied.class).expectNoEvents();
+        assertThat(platform.calls).isEmpty();
     }
 
     @Test
