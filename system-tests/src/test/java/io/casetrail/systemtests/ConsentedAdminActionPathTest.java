@@ -164,17 +164,8 @@ class ConsentedAdminActionPathTest extends StackTest {
     }
 
     private static MimeMessage mailTo(String address, String subject) throws Exception {
-        await().atMost(WAIT).until(() -> find(address, subject) != null);
-        return find(address, subject);
-    }
-
-    private static MimeMessage find(String address, String subject) throws Exception {
-        for (MimeMessage message : stack.mail().getReceivedMessages()) {
-            if (message.getAllRecipients()[0].toString().equals(address) && subject.equals(message.getSubject())) {
-                return message;
-            }
-        }
-        return null;
+        await().atMost(WAIT).until(() -> stack.mailTo(address, subject) != null);
+        return stack.mailTo(address, subject);
     }
 
     private static String temporaryPassword(MimeMessage message) {

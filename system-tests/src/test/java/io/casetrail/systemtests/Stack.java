@@ -10,6 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -95,6 +101,20 @@ final class Stack implements AutoCloseable {
     /** The SMTP server the services send to. */
     GreenMail mail() {
         return mail;
+    }
+
+    /** The message with this subject that arrived in the address's mailbox (a message to several arrives in each). */
+    MimeMessage mailTo(String address, String subject) throws FolderException, MessagingException {
+        GreenMailUser user = mail.getUserManager().getUserByEmail(address);
+        if (user == null) {
+            return null;
+        }
+        for (StoredMessage stored : mail.getManagers().getImapHostManager().getInbox(user).getMessages()) {
+            if (subject.equals(stored.getMimeMessage().getSubject())) {
+                return stored.getMimeMessage();
+            }
+        }
+        return null;
     }
 
     /** Everything the services wrote to their logs so far. */

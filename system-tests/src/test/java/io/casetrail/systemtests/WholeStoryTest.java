@@ -221,13 +221,7 @@ class WholeStoryTest extends StackTest {
     }
 
     private static MimeMessage resetMailTo(String address) throws Exception {
-        for (MimeMessage message : stack.mail().getReceivedMessages()) {
-            if (message.getAllRecipients()[0].toString().equals(address)
-                    && "Reset your password".equals(message.getSubject())) {
-                return message;
-            }
-        }
-        return null;
+        return stack.mailTo(address, "Reset your password");
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

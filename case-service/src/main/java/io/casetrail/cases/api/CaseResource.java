@@ -230,8 +230,9 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/internal-notes")
     @Idempotent
-    @RolesAllowed({TSE, LEAD, MANAGER})
-    @Operation(summary = "Post an internal note", description = "Never shown to a customer principal.")
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Post an internal note", description = "Never shown to a customer principal. Support"
+            + " working the case, and the escalation manager who is the customer's intermediary on it.")
     public Response internalNote(@PathParam("caseNumber") String caseNumber,
                                  @Valid @NotNull MessageRequest request) {
         return ok(new PostInternalNote(caseNumber, newId(), request.body(), caller));

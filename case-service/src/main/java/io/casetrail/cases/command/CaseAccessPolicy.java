@@ -59,8 +59,7 @@ final class CaseAccessPolicy {
      * nobody else (a worker is told so, 409; anyone else is refused, 403).
      */
     void requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
-        if (escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
-                && escalationManager.get().equals(caller.id())) {
+        if (isIntermediary(caller, escalationManager)) {
             return;
         }
         requireWorker(caller, what);
@@ -69,6 +68,18 @@ final class CaseAccessPolicy {
                     + " is the customer's intermediary while the escalation is active; only they may " + what
                     + " (an internal note reaches them)");
         }
+    }
+
+    /** The case's workers, or the escalation manager who is the customer's intermediary on it (internal notes). */
+    void requireWorkerOrIntermediary(Caller caller, Optional<String> escalationManager, String what) {
+        if (!isIntermediary(caller, escalationManager)) {
+            requireWorker(caller, what);
+        }
+    }
+
+    private static boolean isIntermediary(Caller caller, Optional<String> escalationManager) {
+        return escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
+                && escalationManager.get().equals(caller.id());
     }
 
     void requireLead(Caller caller, String what) {

@@ -292,8 +292,10 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(PostInternalNote command) {
-        policy().requireWorker(command.caller(), "post internal notes");
+    public CaseState handle(PostInternalNote command, Intermediaries intermediaries) {
+        // the escalation manager who speaks to the customer answers support where the customer cannot read it
+        policy().requireWorkerOrIntermediary(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "post internal notes");
         requireText(command.body(), "body");
         apply(new InternalNotePosted(caseNumber, orgId, command.noteId(), command.body(), command.caller().actor()));
         return state(command.noteId());

@@ -256,6 +256,10 @@ class DeliveryGuaranteesTest {
                 .then().statusCode(200);
         as(TSE_TOM).body("{\"body\":\"Customer asks for an ETA\"}").post("/cases/" + caseNumber + "/internal-notes")
                 .then().statusCode(200);
+        as(EM_EVE).body("{\"body\":\"ETA is Friday\"}").post("/cases/" + caseNumber + "/internal-notes")
+                .then().statusCode(200);
+        as(EM_ED).body("{\"body\":\"Me too\"}").post("/cases/" + caseNumber + "/internal-notes")
+                .then().statusCode(403);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN)
                 .get("/cases/" + caseNumber + "/timeline").then()
                 .body("findAll { it.type == 'io.casetrail.case.reply-posted.v1' }.actorId", hasItem("em-eve"))

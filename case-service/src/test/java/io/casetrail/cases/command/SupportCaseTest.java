@@ -444,6 +444,20 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new PostInternalNote(CASE, "n-1", "Customer asks for an ETA", TSE))
                     .expectEvents(new InternalNotePosted(CASE, ORG, "n-1", "Customer asks for an ETA", TSE.actor()));
+            // and the manager answers the same way; another escalation manager may not
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-2", "ETA is Friday", EM))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-2", "ETA is Friday", EM.actor()));
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-3", "me too", OTHER_EM))
+                    .expectException(AccessDenied.class).expectNoEvents();
+        }
+
+        @Test
+        void anEscalationManagerWhoIsNotTheIntermediaryPostsNoInternalNotes() {
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-1", "hello", EM))
+                    .expectException(AccessDenied.class).expectNoEvents();
         }
 
         @Test

@@ -1,6 +1,5 @@
 package io.casetrail.orgadmin.api;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;

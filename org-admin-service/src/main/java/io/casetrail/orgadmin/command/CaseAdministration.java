@@ -254,12 +254,12 @@ public class CaseAdministration {
                 && !user.secondEmail().equalsIgnoreCase(user.email())) {
             recipients.add(user.secondEmail());
         }
-        for (String recipient : recipients) {
-            mail.sendOnCommit(new Mailbox.Message(List.of(recipient), "Your temporary password",
-                    "Hello,\n\nAt your administrator's request, support set a temporary password for " + user.login()
-                            + ":\n\n" + password + "\n\nYou will be asked to choose a new one when you sign in.\n\n"
-                            + "Support case " + known.caseNumber() + "\n"));
-        }
+        // one message to both addresses: the server takes it for both or for neither (a send that failed halfway
+        // would have left one address with a password that the failed command never recorded)
+        mail.sendOnCommit(new Mailbox.Message(List.copyOf(recipients), "Your temporary password",
+                "Hello,\n\nAt your administrator's request, support set a temporary password for " + user.login()
+                        + ":\n\n" + password + "\n\nYou will be asked to choose a new one when you sign in.\n\n"
+                        + "Support case " + known.caseNumber() + "\n"));
         apply(new TemporaryPasswordSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
                 recipients.size(), caller.actor()));
         return new ActionOutcome(known.caseNumber(), ActionKind.TEMPORARY_PASSWORD, user.id(),

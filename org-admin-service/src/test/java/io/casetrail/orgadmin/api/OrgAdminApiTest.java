@@ -28,6 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 
 import io.casetrail.events.Actor;
@@ -165,14 +169,19 @@ class OrgAdminApiTest {
         return as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(path).then().extract().response();
     }
 
+    /** What arrived in the address's mailbox (a message to several addresses arrives in each). */
     private static List<MimeMessage> mailTo(String address) {
-        return List.of(GreenMailResource.mail().getReceivedMessages()).stream().filter(m -> {
-            try {
-                return m.getAllRecipients()[0].toString().equals(address);
-            } catch (Exception e) {
-                return false;
-            }
-        }).toList();
+        GreenMail mail = GreenMailResource.mail();
+        GreenMailUser user = mail.getUserManager().getUserByEmail(address);
+        if (user == null) {
+            return List.of();
+        }
+        try {
+            return mail.getManagers().getImapHostManager().getInbox(user).getMessages().stream()
+                    .map(StoredMessage::getMimeMessage).toList();
+        } catch (FolderException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // --- actions and their e-mail ----------------------------------------------------------------------------
