@@ -58,7 +58,11 @@ final class CommandBench {
             Load jit = load(stack, token, most, Duration.ZERO, jitWarmup);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
-            URI aCase = URI.create(stack.url("case-service") + "/cases/" + jit.lastCase);
+            if (jit.lastCase() == null) {
+                throw new IllegalStateException("the warm-up opened no case (" + jit.errors() + " errors): nothing to"
+                        + " read; give -Dbench.commands.jit-warmup a few seconds at least");
+            }
+            URI aCase = URI.create(stack.url("case-service") + "/cases/" + jit.lastCase());
             for (int clients : CLIENTS) {
                 Load load = load(stack, token, clients, warmup, measure);
                 Load reads = load(clients, warmup, measure, n -> HttpRequest.newBuilder(aCase)

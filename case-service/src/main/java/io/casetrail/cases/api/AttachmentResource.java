@@ -94,9 +94,9 @@ public class AttachmentResource {
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
             throws IOException {
         if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")
-                || fileName.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/', no control"
-                    + " characters)");
+                || fileName.codePoints().anyMatch(AttachmentResource::isControlOrFormat)) {
+            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/', no control or"
+                    + " formatting characters such as a right-to-left override)");
         }
         if (contentType != null && (contentType.length() > 255 || !isMediaType(contentType))) {
             throw new InvalidInput("Content-Type: a media type (type/subtype), at most 255 characters");
@@ -158,6 +158,11 @@ public class AttachmentResource {
                 .orElseThrow(() -> new NotFound("case " + caseNumber + " has no file " + attachmentId));
     }
 
+    /** Control characters, and formatting ones that change how a name reads (U+202E turns "exe.txt" around). */
+    private static boolean isControlOrFormat(int c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
+    }
+
     private static boolean isMediaType(String value) {
         try {
             MediaType type = MediaType.valueOf(value);
@@ -168,12 +173,13 @@ public class AttachmentResource {
     }
 
     /**
-     * {@code attachment} with the name twice (RFC 6266): in ASCII for every client ({@code "} and {@code \} and
-     * anything outside printable ASCII as {@code _}), and exactly, UTF-8 percent-encoded, in {@code filename*}.
+     * {@code attachment} with the name twice (RFC 6266): in ASCII for every client ({@code "}, {@code \}, {@code %}
+     * and anything outside printable ASCII as {@code _}), and exactly, UTF-8 percent-encoded, in {@code filename*}.
      */
     static String contentDisposition(String fileName) {
         StringBuilder ascii = new StringBuilder();
-        fileName.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+        // '%' too: some clients percent-decode the plain name (RFC 6266, appendix D)
+        fileName.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%'
                 ? (char) c : '_'));
         StringBuilder encoded = new StringBuilder();
         for (byte b : fileName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

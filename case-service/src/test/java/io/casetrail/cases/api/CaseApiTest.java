@@ -441,18 +441,22 @@ class CaseApiTest {
         given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).contentType("text/plain").body("x")
                 .post("/cases/" + caseNumber + "/attachments?fileName=a%0D%0AX-Injected:%20yes.txt")
                 .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("x")
+                .queryParam("fileName", "invoice\u202Etxt.exe").post("/cases/" + caseNumber + "/attachments")
+                .then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(ACME_ADMIN).contentType("text/*").body("x")
                 .post("/cases/" + caseNumber + "/attachments?fileName=a.txt")
                 .then().statusCode(400).contentType("application/problem+json");
         assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
 
         String location = given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("notes")
-                .post("/cases/" + caseNumber + "/attachments?fileName=na\u00efve \"r\u00e9sum\u00e9\".txt")
+                .queryParam("fileName", "na\u00efve \"r\u00e9sum\u00e9\" 100%.txt")
+                .post("/cases/" + caseNumber + "/attachments")
                 .then().statusCode(201).extract().header("Location");
         given().auth().oauth2(TSE_TOM).get(location).then().statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Disposition", "attachment; filename=\"na_ve _r_sum__.txt\";"
-                        + " filename*=UTF-8''na%C3%AFve%20%22r%C3%A9sum%C3%A9%22.txt");
+                .header("Content-Disposition", "attachment; filename=\"na_ve _r_sum__ 100_.txt\";"
+                        + " filename*=UTF-8''na%C3%AFve%20%22r%C3%A9sum%C3%A9%22%20100%25.txt");
     }
 
     @Test

@@ -760,6 +760,16 @@ class SupportCaseTest {
                             false, CaseStatus.PENDING_CUSTOMER, TSE.actor()));
         }
 
+        /** An upload stored before uploads carried the status after them leaves the status as it was. */
+        @Test
+        void anUploadStoredWithoutItsStatusLeavesTheCasePending() {
+            fixture.given(opened(), assigned(), informationRequested(), new AttachmentAdded(CASE, ORG, "a-0",
+                            "old.txt", "text/plain", 3, "ab", false, null, CUSTOMER.actor()))
+                    .when(reply(CUSTOMER))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN,
+                            CUSTOMER.actor()));
+        }
+
         @Test
         void customersCannotUploadInternalFiles() {
             fixture.given(opened(), assigned())
@@ -834,12 +844,12 @@ class SupportCaseTest {
 
     // --- every illegal transition ----------------------------------------------------------------------------
 
-    /** Each status, and each command that may not run in it (by a caller who could otherwise run it). */
     /** The assigned engineer and a lead of the case's team. */
     static Stream<Caller> workers() {
         return Stream.of(TSE, LEAD);
     }
 
+    /** Each status, and each command that may not run in it (by a caller who could otherwise run it). */
     static Stream<Arguments> illegalTransitions() {
         List<Arguments> cases = new ArrayList<>();
         Object[] newCase = {opened()};

@@ -46,8 +46,10 @@ public class EscalationQueries {
                          List<TimelineExcerpt> caseTimeline, List<Entry> history) {
     }
 
-    /** What a card row holds beyond the card: the chain, the step and who approved it so far. */
-    /** {@code stepApprovers}: of the current step; {@code approvers}: of every step so far. */
+    /**
+     * What a card row holds beyond the card: the chain, the step, who approved the current step
+     * ({@code stepApprovers}) and who approved any step so far ({@code approvers}).
+     */
     private record Row(Card card, List<ApprovalStep> chain, int step, List<String> stepApprovers,
                        List<String> approvers) {
     }
@@ -198,7 +200,6 @@ public class EscalationQueries {
         EscalationStatus status = EscalationStatus.valueOf(r.getString("status"));
         String awaiting = status == EscalationStatus.AWAITING_APPROVAL && step < chain.size()
                 ? chain.get(step).name() : null;
-
         Card card = new Card(r.getString("escalation_id"), r.getString("case_number"), r.getString("org_id"),
                 r.getString("team"), r.getString("request_type"), r.getString("summary"), status,
                 r.getString("raised_by"), Jdbc.instant(r, "raised_at"), awaiting, r.getString("owner"),

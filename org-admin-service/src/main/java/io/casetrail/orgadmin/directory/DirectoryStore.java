@@ -228,8 +228,9 @@ public class DirectoryStore {
 
     /** The user is in recovery; only the hash of the reset token is kept. */
     public void markRecovery(String orgId, String userId, String recoveryTokenHash) {
-        jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ? WHERE org_id = ? AND id = ?",
-                recoveryTokenHash, orgId, userId);
+        // a temporary password set before stops working: the reset link is the way in now
+        jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ?, password_hash = NULL"
+                + " WHERE org_id = ? AND id = ?", recoveryTokenHash, orgId, userId);
     }
 
     /**
@@ -237,8 +238,9 @@ public class DirectoryStore {
      * password itself is in the e-mails only).
      */
     public void expirePassword(String orgId, String userId, String temporaryPasswordHash) {
-        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ? WHERE org_id = ? AND id = ?",
-                temporaryPasswordHash, orgId, userId);
+        // a reset link sent before stops working: the temporary password is the way in now
+        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ?, recovery_token_hash = NULL"
+                + " WHERE org_id = ? AND id = ?", temporaryPasswordHash, orgId, userId);
     }
 
     /** Removes every enrolled factor; answers their types. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -236,6 +237,11 @@ class OrgAdminApiTest {
         assertThat(hash).startsWith("pbkdf2-sha256$600000$").doesNotContain(password);
         assertThat(PasswordHashes.matches(password, hash)).isTrue();
         assertThat(PasswordHashes.matches(password + "x", hash)).isFalse();
+        // a reset link sent afterwards is the only way in: the temporary password stops working
+        consent(BO, "\"RESET_PASSWORD\"", "");
+        post("/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-password").then().statusCode(200);
+        assertThat(jdbc.queryOne("SELECT password_hash FROM dir_user WHERE org_id = ? AND id = ?",
+                row -> Optional.ofNullable(row.getString(1)), ORG, "00u1alice").orElseThrow()).isEmpty();
     }
 
     @Test

@@ -34,6 +34,9 @@ public final class CaseEvents {
         if (event instanceof ReplyPosted e) {
             return Optional.of(e.status());
         }
+        if (event instanceof AttachmentAdded e) {
+            return Optional.ofNullable(e.status()); // absent in events before 2026-11-29: unchanged
+        }
         if (event instanceof InformationRequested) {
             return Optional.of(CaseStatus.PENDING_CUSTOMER);
         }
