@@ -105,6 +105,12 @@ class SupportCaseTest {
                 Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso", null, CUSTOMER.actor());
     }
 
+    /** Assigned, information requested, the update clock paused with five hours left. */
+    static Object[] waitingForTheCustomerWithFiveHoursLeft() {
+        return new Object[] {opened(), assigned(), informationRequested(),
+                new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(5).toMillis(), Actor.SYSTEM)};
+    }
+
     static CaseAssigned assigned() {
         return new CaseAssigned(CASE, ORG, TSE.id(), null, CaseStatus.OPEN, LEAD.actor());
     }
@@ -378,9 +384,7 @@ class SupportCaseTest {
 
         @Test
         void customerReplyOnAPendingCaseMovesItBackToOpenAndResumesTheClock() {
-            fixture.given(opened(), assigned(), informationRequested(),
-                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(5).toMillis(),
-                                    Actor.SYSTEM))
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
                     .andGivenCurrentTime(t0.plus(Duration.ofDays(3)))
                     .when(reply(CUSTOMER))
                     .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN,
@@ -745,9 +749,7 @@ class SupportCaseTest {
         /** A customer's file answers a request for information, as a reply does: back to OPEN, the clock runs. */
         @Test
         void customerUploadOnAPendingCaseMovesItBackToOpenAndResumesTheClock() {
-            fixture.given(opened(), assigned(), informationRequested(),
-                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(5).toMillis(),
-                                    Actor.SYSTEM))
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
                     .andGivenCurrentTime(t0.plus(Duration.ofDays(3)))
                     .when(new RecordAttachment(CASE, "a-1", "app.har", "application/json", 12, "ab", false, CUSTOMER))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "app.har", "application/json", 12, "ab", false,
