@@ -22,6 +22,7 @@ import io.casetrail.events.escalation.EscalationClosed;
 import io.casetrail.events.escalation.EscalationManagerAssigned;
 import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
+import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 
@@ -99,6 +100,8 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
             end(rejected.escalationId());
         } else if (payload instanceof EscalationClosed closed) {
             end(closed.escalationId());
+        } else if (payload instanceof EscalationWithdrawn withdrawn) {
+            end(withdrawn.escalationId());
         }
     }
 
@@ -113,6 +116,9 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
             return e.escalationId();
         }
         if (payload instanceof EscalationClosed e) {
+            return e.escalationId();
+        }
+        if (payload instanceof EscalationWithdrawn e) {
             return e.escalationId();
         }
         return "";

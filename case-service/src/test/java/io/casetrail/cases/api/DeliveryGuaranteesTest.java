@@ -38,6 +38,7 @@ import io.casetrail.events.Topics;
 import io.casetrail.events.escalation.EscalationManagerAssigned;
 import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
+import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
@@ -50,6 +51,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /** No event is lost and none is shown twice: the relay's outbox guarantee and the consumers' dedupe. */
 @QuarkusTest
 class DeliveryGuaranteesTest {
+
+    static final Actor TOM = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, "support-engineer");
+    static final Actor EVE = new Actor("em-eve", "Eve", Actor.Kind.SUPPORT, "escalation-manager");
 
     @Inject
     AxonRuntime axon;
@@ -212,23 +216,49 @@ class DeliveryGuaranteesTest {
                 .body("summary", hasItem("orgadmin: password reset sent (by Tom Engineer)"));
     }
 
+    /** An escalation of the case, raised by Tom as escalation-service would publish it; its id. */
+    static String escalationRaisedOn(String caseNumber) {
+        String escalation = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
+                ACME, caseNumber, "sso", "defect", "SAML rejected", "everyone locked out", List.of(), List.of(),
+                List.of(), List.of(), TOM));
+        return escalation;
+    }
+
+    /** A withdrawn escalation no longer counts: its manager hands the customer back, on the internal timeline. */
+    @Test
+    void aWithdrawnEscalationEndsTheManagersTurnAsIntermediary() {
+        String caseNumber = TestPrincipals.openAssignedCase("P2");
+        String escalation = escalationRaisedOn(caseNumber);
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
+                escalation, ACME, caseNumber, "em-eve", "Eve", EVE));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("escalated", equalTo(true)).body("intermediary", equalTo("em-eve")));
+
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationWithdrawn(escalation,
+                ACME, caseNumber, "AWAITING_APPROVAL", "Customer found the cause", EVE));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber
+                + "/timeline").then().body("summary", hasItem("escalation: withdrawn (by Eve)")));
+        as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
+                .body("type", not(hasItem("io.casetrail.escalation.withdrawn.v1")));
+        as(EM_EVE).body("{\"body\":\"Still here\"}").post("/cases/" + caseNumber + "/replies").then()
+                .statusCode(403);
+    }
+
     @Test
     void anActiveEscalationMarksTheCaseEscalatedAndItsManagerBecomesTheIntermediary() {
         String caseNumber = TestPrincipals.openAssignedCase("P2");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().statusCode(200).body("intermediary", equalTo("tse-tom")).body("escalated", equalTo(false)));
         as(EM_EVE).get("/cases/" + caseNumber).then().statusCode(403); // not (yet) its case
-        String escalation = UUID.randomUUID().toString();
-        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, "support-engineer");
-        Actor eve = new Actor("em-eve", "Eve", Actor.Kind.SUPPORT, "escalation-manager");
-        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
-                ACME, caseNumber, "sso", "defect", "SAML rejected", "everyone locked out", List.of(), List.of(),
-                List.of(), List.of(), tom));
+        String escalation = escalationRaisedOn(caseNumber);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("escalated", equalTo(true)).body("intermediary", equalTo("tse-tom")));
 
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
-                escalation, ACME, caseNumber, "em-eve", "Eve", eve));
+                escalation, ACME, caseNumber, "em-eve", "Eve", EVE));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("intermediary", equalTo("em-eve")));
         // the manager reads the case it is the intermediary on (another manager does not), and it alone of support
@@ -272,7 +302,7 @@ class DeliveryGuaranteesTest {
                 .body("type", hasItem("io.casetrail.escalation.raised.v1"));
 
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationRejected(escalation,
-                ACME, caseNumber, 0, "team-lead", "known issue", tom));
+                ACME, caseNumber, 0, "team-lead", "known issue", TOM));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
         // the escalation over, the engineer writes to the customer again and the manager no longer does, nor reads
@@ -284,10 +314,10 @@ class DeliveryGuaranteesTest {
         // an escalation naming the case under another org changes nothing
         String stray = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ESCALATION, "escalation-service", stray, 0, new EscalationRaised(stray,
-                "org-globex", caseNumber, "sso", "defect", "s", "i", List.of(), List.of(), List.of(), List.of(), tom));
+                "org-globex", caseNumber, "sso", "defect", "s", "i", List.of(), List.of(), List.of(), List.of(), TOM));
         String marker = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ESCALATION, "escalation-service", marker, 0, new EscalationRaised(marker, ACME,
-                caseNumber, "sso", "question", "q", "i", List.of(), List.of(), List.of(), List.of(), tom));
+                caseNumber, "sso", "question", "q", "i", List.of(), List.of(), List.of(), List.of(), TOM));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryOne(
                 "SELECT COUNT(*) FROM case_escalation WHERE escalation_id = ?", row -> row.getLong(1), marker)
                 .orElseThrow()).isEqualTo(1L));

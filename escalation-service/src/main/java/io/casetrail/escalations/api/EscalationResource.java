@@ -38,6 +38,7 @@ import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
 import io.casetrail.escalations.command.EscalationStatus;
 import io.casetrail.escalations.query.CaseDigest;
 import io.casetrail.escalations.query.EscalationQueries;
@@ -52,7 +53,7 @@ import io.casetrail.platform.security.Roles;
 
 /**
  * Escalations: support raises them on its cases, approvers approve or reject them step by step, Engineering works
- * them once approved, support (or the escalation manager) answers Engineering and closes them.
+ * them once approved, support (or the escalation manager) answers Engineering and closes them, or withdraws them.
  */
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -215,6 +216,16 @@ public class EscalationResource {
             + " escalation's manager.")
     public Response close(@PathParam("id") String escalationId) {
         return state(escalationId, new CloseEscalation(escalationId, caller));
+    }
+
+    @POST
+    @Path("/escalations/{id}/withdrawal")
+    @Idempotent
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Withdraw the escalation", description = "By support working the case or the escalation's"
+            + " manager, with the reason, before Engineering resolved it: it is no longer needed.")
+    public Response withdraw(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
+        return state(escalationId, new WithdrawEscalation(escalationId, request.reason(), caller));
     }
 
     @POST

@@ -2,12 +2,14 @@ package io.casetrail.escalations.command;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -29,6 +31,7 @@ import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.events.escalation.EscalationResolved;
 import io.casetrail.events.escalation.EscalationStepApproved;
+import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
 import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
 import io.casetrail.escalations.command.EscalationCommands.AssignManager;
@@ -39,6 +42,8 @@ import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
+import io.casetrail.escalations.command.EscalationCommands.WithdrawForClosedCase;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -50,7 +55,8 @@ import io.casetrail.platform.security.Roles;
 /**
  * An escalation of a case to Engineering: raised by support with what it collected, approved step by step along the
  * chain of its request type, then worked by an engineer on the Engineering board until support closes it. An
- * escalation manager may own it; while it is active the manager is the customer's intermediary.
+ * escalation manager may own it; while it is active the manager is the customer's intermediary. Support withdraws it
+ * when it is no longer needed; a case that closes withdraws those Engineering has not taken yet.
  */
 @AggregateRoot(type = "Escalation")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -64,6 +70,7 @@ public class Escalation {
     private String team;
     private String requestType;
     private String raisedBy;
+    private Instant raisedAt;
     private List<ApprovalStep> chain = new ArrayList<>();
     private int step;
     private Set<String> stepApprovers = new LinkedHashSet<>();
@@ -81,7 +88,7 @@ public class Escalation {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    public String handle(RaiseEscalation command, CaseFacts cases, ApprovalChains chains) {
+    public String handle(RaiseEscalation command, CaseFacts cases, ApprovalChains chains, EscalationsByCase byCase) {
         Caller caller = command.caller();
         KnownCase known = cases.find(command.caseNumber())
                 .orElseThrow(() -> new NotFound("there is no case " + command.caseNumber()));
@@ -97,6 +104,7 @@ public class Escalation {
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
                 command.logReferences(), command.timeline(), steps, caller.actor()));
+        byCase.add(known.caseNumber(), command.escalationId());
         return command.escalationId();
     }
 
@@ -218,6 +226,32 @@ public class Escalation {
     }
 
     @CommandHandler
+    public EscalationStatus handle(WithdrawEscalation command, CaseFacts cases) {
+        requireSupportSide(command.caller(), cases, "withdraw it");
+        if (status == EscalationStatus.RESOLVED) {
+            throw new RuleViolation("illegal-transition", "escalation " + escalationId + " is RESOLVED: Engineering"
+                    + " has answered; close it instead");
+        }
+        if (!status.isActive()) {
+            throw illegal("withdrawn");
+        }
+        apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), command.reason(),
+                command.caller().actor()));
+        return status;
+    }
+
+    /** Nothing happens unless Engineering has not taken the escalation and it was raised before the closure. */
+    @CommandHandler
+    public void handle(WithdrawForClosedCase command) {
+        boolean untaken = status == EscalationStatus.AWAITING_APPROVAL || status == EscalationStatus.APPROVED;
+        boolean raisedBefore = raisedAt == null || raisedAt.isBefore(command.closedAt());
+        if (untaken && raisedBefore) {
+            apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), "case " + caseNumber
+                    + " closed before Engineering took the escalation", Actor.SYSTEM));
+        }
+    }
+
+    @CommandHandler
     public EscalationStatus handle(AssignManager command, CaseFacts cases) {
         if (!status.isActive()) {
             throw illegal("given a manager");
@@ -281,8 +315,9 @@ public class Escalation {
     // --- state changes -----------------------------------------------------------------------------------------
 
     @EventSourcingHandler
-    void on(EscalationRaised event) {
+    void on(EscalationRaised event, @Timestamp Instant at) {
         escalationId = event.escalationId();
+        raisedAt = at;
         orgId = event.orgId();
         caseNumber = event.caseNumber();
         team = event.team();
@@ -339,6 +374,11 @@ public class Escalation {
     @EventSourcingHandler
     void on(EscalationClosed event) {
         status = EscalationStatus.CLOSED;
+    }
+
+    @EventSourcingHandler
+    void on(EscalationWithdrawn event) {
+        status = EscalationStatus.WITHDRAWN;
     }
 
     @EventSourcingHandler

@@ -24,11 +24,14 @@ public class EscalationAxonModule implements AxonModule {
     private final AxonRuntime axon;
     private final KnownCases knownCases;
     private final ApprovalChains chains;
+    private final EscalationsByCase byCase;
 
-    public EscalationAxonModule(AxonRuntime axon, KnownCases knownCases, ApprovalChains chains) {
+    public EscalationAxonModule(AxonRuntime axon, KnownCases knownCases, ApprovalChains chains,
+                                EscalationsByCase byCase) {
         this.axon = axon;
         this.knownCases = knownCases;
         this.chains = chains;
+        this.byCase = byCase;
     }
 
     @Override
@@ -36,6 +39,7 @@ public class EscalationAxonModule implements AxonModule {
         CaseFacts facts = knownCases::find;
         configurer.configureAggregate(axon.eventSourced(Escalation.class))
                 .registerComponent(CaseFacts.class, c -> facts)
-                .registerComponent(ApprovalChains.class, c -> chains);
+                .registerComponent(ApprovalChains.class, c -> chains)
+                .registerComponent(EscalationsByCase.class, c -> byCase);
     }
 }

@@ -1,5 +1,6 @@
 package io.casetrail.escalations.command;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
@@ -50,6 +51,20 @@ public final class EscalationCommands {
 
     /** Support (or the escalation manager) closes the resolved escalation. */
     public record CloseEscalation(@TargetAggregateIdentifier String escalationId, Caller caller) {
+    }
+
+    /**
+     * Support working the case (or the escalation's manager) withdraws the escalation before Engineering finished
+     * it: it is no longer needed.
+     */
+    public record WithdrawEscalation(@TargetAggregateIdentifier String escalationId, String reason, Caller caller) {
+    }
+
+    /**
+     * Casetrail withdraws the escalation because its case closed at {@code closedAt}, if Engineering has not taken
+     * it yet and it was raised before then; otherwise nothing happens, so that a replayed closure changes nothing.
+     */
+    public record WithdrawForClosedCase(@TargetAggregateIdentifier String escalationId, Instant closedAt) {
     }
 
     /**

@@ -28,12 +28,13 @@ import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.events.escalation.EscalationResolved;
 import io.casetrail.events.escalation.EscalationStepApproved;
+import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.platform.axon.Projection;
 import io.casetrail.platform.store.Jdbc;
 
 /**
  * Escalations as listed, boarded and shown ({@code escalation_view}), with their history ({@code escalation_entry}):
- * every approval, rejection, question, answer, update, resolution and manager.
+ * every approval, rejection, question, answer, update, resolution, withdrawal and manager.
  */
 @Singleton
 @ProcessingGroup("escalation-views")
@@ -123,6 +124,12 @@ public class EscalationProjection implements Projection {
     void on(EscalationClosed e, @MessageIdentifier String id, @SequenceNumber long seq, @Timestamp Instant at) {
         status(e.escalationId(), EscalationStatus.CLOSED, at);
         entry(id, e.escalationId(), seq, at, "closed", e.actor(), null);
+    }
+
+    @EventHandler
+    void on(EscalationWithdrawn e, @MessageIdentifier String id, @SequenceNumber long seq, @Timestamp Instant at) {
+        status(e.escalationId(), EscalationStatus.WITHDRAWN, at);
+        entry(id, e.escalationId(), seq, at, "withdrawn", e.actor(), e.reason());
     }
 
     @EventHandler

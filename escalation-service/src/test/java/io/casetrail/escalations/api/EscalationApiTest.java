@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,7 @@ import io.casetrail.events.Topics;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseReopened;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.CloseReason;
 import io.casetrail.events.cases.ContactPreference;
@@ -268,6 +270,104 @@ class EscalationApiTest {
         as(LU).get("/approvals/pending?limit=201").then().statusCode(400);
         as(LEO).get("/board/CLOSED").then().statusCode(404).contentType("application/problem+json");
         as(LEO).get("/board?limit=0").then().statusCode(400);
+    }
+
+    /**
+     * Support withdraws an escalation it no longer needs, with the reason: it leaves the approvers' lists and takes
+     * no further step. Engineering, and support not working the case, may not withdraw it.
+     */
+    @Test
+    void supportWithdrawsAnEscalationNoLongerNeeded() {
+        String reason = "{\"reason\":\"Customer found the cause: a rotated certificate\"}";
+        String id = raise(caseOfTom(), "defect");
+        post(LU, id, "approvals", "", 200);
+        await().atMost(WAIT).untilAsserted(() -> as(MAY).get("/approvals/pending?limit=200").then()
+                .body("escalationId", hasItem(id)));
+
+        post(DEV, id, "withdrawal", reason, 403);                   // Engineering resolves, it does not withdraw
+        post(TIA, id, "withdrawal", reason, 403);                   // not working the case
+        post(TOM, id, "withdrawal", "{\"reason\":\" \"}", 400);
+        as(TOM).body(reason).post("/escalations/" + id + "/withdrawal").then().statusCode(200)
+                .body("status", equalTo("WITHDRAWN"));
+        post(TOM, id, "withdrawal", reason, 409);
+        post(MAY, id, "approvals", "", 409);
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ESCALATION,
+                read -> types(read, id).contains("io.casetrail.escalation.withdrawn.v1"), WAIT);
+        assertThat(types(records, id)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.withdrawn.v1");
+        io.restassured.path.json.JsonPath withdrawn = io.restassured.path.json.JsonPath.from(new String(records
+                .stream().filter(r -> id.equals(r.key())).reduce((a, b) -> b).orElseThrow().value(),
+                StandardCharsets.UTF_8));
+        assertThat(withdrawn.getString("status")).isEqualTo("AWAITING_APPROVAL");
+        assertThat(withdrawn.getString("reason")).isEqualTo("Customer found the cause: a rotated certificate");
+        assertThat(withdrawn.getString("actor.id")).isEqualTo("tse-tom");
+
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + id).then()
+                .body("escalation.status", equalTo("WITHDRAWN"))
+                .body("history.kind", equalTo(List.of("raised", "step-approved", "withdrawn")))
+                .body("history[2].text", equalTo("Customer found the cause: a rotated certificate")));
+        as(MAY).get("/approvals/pending?limit=200").then().statusCode(200).body("escalationId", not(hasItem(id)));
+        as(LU).get("/board?limit=200").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", not(hasItem(id)));
+    }
+
+    /**
+     * A case that closes withdraws its escalations Engineering has not taken (awaiting approval, or approved on the
+     * board); the one an engineer accepted stays with Engineering. A closure delivered again later (as a replay
+     * would, with a new event id) leaves an escalation raised after a reopen alone.
+     */
+    @Test
+    void aClosedCaseWithdrawsItsEscalationsEngineeringHasNotTaken() {
+        String caseNumber = caseOfTom();
+        String waiting = raise(caseNumber, "defect");
+        String onBoard = raise(caseNumber, "question");
+        post(LU, onBoard, "approvals", "", 200);
+        String taken = raise(caseNumber, "question");
+        post(LU, taken, "approvals", "", 200);
+        post(DEV, taken, "acceptance", "", 200);
+
+        Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        CaseClosed closed = new CaseClosed(caseNumber, ORG, CloseReason.CONFIRMED, ada);
+        Instant closedAt = Instant.now();
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, closed, closedAt,
+                UUID.randomUUID().toString());
+        String reason = "case " + caseNumber + " closed before Engineering took the escalation";
+        for (String id : List.of(waiting, onBoard)) {
+            await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + id).then()
+                    .body("escalation.status", equalTo("WITHDRAWN"))
+                    .body("history[-1].kind", equalTo("withdrawn")).body("history[-1].actorId", equalTo("system"))
+                    .body("history[-1].text", equalTo(reason)));
+        }
+
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 4, new CaseReopened(caseNumber, ORG,
+                "It is back", ada));
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(RAISE.formatted("probe"))
+                .post("/cases/" + caseNumber + "/escalations").then().statusCode(400)); // open again (409 before)
+        String afterReopen = raise(caseNumber, "defect");
+        String replayed = TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, closed, closedAt,
+                UUID.randomUUID().toString());
+        // applied (its record commits with whatever it withdrew), and it withdrew nothing raised after it
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT 1 FROM consumed_event WHERE consumer ="
+                + " 'case-closures' AND event_id = ?", row -> 1, replayed).isPresent());
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), afterReopen)).contains(1L);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 5, closed, Instant.now(),
+                UUID.randomUUID().toString());
+
+        // the second real closure withdraws it
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ESCALATION,
+                read -> types(read, afterReopen).contains("io.casetrail.escalation.withdrawn.v1"), WAIT);
+        assertThat(types(records, afterReopen)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.withdrawn.v1");
+        assertThat(types(records, waiting)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.withdrawn.v1");
+        assertThat(types(records, onBoard)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
+                "io.casetrail.escalation.withdrawn.v1");
+        assertThat(types(records, taken)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
+                "io.casetrail.escalation.accepted.v1");
+        as(AUDITOR).get("/escalations/" + taken).then().body("escalation.status", equalTo("ACCEPTED"));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,6 +32,8 @@ import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
+import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
+import io.casetrail.escalations.command.EscalationCommands.WithdrawForClosedCase;
 import io.casetrail.events.Actor;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.escalation.ApprovalRule;
@@ -45,6 +49,7 @@ import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.events.escalation.EscalationResolved;
 import io.casetrail.events.escalation.EscalationStepApproved;
+import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.events.escalation.TimelineExcerpt;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
@@ -102,15 +107,33 @@ class EscalationTest {
         return ApprovalChains.of(chains);
     }
 
+    /** The escalations raised on each case, as the raise records them. */
+    static final class RecordedByCase implements EscalationsByCase {
+        final Map<String, List<String>> byCase = new LinkedHashMap<>();
+
+        @Override
+        public void add(String caseNumber, String escalationId) {
+            byCase.computeIfAbsent(caseNumber, c -> new ArrayList<>()).add(escalationId);
+        }
+
+        @Override
+        public List<String> of(String caseNumber) {
+            return byCase.getOrDefault(caseNumber, List.of());
+        }
+    }
+
     AggregateTestFixture<Escalation> fixture;
     ApprovalChains chains;
+    RecordedByCase byCase;
 
     @BeforeEach
     void setUp() throws IOException {
         chains = configured();
+        byCase = new RecordedByCase();
         fixture = new AggregateTestFixture<>(Escalation.class);
         fixture.registerInjectableResource(FACTS);
         fixture.registerInjectableResource(chains);
+        fixture.registerInjectableResource(byCase);
     }
 
     EscalationRaised raised(String type) {
@@ -148,6 +171,7 @@ class EscalationTest {
         void engineerWorkingTheCaseRaisesWithTheChainOfItsRequestType() {
             fixture.givenNoPriorActivity().when(raise("defect", TOM)).expectEvents(raised("defect"))
                     .expectResultMessagePayload(ID);
+            assertThat(byCase.of(CASE)).containsExactly(ID); // what the case's closure will look at
         }
 
         @Test
@@ -160,6 +184,7 @@ class EscalationTest {
             fixture.givenNoPriorActivity().when(raise("defect", TIA)).expectException(AccessDenied.class)
                     .expectNoEvents();
             fixture.givenNoPriorActivity().when(raise("defect", LEO)).expectException(AccessDenied.class);
+            assertThat(byCase.of(CASE)).isEmpty();
         }
 
         @Test
@@ -444,6 +469,82 @@ class EscalationTest {
             fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
                     as(LU, Roles.TEAM_LEAD))).when(new AssignManager(ID, null, null, EVE))
                     .expectException(RuleViolation.class);
+        }
+    }
+
+    @Nested
+    class Withdrawal {
+
+        static final String NO_LONGER_NEEDED = "Customer found the cause: a rotated certificate";
+
+        Object[] with(Object[] given, Object... more) {
+            Object[] all = java.util.Arrays.copyOf(given, given.length + more.length);
+            System.arraycopy(more, 0, all, given.length, more.length);
+            return all;
+        }
+
+        @Test
+        void supportWorkingTheCaseWithdrawsWithTheReasonAndTheStatusItLeft() {
+            fixture.given(raised("defect")).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, TOM))
+                    .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", NO_LONGER_NEEDED,
+                            TOM.actor()))
+                    .expectResultMessagePayload(EscalationStatus.WITHDRAWN);
+            fixture.given(accepted()).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, LU))
+                    .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "ACCEPTED", NO_LONGER_NEEDED,
+                            LU.actor()));
+        }
+
+        @Test
+        void theEscalationsManagerMayWithdrawOthersMayNot() {
+            Object[] managed = with(approvedDefect(), new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
+                    LU.actor()));
+            fixture.given(managed).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, EVE))
+                    .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "APPROVED", NO_LONGER_NEEDED, EVE.actor()));
+            fixture.given(approvedDefect()).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, EVE))
+                    .expectException(AccessDenied.class).expectNoEvents();   // not its manager
+            fixture.given(accepted()).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, TIA))
+                    .expectException(AccessDenied.class).expectNoEvents();   // not working the case
+            fixture.given(accepted()).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, DEV))
+                    .expectException(AccessDenied.class).expectNoEvents();   // Engineering resolves instead
+        }
+
+        @Test
+        void aResolvedEscalationIsClosedAndAnEndedOneStaysEnded() {
+            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed",
+                    as(DEV, Roles.ENGINEER)));
+            fixture.given(resolved).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, TOM))
+                    .expectException(RuleViolation.class).expectNoEvents()
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString("close it instead"));
+            Object[] withdrawn = {raised("defect"), new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL",
+                    NO_LONGER_NEEDED, TOM.actor())};
+            fixture.given(withdrawn).when(new WithdrawEscalation(ID, "again", TOM))
+                    .expectException(RuleViolation.class).expectNoEvents();
+            fixture.given(withdrawn).when(new ApproveStep(ID, LU)).expectException(RuleViolation.class);
+            fixture.given(withdrawn).when(new AssignManager(ID, null, null, EVE))
+                    .expectException(RuleViolation.class);
+        }
+
+        /** Given events are stamped now: a closure an hour on comes after the raise, one an hour back before it. */
+        @Test
+        void aCaseClosingWithdrawsWhatEngineeringHasNotTaken() {
+            Instant later = Instant.now().plusSeconds(3600);
+            String reason = "case " + CASE + " closed before Engineering took the escalation";
+            fixture.given(raised("defect")).when(new WithdrawForClosedCase(ID, later))
+                    .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", reason, Actor.SYSTEM));
+            fixture.given(approvedDefect()).when(new WithdrawForClosedCase(ID, later))
+                    .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "APPROVED", reason, Actor.SYSTEM));
+        }
+
+        @Test
+        void aClosureLeavesTakenEndedAndLaterEscalationsAlone() {
+            Instant later = Instant.now().plusSeconds(3600);
+            fixture.given(accepted()).when(new WithdrawForClosedCase(ID, later))
+                    .expectSuccessfulHandlerExecution().expectNoEvents();
+            fixture.given(raised("defect"), new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", "x",
+                    TOM.actor())).when(new WithdrawForClosedCase(ID, later)).expectNoEvents();
+            // raised after the closure (the case reopened): a replayed closure does not touch it
+            fixture.given(raised("defect")).when(new WithdrawForClosedCase(ID, Instant.now().minusSeconds(3600)))
+                    .expectSuccessfulHandlerExecution().expectNoEvents();
         }
     }
 

@@ -11,7 +11,7 @@ public final class EscalationEvents {
             EscalationStepApproved.class, EscalationApproved.class, EscalationRejected.class,
             EscalationAccepted.class, EngineeringInformationRequested.class, EngineeringInformationProvided.class,
             EngineeringUpdatePosted.class, EscalationResolved.class, EscalationClosed.class,
-            EscalationManagerAssigned.class);
+            EscalationWithdrawn.class, EscalationManagerAssigned.class);
 
     private EscalationEvents() {
     }
