@@ -48,6 +48,11 @@ public final class CaseRequests {
     public record MessageRequest(@NotBlank @Size(max = 50000) String body) {
     }
 
+    /** A phone call with an admin of the case; {@code customerAnswered} absent is false. */
+    public record PhoneCallRequest(@NotBlank @Size(max = 255) String contactId,
+                                   @NotBlank @Size(max = 20000) String summary, Boolean customerAnswered) {
+    }
+
     public record ResolutionRequest(@NotBlank @Size(max = 20000) String summary,
                                     @Size(max = 255) String knowledgeArticleId) {
     }

@@ -36,6 +36,7 @@ import io.casetrail.cases.api.CaseRequests.ContactRequest;
 import io.casetrail.cases.api.CaseRequests.KnowledgeArticleRequest;
 import io.casetrail.cases.api.CaseRequests.MessageRequest;
 import io.casetrail.cases.api.CaseRequests.OpenCaseRequest;
+import io.casetrail.cases.api.CaseRequests.PhoneCallRequest;
 import io.casetrail.cases.api.CaseRequests.PriorityRequest;
 import io.casetrail.cases.api.CaseRequests.RejectionRequest;
 import io.casetrail.cases.api.CaseRequests.RemoteSessionRequest;
@@ -54,6 +55,7 @@ import io.casetrail.cases.command.PostInternalNote;
 import io.casetrail.cases.command.PostReply;
 import io.casetrail.cases.command.ProposeResolution;
 import io.casetrail.cases.command.RecordConsultation;
+import io.casetrail.cases.command.RecordPhoneCall;
 import io.casetrail.cases.command.RejectResolution;
 import io.casetrail.cases.command.RemoveContact;
 import io.casetrail.cases.command.ReopenCase;
@@ -225,6 +227,19 @@ public class CaseResource {
             + " intermediary: only they reply for support, the case's engineer and leads get 409.")
     public Response reply(@PathParam("caseNumber") String caseNumber, @Valid @NotNull MessageRequest request) {
         return ok(new PostReply(caseNumber, newId(), request.body(), caller));
+    }
+
+    @POST
+    @Path("/{caseNumber}/phone-calls")
+    @Idempotent
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Record a phone call with the customer", description = "Public correspondence with the"
+            + " admin who opened the case or one of its contacts; counts for the SLA as a reply does. With"
+            + " customerAnswered, a PENDING_CUSTOMER case goes back to OPEN (409 when the case waits for nothing)."
+            + " While an escalation manager is the customer's intermediary, only they record calls.")
+    public Response phoneCall(@PathParam("caseNumber") String caseNumber, @Valid @NotNull PhoneCallRequest request) {
+        return ok(new RecordPhoneCall(caseNumber, newId(), request.contactId(), request.summary(),
+                Boolean.TRUE.equals(request.customerAnswered()), caller));
     }
 
     @POST

@@ -41,6 +41,7 @@ import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.PriorityChanged;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.cases.RemoteSessionOffered;
+import io.casetrail.events.cases.PhoneCallRecorded;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
 import io.casetrail.events.cases.ResolutionRejected;
@@ -289,6 +290,34 @@ public class SupportCase {
             supportResponded(rules, deadlines);
         }
         return state(command.messageId());
+    }
+
+    /**
+     * A phone call is correspondence as a reply of support is (it counts for the SLA); one in which the admin gave
+     * what was asked for answers the request for information as a reply of the customer would.
+     */
+    @CommandHandler
+    public CaseState handle(RecordPhoneCall command, CaseRules rules, DeadlineManager deadlines,
+                            Intermediaries intermediaries) {
+        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "record calls with the customer");
+        requireNotClosed("record a call on");
+        requireText(command.summary(), "summary");
+        if (!command.contactId().equals(openedBy) && !contacts.contains(command.contactId())) {
+            throw new InvalidInput("contactId: " + command.contactId() + " neither opened case " + caseNumber
+                    + " nor is one of its contacts");
+        }
+        if (command.customerAnswered() && status != CaseStatus.PENDING_CUSTOMER) {
+            throw new RuleViolation("nothing-requested", "case " + caseNumber + " is " + status + ": it waits for no"
+                    + " answer from the customer; record the call without customerAnswered");
+        }
+        CaseStatus after = command.customerAnswered() ? CaseStatus.OPEN : status;
+        apply(new PhoneCallRecorded(caseNumber, orgId, command.callId(), command.contactId(), command.summary(),
+                command.customerAnswered(), after, command.caller().actor()));
+        if (after == CaseStatus.NEW || after == CaseStatus.OPEN) {
+            supportResponded(rules, deadlines);
+        }
+        return state(command.callId());
     }
 
     @CommandHandler
@@ -545,6 +574,11 @@ public class SupportCase {
 
     @EventSourcingHandler
     void on(ReplyPosted event) {
+        status = event.status();
+    }
+
+    @EventSourcingHandler
+    void on(PhoneCallRecorded event) {
         status = event.status();
     }
 

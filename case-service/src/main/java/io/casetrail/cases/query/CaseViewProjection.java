@@ -24,6 +24,7 @@ import io.casetrail.events.cases.ContactRemoved;
 import io.casetrail.events.cases.FollowUpCaseOpened;
 import io.casetrail.events.cases.InformationRequested;
 import io.casetrail.events.cases.PriorityChanged;
+import io.casetrail.events.cases.PhoneCallRecorded;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
 import io.casetrail.events.cases.ResolutionRejected;
@@ -103,6 +104,11 @@ public class CaseViewProjection implements Projection {
 
     @EventHandler
     void on(ReplyPosted e, @Timestamp Instant at, @SequenceNumber long version) {
+        rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
+    }
+
+    @EventHandler
+    void on(PhoneCallRecorded e, @Timestamp Instant at, @SequenceNumber long version) {
         rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
     }
 

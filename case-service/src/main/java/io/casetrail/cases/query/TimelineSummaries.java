@@ -19,6 +19,7 @@ import io.casetrail.events.cases.InternalNotePosted;
 import io.casetrail.events.cases.KnowledgeArticleLinked;
 import io.casetrail.events.cases.PriorityChanged;
 import io.casetrail.events.cases.RemoteSessionOffered;
+import io.casetrail.events.cases.PhoneCallRecorded;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
 import io.casetrail.events.cases.ResolutionRejected;
@@ -65,6 +66,10 @@ final class TimelineSummaries {
         }
         if (event instanceof ReplyPosted e) {
             return new Line(PUBLIC, "Reply from " + who);
+        }
+        if (event instanceof PhoneCallRecorded e) {
+            return new Line(PUBLIC, "Phone call with " + e.contactId() + ", recorded by " + who
+                    + (e.customerAnswered() ? "; the requested information was given" : ""));
         }
         if (event instanceof InternalNotePosted e) {
             return new Line(INTERNAL, "Internal note by " + who);

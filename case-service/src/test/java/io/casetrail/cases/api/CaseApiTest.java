@@ -19,6 +19,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -431,6 +432,44 @@ class CaseApiTest {
                 .then().statusCode(201).body("status", equalTo("OPEN"));
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber)
                 .then().statusCode(200).body("status", equalTo("OPEN")));
+    }
+
+    /**
+     * The customer answers a request for information on the phone: support records the call, the case is OPEN again
+     * and the customer reads the call on its timeline. A call with someone who is not an admin of the case, a claimed
+     * answer where nothing was asked, or a call by someone not working the case changes nothing.
+     */
+    @Test
+    void aPhoneCallRecordedBySupportAnswersARequestForInformation() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        as(TSE_TOM).body("{\"body\":\"Which app fails?\"}").post("/cases/" + caseNumber
+                + "/information-requests").then().statusCode(200).body("status", equalTo("PENDING_CUSTOMER"));
+        String path = "/cases/" + caseNumber + "/phone-calls";
+        long eventsBefore = storedEvents(caseNumber);
+        as(TSE_TOM).body("{\"contactId\":\"admin-cy\",\"summary\":\"HR portal\",\"customerAnswered\":true}")
+                .post(path).then().statusCode(400).contentType("application/problem+json");
+        as(TSE_TOM).body("{\"contactId\":\"admin-ada\",\"summary\":\" \"}").post(path).then().statusCode(400);
+        as(TSE_TIA).body("{\"contactId\":\"admin-ada\",\"summary\":\"HR portal\",\"customerAnswered\":true}")
+                .post(path).then().statusCode(403);
+        as(ACME_ADMIN).body("{\"contactId\":\"admin-ada\",\"summary\":\"HR portal\"}").post(path).then()
+                .statusCode(403);
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+
+        as(TSE_TOM).body("{\"contactId\":\"admin-bo\",\"summary\":\"Bo will ask Ada\"}").post(path).then()
+                .statusCode(200).body("status", equalTo("PENDING_CUSTOMER"));
+        as(TSE_TOM).body("{\"contactId\":\"admin-ada\",\"summary\":\"Ada: the HR portal fails\","
+                + "\"customerAnswered\":true}").post(path).then().statusCode(200).body("status", equalTo("OPEN"));
+        as(TSE_TOM).body("{\"contactId\":\"admin-ada\",\"summary\":\"Again\",\"customerAnswered\":true}")
+                .post(path).then().statusCode(409).body("type", endsWith("nothing-requested"));
+        assertThat(storedEvents(caseNumber, "%PhoneCallRecorded")).isEqualTo(2);
+
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline")
+                .then().statusCode(200)
+                .body("findAll { it.type == 'io.casetrail.case.phone-call-recorded.v1' }.summary", equalTo(List.of(
+                        "Phone call with admin-bo, recorded by Tom",
+                        "Phone call with admin-ada, recorded by Tom; the requested information was given"))));
+        as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200).body("status", equalTo("OPEN"))
+                .body("sla.paused", equalTo(false)).body("sla.target", equalTo("UPDATE_INTERVAL"));
     }
 
     /** Names with control characters and types that are no media type are refused; downloads name files safely. */

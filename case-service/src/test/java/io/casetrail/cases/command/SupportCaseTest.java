@@ -38,6 +38,7 @@ import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.PriorityChanged;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.cases.RemoteSessionOffered;
+import io.casetrail.events.cases.PhoneCallRecorded;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
 import io.casetrail.events.cases.ResolutionRejected;
@@ -505,6 +506,65 @@ class SupportCaseTest {
     }
 
     // --- resolution and closure --------------------------------------------------------------------------------
+
+    @Nested
+    class PhoneCalls {
+
+        RecordPhoneCall call(String with, boolean answered, Caller by) {
+            return new RecordPhoneCall(CASE, "call-1", with, "Ada read the app name out: HR portal", answered, by);
+        }
+
+        PhoneCallRecorded recorded(String with, boolean answered, CaseStatus after) {
+            return new PhoneCallRecorded(CASE, ORG, "call-1", with, "Ada read the app name out: HR portal", answered,
+                    after, TSE.actor());
+        }
+
+        @Test
+        void anAnsweringCallMovesAPendingCaseBackToOpenAndRestartsTheUpdateClock() {
+            Instant later = t0.plus(Duration.ofDays(1));
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
+                    .andGivenCurrentTime(later)
+                    .when(call("admin-ada", true, TSE))
+                    .expectEvents(recorded("admin-ada", true, CaseStatus.OPEN),
+                            clock(SlaTarget.UPDATE_INTERVAL, later.plus(Duration.ofHours(8))))
+                    .expectScheduledDeadline(Duration.ofHours(8), new SupportCase.SlaDue(SlaTarget.UPDATE_INTERVAL,
+                            later.plus(Duration.ofHours(8))));
+        }
+
+        @Test
+        void aCallThatDidNotAnswerLeavesTheCaseWaitingAndTheClockPaused() {
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
+                    .when(call("admin-bo", false, TSE))
+                    .expectEvents(recorded("admin-bo", false, CaseStatus.PENDING_CUSTOMER))
+                    .expectNoScheduledDeadlines();
+        }
+
+        @Test
+        void aCallOnAnOpenCaseIsSupportsFirstResponse() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .when(call("admin-ada", false, TSE))
+                    .expectEvents(recorded("admin-ada", false, CaseStatus.OPEN),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, true, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+        }
+
+        @Test
+        void refusals() {
+            fixture.given(opened(), assigned()).when(call("admin-ada", true, TSE))
+                    .expectException(RuleViolation.class).expectNoEvents();          // it waits for nothing
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft()).when(call("admin-cy", true, TSE))
+                    .expectException(InvalidInput.class).expectNoEvents();           // not an admin of the case
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft()).when(call("admin-ada", true, OTHER_TSE))
+                    .expectException(AccessDenied.class).expectNoEvents();           // not working the case
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft()).when(call("admin-ada", true, CUSTOMER))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(opened(), assigned(), closed()).when(call("admin-ada", false, TSE))
+                    .expectException(RuleViolation.class).expectNoEvents();
+            escalationManager = EM.id();
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft()).when(call("admin-ada", true, TSE))
+                    .expectException(RuleViolation.class).expectNoEvents();          // the manager speaks to them
+        }
+    }
 
     @Nested
     class Resolution {

@@ -11,7 +11,7 @@ public final class CaseEvents {
     /** Every case event payload, in lifecycle order. */
     public static final List<Class<? extends DomainEvent>> ALL = List.of(
             CaseOpened.class, CaseAssigned.class, PriorityChanged.class, ContactAdded.class, ContactRemoved.class,
-            ReplyPosted.class, InternalNotePosted.class, InformationRequested.class, AttachmentAdded.class,
+            ReplyPosted.class, PhoneCallRecorded.class, InternalNotePosted.class, InformationRequested.class, AttachmentAdded.class,
             KnowledgeArticleLinked.class, RemoteSessionOffered.class, ConsultationRecorded.class,
             ResolutionProposed.class, ResolutionRejected.class, CaseClosed.class, CaseReopened.class,
             FollowUpCaseOpened.class, SlaClockStarted.class, SlaClockPaused.class, SlaClockStopped.class,
@@ -32,6 +32,9 @@ public final class CaseEvents {
             return Optional.of(e.status());
         }
         if (event instanceof ReplyPosted e) {
+            return Optional.of(e.status());
+        }
+        if (event instanceof PhoneCallRecorded e) {
             return Optional.of(e.status());
         }
         if (event instanceof AttachmentAdded e) {
