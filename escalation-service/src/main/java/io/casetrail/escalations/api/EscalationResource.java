@@ -46,6 +46,7 @@ import io.casetrail.escalations.query.EscalationQueries.Card;
 import io.casetrail.escalations.query.EscalationQueries.Detail;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
@@ -95,6 +96,9 @@ public class EscalationResource {
     CaseDigest digest;
 
     @Inject
+    KnownCases cases;
+
+    @Inject
     Caller caller;
 
     @Context
@@ -120,9 +124,12 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEERING_MANAGER, Roles.ENGINEER, Roles.AUDITOR})
     @Operation(summary = "The escalations of a case", description = "Those the caller may read, oldest first, paged"
-            + " by after/limit with Link headers.")
+            + " by after/limit with Link headers; 404 for a case escalation-service does not know.")
     public Response ofCase(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
                            @QueryParam("limit") Integer limit) {
+        if (cases.find(caseNumber).isEmpty()) {
+            throw new NotFound("there is no case " + caseNumber);
+        }
         Page<Card> page = queries.ofCase(caseNumber, card -> access.mayRead(caller, card), Page.At.of(after),
                 Page.limit(limit));
         return LinkHeaders.page(uri, page);

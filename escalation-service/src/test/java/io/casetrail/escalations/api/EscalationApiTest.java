@@ -398,6 +398,8 @@ class EscalationApiTest {
         as(TOM).body(RAISE.formatted("wish")).post("/cases/" + caseNumber + "/escalations").then()
                 .statusCode(400).body("detail", org.hamcrest.Matchers.containsString("defect"));
         as(TOM).body(RAISE.formatted("defect")).post("/cases/00000000/escalations").then().statusCode(404);
+        as(AUDITOR).get("/cases/00000000/escalations").then().statusCode(404)
+                .contentType("application/problem+json");
         assertThat(as(AUDITOR).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).extract()
                 .jsonPath().getList("$")).isEmpty();
 
