@@ -66,7 +66,7 @@ import io.casetrail.platform.security.Roles;
  * information is itself a public message, so the update clock pauses with its full interval left) and the
  * customer's reply resumes it. A proposed resolution stops the clock; a rejection starts the update clock.
  * Each running clock has a persisted deadline; if it fires with the same due time still running, the target is
- * breached.
+ * breached. A clock stopped, paused or moved after its due time, before its deadline fired, is breached first.
  *
  * <p>"Now" is Axon's event clock, which the service sets to its own {@link java.time.Clock} and which
  * {@code AggregateTestFixture} fixes to the fixture's time.
@@ -218,6 +218,7 @@ public class SupportCase {
         Priority from = priority;
         apply(new PriorityChanged(caseNumber, orgId, from, command.priority(), command.reason(),
                 command.caller().actor()));
+        breachIfOverdue();
         if (slaTarget == null || slaBreached) {
             return state(null); // no clock, or its breach stands
         }
@@ -436,6 +437,11 @@ public class SupportCase {
                     "share files with the customer");
         }
         requireNotClosed("upload to");
+        if (customer && status == CaseStatus.RESOLVED_PENDING_CONFIRMATION) {
+            // as for a reply: the customer's answer to a proposed resolution is to confirm or reject it
+            throw new RuleViolation("resolution-pending", "case " + caseNumber + " has a proposed resolution:"
+                    + " confirm it, or reject it with your reason, then upload");
+        }
         // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
         boolean answers = customer && status == CaseStatus.PENDING_CUSTOMER;
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
@@ -491,13 +497,26 @@ public class SupportCase {
 
     /** A public message of support: meets the first response, or restarts the update interval. */
     private void supportResponded(CaseRules rules, DeadlineManager deadlines) {
+        breachIfOverdue();
         if (slaTarget == SlaTarget.FIRST_RESPONSE && slaDueAt != null) {
             apply(new SlaClockStopped(caseNumber, orgId, SlaTarget.FIRST_RESPONSE, !slaBreached, Actor.SYSTEM));
         }
         startClock(SlaTarget.UPDATE_INTERVAL, now().plus(rules.sla(priority).updateInterval()), deadlines);
     }
 
+    /**
+     * A running clock past its due time is breached, whether its deadline has fired yet or not (deadlines are
+     * polled, and fire late after downtime): support answering, or the clock moving, after the due time keeps the
+     * breach on record.
+     */
+    private void breachIfOverdue() {
+        if (slaTarget != null && slaDueAt != null && !slaBreached && now().isAfter(slaDueAt)) {
+            apply(new SlaBreached(caseNumber, orgId, slaTarget, slaDueAt, Actor.SYSTEM));
+        }
+    }
+
     private void startClock(SlaTarget target, Instant dueAt, DeadlineManager deadlines) {
+        breachIfOverdue();
         deadlines.cancelAllWithinScope(SLA_DEADLINE);
         runClock(target, dueAt, deadlines);
     }
@@ -512,6 +531,7 @@ public class SupportCase {
         if (slaTarget == null || slaDueAt == null) {
             return;
         }
+        breachIfOverdue();
         deadlines.cancelAllWithinScope(SLA_DEADLINE);
         long remaining = Math.max(0, Duration.between(now(), slaDueAt).toMillis());
         apply(new SlaClockPaused(caseNumber, orgId, slaTarget, remaining, Actor.SYSTEM));
@@ -528,6 +548,7 @@ public class SupportCase {
         if (slaTarget == null) {
             return;
         }
+        breachIfOverdue();
         deadlines.cancelAllWithinScope(SLA_DEADLINE);
         boolean met = !slaBreached && (slaDueAt == null || !now().isAfter(slaDueAt));
         apply(new SlaClockStopped(caseNumber, orgId, slaTarget, met, Actor.SYSTEM));

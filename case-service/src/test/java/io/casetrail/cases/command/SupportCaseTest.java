@@ -498,6 +498,15 @@ class SupportCaseTest {
         }
 
         @Test
+        void customerUploadsNothingToAProposedResolutionButConfirmsOrRejectsIt() {
+            fixture.given(opened(), assigned(), proposed())
+                    .when(new RecordAttachment(CASE, "a-1", "har.har", "application/json", 10, "abc", false,
+                            CUSTOMER))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+        }
+
+        @Test
         void blankReplyIsInvalid() {
             fixture.given(opened(), assigned())
                     .when(new PostReply(CASE, "m-1", "  ", CUSTOMER))
@@ -765,6 +774,35 @@ class SupportCaseTest {
                     .whenTimeElapses(Duration.ofHours(8))
                     .expectEvents(new SlaBreached(CASE, ORG, SlaTarget.UPDATE_INTERVAL,
                             t0.plus(Duration.ofDays(10)).plus(Duration.ofHours(8)), Actor.SYSTEM));
+        }
+
+        /**
+         * The first response came after the due time but before the deadline fired (a poll away, or the service
+         * was down): the breach is recorded with the response, not lost with the cancelled deadline.
+         */
+        @Test
+        void aLateResponseBeforeTheDeadlineFiredIsStillABreach() {
+            Instant late = t0.plus(Duration.ofHours(5));
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .andGivenCurrentTime(late)
+                    .when(reply(TSE))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, TSE.actor()),
+                            new SlaBreached(CASE, ORG, SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4)),
+                                    Actor.SYSTEM),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, false, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, late.plus(Duration.ofHours(8))));
+        }
+
+        /** Lowering the priority of an overdue case does not move its breach away. */
+        @Test
+        void anOverdueClockIsBreachedBeforeAPriorityChangeCouldMoveIt() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .andGivenCurrentTime(t0.plus(Duration.ofHours(5)))
+                    .when(new ChangePriority(CASE, Priority.P4, "not urgent after all", TSE))
+                    .expectEvents(new PriorityChanged(CASE, ORG, Priority.P2, Priority.P4, "not urgent after all",
+                                    TSE.actor()),
+                            new SlaBreached(CASE, ORG, SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4)),
+                                    Actor.SYSTEM));
         }
 
         @Test

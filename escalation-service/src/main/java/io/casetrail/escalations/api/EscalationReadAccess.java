@@ -20,9 +20,6 @@ import io.casetrail.platform.security.Roles;
 @Singleton
 public class EscalationReadAccess {
 
-    private static final Set<EscalationStatus> BEFORE_ENGINEERING = Set.of(EscalationStatus.AWAITING_APPROVAL,
-            EscalationStatus.REJECTED);
-
     private final KnownCases knownCases;
 
     public EscalationReadAccess(KnownCases knownCases) {
@@ -30,7 +27,7 @@ public class EscalationReadAccess {
     }
 
     public boolean mayRead(Caller caller, Card card) {
-        Teams byRole = teamsRead(caller, card.status());
+        Teams byRole = teamsRead(caller, card.reachedEngineering());
         if (byRole.every() || card.team() != null && byRole.named().contains(card.team())) {
             return true;
         }
@@ -39,12 +36,17 @@ public class EscalationReadAccess {
     }
 
     /**
-     * Whose escalations in a status the caller reads by its roles alone (a support engineer reads those of the
-     * cases it works besides): what the board asks its query for, so that it applies before the query's limit.
+     * Whose escalations in a board column the caller reads by its roles alone (a support engineer reads those of
+     * the cases it works besides): what the board asks its query for, so that it applies before the query's limit.
+     * Every column but {@code AWAITING_APPROVAL} holds escalations that reached Engineering.
      */
-    public Teams teamsRead(Caller caller, EscalationStatus status) {
+    public Teams teamsRead(Caller caller, EscalationStatus column) {
+        return teamsRead(caller, column != EscalationStatus.AWAITING_APPROVAL);
+    }
+
+    private static Teams teamsRead(Caller caller, boolean reachedEngineering) {
         if (caller.hasAny(Roles.AUDITOR, Roles.ESCALATION_MANAGER, Roles.ENGINEERING_MANAGER)
-                || caller.has(Roles.ENGINEER) && !BEFORE_ENGINEERING.contains(status)) {
+                || caller.has(Roles.ENGINEER) && reachedEngineering) {
             return Teams.EVERY;
         }
         return Teams.of(caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) ? caller.teams() : Set.of());

@@ -6,7 +6,11 @@ import jakarta.inject.Singleton;
 
 import io.casetrail.platform.store.Jdbc;
 
-/** {@link EscalationsByCase} in table {@code case_escalation_ref}, in the caller's transaction. */
+/**
+ * {@link EscalationsByCase} in table {@code case_escalation_ref}, in the caller's transaction. Escalations the
+ * escalation view holds and the table does not (raised before it existed, not yet projected when it was filled)
+ * count as raised before any closure.
+ */
 @Singleton
 public class CaseEscalationRefs implements EscalationsByCase {
 
@@ -17,14 +21,17 @@ public class CaseEscalationRefs implements EscalationsByCase {
     }
 
     @Override
-    public void add(String caseNumber, String escalationId) {
-        jdbc.update("INSERT INTO case_escalation_ref (case_number, escalation_id) VALUES (?, ?)", caseNumber,
-                escalationId);
+    public void add(String caseNumber, String escalationId, Long caseStatusSequence) {
+        jdbc.update("INSERT INTO case_escalation_ref (case_number, escalation_id, case_status_seq) VALUES (?, ?, ?)",
+                caseNumber, escalationId, caseStatusSequence);
     }
 
     @Override
-    public List<String> of(String caseNumber) {
-        return jdbc.query("SELECT escalation_id FROM case_escalation_ref WHERE case_number = ? ORDER BY escalation_id",
-                row -> row.getString(1), caseNumber);
+    public List<String> raisedBefore(String caseNumber, long sequence) {
+        return jdbc.query("SELECT escalation_id FROM case_escalation_ref WHERE case_number = ?"
+                + " AND (case_status_seq IS NULL OR case_status_seq < ?)"
+                + " UNION SELECT v.escalation_id FROM escalation_view v WHERE v.case_number = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM case_escalation_ref r WHERE r.escalation_id = v.escalation_id)"
+                + " ORDER BY 1", row -> row.getString(1), caseNumber, sequence, caseNumber);
     }
 }

@@ -2,14 +2,12 @@ package io.casetrail.escalations.command;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
-import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -70,7 +68,6 @@ public class Escalation {
     private String team;
     private String requestType;
     private String raisedBy;
-    private Instant raisedAt;
     private List<ApprovalStep> chain = new ArrayList<>();
     private int step;
     private Set<String> stepApprovers = new LinkedHashSet<>();
@@ -90,7 +87,7 @@ public class Escalation {
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     public String handle(RaiseEscalation command, CaseFacts cases, ApprovalChains chains, EscalationsByCase byCase) {
         Caller caller = command.caller();
-        KnownCase known = cases.find(command.caseNumber())
+        KnownCase known = cases.findLocked(command.caseNumber())
                 .orElseThrow(() -> new NotFound("there is no case " + command.caseNumber()));
         if (!known.isOpen()) {
             throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed; it cannot be escalated");
@@ -104,7 +101,7 @@ public class Escalation {
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
                 command.logReferences(), command.timeline(), steps, caller.actor()));
-        byCase.add(known.caseNumber(), command.escalationId());
+        byCase.add(known.caseNumber(), command.escalationId(), known.statusSequence());
         return command.escalationId();
     }
 
@@ -240,12 +237,10 @@ public class Escalation {
         return status;
     }
 
-    /** Nothing happens unless Engineering has not taken the escalation and it was raised before the closure. */
+    /** Nothing happens once Engineering has taken the escalation, or once it ended. */
     @CommandHandler
     public void handle(WithdrawForClosedCase command) {
-        boolean untaken = status == EscalationStatus.AWAITING_APPROVAL || status == EscalationStatus.APPROVED;
-        boolean raisedBefore = raisedAt == null || raisedAt.isBefore(command.closedAt());
-        if (untaken && raisedBefore) {
+        if (status == EscalationStatus.AWAITING_APPROVAL || status == EscalationStatus.APPROVED) {
             apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), "case " + caseNumber
                     + " closed before Engineering took the escalation", Actor.SYSTEM));
         }
@@ -315,9 +310,8 @@ public class Escalation {
     // --- state changes -----------------------------------------------------------------------------------------
 
     @EventSourcingHandler
-    void on(EscalationRaised event, @Timestamp Instant at) {
+    void on(EscalationRaised event) {
         escalationId = event.escalationId();
-        raisedAt = at;
         orgId = event.orgId();
         caseNumber = event.caseNumber();
         team = event.team();

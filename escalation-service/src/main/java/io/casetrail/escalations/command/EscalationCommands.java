@@ -1,6 +1,5 @@
 package io.casetrail.escalations.command;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
@@ -61,10 +60,10 @@ public final class EscalationCommands {
     }
 
     /**
-     * Casetrail withdraws the escalation because its case closed at {@code closedAt}, if Engineering has not taken
-     * it yet and it was raised before then; otherwise nothing happens, so that a replayed closure changes nothing.
+     * Casetrail withdraws the escalation because its case closed, if Engineering has not taken it yet; otherwise
+     * nothing happens.
      */
-    public record WithdrawForClosedCase(@TargetAggregateIdentifier String escalationId, Instant closedAt) {
+    public record WithdrawForClosedCase(@TargetAggregateIdentifier String escalationId) {
     }
 
     /**

@@ -4,12 +4,17 @@ import java.util.List;
 
 /**
  * The escalations raised on each case, as the command side keeps them: written by the raise in its own transaction,
- * so a case's closure finds every escalation raised before it, however far behind the projections are.
+ * with the case's status it was raised on, so a case's closure finds every escalation raised before it, however far
+ * behind the projections are, and none raised after a reopen.
  */
 public interface EscalationsByCase {
 
-    void add(String caseNumber, String escalationId);
+    /**
+     * @param caseStatusSequence the case's sequence number of the event that gave it the status the escalation was
+     *                           raised on (null when not known)
+     */
+    void add(String caseNumber, String escalationId, Long caseStatusSequence);
 
-    /** The case's escalations, whatever their status. */
-    List<String> of(String caseNumber);
+    /** The case's escalations, whatever their status, raised on a status older than the event {@code sequence}. */
+    List<String> raisedBefore(String caseNumber, long sequence);
 }

@@ -30,10 +30,14 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class EscalationQueries {
 
-    /** An escalation as a card: on a list, in a board column. */
+    /**
+     * An escalation as a card: on a list, in a board column. {@code reachedEngineering}: its whole chain approved it
+     * (what ends without, rejected or withdrawn while awaiting approval, never reached Engineering).
+     */
     public record Card(String escalationId, String caseNumber, String orgId, String team, String requestType,
                        String summary, EscalationStatus status, String raisedBy, Instant raisedAt,
-                       String awaitingStep, String owner, String managerId, String managerName, Instant updatedAt) {
+                       String awaitingStep, boolean reachedEngineering, String owner, String managerId,
+                       String managerName, Instant updatedAt) {
     }
 
     /** One entry of an escalation's history. */
@@ -202,7 +206,8 @@ public class EscalationQueries {
                 ? chain.get(step).name() : null;
         Card card = new Card(r.getString("escalation_id"), r.getString("case_number"), r.getString("org_id"),
                 r.getString("team"), r.getString("request_type"), r.getString("summary"), status,
-                r.getString("raised_by"), Jdbc.instant(r, "raised_at"), awaiting, r.getString("owner"),
+                r.getString("raised_by"), Jdbc.instant(r, "raised_at"), awaiting, step >= chain.size(),
+                r.getString("owner"),
                 r.getString("manager_id"), r.getString("manager_name"), Jdbc.instant(r, "updated_at"));
         return new Row(card, chain, step, ids(r.getString("step_approvers")), ids(r.getString("approvers")));
     }

@@ -309,12 +309,16 @@ class EscalationApiTest {
                 .body("history[2].text", equalTo("Customer found the cause: a rotated certificate")));
         as(MAY).get("/approvals/pending?limit=200").then().statusCode(200).body("escalationId", not(hasItem(id)));
         as(LU).get("/board?limit=200").then().statusCode(200).body("AWAITING_APPROVAL.escalationId", not(hasItem(id)));
+        // it never reached Engineering: engineers do not read it, here or among the case's escalations
+        as(DEV).get("/escalations/" + id).then().statusCode(403);
+        assertThat(Links.pages(() -> as(DEV), "/cases/" + withdrawn.getString("caseNumber") + "/escalations",
+                "escalationId", String.class)).containsExactly(List.of());
     }
 
     /**
      * A case that closes withdraws its escalations Engineering has not taken (awaiting approval, or approved on the
-     * board); the one an engineer accepted stays with Engineering. A closure delivered again later (as a replay
-     * would, with a new event id) leaves an escalation raised after a reopen alone.
+     * board); the one an engineer accepted stays with Engineering. The closure delivered again after a reopen (as a
+     * replay would, with a new event id) leaves the case open and an escalation raised since alone.
      */
     @Test
     void aClosedCaseWithdrawsItsEscalationsEngineeringHasNotTaken() {
@@ -346,11 +350,12 @@ class EscalationApiTest {
         String afterReopen = raise(caseNumber, "defect");
         String replayed = TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, closed, closedAt,
                 UUID.randomUUID().toString());
-        // applied (its record commits with whatever it withdrew), and it withdrew nothing raised after it
+        // applied (its record commits with whatever it withdrew), and it withdrew nothing raised after the reopen
         await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT 1 FROM consumed_event WHERE consumer ="
-                + " 'case-closures' AND event_id = ?", row -> 1, replayed).isPresent());
+                + " 'known-cases' AND event_id = ?", row -> 1, replayed).isPresent());
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
                 row -> row.getLong(1), afterReopen)).contains(1L);
+        as(TOM).body(RAISE.formatted("probe")).post("/cases/" + caseNumber + "/escalations").then().statusCode(400);
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 5, closed, Instant.now(),
                 UUID.randomUUID().toString());
 
@@ -368,6 +373,10 @@ class EscalationApiTest {
                 "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
                 "io.casetrail.escalation.accepted.v1");
         as(AUDITOR).get("/escalations/" + taken).then().body("escalation.status", equalTo("ACCEPTED"));
+        // what reached the board before it was withdrawn, Engineering reads; what never did, it does not
+        as(DEV).get("/escalations/" + onBoard).then().statusCode(200).body("escalation.reachedEngineering",
+                equalTo(true));
+        as(DEV).get("/escalations/" + waiting).then().statusCode(403);
     }
 
     @Test

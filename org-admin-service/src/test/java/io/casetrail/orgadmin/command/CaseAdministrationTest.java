@@ -56,8 +56,8 @@ class CaseAdministrationTest {
     /** Case 00100001 of Acme: opened by Ada, Bo a contact, assigned to Tom. */
     static final CaseFacts FACTS = new CaseFacts() {
         final Map<String, KnownCase> cases = Map.of(CASE, new KnownCase(CASE, ORG, "SSO", "sso", "tse-tom",
-                "admin-ada", null, CaseStatus.OPEN), "00100002", new KnownCase("00100002", ORG, "old", "sso",
-                "tse-tom", "admin-ada", null, CaseStatus.CLOSED));
+                "admin-ada", null, CaseStatus.OPEN, 2L), "00100002", new KnownCase("00100002", ORG, "old", "sso",
+                "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L));
 
         @Override
         public Optional<KnownCase> find(String caseNumber) {

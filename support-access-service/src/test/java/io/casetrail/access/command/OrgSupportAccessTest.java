@@ -61,12 +61,12 @@ class OrgSupportAccessTest {
     static final Caller OTHER_TSE = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
 
     static final Map<String, KnownCase> CASES = Map.of(
-            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN),
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L),
             CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", null,
-                    CaseStatus.CLOSED),
+                    CaseStatus.CLOSED, 2L),
             OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
-                    CaseStatus.OPEN),
-            LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN));
+                    CaseStatus.OPEN, 2L),
+            LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,10 +40,11 @@ public class KnownCases implements CloudEventConsumer {
 
     /**
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
-     * customer's behalf, if one did.
+     * customer's behalf, if one did. {@code statusSequence}: the case's sequence number of the event that gave it
+     * its status (null for a case known before it was kept).
      */
     public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
-                            String openedBy, String openedBySupport, CaseStatus status) {
+                            String openedBy, String openedBySupport, CaseStatus status, Long statusSequence) {
 
         public boolean isOpen() {
             return status != CaseStatus.CLOSED;
@@ -61,14 +63,25 @@ public class KnownCases implements CloudEventConsumer {
         }
     }
 
+    /**
+     * A case closed, as this service learnt in the transaction that recorded it: observers (synchronous) act on it in
+     * that transaction, so what they do commits with the closure, or neither does.
+     *
+     * @param sequence the case's sequence number of the closure
+     */
+    public record Closed(String caseNumber, String orgId, long sequence) {
+    }
+
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
-            + " opened_by_support, status FROM known_case";
+            + " opened_by_support, status, status_seq FROM known_case";
 
     private final Jdbc jdbc;
+    private final Event<Closed> closures;
 
-    public KnownCases(Jdbc jdbc) {
+    public KnownCases(Jdbc jdbc, Event<Closed> closures) {
         this.jdbc = jdbc;
+        this.closures = closures;
     }
 
     @Override
@@ -91,9 +104,9 @@ public class KnownCases implements CloudEventConsumer {
         if (payload instanceof CaseOpened opened) {
             if (find(opened.caseNumber()).isEmpty()) {
                 jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, opened_by_support,"
-                        + " status) VALUES (?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(),
+                        + " status, status_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(),
                         opened.subject(), opened.team(), opened.openedBy(),
-                        opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW);
+                        opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW, event.sequence());
                 for (String contact : opened.contacts()) {
                     addContact(opened.caseNumber(), contact);
                 }
@@ -112,7 +125,22 @@ public class KnownCases implements CloudEventConsumer {
         }
         Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
         if (status.isPresent() && !(payload instanceof CaseOpened)) {
-            jdbc.update("UPDATE known_case SET status = ? WHERE case_number = ?", status.get(), payload.caseNumber());
+            changeStatus(payload.caseNumber(), status.get(), event.sequence());
+        }
+    }
+
+    /**
+     * A status from an event older than the one the case has its status from changes nothing; a closure that
+     * changed it is announced ({@link Closed}).
+     */
+    private void changeStatus(String caseNumber, CaseStatus status, Long sequence) {
+        int changed = sequence == null
+                ? jdbc.update("UPDATE known_case SET status = ? WHERE case_number = ?", status, caseNumber)
+                : jdbc.update("UPDATE known_case SET status = ?, status_seq = ? WHERE case_number = ?"
+                        + " AND (status_seq IS NULL OR status_seq < ?)", status, sequence, caseNumber, sequence);
+        if (changed == 1 && status == CaseStatus.CLOSED) {
+            find(caseNumber).ifPresent(known -> closures.fire(new Closed(caseNumber, known.orgId(),
+                    sequence == null ? Long.MAX_VALUE : sequence)));
         }
     }
 
@@ -133,6 +161,15 @@ public class KnownCases implements CloudEventConsumer {
 
     public Optional<KnownCase> find(String caseNumber) {
         return jdbc.queryOne(SELECT + " WHERE case_number = ?", KnownCases::row, caseNumber);
+    }
+
+    /**
+     * The case, its row locked until the caller's transaction ends: a closure recorded meanwhile waits for that
+     * transaction, and one recorded before is what the caller reads. For a command that must not act on a case
+     * that closed under it unseen.
+     */
+    public Optional<KnownCase> findLocked(String caseNumber) {
+        return jdbc.queryOne(SELECT + " WHERE case_number = ? FOR UPDATE", KnownCases::row, caseNumber);
     }
 
     /** The org's cases that are not closed, by number. */
@@ -162,7 +199,9 @@ public class KnownCases implements CloudEventConsumer {
     }
 
     private static KnownCase row(java.sql.ResultSet row) throws java.sql.SQLException {
+        long sequence = row.getLong(9);
         return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)));
+                row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)),
+                row.wasNull() ? null : sequence);
     }
 }
