@@ -13,9 +13,9 @@ import io.casetrail.platform.cases.KnownCases;
  * from the board, work for a case that is over. Those an engineer took stay with Engineering until support closes
  * or withdraws them. It acts in the transaction that records the closure in {@code known_case} (the
  * {@code known-cases} consumer's), so the withdrawals commit with it or the closure is delivered again; a raise
- * holds the case's row ({@link CaseFacts#findLocked}), so it either saw the case closed or is among those found
- * here. Only escalations raised on a status older than the closure are withdrawn: one raised after a reopen stays,
- * however late the closure is recorded.
+ * holds the case's row ({@link io.casetrail.platform.cases.CaseLookup#findLocked}), so it either saw the case
+ * closed or is among those found here. Only escalations raised on a status older than the closure are withdrawn:
+ * one raised after a reopen stays, however late the closure is recorded.
  */
 @Singleton
 public class CaseClosures {

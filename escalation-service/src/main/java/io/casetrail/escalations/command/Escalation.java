@@ -42,6 +42,7 @@ import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
 import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
 import io.casetrail.escalations.command.EscalationCommands.WithdrawForClosedCase;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -85,7 +86,7 @@ public class Escalation {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    public String handle(RaiseEscalation command, CaseFacts cases, ApprovalChains chains, EscalationsByCase byCase) {
+    public String handle(RaiseEscalation command, CaseLookup cases, ApprovalChains chains, EscalationsByCase byCase) {
         Caller caller = command.caller();
         KnownCase known = cases.findLocked(command.caseNumber())
                 .orElseThrow(() -> new NotFound("there is no case " + command.caseNumber()));
@@ -206,7 +207,7 @@ public class Escalation {
     // --- support's side ----------------------------------------------------------------------------------------
 
     @CommandHandler
-    public EscalationStatus handle(ProvideInformation command, CaseFacts cases) {
+    public EscalationStatus handle(ProvideInformation command, CaseLookup cases) {
         requireSupportSide(command.caller(), cases, "answer Engineering");
         requireStatus(EscalationStatus.WAITING_FOR_SUPPORT, "answered");
         apply(new EngineeringInformationProvided(escalationId, orgId, caseNumber, command.answer(),
@@ -215,7 +216,7 @@ public class Escalation {
     }
 
     @CommandHandler
-    public EscalationStatus handle(CloseEscalation command, CaseFacts cases) {
+    public EscalationStatus handle(CloseEscalation command, CaseLookup cases) {
         requireSupportSide(command.caller(), cases, "close it");
         requireStatus(EscalationStatus.RESOLVED, "closed");
         apply(new EscalationClosed(escalationId, orgId, caseNumber, command.caller().actor()));
@@ -223,7 +224,7 @@ public class Escalation {
     }
 
     @CommandHandler
-    public EscalationStatus handle(WithdrawEscalation command, CaseFacts cases) {
+    public EscalationStatus handle(WithdrawEscalation command, CaseLookup cases) {
         requireSupportSide(command.caller(), cases, "withdraw it");
         if (status == EscalationStatus.RESOLVED) {
             throw new RuleViolation("illegal-transition", "escalation " + escalationId + " is RESOLVED: Engineering"
@@ -247,7 +248,7 @@ public class Escalation {
     }
 
     @CommandHandler
-    public EscalationStatus handle(AssignManager command, CaseFacts cases) {
+    public EscalationStatus handle(AssignManager command, CaseLookup cases) {
         if (!status.isActive()) {
             throw illegal("given a manager");
         }
@@ -281,7 +282,7 @@ public class Escalation {
     }
 
     /** Support working the case (as it stands now), or the escalation's manager. */
-    private void requireSupportSide(Caller caller, CaseFacts cases, String what) {
+    private void requireSupportSide(Caller caller, CaseLookup cases, String what) {
         boolean manager = caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(managerId);
         boolean works = cases.find(caseNumber).map(known -> known.isWorkedBy(caller)).orElse(false);
         if (!manager && !works) {

@@ -1,7 +1,6 @@
 package io.casetrail.escalations.command;
 
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -9,8 +8,8 @@ import org.axonframework.config.Configurer;
 
 import io.casetrail.platform.axon.AxonModule;
 import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases;
-import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.smallrye.config.ConfigMapping;
 
 /** Registers the escalation aggregate and what its command handlers take as parameters. */
@@ -38,19 +37,8 @@ public class EscalationAxonModule implements AxonModule {
 
     @Override
     public void configure(Configurer configurer) {
-        CaseFacts facts = new CaseFacts() {
-            @Override
-            public Optional<KnownCase> find(String caseNumber) {
-                return knownCases.find(caseNumber);
-            }
-
-            @Override
-            public Optional<KnownCase> findLocked(String caseNumber) {
-                return knownCases.findLocked(caseNumber);
-            }
-        };
         configurer.configureAggregate(axon.eventSourced(Escalation.class))
-                .registerComponent(CaseFacts.class, c -> facts)
+                .registerComponent(CaseLookup.class, c -> knownCases)
                 .registerComponent(ApprovalChains.class, c -> chains)
                 .registerComponent(EscalationsByCase.class, c -> byCase);
     }

@@ -49,6 +49,7 @@ import io.casetrail.events.escalation.EscalationResolved;
 import io.casetrail.events.escalation.EscalationStepApproved;
 import io.casetrail.events.escalation.EscalationWithdrawn;
 import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -79,9 +80,10 @@ class EscalationTest {
             "2026-11-28T10:00:00Z"), "io.casetrail.case.opened.v1", "Ada", "SAML login fails"));
 
     /** Case 00100001 of Acme (sso team), assigned to Tom; case 00100002 closed. */
-    static final CaseFacts FACTS = number -> Optional.ofNullable(Map.of(
+    static final CaseLookup FACTS = number -> Optional.ofNullable(Map.of(
             CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L),
-            "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L))
+            "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED,
+                    5L))
             .get(number));
 
     static Caller caller(String id, String role, String... teams) {

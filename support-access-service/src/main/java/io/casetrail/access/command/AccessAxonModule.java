@@ -1,11 +1,13 @@
 package io.casetrail.access.command;
 
+
 import jakarta.inject.Singleton;
 
 import org.axonframework.config.Configurer;
 
 import io.casetrail.platform.axon.AxonModule;
 import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases;
 
 /** Registers the support access aggregates and what their command handlers take as parameters. */
@@ -24,10 +26,9 @@ public class AccessAxonModule implements AxonModule {
 
     @Override
     public void configure(Configurer configurer) {
-        CaseDirectory directory = knownCases::find;
         configurer.configureAggregate(axon.eventSourced(OrgSupportAccess.class))
                 .configureAggregate(axon.eventSourced(ApiToken.class))
                 .registerComponent(AccessRules.class, c -> rules)
-                .registerComponent(CaseDirectory.class, c -> directory);
+                .registerComponent(CaseLookup.class, c -> knownCases);
     }
 }

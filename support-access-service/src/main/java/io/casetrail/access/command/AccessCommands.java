@@ -5,6 +5,7 @@ import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import io.casetrail.events.RequestOrigin;
+import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.platform.security.Caller;
 
 /** The commands of the support access context, addressed to the org's {@link OrgSupportAccess}. */
@@ -49,6 +50,15 @@ public final class AccessCommands {
     /** The engineer ends its session. */
     public record StopImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, RequestOrigin origin,
                                     Caller caller) {
+    }
+
+    /**
+     * Casetrail ends the sessions on a case whose engineer no longer holds it: every one when the case closed, those
+     * of other engineers than {@code keep} (its new assignee) when it was reassigned. Nothing happens without such
+     * sessions.
+     */
+    public record EndCaseSessions(@TargetAggregateIdentifier String orgId, String caseNumber, String keep,
+                                  SessionEndReason reason) {
     }
 
     /** A Super Administrator creates an org API token; only the hash of its secret enters the command. */

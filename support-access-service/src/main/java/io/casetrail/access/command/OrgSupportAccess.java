@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
@@ -21,6 +22,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 
+import io.casetrail.access.command.AccessCommands.EndCaseSessions;
 import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
 import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
 import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
@@ -40,6 +42,7 @@ import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
@@ -138,10 +141,10 @@ public class OrgSupportAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public AccessState handle(GrantCaseSupport command, AccessRules rules, CaseDirectory cases,
+    public AccessState handle(GrantCaseSupport command, AccessRules rules, CaseLookup cases,
                               DeadlineManager deadlines) {
         requireSuperAdmin(command.caller(), command.orgId());
-        KnownCase known = openCaseOfOrg(cases, command.caseNumber(), command.orgId());
+        KnownCase known = openCaseOfOrg(cases.find(command.caseNumber()), command.caseNumber(), command.orgId());
         if (caseGrant(known.caseNumber()) != null) {
             return state(known.caseNumber(), null, null);
         }
@@ -189,13 +192,13 @@ public class OrgSupportAccess {
     // --- impersonation sessions ---------------------------------------------------------------------------------
 
     @CommandHandler
-    public AccessState handle(StartImpersonation command, AccessRules rules, CaseDirectory cases,
+    public AccessState handle(StartImpersonation command, AccessRules rules, CaseLookup cases,
                               DeadlineManager deadlines) {
         Caller caller = command.caller();
         if (!caller.has(Roles.SUPPORT_ENGINEER)) {
             throw new AccessDenied("only the support engineer assigned to the case starts impersonation sessions");
         }
-        KnownCase known = openCaseOfOrg(cases, command.caseNumber(), orgId);
+        KnownCase known = openCaseOfOrg(cases.findLocked(command.caseNumber()), command.caseNumber(), orgId);
         if (!caller.id().equals(known.assignee())) {
             throw new AccessDenied("case " + known.caseNumber() + " is not assigned to you");
         }
@@ -236,6 +239,20 @@ public class OrgSupportAccess {
         apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
                 SessionEndReason.STOPPED, command.origin(), command.caller().actor()));
         return state(session.caseNumber(), session.sessionId(), null);
+    }
+
+    @CommandHandler
+    public void handle(EndCaseSessions command) {
+        List<Session> ending = new ArrayList<>();
+        for (Session session : sessions.values()) {
+            if (session.caseNumber().equals(command.caseNumber()) && !session.engineer().equals(command.keep())) {
+                ending.add(session);
+            }
+        }
+        for (Session session : ending) {
+            apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
+                    command.reason(), RequestOrigin.NONE, Actor.SYSTEM));
+        }
     }
 
     @DeadlineHandler(deadlineName = SESSION_END)
@@ -360,9 +377,8 @@ public class OrgSupportAccess {
         return maxEnd.isBefore(grantExpiresAt) ? maxEnd : grantExpiresAt;
     }
 
-    private static KnownCase openCaseOfOrg(CaseDirectory cases, String caseNumber, String org) {
-        KnownCase known = cases.find(caseNumber)
-                .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
+    private static KnownCase openCaseOfOrg(Optional<KnownCase> found, String caseNumber, String org) {
+        KnownCase known = found.orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         if (!known.orgId().equals(org)) {
             throw new AccessDenied("case " + caseNumber + " belongs to another org");
         }

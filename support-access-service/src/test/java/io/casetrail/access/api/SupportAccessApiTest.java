@@ -355,6 +355,47 @@ class SupportAccessApiTest {
         session(token).get("/sessions/current").then().statusCode(401);
     }
 
+    /**
+     * Support looks into an org only while it holds an open case there: a session ends when its case is assigned to
+     * another engineer, or closes, and its token stops working. A case closing in an org that never granted access
+     * ends nothing and holds nothing up.
+     */
+    @Test
+    void aSessionEndsWhenItsEngineerNoLongerHoldsTheCase() {
+        Org org = newOrg();
+        String reassigned = openCaseAssignedToTom(org);
+        String closed = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        var first = jwt(TSE).body("{\"caseNumber\":\"" + reassigned + "\"}").post("/sessions").then().statusCode(201)
+                .extract();
+        var second = jwt(TSE).body("{\"caseNumber\":\"" + closed + "\"}").post("/sessions").then().statusCode(201)
+                .extract();
+        String token = first.path("token");
+        await().atMost(WAIT).untilAsserted(() -> session(token).get("/sessions/current").then().statusCode(200));
+
+        Actor lead = new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD);
+        TestEvents.publish(Topics.CASE, "case-service", reassigned, 3, new CaseAssigned(reassigned, org.id(),
+                "tse-tia", "tse-tom", CaseStatus.OPEN, lead));
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + first.path("sessionId")).then()
+                .statusCode(200).body("endReason", equalTo("CASE_REASSIGNED")));
+        session(token).get("/sessions/current").then().statusCode(401);
+        jwt(TSE).get("/sessions/" + second.path("sessionId")).then().body("endReason", nullValue());
+
+        TestEvents.publish(Topics.CASE, "case-service", closed, 9, new CaseClosed(closed, org.id(),
+                CloseReason.CONFIRMED, new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + second.path("sessionId")).then()
+                .statusCode(200).body("endReason", equalTo("CASE_CLOSED")));
+
+        Org ungranted = newOrg();
+        String caseOfUngranted = openCaseAssignedToTom(ungranted);
+        TestEvents.publish(Topics.CASE, "case-service", caseOfUngranted, 9, new CaseClosed(caseOfUngranted,
+                ungranted.id(), CloseReason.CONFIRMED, new Actor("admin-" + ungranted.id(), "Ada",
+                        Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).until(() -> knownCases.find(caseOfUngranted).map(k -> !k.isOpen()).orElse(false));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), ungranted.id())).contains(0L);
+    }
+
     static RequestSpecification session(String token) {
         return given().header("Authorization", "Session " + token);
     }

@@ -35,6 +35,7 @@ import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
 import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
@@ -66,7 +67,8 @@ class OrgSupportAccessTest {
                     CaseStatus.CLOSED, 2L),
             OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
                     CaseStatus.OPEN, 2L),
-            LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L));
+            LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN,
+                    2L));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;
@@ -75,7 +77,7 @@ class OrgSupportAccessTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(OrgSupportAccess.class);
         fixture.registerInjectableResource(AccessRules.defaults());
-        fixture.registerInjectableResource((CaseDirectory) number -> Optional.ofNullable(CASES.get(number)));
+        fixture.registerInjectableResource((CaseLookup) number -> Optional.ofNullable(CASES.get(number)));
         t0 = fixture.currentTime();
     }
 
@@ -339,7 +341,7 @@ class OrgSupportAccessTest {
         AggregateTestFixture<OrgSupportAccess> longSessions = new AggregateTestFixture<>(OrgSupportAccess.class);
         longSessions.registerInjectableResource(new AccessRules(Duration.ofHours(8), Duration.ofHours(24),
                 Duration.ofHours(10)));
-        longSessions.registerInjectableResource((CaseDirectory) number -> Optional.ofNullable(CASES.get(number)));
+        longSessions.registerInjectableResource((CaseLookup) number -> Optional.ofNullable(CASES.get(number)));
         Instant start = longSessions.currentTime();
         longSessions.givenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
                         new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))

@@ -9,5 +9,9 @@ public enum SessionEndReason {
     /** Its grant expired. */
     GRANT_EXPIRED,
     /** It reached the maximum session length. */
-    MAX_LENGTH
+    MAX_LENGTH,
+    /** Its case closed: support looks into an org only while it holds an open case there. */
+    CASE_CLOSED,
+    /** Its case was assigned to another engineer, who holds it from then on. */
+    CASE_REASSIGNED
 }

@@ -36,7 +36,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
  */
 @Singleton
 @LookupIfProperty(name = "casetrail.known-cases.enabled", stringValue = "true")
-public class KnownCases implements CloudEventConsumer {
+public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     /**
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
@@ -72,16 +72,25 @@ public class KnownCases implements CloudEventConsumer {
     public record Closed(String caseNumber, String orgId, long sequence) {
     }
 
+    /**
+     * A case assigned to another engineer than before, announced as {@link Closed} is: who held it does no
+     * longer.
+     */
+    public record Reassigned(String caseNumber, String orgId, String previousAssignee, String assignee) {
+    }
+
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
             + " opened_by_support, status, status_seq FROM known_case";
 
     private final Jdbc jdbc;
     private final Event<Closed> closures;
+    private final Event<Reassigned> reassignments;
 
-    public KnownCases(Jdbc jdbc, Event<Closed> closures) {
+    public KnownCases(Jdbc jdbc, Event<Closed> closures, Event<Reassigned> reassignments) {
         this.jdbc = jdbc;
         this.closures = closures;
+        this.reassignments = reassignments;
     }
 
     @Override
@@ -120,8 +129,12 @@ public class KnownCases implements CloudEventConsumer {
                     removed.caseNumber(), removed.contactId());
         }
         if (payload instanceof CaseAssigned assigned) {
+            Optional<KnownCase> before = find(assigned.caseNumber());
             jdbc.update("UPDATE known_case SET assignee = ? WHERE case_number = ?", assigned.assignee(),
                     assigned.caseNumber());
+            before.filter(known -> known.assignee() != null && !known.assignee().equals(assigned.assignee()))
+                    .ifPresent(known -> reassignments.fire(new Reassigned(known.caseNumber(), known.orgId(),
+                            known.assignee(), assigned.assignee())));
         }
         Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
         if (status.isPresent() && !(payload instanceof CaseOpened)) {
@@ -159,15 +172,17 @@ public class KnownCases implements CloudEventConsumer {
                 row -> 1, caseNumber, adminId).isPresent();
     }
 
+    @Override
     public Optional<KnownCase> find(String caseNumber) {
         return jdbc.queryOne(SELECT + " WHERE case_number = ?", KnownCases::row, caseNumber);
     }
 
     /**
-     * The case, its row locked until the caller's transaction ends: a closure recorded meanwhile waits for that
-     * transaction, and one recorded before is what the caller reads. For a command that must not act on a case
-     * that closed under it unseen.
+     * The case, its row locked until the caller's transaction ends: a closure or reassignment recorded meanwhile
+     * waits for that transaction, and one recorded before is what the caller reads. For a command that must not act
+     * on a case that changed under it unseen.
      */
+    @Override
     public Optional<KnownCase> findLocked(String caseNumber) {
         return jdbc.queryOne(SELECT + " WHERE case_number = ? FOR UPDATE", KnownCases::row, caseNumber);
     }
