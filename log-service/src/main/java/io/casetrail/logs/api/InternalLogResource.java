@@ -36,7 +36,8 @@ import io.casetrail.platform.security.Roles;
 
 /**
  * The internal logs: every domain event and request log, read by Engineering and auditors, and by support for an
- * org where it holds an open case; and the verification of their hash chain. Nothing here changes an entry.
+ * org where it holds an open case (the org's entries of no case, and those of the cases it works); and the
+ * verification of their hash chain. Nothing here changes an entry.
  */
 @RequestScoped
 @Path("/internal-logs")
@@ -74,11 +75,12 @@ public class InternalLogResource {
     @RolesAllowed({Roles.ENGINEER, Roles.AUDITOR, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Internal log entries", description = "By org, time range (occurred), request id and type,"
             + " in chain order; paged by after/limit with Link headers. Support reads an org only while it holds an"
-            + " open case there, and must name it.")
+            + " open case there, and must name it; of the org's cases, it reads the entries of those it works.")
     public Response entries(@QueryParam("orgId") String orgId, @QueryParam("since") String since,
                             @QueryParam("until") String until, @QueryParam("requestId") String requestId,
                             @QueryParam("type") String type, @QueryParam("after") String after,
                             @QueryParam("limit") Integer limit) {
+        List<String> cases = null;
         if (!caller.hasAny(Roles.ENGINEER, Roles.AUDITOR)) {
             if (orgId == null || orgId.isBlank()) {
                 throw new InvalidInput("orgId: support reads the internal log of one org at a time");
@@ -87,10 +89,12 @@ public class InternalLogResource {
                 throw new AccessDenied("only support holding an open case of org " + orgId + " reads its internal"
                         + " log");
             }
+            // of the org's cases, those it works: another case's internal notes are its workers' (as in case-service)
+            cases = knownCases.casesWorkedBy(caller, orgId);
         }
         int size = size(limit);
         List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), instant("since", since),
-                instant("until", until), blank(requestId), blank(type)), cursor(after), size);
+                instant("until", until), blank(requestId), blank(type), cases), cursor(after), size);
         return page(found, size, InternalLogEntry::seq);
     }
 

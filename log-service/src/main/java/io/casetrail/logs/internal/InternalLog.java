@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 import jakarta.inject.Singleton;
@@ -24,8 +26,12 @@ public class InternalLog {
                            String attributes) {
     }
 
-    /** What to look for; nulls match everything. */
-    public record Query(String orgId, Instant since, Instant until, String requestId, String type) {
+    /**
+     * What to look for; nulls match everything. {@code cases}: when given, entries of other cases are left out
+     * (entries of no case stay).
+     */
+    public record Query(String orgId, Instant since, Instant until, String requestId, String type,
+                        Collection<String> cases) {
     }
 
     static final String COLUMNS = "seq, entry_id, recorded_at, occurred_at, kind, org_id, case_number, request_id,"
@@ -111,6 +117,15 @@ public class InternalLog {
         if (q.type() != null) {
             sql.append(" AND type = ?");
             parameters.add(q.type());
+        }
+        if (q.cases() != null) {
+            sql.append(" AND (case_number IS NULL");
+            if (!q.cases().isEmpty()) {
+                sql.append(" OR case_number IN (").append(String.join(", ", Collections.nCopies(q.cases().size(),
+                        "?"))).append(")");
+                parameters.addAll(q.cases());
+            }
+            sql.append(")");
         }
         sql.append(" ORDER BY seq LIMIT ").append(limit + 1);
         return jdbc.query(sql.toString(), InternalLog::row, parameters.toArray());

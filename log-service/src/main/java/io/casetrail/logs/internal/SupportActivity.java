@@ -62,8 +62,8 @@ public class SupportActivity {
         List<Item> items = new ArrayList<>();
         long cursor = afterSeq;
         for (int batch = 0; batch < MAX_BATCHES && items.size() < limit; batch++) {
-            List<InternalLogEntry> entries = log.find(new InternalLog.Query(orgId, null, null, null, null), cursor,
-                    BATCH);
+            List<InternalLogEntry> entries = log.find(new InternalLog.Query(orgId, null, null, null, null, null),
+                    cursor, BATCH);
             for (InternalLogEntry entry : entries.subList(0, Math.min(entries.size(), BATCH))) {
                 cursor = entry.seq();
                 if (shown(entry)) {

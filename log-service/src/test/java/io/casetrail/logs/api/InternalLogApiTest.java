@@ -30,8 +30,11 @@ import io.casetrail.events.CloudEvent;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.InternalNotePosted;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.RequestOrigin;
@@ -194,6 +197,38 @@ class InternalLogApiTest {
         as(ADA).get("/internal-logs/verify").then().statusCode(403);
         as(AUDITOR).queryParam("limit", 0).get("/internal-logs").then().statusCode(400);
         as(AUDITOR).queryParam("since", "yesterday").get("/internal-logs").then().statusCode(400);
+    }
+
+    /**
+     * Support reads the org's entries of no case and those of the cases it works: another engineer's case, and its
+     * internal notes, stay with the people who work it (as in case-service).
+     */
+    @Test
+    void supportReadsTheEntriesOfTheCasesItWorksNotOfOthers() {
+        String org = "org-int-b-" + RUN;
+        String tias = "7" + RUN.substring(Math.max(0, RUN.length() - 7));
+        String toms = "6" + RUN.substring(Math.max(0, RUN.length() - 7));
+        Actor lead = new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD);
+        for (String[] c : new String[][] {{tias, "tse-tia"}, {toms, "tse-tom"}}) {
+            TestEvents.publish(Topics.CASE, "case-service", c[0], 0, new CaseOpened(c[0], org, "https://b.okta.com",
+                    "SAML", "d", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of(), "sso",
+                    null, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+            TestEvents.publish(Topics.CASE, "case-service", c[0], 1, new CaseAssigned(c[0], org, c[1], null,
+                    CaseStatus.OPEN, lead));
+            TestEvents.publish(Topics.CASE, "case-service", c[0], 2, new InternalNotePosted(c[0], org, "n-" + c[0],
+                    "Note on " + c[0], new Actor(c[1], c[1], Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER)));
+        }
+        String request = "req-b-" + RUN;
+        requestLog(org, request, "tse-tom", List.of(Roles.SUPPORT_ENGINEER), "GET /orgs/" + org + "/users 200 (4 ms)",
+                Map.of("path", "/orgs/" + org + "/users"));
+        String notes = "io.casetrail.case.internal-note-posted.v1";
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("orgId", org)
+                .queryParam("type", notes).get("/internal-logs").then().statusCode(200).extract().jsonPath()
+                .getList("caseNumber", String.class)).containsExactlyInAnyOrder(tias, toms));
+        await().atMost(WAIT).untilAsserted(() -> as(TIA).queryParam("orgId", org).queryParam("type", notes)
+                .get("/internal-logs").then().statusCode(200).body("caseNumber", equalTo(List.of(tias))));
+        await().atMost(WAIT).untilAsserted(() -> as(TIA).queryParam("orgId", org).queryParam("requestId", request)
+                .get("/internal-logs").then().statusCode(200).body("requestId", equalTo(List.of(request))));
     }
 
     // --- append-only and tamper-evident ---------------------------------------------------------------------

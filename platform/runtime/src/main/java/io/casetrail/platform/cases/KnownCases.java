@@ -193,6 +193,12 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
                 orgId);
     }
 
+    /** The org's cases (open or closed) the support principal works ({@link KnownCase#isWorkedBy}), by number. */
+    public List<String> casesWorkedBy(Caller caller, String orgId) {
+        return jdbc.query(SELECT + " WHERE org_id = ? ORDER BY case_number", KnownCases::row, orgId).stream()
+                .filter(known -> known.isWorkedBy(caller)).map(KnownCase::caseNumber).toList();
+    }
+
     /**
      * Whether a support principal holds an open case in the org: an engineer one assigned to it; a team lead or
      * support manager one of its teams that it did not open on the customer's behalf ({@link KnownCase#isWorkedBy}).
