@@ -132,6 +132,11 @@ class WholeStoryTest extends StackTest {
                 esc + "/resolution")).then().statusCode(200);
         as(EVE).post(url("escalation-service", esc + "/closure")).then().statusCode(200)
                 .body("status", equalTo("CLOSED"));
+        // a second escalation, a question nobody approved yet, ends with the case: its closure withdraws it
+        String question = as(TSE).body("""
+                        {"requestType":"question","summary":"Is the loop known?","customerImpact":"Alice is blocked"}""")
+                .post(url("escalation-service", cases + "/escalations")).then().statusCode(201)
+                .extract().path("escalationId");
 
         // the TSE proposes a resolution, the customer confirms, the case closes; the customer reopens it
         as(TSE).body("{\"summary\":\"Session service fixed\",\"knowledgeArticleId\":\"KB-7\"}")
@@ -141,6 +146,9 @@ class WholeStoryTest extends StackTest {
                 .body("status", equalTo("CLOSED"));
         as(ADA).body("{\"reason\":\"It happens again\"}").post(url("case-service", cases + "/reopen")).then()
                 .statusCode(200).body("status", equalTo("OPEN"));
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get(url("escalation-service", "/escalations/"
+                + question)).then().statusCode(200).body("escalation.status", equalTo("WITHDRAWN"))
+                .body("history[-1].actorId", equalTo("system")));
 
         // 1. the System Log, through the SDK: the support actions on this case, in the order they happened (a
         // bounded query orders by published time; polling would give the order log-service recorded them, which
