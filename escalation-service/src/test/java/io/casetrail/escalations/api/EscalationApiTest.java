@@ -10,11 +10,17 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import jakarta.inject.Inject;
@@ -79,6 +85,9 @@ class EscalationApiTest {
 
     @Inject
     Jdbc jdbc;
+
+    @Inject
+    DataSource dataSource;
 
     /** A case of the org in the sso team, assigned to Tom, with a customer's reply; known here once returned. */
     String caseOfTom() {
@@ -377,6 +386,33 @@ class EscalationApiTest {
         as(DEV).get("/escalations/" + onBoard).then().statusCode(200).body("escalation.reachedEngineering",
                 equalTo(true));
         as(DEV).get("/escalations/" + waiting).then().statusCode(403);
+    }
+
+    /**
+     * A raise and the case's closure are recorded one after the other: while the closure is being recorded (its
+     * transaction holds the case's row, as the known-cases consumer's does) the raise waits, and then sees the case
+     * closed. Reading the row without waiting, it would raise on a case that closed under it, after the closure had
+     * looked for escalations to withdraw.
+     */
+    @Test
+    void aRaiseWaitsForAClosureBeingRecordedAndThenSeesTheCaseClosed() throws Exception {
+        String caseNumber = caseOfTom();
+        try (Connection closure = dataSource.getConnection()) {
+            closure.setAutoCommit(false);
+            try (PreparedStatement close = closure.prepareStatement(
+                    "UPDATE known_case SET status = 'CLOSED' WHERE case_number = ?")) {
+                close.setString(1, caseNumber);
+                assertThat(close.executeUpdate()).isEqualTo(1);
+            }
+            CompletableFuture<Integer> raised = CompletableFuture.supplyAsync(() -> as(TOM)
+                    .body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").statusCode());
+            Thread.sleep(1500);
+            assertThat(raised).isNotDone();
+            closure.commit();
+            assertThat(raised.get(30, TimeUnit.SECONDS)).isEqualTo(409);
+        }
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_escalation_ref WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber)).contains(0L);
     }
 
     @Test

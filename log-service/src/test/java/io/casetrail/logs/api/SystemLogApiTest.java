@@ -92,7 +92,8 @@ class SystemLogApiTest {
                 T0.plus(Duration.ofHours(8)), ORIGIN, SUPER), 10);
         publish(2, new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                 T0.plus(Duration.ofHours(32)), ORIGIN, SUPER), 40);
-        publish(3, new ImpersonationStarted(ORG, "s-1", CASE, "g-1", T0.plus(Duration.ofHours(1)), ORIGIN, TOM), 20);
+        publish(3, new ImpersonationStarted(ORG, "s-1", CASE, "g-1", T0.plus(Duration.ofHours(1)), 2L, ORIGIN, TOM),
+                20);
         publish(4, new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN, TOM), 30);
         publish(5, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE), ORIGIN, SUPER), 50);
         await().atMost(WAIT).untilAsserted(() -> ssws(SECRET).queryParam("filter", "eventType sw \"user.session\"")

@@ -469,7 +469,7 @@ class OrgAdminApiTest {
         Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
         Actor sam = new Actor("admin-sam", "Sam", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
-                caseNumber, "g-1", now.plus(Duration.ofMinutes(30)), RequestOrigin.NONE, tom));
+                caseNumber, "g-1", now.plus(Duration.ofMinutes(30)), 2L, RequestOrigin.NONE, tom));
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationExtended(ORG, sessionId,
                 caseNumber, "g-1", now.plus(Duration.ofHours(1)), sam));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, now.plus(Duration.ofHours(2)));
@@ -491,7 +491,7 @@ class OrgAdminApiTest {
         String sessionId = UUID.randomUUID().toString();
         Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
-                caseNumber, "g-1", clock.instant().plus(Duration.ofHours(1)), RequestOrigin.NONE, tom));
+                caseNumber, "g-1", clock.instant().plus(Duration.ofHours(1)), 2L, RequestOrigin.NONE, tom));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId,
                 Instant.now().plus(Duration.ofHours(1)));
         try {
@@ -530,7 +530,7 @@ class OrgAdminApiTest {
         Instant endsAt = Instant.now().plus(Duration.ofHours(1));
         Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
-                caseNumber, "g-1", endsAt, RequestOrigin.NONE, tom));
+                caseNumber, "g-1", endsAt, 2L, RequestOrigin.NONE, tom));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, endsAt);
         RequestSpecification session = given().header("Authorization", "Session " + token)
                 .contentType(ContentType.JSON);

@@ -107,7 +107,9 @@ public class SessionResource {
             + " inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
             + " admin views), taken until the session ends.")
     public Response start(@Valid @NotNull StartRequest request) {
-        String orgId = knownCases.find(request.caseNumber()).map(KnownCases.KnownCase::orgId)
+        // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
+        // or reassignment ending sessions): one order for both, so neither waits on the other for good
+        String orgId = knownCases.findLocked(request.caseNumber()).map(KnownCases.KnownCase::orgId)
                 .orElseThrow(() -> new NotFound("there is no case " + request.caseNumber()));
         String sessionId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();

@@ -53,12 +53,13 @@ public final class AccessCommands {
     }
 
     /**
-     * Casetrail ends the sessions on a case whose engineer no longer holds it: every one when the case closed, those
-     * of other engineers than {@code keep} (its new assignee) when it was reassigned. Nothing happens without such
-     * sessions.
+     * Casetrail ends the sessions on a case whose engineer no longer holds it since the case's event
+     * {@code sequence}: every one started before it when the case closed, those of other engineers than
+     * {@code keep} (its new assignee) when it was reassigned. A session started on a later status of the case
+     * (that event delivered again), or none at all, is left as it is.
      */
     public record EndCaseSessions(@TargetAggregateIdentifier String orgId, String caseNumber, String keep,
-                                  SessionEndReason reason) {
+                                  long sequence, SessionEndReason reason) {
     }
 
     /** A Super Administrator creates an org API token; only the hash of its secret enters the command. */

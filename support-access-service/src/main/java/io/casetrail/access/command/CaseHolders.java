@@ -30,21 +30,21 @@ public class CaseHolders {
     }
 
     void on(@Observes KnownCases.Closed closed) {
-        endSessions(closed.orgId(), closed.caseNumber(), null, SessionEndReason.CASE_CLOSED);
+        endSessions(closed.orgId(), closed.caseNumber(), null, closed.sequence(), SessionEndReason.CASE_CLOSED);
     }
 
     void on(@Observes KnownCases.Reassigned reassigned) {
-        endSessions(reassigned.orgId(), reassigned.caseNumber(), reassigned.assignee(),
+        endSessions(reassigned.orgId(), reassigned.caseNumber(), reassigned.assignee(), reassigned.sequence(),
                 SessionEndReason.CASE_REASSIGNED);
     }
 
-    private void endSessions(String orgId, String caseNumber, String keep, SessionEndReason reason) {
+    private void endSessions(String orgId, String caseNumber, String keep, long sequence, SessionEndReason reason) {
         // an org's support access exists once it was first granted; a command to one that does not would fail, and
         // with it the transaction recording the case's change
         boolean granted = jdbc.queryOne("SELECT 1 FROM domainevententry WHERE aggregateidentifier = ?"
                 + " AND sequencenumber = 0 AND type = 'OrgSupportAccess'", row -> 1, orgId).isPresent();
         if (granted) {
-            commands.sendAndWait(new EndCaseSessions(orgId, caseNumber, keep, reason));
+            commands.sendAndWait(new EndCaseSessions(orgId, caseNumber, keep, sequence, reason));
         }
     }
 }

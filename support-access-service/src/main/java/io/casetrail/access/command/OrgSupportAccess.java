@@ -80,8 +80,9 @@ public class OrgSupportAccess {
     }
 
     /** An active impersonation session ({@code startedAt} null in snapshots taken before it was kept). */
+    /** {@code caseSequence}: the case's status sequence as the session started (null: started before it was kept). */
     record Session(String sessionId, String caseNumber, String grantId, String engineer, Instant startedAt,
-                   Instant endsAt) {
+                   Instant endsAt, Long caseSequence) {
     }
 
     /** Payload of a grant's expiry deadline. */
@@ -222,7 +223,7 @@ public class OrgSupportAccess {
         }
         Instant endsAt = sessionEnd(now(), rules, grant.expiresAt());
         apply(new ImpersonationStarted(orgId, command.sessionId(), known.caseNumber(), grant.grantId(), endsAt,
-                command.origin(), caller.actor()));
+                known.statusSequence(), command.origin(), caller.actor()));
         deadlines.schedule(endsAt, SESSION_END, new SessionDue(command.sessionId(), endsAt));
         return state(known.caseNumber(), command.sessionId(), endsAt);
     }
@@ -245,7 +246,9 @@ public class OrgSupportAccess {
     public void handle(EndCaseSessions command) {
         List<Session> ending = new ArrayList<>();
         for (Session session : sessions.values()) {
-            if (session.caseNumber().equals(command.caseNumber()) && !session.engineer().equals(command.keep())) {
+            boolean before = session.caseSequence() == null || session.caseSequence() < command.sequence();
+            if (session.caseNumber().equals(command.caseNumber()) && !session.engineer().equals(command.keep())
+                    && before) {
                 ending.add(session);
             }
         }
@@ -297,14 +300,14 @@ public class OrgSupportAccess {
     @EventSourcingHandler
     void on(ImpersonationStarted event, @Timestamp Instant at) {
         sessions.put(event.sessionId(), new Session(event.sessionId(), event.caseNumber(), event.grantId(),
-                event.actor().id(), at, event.endsAt()));
+                event.actor().id(), at, event.endsAt(), event.caseSequence()));
     }
 
     @EventSourcingHandler
     void on(ImpersonationExtended event) {
         Session session = sessions.get(event.sessionId());
         sessions.put(event.sessionId(), new Session(session.sessionId(), session.caseNumber(), session.grantId(),
-                session.engineer(), session.startedAt(), event.endsAt()));
+                session.engineer(), session.startedAt(), event.endsAt(), session.caseSequence()));
     }
 
     @EventSourcingHandler

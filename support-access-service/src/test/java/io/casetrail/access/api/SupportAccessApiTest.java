@@ -14,11 +14,17 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -74,6 +80,9 @@ class SupportAccessApiTest {
 
     @Inject
     Jdbc jdbc;
+
+    @Inject
+    DataSource dataSource;
 
     /** A fresh org per test, with its Super Administrator and an admin. */
     record Org(String id, String superAdmin, String admin) {
@@ -394,6 +403,32 @@ class SupportAccessApiTest {
         await().atMost(WAIT).until(() -> knownCases.find(caseOfUngranted).map(k -> !k.isOpen()).orElse(false));
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
                 row -> row.getLong(1), ungranted.id())).contains(0L);
+    }
+
+    /**
+     * A session start and the case's reassignment are recorded one after the other: while the reassignment is being
+     * recorded (its transaction holds the case's row, as the known-cases consumer's does) the start waits, and then
+     * finds the case is no longer Tom's.
+     */
+    @Test
+    void aSessionStartWaitsForAReassignmentBeingRecorded() throws Exception {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        try (Connection reassignment = dataSource.getConnection()) {
+            reassignment.setAutoCommit(false);
+            try (PreparedStatement assign = reassignment.prepareStatement(
+                    "UPDATE known_case SET assignee = 'tse-tia' WHERE case_number = ?")) {
+                assign.setString(1, caseNumber);
+                assertThat(assign.executeUpdate()).isEqualTo(1);
+            }
+            CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> jwt(TSE)
+                    .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").statusCode());
+            Thread.sleep(1500);
+            assertThat(started).isNotDone();
+            reassignment.commit();
+            assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(403);
+        }
     }
 
     static RequestSpecification session(String token) {

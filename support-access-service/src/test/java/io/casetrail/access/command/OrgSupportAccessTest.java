@@ -15,6 +15,7 @@ import org.axonframework.test.matchers.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.access.command.AccessCommands.EndCaseSessions;
 import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
 import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
 import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
@@ -92,7 +93,8 @@ class OrgSupportAccessTest {
     }
 
     ImpersonationStarted started() {
-        return new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)), ORIGIN, TSE.actor());
+        return new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)), 2L, ORIGIN,
+                TSE.actor());
     }
 
     @Test
@@ -176,8 +178,36 @@ class OrgSupportAccessTest {
         fixture.given(orgGranted())
                 .andGivenCurrentTime(lastHalfHour())
                 .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
-                .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(8)), ORIGIN,
-                        TSE.actor()));
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(8)), 2L,
+                        ORIGIN, TSE.actor()));
+    }
+
+    /**
+     * A session ends when its engineer no longer holds the case since a later event of the case: closed, every
+     * session started before; reassigned, those of other engineers than the new assignee. An event the session
+     * started after (delivered again) ends nothing.
+     */
+    @Test
+    void sessionsEndWhenTheirEngineerNoLongerHoldsTheCase() {
+        ImpersonationStarted tias = new ImpersonationStarted(ORG, "s-2", CASE, "g-1", t0.plus(Duration.ofHours(1)),
+                4L, ORIGIN, OTHER_TSE.actor());
+        fixture.given(orgGranted(), started(), tias)
+                .when(new EndCaseSessions(ORG, CASE, OTHER_TSE.id(), 5, SessionEndReason.CASE_REASSIGNED))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, TSE.id(), SessionEndReason.CASE_REASSIGNED,
+                        RequestOrigin.NONE, Actor.SYSTEM));
+        fixture.given(orgGranted(), started(), tias)
+                .when(new EndCaseSessions(ORG, CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, TSE.id(), SessionEndReason.CASE_CLOSED,
+                                RequestOrigin.NONE, Actor.SYSTEM),
+                        new ImpersonationEnded(ORG, "s-2", CASE, OTHER_TSE.id(), SessionEndReason.CASE_CLOSED,
+                                RequestOrigin.NONE, Actor.SYSTEM));
+        fixture.given(orgGranted(), started(), tias)
+                .when(new EndCaseSessions(ORG, CASE, null, 3, SessionEndReason.CASE_CLOSED))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, TSE.id(), SessionEndReason.CASE_CLOSED,
+                        RequestOrigin.NONE, Actor.SYSTEM)); // Tia's began on the case's status of event 4
+        fixture.given(orgGranted(), started())
+                .when(new EndCaseSessions(ORG, LATER_CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
     }
 
     /** Half an hour before the grant's expiry, with sessions of at most an hour. */
@@ -260,7 +290,7 @@ class OrgSupportAccessTest {
                         List.of(LATER_CASE), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
                 .when(new StartImpersonation(ORG, "s-1", LATER_CASE, ORIGIN, TSE))
                 .expectEvents(new ImpersonationStarted(ORG, "s-1", LATER_CASE, "g-3", t0.plus(Duration.ofHours(1)),
-                        ORIGIN, TSE.actor()));
+                        2L, ORIGIN, TSE.actor()));
     }
 
     /** A grant restored from a snapshot taken before grants named their cases is read narrowly, never widely. */

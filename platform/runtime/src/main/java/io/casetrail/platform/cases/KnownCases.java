@@ -40,8 +40,8 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     /**
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
-     * customer's behalf, if one did. {@code statusSequence}: the case's sequence number of the event that gave it
-     * its status (null for a case known before it was kept).
+     * customer's behalf, if one did. {@code statusSequence}: the case's sequence number of the latest event that
+     * gave it its status or assignee (null for a case known before it was kept).
      */
     public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
                             String openedBy, String openedBySupport, CaseStatus status, Long statusSequence) {
@@ -75,8 +75,11 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
     /**
      * A case assigned to another engineer than before, announced as {@link Closed} is: who held it does no
      * longer.
+     *
+     * @param sequence the case's sequence number of the assignment
      */
-    public record Reassigned(String caseNumber, String orgId, String previousAssignee, String assignee) {
+    public record Reassigned(String caseNumber, String orgId, String previousAssignee, String assignee,
+                             long sequence) {
     }
 
     private static final ObjectMapper JSON = EventJson.newMapper();
@@ -129,32 +132,55 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
                     removed.caseNumber(), removed.contactId());
         }
         if (payload instanceof CaseAssigned assigned) {
-            Optional<KnownCase> before = find(assigned.caseNumber());
-            jdbc.update("UPDATE known_case SET assignee = ? WHERE case_number = ?", assigned.assignee(),
-                    assigned.caseNumber());
-            before.filter(known -> known.assignee() != null && !known.assignee().equals(assigned.assignee()))
-                    .ifPresent(known -> reassignments.fire(new Reassigned(known.caseNumber(), known.orgId(),
-                            known.assignee(), assigned.assignee())));
-        }
-        Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
-        if (status.isPresent() && !(payload instanceof CaseOpened)) {
-            changeStatus(payload.caseNumber(), status.get(), event.sequence());
+            assign(assigned, event.sequence());
+        } else {
+            Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
+            if (status.isPresent() && !(payload instanceof CaseOpened)) {
+                changeStatus(payload.caseNumber(), status.get(), event.sequence());
+            }
         }
     }
 
     /**
-     * A status from an event older than the one the case has its status from changes nothing; a closure that
-     * changed it is announced ({@link Closed}).
+     * The case's assignee and status from an event newer than what it has them from; a new engineer in place of
+     * another is announced ({@link Reassigned}). The row is locked first, as a command holding it locks it before
+     * its aggregate: observers send commands, so both take the two locks in one order.
      */
-    private void changeStatus(String caseNumber, CaseStatus status, Long sequence) {
-        int changed = sequence == null
-                ? jdbc.update("UPDATE known_case SET status = ? WHERE case_number = ?", status, caseNumber)
-                : jdbc.update("UPDATE known_case SET status = ?, status_seq = ? WHERE case_number = ?"
-                        + " AND (status_seq IS NULL OR status_seq < ?)", status, sequence, caseNumber, sequence);
-        if (changed == 1 && status == CaseStatus.CLOSED) {
-            find(caseNumber).ifPresent(known -> closures.fire(new Closed(caseNumber, known.orgId(),
-                    sequence == null ? Long.MAX_VALUE : sequence)));
+    private void assign(CaseAssigned assigned, Long sequence) {
+        Optional<KnownCase> found = findLocked(assigned.caseNumber()).filter(known -> isNewer(sequence, known));
+        if (found.isEmpty()) {
+            return;
         }
+        KnownCase known = found.get();
+        jdbc.update("UPDATE known_case SET assignee = ?, status = ?, status_seq = ? WHERE case_number = ?",
+                assigned.assignee(), assigned.status(), sequence == null ? known.statusSequence() : sequence,
+                known.caseNumber());
+        if (known.assignee() != null && !known.assignee().equals(assigned.assignee())) {
+            reassignments.fire(new Reassigned(known.caseNumber(), known.orgId(), known.assignee(),
+                    assigned.assignee(), sequence == null ? Long.MAX_VALUE : sequence));
+        }
+    }
+
+    /** The case's status from an event newer than what it has it from; a closure is announced ({@link Closed}). */
+    private void changeStatus(String caseNumber, CaseStatus status, Long sequence) {
+        Optional<KnownCase> found = findLocked(caseNumber).filter(known -> isNewer(sequence, known));
+        if (found.isEmpty()) {
+            return;
+        }
+        KnownCase known = found.get();
+        jdbc.update("UPDATE known_case SET status = ?, status_seq = ? WHERE case_number = ?", status,
+                sequence == null ? known.statusSequence() : sequence, caseNumber);
+        if (status == CaseStatus.CLOSED && known.status() != CaseStatus.CLOSED) {
+            closures.fire(new Closed(caseNumber, known.orgId(), sequence == null ? Long.MAX_VALUE : sequence));
+        }
+    }
+
+    /**
+     * Whether an event of the case is newer than the one it has its status and assignee from: by sequence; one
+     * without a sequence only while the case has none either (known before it was kept, or only from such events).
+     */
+    private static boolean isNewer(Long sequence, KnownCase known) {
+        return known.statusSequence() == null || sequence != null && sequence > known.statusSequence();
     }
 
     private void addContact(String caseNumber, String contactId) {
