@@ -102,9 +102,9 @@ public class SessionResource {
     @POST
     @Transactional
     @Idempotent
-    @RolesAllowed(Roles.SUPPORT_ENGINEER)
-    @Operation(summary = "Start an impersonation session", description = "Only the engineer assigned to the case,"
-            + " inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Start an impersonation session", description = "Only support working the case (its"
+            + " engineer, or a lead or manager of its team), inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
             + " admin views), taken until the session ends.")
     public Response start(@Valid @NotNull StartRequest request) {
         // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
@@ -135,8 +135,8 @@ public class SessionResource {
     @POST
     @Path("/{sessionId}/stop")
     @Idempotent
-    @RolesAllowed(Roles.SUPPORT_ENGINEER)
-    @Operation(summary = "Stop an impersonation session")
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @Operation(summary = "Stop an impersonation session", description = "By who started it.")
     public Response stop(@PathParam("sessionId") String sessionId) {
         String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
                 row -> row.getString(1), sessionId)

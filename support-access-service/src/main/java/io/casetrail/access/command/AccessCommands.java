@@ -42,7 +42,10 @@ public final class AccessCommands {
                                     Caller caller) {
     }
 
-    /** The engineer assigned to the case starts a read-only impersonation session inside an active grant. */
+    /**
+     * Support working the case (its engineer, or a lead or manager of its team) starts a read-only impersonation
+     * session inside an active grant.
+     */
     public record StartImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, String caseNumber,
                                      RequestOrigin origin, Caller caller) {
     }
@@ -53,12 +56,12 @@ public final class AccessCommands {
     }
 
     /**
-     * Casetrail ends the sessions on a case whose engineer no longer holds it since the case's event
-     * {@code sequence}: every one started before it when the case closed, those of other engineers than
-     * {@code keep} (its new assignee) when it was reassigned. A session started on a later status of the case
-     * (that event delivered again), or none at all, is left as it is.
+     * Casetrail ends the sessions on a case of those who no longer hold it since the case's event {@code sequence}:
+     * every one started before it when the case closed ({@code engineer} null), those of its former assignee
+     * ({@code engineer}) when it was reassigned. A session started on a later status of the case (that event
+     * delivered again), or none at all, is left as it is.
      */
-    public record EndCaseSessions(@TargetAggregateIdentifier String orgId, String caseNumber, String keep,
+    public record EndCaseSessions(@TargetAggregateIdentifier String orgId, String caseNumber, String engineer,
                                   long sequence, SessionEndReason reason) {
     }
 

@@ -13,7 +13,7 @@ import io.casetrail.platform.store.Jdbc;
 /**
  * Ends the impersonation sessions of an engineer who no longer holds their case (DOMAIN.md: support looks into an
  * org only while it holds an open case there): all of a case that closed, those of the former assignee of a case
- * that was reassigned. It acts in the transaction that records the change in {@code known_case} (the
+ * that was reassigned (a lead or manager of its team still works it). It acts in the transaction that records the change in {@code known_case} (the
  * {@code known-cases} consumer's), so the sessions end with it; a session start holds the case's row
  * ({@link io.casetrail.platform.cases.CaseLookup#findLocked}), so it either saw the change or is among the sessions
  * ended here.
@@ -34,17 +34,18 @@ public class CaseHolders {
     }
 
     void on(@Observes KnownCases.Reassigned reassigned) {
-        endSessions(reassigned.orgId(), reassigned.caseNumber(), reassigned.assignee(), reassigned.sequence(),
-                SessionEndReason.CASE_REASSIGNED);
+        endSessions(reassigned.orgId(), reassigned.caseNumber(), reassigned.previousAssignee(),
+                reassigned.sequence(), SessionEndReason.CASE_REASSIGNED);
     }
 
-    private void endSessions(String orgId, String caseNumber, String keep, long sequence, SessionEndReason reason) {
+    private void endSessions(String orgId, String caseNumber, String engineer, long sequence,
+                             SessionEndReason reason) {
         // an org's support access exists once it was first granted; a command to one that does not would fail, and
         // with it the transaction recording the case's change
         boolean granted = jdbc.queryOne("SELECT 1 FROM domainevententry WHERE aggregateidentifier = ?"
                 + " AND sequencenumber = 0 AND type = 'OrgSupportAccess'", row -> 1, orgId).isPresent();
         if (granted) {
-            commands.sendAndWait(new EndCaseSessions(orgId, caseNumber, keep, sequence, reason));
+            commands.sendAndWait(new EndCaseSessions(orgId, caseNumber, engineer, sequence, reason));
         }
     }
 }

@@ -196,12 +196,10 @@ public class OrgSupportAccess {
     public AccessState handle(StartImpersonation command, AccessRules rules, CaseLookup cases,
                               DeadlineManager deadlines) {
         Caller caller = command.caller();
-        if (!caller.has(Roles.SUPPORT_ENGINEER)) {
-            throw new AccessDenied("only the support engineer assigned to the case starts impersonation sessions");
-        }
         KnownCase known = openCaseOfOrg(cases.findLocked(command.caseNumber()), command.caseNumber(), orgId);
-        if (!caller.id().equals(known.assignee())) {
-            throw new AccessDenied("case " + known.caseNumber() + " is not assigned to you");
+        if (!known.isWorkedBy(caller)) {
+            throw new AccessDenied("only support working case " + known.caseNumber() + " (its engineer, or a lead or"
+                    + " manager of team " + known.team() + ") starts impersonation sessions for it");
         }
         Grant grant = caseGrant(known.caseNumber());
         if (grant == null) {
@@ -247,8 +245,8 @@ public class OrgSupportAccess {
         List<Session> ending = new ArrayList<>();
         for (Session session : sessions.values()) {
             boolean before = session.caseSequence() == null || session.caseSequence() < command.sequence();
-            if (session.caseNumber().equals(command.caseNumber()) && !session.engineer().equals(command.keep())
-                    && before) {
+            boolean theirs = command.engineer() == null || session.engineer().equals(command.engineer());
+            if (session.caseNumber().equals(command.caseNumber()) && theirs && before) {
                 ending.add(session);
             }
         }

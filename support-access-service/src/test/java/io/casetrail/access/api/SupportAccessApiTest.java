@@ -324,7 +324,7 @@ class SupportAccessApiTest {
                 .contentType("application/problem+json");
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
         jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
-                .body("detail", containsString("not assigned to you"));
+                .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
                 .statusCode(403);
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
@@ -379,6 +379,10 @@ class SupportAccessApiTest {
                 .extract();
         var second = jwt(TSE).body("{\"caseNumber\":\"" + closed + "\"}").post("/sessions").then().statusCode(201)
                 .extract();
+        // the team's lead works the reassigned case too: its session outlives the reassignment
+        String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").name("Lu").sign();
+        var leads = jwt(lu).body("{\"caseNumber\":\"" + reassigned + "\"}").post("/sessions").then().statusCode(201)
+                .extract();
         String token = first.path("token");
         await().atMost(WAIT).untilAsserted(() -> session(token).get("/sessions/current").then().statusCode(200));
 
@@ -389,6 +393,7 @@ class SupportAccessApiTest {
                 .statusCode(200).body("endReason", equalTo("CASE_REASSIGNED")));
         session(token).get("/sessions/current").then().statusCode(401);
         jwt(TSE).get("/sessions/" + second.path("sessionId")).then().body("endReason", nullValue());
+        jwt(lu).get("/sessions/" + leads.path("sessionId")).then().statusCode(200).body("endReason", nullValue());
 
         TestEvents.publish(Topics.CASE, "case-service", closed, 9, new CaseClosed(closed, org.id(),
                 CloseReason.CONFIRMED, new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));

@@ -184,15 +184,15 @@ class OrgSupportAccessTest {
 
     /**
      * A session ends when its engineer no longer holds the case since a later event of the case: closed, every
-     * session started before; reassigned, those of other engineers than the new assignee. An event the session
-     * started after (delivered again) ends nothing.
+     * session started before; reassigned, those of the former assignee. An event the session started after
+     * (delivered again) ends nothing.
      */
     @Test
     void sessionsEndWhenTheirEngineerNoLongerHoldsTheCase() {
         ImpersonationStarted tias = new ImpersonationStarted(ORG, "s-2", CASE, "g-1", t0.plus(Duration.ofHours(1)),
                 4L, ORIGIN, OTHER_TSE.actor());
         fixture.given(orgGranted(), started(), tias)
-                .when(new EndCaseSessions(ORG, CASE, OTHER_TSE.id(), 5, SessionEndReason.CASE_REASSIGNED))
+                .when(new EndCaseSessions(ORG, CASE, TSE.id(), 5, SessionEndReason.CASE_REASSIGNED))
                 .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, TSE.id(), SessionEndReason.CASE_REASSIGNED,
                         RequestOrigin.NONE, Actor.SYSTEM));
         fixture.given(orgGranted(), started(), tias)
@@ -313,6 +313,21 @@ class OrgSupportAccessTest {
     void engineerNotAssignedToTheCaseCannotStartASession() {
         fixture.given(orgGranted())
                 .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, OTHER_TSE))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+    }
+
+    /** DOMAIN.md: a lead or manager may, on a case of its team, everything the engineer may. */
+    @Test
+    void aLeadOfTheCasesTeamStartsASessionAnotherTeamsMayNot() {
+        Caller lead = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        Caller otherLead = new Caller("lead-leo", "Leo", Set.of(Roles.TEAM_LEAD), null, Set.of("mfa"));
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, lead))
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)), 2L,
+                        ORIGIN, lead.actor()));
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, otherLead))
                 .expectException(AccessDenied.class)
                 .expectNoEvents();
     }
