@@ -4,6 +4,13 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.casetrail.events.EventCatalog;
+import io.casetrail.events.EventJson;
+import io.casetrail.events.cases.CaseOpened;
 
 /**
  * One entry of a case's timeline.
@@ -19,10 +26,30 @@ public record TimelineEntry(String id, Instant occurredAt, String source, String
                             String actorName, String actorKind, Visibility visibility, String summary,
                             @JsonRawValue String data) {
 
-    /** The entry as a customer principal gets it: another context's payload stays with support. */
+    private static final ObjectMapper JSON = EventJson.newMapper();
+    private static final String OPENED = EventCatalog.typeOf(CaseOpened.class);
+
+    /**
+     * The entry as a customer principal gets it: another context's payload stays with support, and so does the
+     * support team a case was routed to (the case as a customer reads it has no team either).
+     */
     public TimelineEntry forCustomer() {
-        return "case".equals(source) ? this : new TimelineEntry(id, occurredAt, source, type, actorId, actorName,
-                actorKind, visibility, summary, null);
+        if (!"case".equals(source)) {
+            return new TimelineEntry(id, occurredAt, source, type, actorId, actorName, actorKind, visibility, summary,
+                    null);
+        }
+        if (OPENED.equals(type) && data != null) {
+            try {
+                ObjectNode payload = (ObjectNode) JSON.readTree(data);
+                payload.remove("team");
+                return new TimelineEntry(id, occurredAt, source, type, actorId, actorName, actorKind, visibility,
+                        summary, JSON.writeValueAsString(payload));
+            } catch (JsonProcessingException | ClassCastException e) {
+                return new TimelineEntry(id, occurredAt, source, type, actorId, actorName, actorKind, visibility,
+                        summary, null);
+            }
+        }
+        return this;
     }
 
     /** Who may see an entry. */

@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -195,6 +196,12 @@ class CaseApiTest {
         assertThat(customerSearch).doesNotContain("expired signing cert").doesNotContain("\"sla\"");
         as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200)
                 .body("sla", nullValue()).body("team", nullValue());
+        // nor the team the case was routed to, in the opening's payload on the timeline
+        as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
+                .body("find { it.type == 'io.casetrail.case.opened.v1' }.data.subject", equalTo("SAML login fails"))
+                .body("find { it.type == 'io.casetrail.case.opened.v1' }.data", not(hasKey("team")));
+        as(TSE_TOM).get("/cases/" + caseNumber + "/timeline").then()
+                .body("find { it.type == 'io.casetrail.case.opened.v1' }.data.team", equalTo("sso"));
         as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200)
                 .body("sla.target", equalTo("FIRST_RESPONSE")).body("team", equalTo("sso"));
     }
