@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
 import io.casetrail.orgadmin.command.CaseAdministration;
-import io.casetrail.orgadmin.command.CaseFacts;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
@@ -139,7 +138,7 @@ public class ResearchResource {
         if (caseNumber == null || caseNumber.isBlank()) {
             throw new InvalidInput("caseNumber: research is done for a case you hold; name it");
         }
-        CaseAdministration.heldCase(CaseFacts.of(knownCases), caseNumber, orgId, caller, "research org " + orgId);
+        CaseAdministration.heldCase(knownCases, caseNumber, orgId, caller, "research org " + orgId);
         T found = lookup.get();
         commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
                 results.applyAsInt(found), caller));

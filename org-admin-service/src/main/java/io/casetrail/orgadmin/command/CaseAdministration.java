@@ -44,6 +44,7 @@ import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
 import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.command.AdminCommands.Scope;
 import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -88,7 +89,7 @@ public class CaseAdministration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public String handle(GiveWrittenConsent command, CaseFacts cases, IdentityPlatform platform,
+    public String handle(GiveWrittenConsent command, CaseLookup cases, IdentityPlatform platform,
                          DeadlineManager deadlines) {
         Caller caller = command.caller();
         KnownCase known = knownCase(cases, command.caseNumber());
@@ -108,7 +109,7 @@ public class CaseAdministration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public String handle(RecordVerbalConsent command, CaseFacts cases, IdentityPlatform platform,
+    public String handle(RecordVerbalConsent command, CaseLookup cases, IdentityPlatform platform,
                          DeadlineManager deadlines) {
         KnownCase known = knownCase(cases, command.caseNumber());
         requireWorker(command.caller(), known, "record verbal consent");
@@ -135,7 +136,7 @@ public class CaseAdministration {
     }
 
     @CommandHandler
-    public void handle(WithdrawConsent command, CaseFacts cases) {
+    public void handle(WithdrawConsent command, CaseLookup cases) {
         Caller caller = command.caller();
         KnownCase known = knownCase(cases, caseNumber);
         if (!caller.isCustomerOf(orgId) && !known.isWorkedBy(caller)) {
@@ -196,7 +197,7 @@ public class CaseAdministration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(RecordResearch command, CaseFacts cases) {
+    public void handle(RecordResearch command, CaseLookup cases) {
         KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), command.caller(),
                 "research org " + command.orgId());
         apply(new OrgResearched(known.orgId(), known.caseNumber(), command.resource(), command.query(),
@@ -205,7 +206,7 @@ public class CaseAdministration {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public ActionOutcome handle(RunAdminAction command, CaseFacts cases, IdentityPlatform platform, Mailbox mail) {
+    public ActionOutcome handle(RunAdminAction command, CaseLookup cases, IdentityPlatform platform, Mailbox mail) {
         Caller caller = command.caller();
         KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), caller,
                 "take administrative actions in org " + command.orgId());
@@ -341,7 +342,7 @@ public class CaseAdministration {
      * and actions need. Who may not act learns nothing of the case's state: 404 only for a case nobody knows, then
      * 403, and 409 {@code case-closed} only for its holder.
      */
-    public static KnownCase heldCase(CaseFacts cases, String number, String orgId, Caller caller, String what) {
+    public static KnownCase heldCase(CaseLookup cases, String number, String orgId, Caller caller, String what) {
         KnownCase known = knownCase(cases, number);
         requireOrg(known, orgId);
         requireWorker(caller, known, what);
@@ -349,7 +350,7 @@ public class CaseAdministration {
         return known;
     }
 
-    private static KnownCase knownCase(CaseFacts cases, String number) {
+    private static KnownCase knownCase(CaseLookup cases, String number) {
         return cases.find(number).orElseThrow(() -> new NotFound("there is no case " + number));
     }
 

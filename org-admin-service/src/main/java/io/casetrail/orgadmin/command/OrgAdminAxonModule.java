@@ -7,6 +7,7 @@ import org.axonframework.config.Configurer;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.axon.AxonModule;
 import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases;
 
 /** Registers the org administration aggregates and what their command handlers take as parameters. */
@@ -30,10 +31,9 @@ public class OrgAdminAxonModule implements AxonModule {
 
     @Override
     public void configure(Configurer configurer) {
-        CaseFacts facts = CaseFacts.of(knownCases);
         configurer.configureAggregate(axon.eventSourced(CaseAdministration.class))
                 .configureAggregate(axon.eventSourced(DirectoryImport.class))
-                .registerComponent(CaseFacts.class, c -> facts)
+                .registerComponent(CaseLookup.class, c -> knownCases)
                 .registerComponent(IdentityPlatform.class, c -> platform)
                 .registerComponent(Mailbox.class, c -> mailbox)
                 .registerComponent(DirectoryStore.class, c -> directory);

@@ -32,6 +32,7 @@ import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
 import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.command.AdminCommands.Scope;
 import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
+import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -54,7 +55,7 @@ class CaseAdministrationTest {
     static final Caller LEAD = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
 
     /** Case 00100001 of Acme: opened by Ada, Bo a contact, assigned to Tom. */
-    static final CaseFacts FACTS = new CaseFacts() {
+    static final CaseLookup FACTS = new CaseLookup() {
         final Map<String, KnownCase> cases = Map.of(CASE, new KnownCase(CASE, ORG, "SSO", "sso", "tse-tom",
                 "admin-ada", null, CaseStatus.OPEN, 2L), "00100002", new KnownCase("00100002", ORG, "old", "sso",
                 "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L));

@@ -17,4 +17,12 @@ public interface CaseLookup {
     default Optional<KnownCase> findLocked(String caseNumber) {
         return find(caseNumber);
     }
+
+    /**
+     * Whether the admin opened the case or is one of its contacts (who may consent on it); a lookup that does not
+     * know contacts knows none.
+     */
+    default boolean isOpenerOrContact(String caseNumber, String adminId) {
+        return false;
+    }
 }

@@ -147,14 +147,13 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
      * its aggregate: observers send commands, so both take the two locks in one order.
      */
     private void assign(CaseAssigned assigned, Long sequence) {
-        Optional<KnownCase> found = findLocked(assigned.caseNumber()).filter(known -> isNewer(sequence, known));
+        Optional<KnownCase> found = lockedIfOlder(assigned.caseNumber(), sequence);
         if (found.isEmpty()) {
             return;
         }
         KnownCase known = found.get();
         jdbc.update("UPDATE known_case SET assignee = ?, status = ?, status_seq = ? WHERE case_number = ?",
-                assigned.assignee(), assigned.status(), sequence == null ? known.statusSequence() : sequence,
-                known.caseNumber());
+                assigned.assignee(), assigned.status(), sequenceAfter(known, sequence), known.caseNumber());
         if (known.assignee() != null && !known.assignee().equals(assigned.assignee())) {
             reassignments.fire(new Reassigned(known.caseNumber(), known.orgId(), known.assignee(),
                     assigned.assignee(), sequence == null ? Long.MAX_VALUE : sequence));
@@ -163,24 +162,31 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     /** The case's status from an event newer than what it has it from; a closure is announced ({@link Closed}). */
     private void changeStatus(String caseNumber, CaseStatus status, Long sequence) {
-        Optional<KnownCase> found = findLocked(caseNumber).filter(known -> isNewer(sequence, known));
+        Optional<KnownCase> found = lockedIfOlder(caseNumber, sequence);
         if (found.isEmpty()) {
             return;
         }
         KnownCase known = found.get();
         jdbc.update("UPDATE known_case SET status = ?, status_seq = ? WHERE case_number = ?", status,
-                sequence == null ? known.statusSequence() : sequence, caseNumber);
+                sequenceAfter(known, sequence), caseNumber);
         if (status == CaseStatus.CLOSED && known.status() != CaseStatus.CLOSED) {
             closures.fire(new Closed(caseNumber, known.orgId(), sequence == null ? Long.MAX_VALUE : sequence));
         }
     }
 
     /**
-     * Whether an event of the case is newer than the one it has its status and assignee from: by sequence; one
-     * without a sequence only while the case has none either (known before it was kept, or only from such events).
+     * The case, its row locked, when an event of it is newer than the one it has its status and assignee from: by
+     * sequence; one without a sequence only while the case has none either (known before it was kept, or only from
+     * such events). Empty for an unknown case or an older event.
      */
-    private static boolean isNewer(Long sequence, KnownCase known) {
-        return known.statusSequence() == null || sequence != null && sequence > known.statusSequence();
+    private Optional<KnownCase> lockedIfOlder(String caseNumber, Long sequence) {
+        return findLocked(caseNumber).filter(known -> known.statusSequence() == null
+                || sequence != null && sequence > known.statusSequence());
+    }
+
+    /** The sequence the case has its status and assignee from after the event. */
+    private static Long sequenceAfter(KnownCase known, Long sequence) {
+        return sequence == null ? known.statusSequence() : sequence;
     }
 
     private void addContact(String caseNumber, String contactId) {
@@ -191,7 +197,7 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         }
     }
 
-    /** Whether the admin opened the case or is one of its contacts (who may consent on it). */
+    @Override
     public boolean isOpenerOrContact(String caseNumber, String adminId) {
         return find(caseNumber).map(c -> adminId.equals(c.openedBy())).orElse(false)
                 || jdbc.queryOne("SELECT 1 FROM known_case_contact WHERE case_number = ? AND contact_id = ?",
