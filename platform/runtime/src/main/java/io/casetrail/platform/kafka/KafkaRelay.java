@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -52,6 +53,7 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
 
     public static final String PROCESSING_GROUP = "kafka-relay";
     private static final String SENDS = KafkaRelay.class.getName() + ".sends";
+    private static final String PRODUCER = KafkaRelay.class.getName() + ".producer";
     private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
 
     private final KafkaSettings settings;
@@ -60,7 +62,7 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
     private final String source;
     private final Counter published;
     private volatile Serializer serializer;
-    private Producer<String, byte[]> producer;
+    private Open producer;
 
     @Inject
     public KafkaRelay(KafkaSettings settings, TopicProvisioner topics, MeterRegistry metrics,
@@ -122,13 +124,35 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
         CloudEvent cloudEvent = new CloudEvent(event.getIdentifier(), source, EventCatalog.typeOf(type),
                 event.getTimestamp(), event.getAggregateIdentifier(), envelope.orgId, envelope.caseNumber,
                 envelope.actorId, event.getSequenceNumber(), correlation, data);
-        List<Future<RecordMetadata>> sends = CurrentUnitOfWork.get().root()
-                .getOrComputeResource(SENDS, k -> new ArrayList<>());
-        sends.add(producer().send(CloudEventRecords.toRecord(topic, cloudEvent), (metadata, failure) -> {
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        List<Future<RecordMetadata>> sends = batch.getOrComputeResource(SENDS, k -> new ArrayList<>());
+        // one producer for the whole batch: once it is abandoned, the rest of the batch fails with it rather than
+        // going out through a new one ahead of what failed
+        Open open = batch.getOrComputeResource(PRODUCER, k -> producer());
+        sends.add(open.producer().send(CloudEventRecords.toRecord(topic, cloudEvent), (metadata, failure) -> {
             if (failure == null) {
                 published.increment();
+            } else {
+                open.abandon();
             }
         }));
+    }
+
+    /**
+     * The relay's producer, abandoned at the first send that fails. A record that was never sent (the broker out of
+     * reach until its delivery timeout) holds no sequence number, so the idempotent producer would go on to deliver
+     * the records sent after it once the broker is back: the relay, sending everything again from the failed one,
+     * would put a later event of an aggregate on its partition before an earlier one. So the first failure closes
+     * the producer at once, on its own thread, before it sends anything else; the records behind the failed one fail
+     * with it, and the relay sends them all again, in order, from a new producer.
+     */
+    private record Open(Producer<String, byte[]> producer, AtomicBoolean failed) {
+
+        void abandon() {
+            if (failed.compareAndSet(false, true)) {
+                producer.close(java.time.Duration.ZERO); // on the producer's thread: fails what it still holds
+            }
+        }
     }
 
     /**
@@ -320,10 +344,14 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
         return new IllegalStateException("relay batch not acknowledged", cause);
     }
 
-    private synchronized Producer<String, byte[]> producer() {
+    /** The producer; a new one when the last was abandoned (its batch fails, and the relay sends it again). */
+    private synchronized Open producer() {
+        if (producer != null && producer.failed().get()) {
+            closeProducer();
+        }
         if (producer == null) {
             topics.ensure(List.of(topic));
-            producer = new KafkaProducer<>(settings.producer());
+            producer = new Open(new KafkaProducer<>(settings.producer()), new AtomicBoolean());
         }
         return producer;
     }
@@ -332,7 +360,7 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
     synchronized void closeProducer() {
         if (producer != null) {
             try {
-                producer.close(java.time.Duration.ofSeconds(5));
+                producer.producer().close(java.time.Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 LOG.debug("closing the relay producer", e);
             }
