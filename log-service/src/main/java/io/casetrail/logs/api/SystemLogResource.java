@@ -174,7 +174,12 @@ public class SystemLogResource {
 
     private static Instant time(String parameter, String value) {
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            OffsetDateTime time = OffsetDateTime.parse(value);
+            if (time.getYear() < 1 || time.getYear() > 9999) {
+                // a date past what the store's millisecond timestamps hold is not a date anyone logs at
+                throw new DateTimeParseException("year out of range", value, 0);
+            }
+            return time.toInstant();
         } catch (DateTimeParseException e) {
             throw new OktaApiException(400, "E0000001", "Api validation failed: " + parameter,
                     List.of(parameter + ": The date format in your query is not recognized. Please enter dates"

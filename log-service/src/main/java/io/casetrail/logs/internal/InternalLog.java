@@ -20,10 +20,36 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class InternalLog {
 
-    /** An entry before it joins the chain. */
+    /**
+     * An entry before it joins the chain, fitted to the columns that keep it: an entry the database refused would
+     * stop the chain for good, and what it is made of comes off Kafka (a request log names the org and the case of
+     * the path a caller asked for, whatever its length). An org id or case number too long to be one is left out
+     * (the message and attributes keep what was asked), the other names are cut, an unknown level is INFO, and an
+     * id too long for its column is replaced by its SHA-256 (the same every time, so a repeat is still known).
+     */
     public record NewEntry(String entryId, Instant occurredAt, String kind, String orgId, String caseNumber,
                            String requestId, String type, String level, String source, String actor, String message,
                            String attributes) {
+
+        static final int ID = 64;
+        static final int NAME = 255;
+        static final int CASE_NUMBER = 16;
+        static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARN", "ERROR");
+
+        public NewEntry {
+            entryId = entryId.length() <= ID ? entryId : HashChain.hash("", entryId);
+            orgId = orgId == null || orgId.length() > NAME ? null : orgId;
+            caseNumber = caseNumber == null || caseNumber.length() > CASE_NUMBER ? null : caseNumber;
+            requestId = cut(requestId);
+            type = cut(type);
+            level = LEVELS.contains(level) ? level : "INFO";
+            source = cut(source);
+            actor = cut(actor);
+        }
+
+        private static String cut(String name) {
+            return name == null || name.length() <= NAME ? name : name.substring(0, NAME);
+        }
     }
 
     /**

@@ -149,19 +149,32 @@ public final class LogEventMapper {
             entry.type("support.org.update", null, "Change during read-only impersonation refused")
                     .actor(e.actor()).origin(RequestOrigin.NONE).sessionTarget(e.sessionId(), null)
                     .cases(List.of(e.caseNumber())).outcome("DENY", "READ_ONLY_IMPERSONATION")
-                    .debug("supportAction", "{\"type\":\"" + e.method() + " " + e.path()
-                            + "\",\"reason\":{\"type\":\"impersonation\",\"detail\":\"read-only\"}}")
+                    .debug("supportAction", supportAction(e.method() + " " + e.path(), false, null,
+                            "impersonation", "read-only"))
                     .originalPrincipal(e.actor().id(), e.actor().displayName());
         } else if (event instanceof OrgResearched e) {
             entry.type("support.org.view", null, "Support viewed " + e.resource() + " of the org")
                     .actor(e.actor()).origin(RequestOrigin.NONE).cases(List.of(e.caseNumber()))
-                    .debug("supportAction", "{\"type\":\"view_" + e.resource() + "\",\"query\":"
-                            + json.getNodeFactory().textNode(e.query()) + ",\"reason\":{\"type\":"
-                            + "\"customer_initiated_support\",\"detail\":\"case " + e.caseNumber() + "\"}}");
+                    .debug("supportAction", supportAction("view_" + e.resource(), true, e.query(),
+                            "customer_initiated_support", "case " + e.caseNumber()));
         } else {
             return Optional.empty();
         }
         return Optional.of(entry.record(event.orgId()));
+    }
+
+    /**
+     * The {@code supportAction} debug value: a JSON object, built as one (its values come from requests: a path
+     * with quotes in it stays a string), with the research's {@code query} where there is one.
+     */
+    private String supportAction(String type, boolean withQuery, String query, String reasonType,
+                                 String reasonDetail) {
+        ObjectNode action = json.createObjectNode().put("type", type);
+        if (withQuery) {
+            action.put("query", query);
+        }
+        action.putObject("reason").put("type", reasonType).put("detail", reasonDetail);
+        return action.toString();
     }
 
     /**

@@ -20,6 +20,7 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class SystemLogStore {
 
+    /** The longest keyword, target id and actor id indexed (their columns' length). */
     private static final int MAX_KEYWORD = 255;
 
     private final Jdbc jdbc;
@@ -42,13 +43,20 @@ public class SystemLogStore {
         if (jdbc.queryOne("SELECT 1 FROM system_log_event WHERE uuid = ?", row -> 1, record.uuid()).isPresent()) {
             return false;
         }
+        // an actor id or target id too long for its index column is not indexed (the entry's body keeps it): an
+        // entry the database refused would stop the System Log for good
+        String actorId = record.actorId() == null || record.actorId().length() > MAX_KEYWORD ? null
+                : record.actorId();
         jdbc.update("INSERT INTO system_log_event (uuid, org_id, published_ms, ingested_ms, event_type, severity,"
                         + " actor_id, outcome_result, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", record.uuid(),
                 record.orgId(), record.published().toEpochMilli(), clock.millis(), record.eventType(),
-                record.severity(), record.actorId(), record.outcomeResult(), record.body().toString());
+                record.severity(), actorId, record.outcomeResult(), record.body().toString());
         long seq = jdbc.queryOne("SELECT seq FROM system_log_event WHERE uuid = ?", row -> row.getLong(1),
                 record.uuid()).orElseThrow();
         for (String targetId : new LinkedHashSet<>(record.targetIds())) {
+            if (targetId.length() > MAX_KEYWORD) {
+                continue;
+            }
             jdbc.update("INSERT INTO system_log_target (seq, org_id, target_id) VALUES (?, ?, ?)", seq,
                     record.orgId(), targetId);
         }

@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasLength;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.nio.charset.StandardCharsets;
@@ -186,6 +189,45 @@ class InternalLogApiTest {
         await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then()
                 .body("kind", equalTo(List.of("REQUEST"))).body("[0].actor", equalTo("eng-dev"))
                 .body("[0].orgId", equalTo(ORG)).body("[0].source", equalTo("/casetrail/log-service")));
+    }
+
+    @Test
+    void aCustomersRequestIsLoggedUnderItsOwnOrgWhateverItAskedFor() {
+        String id = "req-gil-" + RUN;
+        as(GIL).header(RequestLogs.HEADER, id).queryParam("orgId", ORG).get("/internal-logs").then().statusCode(403);
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then()
+                .body("kind", equalTo(List.of("REQUEST"))).body("[0].orgId", equalTo(GLOBEX))
+                .body("[0].actor", equalTo("admin-gil")));
+    }
+
+    /**
+     * A request log names the org and case the caller's path named, whatever their length; the entry keeps them in
+     * its message and leaves out what no org id or case number can be, and the log goes on.
+     */
+    @Test
+    void aRequestLogNamingNoRealOrgOrCaseIsKeptAndTheLogGoesOn() {
+        String id = "req-long-" + RUN;
+        String longOrg = "org-" + "o".repeat(300);
+        String longCase = "1".repeat(40);
+        try {
+            byte[] data = JSON.writeValueAsBytes(Map.of("requestId", id, "orgId", longOrg, "caseNumber", longCase,
+                    "level", "NOTICE-THIS-LEVEL", "message", "GET /cases/" + longCase + " 404 (1 ms)",
+                    "attributes", Map.of("path", "/cases/" + longCase)));
+            TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent("x".repeat(100),
+                    "/casetrail/case-service", RequestLogs.TYPE, Instant.now(), id, longOrg, longCase,
+                    "a".repeat(300), null, id, data)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        requestLog(GLOBEX, "req-after-long-" + RUN, "tse-tom", List.of(Roles.SUPPORT_ENGINEER), "GET /after",
+                Map.of());
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", "req-after-long-" + RUN)
+                .get("/internal-logs").then().body("kind", equalTo(List.of("REQUEST"))));
+        as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then().statusCode(200)
+                .body("kind", equalTo(List.of("REQUEST"))).body("[0].orgId", nullValue())
+                .body("[0].caseNumber", nullValue()).body("[0].level", equalTo("INFO"))
+                .body("[0].message", containsString(longCase)).body("[0].actor", hasLength(255));
+        as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(true));
     }
 
     @Test

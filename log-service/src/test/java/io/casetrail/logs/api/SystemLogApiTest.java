@@ -360,7 +360,7 @@ class SystemLogApiTest {
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 7, new AdminActionRefused(org, CASE,
                 ActionKind.FEATURE_FLAG, "ftrD", null, "no live consent covers FEATURE_FLAG for ftrD", TOM));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 8, new ImpersonationWriteRefused(org, CASE,
-                "s-9", "DELETE", "/admin-view/groups/00g1", TOM));
+                "s-9", "DELETE", "/admin-view/groups/00g1\",\"reason\":{}}", TOM));
         await().atMost(WAIT).untilAsserted(() -> assertThat(ssws(secret).queryParam("filter",
                 "debugContext.debugData.case_number eq \"" + CASE + "\"").get("/api/v1/logs").then().statusCode(200)
                 .extract().jsonPath().getList("eventType", String.class)).containsExactly(
@@ -371,6 +371,12 @@ class SystemLogApiTest {
                 .body("outcome.reason", contains("NO_CONSENT", "NO_CONSENT", "NO_CONSENT", "READ_ONLY_IMPERSONATION"))
                 .body("[0].target[0].id", equalTo("00u2bob"))
                 .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"));
+        // the path asked for is a value in supportAction, quotes and all: the JSON it is in stays whole
+        String action = ssws(secret).queryParam("filter", "eventType eq \"support.org.update\"").get("/api/v1/logs")
+                .then().extract().path("[0].debugContext.debugData.supportAction");
+        assertThat(io.restassured.path.json.JsonPath.from(action).getString("type"))
+                .isEqualTo("DELETE /admin-view/groups/00g1\",\"reason\":{}}");
+        assertThat(io.restassured.path.json.JsonPath.from(action).getString("reason.detail")).isEqualTo("read-only");
         ssws(secret).queryParam("filter", "eventType eq \"user.account.expire_password\"").get("/api/v1/logs")
                 .then().body("[0].debugContext.debugData.temp_password_set", equalTo("true"))
                 .body("[0].debugContext.debugData.session_revocation", equalTo("false"))
@@ -405,6 +411,14 @@ class SystemLogApiTest {
         ssws(SECRET).queryParam("sortOrder", "SIDEWAYS").get("/api/v1/logs").then().statusCode(400)
                 .body("errorCode", equalTo("E0000001"));
         ssws(SECRET).queryParam("after", "not-a-cursor").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        // a date past what a timestamp holds is a bad date, not a server error
+        ssws(SECRET).queryParam("until", "+300000000-01-01T00:00:00Z").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        ssws(SECRET).queryParam("since", "+300000000-01-01T00:00:00Z").get("/api/v1/logs").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"));
+        // an answer of a type the endpoint does not give: the caller's error, not a server error
+        ssws(SECRET).accept("text/csv").get("/api/v1/logs").then().statusCode(406)
                 .body("errorCode", equalTo("E0000001"));
     }
 

@@ -73,6 +73,23 @@ class SystemLogStoreTest {
         assertThat(stored(org)).containsExactly(first.uuid(), second.uuid());
     }
 
+    /** An id longer than its index column is not indexed; the entry is stored (refusing it would stop the log). */
+    @Test
+    void anEntryWithATargetOrActorIdTooLongToIndexIsStoredWithTheOthersIndexed() {
+        String org = "org-long-" + UUID.randomUUID();
+        String longId = "ftr" + "X".repeat(300);
+        LogEventMapper.LogRecord record = new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org,
+                Instant.now(), "system.feature.enable", "WARN", "a".repeat(300), "DENY",
+                JsonNodeFactory.instance.objectNode().put("eventType", "system.feature.enable"),
+                List.of(longId, "case-1"));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store.append(record))).isTrue();
+        assertThat(stored(org)).containsExactly(record.uuid());
+        assertThat(jdbc.query("SELECT target_id FROM system_log_target WHERE org_id = ?", row -> row.getString(1),
+                org)).containsExactly("case-1");
+        assertThat(jdbc.query("SELECT actor_id FROM system_log_event WHERE org_id = ?", row -> row.getString(1),
+                org)).containsExactly((String) null);
+    }
+
     private List<String> stored(String org) {
         return jdbc.query("SELECT uuid FROM system_log_event WHERE org_id = ? ORDER BY seq", row -> row.getString(1),
                 org);

@@ -213,9 +213,13 @@ public class CaseAdministration {
         if (command.target() == null || command.target().isBlank()) {
             throw new InvalidInput("the action needs a user or a feature flag");
         }
-        // for users, consent names them by id: resolve a login first (unknown users are a 404, not a refusal)
+        // for users, consent names them by id: resolve a login first (unknown users and flags are a 404, not a
+        // refusal: a refusal on record names something the org has)
         IdentityPlatform.UserRef user = command.kind() == ActionKind.FEATURE_FLAG ? null
                 : platform.user(known.orgId(), command.target());
+        if (command.kind() == ActionKind.FEATURE_FLAG && !platform.hasFeature(known.orgId(), command.target())) {
+            throw new NotFound("org " + known.orgId() + " has no feature flag " + command.target());
+        }
         String target = user == null ? command.target() : user.id();
         ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
                 target, now());

@@ -16,6 +16,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 
@@ -48,6 +49,7 @@ import io.quarkus.security.identity.SecurityIdentity;
  * Enabled unless {@code casetrail.request-log.enabled=false}.
  */
 @Provider
+@PreMatching // before the role checks too: a request refused for its role is logged like any other
 @Singleton
 public class RequestLogs implements ContainerRequestFilter, ContainerResponseFilter {
 
@@ -118,15 +120,19 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
                 : identity.getPrincipal().getName();
         Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
-        // the org: named in the path, else in the query, else the caller's own
-        String orgId = first(pathParameters, "orgId");
-        if (orgId == null) {
-            orgId = first(request.getUriInfo().getQueryParameters(), "orgId");
-        }
-        if (orgId == null && known) {
+        // the org: a customer's own, whatever it asked for (a customer cannot file entries under another org);
+        // for support, the org named in the path, else in the query
+        String orgId = null;
+        if (known) {
             Object org = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(CallerProducer.ORG_CLAIM)
                     : identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE);
             orgId = org instanceof JsonString s ? s.getString() : org == null ? null : org.toString();
+        }
+        if (orgId == null) {
+            orgId = first(pathParameters, "orgId");
+        }
+        if (orgId == null) {
+            orgId = first(request.getUriInfo().getQueryParameters(), "orgId");
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("service", settings.applicationName());
