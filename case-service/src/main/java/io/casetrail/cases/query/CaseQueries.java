@@ -158,9 +158,11 @@ public class CaseQueries {
         static QueueCursor decode(String token) {
             String[] parts = Page.parts(token, 6);
             try {
-                return new QueueCursor(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
-                        Integer.parseInt(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4]), parts[5]);
-            } catch (NumberFormatException e) {
+                long now = Long.parseLong(parts[0]);
+                Page.cursorTime(Instant.ofEpochMilli(now)); // the query adds a clock's remaining time to it
+                return new QueueCursor(now, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                        Long.parseLong(parts[3]), Long.parseLong(parts[4]), parts[5]);
+            } catch (NumberFormatException | java.time.DateTimeException e) {
                 throw Page.badCursor();
             }
         }

@@ -91,8 +91,8 @@ public class TimelineStore {
             try {
                 long millis = Long.parseLong(parts[0]);
                 Instant at = Instant.ofEpochSecond(Math.floorDiv(millis, 1000), Integer.parseInt(parts[1]));
-                return new Cursor(at, Long.parseLong(parts[2]));
-            } catch (NumberFormatException e) {
+                return new Cursor(Page.cursorTime(at), Long.parseLong(parts[2]));
+            } catch (NumberFormatException | java.time.DateTimeException e) {
                 throw Page.badCursor();
             }
         }

@@ -617,6 +617,16 @@ class CaseApiTest {
         String nextUrl = next.substring(1, next.indexOf('>'));
         as(LEAD_LU).get(nextUrl).then().statusCode(200).body("$", hasSize(1))
                 .body("[0].caseNumber", not(equalTo(page1.jsonPath().getString("[0].caseNumber"))));
+
+        // a cursor this list did not hand out, with times no clock reaches, is bad input, not a server error
+        String farQueue = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (Long.MAX_VALUE + "|1|1|1|1|00000001").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        as(LEAD_LU).queryParam("after", farQueue).get("/queues/teams/lifecycle/unassigned").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("not a cursor"));
+        String farTimeline = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (Long.MAX_VALUE + ".0.1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        as(LEAD_LU).queryParam("after", farTimeline).get("/cases/" + p1 + "/timeline").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("not a cursor"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.casetrail.orgadmin.command.AdminCommands.ImportDirectory;
 import io.casetrail.orgadmin.directory.DirectoryDocument;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.security.Roles;
 
 /**
@@ -34,6 +35,9 @@ public class DirectoryImport {
             throw new AccessDenied("only platform operators load an org's directory");
         }
         DirectoryDocument document = command.document();
+        document.duplicate().ifPresent(duplicate -> {
+            throw new InvalidInput(duplicate);
+        });
         directory.replace(document);
         apply(new OrgDirectoryImported(document.org().id(), command.importId(), document.users().size(),
                 document.groups().size(), document.applications().size(), document.policies().size(),

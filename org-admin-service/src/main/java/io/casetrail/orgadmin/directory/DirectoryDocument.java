@@ -1,6 +1,11 @@
 package io.casetrail.orgadmin.directory;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -34,6 +39,31 @@ public record DirectoryDocument(@NotNull @Valid Org org,
         features = features == null ? List.of() : features;
     }
 
+    /**
+     * What the document holds twice that the directory keeps once (a user's id or login, a group's, an
+     * application's, a flag's or a document's id, a group's member), as {@code field: value}; empty when nothing.
+     */
+    public Optional<String> duplicate() {
+        return Stream.of(
+                        first("users[].id", users.stream().map(User::id)),
+                        first("users[].login", users.stream().map(u -> u.login().toLowerCase(Locale.ROOT))),
+                        first("groups[].id", groups.stream().map(Group::id)),
+                        first("applications[].id", applications.stream().map(Application::id)),
+                        first("features[].id", features.stream().map(Feature::id)),
+                        first("policies[].id", policies.stream().map(p -> p.path("id").asText(""))),
+                        first("profileMappings[].id", profileMappings.stream().map(p -> p.path("id").asText(""))),
+                        first("profileSources[].id", profileSources.stream().map(p -> p.path("id").asText(""))),
+                        groups.stream().map(g -> first("groups[" + g.id() + "].members", g.members().stream()))
+                                .flatMap(Optional::stream).findFirst())
+                .flatMap(Optional::stream).findFirst();
+    }
+
+    private static Optional<String> first(String field, Stream<String> values) {
+        Set<String> seen = new HashSet<>();
+        return values.filter(value -> value != null && !value.isBlank() && !seen.add(value)).findFirst()
+                .map(value -> field + ": " + value + " appears more than once");
+    }
+
     public record Org(@NotBlank @Size(max = 255) String id, @NotBlank @Size(max = 255) String name,
                       @NotBlank @Pattern(regexp = "https://\\S+", message = "must be an https URL") String url) {
     }
@@ -53,7 +83,8 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     }
 
     public record Group(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
-                        @Size(max = 1000) String description, List<String> members) {
+                        @Size(max = 1000) String description,
+                        @Size(max = 100_000) List<@NotBlank @Size(max = 64) String> members) {
 
         public Group {
             members = members == null ? List.of() : members;
@@ -68,7 +99,7 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     public record Feature(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
                           @Size(max = 1000) String description,
                           @NotBlank @Pattern(regexp = "ENABLED|DISABLED") String status, Stage stage,
-                          List<String> dependencies) {
+                          @Size(max = 30) List<@NotBlank @Size(max = 64) String> dependencies) {
 
         public Feature {
             dependencies = dependencies == null ? List.of() : dependencies;

@@ -103,8 +103,8 @@ public class DirectoryStore {
     private void insertDocuments(String org, String kind, List<JsonNode> documents) {
         for (JsonNode document : documents) {
             String id = document.path("id").asText("");
-            if (id.isBlank()) {
-                throw new InvalidInput(kind + ": every document needs an id");
+            if (id.isBlank() || id.length() > 64) {
+                throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters");
             }
             jdbc.update("INSERT INTO dir_document (org_id, kind, id, body) VALUES (?, ?, ?, ?)", org, kind, id,
                     document.toString());

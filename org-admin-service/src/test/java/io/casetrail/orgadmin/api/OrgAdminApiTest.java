@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -304,6 +305,38 @@ class OrgAdminApiTest {
     }
 
     @Test
+    void aFlagTheOrgDoesNotHaveIsNotFoundAndNoRefusalIsRecorded() {
+        long before = stored("AdminActionRefused");
+        String unknown = "ftr" + "X".repeat(300);
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/" + unknown
+                + "/enable").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("has no feature flag"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(before);
+        // a flag it has, without consent: refused and recorded
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
+                .then().statusCode(403);
+        assertThat(stored("AdminActionRefused")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aRefusedActionRetriedWithItsIdempotencyKeyOnceConsentIsGivenGoesThrough() {
+        String reset = "/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password";
+        String key = "reset-bob-" + caseNumber;
+        long refused = stored("AdminActionRefused");
+        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
+                .statusCode(403).body("type", equalTo("https://casetrail.io/problems/consent-required"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
+        consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
+        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
+                .statusCode(200).header("Idempotent-Replayed", nullValue()).body("status", equalTo("DONE"));
+        assertThat(stored("PasswordResetSent")).isEqualTo(1);
+        // and the answer that did something is the one a further retry gets
+        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
+                .statusCode(200).header("Idempotent-Replayed", "true");
+        assertThat(stored("PasswordResetSent")).isEqualTo(1);
+    }
+
+    @Test
     void expiredWithdrawnAndMismatchedConsentsAllowNothing() {
         as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserIds\":[\"00u2bob\"],\"validForHours\":1}")
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(201);
@@ -409,6 +442,26 @@ class OrgAdminApiTest {
         as(TOM).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(403);
         as(TOM).get("/orgs/" + ORG + "/directory").then().statusCode(403);
         as(ADA).get("/orgs/" + ORG + "/directory").then().statusCode(403);
+    }
+
+    @Test
+    void aDirectoryHoldingSomethingTwiceOrTooLongIsRefusedAndTheImportedOneStays() {
+        String twice = directory().replace("\"login\":\"bob@adm.example\"", "\"login\":\"ALICE@adm.example\"");
+        as(OPERATOR).body(twice).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("users[].login"));
+        String sameMember = directory().replace("\"members\":[\"00u1alice\"]", "\"members\":[\"00u1alice\",\"00u1alice\"]");
+        as(OPERATOR).body(sameMember).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .body("detail", containsString("groups[00g1].members"));
+        String longMember = directory().replace("\"members\":[]", "\"members\":[\"" + "m".repeat(65) + "\"]");
+        as(OPERATOR).body(longMember).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .contentType("application/problem+json");
+        String longPolicy = directory().replace("\"id\":\"00p2\"", "\"id\":\"" + "p".repeat(65) + "\"");
+        as(OPERATOR).body(longPolicy).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .body("detail", containsString("1 to 64 characters"));
+        as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("users", equalTo(2))
+                .body("groups", equalTo(2));
+        as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then().statusCode(200)
+                .body("profile.login", equalTo("bob@adm.example"));
     }
 
     @Test

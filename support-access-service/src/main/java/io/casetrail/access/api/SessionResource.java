@@ -41,6 +41,7 @@ import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.idempotency.Unrepeatable;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.security.SessionTokenAuthentication;
@@ -69,7 +70,14 @@ public class SessionResource {
     }
 
     /** A started session and its token (shown once). */
-    public record StartedSession(String sessionId, String orgId, String caseNumber, Instant endsAt, String token) {
+    public record StartedSession(String sessionId, String orgId, String caseNumber, Instant endsAt, String token)
+            implements Unrepeatable {
+
+        /** A retry with the same Idempotency-Key names the session without its token, which is never stored. */
+        @Override
+        public Object repeated() {
+            return new StartedSession(sessionId, orgId, caseNumber, endsAt, null);
+        }
     }
 
     @Inject
@@ -109,8 +117,9 @@ public class SessionResource {
     public Response start(@Valid @NotNull StartRequest request) {
         // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
         // or reassignment ending sessions): one order for both, so neither waits on the other for good
-        String orgId = knownCases.findLocked(request.caseNumber()).map(KnownCases.KnownCase::orgId)
+        KnownCases.KnownCase known = knownCases.findLocked(request.caseNumber())
                 .orElseThrow(() -> new NotFound("there is no case " + request.caseNumber()));
+        String orgId = known.orgId();
         String sessionId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         AccessState state;
@@ -118,7 +127,11 @@ public class SessionResource {
             state = commands.sendAndWait(new StartImpersonation(orgId, sessionId, request.caseNumber(), origin,
                     caller));
         } catch (AggregateNotFoundException e) {
-            // the org never granted access: its support access aggregate does not exist yet
+            // the org never granted access: its support access aggregate does not exist yet. Support not working
+            // the case is told so, as when the org has granted: whether it has is not theirs to learn
+            if (!known.isWorkedBy(caller)) {
+                throw new AccessDenied(StartImpersonation.notWorking(known));
+            }
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + request.caseNumber());
         }

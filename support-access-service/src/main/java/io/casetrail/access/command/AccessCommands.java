@@ -6,6 +6,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.security.Caller;
 
 /** The commands of the support access context, addressed to the org's {@link OrgSupportAccess}. */
@@ -48,6 +49,12 @@ public final class AccessCommands {
      */
     public record StartImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, String caseNumber,
                                      RequestOrigin origin, Caller caller) {
+
+        /** Why support not working {@code known} is refused a session on it. */
+        public static String notWorking(KnownCase known) {
+            return "only support working case " + known.caseNumber() + " (its engineer, or a lead or manager of team "
+                    + known.team() + ") starts impersonation sessions for it";
+        }
     }
 
     /** The engineer ends its session. */

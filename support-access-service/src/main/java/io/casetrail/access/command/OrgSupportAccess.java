@@ -198,8 +198,7 @@ public class OrgSupportAccess {
         Caller caller = command.caller();
         KnownCase known = openCaseOfOrg(cases.findLocked(command.caseNumber()), command.caseNumber(), orgId);
         if (!known.isWorkedBy(caller)) {
-            throw new AccessDenied("only support working case " + known.caseNumber() + " (its engineer, or a lead or"
-                    + " manager of team " + known.team() + ") starts impersonation sessions for it");
+            throw new AccessDenied(StartImpersonation.notWorking(known));
         }
         Grant grant = caseGrant(known.caseNumber());
         if (grant == null) {

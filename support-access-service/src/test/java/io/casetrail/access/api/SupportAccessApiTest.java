@@ -317,11 +317,31 @@ class SupportAccessApiTest {
     }
 
     @Test
+    void aRetriedSessionStartNamesItsSessionButTheTokenIsNeverStored() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        String key = "start-" + caseNumber;
+        var first = jwt(TSE).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}")
+                .post("/sessions").then().statusCode(201).extract();
+        String token = first.path("token");
+        assertThat(token).isNotBlank();
+        jwt(TSE).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
+                .then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("sessionId", equalTo(first.path("sessionId"))).body("token", nullValue());
+        assertThat(jdbc.query("SELECT body FROM idempotency_record WHERE idem_key = ?", row -> row.getString(1), key))
+                .singleElement().asString().contains(first.<String>path("sessionId")).doesNotContain(token);
+    }
+
+    @Test
     void engineerWithoutAGrantOrNotAssignedCannotImpersonate() {
         Org org = newOrg();
         String caseNumber = openCaseAssignedToTom(org);
         jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json").body("detail", containsString("has not granted"));
+        // support not working the case learns nothing of the org's grants: the same answer before and after one
+        jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
+                .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
         jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
                 .body("detail", containsString("only support working case " + caseNumber));

@@ -75,6 +75,17 @@ public record Page<T>(List<T> items, String next) {
         return new InvalidInput("after is not a cursor this list handed out");
     }
 
+    /**
+     * A time read from a cursor, refused unless it is within the years 1 to 9999: no stored time is outside, and
+     * the database could not even compare (or add to) one that is.
+     */
+    public static Instant cursorTime(Instant at) {
+        if (at.isBefore(At.EARLIEST) || at.isAfter(At.LATEST)) {
+            throw badCursor();
+        }
+        return at;
+    }
+
     /** The position of a row in a list ordered by a time and then an id; its cursor continues after it. */
     public record At(Instant at, String id) {
 
@@ -97,10 +108,7 @@ public record Page<T>(List<T> items, String next) {
             } catch (DateTimeParseException e) {
                 throw badCursor();
             }
-            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-                throw badCursor(); // no stored time is out there; the database could not even compare it
-            }
-            return new At(at, parts[1]);
+            return new At(cursorTime(at), parts[1]);
         }
 
         /**

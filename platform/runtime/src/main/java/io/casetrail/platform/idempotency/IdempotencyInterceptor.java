@@ -40,7 +40,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * method, path and parameters, and a streamed body (an upload) byte for byte.
  *
  * <p>Keys are scoped to the principal, so two clients cannot see each other's answers. A refused command
- * (4xx) rolls back and stores nothing: it changed nothing, and a retry is evaluated afresh.
+ * (4xx) rolls back and stores nothing: it changed nothing, and a retry is evaluated afresh. An error the endpoint
+ * answers itself (a refusal it records) commits what it recorded but not its answer: a retry is evaluated afresh
+ * too.
  */
 @Idempotent
 @Interceptor
@@ -88,6 +90,12 @@ public class IdempotencyInterceptor {
             return QuarkusTransaction.joiningExisting().call(() -> {
                 store.claim(principal, key, fingerprint);
                 Response answer = (Response) ctx.proceed();
+                if (answer.getStatus() >= 400) {
+                    // a refusal the endpoint answers itself, having recorded it (a consented action refused for
+                    // want of consent): the record stands, the key does not, so a retry is evaluated afresh
+                    store.forget(principal, key);
+                    return answer;
+                }
                 store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
                         body(answer));
                 return answer;
