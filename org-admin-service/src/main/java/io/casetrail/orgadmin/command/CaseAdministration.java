@@ -222,7 +222,7 @@ public class CaseAdministration {
         }
         String target = user == null ? command.target() : user.id();
         ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
-                target, now());
+                target, now(), admin -> admin != null && cases.isOpenerOrContact(known.caseNumber(), admin));
         if (decision.consentId().isEmpty()) {
             apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
                     command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(),
@@ -302,15 +302,13 @@ public class CaseAdministration {
     @EventSourcingHandler
     void on(ConsentGiven event) {
         identify(event.caseNumber(), event.orgId());
-        consents.put(event.consentId(), new ConsentPolicy.Consent(event.consentId(), event.actionKinds(),
-                event.targetUserIds(), event.featureFlags(), event.expiresAt(), false));
+        consents.put(event.consentId(), new ConsentPolicy.Consent(event.consentId(), event.givenBy(),
+                event.actionKinds(), event.targetUserIds(), event.featureFlags(), event.expiresAt(), false));
     }
 
     @EventSourcingHandler
     void on(ConsentWithdrawn event) {
-        ConsentPolicy.Consent c = consents.get(event.consentId());
-        consents.put(event.consentId(), new ConsentPolicy.Consent(c.consentId(), c.kinds(), c.users(), c.flags(),
-                c.expiresAt(), true));
+        consents.computeIfPresent(event.consentId(), (id, consent) -> consent.asWithdrawn());
     }
 
     @EventSourcingHandler

@@ -4,18 +4,25 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import io.casetrail.events.orgadmin.ActionKind;
 
 /**
  * Which consent, if any, allows an action: one given for this case, for this kind of action, covering the target
- * (when it names users or flags), not withdrawn, and not yet expired. Otherwise the reason for the refusal.
+ * (when it names users or flags), not withdrawn, not yet expired, and given by an admin still associated with the
+ * case (its opener or a contact: an admin removed from the case no longer speaks for it). Otherwise the reason for
+ * the refusal.
  */
 final class ConsentPolicy {
 
     /** A consent as the policy sees it. */
-    record Consent(String consentId, List<ActionKind> kinds, List<String> users, List<String> flags, Instant expiresAt,
-                   boolean withdrawn) {
+    record Consent(String consentId, String givenBy, List<ActionKind> kinds, List<String> users, List<String> flags,
+                   Instant expiresAt, boolean withdrawn) {
+
+        Consent asWithdrawn() {
+            return new Consent(consentId, givenBy, kinds, users, flags, expiresAt, true);
+        }
     }
 
     /** The consent that allows the action, or why none does. */
@@ -26,7 +33,7 @@ final class ConsentPolicy {
     }
 
     static Decision decide(Collection<Consent> consents, String caseNumber, ActionKind kind, String target,
-                           Instant now) {
+                           Instant now, Predicate<String> associated) {
         String why = "no consent was given on case " + caseNumber;
         for (Consent consent : consents) {
             if (consent.withdrawn()) {
@@ -44,6 +51,11 @@ final class ConsentPolicy {
             List<String> targets = kind == ActionKind.FEATURE_FLAG ? consent.flags() : consent.users();
             if (!targets.isEmpty() && !targets.contains(target)) {
                 why = "no live consent on case " + caseNumber + " covers " + kind + " for " + target;
+                continue;
+            }
+            if (!associated.test(consent.givenBy())) {
+                why = "consent " + consent.consentId() + " was given by " + consent.givenBy() + ", no longer the"
+                        + " case's opener or one of its contacts";
                 continue;
             }
             return new Decision(Optional.of(consent.consentId()), null);

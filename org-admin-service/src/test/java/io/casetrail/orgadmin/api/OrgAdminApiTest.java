@@ -45,6 +45,7 @@ import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.ContactRemoved;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
@@ -316,6 +317,22 @@ class OrgAdminApiTest {
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
                 .then().statusCode(403);
         assertThat(stored("AdminActionRefused")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aConsentNoLongerCountsOnceWhoGaveItIsRemovedFromTheCase() {
+        consent(BO, "\"RESET_MFA\"", "\"00u1alice\"");
+        String reset = "/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-factors";
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new ContactRemoved(caseNumber, ORG, "admin-bo",
+                new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).until(() -> !knownCases.isOpenerOrContact(caseNumber, "admin-bo"));
+        long refused = stored("AdminActionRefused");
+        post(reset).then().statusCode(403).body("detail", containsString("admin-bo, no longer the case's opener"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
+        assertThat(stored("MfaFactorsReset")).isZero();
+        // the opener's consent still counts
+        consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        post(reset).then().statusCode(200);
     }
 
     @Test

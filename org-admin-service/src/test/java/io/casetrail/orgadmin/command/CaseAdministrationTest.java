@@ -336,9 +336,31 @@ class CaseAdministrationTest {
         fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
                         List.of(ActionKind.FEATURE_FLAG), List.of(), List.of("ftrBETA"), t0.plus(Duration.ofHours(24)),
                         ADA.actor()))
-                .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrOTHER", false, false, TOM))
-                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrOTHER", false,
-                        "no live consent on case " + CASE + " covers FEATURE_FLAG for ftrOTHER", TOM.actor()));
+                .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrBASE", false, false, TOM))
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrBASE", false,
+                        "no live consent on case " + CASE + " covers FEATURE_FLAG for ftrBASE", TOM.actor()));
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
+    void aFlagTheOrgDoesNotHaveIsNotFoundAndNothingIsRecorded() {
+        fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
+                        List.of(ActionKind.FEATURE_FLAG), List.of(), List.of(), t0.plus(Duration.ofHours(24)),
+                        ADA.actor()))
+                .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrOTHER", true, false, TOM))
+                .expectException(NotFound.class).expectNoEvents();
+        assertThat(platform.calls).isEmpty();
+    }
+
+    @Test
+    void aConsentGivenByAnAdminNoLongerOnTheCaseAllowsNothing() {
+        fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-cy", ConsentChannel.API, t0,
+                        List.of(ActionKind.FEATURE_FLAG), List.of(), List.of(), t0.plus(Duration.ofHours(24)),
+                        ADA.actor()))
+                .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrBETA", true, false, TOM))
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrBETA", true,
+                        "consent c-1 was given by admin-cy, no longer the case's opener or one of its contacts",
+                        TOM.actor()));
         assertThat(platform.calls).isEmpty();
     }
 
