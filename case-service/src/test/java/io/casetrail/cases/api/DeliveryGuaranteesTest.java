@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.cases.query.FutureTypeProbe;
 import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.Topics;
@@ -163,6 +164,29 @@ class DeliveryGuaranteesTest {
                 .getList("id", String.class)).noneMatch(id -> id.startsWith(grantId));
     }
 
+    /**
+     * A type this version does not know (a new vN of a service upgraded first) stops its consumer, and the events
+     * behind it wait: passed over, it would be recorded as applied and never be. Upgraded, the consumer goes on
+     * from it, in order.
+     */
+    @Test
+    void anEventOfATypeThisVersionDoesNotKnowStopsItsConsumerUntilItIsUpgraded() throws Exception {
+        String future = UUID.randomUUID().toString();
+        String known = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(FutureTypeProbe.TOPIC, new CloudEvent(future,
+                "/casetrail/escalation-service", "io.casetrail.escalation.closed.v2", Instant.now(), "e-9", ACME, null,
+                "tse-tom", 3L, "c-9", "{}".getBytes(StandardCharsets.UTF_8))));
+        TopicReader.send(CloudEventRecords.toRecord(FutureTypeProbe.TOPIC, new CloudEvent(known,
+                "/casetrail/escalation-service", "io.casetrail.escalation.update-posted.v1", Instant.now(), "e-9", ACME,
+                null, "tse-tom", 4L, "c-9", "{}".getBytes(StandardCharsets.UTF_8))));
+        Thread.sleep(3_000); // the consumer polls every half second
+        assertThat(FutureTypeProbe.APPLIED).doesNotContain(future, known);
+
+        FutureTypeProbe.UPGRADED.set(true);
+        await().atMost(Duration.ofSeconds(45)).until(() -> FutureTypeProbe.APPLIED.contains(known));
+        assertThat(FutureTypeProbe.APPLIED).containsSubsequence(future, known);
+    }
+
     @Test
     void otherContextsEventsAreInternalUnlessListedAndNeverCrossOrgs() {
         String caseNumber = openAcmeCase("P3");
@@ -171,7 +195,7 @@ class DeliveryGuaranteesTest {
         String unlisted = UUID.randomUUID().toString();
         String wrongOrg = UUID.randomUUID().toString();
         TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(unlisted,
-                "/casetrail/escalation-service", "io.casetrail.escalation.engineering-note.v1", Instant.now(), "e-1", ACME,
+                "/casetrail/escalation-service", "io.casetrail.escalation.update-posted.v1", Instant.now(), "e-1", ACME,
                 caseNumber, "tse-tom", 0L, "c-1", "{\"summary\":\"engineering internals\"}"
                 .getBytes(StandardCharsets.UTF_8))));
         TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,

@@ -45,6 +45,12 @@ public class InternalLogConsumer implements CloudEventConsumer {
         return List.of(Topics.CASE, Topics.ORG_ADMIN, Topics.ACCESS, Topics.ESCALATION, Topics.LOG);
     }
 
+    /** The catalogue's types and the services' request logs. */
+    @Override
+    public boolean understands(String type) {
+        return RequestLogs.TYPE.equals(type) || CloudEventConsumer.super.understands(type);
+    }
+
     @Override
     public void apply(CloudEvent event) throws Exception {
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));

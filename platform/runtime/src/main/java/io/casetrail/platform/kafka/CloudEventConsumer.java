@@ -3,6 +3,7 @@ package io.casetrail.platform.kafka;
 import java.util.Collection;
 
 import io.casetrail.events.CloudEvent;
+import io.casetrail.events.EventCatalog;
 
 /**
  * A projection fed by other services' topics. Implement it as a CDI bean; {@link CloudEventConsumers} runs
@@ -21,4 +22,14 @@ public interface CloudEventConsumer {
 
     /** Applies one event to the read model, in the caller's transaction. */
     void apply(CloudEvent event) throws Exception;
+
+    /**
+     * Whether this build knows the event type: by default the types of the event catalogue. A type it does not
+     * know (a new {@code vN} published by a service upgraded first) stops the consumer there, with a warning that
+     * names it, until this service is upgraded too: passed over, its event would be recorded as applied and never
+     * applied, whatever replay came later.
+     */
+    default boolean understands(String type) {
+        return EventCatalog.payloadClass(type).isPresent();
+    }
 }

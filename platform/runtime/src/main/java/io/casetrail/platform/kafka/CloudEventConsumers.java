@@ -158,6 +158,10 @@ public class CloudEventConsumers {
                 LOG.errorf("Consumer %s passes over %s", group, e.getMessage());
                 return;
             }
+            if (!consumer.understands(event.type())) {
+                throw new IllegalStateException("event " + event.id() + " is of type " + event.type() + ", which this"
+                        + " version of the service does not know: upgrade it; the consumer goes on from this event");
+            }
             boolean first = QuarkusTransaction.requiringNew().call(() -> {
                 if (!consumed.firstDelivery(consumer.name(), event.id())) {
                     return false;
