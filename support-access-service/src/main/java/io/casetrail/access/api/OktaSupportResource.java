@@ -83,9 +83,14 @@ public class OktaSupportResource {
             + " Granting while a grant is active answers the active grant.", operationId = "grantOktaSupport")
     public OktaSupportSettings grant() {
         List<String> open = knownCases.openCases(caller.orgId()).stream().map(KnownCase::caseNumber).toList();
-        AccessState state = commands.sendAndWait(new GrantOrgSupport(caller.orgId(), UUID.randomUUID().toString(),
-                open, origin, caller));
-        return settings(state.orgExpiresAt());
+        try {
+            AccessState state = commands.sendAndWait(new GrantOrgSupport(caller.orgId(), UUID.randomUUID().toString(),
+                    open, origin, caller));
+            return settings(state.orgExpiresAt());
+        } catch (RuleViolation e) {
+            throw new OktaApiException(400, "E0000001", "Api validation failed: " + e.getMessage(),
+                    List.of("support: " + e.getMessage()));
+        }
     }
 
     @POST
@@ -164,6 +169,10 @@ public class OktaSupportResource {
         } catch (RuleViolation e) {
             if ("not-granted".equals(e.slug())) {
                 throw notGranted();
+            }
+            if ("covered-by-org-grant".equals(e.slug())) {
+                throw new OktaApiException(400, "E0000001", "Api validation failed: " + e.getMessage(),
+                        List.of("impersonation.status: " + e.getMessage()));
             }
             throw e;
         }

@@ -111,6 +111,12 @@ public class OrgSupportAccess {
         if (orgGrant() != null) {
             return state(null, null, null); // granting again answers the active grant (the identity platform's way)
         }
+        if (command.coveredCases().isEmpty()) {
+            // support access is for a case (DOMAIN.md): a grant covering none would allow nothing, and its System
+            // Log entries would name no case
+            throw new RuleViolation("no-open-case", "org " + command.orgId() + " has no open case to grant support"
+                    + " access for");
+        }
         Instant expiresAt = now().plus(rules.grantLength());
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.ORG, null,
                 command.coveredCases(), expiresAt, command.origin(), command.caller().actor()));
@@ -173,6 +179,12 @@ public class OrgSupportAccess {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
+            Grant orgWide = orgGrant();
+            if (orgWide != null && orgWide.covers(command.caseNumber())) {
+                // revoking nothing would answer DISABLED while support could still impersonate on the case
+                throw new RuleViolation("covered-by-org-grant", "case " + command.caseNumber() + " is covered by"
+                        + " the org-wide grant, which this does not end: revoke that grant to end support access");
+            }
             return state(command.caseNumber(), null, null);
         }
         revoke(grant, command.origin(), command.caller());

@@ -140,6 +140,12 @@ class SupportAccessApiTest {
                 .body("_links.grant.href", containsString("/api/v1/org/privacy/oktaSupport/grant"))
                 .body("_links.grant.hints.allow", hasItem("POST"));
 
+        // support access is for a case: with none open, a grant would allow nothing and is refused
+        ssws(secret).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001")).body("errorSummary", containsString("no open case"));
+        ssws(secret).get("/api/v1/org/privacy/oktaSupport").then().body("support", equalTo("DISABLED"));
+        openCaseAssignedToTom(org);
+
         Instant before = clock.instant();
         String expiration = ssws(secret).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200)
                 .body("support", equalTo("ENABLED"))
@@ -263,6 +269,14 @@ class SupportAccessApiTest {
                 .body("errorSummary", equalTo("You do not have permission to perform the requested action"));
         jwt(TSE).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(403)
                 .body("errorCode", equalTo("E0000006"));
+        // every one of the org's support access endpoints is the Super Administrator's alone
+        for (String token : List.of(org.admin(), TSE, MINT.token("aud-al").role(Roles.AUDITOR).sign())) {
+            jwt(token).get("/api/v1/org/privacy/oktaSupport").then().statusCode(403)
+                    .body("errorCode", equalTo("E0000006"));
+            jwt(token).get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(403);
+            jwt(token).post("/api/v1/org/privacy/oktaSupport/extend").then().statusCode(403);
+            jwt(token).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(403);
+        }
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/extend").then().statusCode(400)
                 .body("errorCode", equalTo("E0000001"));
         jwt(org.admin()).body("{\"name\":\"x\"}").post("/org-api-tokens").then().statusCode(403)
@@ -343,6 +357,11 @@ class SupportAccessApiTest {
         jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
                 .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        // the case's own access cannot be revoked while the org-wide grant covers it: that would answer DISABLED
+        // and change nothing
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
+                .body("errorCode", equalTo("E0000001")).body("errorSummary", containsString("org-wide grant"));
         jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
                 .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
