@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
 
 import io.casetrail.events.Topics;
 import io.casetrail.platform.deadline.JdbcDeadlineManager;
+import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TopicReader;
@@ -236,6 +238,12 @@ class CaseApiTest {
         as(GLOBEX_ADMIN).body("{\"body\":\"hi\"}").post("/cases/" + caseNumber + "/replies")
                 .then().statusCode(403).body("detail", containsString("another org"));
         as(GLOBEX_ADMIN).get("/cases?limit=200").then().statusCode(200).body("caseNumber", not(hasItem(caseNumber)));
+        as(GLOBEX_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation").then().statusCode(403);
+        as(GLOBEX_ADMIN).body("{\"reason\":\"no\"}").post("/cases/" + caseNumber + "/resolution/rejection").then()
+                .statusCode(403);
+        as(GLOBEX_ADMIN).body("{\"reason\":\"again\"}").post("/cases/" + caseNumber + "/reopen").then()
+                .statusCode(403);
+        as(GLOBEX_ADMIN).get("/queues/mine").then().statusCode(403);
         as(GLOBEX_ADMIN).body("""
                 {"orgId":"org-acme","orgUrl":"https://acme.okta.com","subject":"s","description":"d",
                  "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}
@@ -253,6 +261,25 @@ class CaseApiTest {
                 .body("detail", containsString("assigned engineer"));
         as(TSE_TIA).body("{\"body\":\"n\"}").post("/cases/" + caseNumber + "/internal-notes").then().statusCode(403);
         as(TSE_TIA).post("/cases/" + caseNumber + "/take").then().statusCode(409);
+        // every command of the work on a case is its worker's, with a body that is itself valid
+        String base = "/cases/" + caseNumber;
+        Map<String, String> work = new java.util.LinkedHashMap<>();
+        work.put("/resolution", "{\"summary\":\"fixed\"}");
+        work.put("/knowledge-articles", "{\"articleId\":\"KB1\",\"title\":\"t\"}");
+        work.put("/consultations", "{\"party\":\"TEAM_LEAD\",\"consultant\":\"lead-lu\",\"notes\":\"n\"}");
+        work.put("/priority", "{\"priority\":\"P1\",\"reason\":\"r\"}");
+        work.put("/information-requests", "{\"body\":\"logs?\"}");
+        work.put("/remote-session-offers", "{\"joinUrl\":\"https://meet.example/x\",\"note\":\"n\"}");
+        work.put("/phone-calls", "{\"contactId\":\"admin-ada\",\"summary\":\"s\",\"customerAnswered\":false}");
+        work.forEach((path, body) -> as(TSE_TIA).body(body).post(base + path).then().statusCode(403)
+                .contentType("application/problem+json"));
+        // a lead's view of an engineer's queue is not the engineer's, nor another team's engineer's case
+        as(TSE_TIA).get("/queues/engineers/tse-tom").then().statusCode(403);
+        String mfaEngineer = TestPrincipals.MINT.token("tse-max").role(Roles.SUPPORT_ENGINEER).team("mfa").sign();
+        as(mfaEngineer).get("/queues/teams/sso/unassigned").then().statusCode(403);
+        as(mfaEngineer).get(base).then().statusCode(403);
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get(base).then()
+                .body("status", equalTo("OPEN")).body("priority", equalTo("P3")));
     }
 
     @Test
@@ -527,6 +554,13 @@ class CaseApiTest {
                 .then().statusCode(200));
         given().auth().oauth2(ACME_ADMIN).get(location).then().statusCode(403);
         given().auth().oauth2(TSE_TOM).get(location).then().statusCode(200);
+        // nor, public or not, do another org's customers, or support not working the case
+        String shared = given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("screenshot")
+                .post("/cases/" + caseNumber + "/attachments?fileName=shot.txt").then().statusCode(201).extract()
+                .header("Location");
+        given().auth().oauth2(ACME_ADMIN).get(shared).then().statusCode(200);
+        given().auth().oauth2(GLOBEX_ADMIN).get(shared).then().statusCode(403);
+        given().auth().oauth2(TSE_TIA).get(shared).then().statusCode(403);
     }
 
     // --- time: SLA breach and reopen windows ------------------------------------------------------------------

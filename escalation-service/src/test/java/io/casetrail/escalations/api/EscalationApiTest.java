@@ -457,6 +457,18 @@ class EscalationApiTest {
         post(LEO, id, "approvals", "", 403);                        // another team's lead
         post(TIA, id, "closure", "", 403);
         as(LU).get("/escalations/00000000-0000-0000-0000-000000000000").then().statusCode(404);
+        // Engineering's steps are Engineering's; the board and the approvals are not customers' or engineers' of
+        // support; a customer reads no escalation of its case
+        post(LU, id, "acceptance", "", 403);
+        post(TOM, id, "information-requests", "{\"text\":\"more?\"}", 403);
+        post(EVE, id, "updates", "{\"text\":\"news\"}", 403);
+        post(MAY, id, "resolution", "{\"text\":\"done\"}", 403);
+        for (String outsider : List.of(ADA, TOM)) {
+            as(outsider).get("/board").then().statusCode(403).contentType("application/problem+json");
+            as(outsider).get("/board/APPROVED").then().statusCode(403);
+            as(outsider).get("/approvals/pending").then().statusCode(403);
+        }
+        as(ADA).get("/cases/" + caseNumber + "/escalations").then().statusCode(403);
 
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new CaseClosed(caseNumber, ORG,
                 CloseReason.CONFIRMED, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));

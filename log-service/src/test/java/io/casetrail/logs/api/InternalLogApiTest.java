@@ -237,6 +237,13 @@ class InternalLogApiTest {
         as(TIA).get("/internal-logs").then().statusCode(400);
         given().get("/internal-logs").then().statusCode(401);
         as(ADA).get("/internal-logs/verify").then().statusCode(403);
+        // the chain's checks are Engineering's and the auditors', not support's or customers'
+        for (String path : List.of("/internal-logs/verify", "/internal-logs/checkpoints",
+                "/internal-logs/checkpoint-key")) {
+            as(ADA).get(path).then().statusCode(403).contentType("application/problem+json");
+            as(TIA).get(path).then().statusCode(403);
+            given().get(path).then().statusCode(401);
+        }
         as(AUDITOR).queryParam("limit", 0).get("/internal-logs").then().statusCode(400);
         as(AUDITOR).queryParam("since", "yesterday").get("/internal-logs").then().statusCode(400);
     }
