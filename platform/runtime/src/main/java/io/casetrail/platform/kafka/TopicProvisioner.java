@@ -1,7 +1,9 @@
 package io.casetrail.platform.kafka;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +41,21 @@ public class TopicProvisioner {
         this.replicationFactor = replicationFactor;
     }
 
+    /**
+     * What a topic is created with: retention forever (the topics are the audit trail) and, with more than one
+     * replica, acknowledgement by a majority of them ({@code min.insync.replicas}): an acks=all record the relay
+     * counts as sent (and moves its token past) is then on more than one broker, so one broker's lost disk loses
+     * nothing. With one replica there is no majority to ask for.
+     */
+    static Map<String, String> topicConfigs(short replicationFactor) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        if (replicationFactor > 1) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(replicationFactor / 2 + 1));
+        }
+        return configs;
+    }
+
     /** Makes sure the topics exist; throws when the broker cannot be reached (callers retry). */
     public void ensure(Collection<String> topics) {
         List<String> missing = topics.stream().filter(t -> !known.contains(t)).toList();
@@ -48,8 +65,7 @@ public class TopicProvisioner {
         try (Admin admin = Admin.create(settings.admin())) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> create = missing.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, replicationFactor)
-                            .configs(java.util.Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(topicConfigs(replicationFactor)))
                     .toList();
             if (!create.isEmpty()) {
                 try {
