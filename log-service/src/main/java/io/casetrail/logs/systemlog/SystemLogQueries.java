@@ -1,10 +1,14 @@
 package io.casetrail.logs.systemlog;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,9 +76,20 @@ public class SystemLogQueries {
 
     private final Jdbc jdbc;
     private final ObjectMapper json = new ObjectMapper();
+    private final Duration scanBudget;
 
-    public SystemLogQueries(Jdbc jdbc) {
+    /**
+     * {@code scanBudget}: how long one read may scan for entries its filter matches (a filter on an attribute no
+     * index holds reads the org's entries one chunk after the other); past it, the page ends where the scan stands,
+     * with fewer entries, or none, and a next link that goes on from there, as a client following next links
+     * expects.
+     */
+    @Inject
+    public SystemLogQueries(Jdbc jdbc,
+                            @ConfigProperty(name = "casetrail.system-log.scan-budget", defaultValue = "PT10S")
+                            Duration scanBudget) {
         this.jdbc = jdbc;
+        this.scanBudget = scanBudget;
     }
 
     public Page read(LogQuery query) {
@@ -86,6 +101,8 @@ public class SystemLogQueries {
         List<String> events = new ArrayList<>();
         Cursor lastReturned = null;
         boolean more = false;
+        boolean cut = false;
+        long scanUntil = System.nanoTime() + scanBudget.toNanos();
         scan:
         while (true) {
             List<Row> rows = fetch(query, position);
@@ -104,13 +121,17 @@ public class SystemLogQueries {
             if (rows.size() < CHUNK) {
                 break;
             }
+            if (System.nanoTime() - scanUntil >= 0) {
+                cut = true; // the scan's time is up: the next page goes on from where it stands
+                break;
+            }
         }
         if (query.polling()) {
             // a polling read always continues: after the last entry returned, else after everything scanned, else
             // (nothing recorded yet) from the same time
             return new Page(events, (more ? lastReturned : position).encode());
         }
-        return new Page(events, more ? lastReturned.encode() : null);
+        return new Page(events, more ? lastReturned.encode() : cut ? position.encode() : null);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.casetrail.logs.systemlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.casetrail.logs.systemlog.filter.LogFilterParser;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -88,6 +90,42 @@ class SystemLogStoreTest {
                 org)).containsExactly("case-1");
         assertThat(jdbc.query("SELECT actor_id FROM system_log_event WHERE org_id = ?", row -> row.getString(1),
                 org)).containsExactly((String) null);
+    }
+
+    /**
+     * A filter no index holds makes a read scan the org's entries chunk after chunk; past its time, the page ends
+     * where the scan stands, with a next link that goes on from there, and following it finds what was further on.
+     */
+    @Test
+    void aScanThatRunsOutOfTimeEndsItsPageWithANextLinkThatGoesOn() {
+        String org = "org-scan-" + UUID.randomUUID();
+        Instant t0 = Instant.now().minusSeconds(3600);
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 600; i++) {
+                String message = i == 599 ? "the needle" : "entry " + i;
+                store.append(new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org, t0.plusMillis(i),
+                        "user.session.impersonation.grant", "INFO", "admin-sam", "SUCCESS",
+                        JsonNodeFactory.instance.objectNode().put("eventType", "user.session.impersonation.grant")
+                                .put("displayMessage", message), List.of()));
+            }
+        });
+        SystemLogQueries.LogQuery query = new SystemLogQueries.LogQuery(org, t0, t0.plusSeconds(60), t0, false,
+                false, null, LogFilterParser.parse("displayMessage co \"needle\""), List.of(), 10);
+
+        // with time to scan everything, one page holds the match
+        SystemLogQueries.Page whole = new SystemLogQueries(jdbc, Duration.ofSeconds(30)).read(query);
+        assertThat(whole.events()).singleElement().asString().contains("the needle");
+        assertThat(whole.next()).isNull();
+
+        // with none, the first chunk is all a page scans
+        SystemLogQueries hurried = new SystemLogQueries(jdbc, Duration.ZERO);
+        SystemLogQueries.Page first = hurried.read(query);
+        assertThat(first.events()).isEmpty();
+        assertThat(first.next()).isNotNull();
+        SystemLogQueries.Page second = hurried.read(new SystemLogQueries.LogQuery(org, t0, t0.plusSeconds(60), t0,
+                false, false, SystemLogQueries.Cursor.decode(first.next()), query.filter(), List.of(), 10));
+        assertThat(second.events()).singleElement().asString().contains("the needle");
+        assertThat(second.next()).isNull();
     }
 
     private List<String> stored(String org) {
