@@ -230,6 +230,18 @@ class InternalLogApiTest {
         as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(true));
     }
 
+    /** The internal log keeps any event as it comes: a type this version does not know yet stops nothing here. */
+    @Test
+    void anEventOfATypeThisVersionDoesNotKnowIsKeptAsItCame() {
+        String id = "future-" + RUN;
+        TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(id, "/casetrail/case-service",
+                "io.casetrail.log.metric.v9", Instant.now(), "s-1", ORG, null, "tse-tom", null, "c-" + RUN,
+                "{\"note\":\"from a newer version\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("type", "io.casetrail.log.metric.v9")
+                .queryParam("orgId", ORG).get("/internal-logs").then().statusCode(200)
+                .body("entryId", equalTo(List.of(id))).body("[0].kind", equalTo("EVENT")));
+    }
+
     @Test
     void onlyEngineeringAuditorsAndSupportHoldingACaseRead() {
         as(ADA).get("/internal-logs").then().statusCode(403);

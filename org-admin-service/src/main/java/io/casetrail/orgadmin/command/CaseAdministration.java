@@ -222,7 +222,7 @@ public class CaseAdministration {
         }
         String target = user == null ? command.target() : user.id();
         ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
-                target, now(), admin -> admin != null && cases.isOpenerOrContact(known.caseNumber(), admin));
+                target, now(), admin -> cases.isOpenerOrContact(known.caseNumber(), admin));
         if (decision.consentId().isEmpty()) {
             apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
                     command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(),

@@ -53,7 +53,8 @@ final class ConsentPolicy {
                 why = "no live consent on case " + caseNumber + " covers " + kind + " for " + target;
                 continue;
             }
-            if (!associated.test(consent.givenBy())) {
+            // a consent restored from a snapshot taken before its giver was kept names none: it counts, as it did
+            if (consent.givenBy() != null && !associated.test(consent.givenBy())) {
                 why = "consent " + consent.consentId() + " was given by " + consent.givenBy() + ", no longer the"
                         + " case's opener or one of its contacts";
                 continue;

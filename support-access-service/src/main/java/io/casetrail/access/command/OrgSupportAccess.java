@@ -115,7 +115,7 @@ public class OrgSupportAccess {
             // support access is for a case (DOMAIN.md): a grant covering none would allow nothing, and its System
             // Log entries would name no case
             throw new RuleViolation("no-open-case", "org " + command.orgId() + " has no open case to grant support"
-                    + " access for");
+                    + " access for (a case opened moments ago may not be known here yet: retry shortly)");
         }
         Instant expiresAt = now().plus(rules.grantLength());
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.ORG, null,
@@ -177,14 +177,15 @@ public class OrgSupportAccess {
     @CommandHandler
     public AccessState handle(RevokeCaseSupport command) {
         requireSuperAdmin(command.caller(), orgId);
+        Grant orgWide = orgGrant();
+        if (orgWide != null && orgWide.covers(command.caseNumber())) {
+            // revoking the case's own grant, or nothing, would answer DISABLED while support could still
+            // impersonate on the case
+            throw new RuleViolation("covered-by-org-grant", "case " + command.caseNumber() + " is covered by the"
+                    + " org-wide grant, which this does not end: revoke that grant to end support access");
+        }
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
-            Grant orgWide = orgGrant();
-            if (orgWide != null && orgWide.covers(command.caseNumber())) {
-                // revoking nothing would answer DISABLED while support could still impersonate on the case
-                throw new RuleViolation("covered-by-org-grant", "case " + command.caseNumber() + " is covered by"
-                        + " the org-wide grant, which this does not end: revoke that grant to end support access");
-            }
             return state(command.caseNumber(), null, null);
         }
         revoke(grant, command.origin(), command.caller());

@@ -362,11 +362,21 @@ class SupportAccessApiTest {
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
                 .body("errorCode", equalTo("E0000001")).body("errorSummary", containsString("org-wide grant"));
+        // nor while it has a grant of its own besides
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
+                .body("errorSummary", containsString("org-wide grant"));
         jwt(OTHER_TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403)
                 .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
                 .statusCode(403);
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
+        // the case's own grant outlives the org-wide one, and can be revoked now
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200)
+                .body("impersonation.status", equalTo("DISABLED"));
         jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403);
     }
 
