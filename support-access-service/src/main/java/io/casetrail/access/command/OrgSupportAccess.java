@@ -177,15 +177,17 @@ public class OrgSupportAccess {
     @CommandHandler
     public AccessState handle(RevokeCaseSupport command) {
         requireSuperAdmin(command.caller(), orgId);
-        Grant orgWide = orgGrant();
-        if (orgWide != null && orgWide.covers(command.caseNumber())) {
-            // revoking the case's own grant, or nothing, would answer DISABLED while support could still
-            // impersonate on the case
-            throw new RuleViolation("covered-by-org-grant", "case " + command.caseNumber() + " is covered by the"
-                    + " org-wide grant, which this does not end: revoke that grant to end support access");
-        }
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
+            Grant orgWide = orgGrant();
+            if (orgWide != null && orgWide.covers(command.caseNumber())) {
+                // there is nothing of the case's own to revoke: answering DISABLED would read as the end of support
+                // access while the org-wide grant goes on. With a grant of its own, that grant is revoked (and its
+                // sessions end), and the org-wide grant's go on, as the answer (the case's own grant) says
+                throw new RuleViolation("covered-by-org-grant", "case " + command.caseNumber() + " has no grant of"
+                        + " its own; the org-wide grant covers it, and this does not end it: revoke that grant to end"
+                        + " support access");
+            }
             return state(command.caseNumber(), null, null);
         }
         revoke(grant, command.origin(), command.caller());
