@@ -276,6 +276,15 @@ public class Escalation {
             throw new RuleViolation("already-assigned", command.managerId() + " already manages escalation "
                     + escalationId);
         }
+        // the manager takes over from support as the customer's intermediary: naming oneself, the engineer who
+        // raised the escalation or the case's engineer would leave the case's support side with nobody who may write
+        // to the customer (without a staff directory, any other id is taken as named)
+        String assignee = cases.find(caseNumber).map(KnownCase::assignee).orElse(null);
+        if (command.managerId().equals(caller.id()) || command.managerId().equals(raisedBy)
+                || command.managerId().equals(assignee)) {
+            throw new InvalidInput("managerId: " + command.managerId() + " works the case or raised the escalation;"
+                    + " name an escalation manager, who takes over from support as the customer's intermediary");
+        }
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
                 command.managerName() == null ? command.managerId() : command.managerName(), caller.actor()));
         return status;

@@ -458,6 +458,15 @@ class EscalationTest {
                     .expectException(InvalidInput.class);
         }
 
+        /** The manager takes over as intermediary: not the lead naming it, the raiser or the case's engineer. */
+        @Test
+        void theManagerNamedIsNotWhoWorksTheCaseOrRaisedTheEscalation() {
+            for (String working : List.of("lead-lu", "tse-tom")) {
+                fixture.given(raised("defect")).when(new AssignManager(ID, working, null, LU))
+                        .expectException(InvalidInput.class).expectNoEvents();
+            }
+        }
+
         /** Taking an escalation one already manages is refused (409), as naming its manager again is. */
         @Test
         void aManagerDoesNotTakeItsOwnEscalationAgain() {
