@@ -73,6 +73,7 @@ import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -291,7 +292,16 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Reject the proposed resolution", description = "The case goes back to OPEN.")
     public Response reject(@PathParam("caseNumber") String caseNumber, @Valid @NotNull RejectionRequest request) {
-        return ok(new RejectResolution(caseNumber, request.reason(), caller));
+        CaseState state = commands.sendAndWait(new RejectResolution(caseNumber, request.reason(), caller));
+        if (state.status() == CaseStatus.CLOSED) {
+            // the resolution was left unanswered past its auto-close time: the case closed automatically, which is
+            // recorded; the rejection is not
+            return Response.status(409).type(Problem.MEDIA_TYPE).entity(new Problem(
+                    URI.create("https://casetrail.io/problems/closed"), "Closed automatically", 409, "case "
+                    + caseNumber + " was left unanswered past its auto-close time and is closed automatically;"
+                    + " reopen it to go on", uri.getPath(), null)).build();
+        }
+        return Response.ok(state).build();
     }
 
     @POST

@@ -369,19 +369,39 @@ public class SupportCase {
         policy().requireCustomer(command.caller(), "confirm a resolution");
         requireResolutionPending("confirmed");
         deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
-        apply(new CaseClosed(caseNumber, orgId, CloseReason.CONFIRMED, command.caller().actor()));
+        if (!closedAutomaticallyIfDue()) {
+            apply(new CaseClosed(caseNumber, orgId, CloseReason.CONFIRMED, command.caller().actor()));
+        }
         return state(null);
     }
 
+    /** After the auto-close time the case is closed automatically instead: the answer's status says CLOSED. */
     @CommandHandler
     public CaseState handle(RejectResolution command, CaseRules rules, DeadlineManager deadlines) {
         policy().requireCustomer(command.caller(), "reject a resolution");
         requireText(command.reason(), "reason");
         requireResolutionPending("rejected");
         deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
+        if (closedAutomaticallyIfDue()) {
+            return state(null);
+        }
         apply(new ResolutionRejected(caseNumber, orgId, command.reason(), command.caller().actor()));
         startClock(SlaTarget.UPDATE_INTERVAL, now().plus(rules.sla(priority).updateInterval()), deadlines);
         return state(null);
+    }
+
+    /**
+     * A resolution the customer left unanswered until its auto-close time is closed automatically, even when the
+     * deadline has not fired yet (deadlines are polled, and fire late after downtime): an answer that comes after
+     * that time finds the case closed, as it would have had the deadline fired on time. True when it closed.
+     */
+    private boolean closedAutomaticallyIfDue() {
+        if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && autoCloseAt != null
+                && !now().isBefore(autoCloseAt)) {
+            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+            return true;
+        }
+        return false;
     }
 
     @DeadlineHandler(deadlineName = AUTO_CLOSE_DEADLINE)
@@ -630,7 +650,10 @@ public class SupportCase {
     @EventSourcingHandler
     void on(CaseClosed event, @Timestamp Instant at) {
         status = CaseStatus.CLOSED;
-        closedAt = at;
+        // closed automatically: at its auto-close time, however late the deadline fired (the reopen window counts
+        // from it)
+        closedAt = event.reason() == CloseReason.AUTO_CLOSED && autoCloseAt != null && autoCloseAt.isBefore(at)
+                ? autoCloseAt : at;
         autoCloseAt = null;
     }
 

@@ -591,6 +591,29 @@ class CaseApiTest {
                 .then().body("summary", hasItem("SLA first response breached (due " + dueAt + ")")));
     }
 
+    /** A rejection that comes after the auto-close time, the deadline not fired yet, finds the case closed. */
+    @Test
+    void aRejectionAfterTheAutoCloseTimeFindsTheCaseClosedAutomatically() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        as(TSE_TOM).body("{\"summary\":\"Renewed the certificate\"}").post("/cases/" + caseNumber + "/resolution")
+                .then().statusCode(200);
+        scheduler.pause(JdbcDeadlineManager.JOB);
+        try {
+            sleep(Duration.ofMillis(1500)); // a poll begun before the pause (every second) is over
+            clock.advance(Duration.ofDays(8));
+            as(ACME_ADMIN).body("{\"reason\":\"Still failing\"}").post("/cases/" + caseNumber
+                    + "/resolution/rejection").then().statusCode(409).contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/closed"))
+                    .body("detail", containsString("closed automatically"));
+        } finally {
+            scheduler.resume(JdbcDeadlineManager.JOB);
+        }
+        assertThat(storedEvents(caseNumber, "%CaseClosed")).isEqualTo(1);
+        assertThat(storedEvents(caseNumber, "%ResolutionRejected")).isZero();
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("status", equalTo("CLOSED")));
+    }
+
     @Test
     void reopenAfter21DaysOpensALinkedFollowUpCase() {
         String caseNumber = closedCase();

@@ -656,6 +656,44 @@ class SupportCaseTest {
                             Matchers.andNoMore())));
         }
 
+        /**
+         * An answer that comes after the auto-close time, before the polled deadline fired (late after downtime),
+         * finds the case closed automatically, as it would have had the deadline fired on time.
+         */
+        @Test
+        void anAnswerAfterTheAutoCloseTimeFindsTheCaseClosedAutomatically() {
+            Instant late = t0.plus(Duration.ofDays(9));
+            fixture.given(opened(), assigned(), proposed()).andGivenCurrentTime(late)
+                    .when(new RejectResolution(CASE, "Still failing", CUSTOMER))
+                    .expectEvents(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM))
+                    .expectResultMessagePayloadMatching(new org.hamcrest.CustomTypeSafeMatcher<CaseState>("closed") {
+                        @Override
+                        protected boolean matchesSafely(CaseState state) {
+                            return state.status() == CaseStatus.CLOSED;
+                        }
+                    });
+            fixture.given(opened(), assigned(), proposed()).andGivenCurrentTime(late)
+                    .when(new ConfirmResolution(CASE, CUSTOMER))
+                    .expectEvents(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+            // just before it, the answer is the customer's
+            fixture.given(opened(), assigned(), proposed())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(7)).minusSeconds(1))
+                    .when(new ConfirmResolution(CASE, CUSTOMER))
+                    .expectEvents(closed());
+        }
+
+        /** A case closed automatically closed at its auto-close time, however late the deadline fired. */
+        @Test
+        void theReopenWindowOfACaseClosedAutomaticallyLateCountsFromItsAutoCloseTime() {
+            fixture.given(opened(), assigned(), proposed())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(9)))
+                    .andGiven(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(29)))
+                    .when(new ReopenCase(CASE, "It is back", CUSTOMER))
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.listWithAnyOf(
+                            org.hamcrest.Matchers.instanceOf(FollowUpCaseOpened.class))));
+        }
+
         @Test
         void autoClosePeriodIsConfigurable() {
             CaseRules threeDays = new CaseRules(RULES.sla(), Duration.ofDays(3), RULES.routing());
