@@ -88,8 +88,7 @@ public class OktaSupportResource {
                     open, origin, caller));
             return settings(state.orgExpiresAt());
         } catch (RuleViolation e) {
-            throw new OktaApiException(400, "E0000001", "Api validation failed: " + e.getMessage(),
-                    List.of("support: " + e.getMessage()));
+            throw refused("support", e);
         }
     }
 
@@ -171,8 +170,7 @@ public class OktaSupportResource {
                 throw notGranted();
             }
             if ("covered-by-org-grant".equals(e.slug())) {
-                throw new OktaApiException(400, "E0000001", "Api validation failed: " + e.getMessage(),
-                        List.of("impersonation.status: " + e.getMessage()));
+                throw refused("impersonation.status", e);
             }
             throw e;
         }
@@ -193,6 +191,12 @@ public class OktaSupportResource {
     private OktaSupportSettings settings(Instant expiration) {
         String base = uri.getBaseUriBuilder().path("api/v1/org/privacy/oktaSupport").build().toString();
         return OktaSupportSettings.of(expiration, base);
+    }
+
+    /** A rule's refusal as the identity platform's validation error, naming the field it concerns. */
+    private static OktaApiException refused(String field, RuleViolation e) {
+        return new OktaApiException(400, "E0000001", "Api validation failed: " + e.getMessage(),
+                List.of(field + ": " + e.getMessage()));
     }
 
     private static OktaApiException notGranted() {

@@ -120,8 +120,9 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
                 : identity.getPrincipal().getName();
         Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
-        // the org: a customer's own, whatever it asked for (a customer cannot file entries under another org);
-        // for support, the org named in the path, else in the query
+        // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
+        // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else
+        // the query
         String orgId = null;
         if (known) {
             Object org = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(CallerProducer.ORG_CLAIM)
