@@ -445,10 +445,13 @@ class EscalationApiTest {
         as(TOM).body(RAISE.formatted("defect")).post("/cases/00000000/escalations").then().statusCode(404);
         as(AUDITOR).get("/cases/00000000/escalations").then().statusCode(404)
                 .contentType("application/problem+json");
+        // nothing recorded: no escalation of the case in the raise's own transaction, no event
+        assertThat(escalationRefs(caseNumber)).isZero();
         assertThat(as(AUDITOR).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).extract()
                 .jsonPath().getList("$")).isEmpty();
 
         String id = raise(caseNumber, "question");
+        assertThat(escalationRefs(caseNumber)).isEqualTo(1L);
         await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + id).then().statusCode(200));
         as(ADA).get("/escalations/" + id).then().statusCode(403);
         as(LEO).get("/escalations/" + id).then().statusCode(403);
@@ -469,11 +472,21 @@ class EscalationApiTest {
             as(outsider).get("/approvals/pending").then().statusCode(403);
         }
         as(ADA).get("/cases/" + caseNumber + "/escalations").then().statusCode(403);
+        // the escalation is as raised: its one event, awaiting its lead's approval
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), id)).contains(1L);
+        as(LU).get("/escalations/" + id).then().statusCode(200).body("escalation.status",
+                equalTo("AWAITING_APPROVAL")).body("history.kind", equalTo(List.of("raised")));
 
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new CaseClosed(caseNumber, ORG,
                 CloseReason.CONFIRMED, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
         await().atMost(WAIT).untilAsserted(() -> as(TOM).body(RAISE.formatted("defect"))
                 .post("/cases/" + caseNumber + "/escalations").then().statusCode(409));
+    }
+
+    private long escalationRefs(String caseNumber) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM case_escalation_ref WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber).orElseThrow();
     }
 
     private static List<String> types(List<ConsumerRecord<String, byte[]>> records, String key) {

@@ -241,12 +241,14 @@ public class CaseAdministration {
     private ActionOutcome resetPassword(KnownCase known, String consentId, IdentityPlatform.UserRef user,
                                         IdentityPlatform platform, Mailbox mail, Caller caller) {
         String link = platform.resetPassword(known.orgId(), user);
+        // applied first: the event is appended before the mail goes, so a reset that cannot be recorded (another
+        // instance recorded something on the case first) sends nothing
+        apply(new PasswordResetSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
+                caller.actor()));
         mail.sendOnCommit(new Mailbox.Message(List.of(user.email()), "Reset your password",
                 "Hello,\n\nAt your administrator's request, support reset the password of " + user.login() + ".\n"
                         + "Choose a new password here (the link works once):\n\n" + link + "\n\nSupport case "
                         + known.caseNumber() + "\n"));
-        apply(new PasswordResetSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
-                caller.actor()));
         return new ActionOutcome(known.caseNumber(), ActionKind.RESET_PASSWORD, user.id(), ActionOutcome.Status.DONE,
                 null, consentId, 1, null, null);
     }
@@ -259,14 +261,15 @@ public class CaseAdministration {
                 && !user.secondEmail().equalsIgnoreCase(user.email())) {
             recipients.add(user.secondEmail());
         }
+        // applied first, as a reset link is
+        apply(new TemporaryPasswordSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
+                recipients.size(), caller.actor()));
         // one message to both addresses: the server takes it for both or for neither (a send that failed halfway
         // would have left one address with a password that the failed command never recorded)
         mail.sendOnCommit(new Mailbox.Message(List.copyOf(recipients), "Your temporary password",
                 "Hello,\n\nAt your administrator's request, support set a temporary password for " + user.login()
                         + ":\n\n" + password + "\n\nYou will be asked to choose a new one when you sign in.\n\n"
                         + "Support case " + known.caseNumber() + "\n"));
-        apply(new TemporaryPasswordSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
-                recipients.size(), caller.actor()));
         return new ActionOutcome(known.caseNumber(), ActionKind.TEMPORARY_PASSWORD, user.id(),
                 ActionOutcome.Status.DONE, null, consentId, recipients.size(), null, null);
     }

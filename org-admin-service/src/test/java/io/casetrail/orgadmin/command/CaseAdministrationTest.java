@@ -24,6 +24,7 @@ import io.casetrail.events.orgadmin.ConsentGiven;
 import io.casetrail.events.orgadmin.ConsentWithdrawn;
 import io.casetrail.events.orgadmin.FeatureFlagChanged;
 import io.casetrail.events.orgadmin.MfaFactorsReset;
+import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.events.orgadmin.PasswordResetSent;
 import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
@@ -388,6 +389,7 @@ class CaseAdministrationTest {
                         new ConsentWithdrawn(ORG, CASE, "c-1", ADA.actor()))
                 .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
                 .expectEventsMatching(refusedBecause("withdrawn"));
+        assertThat(platform.calls).isEmpty();
     }
 
     @Test
@@ -398,6 +400,7 @@ class CaseAdministrationTest {
         fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of("00u9bob")))
                 .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
                 .expectEventsMatching(refusedBecause("for 00u1alice"));
+        assertThat(platform.calls).isEmpty();
     }
 
     @Test
@@ -447,16 +450,19 @@ class CaseAdministrationTest {
     void researchIsRecordedOnlyForSupportHoldingTheCase() {
         fixture.givenNoPriorActivity()
                 .when(new RecordResearch(CASE, ORG, "users", "alice", 1, TOM))
-                .expectSuccessfulHandlerExecution();
+                .expectEvents(new OrgResearched(ORG, CASE, "users", "alice", 1, TOM.actor()));
         fixture.givenNoPriorActivity()
                 .when(new RecordResearch(CASE, ORG, "users", "alice", 1, TIA))
-                .expectException(AccessDenied.class);
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
         fixture.givenNoPriorActivity()
                 .when(new RecordResearch(CASE, "org-other", "users", "alice", 1, TOM))
-                .expectException(AccessDenied.class);
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
         fixture.givenNoPriorActivity()
                 .when(new RecordResearch(CASE, ORG, "users", "alice", 1, ADA))
-                .expectException(AccessDenied.class);
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
     }
 
     private static org.hamcrest.Matcher<java.util.List<org.axonframework.messaging.Message<?>>> refusedBecause(

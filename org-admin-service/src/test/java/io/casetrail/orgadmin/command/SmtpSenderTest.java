@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,23 +116,20 @@ class SmtpSenderTest {
             });
             acceptor.start();
             SmtpSender sender = new SmtpSender(settings(silent.getLocalPort(), Duration.ofMillis(500)));
-            long started = System.nanoTime();
 
+            // the read of the greeting gives up: without the timeout it would wait for good
             assertThatThrownBy(() -> sender.send(new Mailbox.Message(List.of("alice@path.example"), "S", "T")))
-                    .isInstanceOf(MessagingException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(450),
-                    Duration.ofSeconds(5));
+                    .isInstanceOf(MessagingException.class).hasRootCauseInstanceOf(SocketTimeoutException.class);
         }
     }
 
     @Test
     void noServerFailsTheSendAtOnce() throws Exception {
         SmtpSender sender = new SmtpSender(settings(freePort(), Duration.ofSeconds(10)));
-        long started = System.nanoTime();
 
+        // refused at once by the host, not waited out
         assertThatThrownBy(() -> sender.send(new Mailbox.Message(List.of("alice@path.example"), "S", "T")))
-                .isInstanceOf(MessagingException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                .isInstanceOf(MessagingException.class).hasRootCauseInstanceOf(ConnectException.class);
     }
 
     static MailSettings settings(int port, Duration timeout) {
