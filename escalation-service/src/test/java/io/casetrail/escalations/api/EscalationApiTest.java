@@ -43,6 +43,7 @@ import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
@@ -406,7 +407,7 @@ class EscalationApiTest {
             }
             CompletableFuture<Integer> raised = CompletableFuture.supplyAsync(() -> as(TOM)
                     .body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").statusCode());
-            Thread.sleep(1500);
+            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
             assertThat(raised).isNotDone();
             closure.commit();
             assertThat(raised.get(30, TimeUnit.SECONDS)).isEqualTo(409);

@@ -14,13 +14,19 @@ import static org.hamcrest.Matchers.nullValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
@@ -56,6 +62,7 @@ import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.Links;
+import io.casetrail.testing.LockWaits;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.SessionTokenMinter;
@@ -92,6 +99,9 @@ class OrgAdminApiTest {
 
     /** Each test works on a case of its own (consents are per case), in the one org. */
     String caseNumber;
+
+    @Inject
+    DataSource dataSource;
 
     @Inject
     Jdbc jdbc;
@@ -407,6 +417,40 @@ class OrgAdminApiTest {
         assertThat(stored("MfaFactorsReset")).isZero();
         assertThat(stored("TemporaryPasswordSent")).isZero();
         assertThat(mailTo("bob@adm.example")).hasSize(bobsMail);
+    }
+
+    /**
+     * Two instances record on the same case at once: the one whose append loses the race for the case's next
+     * sequence number is refused by the event store's unique key. Its refusal is recorded all the same (the command
+     * is sent again against the case as the other left it); answered "conflict, retry", it would be on record
+     * nowhere. The other instance here is a transaction of the test's that appends the case's next event and holds
+     * it uncommitted until the request waits for it.
+     */
+    @Test
+    void aRefusalThatLosesTheRaceForTheCaseIsRecordedAllTheSame() throws Exception {
+        String reset = "/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password";
+        post(reset).then().statusCode(403);
+        assertThat(stored("AdminActionRefused")).isEqualTo(1);
+        CompletableFuture<io.restassured.response.Response> refused;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement append = other.prepareStatement("INSERT INTO domainevententry (eventidentifier,"
+                    + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
+                    + " metadata) SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype,"
+                    + " payloadrevision, payload, metadata FROM domainevententry WHERE aggregateidentifier = ?"
+                    + " ORDER BY sequencenumber DESC LIMIT 1")) {
+                append.setString(1, UUID.randomUUID().toString());
+                append.setString(2, caseNumber);
+                assertThat(append.executeUpdate()).isEqualTo(1);
+            }
+            refused = CompletableFuture.supplyAsync(() -> post(reset));
+            LockWaits.awaitWaiter(dataSource, "INSERT INTO DomainEventEntry", WAIT);
+            other.commit();
+        }
+        refused.get(60, TimeUnit.SECONDS).then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/consent-required"));
+        // the first refusal, the other instance's event, and this one's refusal after it
+        assertThat(stored("AdminActionRefused")).isEqualTo(3);
     }
 
     @Test

@@ -48,6 +48,7 @@ import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.store.Jdbc;
@@ -475,7 +476,7 @@ class SupportAccessApiTest {
             }
             CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> jwt(TSE)
                     .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").statusCode());
-            Thread.sleep(1500);
+            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
             assertThat(started).isNotDone();
             reassignment.commit();
             assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(403);

@@ -23,6 +23,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -285,6 +286,8 @@ public class AxonRuntime {
                 .configureEventSerializer(c -> serializer)
                 .registerComponent(TransactionManager.class, c -> transactions)
                 .registerComponent(Clock.class, c -> clock)
+                .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
+                        .commandBus(c.commandBus()).retryScheduler(new ConflictRetry(jta)).build())
                 .configureDeadlineManager(c -> deadlineManager.bind(c, transactions))
                 .configureEventStore(c -> {
                     // Axon's JDBC engine, reading each event's timestamp once (EventTable)

@@ -1,0 +1,62 @@
+package io.casetrail.platform.axon;
+
+import java.util.List;
+
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
+
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.modelling.command.ConcurrencyException;
+
+/**
+ * Sends a command again, at once, when its events lost the race for their aggregate's next sequence number
+ * ({@link ConcurrencyException}: the event store's unique key refused the append). Within one instance Axon's
+ * aggregate lock puts the commands on an aggregate one after the other; across instances only that key does, and the
+ * command that lost is evaluated afresh against the aggregate as the winner left it, as a client told to retry would.
+ * It matters most where the outcome is itself a record: a refused consented action or a refused write while
+ * impersonating is recorded on the case, and a refusal answered "conflict, retry" would be on record nowhere.
+ *
+ * <p>Only a command that ran in a transaction of its own is sent again: inside a caller's transaction (an
+ * {@code Idempotency-Key} request's) the refused insert has spoiled that transaction, and the conflict is answered
+ * (409) for the client to retry.
+ */
+final class ConflictRetry implements RetryScheduler {
+
+    /** Attempts in all, the first included. */
+    static final int ATTEMPTS = 4;
+
+    private final TransactionManager jta;
+
+    ConflictRetry(TransactionManager jta) {
+        this.jta = jta;
+    }
+
+    @Override
+    public boolean scheduleRetry(CommandMessage commandMessage, RuntimeException lastFailure,
+                                 List<Class<? extends Throwable>[]> failures, Runnable dispatchTask) {
+        if (failures.size() >= ATTEMPTS || !isConflict(lastFailure) || inCallersTransaction()) {
+            return false;
+        }
+        dispatchTask.run();
+        return true;
+    }
+
+    private static boolean isConflict(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean inCallersTransaction() {
+        try {
+            return jta.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            return true;
+        }
+    }
+}
