@@ -578,17 +578,26 @@ class CaseApiTest {
         String caseNumber = openAcmeCase("P1");
         Instant after = clock.instant();
         // deadlines stop firing, as when the service is down; the first-response target (P1: 1 h) passes
+        List<String> deadlines;
         scheduler.pause(JdbcDeadlineManager.JOB);
         try {
             sleep(Duration.ofMillis(1500)); // a poll begun before the pause (every second) is over
             clock.advance(Duration.ofHours(2));
             sleep(Duration.ofMillis(2500));
             assertThat(storedEvents(caseNumber, "%SlaBreached")).isZero();
+            deadlines = jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ?", row -> row.getString(1),
+                    caseNumber);
         } finally {
             scheduler.resume(JdbcDeadlineManager.JOB);
         }
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
                 .isEqualTo(1));
+        // no request caused it: its correlation id is the deadline's, on the topic too
+        ConsumerRecord<String, byte[]> breach = TopicReader.readUntil(Topics.CASE, read -> read.stream().anyMatch(r ->
+                caseNumber.equals(r.key()) && "io.casetrail.case.sla-breached.v1".equals(header(r, "ce_type"))),
+                PROJECTION_WAIT).stream().filter(r -> caseNumber.equals(r.key())
+                && "io.casetrail.case.sla-breached.v1".equals(header(r, "ce_type"))).findFirst().orElseThrow();
+        assertThat(deadlines).contains(header(breach, "ce_correlationid"));
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber)
                 .then().statusCode(200).body("sla.breached", equalTo(true))
                 .body("sla.target", equalTo("FIRST_RESPONSE")));

@@ -33,7 +33,7 @@ public final class ChainAudit {
 
     /** What the audit found, here and on the service's side. */
     public record Result(long entries, int checkpoints, boolean verified, Long firstBadSeq, String problem,
-                         boolean serviceVerified, JsonNode serviceReport) {
+                         boolean serviceVerified, JsonNode serviceReport, String keyFingerprint) {
     }
 
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
@@ -43,18 +43,24 @@ public final class ChainAudit {
     private final String token;
     private final PrintStream progress;
     private final int pageSize;
+    private final String pinnedKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ChainAudit(String logServiceUrl, String token, PrintStream progress) {
-        this(logServiceUrl, token, progress, 1000);
+        this(logServiceUrl, token, progress, 1000, null);
     }
 
-    /** Reading entries and checkpoints {@code pageSize} at a time (1 to 1000), following the next links. */
-    public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize) {
+    /**
+     * Reading entries and checkpoints {@code pageSize} at a time (1 to 1000), following the next links; with
+     * {@code pinnedKey} (a {@linkplain Checkpoints#fingerprint fingerprint}, or null), the checkpoints must be signed
+     * by that key: a log-service that rewrote its chain and signed it with a key of its own cannot vouch for it.
+     */
+    public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize, String pinnedKey) {
         this.base = logServiceUrl.replaceAll("/+$", "");
         this.token = token;
         this.progress = progress;
         this.pageSize = pageSize;
+        this.pinnedKey = pinnedKey;
     }
 
     public Result run() throws IOException, InterruptedException {
@@ -66,6 +72,13 @@ public final class ChainAudit {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("the checkpoint key log-service publishes is not an RSA key", e);
         }
+        String fingerprint = Checkpoints.fingerprint(publicKey);
+        JsonNode serviceReport = get(base + "/internal-logs/verify").body;
+        if (pinnedKey != null && !pinnedKey.equalsIgnoreCase(fingerprint)) {
+            return new Result(0, 0, false, null, "log-service signs its checkpoints with key " + fingerprint
+                    + ", not with the one given (" + pinnedKey + ")", serviceReport.path("verified").asBoolean(),
+                    serviceReport, fingerprint);
+        }
         Map<Long, Checkpoints.Checkpoint> checkpoints = new HashMap<>();
         for (String page = base + "/internal-logs/checkpoints?limit=" + pageSize; page != null; ) {
             Page read = get(page);
@@ -75,7 +88,6 @@ public final class ChainAudit {
             }
             page = read.next;
         }
-        JsonNode serviceReport = get(base + "/internal-logs/verify").body;
         String url = base + "/internal-logs?limit=" + pageSize;
         String prev = HashChain.GENESIS;
         long expectedSeq = 1;
@@ -87,21 +99,21 @@ public final class ChainAudit {
                 InternalLogEntry entry = JSON.treeToValue(node, InternalLogEntry.class);
                 if (entry.seq() != expectedSeq) {
                     return fail(expectedSeq - 1, checked, expectedSeq, "entry " + expectedSeq + " is missing",
-                            serviceReport);
+                            serviceReport, fingerprint);
                 }
                 if (!prev.equals(entry.prevHash())) {
                     return fail(expectedSeq - 1, checked, entry.seq(), "entry " + entry.seq() + " does not follow"
-                            + " entry " + (entry.seq() - 1) + ": its previous hash differs", serviceReport);
+                            + " entry " + (entry.seq() - 1) + ": its previous hash differs", serviceReport, fingerprint);
                 }
                 if (!HashChain.hashOf(entry, entry.prevHash()).equals(entry.hash())) {
                     return fail(expectedSeq - 1, checked, entry.seq(), "entry " + entry.seq() + " was changed: its"
-                            + " content does not match its hash", serviceReport);
+                            + " content does not match its hash", serviceReport, fingerprint);
                 }
                 Checkpoints.Checkpoint checkpoint = checkpoints.get(entry.seq());
                 if (checkpoint != null) {
                     if (!checkpoint.hash().equals(entry.hash()) || !Checkpoints.valid(checkpoint, publicKey)) {
                         return fail(expectedSeq - 1, checked, entry.seq(), "the checkpoint at entry " + entry.seq()
-                                + " does not vouch for the chain", serviceReport);
+                                + " does not vouch for the chain", serviceReport, fingerprint);
                     }
                     checked++;
                 }
@@ -116,12 +128,13 @@ public final class ChainAudit {
         }
         progress.printf("verify: %d entries, %d checkpoints checked%n", expectedSeq - 1, checked);
         return new Result(expectedSeq - 1, checked, true, null, null, serviceReport.path("verified").asBoolean(),
-                serviceReport);
+                serviceReport, fingerprint);
     }
 
-    private static Result fail(long entries, int checked, long seq, String problem, JsonNode serviceReport) {
+    private static Result fail(long entries, int checked, long seq, String problem, JsonNode serviceReport,
+                               String fingerprint) {
         return new Result(entries, checked, false, seq, problem, serviceReport.path("verified").asBoolean(),
-                serviceReport);
+                serviceReport, fingerprint);
     }
 
     private record Page(JsonNode body, String next) {

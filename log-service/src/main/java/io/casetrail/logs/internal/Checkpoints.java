@@ -49,11 +49,18 @@ public class Checkpoints {
         this.everyEntries = everyEntries;
     }
 
-    /** The first 16 hex digits of the SHA-256 of the public key's encoding. */
+    /** The first 16 hex digits of the key's {@linkplain #fingerprint fingerprint}. */
     public static String keyId(PublicKey key) {
+        return fingerprint(key).substring(0, 16);
+    }
+
+    /**
+     * The SHA-256 of the public key's encoding (X.509 SubjectPublicKeyInfo, DER), in hex: what an auditor pins
+     * ({@code openssl pkey -pubin -in checkpoint-public.pem -outform DER | sha256sum} gives the same).
+     */
+    public static String fingerprint(PublicKey key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()))
-                    .substring(0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

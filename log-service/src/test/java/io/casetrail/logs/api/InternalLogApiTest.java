@@ -43,6 +43,7 @@ import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.logging.RequestLogs;
+import io.casetrail.platform.security.PemKeys;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
@@ -51,6 +52,7 @@ import io.casetrail.testing.TokenMinter;
 import io.casetrail.testing.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.casetrail.logs.audit.ChainAudit;
+import io.casetrail.logs.internal.Checkpoints;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -322,8 +324,16 @@ class InternalLogApiTest {
         // every request is logged, so asking moves the chain on)
         await().atMost(WAIT).until(() -> as(AUDITOR).get("/internal-logs/checkpoints").jsonPath()
                 .getList("seq").size() > 5);
-        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5).run();
+        // pinned to the key log-service was configured with; any other key vouches for nothing
+        String configured = Checkpoints.fingerprint(PemKeys.publicKey("casetrail-test-keys/checkpoint-public.pem"));
+        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5, configured).run();
         assertThat(paged.verified()).isTrue();
+        assertThat(paged.keyFingerprint()).isEqualTo(configured);
+        String another = "0".repeat(64);
+        ChainAudit.Result pinnedElsewhere = new ChainAudit(service.toString(), AUDITOR, System.err, 5, another).run();
+        assertThat(pinnedElsewhere.verified()).isFalse();
+        assertThat(pinnedElsewhere.problem()).isEqualTo("log-service signs its checkpoints with key " + configured
+                + ", not with the one given (" + another + ")");
         assertThat(paged.entries()).isGreaterThanOrEqualTo(whole.entries());
         assertThat(paged.checkpoints()).isGreaterThanOrEqualTo(whole.checkpoints()).isGreaterThan(5);
 

@@ -10,7 +10,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -69,14 +68,14 @@ public class ConsentResource {
     public record WrittenConsent(@NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
                                  @Size(max = 100) List<@NotBlank String> targetUserIds,
                                  @Size(max = 100) List<@NotBlank String> featureFlags,
-                                 @Min(1) @Max(72) Integer validForHours) {
+                                 @Min(1) Integer validForHours) {
     }
 
     public record VerbalConsent(@NotBlank @Size(max = 255) String givenBy, @NotNull ConsentChannel channel,
                                 Instant givenAt, @NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
                                 @Size(max = 100) List<@NotBlank String> targetUserIds,
                                 @Size(max = 100) List<@NotBlank String> featureFlags,
-                                @Min(1) @Max(72) Integer validForHours) {
+                                @Min(1) Integer validForHours) {
     }
 
     public record Given(String consentId, String caseNumber) {

@@ -467,6 +467,22 @@ class OrgAdminApiTest {
                 + "/reset-factors").then().statusCode(403).body("detail", containsString("expired"));
     }
 
+    /** The longest consent that may be asked for is the service's setting (96 hours in the tests; 72 by default). */
+    @Test
+    void aConsentLastsAtMostTheConfiguredMaximum() {
+        as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":97}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("detail", containsString("validForHours: at most 96"));
+        as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
+                + "\"validForHours\":97}").post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(400);
+        assertThat(stored("ConsentGiven")).isZero();
+        as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":96}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(201);
+        as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
+                + "\"validForHours\":96}").post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
+        assertThat(stored("ConsentGiven")).isEqualTo(2);
+    }
+
     @Test
     void aCasesConsentsArePagedOldestFirst() {
         List<String> given = new java.util.ArrayList<>();

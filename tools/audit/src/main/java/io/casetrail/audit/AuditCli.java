@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.casetrail.logs.audit.AuditReport;
 import io.casetrail.logs.audit.ChainAudit;
@@ -16,7 +17,7 @@ import io.casetrail.logs.audit.Replay;
  * <pre>
  * casetrail-audit replay [--kafka host:port] [--log-service url] [--from 2026-11-01T00:00:00Z] [--org id]
  *                        [--case number] [--report dir]
- * casetrail-audit verify [--log-service url]
+ * casetrail-audit verify [--log-service url] [--key-sha256 fingerprint]
  * </pre>
  * The auditor token comes from {@code --token}, else the environment variable {@code CASETRAIL_AUDIT_TOKEN}. Exit
  * status: 0 healthy, 1 differences found, 2 the audit could not run.
@@ -26,8 +27,12 @@ public final class AuditCli {
     static final String USAGE = """
             usage: casetrail-audit replay [--kafka host:port] [--log-service url] [--token t] [--from instant]
                                           [--org id] [--case number] [--report dir]
-                   casetrail-audit verify [--log-service url] [--token t]
+                   casetrail-audit verify [--log-service url] [--token t] [--key-sha256 fingerprint]
             The token is an auditor's JWT (--token, or CASETRAIL_AUDIT_TOKEN). Exit: 0 healthy, 1 differences, 2 error.""";
+
+    private static final Set<String> REPLAY_OPTIONS = Set.of("kafka", "log-service", "token", "from", "org", "case",
+            "report");
+    private static final Set<String> VERIFY_OPTIONS = Set.of("log-service", "token", "key-sha256");
 
     private AuditCli() {
     }
@@ -41,9 +46,14 @@ public final class AuditCli {
             System.err.println(USAGE);
             return 2;
         }
+        Set<String> known = args[0].equals("verify") ? VERIFY_OPTIONS : REPLAY_OPTIONS;
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+            if (!args[i].startsWith("--") || !known.contains(args[i].substring(2))) {
+                System.err.println("casetrail-audit: " + args[0] + " has no option " + args[i] + "\n" + USAGE);
+                return 2;
+            }
+            if (i + 1 >= args.length) {
                 System.err.println("casetrail-audit: " + args[i] + " needs a value\n" + USAGE);
                 return 2;
             }
@@ -57,10 +67,13 @@ public final class AuditCli {
         String logService = options.getOrDefault("log-service", "http://127.0.0.1:8084");
         try {
             if (args[0].equals("verify")) {
-                ChainAudit.Result result = new ChainAudit(logService, token, System.err).run();
+                ChainAudit.Result result = new ChainAudit(logService, token, System.err, 1000,
+                        options.get("key-sha256")).run();
                 System.out.println(result.verified()
                         ? "internal log verified: " + result.entries() + " entries, " + result.checkpoints()
-                        + " signed checkpoints; log-service agrees: " + result.serviceVerified()
+                        + " signed checkpoints by key sha256 " + result.keyFingerprint()
+                        + (options.containsKey("key-sha256") ? " (the one given)" : " (not pinned: --key-sha256)")
+                        + "; log-service agrees: " + result.serviceVerified()
                         : "internal log NOT verified: " + result.problem() + " (log-service says: "
                         + result.serviceReport().path("firstProblem").path("problem").asText("verified") + ")");
                 return result.verified() && result.serviceVerified() ? 0 : 1;

@@ -8,8 +8,8 @@ import io.casetrail.events.EventType;
 import io.casetrail.events.RequestOrigin;
 
 /**
- * The engineer assigned to the case started a read-only impersonation session inside an active grant. It ends at
- * {@code endsAt} at the latest (the maximum session length, or the grant's expiry if earlier), unless an
+ * Support working the case (its assigned engineer, or a lead or manager of its team) started a read-only
+ * impersonation session inside an active grant. It ends at {@code endsAt} at the latest (the maximum session length, or the grant's expiry if earlier), unless an
  * {@link ImpersonationExtended} moves that end when the grant is extended.
  *
  * @param caseSequence the case's sequence number of the latest event that gave it its status or assignee as the

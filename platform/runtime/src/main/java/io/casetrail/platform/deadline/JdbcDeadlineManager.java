@@ -25,9 +25,11 @@ import org.axonframework.deadline.AbstractDeadlineManager;
 import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.deadline.GenericDeadlineMessage;
 import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.ScopeAwareProvider;
 import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
@@ -217,10 +219,13 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         Object payload = due.payloadType() == null ? null : serializer.deserialize(
                 new SimpleSerializedObject<>(due.payload(), byte[].class, due.payloadType(), due.payloadRevision()));
         Instant firedAt = clock.instant();
+        // the message is the entry: its id is the entry's, and the events its handler applies carry it as their
+        // correlation id (ce_correlationid), as a request's events carry the request's
         DeadlineMessage<Object> message = new GenericDeadlineMessage<>(due.name(),
-                new GenericMessage<>(payload), () -> firedAt);
+                new GenericMessage<>(due.id(), payload, MetaData.emptyInstance()), () -> firedAt);
         AggregateScopeDescriptor scope = new AggregateScopeDescriptor(due.scopeType(), due.scopeId());
         UnitOfWork<DeadlineMessage<?>> unitOfWork = DefaultUnitOfWork.startAndGet(message);
+        unitOfWork.registerCorrelationDataProvider(new MessageOriginProvider());
         try {
             unitOfWork.attachTransaction(transactions);
         } catch (RuntimeException e) {
