@@ -164,8 +164,10 @@ class ConsentedAdminActionPathTest extends StackTest {
     }
 
     private static MimeMessage mailTo(String address, String subject) throws Exception {
-        await().atMost(WAIT).until(() -> stack.mailTo(address, subject) != null);
-        return stack.mailTo(address, subject);
+        await().atMost(WAIT).until(() -> !stack.mailTo(address, subject).isEmpty());
+        List<MimeMessage> messages = stack.mailTo(address, subject);
+        assertThat(messages).hasSize(1);
+        return messages.get(0);
     }
 
     private static String temporaryPassword(MimeMessage message) {

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +60,11 @@ class FaultsTest extends StackTest {
             stack.restart("case-service");
             stream.awaitAnswered(beforeRestart + 10);
             assertThat(stream.failed()).as("commands refused while the service was down").isPositive();
+            // and a consumer killed in the middle of the stream: log-service, while case-service goes on answering
+            stack.kill("log-service");
+            stream.awaitAnswered(stream.answered().size() + 10);
+            stack.restart("log-service");
+            stream.awaitAnswered(stream.answered().size() + 10);
         }
         everyAnsweredCommandIsEverywhereOnce(org);
     }
@@ -122,25 +128,45 @@ class FaultsTest extends StackTest {
             for (String group : groups) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeConsumerGroups(List.of(group)).all()
                         .get().get(group).members().isEmpty());
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, group);
                 Map<TopicPartition, OffsetAndMetadata> beginning = new HashMap<>();
                 committed.keySet().forEach(tp -> beginning.put(tp, new OffsetAndMetadata(0)));
                 admin.alterConsumerGroupOffsets(group, beginning).all().get();
+                assertThat(committed(admin, group).values()).extracting(OffsetAndMetadata::offset).containsOnly(0L);
+            }
+            stack.restart("log-service");
+
+            // the replay has caught up once every group has committed the end of every partition it reads
+            for (String group : groups) {
+                await().atMost(RECOVERY).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, group);
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get();
+                    assertThat(committed).isNotEmpty().allSatisfy((tp, offset) ->
+                            assertThat(offset.offset()).as(group + " " + tp).isEqualTo(ends.get(tp).offset()));
+                });
             }
         }
-        stack.restart("log-service");
-
-        // the replay has caught up once an event published after the restart shows; nothing showed twice
-        Org later = new Org("reset-after");
-        try (CommandStream stream = new CommandStream(later, 1)) {
-            stream.awaitAnswered(1);
-        }
-        everyAnsweredCommandIsEverywhereOnce(later);
+        // nothing showed twice
         assertThat(systemLog(org)).isEqualTo(systemLogBefore);
         assertThat(internalLogEvents(org.id)).isEqualTo(eventsBefore);
         as(AUDITOR).get(url("log-service", "/internal-logs/verify")).then().statusCode(200)
                 .body("verified", equalTo(true));
+        // and what comes next shows once: a second token, a second entry
+        as(org.superAdmin).body("{\"name\":\"SIEM 2\"}").post(url("support-access-service", "/org-api-tokens"))
+                .then().statusCode(201);
+        await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var log = as(org.superAdmin).get(url("log-service", "/api/v1/logs")).then().statusCode(200).extract()
+                    .jsonPath();
+            assertThat(log.getList("eventType", String.class)).containsExactly("system.api_token.create",
+                    "system.api_token.create");
+            assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
+        });
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     }
 
     // --- the question asked after every fault ------------------------------------------------------------------
@@ -174,6 +200,15 @@ class FaultsTest extends StackTest {
                 .queryParam("type", OPENED).queryParam("limit", 1000).get(url("log-service", "/internal-logs"))
                 .then().statusCode(200).extract().jsonPath().getList("caseNumber", String.class))
                 .containsExactlyInAnyOrderElementsOf(expected));
+        // and each case's timeline, case-service's other projection: its opening once
+        for (String caseNumber : expected) {
+            await().atMost(RECOVERY).untilAsserted(() -> {
+                var timeline = as(org.admin).get(url("case-service", "/cases/" + caseNumber + "/timeline")).then()
+                        .statusCode(200).extract().jsonPath();
+                assertThat(timeline.getList("type", String.class)).containsOnlyOnce(OPENED);
+                assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
+            });
+        }
     }
 
     private static Map<String, Integer> openedInStore(String orgId) throws Exception {
