@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -481,6 +482,42 @@ class SupportAccessApiTest {
             reassignment.commit();
             assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(403);
         }
+    }
+
+    /**
+     * A session start retried with its Idempotency-Key while the first is still running waits for it and answers as
+     * it did. The start runs in a transaction of its own: the retry's refused claim of the key spoils that
+     * transaction (on PostgreSQL), and the first's answer is read in another one (it was a 500).
+     */
+    @Test
+    void aSessionStartRetriedWhileTheFirstRunsGetsTheFirstsAnswer() throws Exception {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        String key = "start-" + UUID.randomUUID();
+        String start = "{\"caseNumber\":\"" + caseNumber + "\"}";
+        CompletableFuture<io.restassured.response.Response> first;
+        CompletableFuture<io.restassured.response.Response> retry;
+        try (Connection reassignment = dataSource.getConnection()) {
+            // the first start holds its key and waits for the case's row
+            reassignment.setAutoCommit(false);
+            try (PreparedStatement hold = reassignment.prepareStatement(
+                    "UPDATE known_case SET assignee = assignee WHERE case_number = ?")) {
+                hold.setString(1, caseNumber);
+                assertThat(hold.executeUpdate()).isEqualTo(1);
+            }
+            first = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
+                    .post("/sessions"));
+            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
+            // the retry waits for the key
+            retry = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
+                    .post("/sessions"));
+            LockWaits.awaitWaiter(dataSource, "idempotency_record", WAIT);
+            reassignment.rollback();
+        }
+        String sessionId = first.get(30, TimeUnit.SECONDS).then().statusCode(201).extract().path("sessionId");
+        retry.get(30, TimeUnit.SECONDS).then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("sessionId", equalTo(sessionId));
     }
 
     static RequestSpecification session(String token) {

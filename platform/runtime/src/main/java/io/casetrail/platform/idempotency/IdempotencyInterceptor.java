@@ -104,8 +104,15 @@ public class IdempotencyInterceptor {
             throw e;
         } catch (Exception e) {
             if (store.isDuplicateKey(e)) {
-                // a concurrent first request with this key committed while we ran: answer as it did
-                return replay(store.find(principal, key).orElseThrow(() -> e), withBody(fingerprint, body));
+                // a concurrent first request with this key committed while we ran: answer as it did. The refused
+                // insert spoiled the endpoint's own transaction, if it has one (PostgreSQL refuses every statement
+                // after it): that one only rolls back, and the answer is read in a transaction of its own
+                if (QuarkusTransaction.isActive()) {
+                    QuarkusTransaction.setRollbackOnly();
+                }
+                Optional<IdempotencyStore.StoredAnswer> first = QuarkusTransaction.requiringNew()
+                        .call(() -> store.find(principal, key));
+                return replay(first.orElseThrow(() -> e), withBody(fingerprint, body));
             }
             throw e;
         } finally {
