@@ -443,7 +443,12 @@ class EscalationTest {
                     LU.actor());
             waiting[waiting.length - 1] = new EngineeringInformationRequested(ID, ORG, CASE, "q",
                     as(DEV, Roles.ENGINEER));
-            fixture.given(waiting).when(new ProvideInformation(ID, "a", EVE)).expectSuccessfulHandlerExecution();
+            fixture.given(waiting).when(new ProvideInformation(ID, "a", EVE))
+                    .expectEvents(new EngineeringInformationProvided(ID, ORG, CASE, "a", EVE.actor()));
+            Object[] resolved = java.util.Arrays.copyOf(waiting, waiting.length);
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            fixture.given(resolved).when(new CloseEscalation(ID, EVE))
+                    .expectEvents(new EscalationClosed(ID, ORG, CASE, EVE.actor()));
         }
 
         @Test

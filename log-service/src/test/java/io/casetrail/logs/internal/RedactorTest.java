@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,24 +43,34 @@ class RedactorTest {
         redactor = configured();
     }
 
+    /** Each secret, and only the secret, gives way: what the entry says about the request stays readable. */
+    static Stream<Arguments> secretsInText() {
+        String r = "[redacted]";
+        return Stream.of(
+                Arguments.of("GET /orgs/org-acme/users?caseNumber=1&access_token=" + SECRET + "&q=x",
+                        "GET /orgs/org-acme/users?caseNumber=1&access_token=" + r + "&q=x"),
+                Arguments.of("GET /callback?code=1&ID_TOKEN=" + SECRET, "GET /callback?code=1&ID_TOKEN=" + r),
+                Arguments.of("password=" + SECRET, "password=" + r),
+                Arguments.of("Password: " + SECRET, "Password: " + r),
+                Arguments.of("{\"user\":\"alice\",\"PassWord\":\"" + SECRET + "\"}",
+                        "{\"user\":\"alice\",\"PassWord\":\"" + r + "\"}"),
+                Arguments.of("failed with body {\"nested\":{\"clientSecret\":\"" + SECRET + "\"}} after retry",
+                        "failed with body {\"nested\":{\"clientSecret\":\"" + r + "\"}} after retry"),
+                Arguments.of("Authorization: Bearer " + SECRET + "xyz", "Authorization: " + r + " " + r),
+                Arguments.of("header ssws " + SECRET + "abc", "header ssws " + r),
+                Arguments.of("X-Api-Key=" + SECRET, "X-Api-Key=" + r),
+                Arguments.of("sessionId:" + SECRET, "sessionId:" + r),
+                Arguments.of("link https://acme.okta.com/reset_password/" + SECRET,
+                        "link https://acme.okta.com/reset_password/" + r),
+                Arguments.of("token " + JWT_TOKEN, "token " + r),
+                Arguments.of("{\"a\":[{\"Refresh_Token\":\"" + SECRET + "\"}]}",
+                        "{\"a\":[{\"Refresh_Token\":\"" + r + "\"}]}"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-            "GET /orgs/org-acme/users?caseNumber=1&access_token=" + SECRET + "&q=x",
-            "GET /callback?code=1&ID_TOKEN=" + SECRET,
-            "password=" + SECRET,
-            "Password: " + SECRET,
-            "{\"user\":\"alice\",\"PassWord\":\"" + SECRET + "\"}",
-            "failed with body {\"nested\":{\"clientSecret\":\"" + SECRET + "\"}} after retry",
-            "Authorization: Bearer " + SECRET + "xyz",
-            "header ssws " + SECRET + "abc",
-            "X-Api-Key=" + SECRET,
-            "sessionId:" + SECRET,
-            "link https://acme.okta.com/reset_password/" + SECRET,
-            "token " + JWT_TOKEN,
-            "{\"a\":[{\"Refresh_Token\":\"" + SECRET + "\"}]}"})
-    void secretsInTextNeverSurvive(String text) {
-        String out = redactor.text(text, ACME);
-        assertThat(out).doesNotContain(SECRET).doesNotContain(JWT_TOKEN);
+    @MethodSource("secretsInText")
+    void secretsInTextNeverSurvive(String text, String redacted) {
+        assertThat(redactor.text(text, ACME)).isEqualTo(redacted);
     }
 
     @Test

@@ -530,13 +530,15 @@ class SupportAccessApiTest {
         String caseNumber = openCaseAssignedToTom(org);
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        // a session started half an hour before the grant ends (sessions last an hour): the grant ends it
+        clock.advance(Duration.ofMinutes(7 * 60 + 30));
         var started = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions")
                 .then().statusCode(201).extract();
         String sessionId = started.path("sessionId");
         String token = started.path("token");
-        clock.advance(Duration.ofHours(9));
+        clock.advance(Duration.ofMinutes(45));
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
-                .body("endReason", equalTo("MAX_LENGTH")));
+                .body("endReason", equalTo("GRANT_EXPIRED")));
         session(token).get("/sessions/current").then().statusCode(401);
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin())
                 .get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)

@@ -422,5 +422,10 @@ class OrgSupportAccessTest {
                 .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, SUPER))
                 .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+        fixture.given(caseGranted(), new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()))
+                .when(new RevokeCaseSupport(ORG, CASE, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE), ORIGIN,
+                        SUPER.actor()));
     }
 }
