@@ -252,6 +252,15 @@ public class DirectoryStore {
     }
 
     /** A feature flag's id, name, status and dependencies, if the org has it. */
+    /**
+     * Holds the org's row until the transaction ends. A flag change is checked against the org's other flags (its
+     * dependencies, its dependents); two changes checked side by side, each before the other committed, could
+     * together leave a flag enabled on a disabled dependency. Held, they go one after the other.
+     */
+    public void lockFeatures(String orgId) {
+        jdbc.queryOne("SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE", row -> 1, orgId);
+    }
+
     public Optional<String[]> feature(String orgId, String flagId) {
         return jdbc.queryOne("SELECT id, name, status, dependencies FROM dir_feature WHERE org_id = ? AND id = ?",
                 row -> new String[] {row.getString(1), row.getString(2), row.getString(3), row.getString(4)}, orgId,

@@ -333,6 +333,30 @@ class OrgAdminApiTest {
         assertThat(stored("FeatureFlagChanged")).isEqualTo(2);
     }
 
+    /**
+     * Flag changes of one org go one after the other: each is checked against the org's other flags, and two
+     * checked side by side (enabling a flag while its dependency is being disabled) would both pass. Another
+     * change holding the org here, the request waits for it.
+     */
+    @Test
+    void aFlagChangeWaitsForAnotherChangeOfTheOrgsFlags() throws Exception {
+        consent(ADA, "\"FEATURE_FLAG\"", "");
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement hold = other.prepareStatement(
+                    "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE")) {
+                hold.setString(1, ORG);
+                assertThat(hold.executeQuery().next()).isTrue();
+            }
+            CompletableFuture<io.restassured.response.Response> change = CompletableFuture.supplyAsync(() ->
+                    post("/orgs/" + ORG + "/features/ftrBETA/disable"));
+            LockWaits.awaitWaiter(dataSource, "FROM dir_org", WAIT);
+            assertThat(change).isNotDone();
+            other.commit();
+            change.get(60, TimeUnit.SECONDS).then().statusCode(200).body("enabled", equalTo(false));
+        }
+    }
+
     // --- refusals --------------------------------------------------------------------------------------------
 
     @Test
