@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
@@ -65,7 +66,10 @@ final class AcknowledgedTokens implements TokenStore {
             return;
         }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        store.extendClaim(processorName, segment); // the claim is checked now, as storing the token would
+        claimed(() -> {
+            store.extendClaim(processorName, segment); // checked now, as storing the token would be
+            return null;
+        }, segment);
         Sent before = unacknowledged.get(segment);
         if (before != null) {
             // a batch that rolls back for another reason leaves the one before it to be stored later
@@ -74,10 +78,20 @@ final class AcknowledgedTokens implements TokenStore {
         batch.afterCommit(u -> unacknowledged.put(segment, new Sent(token, relay.of(batch))));
     }
 
-    /** Waits for the last committed batch of the segment and stores its token, in the caller's transaction. */
+    /**
+     * Waits for the last committed batch of the segment and stores its token, in the caller's transaction, unless
+     * the stored token has moved past it since: another node took the segment while this one waited, relayed on
+     * and let it go (Axon's JDBC store lets a node claim a segment nobody holds, so storing would succeed and set
+     * the relay back to this older token).
+     */
     private void settle(String processorName, int segment) {
         Sent before = unacknowledged.get(segment);
         if (before != null) {
+            TrackingToken stored = claimed(() -> store.fetchToken(processorName, segment), segment);
+            if (stored != null && stored.covers(before.token())) {
+                unacknowledged.remove(segment, before);
+                return;
+            }
             store(before, processorName, segment);
         }
     }
@@ -93,8 +107,25 @@ final class AcknowledgedTokens implements TokenStore {
             unacknowledged.remove(segment, batch);
             throw e;
         }
-        store.storeToken(batch.token(), processorName, segment);
+        claimed(() -> {
+            store.storeToken(batch.token(), processorName, segment);
+            return null;
+        }, segment);
         unacknowledged.remove(segment, batch); // stored once its transaction commits; if it does not, no harm
+    }
+
+    /**
+     * Runs a token store call that needs the segment's claim. Refused, the claim is another node's: the batch this
+     * node did not store is forgotten (the other node goes on from the token stored before it), so that, claiming
+     * the segment back later, this node never writes that older token over the other's.
+     */
+    private <T> T claimed(Supplier<T> call, int segment) {
+        try {
+            return call.get();
+        } catch (UnableToClaimTokenException e) {
+            unacknowledged.remove(segment);
+            throw e;
+        }
     }
 
     @Override

@@ -194,6 +194,40 @@ class AcknowledgedTokensTest {
         }
     }
 
+    /**
+     * A node that lost its claim with a batch whose token it had not stored forgets that batch: claiming the segment
+     * back later, it goes on from the token the other node stored, and never writes its old token over it.
+     */
+    @Test
+    void aNodeThatClaimsTheSegmentBackNeverStoresATokenFromBeforeItLostIt() {
+        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
+        database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
+        JdbcTokenStore nodeB = jdbcStore(database, "node-b");
+        Clock realClock = AbstractTokenEntry.clock;
+        try {
+            nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
+            nodeA.initializeTokenSegments(RELAY, 1);
+            tokens = new AcknowledgedTokens(nodeA, sends);
+            assertThat(tokens.fetchToken(RELAY, 0)).isNull();
+            batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
+
+            passClaimTimeout(); // node b takes the segment, relays on to 5 and lets it go
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+            nodeB.storeToken(token(5), RELAY, 0);
+            nodeB.releaseClaim(RELAY, 0);
+            tokens.releaseClaim(RELAY, 0); // node a's attempt to store its first batch's token is refused
+
+            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
+            batch(6, CompletableFuture.completedFuture(null));
+            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // not set back to 1
+            tokens.extendClaim(RELAY, 0); // idle: the acknowledged batch's token is stored
+            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(6));
+        } finally {
+            AbstractTokenEntry.clock = realClock;
+        }
+    }
+
     /** Moves Axon's token clock past the claim timeout: another node may now take the segment. */
     private static void passClaimTimeout() {
         AbstractTokenEntry.clock = Clock.offset(AbstractTokenEntry.clock, CLAIM_TIMEOUT.multipliedBy(2));
