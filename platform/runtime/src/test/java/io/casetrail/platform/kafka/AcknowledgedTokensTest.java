@@ -159,16 +159,11 @@ class AcknowledgedTokensTest {
 
     @Test
     void aNodeThatLostItsClaimSendsNothingMoreAndNeverStoresItsTokens() throws Exception {
-        // Axon's JDBC token store (with owners and claims) on an in-memory database, two nodes; claims time out on
-        // Axon's token clock, which the test moves (a pause of the test thread never decides who holds the claim)
-        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
-        database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
-        JdbcTokenStore nodeB = jdbcStore(database, "node-b");
+        JdbcTokenStore[] nodes = twoNodes();
+        JdbcTokenStore nodeA = nodes[0];
+        JdbcTokenStore nodeB = nodes[1];
         Clock realClock = AbstractTokenEntry.clock;
         try {
-            nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
-            nodeA.initializeTokenSegments(RELAY, 1);
             tokens = new AcknowledgedTokens(nodeA, sends);
             assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims the segment
             batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
@@ -200,14 +195,11 @@ class AcknowledgedTokensTest {
      */
     @Test
     void aNodeThatClaimsTheSegmentBackNeverStoresATokenFromBeforeItLostIt() {
-        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
-        database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
-        JdbcTokenStore nodeB = jdbcStore(database, "node-b");
+        JdbcTokenStore[] nodes = twoNodes();
+        JdbcTokenStore nodeA = nodes[0];
+        JdbcTokenStore nodeB = nodes[1];
         Clock realClock = AbstractTokenEntry.clock;
         try {
-            nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
-            nodeA.initializeTokenSegments(RELAY, 1);
             tokens = new AcknowledgedTokens(nodeA, sends);
             assertThat(tokens.fetchToken(RELAY, 0)).isNull();
             batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
@@ -231,6 +223,20 @@ class AcknowledgedTokensTest {
     /** Moves Axon's token clock past the claim timeout: another node may now take the segment. */
     private static void passClaimTimeout() {
         AbstractTokenEntry.clock = Clock.offset(AbstractTokenEntry.clock, CLAIM_TIMEOUT.multipliedBy(2));
+    }
+
+    /**
+     * Axon's JDBC token store (with owners and claims) on an in-memory database, as two nodes see it, the relay's
+     * one segment initialised; claims time out on Axon's token clock, which the tests move (a pause of the test
+     * thread never decides who holds the claim).
+     */
+    private static JdbcTokenStore[] twoNodes() {
+        org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
+        database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
+        nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
+        nodeA.initializeTokenSegments(RELAY, 1);
+        return new JdbcTokenStore[] {nodeA, jdbcStore(database, "node-b")};
     }
 
     private static JdbcTokenStore jdbcStore(javax.sql.DataSource database, String node) {
