@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.casetrail.cases.api.TestPrincipals;
+import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.axon.ProjectionRebuilds;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -42,6 +44,9 @@ class ProjectionRebuildTest {
 
     @Inject
     ProjectionRebuilds rebuilds;
+
+    @Inject
+    AxonRuntime axon;
 
     @Test
     void rebuiltViewsEqualTheOnesBefore() {
@@ -157,6 +162,44 @@ class ProjectionRebuildTest {
         given().auth().oauth2(OPERATOR).post("/ops/projections/nothing/rebuild").then().statusCode(404);
         given().auth().oauth2(OPERATOR).get("/ops/projections").then().statusCode(200)
                 .body("name", org.hamcrest.Matchers.hasItems("case-views", "case-timeline"));
+    }
+
+    /**
+     * With two instances of the service, the one standing by (the other runs the projection, holding its token)
+     * tells where the projection is, not the whole store as lag, and cannot rebuild it: it is refused and says
+     * where to rebuild; the projection goes on where it was. The other instance is a claim on the projection's
+     * token, as its instance holds it.
+     */
+    @Test
+    void anInstanceStandingByReportsTheProjectionAndCannotRebuildIt() {
+        openAssignedCase("P3");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        long position = ((Number) projection("case-views").get("position")).longValue();
+        assertThat(position).isPositive();
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE tokenentry SET owner = 'another-instance',"
+                + " timestamp = ? WHERE processorname = 'case-views'", Instant.now().plusSeconds(3600).toString()));
+        try {
+            await().atMost(WAIT).until(() -> axon.processor("case-views").orElseThrow().processingStatus().isEmpty());
+            assertThat(projection("case-views")).containsEntry("lag", 0).containsEntry("replaying", false);
+            assertThat(((Number) projection("case-views").get("position")).longValue()).isEqualTo(position);
+            given().auth().oauth2(OPERATOR).post("/ops/projections/case-views/rebuild").then().statusCode(409)
+                    .body("type", equalTo("https://casetrail.io/problems/claimed-elsewhere"))
+                    .body("detail", containsString("another instance"));
+            assertThat(rebuilds.rebuilding("case-views")).isFalse();
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE tokenentry SET owner = NULL"
+                    + " WHERE processorname = 'case-views'"));
+        }
+        // back with this instance, the projection goes on from its token
+        String caseNumber = openAssignedCase("P3");
+        await().atMost(WAIT).untilAsserted(() -> as(TestPrincipals.TSE_TOM).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("assignee", equalTo("tse-tom")));
+    }
+
+    private static Map<String, Object> projection(String name) {
+        return given().auth().oauth2(OPERATOR).get("/ops/projections").then().statusCode(200).extract().jsonPath()
+                .<Map<String, Object>>getList("$").stream().filter(p -> name.equals(p.get("name"))).findFirst()
+                .orElseThrow();
     }
 
     private boolean caughtUp() {

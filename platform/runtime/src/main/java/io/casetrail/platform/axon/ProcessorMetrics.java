@@ -13,8 +13,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.SimpleSerializedObject;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,22 +68,32 @@ public class ProcessorMetrics {
     }
 
     /**
-     * The lowest position over the processor's claimed segments, -1 before it handled anything; during a rebuild,
-     * the last event the rebuild wrote.
+     * The lowest position over the processor's segments as its token store holds them, -1 before it handled
+     * anything; during a rebuild, the last event the rebuild wrote. Read from the store, which the service's
+     * instances share, so that every instance tells where the processor is, whichever of them runs it: an instance
+     * standing by (holding no segment) would otherwise report the whole store as lag.
      */
     public double position(String group) {
         OptionalLong rebuilt = rebuilds.position(group);
         if (rebuilt.isPresent()) {
             return rebuilt.getAsLong();
         }
-        return axon.processor(group).map(ProcessorMetrics::lowestPosition).orElse(-1L);
-    }
-
-    private static long lowestPosition(StreamingEventProcessor processor) {
         long lowest = Long.MAX_VALUE;
-        for (EventTrackerStatus status : processor.processingStatus().values()) {
-            OptionalLong position = status.getCurrentPosition();
-            lowest = Math.min(lowest, position.orElse(-1));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT token, tokentype FROM tokenentry WHERE processorname = ?")) {
+            ps.setString(1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byte[] token = rs.getBytes(1);
+                    String type = rs.getString(2);
+                    TrackingToken stored = token == null || type == null ? null : axon.serializer().deserialize(
+                            new SimpleSerializedObject<>(token, byte[].class, type, null));
+                    lowest = Math.min(lowest, stored == null ? -1 : stored.position().orElse(-1));
+                }
+            }
+        } catch (SQLException e) {
+            return Double.NaN;
         }
         return lowest == Long.MAX_VALUE ? -1 : lowest;
     }

@@ -24,6 +24,7 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -102,6 +103,11 @@ public class ProjectionRebuilds {
             if (e instanceof IllegalStateException) {
                 throw new RuleViolation("still-stopping", "projection " + group + " did not stop in time to be"
                         + " rebuilt; it goes on where it was; try again");
+            }
+            if (e instanceof UnableToClaimTokenException) {
+                throw new RuleViolation("claimed-elsewhere", "another instance of this service is running projection"
+                        + " " + group + " (it holds its tokens): rebuild it there, the instance whose /ops/projections"
+                        + " shows it with a position, or with the other instances stopped");
             }
             throw e;
         }
