@@ -176,15 +176,17 @@ class ProjectionRebuildTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
         long position = ((Number) projection("case-views").get("position")).longValue();
         assertThat(position).isPositive();
+        assertThat(projection("case-views")).containsEntry("runningHere", true);
         QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE tokenentry SET owner = 'another-instance',"
                 + " timestamp = ? WHERE processorname = 'case-views'", Instant.now().plusSeconds(3600).toString()));
         try {
             await().atMost(WAIT).until(() -> axon.processor("case-views").orElseThrow().processingStatus().isEmpty());
-            assertThat(projection("case-views")).containsEntry("lag", 0).containsEntry("replaying", false);
+            assertThat(projection("case-views")).containsEntry("lag", 0).containsEntry("replaying", false)
+                    .containsEntry("runningHere", false);
             assertThat(((Number) projection("case-views").get("position")).longValue()).isEqualTo(position);
             given().auth().oauth2(OPERATOR).post("/ops/projections/case-views/rebuild").then().statusCode(409)
                     .body("type", equalTo("https://casetrail.io/problems/claimed-elsewhere"))
-                    .body("detail", containsString("another instance"));
+                    .body("detail", containsString("shows it runningHere"));
             assertThat(rebuilds.rebuilding("case-views")).isFalse();
         } finally {
             QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE tokenentry SET owner = NULL"

@@ -44,23 +44,33 @@ public final class ChainAudit {
     private final PrintStream progress;
     private final int pageSize;
     private final String pinnedKey;
+    private final long checkpointEvery;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The checkpoint cadence log-service has by default ({@code casetrail.internal-log.checkpoint.every-entries}). */
+    public static final long CHECKPOINT_EVERY = 100;
+
     public ChainAudit(String logServiceUrl, String token, PrintStream progress) {
-        this(logServiceUrl, token, progress, 1000, null);
+        this(logServiceUrl, token, progress, 1000, null, CHECKPOINT_EVERY);
     }
 
     /**
-     * Reading entries and checkpoints {@code pageSize} at a time (1 to 1000), following the next links; with
+     * Reading entries and checkpoints {@code pageSize} at a time (1 to 1000), following the next links. With
      * {@code pinnedKey} (a {@linkplain Checkpoints#fingerprint fingerprint}, or null), the checkpoints must be signed
      * by that key: a log-service that rewrote its chain and signed it with a key of its own cannot vouch for it.
+     * Every {@code checkpointEvery}-th entry must have its checkpoint (log-service signs one every so many entries,
+     * in the transaction that appends the entry), and no checkpoint may name an entry the log no longer has: a
+     * log-service that rewrote its chain cannot hide the checkpoints that give it away, nor drop the entries after
+     * them. What it could still rewrite unseen is the tail after the last checkpoint, fewer than that many entries.
      */
-    public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize, String pinnedKey) {
+    public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize, String pinnedKey,
+                      long checkpointEvery) {
         this.base = logServiceUrl.replaceAll("/+$", "");
         this.token = token;
         this.progress = progress;
         this.pageSize = pageSize;
         this.pinnedKey = pinnedKey;
+        this.checkpointEvery = checkpointEvery;
     }
 
     public Result run() throws IOException, InterruptedException {
@@ -79,43 +89,33 @@ public final class ChainAudit {
                     + ", not with the one given (" + pinnedKey + ")", serviceReport.path("verified").asBoolean(),
                     serviceReport, fingerprint);
         }
-        Map<Long, Checkpoints.Checkpoint> checkpoints = new HashMap<>();
-        for (String page = base + "/internal-logs/checkpoints?limit=" + pageSize; page != null; ) {
-            Page read = get(page);
-            for (JsonNode c : read.body) {
-                Checkpoints.Checkpoint checkpoint = JSON.treeToValue(c, Checkpoints.Checkpoint.class);
-                checkpoints.put(checkpoint.seq(), checkpoint);
-            }
-            page = read.next;
-        }
+        // the checkpoints before the entries and again after them: those before name entries that were there (an
+        // entry missing is a truncation), those after include the one of every entry read (each is signed in the
+        // transaction that appends its entry)
+        Map<Long, Checkpoints.Checkpoint> before = checkpoints();
         String url = base + "/internal-logs?limit=" + pageSize;
         String prev = HashChain.GENESIS;
         long expectedSeq = 1;
-        int checked = 0;
         long reported = 0; // progress, every 10,000 entries
+        Map<Long, String> hashes = new HashMap<>(); // of the entries a checkpoint names, or should
         while (url != null) {
             Page page = get(url);
             for (JsonNode node : page.body) {
                 InternalLogEntry entry = JSON.treeToValue(node, InternalLogEntry.class);
                 if (entry.seq() != expectedSeq) {
-                    return fail(expectedSeq - 1, checked, expectedSeq, "entry " + expectedSeq + " is missing",
+                    return fail(expectedSeq - 1, 0, expectedSeq, "entry " + expectedSeq + " is missing",
                             serviceReport, fingerprint);
                 }
                 if (!prev.equals(entry.prevHash())) {
-                    return fail(expectedSeq - 1, checked, entry.seq(), "entry " + entry.seq() + " does not follow"
+                    return fail(expectedSeq - 1, 0, entry.seq(), "entry " + entry.seq() + " does not follow"
                             + " entry " + (entry.seq() - 1) + ": its previous hash differs", serviceReport, fingerprint);
                 }
                 if (!HashChain.hashOf(entry, entry.prevHash()).equals(entry.hash())) {
-                    return fail(expectedSeq - 1, checked, entry.seq(), "entry " + entry.seq() + " was changed: its"
+                    return fail(expectedSeq - 1, 0, entry.seq(), "entry " + entry.seq() + " was changed: its"
                             + " content does not match its hash", serviceReport, fingerprint);
                 }
-                Checkpoints.Checkpoint checkpoint = checkpoints.get(entry.seq());
-                if (checkpoint != null) {
-                    if (!checkpoint.hash().equals(entry.hash()) || !Checkpoints.valid(checkpoint, publicKey)) {
-                        return fail(expectedSeq - 1, checked, entry.seq(), "the checkpoint at entry " + entry.seq()
-                                + " does not vouch for the chain", serviceReport, fingerprint);
-                    }
-                    checked++;
+                if (entry.seq() % checkpointEvery == 0 || before.containsKey(entry.seq())) {
+                    hashes.put(entry.seq(), entry.hash());
                 }
                 prev = entry.hash();
                 expectedSeq++;
@@ -126,9 +126,43 @@ public final class ChainAudit {
             }
             url = page.next;
         }
-        progress.printf("verify: %d entries, %d checkpoints checked%n", expectedSeq - 1, checked);
-        return new Result(expectedSeq - 1, checked, true, null, null, serviceReport.path("verified").asBoolean(),
+        long entries = expectedSeq - 1;
+        for (long seq : before.keySet()) {
+            if (seq > entries) {
+                return fail(entries, 0, seq, "the checkpoint at entry " + seq + " vouches for entries the log no"
+                        + " longer has: it ends at entry " + entries, serviceReport, fingerprint);
+            }
+        }
+        Map<Long, Checkpoints.Checkpoint> after = checkpoints();
+        int checked = 0;
+        for (long seq : hashes.keySet().stream().sorted().toList()) {
+            Checkpoints.Checkpoint checkpoint = after.get(seq);
+            if (checkpoint == null) {
+                return fail(entries, checked, seq, "entry " + seq + " has no checkpoint, though one is signed every "
+                        + checkpointEvery + " entries", serviceReport, fingerprint);
+            }
+            if (!checkpoint.hash().equals(hashes.get(seq)) || !Checkpoints.valid(checkpoint, publicKey)) {
+                return fail(entries, checked, seq, "the checkpoint at entry " + seq + " does not vouch for the chain",
+                        serviceReport, fingerprint);
+            }
+            checked++;
+        }
+        progress.printf("verify: %d entries, %d checkpoints checked%n", entries, checked);
+        return new Result(entries, checked, true, null, null, serviceReport.path("verified").asBoolean(),
                 serviceReport, fingerprint);
+    }
+
+    private Map<Long, Checkpoints.Checkpoint> checkpoints() throws IOException, InterruptedException {
+        Map<Long, Checkpoints.Checkpoint> checkpoints = new HashMap<>();
+        for (String page = base + "/internal-logs/checkpoints?limit=" + pageSize; page != null; ) {
+            Page read = get(page);
+            for (JsonNode c : read.body) {
+                Checkpoints.Checkpoint checkpoint = JSON.treeToValue(c, Checkpoints.Checkpoint.class);
+                checkpoints.put(checkpoint.seq(), checkpoint);
+            }
+            page = read.next;
+        }
+        return checkpoints;
     }
 
     private static Result fail(long entries, int checked, long seq, String problem, JsonNode serviceReport,

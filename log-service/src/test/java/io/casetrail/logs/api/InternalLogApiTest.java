@@ -68,6 +68,9 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTestResource(KafkaTestResource.class)
 class InternalLogApiTest {
 
+    /** The test profile's checkpoint cadence ({@code %test.casetrail.internal-log.checkpoint.every-entries}). */
+    static final long EVERY = 10;
+
     static final TokenMinter MINT = TokenMinter.forTests();
     static final String RUN = Long.toString(System.nanoTime(), 36);
     static final String ORG = "org-int-" + RUN;
@@ -308,6 +311,49 @@ class InternalLogApiTest {
                 "DELETE FROM internal_log_checkpoint"))).hasStackTraceContaining("append-only");
     }
 
+    /**
+     * A log-service that rewrote its chain would hide the checkpoints that give it away, or drop the entries after
+     * them; the audit outside it refuses both: every tenth entry (the test's cadence) must have its checkpoint, and
+     * no checkpoint may name an entry the log does not have.
+     */
+    @Test
+    void theAuditRefusesAChainWhoseCheckpointsAreHiddenOrOutliveItsEntries() throws Exception {
+        String key = Checkpoints.fingerprint(PemKeys.publicKey("casetrail-test-keys/checkpoint-public.pem"));
+        await().atMost(WAIT).until(() -> as(AUDITOR).get("/internal-logs/checkpoints").jsonPath()
+                .getList("seq", Long.class).stream().anyMatch(seq -> seq % EVERY == 0));
+        long hidden = as(AUDITOR).get("/internal-logs/checkpoints").jsonPath().getList("seq", Long.class).stream()
+                .filter(seq -> seq % EVERY == 0).findFirst().orElseThrow();
+        List<Object> row = QuarkusTransaction.requiringNew().call(() -> jdbc.queryOne("SELECT seq, hash, signed_at,"
+                + " key_id, signature FROM internal_log_checkpoint WHERE seq = ?", r -> java.util.Arrays.asList(
+                r.getObject(1), r.getObject(2), r.getObject(3), r.getObject(4), r.getObject(5)), hidden)
+                .orElseThrow());
+        withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + hidden);
+        try {
+            ChainAudit.Result audit = new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run();
+            assertThat(audit.verified()).isFalse();
+            assertThat(audit.problem()).isEqualTo("entry " + hidden + " has no checkpoint, though one is signed every "
+                    + EVERY + " entries");
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log_checkpoint (seq, hash,"
+                    + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", row.toArray()));
+        }
+        assertThat(new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run().verified())
+                .isTrue();
+
+        long beyond = 1_000_000_000L; // past any entry of the test's log
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log_checkpoint (seq, hash,"
+                + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", beyond, "0".repeat(64), row.get(2),
+                row.get(3), row.get(4)));
+        try {
+            ChainAudit.Result audit = new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run();
+            assertThat(audit.verified()).isFalse();
+            assertThat(audit.problem()).startsWith("the checkpoint at entry " + beyond + " vouches for entries the log"
+                    + " no longer has");
+        } finally {
+            withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + beyond);
+        }
+    }
+
     @Test
     void verificationNamesAChangedEntryThenARemovedOne() throws Exception {
         as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(true))
@@ -326,11 +372,12 @@ class InternalLogApiTest {
                 .getList("seq").size() > 5);
         // pinned to the key log-service was configured with; any other key vouches for nothing
         String configured = Checkpoints.fingerprint(PemKeys.publicKey("casetrail-test-keys/checkpoint-public.pem"));
-        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5, configured).run();
+        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5, configured, EVERY).run();
         assertThat(paged.verified()).isTrue();
         assertThat(paged.keyFingerprint()).isEqualTo(configured);
         String another = "0".repeat(64);
-        ChainAudit.Result pinnedElsewhere = new ChainAudit(service.toString(), AUDITOR, System.err, 5, another).run();
+        ChainAudit.Result pinnedElsewhere = new ChainAudit(service.toString(), AUDITOR, System.err, 5, another, EVERY)
+                .run();
         assertThat(pinnedElsewhere.verified()).isFalse();
         assertThat(pinnedElsewhere.problem()).isEqualTo("log-service signs its checkpoints with key " + configured
                 + ", not with the one given (" + another + ")");

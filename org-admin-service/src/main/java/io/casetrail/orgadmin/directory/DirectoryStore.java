@@ -61,6 +61,8 @@ public class DirectoryStore {
     /** Replaces everything Casetrail holds of the org, in the caller's transaction. */
     public void replace(DirectoryDocument document) {
         String org = document.org().id();
+        // the org's row first, as a flag change takes it before its flag: in the other order the two deadlock
+        lockFeatures(org);
         for (String table : List.of("dir_factor", "dir_group_member", "dir_user", "dir_group", "dir_app",
                 "dir_document", "dir_feature", "dir_org")) {
             jdbc.update("DELETE FROM " + table + " WHERE org_id = ?", org);
@@ -251,7 +253,6 @@ public class DirectoryStore {
         return types;
     }
 
-    /** A feature flag's id, name, status and dependencies, if the org has it. */
     /**
      * Holds the org's row until the transaction ends. A flag change is checked against the org's other flags (its
      * dependencies, its dependents); two changes checked side by side, each before the other committed, could
@@ -261,6 +262,7 @@ public class DirectoryStore {
         jdbc.queryOne("SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE", row -> 1, orgId);
     }
 
+    /** A feature flag's id, name, status and dependencies, if the org has it. */
     public Optional<String[]> feature(String orgId, String flagId) {
         return jdbc.queryOne("SELECT id, name, status, dependencies FROM dir_feature WHERE org_id = ? AND id = ?",
                 row -> new String[] {row.getString(1), row.getString(2), row.getString(3), row.getString(4)}, orgId,

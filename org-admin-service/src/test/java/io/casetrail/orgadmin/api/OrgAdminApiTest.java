@@ -95,6 +95,7 @@ class OrgAdminApiTest {
     static final String TIA = MINT.token("tse-tia").role(Roles.SUPPORT_ENGINEER).team("sso").sign();
     static final String OPERATOR = MINT.token("ops-olga").role(Roles.PLATFORM_OPERATOR).sign();
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final String RESET_BOB = "/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password";
     static boolean seeded;
 
     /** Each test works on a case of its own (consents are per case), in the one org. */
@@ -219,8 +220,8 @@ class OrgAdminApiTest {
     }
 
     /**
-     * The reset's event is appended before its e-mail goes: when the append fails (here a constraint refuses it, as
-     * the event store's unique key does when another instance appended to the case first), no link is mailed.
+     * The reset's event is appended before its e-mail goes: when the append fails (here a constraint refuses it; the
+     * event store's unique key does when another instance appended to the case first), no link is mailed.
      */
     @Test
     void noResetLinkIsMailedUnlessTheResetIsRecorded() {
@@ -231,8 +232,7 @@ class OrgAdminApiTest {
         jdbc.update("ALTER TABLE domainevententry ADD CONSTRAINT test_no_reset CHECK (aggregateidentifier <> '"
                 + caseNumber + "' OR payloadtype NOT LIKE '%PasswordResetSent')");
         try {
-            post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password").then().statusCode(409)
-                    .body("type", equalTo("https://casetrail.io/problems/concurrent-modification"));
+            post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password").then().statusCode(500);
         } finally {
             jdbc.update("ALTER TABLE domainevententry DROP CONSTRAINT test_no_reset");
         }
@@ -357,6 +357,27 @@ class OrgAdminApiTest {
         }
     }
 
+    /**
+     * A directory import takes the org's row before it touches the org's flags, as a flag change does: in the
+     * other order, an import and a flag change each hold what the other waits for (a deadlock, one of them failed).
+     */
+    @Test
+    void aDirectoryImportTakesTheOrgBeforeItsFlags() throws Exception {
+        try (Connection change = dataSource.getConnection()) {
+            change.setAutoCommit(false);
+            try (PreparedStatement hold = change.prepareStatement(
+                    "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE")) {
+                hold.setString(1, ORG);
+                assertThat(hold.executeQuery().next()).isTrue();
+            }
+            CompletableFuture<io.restassured.response.Response> imported = CompletableFuture.supplyAsync(() ->
+                    as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory"));
+            LockWaits.awaitWaiter(dataSource, "SELECT org_id FROM dir_org", WAIT);
+            change.commit();
+            imported.get(60, TimeUnit.SECONDS).then().statusCode(200).body("features", equalTo(2));
+        }
+    }
+
     // --- refusals --------------------------------------------------------------------------------------------
 
     @Test
@@ -459,29 +480,59 @@ class OrgAdminApiTest {
      */
     @Test
     void aRefusalThatLosesTheRaceForTheCaseIsRecordedAllTheSame() throws Exception {
-        String reset = "/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password";
-        post(reset).then().statusCode(403);
+        post(RESET_BOB).then().statusCode(403);
         assertThat(stored("AdminActionRefused")).isEqualTo(1);
+        refusalRacing(lastEvent(), 1).then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/consent-required"));
+        // the first refusal, the other instance's event, and this one's refusal after it
+        assertThat(stored("AdminActionRefused")).isEqualTo(3);
+    }
+
+    /** The same race for the case's first record: both instances create it, the loser records after the other. */
+    @Test
+    void aRefusalThatLosesTheRaceForTheCasesFirstRecordIsRecordedAllTheSame() throws Exception {
+        // the other instance's first record of the case: a refusal as this one would record it
+        post(RESET_BOB).then().statusCode(403);
+        List<Object> first = lastEvent();
+        jdbc.update("DELETE FROM domainevententry WHERE aggregateidentifier = ?", caseNumber);
+        assertThat(stored("AdminActionRefused")).isZero();
+        refusalRacing(first, 0).then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/consent-required"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(2);
+    }
+
+    /** The case's last event: type, timestamp, payload type and revision, payload, metadata. */
+    private List<Object> lastEvent() {
+        return jdbc.queryOne("SELECT type, timestamp, payloadtype, payloadrevision, payload, metadata FROM"
+                + " domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber DESC LIMIT 1", row ->
+                java.util.Arrays.<Object>asList(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getBytes(5), row.getBytes(6)), caseNumber).orElseThrow();
+    }
+
+    /**
+     * A reset refused for want of consent while another instance appends {@code event} to the case at
+     * {@code sequence}, holding it uncommitted until the request waits for it.
+     */
+    private io.restassured.response.Response refusalRacing(List<Object> event, long sequence) throws Exception {
         CompletableFuture<io.restassured.response.Response> refused;
         try (Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
             try (PreparedStatement append = other.prepareStatement("INSERT INTO domainevententry (eventidentifier,"
                     + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
-                    + " metadata) SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype,"
-                    + " payloadrevision, payload, metadata FROM domainevententry WHERE aggregateidentifier = ?"
-                    + " ORDER BY sequencenumber DESC LIMIT 1")) {
+                    + " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 append.setString(1, UUID.randomUUID().toString());
                 append.setString(2, caseNumber);
+                append.setLong(3, sequence);
+                for (int i = 0; i < event.size(); i++) {
+                    append.setObject(4 + i, event.get(i));
+                }
                 assertThat(append.executeUpdate()).isEqualTo(1);
             }
-            refused = CompletableFuture.supplyAsync(() -> post(reset));
+            refused = CompletableFuture.supplyAsync(() -> post(RESET_BOB));
             LockWaits.awaitWaiter(dataSource, "INSERT INTO DomainEventEntry", WAIT);
             other.commit();
         }
-        refused.get(60, TimeUnit.SECONDS).then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/consent-required"));
-        // the first refusal, the other instance's event, and this one's refusal after it
-        assertThat(stored("AdminActionRefused")).isEqualTo(3);
+        return refused.get(60, TimeUnit.SECONDS);
     }
 
     @Test

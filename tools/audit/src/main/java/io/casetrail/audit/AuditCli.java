@@ -17,7 +17,7 @@ import io.casetrail.logs.audit.Replay;
  * <pre>
  * casetrail-audit replay [--kafka host:port] [--log-service url] [--from 2026-11-01T00:00:00Z] [--org id]
  *                        [--case number] [--report dir]
- * casetrail-audit verify [--log-service url] [--key-sha256 fingerprint]
+ * casetrail-audit verify [--log-service url] [--key-sha256 fingerprint] [--checkpoint-every n]
  * </pre>
  * The auditor token comes from {@code --token}, else the environment variable {@code CASETRAIL_AUDIT_TOKEN}. Exit
  * status: 0 healthy, 1 differences found, 2 the audit could not run.
@@ -28,11 +28,13 @@ public final class AuditCli {
             usage: casetrail-audit replay [--kafka host:port] [--log-service url] [--token t] [--from instant]
                                           [--org id] [--case number] [--report dir]
                    casetrail-audit verify [--log-service url] [--token t] [--key-sha256 fingerprint]
+                                          [--checkpoint-every n]
             The token is an auditor's JWT (--token, or CASETRAIL_AUDIT_TOKEN). Exit: 0 healthy, 1 differences, 2 error.""";
 
     private static final Set<String> REPLAY_OPTIONS = Set.of("kafka", "log-service", "token", "from", "org", "case",
             "report");
-    private static final Set<String> VERIFY_OPTIONS = Set.of("log-service", "token", "key-sha256");
+    private static final Set<String> VERIFY_OPTIONS = Set.of("log-service", "token", "key-sha256",
+            "checkpoint-every");
 
     private AuditCli() {
     }
@@ -67,14 +69,19 @@ public final class AuditCli {
         String logService = options.getOrDefault("log-service", "http://127.0.0.1:8084");
         try {
             if (args[0].equals("verify")) {
+                long every = checkpointEvery(options);
+                if (every < 1) {
+                    return 2;
+                }
                 ChainAudit.Result result = new ChainAudit(logService, token, System.err, 1000,
-                        options.get("key-sha256")).run();
+                        options.get("key-sha256"), every).run();
                 System.out.println(result.verified()
                         ? "internal log verified: " + result.entries() + " entries, " + result.checkpoints()
                         + " signed checkpoints by key sha256 " + result.keyFingerprint()
                         + (options.containsKey("key-sha256") ? " (the one given)" : " (not pinned: --key-sha256)")
                         + "; log-service agrees: " + result.serviceVerified()
-                        : "internal log NOT verified: " + result.problem() + " (log-service says: "
+                        : "internal log NOT verified: " + result.problem() + " (checkpoint key sha256 "
+                        + result.keyFingerprint() + "; log-service says: "
                         + result.serviceReport().path("firstProblem").path("problem").asText("verified") + ")");
                 return result.verified() && result.serviceVerified() ? 0 : 1;
             }
@@ -95,5 +102,20 @@ public final class AuditCli {
             System.err.println("casetrail-audit: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** {@code --checkpoint-every}: log-service's cadence of checkpoints; 0 (said why) when it is no whole number. */
+    private static long checkpointEvery(Map<String, String> options) {
+        String every = options.getOrDefault("checkpoint-every", String.valueOf(ChainAudit.CHECKPOINT_EVERY));
+        try {
+            if (Long.parseLong(every) >= 1) {
+                return Long.parseLong(every);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        System.err.println("casetrail-audit: --checkpoint-every must be log-service's"
+                + " casetrail.internal-log.checkpoint.every-entries, a whole number of entries from 1");
+        return 0;
     }
 }

@@ -46,6 +46,15 @@ class AuditCliTest {
     }
 
     @Test
+    void theCheckpointCadenceIsAWholeNumberOfEntries() {
+        assertThat(AuditCli.run(new String[] {"verify", "--checkpoint-every", "0", "--token", "t"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --checkpoint-every must be");
+        errors.reset();
+        assertThat(AuditCli.run(new String[] {"verify", "--checkpoint-every", "ten", "--token", "t"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --checkpoint-every must be");
+    }
+
+    @Test
     void anOptionWithoutItsValueIsRefused() {
         assertThat(AuditCli.run(new String[] {"verify", "--token"})).isEqualTo(2);
         assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --token needs a value");

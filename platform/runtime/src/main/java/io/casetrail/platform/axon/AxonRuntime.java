@@ -298,8 +298,9 @@ public class AxonRuntime {
                             .snapshotSerializer(c.serializer())
                             .upcasterChain(c.upcasterChain())
                             // pgjdbc reports a duplicate (aggregate, sequence) as SQLState 23505, not as
-                            // SQLIntegrityConstraintViolationException; without this a conflict would be a 500
-                            .persistenceExceptionResolver(new SQLStateResolver())
+                            // SQLIntegrityConstraintViolationException; without this a conflict would be a 500.
+                            // 23505 only: another integrity failure is no lost race, and is not sent again
+                            .persistenceExceptionResolver(new SQLStateResolver("23505"))
                             .batchSize(fetchSize));
                     EmbeddedEventStore store = EmbeddedEventStore.builder()
                             .storageEngine(storageEngine)

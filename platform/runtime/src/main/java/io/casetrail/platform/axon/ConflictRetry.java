@@ -8,11 +8,14 @@ import jakarta.transaction.TransactionManager;
 
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
 /**
  * Sends a command again, at once, when its events lost the race for their aggregate's next sequence number
- * ({@link ConcurrencyException}: the event store's unique key refused the append). Within one instance Axon's
+ * ({@link ConcurrencyException}: the event store's unique key refused the append; or
+ * {@link AggregateStreamCreationException} when the race was for an aggregate's first event, two instances each
+ * creating the case's record). Within one instance Axon's
  * aggregate lock puts the commands on an aggregate one after the other; across instances only that key does, and the
  * command that lost is evaluated afresh against the aggregate as the winner left it, as a client told to retry would.
  * It matters most where the outcome is itself a record: a refused consented action or a refused write while
@@ -45,7 +48,7 @@ final class ConflictRetry implements RetryScheduler {
 
     private static boolean isConflict(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConcurrencyException) {
+            if (cause instanceof ConcurrencyException || cause instanceof AggregateStreamCreationException) {
                 return true;
             }
         }

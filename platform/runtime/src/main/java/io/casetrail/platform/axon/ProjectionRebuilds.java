@@ -107,7 +107,7 @@ public class ProjectionRebuilds {
             if (e instanceof UnableToClaimTokenException) {
                 throw new RuleViolation("claimed-elsewhere", "another instance of this service is running projection"
                         + " " + group + " (it holds its tokens): rebuild it there, the instance whose /ops/projections"
-                        + " shows it with a position, or with the other instances stopped");
+                        + " shows it runningHere, or with the other instances stopped");
             }
             throw e;
         }

@@ -37,8 +37,11 @@ public class ProjectionResource {
 
     private static final Logger LOG = Logger.getLogger(ProjectionResource.class);
 
-    /** A projection and how far it is. */
-    public record ProjectionStatus(String name, long position, long lag, boolean replaying) {
+    /**
+     * A projection and how far it is; {@code runningHere}: this instance runs it (holds a segment of its
+     * processor), where a rebuild must be sent when the service runs as several instances.
+     */
+    public record ProjectionStatus(String name, long position, long lag, boolean replaying, boolean runningHere) {
     }
 
     @Inject
@@ -78,6 +81,7 @@ public class ProjectionResource {
 
     private ProjectionStatus status(String name) {
         return new ProjectionStatus(name, (long) metrics.position(name), (long) metrics.lag(name),
-                metrics.replaying(name));
+                metrics.replaying(name), rebuilds.rebuilding(name) || axon.processor(name)
+                        .map(processor -> !processor.processingStatus().isEmpty()).orElse(false));
     }
 }

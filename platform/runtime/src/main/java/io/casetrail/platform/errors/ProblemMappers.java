@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -102,6 +103,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response concurrent(ConcurrencyException e, UriInfo uri) {
+        return concurrentModification(uri);
+    }
+
+    /** The race was for the aggregate's first event: another request created it at the same time. */
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response concurrentCreation(AggregateStreamCreationException e, UriInfo uri) {
+        return concurrentModification(uri);
+    }
+
+    private Response concurrentModification(UriInfo uri) {
         return answer(uri, Problem.of("concurrent-modification", "Conflict", 409,
                 "the resource was changed by another request at the same time; retry", path(uri)));
     }

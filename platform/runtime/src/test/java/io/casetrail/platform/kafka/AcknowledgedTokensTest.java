@@ -208,13 +208,41 @@ class AcknowledgedTokensTest {
             assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
             nodeB.storeToken(token(5), RELAY, 0);
             nodeB.releaseClaim(RELAY, 0);
-            tokens.releaseClaim(RELAY, 0); // node a's attempt to store its first batch's token is refused
+            tokens.releaseClaim(RELAY, 0); // node a's first batch is dropped: node b's token covers it
 
             assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
             batch(6, CompletableFuture.completedFuture(null));
             assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // not set back to 1
             tokens.extendClaim(RELAY, 0); // idle: the acknowledged batch's token is stored
             assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(6));
+        } finally {
+            AbstractTokenEntry.clock = realClock;
+        }
+    }
+
+    /**
+     * The same when node a lets the segment go while node b still holds it: its batch is forgotten as its store is
+     * refused, and stays forgotten when node a claims the segment back and relays its next batch.
+     */
+    @Test
+    void aBatchWhoseStoreIsRefusedIsNeverStoredLater() {
+        JdbcTokenStore[] nodes = twoNodes();
+        JdbcTokenStore nodeA = nodes[0];
+        JdbcTokenStore nodeB = nodes[1];
+        Clock realClock = AbstractTokenEntry.clock;
+        try {
+            tokens = new AcknowledgedTokens(nodeA, sends);
+            assertThat(tokens.fetchToken(RELAY, 0)).isNull();
+            batch(1, CompletableFuture.completedFuture(null));
+            passClaimTimeout();
+            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b holds the segment
+            tokens.releaseClaim(RELAY, 0); // node a's store of its batch is refused
+
+            nodeB.storeToken(token(5), RELAY, 0); // node b relays on and lets it go
+            nodeB.releaseClaim(RELAY, 0);
+            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
+            batch(6, CompletableFuture.completedFuture(null));
+            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // its old batch not stored in the new one's
         } finally {
             AbstractTokenEntry.clock = realClock;
         }
