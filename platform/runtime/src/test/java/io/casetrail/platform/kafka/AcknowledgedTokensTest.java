@@ -23,6 +23,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,9 @@ class AcknowledgedTokensTest {
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private final List<List<? extends Future<?>>> awaited = new ArrayList<>();
     private AcknowledgedTokens tokens;
+    private JdbcTokenStore nodeA;
+    private JdbcTokenStore nodeB;
+    private final Clock realTokenClock = AbstractTokenEntry.clock;
 
     /** Sends as the relay's: the batch's futures, awaited in order; the waits are recorded. */
     private final AcknowledgedTokens.Sends sends = new AcknowledgedTokens.Sends() {
@@ -159,34 +163,24 @@ class AcknowledgedTokensTest {
 
     @Test
     void aNodeThatLostItsClaimSendsNothingMoreAndNeverStoresItsTokens() throws Exception {
-        JdbcTokenStore[] nodes = twoNodes();
-        JdbcTokenStore nodeA = nodes[0];
-        JdbcTokenStore nodeB = nodes[1];
-        Clock realClock = AbstractTokenEntry.clock;
-        try {
-            tokens = new AcknowledgedTokens(nodeA, sends);
-            assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims the segment
-            batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
+        nodeAHoldsABatchNotYetStored();
 
-            passClaimTimeout(); // node b takes the segment
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
-            // node a's next batch fails (as it begins, before anything is sent), and node a stores nothing
-            CompletableFuture<Object> unsent = new CompletableFuture<>();
-            assertThatThrownBy(() -> batch(2, unsent)).isInstanceOf(UnableToClaimTokenException.class);
-            tokens.releaseClaim(RELAY, 0); // its attempt to store the first batch's token is refused, quietly
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b goes on from the stored token, and owns it
+        passClaimTimeout(); // node b takes the segment
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+        // node a's next batch fails (as it begins, before anything is sent), and node a stores nothing
+        CompletableFuture<Object> unsent = new CompletableFuture<>();
+        assertThatThrownBy(() -> batch(2, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+        tokens.releaseClaim(RELAY, 0); // its attempt to store the first batch's token is refused, quietly
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b goes on from the stored token, and owns it
 
-            // and a node whose claim went before any batch of its own is stopped as its first batch begins
-            passClaimTimeout();
-            assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims it back
-            passClaimTimeout();
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // and loses it again
-            tokens = new AcknowledgedTokens(nodeA, sends);
-            assertThatThrownBy(() -> batch(3, unsent)).isInstanceOf(UnableToClaimTokenException.class);
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
-        } finally {
-            AbstractTokenEntry.clock = realClock;
-        }
+        // and a node whose claim went before any batch of its own is stopped as its first batch begins
+        passClaimTimeout();
+        assertThat(tokens.fetchToken(RELAY, 0)).isNull(); // node a claims it back
+        passClaimTimeout();
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // and loses it again
+        tokens = new AcknowledgedTokens(nodeA, sends);
+        assertThatThrownBy(() -> batch(3, unsent)).isInstanceOf(UnableToClaimTokenException.class);
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
     }
 
     /**
@@ -195,29 +189,19 @@ class AcknowledgedTokensTest {
      */
     @Test
     void aNodeThatClaimsTheSegmentBackNeverStoresATokenFromBeforeItLostIt() {
-        JdbcTokenStore[] nodes = twoNodes();
-        JdbcTokenStore nodeA = nodes[0];
-        JdbcTokenStore nodeB = nodes[1];
-        Clock realClock = AbstractTokenEntry.clock;
-        try {
-            tokens = new AcknowledgedTokens(nodeA, sends);
-            assertThat(tokens.fetchToken(RELAY, 0)).isNull();
-            batch(1, CompletableFuture.completedFuture(null)); // acknowledged, its token not yet stored
+        nodeAHoldsABatchNotYetStored();
 
-            passClaimTimeout(); // node b takes the segment, relays on to 5 and lets it go
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
-            nodeB.storeToken(token(5), RELAY, 0);
-            nodeB.releaseClaim(RELAY, 0);
-            tokens.releaseClaim(RELAY, 0); // node a's first batch is dropped: node b's token covers it
+        passClaimTimeout(); // node b takes the segment, relays on to 5 and lets it go
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull();
+        nodeB.storeToken(token(5), RELAY, 0);
+        nodeB.releaseClaim(RELAY, 0);
+        tokens.releaseClaim(RELAY, 0); // node a's first batch is dropped: node b's token covers it
 
-            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
-            batch(6, CompletableFuture.completedFuture(null));
-            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // not set back to 1
-            tokens.extendClaim(RELAY, 0); // idle: the acknowledged batch's token is stored
-            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(6));
-        } finally {
-            AbstractTokenEntry.clock = realClock;
-        }
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
+        batch(6, CompletableFuture.completedFuture(null));
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // not set back to 1
+        tokens.extendClaim(RELAY, 0); // idle: the acknowledged batch's token is stored
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(6));
     }
 
     /**
@@ -226,26 +210,16 @@ class AcknowledgedTokensTest {
      */
     @Test
     void aBatchWhoseStoreIsRefusedIsNeverStoredLater() {
-        JdbcTokenStore[] nodes = twoNodes();
-        JdbcTokenStore nodeA = nodes[0];
-        JdbcTokenStore nodeB = nodes[1];
-        Clock realClock = AbstractTokenEntry.clock;
-        try {
-            tokens = new AcknowledgedTokens(nodeA, sends);
-            assertThat(tokens.fetchToken(RELAY, 0)).isNull();
-            batch(1, CompletableFuture.completedFuture(null));
-            passClaimTimeout();
-            assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b holds the segment
-            tokens.releaseClaim(RELAY, 0); // node a's store of its batch is refused
+        nodeAHoldsABatchNotYetStored();
+        passClaimTimeout();
+        assertThat(nodeB.fetchToken(RELAY, 0)).isNull(); // node b holds the segment
+        tokens.releaseClaim(RELAY, 0); // node a's store of its batch is refused
 
-            nodeB.storeToken(token(5), RELAY, 0); // node b relays on and lets it go
-            nodeB.releaseClaim(RELAY, 0);
-            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
-            batch(6, CompletableFuture.completedFuture(null));
-            assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // its old batch not stored in the new one's
-        } finally {
-            AbstractTokenEntry.clock = realClock;
-        }
+        nodeB.storeToken(token(5), RELAY, 0); // node b relays on and lets it go
+        nodeB.releaseClaim(RELAY, 0);
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // node a claims it back
+        batch(6, CompletableFuture.completedFuture(null));
+        assertThat(tokens.fetchToken(RELAY, 0)).isEqualTo(token(5)); // its old batch not stored in the new one's
     }
 
     /** Moves Axon's token clock past the claim timeout: another node may now take the segment. */
@@ -256,15 +230,24 @@ class AcknowledgedTokensTest {
     /**
      * Axon's JDBC token store (with owners and claims) on an in-memory database, as two nodes see it, the relay's
      * one segment initialised; claims time out on Axon's token clock, which the tests move (a pause of the test
-     * thread never decides who holds the claim).
+     * thread never decides who holds the claim). Node a claims the segment and relays a batch, acknowledged, whose
+     * token it has not stored yet.
      */
-    private static JdbcTokenStore[] twoNodes() {
+    private void nodeAHoldsABatchNotYetStored() {
         org.h2.jdbcx.JdbcDataSource database = new org.h2.jdbcx.JdbcDataSource();
         database.setURL("jdbc:h2:mem:acknowledged-tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        JdbcTokenStore nodeA = jdbcStore(database, "node-a");
+        nodeA = jdbcStore(database, "node-a");
         nodeA.createSchema(GenericTokenTableFactory.INSTANCE);
         nodeA.initializeTokenSegments(RELAY, 1);
-        return new JdbcTokenStore[] {nodeA, jdbcStore(database, "node-b")};
+        nodeB = jdbcStore(database, "node-b");
+        tokens = new AcknowledgedTokens(nodeA, sends);
+        assertThat(tokens.fetchToken(RELAY, 0)).isNull();
+        batch(1, CompletableFuture.completedFuture(null));
+    }
+
+    @AfterEach
+    void realTokenClock() {
+        AbstractTokenEntry.clock = realTokenClock;
     }
 
     private static JdbcTokenStore jdbcStore(javax.sql.DataSource database, String node) {
