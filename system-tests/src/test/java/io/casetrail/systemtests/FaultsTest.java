@@ -48,6 +48,7 @@ class FaultsTest extends StackTest {
 
     static final Duration RECOVERY = Duration.ofSeconds(180);
     static final String OPENED = "io.casetrail.case.opened.v1";
+    static final String ASSIGNED = "io.casetrail.case.assigned.v1";
     static final String AUDITOR = MINT.token("aud-ari").role(Roles.AUDITOR).sign();
 
     @Test
@@ -190,9 +191,16 @@ class FaultsTest extends StackTest {
                 read -> openedOnTopic(read).containsAll(expected), RECOVERY);
         assertThat(openedOnTopic(records)).containsAll(expected);
 
-        // case-service's own read model, support-access-service's and log-service's: each case exactly once
-        await().atMost(RECOVERY).untilAsserted(() -> assertThat(caseList(org)).containsExactlyInAnyOrderElementsOf(
-                expected));
+        // case-service's own read model, support-access-service's and log-service's: each case exactly once; each
+        // assignment answered shows
+        await().atMost(RECOVERY).untilAsserted(() -> {
+            List<Map<String, Object>> listed = caseList(org);
+            assertThat(listed.stream().map(c -> (String) c.get("caseNumber")))
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(listed.stream().filter(c -> org.assigned.contains(c.get("caseNumber"))))
+                    .hasSize(org.assigned.size()).allSatisfy(c -> assertThat(List.of(c.get("status"),
+                            c.get("assignee"))).containsExactly("OPEN", "tse-tom"));
+        });
         await().atMost(RECOVERY).untilAsserted(() -> assertThat(as(org.superAdmin).get(url("support-access-service",
                 "/api/v1/org/privacy/oktaSupport/cases")).then().statusCode(200).extract().jsonPath()
                 .getList("supportCases.caseNumber", String.class)).containsExactlyInAnyOrderElementsOf(expected));
@@ -200,12 +208,15 @@ class FaultsTest extends StackTest {
                 .queryParam("type", OPENED).queryParam("limit", 1000).get(url("log-service", "/internal-logs"))
                 .then().statusCode(200).extract().jsonPath().getList("caseNumber", String.class))
                 .containsExactlyInAnyOrderElementsOf(expected));
-        // and each case's timeline, case-service's other projection: its opening once
+        // and each case's timeline, case-service's other projection: its opening once, its assignment once
         for (String caseNumber : expected) {
             await().atMost(RECOVERY).untilAsserted(() -> {
-                var timeline = as(org.admin).get(url("case-service", "/cases/" + caseNumber + "/timeline")).then()
+                var timeline = as(LEAD).get(url("case-service", "/cases/" + caseNumber + "/timeline")).then()
                         .statusCode(200).extract().jsonPath();
                 assertThat(timeline.getList("type", String.class)).containsOnlyOnce(OPENED);
+                if (org.assigned.contains(caseNumber)) {
+                    assertThat(timeline.getList("type", String.class)).containsOnlyOnce(ASSIGNED);
+                }
                 assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
             });
         }
@@ -231,16 +242,16 @@ class FaultsTest extends StackTest {
                 StandardCharsets.UTF_8))).map(ConsumerRecord::key).collect(Collectors.toSet());
     }
 
-    private static List<String> caseList(Org org) {
-        List<String> numbers = new ArrayList<>();
+    private static List<Map<String, Object>> caseList(Org org) {
+        List<Map<String, Object>> cases = new ArrayList<>();
         String next = url("case-service", "/cases?limit=200");
         while (next != null) {
             Response page = as(org.admin).get(next);
             assertThat(page.statusCode()).isEqualTo(200);
-            numbers.addAll(page.jsonPath().getList("caseNumber", String.class));
+            cases.addAll(page.jsonPath().getList(""));
             next = nextLink(page);
         }
-        return numbers;
+        return cases;
     }
 
     private static String systemLog(Org org) {
@@ -268,6 +279,8 @@ class FaultsTest extends StackTest {
         final String admin;
         final String superAdmin;
         final Set<String> answered = ConcurrentHashMap.newKeySet();
+        /** The cases whose assignment to Tom was answered 2xx. */
+        final Set<String> assigned = ConcurrentHashMap.newKeySet();
 
         Org(String name) {
             id = "org-" + name + "-" + Long.toString(System.nanoTime(), 36);
@@ -276,7 +289,10 @@ class FaultsTest extends StackTest {
         }
     }
 
-    /** Customers opening cases, one after the other on each of a few threads, until closed. */
+    /**
+     * Customers opening cases, one after the other on each of a few threads, until closed; the lead assigns each
+     * case opened to Tom, so that commands on existing cases are in flight too.
+     */
     static final class CommandStream implements AutoCloseable {
         private final Org org;
         private final List<Thread> threads = new ArrayList<>();
@@ -302,7 +318,12 @@ class FaultsTest extends StackTest {
                              "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}""".formatted(n++))
                             .post(url("case-service", "/cases"));
                     if (response.statusCode() == 201) {
-                        org.answered.add(response.jsonPath().getString("caseNumber"));
+                        String caseNumber = response.jsonPath().getString("caseNumber");
+                        org.answered.add(caseNumber);
+                        if (as(LEAD).body("{\"assignee\":\"tse-tom\"}").post(url("case-service", "/cases/"
+                                + caseNumber + "/assignment")).statusCode() == 200) {
+                            org.assigned.add(caseNumber);
+                        }
                     } else {
                         failed.incrementAndGet();
                         pause();
