@@ -36,9 +36,10 @@ import io.restassured.http.ContentType;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * The whole story through the public APIs of the five running services, and then four independent records of it
- * compared: the System Log read through the identity platform's SDK, the case's timeline, the internal logs'
- * verification, and an audit replay of the topics by {@code casetrail-audit} run as ops would run it.
+ * The whole story through the public APIs of the five running services, and then the records of it compared: the
+ * System Log read through the identity platform's SDK, the case's timeline, the internal logs and their
+ * verification, an audit replay of the topics by {@code casetrail-audit} run as ops would run it, and the timeline
+ * rebuilt from case-service's event store.
  */
 class WholeStoryTest extends StackTest {
 
@@ -248,6 +249,16 @@ class WholeStoryTest extends StackTest {
         assertThat(orgEntries).isGreaterThanOrEqualTo(expectedLog.size());
         assertThat(replay.path("liveEntries").asInt()).isEqualTo(orgEntries);
         assertThat(replay.path("expectedEntries").asInt()).isEqualTo(orgEntries);
+
+        // 5. and the case's timeline replayed from case-service's event store is the one it showed
+        String shown = as(TSE).queryParam("limit", 200).get(url("case-service", cases + "/timeline")).then()
+                .statusCode(200).extract().asString();
+        as(OPERATOR).post(url("case-service", "/ops/projections/case-timeline/rebuild")).then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(OPERATOR).get(url("case-service", "/ops/projections"))
+                .then().statusCode(200).extract().jsonPath().getList("findAll { it.name == 'case-timeline' }.replaying",
+                        Boolean.class)).containsExactly(false));
+        assertThat(as(TSE).queryParam("limit", 200).get(url("case-service", cases + "/timeline")).then()
+                .statusCode(200).extract().asString()).isEqualTo(shown);
     }
 
     private static List<Map<String, Object>> timeline(String cases) {
