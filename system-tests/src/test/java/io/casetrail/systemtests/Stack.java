@@ -45,6 +45,8 @@ final class Stack implements AutoCloseable {
     static final Map<String, String> KEYS = Map.of("case-service", "case", "org-admin-service", "orgadmin",
             "support-access-service", "access", "log-service", "log", "escalation-service", "escalation");
 
+    /** log-service signs a checkpoint of its internal log every so many entries. */
+    static final int CHECKPOINT_EVERY = 20;
     static final String PG_URL = System.getProperty("casetrail.system-tests.pg-url", "jdbc:postgresql://127.0.0.1:5432/");
     static final String PG_USER = System.getProperty("casetrail.system-tests.pg-user", "postgres");
     static final String PG_PASSWORD = System.getProperty("casetrail.system-tests.pg-password", "");
@@ -72,7 +74,7 @@ final class Stack implements AutoCloseable {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka());
         postgres = postgresAnswers();
         environment.put("CASETRAIL_KAFKA_PARTITIONS", "1");
-        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_EVERY_ENTRIES", "20");
+        environment.put("CASETRAIL_INTERNAL_LOG_CHECKPOINT_EVERY_ENTRIES", String.valueOf(CHECKPOINT_EVERY));
         mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         environment.put("CASETRAIL_MAIL_PORT", String.valueOf(mail.getSmtp().getPort()));

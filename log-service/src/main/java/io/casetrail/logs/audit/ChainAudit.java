@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,32 @@ public final class ChainAudit {
 
     /** What the audit found, here and on the service's side. */
     public record Result(long entries, int checkpoints, boolean verified, Long firstBadSeq, String problem,
-                         boolean serviceVerified, JsonNode serviceReport, String keyFingerprint) {
+                         boolean serviceVerified, JsonNode serviceReport, String keyFingerprint, String head) {
+    }
+
+    /** An entry the auditor saw on an earlier verification, {@code seq:hash}: the log must still hold it. */
+    public record Expected(long seq, String hash) {
+
+        /** From {@code seq:hash}, as a verification prints its head. */
+        public static Expected parse(String text) {
+            int colon = text.indexOf(':');
+            try {
+                Expected expected = new Expected(Long.parseLong(text.substring(0, Math.max(colon, 0))),
+                        text.substring(colon + 1));
+                if (expected.seq() >= 1 && expected.hash().matches("[0-9a-f]{64}")) {
+                    return expected;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("--expect takes the head an earlier verification printed,"
+                    + " <seq>:<64 hex digits>");
+        }
+
+        @Override
+        public String toString() {
+            return seq + ":" + hash;
+        }
     }
 
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
@@ -45,13 +71,14 @@ public final class ChainAudit {
     private final int pageSize;
     private final String pinnedKey;
     private final long checkpointEvery;
+    private final Expected expected;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The checkpoint cadence log-service has by default ({@code casetrail.internal-log.checkpoint.every-entries}). */
     public static final long CHECKPOINT_EVERY = 100;
 
     public ChainAudit(String logServiceUrl, String token, PrintStream progress) {
-        this(logServiceUrl, token, progress, 1000, null, CHECKPOINT_EVERY);
+        this(logServiceUrl, token, progress, 1000, null, CHECKPOINT_EVERY, null);
     }
 
     /**
@@ -60,17 +87,20 @@ public final class ChainAudit {
      * by that key: a log-service that rewrote its chain and signed it with a key of its own cannot vouch for it.
      * Every {@code checkpointEvery}-th entry must have its checkpoint (log-service signs one every so many entries,
      * in the transaction that appends the entry), and no checkpoint may name an entry the log no longer has: a
-     * log-service that rewrote its chain cannot hide the checkpoints that give it away, nor drop the entries after
-     * them. What it could still rewrite unseen is the tail after the last checkpoint, fewer than that many entries.
+     * log-service that rewrote its chain cannot hide the checkpoints that give it away, nor drop entries and keep
+     * their checkpoints. What the log alone cannot show is an end cut off, checkpoints and all, with the tail after the last
+     * checkpoint left rewritten: {@code expected} (or null), the head an earlier verification printed, must still
+     * be in the log, unchanged, so that nothing up to it can have been cut or rewritten since.
      */
     public ChainAudit(String logServiceUrl, String token, PrintStream progress, int pageSize, String pinnedKey,
-                      long checkpointEvery) {
+                      long checkpointEvery, Expected expected) {
         this.base = logServiceUrl.replaceAll("/+$", "");
         this.token = token;
         this.progress = progress;
         this.pageSize = pageSize;
         this.pinnedKey = pinnedKey;
         this.checkpointEvery = checkpointEvery;
+        this.expected = expected;
     }
 
     public Result run() throws IOException, InterruptedException {
@@ -87,12 +117,12 @@ public final class ChainAudit {
         if (pinnedKey != null && !pinnedKey.equalsIgnoreCase(fingerprint)) {
             return new Result(0, 0, false, null, "log-service signs its checkpoints with key " + fingerprint
                     + ", not with the one given (" + pinnedKey + ")", serviceReport.path("verified").asBoolean(),
-                    serviceReport, fingerprint);
+                    serviceReport, fingerprint, null);
         }
         // the checkpoints before the entries and again after them: those before name entries that were there (an
         // entry missing is a truncation), those after include the one of every entry read (each is signed in the
         // transaction that appends its entry)
-        Map<Long, Checkpoints.Checkpoint> before = checkpoints();
+        Set<Long> before = checkpoints().keySet();
         String url = base + "/internal-logs?limit=" + pageSize;
         String prev = HashChain.GENESIS;
         long expectedSeq = 1;
@@ -114,7 +144,12 @@ public final class ChainAudit {
                     return fail(expectedSeq - 1, 0, entry.seq(), "entry " + entry.seq() + " was changed: its"
                             + " content does not match its hash", serviceReport, fingerprint);
                 }
-                if (entry.seq() % checkpointEvery == 0 || before.containsKey(entry.seq())) {
+                if (expected != null && entry.seq() == expected.seq() && !entry.hash().equals(expected.hash())) {
+                    return fail(expectedSeq - 1, 0, entry.seq(), "entry " + entry.seq() + " is not the one verified"
+                            + " before: its hash is " + entry.hash() + ", not " + expected.hash(), serviceReport,
+                            fingerprint);
+                }
+                if (entry.seq() % checkpointEvery == 0 || before.contains(entry.seq())) {
                     hashes.put(entry.seq(), entry.hash());
                 }
                 prev = entry.hash();
@@ -127,7 +162,11 @@ public final class ChainAudit {
             url = page.next;
         }
         long entries = expectedSeq - 1;
-        for (long seq : before.keySet()) {
+        if (expected != null && entries < expected.seq()) {
+            return fail(entries, 0, expected.seq(), "the log ends at entry " + entries + ", before entry "
+                    + expected.seq() + ", which an earlier verification saw", serviceReport, fingerprint);
+        }
+        for (long seq : before) {
             if (seq > entries) {
                 return fail(entries, 0, seq, "the checkpoint at entry " + seq + " vouches for entries the log no"
                         + " longer has: it ends at entry " + entries, serviceReport, fingerprint);
@@ -139,7 +178,8 @@ public final class ChainAudit {
             Checkpoints.Checkpoint checkpoint = after.get(seq);
             if (checkpoint == null) {
                 return fail(entries, checked, seq, "entry " + seq + " has no checkpoint, though one is signed every "
-                        + checkpointEvery + " entries", serviceReport, fingerprint);
+                        + checkpointEvery + " entries (if log-service's cadence changed, give one that every cadence"
+                        + " it had divides)", serviceReport, fingerprint);
             }
             if (!checkpoint.hash().equals(hashes.get(seq)) || !Checkpoints.valid(checkpoint, publicKey)) {
                 return fail(entries, checked, seq, "the checkpoint at entry " + seq + " does not vouch for the chain",
@@ -149,7 +189,7 @@ public final class ChainAudit {
         }
         progress.printf("verify: %d entries, %d checkpoints checked%n", entries, checked);
         return new Result(entries, checked, true, null, null, serviceReport.path("verified").asBoolean(),
-                serviceReport, fingerprint);
+                serviceReport, fingerprint, entries == 0 ? null : new Expected(entries, prev).toString());
     }
 
     private Map<Long, Checkpoints.Checkpoint> checkpoints() throws IOException, InterruptedException {
@@ -168,7 +208,7 @@ public final class ChainAudit {
     private static Result fail(long entries, int checked, long seq, String problem, JsonNode serviceReport,
                                String fingerprint) {
         return new Result(entries, checked, false, seq, problem, serviceReport.path("verified").asBoolean(),
-                serviceReport, fingerprint);
+                serviceReport, fingerprint, null);
     }
 
     private record Page(JsonNode body, String next) {

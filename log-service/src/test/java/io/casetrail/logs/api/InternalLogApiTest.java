@@ -329,15 +329,15 @@ class InternalLogApiTest {
                 .orElseThrow());
         withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + hidden);
         try {
-            ChainAudit.Result audit = new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run();
+            ChainAudit.Result audit = audit(1000, key, null).run();
             assertThat(audit.verified()).isFalse();
-            assertThat(audit.problem()).isEqualTo("entry " + hidden + " has no checkpoint, though one is signed every "
+            assertThat(audit.problem()).startsWith("entry " + hidden + " has no checkpoint, though one is signed every "
                     + EVERY + " entries");
         } finally {
             QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log_checkpoint (seq, hash,"
                     + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", row.toArray()));
         }
-        assertThat(new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run().verified())
+        assertThat(audit(1000, key, null).run().verified())
                 .isTrue();
 
         long beyond = 1_000_000_000L; // past any entry of the test's log
@@ -345,13 +345,41 @@ class InternalLogApiTest {
                 + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", beyond, "0".repeat(64), row.get(2),
                 row.get(3), row.get(4)));
         try {
-            ChainAudit.Result audit = new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key, EVERY).run();
+            ChainAudit.Result audit = audit(1000, key, null).run();
             assertThat(audit.verified()).isFalse();
             assertThat(audit.problem()).startsWith("the checkpoint at entry " + beyond + " vouches for entries the log"
                     + " no longer has");
         } finally {
             withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + beyond);
         }
+    }
+
+    /**
+     * What the log alone cannot show, its end cut off with its checkpoints, shows against the head an earlier
+     * verification printed: it must still be there, unchanged.
+     */
+    @Test
+    void anEndCutOffShowsAgainstTheHeadAnEarlierVerificationSaw() throws Exception {
+        ChainAudit.Result earlier = audit(1000, null, null).run();
+        assertThat(earlier.verified()).isTrue();
+        ChainAudit.Expected head = ChainAudit.Expected.parse(earlier.head());
+        assertThat(head.seq()).isEqualTo(earlier.entries());
+        assertThat(audit(1000, null, head).run().verified()).isTrue();
+
+        ChainAudit.Result rewritten = audit(1000, null, new ChainAudit.Expected(head.seq(), "0".repeat(64))).run();
+        assertThat(rewritten.verified()).isFalse();
+        assertThat(rewritten.problem()).isEqualTo("entry " + head.seq() + " is not the one verified before: its hash is "
+                + head.hash() + ", not " + "0".repeat(64));
+        // a log that ends before what was seen (here: seen further than the log goes)
+        long seen = head.seq() + 1_000_000;
+        ChainAudit.Result cut = audit(1000, null, new ChainAudit.Expected(seen, head.hash())).run();
+        assertThat(cut.verified()).isFalse();
+        assertThat(cut.problem()).startsWith("the log ends at entry ").endsWith(", before entry " + seen
+                + ", which an earlier verification saw");
+    }
+
+    private ChainAudit audit(int pageSize, String pinnedKey, ChainAudit.Expected expected) {
+        return new ChainAudit(service.toString(), AUDITOR, System.err, pageSize, pinnedKey, EVERY, expected);
     }
 
     @Test
@@ -372,12 +400,11 @@ class InternalLogApiTest {
                 .getList("seq").size() > 5);
         // pinned to the key log-service was configured with; any other key vouches for nothing
         String configured = Checkpoints.fingerprint(PemKeys.publicKey("casetrail-test-keys/checkpoint-public.pem"));
-        ChainAudit.Result paged = new ChainAudit(service.toString(), AUDITOR, System.err, 5, configured, EVERY).run();
+        ChainAudit.Result paged = audit(5, configured, null).run();
         assertThat(paged.verified()).isTrue();
         assertThat(paged.keyFingerprint()).isEqualTo(configured);
         String another = "0".repeat(64);
-        ChainAudit.Result pinnedElsewhere = new ChainAudit(service.toString(), AUDITOR, System.err, 5, another, EVERY)
-                .run();
+        ChainAudit.Result pinnedElsewhere = audit(5, another, null).run();
         assertThat(pinnedElsewhere.verified()).isFalse();
         assertThat(pinnedElsewhere.problem()).isEqualTo("log-service signs its checkpoints with key " + configured
                 + ", not with the one given (" + another + ")");

@@ -64,11 +64,15 @@ public class DirectoryStore {
         // the org's row first, as a flag change takes it before its flag: in the other order the two deadlock
         lockFeatures(org);
         for (String table : List.of("dir_factor", "dir_group_member", "dir_user", "dir_group", "dir_app",
-                "dir_document", "dir_feature", "dir_org")) {
+                "dir_document", "dir_feature")) {
             jdbc.update("DELETE FROM " + table + " WHERE org_id = ?", org);
         }
-        jdbc.update("INSERT INTO dir_org (org_id, name, org_url, imported_at) VALUES (?, ?, ?, ?)", org,
-                document.org().name(), document.org().url(), clock.instant());
+        // the org's row is kept, changed in place: a flag change waiting for it then finds it, and holds it
+        if (jdbc.update("UPDATE dir_org SET name = ?, org_url = ?, imported_at = ? WHERE org_id = ?",
+                document.org().name(), document.org().url(), clock.instant(), org) == 0) {
+            jdbc.update("INSERT INTO dir_org (org_id, name, org_url, imported_at) VALUES (?, ?, ?, ?)", org,
+                    document.org().name(), document.org().url(), clock.instant());
+        }
         for (DirectoryDocument.User user : document.users()) {
             jdbc.update("INSERT INTO dir_user (org_id, id, login, first_name, last_name, email, second_email, status)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", org, user.id(), user.login(), user.firstName(),

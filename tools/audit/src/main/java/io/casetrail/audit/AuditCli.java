@@ -17,7 +17,7 @@ import io.casetrail.logs.audit.Replay;
  * <pre>
  * casetrail-audit replay [--kafka host:port] [--log-service url] [--from 2026-11-01T00:00:00Z] [--org id]
  *                        [--case number] [--report dir]
- * casetrail-audit verify [--log-service url] [--key-sha256 fingerprint] [--checkpoint-every n]
+ * casetrail-audit verify [--log-service url] [--key-sha256 fingerprint] [--checkpoint-every n] [--expect seq:hash]
  * </pre>
  * The auditor token comes from {@code --token}, else the environment variable {@code CASETRAIL_AUDIT_TOKEN}. Exit
  * status: 0 healthy, 1 differences found, 2 the audit could not run.
@@ -28,13 +28,13 @@ public final class AuditCli {
             usage: casetrail-audit replay [--kafka host:port] [--log-service url] [--token t] [--from instant]
                                           [--org id] [--case number] [--report dir]
                    casetrail-audit verify [--log-service url] [--token t] [--key-sha256 fingerprint]
-                                          [--checkpoint-every n]
+                                          [--checkpoint-every n] [--expect seq:hash]
             The token is an auditor's JWT (--token, or CASETRAIL_AUDIT_TOKEN). Exit: 0 healthy, 1 differences, 2 error.""";
 
     private static final Set<String> REPLAY_OPTIONS = Set.of("kafka", "log-service", "token", "from", "org", "case",
             "report");
     private static final Set<String> VERIFY_OPTIONS = Set.of("log-service", "token", "key-sha256",
-            "checkpoint-every");
+            "checkpoint-every", "expect");
 
     private AuditCli() {
     }
@@ -73,13 +73,24 @@ public final class AuditCli {
                 if (every < 1) {
                     return 2;
                 }
+                ChainAudit.Expected expected;
+                try {
+                    expected = options.containsKey("expect") ? ChainAudit.Expected.parse(options.get("expect"))
+                            : null;
+                } catch (IllegalArgumentException e) {
+                    System.err.println("casetrail-audit: " + e.getMessage());
+                    return 2;
+                }
                 ChainAudit.Result result = new ChainAudit(logService, token, System.err, 1000,
-                        options.get("key-sha256"), every).run();
+                        options.get("key-sha256"), every, expected).run();
                 System.out.println(result.verified()
                         ? "internal log verified: " + result.entries() + " entries, " + result.checkpoints()
                         + " signed checkpoints by key sha256 " + result.keyFingerprint()
                         + (options.containsKey("key-sha256") ? " (the one given)" : " (not pinned: --key-sha256)")
+                        + (expected != null ? "; entry " + expected.seq() + " as verified before" : "")
                         + "; log-service agrees: " + result.serviceVerified()
+                        + (result.head() != null ? "\nhead " + result.head() + " (keep it: --expect "
+                        + result.head() + " next time)" : "")
                         : "internal log NOT verified: " + result.problem() + " (checkpoint key sha256 "
                         + result.keyFingerprint() + "; log-service says: "
                         + result.serviceReport().path("firstProblem").path("problem").asText("verified") + ")");

@@ -55,6 +55,15 @@ class AuditCliTest {
     }
 
     @Test
+    void anExpectedHeadIsASequenceAndAHash() {
+        assertThat(AuditCli.run(new String[] {"verify", "--expect", "12", "--token", "t"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --expect takes the head");
+        errors.reset();
+        assertThat(AuditCli.run(new String[] {"verify", "--expect", "12:abc", "--token", "t"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --expect takes the head");
+    }
+
+    @Test
     void anOptionWithoutItsValueIsRefused() {
         assertThat(AuditCli.run(new String[] {"verify", "--token"})).isEqualTo(2);
         assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("casetrail-audit: --token needs a value");
