@@ -39,6 +39,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,12 +48,12 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import io.casetrail.events.Topics;
-import io.casetrail.platform.deadline.JdbcDeadlineManager;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.HeldRows;
+import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TopicReader;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -70,7 +72,7 @@ class CaseApiTest {
     MovableClock clock;
 
     @Inject
-    Scheduler scheduler;
+    DataSource dataSource;
 
     // --- the case travels: command → event store → Kafka, queues, timeline ----------------------------------
 
@@ -573,22 +575,19 @@ class CaseApiTest {
     // --- time: SLA breach and reopen windows ------------------------------------------------------------------
 
     @Test
-    void slaBreachIsRaisedForADeadlineThatFellDueWhileDeadlinesWereNotFiring() {
+    void slaBreachIsRaisedForADeadlineThatFellDueWhileDeadlinesWereNotFiring() throws Exception {
         Instant before = clock.instant();
         String caseNumber = openAcmeCase("P1");
         Instant after = clock.instant();
-        // deadlines stop firing, as when the service is down; the first-response target (P1: 1 h) passes
-        List<String> deadlines;
-        scheduler.pause(JdbcDeadlineManager.JOB);
-        try {
-            sleep(Duration.ofMillis(1500)); // a poll begun before the pause (every second) is over
+        List<String> deadlines = jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ?",
+                row -> row.getString(1), caseNumber);
+        // another transaction holds the case's deadlines; the first-response target (P1: 1 h) passes, and the
+        // poller, finding it due, waits for it and fires nothing
+        try (HeldRows held = HeldRows.hold(dataSource, "SELECT id FROM deadline_entry WHERE scope_id = ? FOR UPDATE",
+                caseNumber)) {
             clock.advance(Duration.ofHours(2));
-            sleep(Duration.ofMillis(2500));
+            LockWaits.awaitWaiter(dataSource, "UPDATE deadline_entry SET claimed_until", PROJECTION_WAIT);
             assertThat(storedEvents(caseNumber, "%SlaBreached")).isZero();
-            deadlines = jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ?", row -> row.getString(1),
-                    caseNumber);
-        } finally {
-            scheduler.resume(JdbcDeadlineManager.JOB);
         }
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
                 .isEqualTo(1));
@@ -613,17 +612,18 @@ class CaseApiTest {
         String caseNumber = visible(openAssignedCase("P3"));
         as(TSE_TOM).body("{\"summary\":\"Renewed the certificate\"}").post("/cases/" + caseNumber + "/resolution")
                 .then().statusCode(200);
-        scheduler.pause(JdbcDeadlineManager.JOB);
-        try {
-            sleep(Duration.ofMillis(1500)); // a poll begun before the pause (every second) is over
-            clock.advance(Duration.ofDays(8));
-            as(ACME_ADMIN).body("{\"reason\":\"Still failing\"}").post("/cases/" + caseNumber
-                    + "/resolution/rejection").then().statusCode(409).contentType("application/problem+json")
-                    .body("type", equalTo("https://casetrail.io/problems/closed"))
-                    .body("detail", containsString("closed automatically"));
-        } finally {
-            scheduler.resume(JdbcDeadlineManager.JOB);
-        }
+        // the auto-close deadline does not fire: another instance has claimed it and not fired it yet
+        assertThat(jdbc.update("UPDATE deadline_entry SET claimed_until = ?, claimed_by = 'another-instance'"
+                + " WHERE scope_id = ?", Jdbc.utc(clock.instant().plus(Duration.ofDays(365))), caseNumber))
+                .isEqualTo(1);
+        clock.advance(Duration.ofDays(8));
+        as(ACME_ADMIN).body("{\"reason\":\"Still failing\"}").post("/cases/" + caseNumber + "/resolution/rejection")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/closed"))
+                .body("detail", containsString("closed automatically"));
+        // and the closure took it away
+        assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ?", row -> row.getString(1),
+                caseNumber)).isEmpty();
         assertThat(storedEvents(caseNumber, "%CaseClosed")).isEqualTo(1);
         assertThat(storedEvents(caseNumber, "%ResolutionRejected")).isZero();
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
@@ -801,13 +801,5 @@ class CaseApiTest {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -10,8 +10,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +41,7 @@ import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
 import io.casetrail.testing.TestEvents;
@@ -398,13 +397,8 @@ class EscalationApiTest {
     @Test
     void aRaiseWaitsForAClosureBeingRecordedAndThenSeesTheCaseClosed() throws Exception {
         String caseNumber = caseOfTom();
-        try (Connection closure = dataSource.getConnection()) {
-            closure.setAutoCommit(false);
-            try (PreparedStatement close = closure.prepareStatement(
-                    "UPDATE known_case SET status = 'CLOSED' WHERE case_number = ?")) {
-                close.setString(1, caseNumber);
-                assertThat(close.executeUpdate()).isEqualTo(1);
-            }
+        try (HeldRows closure = HeldRows.hold(dataSource,
+                "UPDATE known_case SET status = 'CLOSED' WHERE case_number = ?", caseNumber)) {
             CompletableFuture<Integer> raised = CompletableFuture.supplyAsync(() -> as(TOM)
                     .body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").statusCode());
             LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);

@@ -14,10 +14,9 @@ import static org.hamcrest.Matchers.nullValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,6 +59,7 @@ import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.orgadmin.command.PasswordHashes;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.Links;
 import io.casetrail.testing.LockWaits;
@@ -341,13 +341,8 @@ class OrgAdminApiTest {
     @Test
     void aFlagChangeWaitsForAnotherChangeOfTheOrgsFlags() throws Exception {
         consent(ADA, "\"FEATURE_FLAG\"", "");
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement hold = other.prepareStatement(
-                    "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE")) {
-                hold.setString(1, ORG);
-                assertThat(hold.executeQuery().next()).isTrue();
-            }
+        try (HeldRows other = HeldRows.hold(dataSource, "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE",
+                ORG)) {
             CompletableFuture<io.restassured.response.Response> change = CompletableFuture.supplyAsync(() ->
                     post("/orgs/" + ORG + "/features/ftrBETA/disable"));
             LockWaits.awaitWaiter(dataSource, "FROM dir_org", WAIT);
@@ -363,13 +358,8 @@ class OrgAdminApiTest {
      */
     @Test
     void aDirectoryImportTakesTheOrgBeforeItsFlags() throws Exception {
-        try (Connection change = dataSource.getConnection()) {
-            change.setAutoCommit(false);
-            try (PreparedStatement hold = change.prepareStatement(
-                    "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE")) {
-                hold.setString(1, ORG);
-                assertThat(hold.executeQuery().next()).isTrue();
-            }
+        try (HeldRows change = HeldRows.hold(dataSource, "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE",
+                ORG)) {
             CompletableFuture<io.restassured.response.Response> imported = CompletableFuture.supplyAsync(() ->
                     as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory"));
             LockWaits.awaitWaiter(dataSource, "SELECT org_id FROM dir_org", WAIT);
@@ -515,19 +505,11 @@ class OrgAdminApiTest {
      */
     private io.restassured.response.Response refusalRacing(List<Object> event, long sequence) throws Exception {
         CompletableFuture<io.restassured.response.Response> refused;
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement append = other.prepareStatement("INSERT INTO domainevententry (eventidentifier,"
-                    + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
-                    + " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                append.setString(1, UUID.randomUUID().toString());
-                append.setString(2, caseNumber);
-                append.setLong(3, sequence);
-                for (int i = 0; i < event.size(); i++) {
-                    append.setObject(4 + i, event.get(i));
-                }
-                assertThat(append.executeUpdate()).isEqualTo(1);
-            }
+        List<Object> row = new ArrayList<>(List.of(UUID.randomUUID().toString(), caseNumber, sequence));
+        row.addAll(event);
+        try (HeldRows other = HeldRows.hold(dataSource, "INSERT INTO domainevententry (eventidentifier,"
+                + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
+                + " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row.toArray())) {
             refused = CompletableFuture.supplyAsync(() -> post(RESET_BOB));
             LockWaits.awaitWaiter(dataSource, "INSERT INTO DomainEventEntry", WAIT);
             other.commit();

@@ -14,8 +14,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,6 +47,7 @@ import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
+import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
 import io.casetrail.platform.cases.KnownCases;
@@ -468,13 +467,8 @@ class SupportAccessApiTest {
         Org org = newOrg();
         String caseNumber = openCaseAssignedToTom(org);
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
-        try (Connection reassignment = dataSource.getConnection()) {
-            reassignment.setAutoCommit(false);
-            try (PreparedStatement assign = reassignment.prepareStatement(
-                    "UPDATE known_case SET assignee = 'tse-tia' WHERE case_number = ?")) {
-                assign.setString(1, caseNumber);
-                assertThat(assign.executeUpdate()).isEqualTo(1);
-            }
+        try (HeldRows reassignment = HeldRows.hold(dataSource,
+                "UPDATE known_case SET assignee = 'tse-tia' WHERE case_number = ?", caseNumber)) {
             CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> jwt(TSE)
                     .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").statusCode());
             LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
@@ -498,14 +492,9 @@ class SupportAccessApiTest {
         String start = "{\"caseNumber\":\"" + caseNumber + "\"}";
         CompletableFuture<io.restassured.response.Response> first;
         CompletableFuture<io.restassured.response.Response> retry;
-        try (Connection reassignment = dataSource.getConnection()) {
-            // the first start holds its key and waits for the case's row
-            reassignment.setAutoCommit(false);
-            try (PreparedStatement hold = reassignment.prepareStatement(
-                    "UPDATE known_case SET assignee = assignee WHERE case_number = ?")) {
-                hold.setString(1, caseNumber);
-                assertThat(hold.executeUpdate()).isEqualTo(1);
-            }
+        // the first start holds its key and waits for the case's row
+        try (HeldRows reassignment = HeldRows.hold(dataSource,
+                "UPDATE known_case SET assignee = assignee WHERE case_number = ?", caseNumber)) {
             first = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
                     .post("/sessions"));
             LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
@@ -513,7 +502,6 @@ class SupportAccessApiTest {
             retry = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
                     .post("/sessions"));
             LockWaits.awaitWaiter(dataSource, "idempotency_record", WAIT);
-            reassignment.rollback();
         }
         String sessionId = first.get(30, TimeUnit.SECONDS).then().statusCode(201).extract().path("sessionId");
         retry.get(30, TimeUnit.SECONDS).then().statusCode(201).header("Idempotent-Replayed", "true")
