@@ -60,6 +60,9 @@ public class SystemLogResource {
     private static final Duration RETENTION = Duration.ofDays(90);
     private static final int MAX_KEYWORDS = 10;
     private static final int MAX_KEYWORD_LENGTH = 40;
+    /** HTTP's date form (RFC 9110 IMF-fixdate): a two-digit day, where RFC_1123_DATE_TIME gives "3 Jun". */
+    static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
 
     @Inject
     SystemLogQueries queries;
@@ -167,8 +170,7 @@ public class SystemLogResource {
         return response.header("X-Rate-Limit-Limit", window.limit())
                 .header("X-Rate-Limit-Remaining", window.remaining())
                 .header("X-Rate-Limit-Reset", window.resetEpochSecond())
-                .header("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(OffsetDateTime.now(clock)
-                        .withOffsetSameInstant(ZoneOffset.UTC)))
+                .header("Date", HTTP_DATE.format(clock.instant()))
                 .build();
     }
 

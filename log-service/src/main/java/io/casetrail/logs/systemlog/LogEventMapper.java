@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +67,24 @@ public final class LogEventMapper {
     public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /**
+     * The legacy event type of each event type that has one in the catalogue: one for each, whatever the outcome (a
+     * refused reset is {@code core.user.config.user_status.password_reset} too, as a rule keyed on legacy types
+     * expects).
+     */
+    static final Map<String, String> LEGACY_TYPES = Map.ofEntries(
+            Map.entry("user.session.impersonation.grant", "core.user.impersonation.grant.enabled"),
+            Map.entry("user.session.impersonation.extend", "core.user.impersonation.grant.extended"),
+            Map.entry("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked"),
+            Map.entry("user.session.impersonation.initiate", "core.user.impersonation.session.initiated"),
+            Map.entry("user.session.impersonation.end", "core.user.impersonation.session.ended"),
+            Map.entry("system.api_token.create", "api.token.create"),
+            Map.entry("system.api_token.revoke", "api.token.revoke"),
+            Map.entry("user.account.reset_password", "core.user.config.user_status.password_reset"),
+            Map.entry("user.mfa.factor.reset_all", "core.user.factor.reset_all"),
+            Map.entry("system.feature.enable", "core.feature.enable"),
+            Map.entry("system.feature.disable", "core.feature.disable"));
+
     private final ObjectMapper json;
 
     public LogEventMapper(ObjectMapper json) {
@@ -76,64 +95,56 @@ public final class LogEventMapper {
         Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);
         Entry entry = new Entry(envelope, published);
         if (event instanceof SupportAccessGranted e) {
-            entry.type("user.session.impersonation.grant", "core.user.impersonation.grant.enabled",
+            entry.type("user.session.impersonation.grant",
                             e.scope() == GrantScope.ORG ? "Enable impersonation grant (org-wide)"
                                     : "Enable impersonation grant")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
                     .cases(e.coveredCases());
         } else if (event instanceof SupportAccessExtended e) {
-            entry.type("user.session.impersonation.extend", "core.user.impersonation.grant.extended",
-                            "Extend impersonation session")
+            entry.type("user.session.impersonation.extend", "Extend impersonation session")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
                     .cases(e.coveredCases());
         } else if (event instanceof SupportAccessRevoked e) {
-            entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
-                            "Revoke impersonation grant")
+            entry.type("user.session.impersonation.revoke", "Revoke impersonation grant")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), null)
                     .cases(e.coveredCases());
         } else if (event instanceof SupportAccessExpired e) {
-            entry.type("user.session.impersonation.revoke", "core.user.impersonation.grant.revoked",
-                            "Revoke impersonation grant: the grant expired")
+            entry.type("user.session.impersonation.revoke", "Revoke impersonation grant: the grant expired")
                     .actor(e.actor()).origin(RequestOrigin.NONE).grantTarget(e.grantId(), e.scope(), e.expiredAt())
                     .cases(e.coveredCases()).reason("GRANT_EXPIRED");
         } else if (event instanceof ImpersonationStarted e) {
-            entry.type("user.session.impersonation.initiate", "core.user.impersonation.session.initiated",
-                            "Initiate impersonation session")
+            entry.type("user.session.impersonation.initiate", "Initiate impersonation session")
                     .actor(e.actor()).origin(e.origin()).sessionTarget(e.sessionId(), e.endsAt())
                     .cases(List.of(e.caseNumber())).originalPrincipal(e.actor().id(), e.actor().displayName());
         } else if (event instanceof ImpersonationEnded e) {
-            entry.type("user.session.impersonation.end", "core.user.impersonation.session.ended",
-                            "End impersonation session")
+            entry.type("user.session.impersonation.end", "End impersonation session")
                     .actor(e.actor()).origin(e.origin()).sessionTarget(e.sessionId(), null)
                     .cases(List.of(e.caseNumber())).originalPrincipal(e.engineer(), e.engineer())
                     .reason(e.reason().name());
         } else if (event instanceof ApiTokenCreated e) {
-            entry.type("system.api_token.create", "api.token.create", "Create API token")
+            entry.type("system.api_token.create", "Create API token")
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.name(), e.name());
         } else if (event instanceof ApiTokenRevoked e) {
-            entry.type("system.api_token.revoke", "api.token.revoke", "Revoke API token")
+            entry.type("system.api_token.revoke", "Revoke API token")
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.tokenId(), null);
         } else if (event instanceof PasswordResetSent e) {
-            entry.type("user.account.reset_password", "core.user.config.user_status.password_reset",
-                            "Reset password for user (by support, with consent)")
+            entry.type("user.account.reset_password", "Reset password for user (by support, with consent)")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId());
         } else if (event instanceof TemporaryPasswordSent e) {
-            entry.type("user.account.expire_password", null,
+            entry.type("user.account.expire_password",
                             "Expire password with a temporary password (by support, with consent)")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("temp_password_set", "true")
                     // the user's sessions stay (support never revokes them); the catalogue's key says so
                     .debug("session_revocation", "false");
         } else if (event instanceof MfaFactorsReset e) {
-            entry.type("user.mfa.factor.reset_all", "core.user.factor.reset_all",
-                            "Reset all factors for user (by support, with consent)")
+            entry.type("user.mfa.factor.reset_all", "Reset all factors for user (by support, with consent)")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId())
                     .debug("factors", String.join(",", e.factorTypes()));
         } else if (event instanceof FeatureFlagChanged e) {
             entry.type(e.enabled() ? "system.feature.enable" : "system.feature.disable",
-                            e.enabled() ? "core.feature.enable" : "core.feature.disable",
                             (e.enabled() ? "Enable" : "Disable") + " feature " + e.flagName() + " (by support, with"
                                     + " consent)")
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.flagId(), "Feature", e.flagId(),
@@ -141,19 +152,19 @@ public final class LogEventMapper {
                     .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("featureName", e.flagName())
                     .debug("forced", String.valueOf(e.forced()));
         } else if (event instanceof AdminActionRefused e) {
-            entry.type(refusedType(e.kind(), e.enable()), null, "Support action refused: no live consent")
+            entry.type(refusedType(e.kind(), e.enable()), "Support action refused: no live consent")
                     .actor(e.actor()).origin(RequestOrigin.NONE)
                     .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User", e.target(), null)
                     .cases(List.of(e.caseNumber())).outcome("DENY", "NO_CONSENT").debug("reason", e.reason());
         } else if (event instanceof ImpersonationWriteRefused e) {
-            entry.type("support.org.update", null, "Change during read-only impersonation refused")
+            entry.type("support.org.update", "Change during read-only impersonation refused")
                     .actor(e.actor()).origin(RequestOrigin.NONE).sessionTarget(e.sessionId(), null)
                     .cases(List.of(e.caseNumber())).outcome("DENY", "READ_ONLY_IMPERSONATION")
                     .debug("supportAction", supportAction(e.method() + " " + e.path(), false, null,
                             "impersonation", "read-only"))
                     .originalPrincipal(e.actor().id(), e.actor().displayName());
         } else if (event instanceof OrgResearched e) {
-            entry.type("support.org.view", null, "Support viewed " + e.resource() + " of the org")
+            entry.type("support.org.view", "Support viewed " + e.resource() + " of the org")
                     .actor(e.actor()).origin(RequestOrigin.NONE).cases(List.of(e.caseNumber()))
                     .debug("supportAction", supportAction("view_" + e.resource(), true, e.query(),
                             "customer_initiated_support", "case " + e.caseNumber()));
@@ -211,8 +222,16 @@ public final class LogEventMapper {
             body.put("severity", "INFO");
             body.putNull("legacyEventType");
             body.putNull("displayMessage");
-            body.putObject("actor");
-            body.putObject("client");
+            // every key of the identity platform's LogEvent is there, null where it has no value, as its own
+            // answers have them: a client reading e["client"]["ipAddress"] finds null, not a missing key
+            ObjectNode actor = body.putObject("actor");
+            for (String key : List.of("id", "type", "alternateId", "displayName", "detailEntry")) {
+                actor.putNull(key);
+            }
+            ObjectNode client = body.putObject("client");
+            for (String key : List.of("userAgent", "zone", "device", "id", "ipAddress", "geographicalContext")) {
+                client.putNull(key);
+            }
             body.putObject("request").putArray("ipChain");
             outcome = body.putObject("outcome");
             outcome.put("result", "SUCCESS");
@@ -225,6 +244,10 @@ public final class LogEventMapper {
             debugData = body.putObject("debugContext").putObject("debugData");
             debugData.put("requestId", envelope.correlationId());
             ObjectNode authentication = body.putObject("authenticationContext");
+            for (String key : List.of("authenticationProvider", "credentialProvider", "credentialType", "issuer",
+                    "interface")) {
+                authentication.putNull(key);
+            }
             authentication.put("authenticationStep", 0);
             authentication.putNull("externalSessionId");
             ObjectNode security = body.putObject("securityContext");
@@ -235,10 +258,10 @@ public final class LogEventMapper {
             security.putNull("isProxy");
         }
 
-        Entry type(String type, String legacyType, String message) {
+        Entry type(String type, String message) {
             eventType = type;
             body.put("eventType", type);
-            body.put("legacyEventType", legacyType);
+            body.put("legacyEventType", LEGACY_TYPES.get(type));
             body.put("displayMessage", message);
             return this;
         }
@@ -262,15 +285,15 @@ public final class LogEventMapper {
                 return this;
             }
             ObjectNode client = (ObjectNode) body.get("client");
-            client.put("ipAddress", origin.ipAddress());
-            client.put("device", "Unknown");
-            client.putNull("zone");
             ObjectNode agent = client.putObject("userAgent");
             agent.put("rawUserAgent", origin.userAgent());
             agent.put("os", "Unknown");
             agent.put("browser", "UNKNOWN");
+            client.put("device", "Unknown");
+            client.put("ipAddress", origin.ipAddress());
             ObjectNode hop = ((ArrayNode) body.get("request").get("ipChain")).addObject();
             hop.put("ip", origin.ipAddress());
+            hop.putNull("geographicalContext");
             hop.put("version", origin.ipAddress().contains(":") ? "V6" : "V4");
             hop.putNull("source");
             return this;
@@ -351,6 +374,7 @@ public final class LogEventMapper {
             target.put("type", type);
             target.put("alternateId", alternateId);
             target.put("displayName", displayName);
+            target.putNull("detailEntry");
             return target;
         }
 

@@ -148,7 +148,12 @@ class SystemLogApiTest {
                 .body("[0].actor.displayName", equalTo("Tom"))
                 .body("[0].client.ipAddress", equalTo("203.0.113.7"))
                 .body("[0].client.userAgent.rawUserAgent", equalTo("okta-sdk-java/24.0.0"))
+                .body("[0].client.device", equalTo("Unknown"))
+                .body("[0].client", org.hamcrest.Matchers.hasKey("geographicalContext"))
+                .body("[0].client.geographicalContext", org.hamcrest.Matchers.nullValue())
                 .body("[0].request.ipChain[0].ip", equalTo("203.0.113.7"))
+                .body("[0].request.ipChain[0].version", equalTo("V4"))
+                .body("[0].request.ipChain[0]", org.hamcrest.Matchers.hasKey("geographicalContext"))
                 .body("[0].outcome.result", equalTo("SUCCESS"))
                 .body("[0].target.id", org.hamcrest.Matchers.hasItems("s-1", CASE))
                 .body("[0].transaction.type", equalTo("WEB"))
@@ -370,7 +375,29 @@ class SystemLogApiTest {
         ssws(secret).queryParam("filter", "outcome.result eq \"DENY\"").get("/api/v1/logs").then().statusCode(200)
                 .body("outcome.reason", contains("NO_CONSENT", "NO_CONSENT", "NO_CONSENT", "READ_ONLY_IMPERSONATION"))
                 .body("[0].target[0].id", equalTo("00u2bob"))
-                .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"));
+                .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"))
+                // a refusal has its event type's legacy type, as the action would have had
+                .body("legacyEventType", contains("core.user.factor.reset_all", "core.feature.disable",
+                        "core.feature.enable", null));
+        // every key of the identity platform's LogEvent is there, null where there is no value (no request origin
+        // here, no authentication details), as the platform's own answers have them
+        io.restassured.path.json.JsonPath reset = ssws(secret).queryParam("filter",
+                "eventType eq \"user.account.reset_password\"").get("/api/v1/logs").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(reset.getMap("[0]")).containsOnlyKeys("uuid", "published", "eventType", "version", "severity",
+                "legacyEventType", "displayMessage", "actor", "client", "request", "outcome", "target",
+                "transaction", "debugContext", "authenticationContext", "securityContext");
+        assertThat(reset.getMap("[0].client")).containsOnlyKeys("userAgent", "zone", "device", "id", "ipAddress",
+                "geographicalContext");
+        assertThat(reset.getMap("[0].client").values()).containsOnlyNulls();
+        assertThat(reset.getMap("[0].authenticationContext")).containsOnlyKeys("authenticationProvider",
+                "credentialProvider", "credentialType", "issuer", "interface", "authenticationStep",
+                "externalSessionId");
+        assertThat(reset.getMap("[0].actor")).containsOnlyKeys("id", "type", "alternateId", "displayName",
+                "detailEntry");
+        assertThat(reset.getMap("[0].target[0]")).containsOnlyKeys("id", "type", "alternateId", "displayName",
+                "detailEntry").containsEntry("detailEntry", null);
+        assertThat(reset.getList("[0].request.ipChain")).isEmpty();
         // the path asked for is a value in supportAction, quotes and all: the JSON it is in stays whole
         String action = ssws(secret).queryParam("filter", "eventType eq \"support.org.update\"").get("/api/v1/logs")
                 .then().extract().path("[0].debugContext.debugData.supportAction");
@@ -465,6 +492,13 @@ class SystemLogApiTest {
                 .statusCode(403));
     }
 
+    /** The Date header in HTTP's own form, the day in two digits, as strict HTTP date parsers need it. */
+    @Test
+    void theDateHeaderIsInHttpsDateForm() {
+        assertThat(SystemLogResource.HTTP_DATE.format(Instant.parse("1994-11-06T08:49:37Z")))
+                .isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+    }
+
     /** A lead holds no open case in an org through a case it opened there itself, on a customer's behalf. */
     @Test
     void aLeadDoesNotReadAnOrgsLogThroughACaseItOpenedOnTheCustomersBehalf() {
@@ -498,7 +532,9 @@ class SystemLogApiTest {
         response.then().statusCode(429).body("errorCode", equalTo("E0000047"))
                 .header("X-Rate-Limit-Limit", String.valueOf(limit)).header("X-Rate-Limit-Remaining", "0")
                 .header("X-Rate-Limit-Reset", org.hamcrest.Matchers.notNullValue())
-                .header("Date", org.hamcrest.Matchers.notNullValue());
+                // HTTP's date form, the day in two digits ("Sun, 06 Nov 1994 08:49:37 GMT")
+                .header("Date", org.hamcrest.Matchers.matchesPattern(
+                        "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"));
         long reset = Long.parseLong(response.header("X-Rate-Limit-Reset"));
         assertThat(reset).isGreaterThan(Instant.now().getEpochSecond() - 1);
     }

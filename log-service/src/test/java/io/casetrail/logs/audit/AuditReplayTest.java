@@ -135,7 +135,12 @@ class AuditReplayTest {
             jdbc.update("UPDATE system_log_event SET body = REPLACE(body, '\"result\":\"SUCCESS\"',"
                     + " '\"result\":\"FAILURE\"') WHERE uuid = ?", changedUuid);
             jdbc.update("DELETE FROM system_log_event WHERE uuid = ?", removedUuid);
+            // and a third as stored before the LogEvent had all its keys: no key is a null key, not a change
+            assertThat(jdbc.update("UPDATE system_log_event SET body = REPLACE(body, '\"zone\":null,', '')"
+                    + " WHERE uuid = ?", ids.get(ORG + "-grants-11#1"))).isEqualTo(1);
         });
+        assertThat(jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1),
+                ids.get(ORG + "-grants-11#1")).orElseThrow()).contains("\"client\":{").doesNotContain("\"zone\"");
         AuditReport tampered = replay(ORG, System.err);
         assertThat(tampered.healthy()).isFalse();
         assertThat(tampered.changed()).containsExactly(new AuditReport.Change(changedUuid, "outcome.result",
