@@ -41,7 +41,7 @@ final class CaseAccessPolicy {
 
     void requireCustomer(Caller caller, String what) {
         if (!isCustomerOfCase(caller)) {
-            throw new AccessDenied("only an admin of org " + orgId + " may " + what);
+            throw new AccessDenied("only an admin of the case's org may " + what);
         }
     }
 

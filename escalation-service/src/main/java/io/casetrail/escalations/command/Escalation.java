@@ -255,16 +255,22 @@ public class Escalation {
         Caller caller = command.caller();
         boolean self = caller.has(Roles.ESCALATION_MANAGER)
                 && (command.managerId() == null || command.managerId().equals(caller.id()));
+        boolean lead = caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
         if (self) {
             if (caller.id().equals(managerId)) {
                 throw new RuleViolation("already-assigned", caller.id() + " already manages escalation "
                         + escalationId);
             }
+            // an escalation manager owns the escalation it took: another takes it over only when a lead or
+            // manager of the team hands it on, never by taking it
+            if (managerId != null && !lead) {
+                throw new RuleViolation("managed", "escalation " + escalationId + " is managed by " + managerId
+                        + "; a lead or manager of team " + team + " hands it to another escalation manager");
+            }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
                     actor(caller, Roles.ESCALATION_MANAGER)));
             return status;
         }
-        boolean lead = caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
         if (!lead) {
             throw new AccessDenied("an escalation manager takes an escalation itself; otherwise a lead or manager of"
                     + " team " + team + " assigns one");

@@ -485,6 +485,29 @@ class EscalationTest {
                     .expectException(RuleViolation.class).expectNoEvents();
         }
 
+        /**
+         * An escalation manager owns what it took: another escalation manager cannot take it (409); a lead of the
+         * team hands it on, also to itself when it is an escalation manager too.
+         */
+        @Test
+        void anotherEscalationManagerDoesNotTakeAnEscalationAManagerOwns() {
+            Caller ed = caller("em-ed", Roles.ESCALATION_MANAGER);
+            Object[] managed = {raised("defect"), new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
+                    as(EVE, Roles.ESCALATION_MANAGER))};
+            fixture.given(managed).when(new AssignManager(ID, null, null, ed))
+                    .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "is managed by em-eve")).expectNoEvents();
+            fixture.given(managed).when(new AssignManager(ID, "em-ed", null, ed))
+                    .expectException(RuleViolation.class).expectNoEvents();
+            fixture.given(managed).when(new AssignManager(ID, "em-ed", "Ed", LU))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-ed", "Ed", LU.actor()));
+            Caller leadAndManager = new Caller("lead-lia", "Lia", Set.of(Roles.TEAM_LEAD, Roles.ESCALATION_MANAGER),
+                    null, Set.of("sso"));
+            fixture.given(managed).when(new AssignManager(ID, null, null, leadAndManager))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "lead-lia", "Lia",
+                            as(leadAndManager, Roles.ESCALATION_MANAGER)));
+        }
+
         @Test
         void anEndedEscalationTakesNoManager() {
             fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",

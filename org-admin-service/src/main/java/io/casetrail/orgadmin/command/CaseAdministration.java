@@ -94,7 +94,7 @@ public class CaseAdministration {
         Caller caller = command.caller();
         KnownCase known = knownCase(cases, command.caseNumber());
         if (!caller.isCustomerOf(known.orgId())) {
-            throw new AccessDenied("only an admin of org " + known.orgId() + " consents on case " + known.caseNumber());
+            throw new AccessDenied("only an admin of the case's org consents on case " + known.caseNumber());
         }
         if (!cases.isOpenerOrContact(known.caseNumber(), caller.id())) {
             throw new AccessDenied("only the admin who opened case " + known.caseNumber() + " or one of its contacts"
@@ -140,7 +140,7 @@ public class CaseAdministration {
         Caller caller = command.caller();
         KnownCase known = knownCase(cases, caseNumber);
         if (!caller.isCustomerOf(orgId) && !known.isWorkedBy(caller)) {
-            throw new AccessDenied("only an admin of org " + orgId + " or support working case " + caseNumber
+            throw new AccessDenied("only an admin of the case's org or support working case " + caseNumber
                     + " withdraws its consents");
         }
         ConsentPolicy.Consent consent = consents.get(command.consentId());

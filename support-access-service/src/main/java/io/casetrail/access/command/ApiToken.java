@@ -65,7 +65,7 @@ public class ApiToken {
 
     private static void requireSuperAdmin(Caller caller, String org) {
         if (!caller.has(Roles.ORG_SUPER_ADMIN) || !caller.isCustomerOf(org)) {
-            throw new AccessDenied("only the Super Administrator of org " + org + " manages its API tokens");
+            throw new AccessDenied("only the org's Super Administrator manages its API tokens");
         }
     }
 }

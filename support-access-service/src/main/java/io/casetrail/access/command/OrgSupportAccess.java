@@ -405,8 +405,7 @@ public class OrgSupportAccess {
 
     private static void requireSuperAdmin(Caller caller, String org) {
         if (!caller.has(Roles.ORG_SUPER_ADMIN) || !caller.isCustomerOf(org)) {
-            throw new AccessDenied("only the Super Administrator of org " + org + " grants, extends or revokes"
-                    + " support access");
+            throw new AccessDenied("only the org's Super Administrator grants, extends or revokes support access");
         }
     }
 
