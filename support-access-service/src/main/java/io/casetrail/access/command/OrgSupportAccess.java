@@ -3,6 +3,7 @@ package io.casetrail.access.command;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -416,7 +417,11 @@ public class OrgSupportAccess {
                 forCase == null ? null : forCase.expiresAt(), sessionId, sessionEndsAt);
     }
 
+    /**
+     * Now, to the millisecond, as the identity platform gives times: the expirations and session ends set from it
+     * are answered as set and read back alike from the store (which keeps microseconds at most).
+     */
     private static Instant now() {
-        return GenericEventMessage.clock.instant();
+        return GenericEventMessage.clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -1,5 +1,6 @@
 package io.casetrail.access.query;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,19 +31,28 @@ public class AccessQueries {
     }
 
     private final Jdbc jdbc;
+    private final Clock clock;
 
-    public AccessQueries(Jdbc jdbc) {
+    public AccessQueries(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
+    /**
+     * The org-wide grant in force now. A grant past its expiry is over, as the aggregate holds it, even while its
+     * row still says ACTIVE (its expiry deadline fires moments later, or later after downtime), and a grant given
+     * again since is the one in force.
+     */
     public Optional<GrantView> activeOrgGrant(String orgId) {
-        return jdbc.queryOne("SELECT * FROM access_grant WHERE org_id = ? AND scope = 'ORG' AND status = 'ACTIVE'",
-                AccessQueries::grant, orgId);
+        return jdbc.queryOne("SELECT * FROM access_grant WHERE org_id = ? AND scope = 'ORG' AND status = 'ACTIVE'"
+                + " AND expires_at > ? ORDER BY expires_at DESC", AccessQueries::grant, orgId, clock.instant());
     }
 
+    /** The case's own grant in force now (as {@link #activeOrgGrant}). */
     public Optional<GrantView> activeCaseGrant(String orgId, String caseNumber) {
         return jdbc.queryOne("SELECT * FROM access_grant WHERE org_id = ? AND scope = 'CASE' AND case_number = ?"
-                + " AND status = 'ACTIVE'", AccessQueries::grant, orgId, caseNumber);
+                + " AND status = 'ACTIVE' AND expires_at > ? ORDER BY expires_at DESC", AccessQueries::grant, orgId,
+                caseNumber, clock.instant());
     }
 
     public Optional<SessionView> session(String sessionId) {

@@ -534,6 +534,39 @@ class SupportAccessApiTest {
                         equalTo("DISABLED")));
     }
 
+    /**
+     * A grant past its expiry is shown ended even before its expiry deadline fires (here another instance has
+     * claimed the deadline and not fired it yet), and a grant given again is the one shown.
+     */
+    @Test
+    void aGrantPastItsExpiryIsShownEndedBeforeItsDeadlineFires() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport")
+                .then().statusCode(200).body("support", equalTo("ENABLED")));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM access_grant WHERE org_id = ?",
+                row -> row.getLong(1), org.id()).orElse(0L) == 2);
+        assertThat(jdbc.update("UPDATE deadline_entry SET claimed_until = ?, claimed_by = 'another-instance'"
+                + " WHERE scope_id = ?", clock.instant().plus(Duration.ofDays(365)), org.id())).isEqualTo(2);
+        clock.advance(Duration.ofHours(9));
+
+        jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport").then().statusCode(200)
+                .body("support", equalTo("DISABLED")).body("expiration", nullValue());
+        jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)
+                .body("supportCases.find { it.caseNumber == '" + caseNumber + "' }.impersonation.status",
+                        equalTo("DISABLED"));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM access_grant WHERE org_id = ? AND status = 'ACTIVE'",
+                row -> row.getLong(1), org.id())).contains(2L);
+
+        String expiration = jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then()
+                .statusCode(200).extract().path("expiration");
+        await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport")
+                .then().statusCode(200).body("support", equalTo("ENABLED")).body("expiration", equalTo(expiration)));
+    }
+
     @Test
     void aSessionThatWasToEndWithItsGrantGoesOnWhenTheGrantIsExtended() throws Exception {
         Org org = newOrg();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,8 @@ class OrgSupportAccessTest {
         fixture = new AggregateTestFixture<>(OrgSupportAccess.class);
         fixture.registerInjectableResource(AccessRules.defaults());
         fixture.registerInjectableResource((CaseLookup) number -> Optional.ofNullable(CASES.get(number)));
+        // the aggregate counts in milliseconds
+        fixture.givenCurrentTime(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         t0 = fixture.currentTime();
     }
 
@@ -387,6 +390,7 @@ class OrgSupportAccessTest {
         longSessions.registerInjectableResource(new AccessRules(Duration.ofHours(8), Duration.ofHours(24),
                 Duration.ofHours(10)));
         longSessions.registerInjectableResource((CaseLookup) number -> Optional.ofNullable(CASES.get(number)));
+        longSessions.givenCurrentTime(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         Instant start = longSessions.currentTime();
         longSessions.givenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
                         new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
