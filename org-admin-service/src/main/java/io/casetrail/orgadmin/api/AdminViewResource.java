@@ -6,28 +6,21 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
 import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
@@ -54,9 +47,6 @@ public class AdminViewResource {
 
     @Inject
     DirectoryStore directory;
-
-    @Inject
-    CommandGateway commands;
 
     @Inject
     SecurityIdentity session;
@@ -131,49 +121,10 @@ public class AdminViewResource {
         return LinkHeaders.page(uri, page);
     }
 
-    @POST
-    @Path("{any: .*}")
-    @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Refused: the admin view is read-only")
-    public Response post(@Context Request request) {
-        return refuseWrite(request);
-    }
-
-    @PUT
-    @Path("{any: .*}")
-    @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Refused: the admin view is read-only")
-    public Response put(@Context Request request) {
-        return refuseWrite(request);
-    }
-
-    @PATCH
-    @Path("{any: .*}")
-    @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Refused: the admin view is read-only")
-    public Response patch(@Context Request request) {
-        return refuseWrite(request);
-    }
-
-    @DELETE
-    @Path("{any: .*}")
-    @RolesAllowed(Roles.IMPERSONATION)
-    @Operation(summary = "Refused: the admin view is read-only")
-    public Response delete(@Context Request request) {
-        return refuseWrite(request);
-    }
-
-    /** Records the attempted write on the session's case, then refuses it. */
-    private Response refuseWrite(Request request) {
-        String path = "/" + uri.getPath().replaceFirst("^/", "");
-        commands.sendAndWait(new RecordImpersonationWrite(session.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE),
-                org(), session.getAttribute(SessionTokenAuthentication.SESSION_ATTRIBUTE), request.getMethod(), path,
-                session.getPrincipal().getName(), session.getPrincipal().getName()));
-        return readOnly("an impersonation session is read-only: " + request.getMethod() + " " + path
-                + " was refused and recorded", path);
-    }
-
-    /** The answer to a change attempted while impersonating: 403 {@code read-only-impersonation}. */
+    /**
+     * The answer to a change attempted while impersonating: 403 {@code read-only-impersonation} (any write a session
+     * token sends is refused and recorded before it gets here: {@link ImpersonationWrites}).
+     */
     static Response readOnly(String detail, String path) {
         return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(
                 URI.create("https://casetrail.io/problems/read-only-impersonation"), "Forbidden", 403, detail, path,

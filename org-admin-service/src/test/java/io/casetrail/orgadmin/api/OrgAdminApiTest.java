@@ -807,10 +807,24 @@ class OrgAdminApiTest {
         given().header("Authorization", "Session " + token).delete("/admin-view/policies/00p1").then()
                 .statusCode(403);
         assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 2);
-        // a session token is no user token: the admin actions refuse it
-        given().header("Authorization", "Session " + token).contentType(ContentType.JSON)
-                .body("{\"caseNumber\":\"" + caseNumber + "\"}")
-                .post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403);
+        // nor does it change anything elsewhere: an admin action, a directory import, a verbal consent, a path that
+        // does not exist; each attempt is refused before its endpoint's role check, and recorded
+        String onCase = "{\"caseNumber\":\"" + caseNumber + "\"}";
+        session.body(onCase).post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        session.body("{}").put("/orgs/" + ORG + "/directory").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        session.body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}")
+                .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        session.body("{}").post("/nowhere").then().statusCode(403)
+                .body("detail", containsString("POST /nowhere was refused and recorded"));
+        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 6);
+        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE '%ImpersonationWriteRefused' ORDER BY sequencenumber DESC", row -> new String(
+                        row.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), caseNumber).get(0))
+                .contains("\"path\":\"/nowhere\"").contains(sessionId);
+        assertThat(stored("MfaFactorsReset")).isZero();
         as(TOM).get("/admin-view/policies").then().statusCode(403);
 
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationEnded(ORG, sessionId,
