@@ -398,7 +398,7 @@ public class SupportCase {
     private boolean closedAutomaticallyIfDue() {
         if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && autoCloseAt != null
                 && !now().isBefore(autoCloseAt)) {
-            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM, autoCloseAt));
             return true;
         }
         return false;
@@ -407,7 +407,7 @@ public class SupportCase {
     @DeadlineHandler(deadlineName = AUTO_CLOSE_DEADLINE)
     void autoClose(AutoCloseDue due) {
         if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && due.autoCloseAt().equals(autoCloseAt)) {
-            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM));
+            apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM, autoCloseAt));
         }
     }
 
@@ -651,9 +651,13 @@ public class SupportCase {
     void on(CaseClosed event, @Timestamp Instant at) {
         status = CaseStatus.CLOSED;
         // closed automatically: at its auto-close time, however late the deadline fired (the reopen window counts
-        // from it)
-        closedAt = event.reason() == CloseReason.AUTO_CLOSED && autoCloseAt != null && autoCloseAt.isBefore(at)
-                ? autoCloseAt : at;
+        // from it); the event says so, or, recorded before it did, the auto-close time it followed
+        if (event.closedAt() != null) {
+            closedAt = event.closedAt();
+        } else {
+            closedAt = event.reason() == CloseReason.AUTO_CLOSED && autoCloseAt != null && autoCloseAt.isBefore(at)
+                    ? autoCloseAt : at;
+        }
         autoCloseAt = null;
     }
 

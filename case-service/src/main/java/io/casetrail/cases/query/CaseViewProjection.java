@@ -136,7 +136,9 @@ public class CaseViewProjection implements Projection {
 
     @EventHandler
     void on(CaseClosed e, @Timestamp Instant at, @SequenceNumber long version) {
-        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.CLOSED, at, version).and("closed_at", at));
+        // a case closed automatically closed at its auto-close time, as the case holds it (the reopen window)
+        rows.update(CASE_VIEW, e.caseNumber(), status(CaseStatus.CLOSED, at, version).and("closed_at",
+                e.closedAt() != null ? e.closedAt() : at));
     }
 
     @EventHandler

@@ -615,6 +615,8 @@ class CaseApiTest {
         String caseNumber = visible(openAssignedCase("P3"));
         as(TSE_TOM).body("{\"summary\":\"Renewed the certificate\"}").post("/cases/" + caseNumber + "/resolution")
                 .then().statusCode(200);
+        Instant autoCloseAt = jdbc.queryOne("SELECT trigger_at FROM deadline_entry WHERE scope_id = ?",
+                row -> Jdbc.instant(row, "trigger_at"), caseNumber).orElseThrow();
         // the auto-close deadline does not fire: another instance has claimed it and not fired it yet
         assertThat(jdbc.update("UPDATE deadline_entry SET claimed_until = ?, claimed_by = 'another-instance'"
                 + " WHERE scope_id = ?", Jdbc.utc(clock.instant().plus(Duration.ofDays(365))), caseNumber))
@@ -631,6 +633,9 @@ class CaseApiTest {
         assertThat(storedEvents(caseNumber, "%ResolutionRejected")).isZero();
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
                 .statusCode(200).body("status", equalTo("CLOSED")));
+        // closed at its auto-close time, a day before the answer that found it due: the reopen window counts from it
+        assertThat(Instant.parse(as(ACME_ADMIN).get("/cases/" + caseNumber).then().extract().<String>path(
+                "closedAt"))).isEqualTo(autoCloseAt);
     }
 
     @Test
