@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.cases.command.CaseSettings;
 import io.casetrail.cases.command.CaseState;
+import io.casetrail.cases.command.CheckUpload;
 import io.casetrail.cases.command.RecordAttachment;
 import io.casetrail.cases.query.CaseQueries;
 import io.casetrail.cases.query.CaseReadAccess;
@@ -101,9 +102,9 @@ public class AttachmentResource {
         if (contentType != null && (contentType.length() > 255 || !isMediaType(contentType))) {
             throw new InvalidInput("Content-Type: a media type (type/subtype), at most 255 characters");
         }
-        // refuse strangers before reading a byte of the body (the aggregate decides for good below)
-        CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
-        CaseReadAccess.requireMaySee(caller, view);
+        // refuse strangers, and uploads the case would not take, before reading a byte of the body; the case decides
+        // (a case opened or assigned a moment ago is there, whatever its view has caught up with), and again below
+        commands.sendAndWait(new CheckUpload(caseNumber, internal, caller));
         long limit = settings.maxUploadBytes();
         if (contentLength != null && contentLength > limit) {
             throw tooLarge(limit);

@@ -441,15 +441,33 @@ public class SupportCase {
     }
 
     @CommandHandler
+    public void handle(CheckUpload command, Intermediaries intermediaries) {
+        requireMayUpload(command.caller(), command.internal(), intermediaries);
+    }
+
+    @CommandHandler
     public CaseState handle(RecordAttachment command, Intermediaries intermediaries, DeadlineManager deadlines) {
         Caller caller = command.caller();
+        requireMayUpload(caller, command.internal(), intermediaries);
+        // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
+        boolean answers = policy().isCustomerOfCase(caller) && status == CaseStatus.PENDING_CUSTOMER;
+        apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
+                command.contentType(), command.sizeBytes(), command.sha256(), command.internal(),
+                answers ? CaseStatus.OPEN : status, caller.actor()));
+        if (answers) {
+            resumeClock(deadlines);
+        }
+        return state(command.attachmentId());
+    }
+
+    private void requireMayUpload(Caller caller, boolean internal, Intermediaries intermediaries) {
         boolean customer = policy().isCustomerOfCase(caller);
         if (customer) {
-            if (command.internal()) {
+            if (internal) {
                 throw new InvalidInput("internal files are support's; what a customer uploads is visible to the"
                         + " customer");
             }
-        } else if (command.internal()) {
+        } else if (internal) {
             policy().requireWorker(caller, "upload to this case");
         } else {
             // a file support shares with the customer is correspondence
@@ -462,15 +480,6 @@ public class SupportCase {
             throw new RuleViolation("resolution-pending", "case " + caseNumber + " has a proposed resolution:"
                     + " confirm it, or reject it with your reason, then upload");
         }
-        // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
-        boolean answers = customer && status == CaseStatus.PENDING_CUSTOMER;
-        apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
-                command.contentType(), command.sizeBytes(), command.sha256(), command.internal(),
-                answers ? CaseStatus.OPEN : status, caller.actor()));
-        if (answers) {
-            resumeClock(deadlines);
-        }
-        return state(command.attachmentId());
     }
 
     @CommandHandler

@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.cases.query.CaseViewProjection;
 import io.casetrail.events.Topics;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -573,6 +574,29 @@ class CaseApiTest {
         given().auth().oauth2(ACME_ADMIN).get(shared).then().statusCode(200);
         given().auth().oauth2(GLOBEX_ADMIN).get(shared).then().statusCode(403);
         given().auth().oauth2(TSE_TIA).get(shared).then().statusCode(403);
+    }
+
+    /**
+     * A file uploaded the moment its case is opened is taken: the case decides who may upload, not the case's view,
+     * which follows moments later (here held back: another transaction holds the case views' progress).
+     */
+    @Test
+    void aFileUploadedTheMomentItsCaseIsOpenedIsTaken() throws Exception {
+        String caseNumber;
+        try (HeldRows progress = HeldRows.hold(dataSource, "SELECT processorname FROM tokenentry"
+                + " WHERE processorname = ? FOR UPDATE", CaseViewProjection.GROUP)) {
+            caseNumber = openAcmeCase("P3");
+            given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("har").post("/cases/" + caseNumber
+                    + "/attachments?fileName=login.har").then().statusCode(201);
+            // a stranger is refused all the same, by the case
+            given().auth().oauth2(GLOBEX_ADMIN).contentType("text/plain").body("x").post("/cases/" + caseNumber
+                    + "/attachments?fileName=x.txt").then().statusCode(403)
+                    .body("detail", containsString("another org"));
+            assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_view WHERE case_number = ?", row -> row.getLong(1),
+                    caseNumber)).contains(0L);
+        }
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline")
+                .then().statusCode(200).body("summary", hasItem(containsString("login.har"))));
     }
 
     // --- time: SLA breach and reopen windows ------------------------------------------------------------------
