@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -115,6 +116,27 @@ class EscalationApiTest {
 
     static void post(String token, String escalationId, String action, String body, int status) {
         as(token).body(body).post("/escalations/" + escalationId + "/" + action).then().statusCode(status);
+    }
+
+    /**
+     * The view between an escalation's last step approval and the approval itself (the two events of one command can
+     * reach it in two batches): nobody's pending approval, and no failure listing them.
+     */
+    @Test
+    void anEscalationWhoseLastStepIsApprovedIsNobodysPendingApproval() {
+        String id = raise(caseOfTom(), "question");
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/approvals/pending").then().statusCode(200)
+                .body("escalationId", hasItem(id)));
+        assertThat(jdbc.update("UPDATE escalation_view SET current_step = 1 WHERE escalation_id = ?", id))
+                .isEqualTo(1);
+        try {
+            as(LU).get("/approvals/pending").then().statusCode(200).body("escalationId", not(hasItem(id)));
+            as(LU).get("/escalations/" + id).then().statusCode(200)
+                    .body("escalation.status", equalTo("AWAITING_APPROVAL"))
+                    .body("escalation.awaitingStep", nullValue());
+        } finally {
+            jdbc.update("UPDATE escalation_view SET current_step = 0 WHERE escalation_id = ?", id);
+        }
     }
 
     @Test
