@@ -63,7 +63,9 @@ public final class CaseReadAccess {
         }
         if (caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
             conditions.add("team IN (" + inList(caller, parameters) + ")");
-        } else if (caller.has(Roles.SUPPORT_ENGINEER)) {
+        }
+        if (caller.has(Roles.SUPPORT_ENGINEER)) {
+            // also for a lead who is an engineer too: its own cases of other teams are its to read (maySee)
             parameters.add(caller.id());
             conditions.add("assignee = ? OR (status = 'NEW' AND team IN (" + inList(caller, parameters) + "))");
         }

@@ -293,6 +293,20 @@ class CaseApiTest {
         as(TSE_TOM).get(base).then().body("status", equalTo("OPEN")).body("priority", equalTo("P3"));
     }
 
+    /** What each of a principal's roles reads, it finds: a lead of one team who also works another team's case. */
+    @Test
+    void aLeadWhoIsAlsoAnEngineerFindsTheCasesAssignedToItInOtherTeams() {
+        String caseNumber = openAcmeCase("P3");
+        as(LEAD_LU).body("{\"assignee\":\"lead-mo\"}").post("/cases/" + caseNumber + "/assignment").then()
+                .statusCode(200);
+        String mo = TestPrincipals.MINT.token("lead-mo").role(Roles.TEAM_LEAD).role(Roles.SUPPORT_ENGINEER)
+                .team("mfa").sign();
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(mo).get("/cases/" + caseNumber).then().statusCode(200)
+                .body("assignee", equalTo("lead-mo")));
+        as(mo).get("/cases?limit=200&status=OPEN").then().statusCode(200).body("caseNumber", hasItem(caseNumber));
+        as(mo).get("/queues/mine?limit=200").then().statusCode(200).body("caseNumber", hasItem(caseNumber));
+    }
+
     @Test
     void onlyTheOpenerAndContactsAssociateAdminsWithACase() {
         String caseNumber = openAssignedCase("P3");
