@@ -90,7 +90,7 @@ public class AttachmentResource {
     @APIResponse(responseCode = "201", description = "Stored; Location is where to download it")
     @APIResponse(responseCode = "413", description = "Larger than the configured limit")
     public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,
-                           @QueryParam("internal") boolean internal,
+                           @QueryParam("internal") String internalParameter,
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
             throws IOException {
@@ -99,6 +99,11 @@ public class AttachmentResource {
             throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/', no control or"
                     + " formatting characters such as a right-to-left override)");
         }
+        // true or false, nothing else: any other value read as false would show the customer a file meant internal
+        if (internalParameter != null && !internalParameter.equals("true") && !internalParameter.equals("false")) {
+            throw new InvalidInput("internal: true or false");
+        }
+        boolean internal = "true".equals(internalParameter);
         if (contentType != null && (contentType.length() > 255 || !isMediaType(contentType))) {
             throw new InvalidInput("Content-Type: a media type (type/subtype), at most 255 characters");
         }

@@ -54,6 +54,7 @@ import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.MovableClock;
+import io.casetrail.testing.RawHttp;
 import io.casetrail.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -366,7 +367,50 @@ class CaseApiTest {
                 .body("type", org.hamcrest.Matchers.endsWith("/invalid-input"));
         as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400);
         as(ACME_ADMIN).get("/nothing-here").then().statusCode(404); // no such resource: still 404
+        // a field the operation does not know (here misspelled) is refused, not dropped
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"SSO",
+                 "priority":"P1","contactPreference":"EMAIL","contact":["admin-bo"]}
+                """).post("/cases").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", containsString("\"contact\""));
+        // NUL, which PostgreSQL stores in no text, in a body, in the path or in a query
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"SAML\\u0000login","description":"d",
+                 "productArea":"SSO","priority":"P1","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("at 'subject'")).body("detail", containsString("NUL"));
+        given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).get("/cases/%00").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("NUL"));
+        given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).get("/cases?q=a%00b").then().statusCode(400)
+                .contentType("application/problem+json");
         assertThat(openedCases()).isEqualTo(casesBefore);
+    }
+
+    /**
+     * An address with characters a URI must encode left raw (as curl sends a value typed with quotes) is refused by
+     * the HTTP server itself (400), before any of ours sees it; encoded, the same search is answered.
+     */
+    @Test
+    void anAddressWithRawCharactersAURIMustEncodeIs400() throws Exception {
+        for (String raw : List.of("\"", "{", "|", "\\", "^", "`", "<")) {
+            assertThat(RawHttp.get(RestAssured.port, "/cases?q=a" + raw + "b", "Bearer " + ACME_ADMIN).status())
+                    .as(raw).isEqualTo(400);
+        }
+        as(ACME_ADMIN).get("/cases?q=%22saml%22").then().statusCode(200);
+    }
+
+    /** A file is internal with internal=true, shared with internal=false or none; any other value is refused. */
+    @Test
+    void anUploadsInternalFlagIsTrueOrFalse() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        for (String value : List.of("yes", "1", "TRUE")) {
+            given().auth().oauth2(TSE_TOM).contentType("text/plain").body("trace").post("/cases/" + caseNumber
+                    + "/attachments?fileName=trace.har&internal=" + value).then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("internal"));
+        }
+        assertThat(jdbc.query("SELECT 1 FROM attachment_content WHERE case_number = ?", row -> 1, caseNumber))
+                .isEmpty();
     }
 
     /** A knowledge article's link reaches the customer: only an https URL is taken. */
@@ -784,7 +828,7 @@ class CaseApiTest {
                 .post("/cases").then().statusCode(201).extract().path("caseNumber");
     }
 
-    /** Waits until the case's read model shows it assigned to Tom (uploads check access there first). */
+    /** Waits until the case's read model shows it assigned to Tom. */
     private String visible(String caseNumber) {
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
                 .statusCode(200).body("assignee", equalTo("tse-tom")));

@@ -263,6 +263,10 @@ class InternalLogApiTest {
         }
         as(AUDITOR).queryParam("limit", 0).get("/internal-logs").then().statusCode(400);
         as(AUDITOR).queryParam("since", "yesterday").get("/internal-logs").then().statusCode(400);
+        // a time the database cannot compare is refused, not failed
+        as(AUDITOR).queryParam("since", "-5000-01-01T00:00:00Z").get("/internal-logs").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("years 1 to 9999"));
+        as(AUDITOR).queryParam("until", "+10000-01-01T00:00:00Z").get("/internal-logs").then().statusCode(400);
     }
 
     /**

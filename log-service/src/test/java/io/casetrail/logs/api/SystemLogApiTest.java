@@ -492,6 +492,15 @@ class SystemLogApiTest {
                 .statusCode(403));
     }
 
+    /** NUL in a parameter is refused with the identity platform's error body, not failed in the database. */
+    @Test
+    void nulInAParameterIsRefusedWithTheOktaErrorBody() {
+        ssws(SECRET).urlEncodingEnabled(false).get("/api/v1/logs?q=a%00b").then().statusCode(400)
+                .body("errorCode", equalTo("E0000001")).body("errorCauses[0].errorSummary", org.hamcrest.Matchers.containsString("NUL"));
+        ssws(SECRET).urlEncodingEnabled(false).get("/api/v1/logs?filter=eventType%20eq%20%22a%00%22").then()
+                .statusCode(400).body("errorCode", equalTo("E0000001"));
+    }
+
     /** The Date header in HTTP's own form, the day in two digits, as strict HTTP date parsers need it. */
     @Test
     void theDateHeaderIsInHttpsDateForm() {

@@ -65,16 +65,18 @@ import io.casetrail.platform.security.Roles;
 @SecurityRequirement(name = "jwt")
 public class ConsentResource {
 
+    // at most 50 users and 50 flags, each an id (64 characters at most) or a user's login: the consent keeps the
+    // ids, comma-separated, in 4,000 characters
     public record WrittenConsent(@NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
-                                 @Size(max = 100) List<@NotBlank String> targetUserIds,
-                                 @Size(max = 100) List<@NotBlank String> featureFlags,
+                                 @Size(max = 50) List<@NotBlank @Size(max = 255) String> targetUserIds,
+                                 @Size(max = 50) List<@NotBlank @Size(max = 255) String> featureFlags,
                                  @Min(1) Integer validForHours) {
     }
 
     public record VerbalConsent(@NotBlank @Size(max = 255) String givenBy, @NotNull ConsentChannel channel,
                                 Instant givenAt, @NotEmpty @Size(max = 4) List<@NotNull ActionKind> actionKinds,
-                                @Size(max = 100) List<@NotBlank String> targetUserIds,
-                                @Size(max = 100) List<@NotBlank String> featureFlags,
+                                @Size(max = 50) List<@NotBlank @Size(max = 255) String> targetUserIds,
+                                @Size(max = 50) List<@NotBlank @Size(max = 255) String> featureFlags,
                                 @Min(1) Integer validForHours) {
     }
 

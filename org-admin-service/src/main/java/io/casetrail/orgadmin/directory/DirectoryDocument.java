@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * mappings and profile sources are kept as the documents they are (each needs an {@code id}); users, groups,
  * applications and feature flags are searchable.
  */
+@JsonIgnoreProperties(ignoreUnknown = true) // an export of the platform's data has fields the directory keeps none of
 public record DirectoryDocument(@NotNull @Valid Org org,
                                 @Size(max = 100_000) List<@Valid User> users,
                                 @Size(max = 10_000) List<@Valid Group> groups,
@@ -54,7 +56,9 @@ public record DirectoryDocument(@NotNull @Valid Org org,
                         first("profileMappings[].id", profileMappings.stream().map(p -> p.path("id").asText(""))),
                         first("profileSources[].id", profileSources.stream().map(p -> p.path("id").asText(""))),
                         groups.stream().map(g -> first("groups[" + g.id() + "].members", g.members().stream()))
-                                .flatMap(Optional::stream).findFirst())
+                                .flatMap(Optional::stream).findFirst(),
+                        users.stream().map(u -> first("users[" + u.id() + "].factors[].id",
+                                u.factors().stream().map(Factor::id))).flatMap(Optional::stream).findFirst())
                 .flatMap(Optional::stream).findFirst();
     }
 
@@ -64,10 +68,13 @@ public record DirectoryDocument(@NotNull @Valid Org org,
                 .map(value -> field + ": " + value + " appears more than once");
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Org(@NotBlank @Size(max = 255) String id, @NotBlank @Size(max = 255) String name,
-                      @NotBlank @Pattern(regexp = "https://\\S+", message = "must be an https URL") String url) {
+                      @NotBlank @Size(max = 2048) @Pattern(regexp = "https://\\S+", message = "must be an https URL")
+                      String url) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record User(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String login,
                        @Size(max = 255) String firstName, @Size(max = 255) String lastName,
                        @NotBlank @Size(max = 255) String email, @Size(max = 255) String secondEmail,
@@ -78,10 +85,12 @@ public record DirectoryDocument(@NotNull @Valid Org org,
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Factor(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 64) String factorType,
                          @NotBlank @Size(max = 64) String provider, @NotBlank @Size(max = 32) String status) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Group(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
                         @Size(max = 1000) String description,
                         @Size(max = 100_000) List<@NotBlank @Size(max = 64) String> members) {
@@ -91,14 +100,16 @@ public record DirectoryDocument(@NotNull @Valid Org org,
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Application(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
                               @NotBlank @Size(max = 255) String label, @NotBlank @Size(max = 32) String status,
                               @Size(max = 64) String signOnMode) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Feature(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String name,
                           @Size(max = 1000) String description,
-                          @NotBlank @Pattern(regexp = "ENABLED|DISABLED") String status, Stage stage,
+                          @NotBlank @Pattern(regexp = "ENABLED|DISABLED") String status, @Valid Stage stage,
                           @Size(max = 30) List<@NotBlank @Size(max = 64) String> dependencies) {
 
         public Feature {
@@ -106,6 +117,8 @@ public record DirectoryDocument(@NotNull @Valid Org org,
         }
     }
 
-    public record Stage(String value, String state) {
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Stage(@Pattern(regexp = "[A-Za-z0-9_. -]{0,64}") String value,
+                        @Pattern(regexp = "[A-Za-z0-9_. -]{0,64}") String state) {
     }
 }

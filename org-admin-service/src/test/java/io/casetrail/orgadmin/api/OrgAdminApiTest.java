@@ -532,6 +532,25 @@ class OrgAdminApiTest {
                 + "/reset-factors").then().statusCode(403).body("detail", containsString("expired"));
     }
 
+    /**
+     * A consent names at most 50 users and 50 flags, each at most a login long, and no field it does not know: a
+     * misspelled "targetUserId" would otherwise be dropped, and the consent cover every user.
+     */
+    @Test
+    void aConsentsScopeIsRefusedWhenItCannotBeKeptOrIsMisspelled() {
+        String many = String.join(",", java.util.Collections.nCopies(51, "\"00u1alice\""));
+        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserIds\":[" + many + "]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("errors.field", hasItem("targetUserIds"));
+        as(ADA).body("{\"actionKinds\":[\"FEATURE_FLAG\"],\"featureFlags\":[\"" + "f".repeat(256) + "\"]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400);
+        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserId\":[\"00u2bob\"]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", containsString("targetUserId"));
+        assertThat(stored("ConsentGiven")).isZero();
+    }
+
     /** The longest consent that may be asked for is the service's setting (96 hours in the tests; 72 by default). */
     @Test
     void aConsentLastsAtMostTheConfiguredMaximum() {
@@ -637,6 +656,21 @@ class OrgAdminApiTest {
         String longPolicy = directory().replace("\"id\":\"00p2\"", "\"id\":\"" + "p".repeat(65) + "\"");
         as(OPERATOR).body(longPolicy).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .body("detail", containsString("1 to 64 characters"));
+        String sameFactor = directory().replace("{\"id\":\"f2\"", "{\"id\":\"f1\"");
+        as(OPERATOR).body(sameFactor).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .body("detail", containsString("users[00u1alice].factors[].id: f1 appears more than once"));
+        String longUrl = directory().replace("\"url\":\"https://adm.okta.com\"",
+                "\"url\":\"https://adm.okta.com/" + "u".repeat(2048) + "\"");
+        as(OPERATOR).body(longUrl).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .body("errors.field", hasItem("org.url"));
+        String longStage = directory().replace("\"value\":\"BETA\"", "\"value\":\"" + "x".repeat(300) + "\"");
+        as(OPERATOR).body(longStage).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .contentType("application/problem+json");
+        // fields of the platform's export the directory keeps none of are passed over
+        String exported = directory().replace("\"status\":\"ACTIVE\",\"factors\":[]",
+                "\"status\":\"ACTIVE\",\"created\":\"2020-01-01T00:00:00Z\",\"factors\":[]");
+        assertThat(exported).isNotEqualTo(directory());
+        as(OPERATOR).body(exported).put("/orgs/" + ORG + "/directory").then().statusCode(200);
         as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("users", equalTo(2))
                 .body("groups", equalTo(2));
         as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then().statusCode(200)

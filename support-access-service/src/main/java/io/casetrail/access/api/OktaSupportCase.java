@@ -3,6 +3,7 @@ package io.casetrail.access.api;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -23,9 +24,11 @@ public record OktaSupportCase(String caseNumber, String subject, Impersonation i
     }
 
     /** The PATCH body: {@code {"impersonation":{"status":"ENABLED"}}}, {@code {"impersonation":{"expiration":...}}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true) // the platform's clients send the whole case back
     public record Update(ImpersonationChange impersonation, SelfAssigned selfAssigned) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ImpersonationChange(String status, Instant expiration) {
     }
 }
