@@ -138,7 +138,13 @@ public class CloudEventConsumers {
                     }
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        applyOnce(record);
+                        try {
+                            applyOnce(record);
+                        } catch (RuntimeException e) {
+                            // where it is stuck, for the operator (operations.md, "when something is stuck")
+                            throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
+                                    + "@" + record.offset() + " not applied: " + e.getMessage(), e);
+                        }
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }

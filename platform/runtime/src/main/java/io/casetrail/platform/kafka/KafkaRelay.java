@@ -63,6 +63,8 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
     private final Counter published;
     private volatile Serializer serializer;
     private Open producer;
+    /** Per relay thread (one per segment): the producer its last batch went out on. */
+    private final ThreadLocal<Open> previousBatch = new ThreadLocal<>();
 
     @Inject
     public KafkaRelay(KafkaSettings settings, TopicProvisioner topics, MeterRegistry metrics,
@@ -128,7 +130,7 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
         List<Future<RecordMetadata>> sends = batch.getOrComputeResource(SENDS, k -> new ArrayList<>());
         // one producer for the whole batch: once it is abandoned, the rest of the batch fails with it rather than
         // going out through a new one ahead of what failed
-        Open open = batch.getOrComputeResource(PRODUCER, k -> producer());
+        Open open = batch.getOrComputeResource(PRODUCER, k -> producerAfter(previousBatch.get()));
         sends.add(open.producer().send(CloudEventRecords.toRecord(topic, cloudEvent), (metadata, failure) -> {
             if (failure == null) {
                 published.increment();
@@ -342,6 +344,24 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
         LOG.warnf("Kafka did not acknowledge a relay batch; it will be sent again: %s", cause.toString());
         closeProducer(); // a fresh idempotent producer after a failed batch, so the retry starts clean
         return new IllegalStateException("relay batch not acknowledged", cause);
+    }
+
+    /**
+     * The producer for a relay thread's next batch. The batch before it may still be on its way: if the producer
+     * it went out on has been abandoned since (by a failure of its own, or of another segment's batch on the same
+     * producer), its records failed, and this batch, sent through a new producer, would reach Kafka ahead of them.
+     * So this batch fails at once instead: the processor sets the segment back to its stored token, before the
+     * failed batch, and sends both again in order.
+     */
+    private Open producerAfter(Open previous) {
+        if (previous != null && previous.failed().get()) {
+            previousBatch.remove();
+            throw new IllegalStateException("the relay batch before this one went out on a producer that failed;"
+                    + " both are sent again, in order");
+        }
+        Open open = producer();
+        previousBatch.set(open);
+        return open;
     }
 
     /** The producer; a new one when the last was abandoned (its batch fails, and the relay sends it again). */

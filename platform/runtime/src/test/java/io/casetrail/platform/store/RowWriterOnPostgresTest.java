@@ -16,6 +16,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,23 @@ class RowWriterOnPostgresTest extends RowWriterTest {
 
     enum Kind { PLAIN, ODD }
 
+    /**
+     * A machine without PostgreSQL skips these (the README's promise: JDK and Maven are enough), unless
+     * {@code CASETRAIL_SYSTEM_TESTS_REQUIRE_POSTGRES=true} (CI) makes its absence a failure.
+     */
     @BeforeAll
     static void freshDatabase() throws SQLException {
-        try (Connection admin = DriverManager.getConnection(BASE_URL + "postgres", "postgres", null);
+        Connection reached;
+        try {
+            reached = DriverManager.getConnection(BASE_URL + "postgres", "postgres", null);
+        } catch (SQLException e) {
+            if (Boolean.parseBoolean(System.getenv("CASETRAIL_SYSTEM_TESTS_REQUIRE_POSTGRES"))) {
+                throw e;
+            }
+            Assumptions.abort("no PostgreSQL at " + BASE_URL + ": " + e.getMessage());
+            return;
+        }
+        try (Connection admin = reached;
              Statement sql = admin.createStatement()) {
             sql.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             sql.execute("CREATE DATABASE " + DATABASE);

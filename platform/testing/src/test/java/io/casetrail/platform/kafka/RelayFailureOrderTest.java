@@ -1,5 +1,6 @@
 package io.casetrail.platform.kafka;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
@@ -35,21 +36,10 @@ class RelayFailureOrderTest {
     @Test
     void aSendThatFailsTakesTheSendsBehindItWithIt() throws Exception {
         InProcessKafkaBroker broker = InProcessKafkaBroker.temporary();
-        Map<String, Object> client = new HashMap<>();
-        client.put("bootstrap.servers", broker.bootstrapServers());
-        client.put("delivery.timeout.ms", 8_000);
-        client.put("request.timeout.ms", 2_000);
-        client.put("linger.ms", 0);
         // a record per producer batch: a relay batch of a few hundred events fills several, each with its own
         // delivery timeout (records in one producer batch expire together)
-        client.put("batch.size", 1);
-        // the topic's partitions stay known while the broker is away (by default the client forgets them after a
-        // while, and a send then waits for them instead of queueing: the same race, harder to set up)
-        client.put("metadata.recovery.strategy", "none");
-        KafkaSettings settings = new KafkaSettings(client, "relay-order-test");
-        KafkaRelay relay = new KafkaRelay(settings, new TopicProvisioner(settings, 1, (short) 1),
-                new SimpleMeterRegistry(), TOPIC);
-        relay.bind(JacksonSerializer.defaultSerializer());
+        KafkaRelay relay = relay(broker, "relay-order-test", Map.of("delivery.timeout.ms", 8_000,
+                "request.timeout.ms", 2_000, "batch.size", 1));
         try {
             publish(relay, 0).get(30, TimeUnit.SECONDS); // the topic exists and its partition is known
             broker.close();
@@ -65,6 +55,47 @@ class RelayFailureOrderTest {
         } finally {
             relay.closeProducer();
         }
+    }
+
+    /**
+     * A relay batch does not go out through a new producer while the batch before it went out on one abandoned since
+     * (a failure of its own, or of another segment's batch on the same producer): its records failed, and the new
+     * batch's would reach Kafka ahead of them. It fails at once; the processor sends both again from the stored
+     * token. The batch after that goes out through a new producer.
+     */
+    @Test
+    void aBatchAfterOneWhoseProducerFailedFailsRatherThanOvertakeIt() throws Exception {
+        InProcessKafkaBroker broker = InProcessKafkaBroker.temporary();
+        KafkaRelay relay = relay(broker, "relay-order-test-2", Map.of("delivery.timeout.ms", 3_000,
+                "request.timeout.ms", 1_000, "max.block.ms", 1_000));
+        try {
+            publish(relay, 0).get(30, TimeUnit.SECONDS);
+            broker.close();
+            Future<?> failed = publish(relay, 1);
+            assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+
+            assertThatThrownBy(() -> publish(relay, 2)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("sent again, in order");
+            // sent again from before the failed batch, through a new producer (which waits for the broker)
+            assertThatCode(() -> publish(relay, 1)).doesNotThrowAnyException();
+        } finally {
+            relay.closeProducer();
+        }
+    }
+
+    /** A relay on the broker, its producer with {@code settings} besides these. */
+    private static KafkaRelay relay(InProcessKafkaBroker broker, String name, Map<String, Object> settings) {
+        Map<String, Object> client = new HashMap<>(settings);
+        client.put("bootstrap.servers", broker.bootstrapServers());
+        client.put("linger.ms", 0);
+        // the topic's partitions stay known while the broker is away (by default the client forgets them after a
+        // while, and a send then waits for them instead of queueing: the same race, harder to set up)
+        client.put("metadata.recovery.strategy", "none");
+        KafkaSettings kafka = new KafkaSettings(client, name);
+        KafkaRelay relay = new KafkaRelay(kafka, new TopicProvisioner(kafka, 1, (short) 1), new SimpleMeterRegistry(),
+                TOPIC);
+        relay.bind(JacksonSerializer.defaultSerializer());
+        return relay;
     }
 
     /** One relay batch of one event of the case, at {@code sequence}; its send. */
