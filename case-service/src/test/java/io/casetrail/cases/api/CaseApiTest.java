@@ -359,13 +359,21 @@ class CaseApiTest {
         as(ACME_ADMIN).body("""
                 {"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"NETWORK",
                  "priority":"P1","contactPreference":"EMAIL"}
-                """).post("/cases").then().statusCode(400).body("detail", containsString("productArea"));
+                """).post("/cases").then().statusCode(400).body("detail", containsString("productArea"))
+                .body("detail", containsString("NETWORK is none of SSO, UNIVERSAL_DIRECTORY"))
+                .body("detail", not(containsString("io.casetrail")));
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"SSO",
+                 "priority":"P1","contactPreference":"EMAIL","contacts":"admin-bo"}
+                """).post("/cases").then().statusCode(400).body("detail", containsString("at 'contacts'"))
+                .body("detail", not(containsString("java.util")));
         as(ACME_ADMIN).get("/cases?limit=0").then().statusCode(400);
         as(ACME_ADMIN).get("/cases?after=%%%").then().statusCode(400);
         // parameters JAX-RS cannot convert are the request's fault (it would answer 404)
         as(ACME_ADMIN).get("/cases?limit=abc").then().statusCode(400).contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.endsWith("/invalid-input"));
-        as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400);
+        as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400)
+                .body("detail", containsString("SOLVED is none of NEW, OPEN, PENDING_CUSTOMER"));
         as(ACME_ADMIN).get("/nothing-here").then().statusCode(404); // no such resource: still 404
         // a field the operation does not know (here misspelled) is refused, not dropped
         as(ACME_ADMIN).body("""

@@ -47,6 +47,9 @@ public class DirectoryStore {
                                 long groups, long applications, long features) {
     }
 
+    /** The first part of a directory list's cursor: an id alone, or another list's cursor, is none. */
+    private static final String CURSOR = "dir";
+
     private final Jdbc jdbc;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
@@ -139,7 +142,7 @@ public class DirectoryStore {
     /** Users whose id is {@code q}, or whose login, names or e-mail start with it (ignoring case). */
     public Page<UserView> users(String orgId, String q, String after, int limit) {
         return Page.of(search("dir_user", List.of("login", "first_name", "last_name", "email"), this::user, orgId, q,
-                after, limit), limit, UserView::id);
+                afterId(after), limit), limit, user -> cursor(user.id()));
     }
 
     /** A user by id or login. */
@@ -149,8 +152,8 @@ public class DirectoryStore {
     }
 
     public Page<GroupView> groups(String orgId, String q, String after, int limit) {
-        return Page.of(search("dir_group", List.of("name"), this::group, orgId, q, after, limit), limit,
-                GroupView::id);
+        return Page.of(search("dir_group", List.of("name"), this::group, orgId, q, afterId(after), limit), limit,
+                group -> cursor(group.id()));
     }
 
     public Optional<GroupView> group(String orgId, String idOrName) {
@@ -159,8 +162,8 @@ public class DirectoryStore {
     }
 
     public Page<ApplicationView> applications(String orgId, String q, String after, int limit) {
-        return Page.of(search("dir_app", List.of("name", "label"), DirectoryStore::application, orgId, q, after,
-                limit), limit, ApplicationView::id);
+        return Page.of(search("dir_app", List.of("name", "label"), DirectoryStore::application, orgId, q,
+                afterId(after), limit), limit, app -> cursor(app.id()));
     }
 
     /** Rows whose id is {@code q} or whose columns start with it (ignoring case), by id, after {@code after}. */
@@ -194,8 +197,9 @@ public class DirectoryStore {
     /** An org's documents of a kind (policies, profile mappings, profile sources), by id, after {@code after}. */
     public Page<JsonNode> documents(String orgId, String kind, String after, int limit) {
         return Page.of(jdbc.query("SELECT id, body FROM dir_document WHERE org_id = ? AND kind = ? AND id > ?"
-                        + " ORDER BY id LIMIT ?", row -> new Page.Row<>(read(row.getString(2)), row.getString(1)), orgId,
-                kind, after == null ? "" : after, limit + 1), limit);
+                        + " ORDER BY id LIMIT ?", row -> new Page.Row<>(read(row.getString(2)),
+                        cursor(row.getString(1))), orgId, kind, after == null ? "" : afterId(after), limit + 1),
+                limit);
     }
 
     public Optional<JsonNode> document(String orgId, String kind, String id) {
@@ -205,10 +209,28 @@ public class DirectoryStore {
 
     /** An org's feature flags by id, after {@code after}, with their dependencies and dependents. */
     public Page<FeatureView> features(String orgId, String linkBase, String after, int limit) {
+        String afterId = afterId(after);
         List<FeatureView> features = features(orgId, linkBase).stream()
                 .sorted(Comparator.comparing(FeatureView::id))
-                .filter(feature -> after == null || feature.id().compareTo(after) > 0).limit(limit + 1L).toList();
-        return Page.of(features, limit, FeatureView::id);
+                .filter(feature -> afterId == null || feature.id().compareTo(afterId) > 0).limit(limit + 1L).toList();
+        return Page.of(features, limit, feature -> cursor(feature.id()));
+    }
+
+    /** The cursor after a row of a directory list. */
+    private static String cursor(String id) {
+        return Page.cursor(CURSOR, id);
+    }
+
+    /** The id a list's cursor points after (400 for anything but a cursor a directory list handed out). */
+    private static String afterId(String after) {
+        if (after == null) {
+            return null;
+        }
+        String[] parts = Page.parts(after, 2);
+        if (!CURSOR.equals(parts[0])) {
+            throw Page.badCursor();
+        }
+        return parts[1];
     }
 
     private List<FeatureView> features(String orgId, String linkBase) {

@@ -632,6 +632,11 @@ class OrgAdminApiTest {
         // refused before anything is read or checked: a bad page size is not even looked at
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(403);
         as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(400);
+        // a cursor is one a list handed out: a raw id is not one
+        as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&after=00u1alice").then().statusCode(400)
+                .body("detail", containsString("not a cursor"));
+        assertThat(Links.pages(() -> as(TOM), "/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=1",
+                "id", String.class)).isEqualTo(List.of(List.of("00u1alice"), List.of("00u2bob")));
         consent(ADA, "\"RESET_MFA\"", "");
         as(TIA).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
                 + "/reset-factors").then().statusCode(403);
@@ -798,71 +803,74 @@ class OrgAdminApiTest {
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
                 caseNumber, "g-1", endsAt, 2L, RequestOrigin.NONE, tom));
         String token = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, endsAt);
-        RequestSpecification session = given().header("Authorization", "Session " + token)
-                .contentType(ContentType.JSON);
+        try {
+            RequestSpecification session = given().header("Authorization", "Session " + token)
+                    .contentType(ContentType.JSON);
 
-        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
-                .get("/admin-view/policies").then().statusCode(200)
-                .body("name", equalTo(List.of("Default sign-on", "Default password")))
-                .body("[0].rules[0].name", equalTo("Require MFA off-network")));
-        java.util.function.Supplier<RequestSpecification> viewer = () -> given().header("Authorization",
-                "Session " + token);
-        assertThat(Links.pages(viewer, "/admin-view/policies?limit=1", "name", String.class))
-                .isEqualTo(List.of(List.of("Default sign-on"), List.of("Default password")));
-        List<String> features = session.get("/admin-view/features").then().statusCode(200).extract().jsonPath()
-                .getList("id", String.class);
-        assertThat(features).hasSizeGreaterThan(1).isSorted();
-        assertThat(Links.pages(viewer, "/admin-view/features?limit=1", "id", String.class))
-                .isEqualTo(features.stream().map(List::of).toList());
-        assertThat(Links.pages(viewer, "/admin-view/profile-sources?limit=1", "type", String.class).get(0))
-                .isEqualTo(List.of("AD"));
-        viewer.get().get("/admin-view/profile-mappings?limit=201").then().statusCode(400);
-        session.get("/admin-view/profile-mappings").then().statusCode(200).body("[0].properties.login",
-                equalTo("upn"));
-        session.get("/admin-view/profile-sources").then().statusCode(200).body("[0].type", equalTo("AD"));
-        session.get("/admin-view/groups").then().statusCode(200).body("profile.name",
-                equalTo(List.of("Engineering", "Support")));
-        io.restassured.response.Response firstGroup = given().header("Authorization", "Session " + token)
-                .queryParam("limit", 1).get("/admin-view/groups");
-        firstGroup.then().statusCode(200).body("profile.name", equalTo(List.of("Engineering")));
-        String nextGroups = firstGroup.headers().getValues("Link").stream().filter(l -> l.endsWith("rel=\"next\""))
-                .map(l -> l.substring(1, l.indexOf('>'))).findFirst().orElseThrow();
-        given().header("Authorization", "Session " + token).urlEncodingEnabled(false).get(nextGroups).then()
-                .statusCode(200).body("profile.name", equalTo(List.of("Support")))
-                .header("Link", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("rel=\"next\"")));
-        session.get("/admin-view/applications").then().statusCode(200).body("[0].label", equalTo("Salesforce"));
-        session.get("/admin-view/features").then().statusCode(200)
-                .body("find { it.id == 'ftrBASE' }.dependents", equalTo(List.of("ftrBETA")));
+            await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
+                    .get("/admin-view/policies").then().statusCode(200)
+                    .body("name", equalTo(List.of("Default sign-on", "Default password")))
+                    .body("[0].rules[0].name", equalTo("Require MFA off-network")));
+            java.util.function.Supplier<RequestSpecification> viewer = () -> given().header("Authorization",
+                    "Session " + token);
+            assertThat(Links.pages(viewer, "/admin-view/policies?limit=1", "name", String.class))
+                    .isEqualTo(List.of(List.of("Default sign-on"), List.of("Default password")));
+            List<String> features = session.get("/admin-view/features").then().statusCode(200).extract().jsonPath()
+                    .getList("id", String.class);
+            assertThat(features).hasSizeGreaterThan(1).isSorted();
+            assertThat(Links.pages(viewer, "/admin-view/features?limit=1", "id", String.class))
+                    .isEqualTo(features.stream().map(List::of).toList());
+            assertThat(Links.pages(viewer, "/admin-view/profile-sources?limit=1", "type", String.class).get(0))
+                    .isEqualTo(List.of("AD"));
+            viewer.get().get("/admin-view/profile-mappings?limit=201").then().statusCode(400);
+            viewer.get().get("/admin-view/policies?after=00p1").then().statusCode(400);
+            viewer.get().get("/admin-view/features?after=ftrBASE").then().statusCode(400);
+            session.get("/admin-view/profile-mappings").then().statusCode(200).body("[0].properties.login",
+                    equalTo("upn"));
+            session.get("/admin-view/profile-sources").then().statusCode(200).body("[0].type", equalTo("AD"));
+            session.get("/admin-view/groups").then().statusCode(200).body("profile.name",
+                    equalTo(List.of("Engineering", "Support")));
+            io.restassured.response.Response firstGroup = given().header("Authorization", "Session " + token)
+                    .queryParam("limit", 1).get("/admin-view/groups");
+            firstGroup.then().statusCode(200).body("profile.name", equalTo(List.of("Engineering")));
+            String nextGroups = firstGroup.headers().getValues("Link").stream().filter(l -> l.endsWith("rel=\"next\""))
+                    .map(l -> l.substring(1, l.indexOf('>'))).findFirst().orElseThrow();
+            given().header("Authorization", "Session " + token).urlEncodingEnabled(false).get(nextGroups).then()
+                    .statusCode(200).body("profile.name", equalTo(List.of("Support")))
+                    .header("Link", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("rel=\"next\"")));
+            session.get("/admin-view/applications").then().statusCode(200).body("[0].label", equalTo("Salesforce"));
+            session.get("/admin-view/features").then().statusCode(200)
+                    .body("find { it.id == 'ftrBASE' }.dependents", equalTo(List.of("ftrBETA")));
 
-        long before = stored("ImpersonationWriteRefused");
-        given().header("Authorization", "Session " + token).contentType(ContentType.JSON).body("{}")
-                .post("/admin-view/groups").then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
-        given().header("Authorization", "Session " + token).delete("/admin-view/policies/00p1").then()
-                .statusCode(403);
-        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 2);
-        // nor does it change anything elsewhere: an admin action, a directory import, a verbal consent, a path that
-        // does not exist; each attempt is refused before its endpoint's role check, and recorded
-        String onCase = "{\"caseNumber\":\"" + caseNumber + "\"}";
-        session.body(onCase).post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
-        session.body("{}").put("/orgs/" + ORG + "/directory").then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
-        session.body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}")
-                .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403)
-                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
-        session.body("{}").post("/nowhere").then().statusCode(403)
-                .body("detail", containsString("POST /nowhere was refused and recorded"));
-        assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 6);
-        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
-                + " LIKE '%ImpersonationWriteRefused' ORDER BY sequencenumber DESC", row -> new String(
-                        row.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), caseNumber).get(0))
-                .contains("\"path\":\"/nowhere\"").contains(sessionId);
-        assertThat(stored("MfaFactorsReset")).isZero();
-        as(TOM).get("/admin-view/policies").then().statusCode(403);
-
-        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 6, new ImpersonationEnded(ORG, sessionId,
-                caseNumber, "tse-tom", SessionEndReason.STOPPED, RequestOrigin.NONE, tom));
+            long before = stored("ImpersonationWriteRefused");
+            given().header("Authorization", "Session " + token).contentType(ContentType.JSON).body("{}")
+                    .post("/admin-view/groups").then().statusCode(403)
+                    .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+            given().header("Authorization", "Session " + token).delete("/admin-view/policies/00p1").then()
+                    .statusCode(403);
+            assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 2);
+            // nor does it change anything elsewhere: an admin action, a directory import, a verbal consent, a path that
+            // does not exist; each attempt is refused before its endpoint's role check, and recorded
+            String onCase = "{\"caseNumber\":\"" + caseNumber + "\"}";
+            session.body(onCase).post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-factors").then().statusCode(403)
+                    .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+            session.body("{}").put("/orgs/" + ORG + "/directory").then().statusCode(403)
+                    .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+            session.body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}")
+                    .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403)
+                    .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+            session.body("{}").post("/nowhere").then().statusCode(403)
+                    .body("detail", containsString("POST /nowhere was refused and recorded"));
+            assertThat(stored("ImpersonationWriteRefused")).isEqualTo(before + 6);
+            assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                    + " LIKE '%ImpersonationWriteRefused' ORDER BY sequencenumber DESC", row -> new String(
+                            row.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), caseNumber).get(0))
+                    .contains("\"path\":\"/nowhere\"").contains(sessionId);
+            assertThat(stored("MfaFactorsReset")).isZero();
+            as(TOM).get("/admin-view/policies").then().statusCode(403);
+        } finally {
+            endSession(sessionId, tom); // also when an assertion failed: other tests' Tom is not impersonating
+        }
         await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
                 .get("/admin-view/policies").then().statusCode(401));
     }

@@ -1,8 +1,12 @@
 package io.casetrail.platform.errors;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -23,6 +27,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -74,7 +79,7 @@ public class ProblemMappers {
             // JAX-RS answers a query or path parameter it cannot convert (limit=abc, an unknown enum value) with
             // a 404 wrapping the conversion's error; the request is what is wrong, not the resource
             return domain(new InvalidInput("a query or path parameter is not a value of its type (a number, one of"
-                    + " the listed values)"), uri);
+                    + " the listed values)" + allowedValues(e.getCause())), uri);
         }
         String title = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
@@ -158,7 +163,15 @@ public class ProblemMappers {
     private Response malformed(JsonProcessingException e, UriInfo uri) {
         String where = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                 ? " at '" + fieldPath(mapping.getPath()) + "'" : "";
-        String why = e.getOriginalMessage() == null ? "unreadable JSON" : e.getOriginalMessage().split("\n")[0];
+        String why;
+        if (e instanceof InvalidFormatException format && format.getTargetType() != null
+                && format.getTargetType().isEnum()) {
+            why = format.getValue() + " is none of " + names(format.getTargetType().getEnumConstants());
+        } else {
+            // Jackson names Java types with their packages: the caller needs the simple name at most
+            why = e.getOriginalMessage() == null ? "unreadable JSON"
+                    : JAVA_TYPE.matcher(e.getOriginalMessage().split("\n")[0]).replaceAll("$1");
+        }
         return answer(uri, Problem.of("malformed-body", "Bad request", 400,
                 "the request body is not valid JSON for this operation" + where + ": " + why, path(uri)));
     }
@@ -181,6 +194,35 @@ public class ProblemMappers {
     /** Whether a path is one of the identity platform's wire-compatible endpoints. */
     public static boolean isIdentityPlatformPath(String path) {
         return path != null && (path.startsWith("/api/v1/") || path.matches("/orgs/[^/]+/api/v1/.*"));
+    }
+
+    /** A Java type's name with its package, as Jackson writes it ({@code `java.time.Instant`}). */
+    private static final Pattern JAVA_TYPE =
+            Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
+    /** How JAX-RS reports a parameter that is no constant of its enum type. */
+    private static final Pattern NO_ENUM_CONSTANT =
+            Pattern.compile("No enum constant ((?:[\\w$]+\\.)+[\\w$]+)\\.([^.]*)$");
+
+    /** ": X is none of A, B, C" for a parameter that is no constant of its enum type; empty otherwise. */
+    private static String allowedValues(Throwable conversion) {
+        if (conversion == null || conversion.getMessage() == null) {
+            return "";
+        }
+        Matcher m = NO_ENUM_CONSTANT.matcher(conversion.getMessage());
+        if (!m.find()) {
+            return "";
+        }
+        try {
+            Class<?> type = Class.forName(m.group(1), false, Thread.currentThread().getContextClassLoader());
+            return type.isEnum() ? ": " + m.group(2) + " is none of " + names(type.getEnumConstants()) : "";
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "";
+        }
+    }
+
+    private static String names(Object[] constants) {
+        return Arrays.stream(constants).map(Object::toString)
+                .collect(Collectors.joining(", "));
     }
 
     private static String fieldPath(List<JsonMappingException.Reference> path) {
