@@ -138,7 +138,13 @@ class AuditReplayTest {
             // and a third as stored before the LogEvent had all its keys: no key is a null key, not a change
             assertThat(jdbc.update("UPDATE system_log_event SET body = REPLACE(body, '\"zone\":null,', '')"
                     + " WHERE uuid = ?", ids.get(ORG + "-grants-11#1"))).isEqualTo(1);
+            // and a fourth without the legacy type an entry stored before it was written (refusals) lacks
+            assertThat(jdbc.update("UPDATE system_log_event SET body = REPLACE(body,"
+                    + " '\"legacyEventType\":\"core.user.impersonation.grant.extended\"', '\"legacyEventType\":null')"
+                    + " WHERE uuid = ?", ids.get(ORG + "-grants-12#1"))).isEqualTo(1);
         });
+        assertThat(jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1),
+                ids.get(ORG + "-grants-12#1")).orElseThrow()).contains("\"legacyEventType\":null");
         assertThat(jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1),
                 ids.get(ORG + "-grants-11#1")).orElseThrow()).contains("\"client\":{").doesNotContain("\"zone\"");
         AuditReport tampered = replay(ORG, System.err);

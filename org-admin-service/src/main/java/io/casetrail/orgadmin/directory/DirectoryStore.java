@@ -1,10 +1,12 @@
 package io.casetrail.orgadmin.directory;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +49,8 @@ public class DirectoryStore {
                                 long groups, long applications, long features) {
     }
 
-    /** The first part of a directory list's cursor: an id alone, or another list's cursor, is none. */
-    private static final String CURSOR = "dir";
+    /** What a directory list's cursor starts with: an id alone, or another list's cursor, is none. */
+    private static final String CURSOR = "dir:";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -112,8 +114,8 @@ public class DirectoryStore {
     private void insertDocuments(String org, String kind, List<JsonNode> documents) {
         for (JsonNode document : documents) {
             String id = document.path("id").asText("");
-            if (id.isBlank() || id.length() > 64) {
-                throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters");
+            if (id.isBlank() || id.length() > 64 || id.indexOf('\u0000') >= 0) {
+                throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters (no NUL)");
             }
             jdbc.update("INSERT INTO dir_document (org_id, kind, id, body) VALUES (?, ?, ?, ?)", org, kind, id,
                     document.toString());
@@ -216,21 +218,26 @@ public class DirectoryStore {
         return Page.of(features, limit, feature -> cursor(feature.id()));
     }
 
-    /** The cursor after a row of a directory list. */
-    private static String cursor(String id) {
-        return Page.cursor(CURSOR, id);
+    /** The cursor after a row of a directory list: the id whole, whatever it holds ({@code |} included). */
+    static String cursor(String id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR + id).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The id a list's cursor points after (400 for anything but a cursor a directory list handed out). */
-    private static String afterId(String after) {
+    static String afterId(String after) {
         if (after == null) {
             return null;
         }
-        String[] parts = Page.parts(after, 2);
-        if (!CURSOR.equals(parts[0])) {
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
             throw Page.badCursor();
         }
-        return parts[1];
+        if (!raw.startsWith(CURSOR)) {
+            throw Page.badCursor();
+        }
+        return raw.substring(CURSOR.length());
     }
 
     private List<FeatureView> features(String orgId, String linkBase) {

@@ -543,7 +543,8 @@ class OrgAdminApiTest {
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
                 .body("errors.field", hasItem("targetUserIds"));
         as(ADA).body("{\"actionKinds\":[\"FEATURE_FLAG\"],\"featureFlags\":[\"" + "f".repeat(256) + "\"]}")
-                .post("/cases/" + caseNumber + "/consents").then().statusCode(400);
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("detail", containsString("featureFlags")).body("detail", containsString("255"));
         as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserId\":[\"00u2bob\"]}")
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
                 .body("type", equalTo("https://casetrail.io/problems/malformed-body"))

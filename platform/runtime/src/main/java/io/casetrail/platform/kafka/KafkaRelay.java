@@ -354,12 +354,13 @@ public class KafkaRelay implements EventMessageHandler, AcknowledgedTokens.Sends
      * failed batch, and sends both again in order.
      */
     private Open producerAfter(Open previous) {
-        if (previous != null && previous.failed().get()) {
+        // the producer first: one that fails after this is the batch's own, and what the batch sends fails with it
+        Open open = producer();
+        if (previous != null && previous != open && previous.failed().get()) {
             previousBatch.remove();
             throw new IllegalStateException("the relay batch before this one went out on a producer that failed;"
                     + " both are sent again, in order");
         }
-        Open open = producer();
         previousBatch.set(open);
         return open;
     }
