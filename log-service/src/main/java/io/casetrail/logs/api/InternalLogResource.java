@@ -147,9 +147,6 @@ public class InternalLogResource {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-
     private static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
@@ -161,7 +158,7 @@ public class InternalLogResource {
             throw new InvalidInput(name + ": an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z");
         }
         // within the years 1 to 9999, as every stored time is: the database cannot compare one outside
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        if (!Page.storable(instant)) {
             throw new InvalidInput(name + ": an instant within the years 1 to 9999");
         }
         return instant;

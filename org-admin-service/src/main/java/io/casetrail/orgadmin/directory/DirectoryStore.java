@@ -1,12 +1,10 @@
 package io.casetrail.orgadmin.directory;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,7 +218,7 @@ public class DirectoryStore {
 
     /** The cursor after a row of a directory list: the id whole, whatever it holds ({@code |} included). */
     static String cursor(String id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR + id).getBytes(StandardCharsets.UTF_8));
+        return Page.cursor(CURSOR + id);
     }
 
     /** The id a list's cursor points after (400 for anything but a cursor a directory list handed out). */
@@ -228,12 +226,7 @@ public class DirectoryStore {
         if (after == null) {
             return null;
         }
-        String raw;
-        try {
-            raw = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw Page.badCursor();
-        }
+        String raw = Page.cursorText(after);
         if (!raw.startsWith(CURSOR)) {
             throw Page.badCursor();
         }

@@ -58,13 +58,7 @@ public record Page<T>(List<T> items, String next) {
 
     /** The parts of a cursor made by {@link #cursor}; 400 unless it has exactly {@code count} of them. */
     public static String[] parts(String token, int count) {
-        String raw;
-        try {
-            raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw badCursor();
-        }
-        String[] parts = raw.split("\\|", -1);
+        String[] parts = cursorText(token).split("\\|", -1);
         if (parts.length != count) {
             throw badCursor();
         }
@@ -80,10 +74,24 @@ public record Page<T>(List<T> items, String next) {
      * the database could not even compare (or add to) one that is.
      */
     public static Instant cursorTime(Instant at) {
-        if (at.isBefore(At.EARLIEST) || at.isAfter(At.LATEST)) {
+        if (!storable(at)) {
             throw badCursor();
         }
         return at;
+    }
+
+    /** Whether a time is within the years 1 to 9999, as every stored time is: the database compares no other. */
+    public static boolean storable(Instant at) {
+        return !at.isBefore(At.EARLIEST) && !at.isAfter(At.LATEST);
+    }
+
+    /** The text of a cursor made by {@link #cursor}, whole (its parts not split); 400 when it is not one. */
+    public static String cursorText(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badCursor();
+        }
     }
 
     /** The position of a row in a list ordered by a time and then an id; its cursor continues after it. */
