@@ -22,6 +22,7 @@ import jakarta.ws.rs.ext.Provider;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import jakarta.json.JsonString;
@@ -77,6 +78,14 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
 
     @ConfigProperty(name = "casetrail.request-log.enabled", defaultValue = "true")
     boolean enabled;
+
+    /**
+     * How long the request log's producer gathers logs into one batch. The domain relay's producer waits 2 ms, for
+     * the delay of events; a request log can wait longer, and with 2 ms its producer sent a request to the broker
+     * for nearly every log, a twentieth of case-service's CPU under load (docs/benchmarks.md).
+     */
+    @ConfigProperty(name = "casetrail.request-log.linger-ms", defaultValue = "50")
+    int lingerMs;
 
     private volatile RequestLogSender sender;
 
@@ -179,6 +188,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         topics.ensure(List.of(Topics.LOG));
         Map<String, Object> config = new LinkedHashMap<>(settings.producer());
         config.put("client.id", settings.applicationName() + "-request-log");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         return new KafkaProducer<>(config);
     }
 
