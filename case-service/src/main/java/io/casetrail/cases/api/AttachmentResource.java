@@ -13,7 +13,6 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,6 +43,7 @@ import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.PayloadTooLarge;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.idempotency.IdempotentWrites;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -77,8 +77,10 @@ public class AttachmentResource {
     @Inject
     Caller caller;
 
+    @Inject
+    IdempotentWrites writes;
+
     @POST
-    @Transactional
     @Idempotent
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -108,7 +110,8 @@ public class AttachmentResource {
             throw new InvalidInput("Content-Type: a media type (type/subtype), at most 255 characters");
         }
         // refuse strangers, and uploads the case would not take, before reading a byte of the body; the case decides
-        // (a case opened or assigned a moment ago is there, whatever its view has caught up with), and again below
+        // (a case opened or assigned a moment ago is there, whatever its view has caught up with), and again below.
+        // No transaction is open while the body arrives (IdempotentWrites): the check has one of its own
         commands.sendAndWait(new CheckUpload(caseNumber, internal, caller));
         long limit = settings.maxUploadBytes();
         if (contentLength != null && contentLength > limit) {
@@ -128,12 +131,14 @@ public class AttachmentResource {
         String id = UUID.randomUUID().toString();
         String digest = HexFormat.of().formatHex(sha256.digest());
         String type = contentType == null ? MediaType.APPLICATION_OCTET_STREAM : contentType;
-        jdbc.update("INSERT INTO attachment_content (attachment_id, case_number, file_name, content_type, size_bytes,"
-                        + " sha256, content, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, caseNumber,
-                fileName, type, (long) content.length, digest, content, internal, clock.instant());
-        CaseState state = commands.sendAndWait(new RecordAttachment(caseNumber, id, fileName, type, content.length,
-                digest, internal, caller));
-        return Response.created(URI.create("/cases/" + caseNumber + "/attachments/" + id)).entity(state).build();
+        return writes.commit(() -> {
+            jdbc.update("INSERT INTO attachment_content (attachment_id, case_number, file_name, content_type,"
+                            + " size_bytes, sha256, content, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, caseNumber, fileName, type, (long) content.length, digest, content, internal, clock.instant());
+            CaseState state = commands.sendAndWait(new RecordAttachment(caseNumber, id, fileName, type,
+                    content.length, digest, internal, caller));
+            return Response.created(URI.create("/cases/" + caseNumber + "/attachments/" + id)).entity(state).build();
+        });
     }
 
     @GET

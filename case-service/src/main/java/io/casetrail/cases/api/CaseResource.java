@@ -74,6 +74,7 @@ import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.Problem;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -297,7 +298,7 @@ public class CaseResource {
             // the resolution was left unanswered past its auto-close time: the case closed automatically, which is
             // recorded; the rejection is not
             return Response.status(409).type(Problem.MEDIA_TYPE).entity(new Problem(
-                    URI.create("https://casetrail.io/problems/closed"), "Closed automatically", 409, "case "
+                    URI.create("https://casetrail.io/problems/closed"), RuleViolation.TITLE, 409, "case "
                     + caseNumber + " was left unanswered past its auto-close time and is closed automatically;"
                     + " reopen it to go on", uri.getPath(), null)).build();
         }

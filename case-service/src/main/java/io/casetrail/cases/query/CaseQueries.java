@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
@@ -22,6 +23,8 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class CaseQueries {
 
+    /** What a search cursor holds: the case number its page ended with. */
+    private static final Pattern CASE_NUMBER = Pattern.compile("[0-9]{8,19}");
     private static final String COLUMNS = "case_number, org_id, org_url, subject, description, product_area,"
             + " priority, priority_rank, status, status_rank, contact_preference, team, opened_by, assignee,"
             + " opened_at, opened_at_ms, updated_at, closed_at, follow_up_of, follow_up_case, sla_target,"
@@ -56,7 +59,11 @@ public class CaseQueries {
         appendFilter(sql, parameters, filter);
         if (after != null) {
             sql.append(" AND case_number < ?");
-            parameters.add(Page.parts(after, 1)[0]);
+            String number = Page.parts(after, 1)[0];
+            if (!CASE_NUMBER.matcher(number).matches()) {
+                throw Page.badCursor();
+            }
+            parameters.add(number);
         }
         sql.append(" ORDER BY case_number DESC LIMIT ?");
         parameters.add(limit + 1);

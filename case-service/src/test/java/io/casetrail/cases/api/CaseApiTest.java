@@ -6,6 +6,7 @@ import static io.casetrail.cases.api.TestPrincipals.ACME_CONTACT;
 import static io.casetrail.cases.api.TestPrincipals.ACME_OTHER_ADMIN;
 import static io.casetrail.cases.api.TestPrincipals.AUDITOR;
 import static io.casetrail.cases.api.TestPrincipals.ENGINEER;
+import static io.casetrail.cases.api.TestPrincipals.GLOBEX;
 import static io.casetrail.cases.api.TestPrincipals.GLOBEX_ADMIN;
 import static io.casetrail.cases.api.TestPrincipals.LEAD_LU;
 import static io.casetrail.cases.api.TestPrincipals.TSE_TIA;
@@ -20,8 +21,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -47,11 +50,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
+import io.casetrail.cases.command.SupportCase;
 import io.casetrail.cases.query.CaseViewProjection;
 import io.casetrail.events.Topics;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.HeldRows;
+import io.casetrail.testing.Links;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.RawHttp;
@@ -75,6 +80,9 @@ class CaseApiTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    io.casetrail.platform.axon.AxonRuntime axon;
 
     // --- the case travels: command → event store → Kafka, queues, timeline ----------------------------------
 
@@ -369,12 +377,19 @@ class CaseApiTest {
                 .body("detail", not(containsString("java.util")));
         as(ACME_ADMIN).get("/cases?limit=0").then().statusCode(400);
         as(ACME_ADMIN).get("/cases?after=%%%").then().statusCode(400);
+        // a case number, or any text that is not a search cursor, is not taken as one (it had given the first page)
+        as(ACME_ADMIN).get("/cases?after=00100001").then().statusCode(400)
+                .body("detail", containsString("not a cursor"));
+        as(ACME_ADMIN).get("/cases?after=" + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("0010x001".getBytes(java.nio.charset.StandardCharsets.UTF_8))).then().statusCode(400);
         // parameters JAX-RS cannot convert are the request's fault (it would answer 404)
         as(ACME_ADMIN).get("/cases?limit=abc").then().statusCode(400).contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.endsWith("/invalid-input"));
         as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400)
                 .body("detail", containsString("SOLVED is none of NEW, OPEN, PENDING_CUSTOMER"));
-        as(ACME_ADMIN).get("/nothing-here").then().statusCode(404); // no such resource: still 404
+        // no such resource: still 404, with the title of every other 404
+        as(ACME_ADMIN).get("/nothing-here").then().statusCode(404).body("title", equalTo("Not found"));
+        as(ACME_ADMIN).get("/cases/99999999").then().statusCode(404).body("title", equalTo("Not found"));
         // a field the operation does not know (here misspelled) is refused, not dropped
         as(ACME_ADMIN).body("""
                 {"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"SSO",
@@ -534,6 +549,55 @@ class CaseApiTest {
         assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isEqualTo(1);
     }
 
+    /**
+     * An upload whose body is still arriving holds no database connection and no transaction: more slow uploads than
+     * the pool has connections (16 on H2, 24 on PostgreSQL) leave the service answering, and each is stored once its
+     * last byte has come, with an Idempotency-Key or without.
+     */
+    @Test
+    void slowUploadsHoldNoDatabaseConnection() throws Exception {
+        String caseNumber = visible(openAssignedCase("P3"));
+        int uploads = 30;
+        List<Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < uploads; i++) {
+                Socket socket = new Socket("localhost", RestAssured.port);
+                sockets.add(socket);
+                socket.setSoTimeout(60_000);
+                String key = i % 2 == 0 ? "Idempotency-Key: slow-" + caseNumber + "-" + i + "\r\n" : "";
+                socket.getOutputStream().write(("POST /cases/" + caseNumber + "/attachments?fileName=slow-" + i
+                        + ".txt HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ACME_ADMIN
+                        + "\r\nContent-Type: text/plain\r\n" + key + "Content-Length: 2\r\n\r\nx")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            // each was checked against its case and waits for the last byte of its body
+            await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().values().stream()
+                    .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame -> frame.getMethodName()
+                            .equals("readNBytes")) && java.util.Arrays.stream(stack).anyMatch(frame -> frame
+                            .getClassName().startsWith(AttachmentResource.class.getName())))
+                    .count() == uploads);
+            as(TSE_TOM).body("{\"body\":\"Got the first part\"}").post("/cases/" + caseNumber + "/replies").then()
+                    .statusCode(200);
+            as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200);
+            for (Socket socket : sockets) {
+                socket.getOutputStream().write('y');
+                socket.getOutputStream().flush();
+                assertThat(new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine()).isEqualTo("HTTP/1.1 201 Created");
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isEqualTo(uploads);
+        assertThat(jdbc.query("SELECT content FROM attachment_content WHERE case_number = ?", row -> new String(
+                row.getBytes(1), StandardCharsets.US_ASCII), caseNumber)).hasSize(uploads).containsOnly("xy");
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM idempotency_record WHERE idem_key LIKE ?",
+                row -> row.getLong(1), "slow-" + caseNumber + "-%").orElseThrow()).isEqualTo(uploads / 2);
+    }
+
     /** A file from the customer answers a request for information: the case is OPEN again, in the queue too. */
     @Test
     void aCustomersUploadAnswersARequestForInformation() {
@@ -667,6 +731,42 @@ class CaseApiTest {
 
     // --- time: SLA breach and reopen windows ------------------------------------------------------------------
 
+    /**
+     * A deadline fires as a command runs: the case first, then the deadline's row. A command that holds the case and
+     * cancels the case's SLA deadlines, as a reply does, while the due deadline waits for the case, is not kept
+     * waiting for the deadline's row (the poller had deleted the row first and then waited for the case: each
+     * waited for the other until the poller gave up).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeadlineFiringWhileACommandHoldsTheCaseLetsTheCommandChangeItsDeadlines() throws Exception {
+        String caseNumber = openAcmeCase("P1");
+        var repository = (org.axonframework.modelling.command.Repository<SupportCase>) axon.configuration()
+                .repository(SupportCase.class);
+        var command = org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(
+                org.axonframework.commandhandling.GenericCommandMessage.asCommandMessage("hold the case"));
+        try {
+            repository.load(caseNumber); // the case's lock, as a command handler holds it
+            clock.advance(Duration.ofHours(2)); // the first response (P1: 1 h) is overdue
+            await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().values().stream()
+                    .anyMatch(stack -> java.util.Arrays.stream(stack).anyMatch(frame -> frame.getClassName()
+                            .endsWith("JdbcDeadlineManager") && frame.getMethodName().equals("fire"))
+                            && java.util.Arrays.stream(stack).anyMatch(frame -> frame.getMethodName()
+                            .equals("obtainLock"))));
+            // the poller has claimed the deadline and waits for the case; the command cancels the case's deadlines
+            var cancelled = java.util.concurrent.CompletableFuture.supplyAsync(() -> jdbc.update(
+                    "DELETE FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'", caseNumber));
+            assertThat(cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        } finally {
+            command.rollback();
+        }
+        // the case let go, the deadline is handled: the clock still ran, so the breach is recorded, once
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
+                .isEqualTo(1));
+        assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'",
+                row -> row.getString(1), caseNumber)).isEmpty();
+    }
+
     @Test
     void slaBreachIsRaisedForADeadlineThatFellDueWhileDeadlinesWereNotFiring() throws Exception {
         Instant before = clock.instant();
@@ -715,6 +815,7 @@ class CaseApiTest {
         as(ACME_ADMIN).body("{\"reason\":\"Still failing\"}").post("/cases/" + caseNumber + "/resolution/rejection")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("https://casetrail.io/problems/closed"))
+                .body("title", equalTo("Not allowed in the current state"))
                 .body("detail", containsString("closed automatically"));
         // and the closure took it away
         assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ?", row -> row.getString(1),
@@ -771,14 +872,14 @@ class CaseApiTest {
 
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU)
                 .get("/queues/teams/lifecycle/unassigned?limit=200").then().statusCode(200)
-                .body("caseNumber", org.hamcrest.Matchers.hasItems(p3First, p1, p3Second, p2)));
+                .body("caseNumber", hasItems(p3First, p1, p3Second, p2)));
         List<String> order = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=200").then().extract()
                 .jsonPath().getList("caseNumber", String.class).stream()
                 .filter(List.of(p3First, p1, p3Second, p2)::contains).toList();
         assertThat(order).containsExactly(p1, p2, p3First, p3Second);
 
         as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?priority=P3&limit=200").then()
-                .body("priority", not(hasItem("P1"))).body("caseNumber", hasItem(p3Second));
+                .body("priority", everyItem(equalTo("P3"))).body("caseNumber", hasItems(p3First, p3Second));
 
         Response page1 = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=1");
         page1.then().statusCode(200).body("$", hasSize(1));
@@ -788,6 +889,11 @@ class CaseApiTest {
         String nextUrl = next.substring(1, next.indexOf('>'));
         as(LEAD_LU).get(nextUrl).then().statusCode(200).body("$", hasSize(1))
                 .body("[0].caseNumber", not(equalTo(page1.jsonPath().getString("[0].caseNumber"))));
+        // page by page, the queue is the whole queue, in the same order
+        List<String> whole = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=200").then().extract()
+                .jsonPath().getList("caseNumber", String.class);
+        assertThat(Links.pages(() -> as(LEAD_LU), "/queues/teams/lifecycle/unassigned?limit=1", "caseNumber",
+                String.class).stream().flatMap(List::stream).toList()).isEqualTo(whole);
 
         // a cursor this list did not hand out, with times no clock reaches, is bad input, not a server error
         String farQueue = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -798,6 +904,73 @@ class CaseApiTest {
                 (Long.MAX_VALUE + ".0.1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         as(LEAD_LU).queryParam("after", farTimeline).get("/cases/" + p1 + "/timeline").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("not a cursor"));
+    }
+
+    @Test
+    void queuesAreFilteredByOrgAndProductArea() {
+        String acmeSso = openAssignedCase("P3");
+        String acmeLifecycle = openCase("LIFECYCLE_MANAGEMENT", "P3");
+        String globexSso = as(GLOBEX_ADMIN).body("""
+                {"orgUrl":"https://globex.okta.com","subject":"SAML","description":"d","productArea":"SSO",
+                 "priority":"P3","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(201).extract().path("caseNumber");
+        for (String caseNumber : List.of(acmeLifecycle, globexSso)) {
+            as(LEAD_LU).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment").then()
+                    .statusCode(200);
+        }
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU).get("/queues/engineers/tse-tom?limit=200")
+                .then().statusCode(200).body("caseNumber", hasItems(acmeSso, acmeLifecycle, globexSso)));
+
+        as(LEAD_LU).get("/queues/engineers/tse-tom?orgId=" + GLOBEX + "&limit=200").then().statusCode(200)
+                .body("orgId", everyItem(equalTo(GLOBEX))).body("caseNumber", hasItem(globexSso));
+        as(LEAD_LU).get("/queues/engineers/tse-tom?productArea=LIFECYCLE_MANAGEMENT&limit=200").then()
+                .body("productArea", everyItem(equalTo("LIFECYCLE_MANAGEMENT"))).body("caseNumber", hasItem(acmeLifecycle));
+        as(TSE_TOM).get("/queues/mine?orgId=" + ACME + "&productArea=SSO&limit=200").then().statusCode(200)
+                .body("orgId", everyItem(equalTo(ACME))).body("productArea", everyItem(equalTo("SSO")))
+                .body("caseNumber", hasItem(acmeSso)).body("caseNumber", not(hasItem(globexSso)))
+                .body("caseNumber", not(hasItem(acmeLifecycle)));
+    }
+
+    /** A case shows the time left before its SLA target is breached: it runs down, and stands while paused. */
+    @Test
+    void aCaseShowsItsTimeToBreachRunningDownAndStandingWhilePaused() {
+        String caseNumber = visible(openAssignedCase("P2")); // first response within 4 h
+        clock.advance(Duration.ofHours(1));
+        Instant before = clock.instant();
+        var sla = as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200).extract().jsonPath();
+        Instant after = clock.instant();
+        Instant dueAt = Instant.parse(sla.getString("sla.dueAt"));
+        assertThat(sla.getLong("sla.timeToBreachSeconds"))
+                .isBetween(Duration.between(after, dueAt).toSeconds() - 1, Duration.between(before, dueAt).toSeconds())
+                .isBetween(Duration.ofHours(3).toSeconds() - 60, Duration.ofHours(3).toSeconds());
+        assertThat(sla.getBoolean("sla.paused")).isFalse();
+
+        // asking the customer starts the 8 h update interval, paused while the case waits for the answer
+        as(TSE_TOM).body("{\"body\":\"Which app?\"}").post("/cases/" + caseNumber + "/information-requests")
+                .then().statusCode(200);
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .body("sla.paused", equalTo(true)).body("sla.target", equalTo("UPDATE_INTERVAL")));
+        int left = as(TSE_TOM).get("/cases/" + caseNumber).then().extract().path("sla.timeToBreachSeconds");
+        assertThat(left).isBetween(8 * 3600 - 1, 8 * 3600); // the interval, less the moment between start and pause
+        clock.advance(Duration.ofHours(5));
+        as(TSE_TOM).get("/cases/" + caseNumber).then().body("sla.paused", equalTo(true))
+                .body("sla.timeToBreachSeconds", equalTo(left));
+    }
+
+    /** The customer rejects the proposed resolution: the case is OPEN again, and takes a new proposal. */
+    @Test
+    void aRejectedResolutionPutsTheCaseBackToOpen() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        as(TSE_TOM).body("{\"summary\":\"Renewed the certificate\"}").post("/cases/" + caseNumber + "/resolution")
+                .then().statusCode(200).body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));
+        as(ACME_ADMIN).body("{\"reason\":\"Still failing\"}").post("/cases/" + caseNumber
+                + "/resolution/rejection").then().statusCode(200).body("status", equalTo("OPEN"));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("status", equalTo("OPEN")));
+        // nothing left to confirm; a new proposal may be made
+        as(ACME_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation").then().statusCode(409);
+        as(TSE_TOM).body("{\"summary\":\"Rotated the signing key\"}").post("/cases/" + caseNumber
+                + "/resolution").then().statusCode(200).body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));
     }
 
     @Test

@@ -840,6 +840,27 @@ class SupportCaseTest {
                             clock(SlaTarget.UPDATE_INTERVAL, late.plus(Duration.ofHours(8))));
         }
 
+        /**
+         * A clock paused while the case waits for the customer keeps what it had left, moved by the change of target:
+         * from P2 (8 h between updates) to P3 (24 h) adds 16 h to the 5 h left; to P1 (2 h) takes 6 h, leaving
+         * nothing (the breach comes as the customer answers). Nothing is scheduled while it waits.
+         */
+        @Test
+        void aPriorityChangeWhileTheClockIsPausedMovesWhatIsLeft() {
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(2)))
+                    .when(new ChangePriority(CASE, Priority.P3, "can wait", TSE))
+                    .expectEvents(new PriorityChanged(CASE, ORG, Priority.P2, Priority.P3, "can wait", TSE.actor()),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, Duration.ofHours(21).toMillis(),
+                                    Actor.SYSTEM))
+                    .expectNoScheduledDeadlines();
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
+                    .when(new ChangePriority(CASE, Priority.P1, "urgent", TSE))
+                    .expectEvents(new PriorityChanged(CASE, ORG, Priority.P2, Priority.P1, "urgent", TSE.actor()),
+                            new SlaClockPaused(CASE, ORG, SlaTarget.UPDATE_INTERVAL, 0, Actor.SYSTEM))
+                    .expectNoScheduledDeadlines();
+        }
+
         /** Lowering the priority of an overdue case does not move its breach away. */
         @Test
         void anOverdueClockIsBreachedBeforeAPriorityChangeCouldMoveIt() {

@@ -116,9 +116,37 @@ public class AdminViewResource {
     @Operation(summary = "Feature flags with their dependencies and dependents",
             description = "Paged by after/limit with Link headers.")
     public Response features(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
-        Page<FeatureView> page = directory.features(org(), uri.getBaseUri() + "admin-view/features", after,
-                Page.limit(limit));
+        Page<FeatureView> page = directory.features(org(), featureLinks(), after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
+    }
+
+    @GET
+    @Path("/features/{featureId}")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "A feature flag", description = "Where a feature's self link points.")
+    public FeatureView feature(@PathParam("featureId") String featureId) {
+        return directory.feature(org(), featureLinks(), featureId)
+                .orElseThrow(() -> new NotFound("there is no feature " + featureId));
+    }
+
+    @GET
+    @Path("/features/{featureId}/dependencies")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "The feature flags a feature depends on")
+    public List<FeatureView> dependencies(@PathParam("featureId") String featureId) {
+        return directory.features(org(), featureLinks(), feature(featureId).dependencies());
+    }
+
+    @GET
+    @Path("/features/{featureId}/dependents")
+    @RolesAllowed(Roles.IMPERSONATION)
+    @Operation(summary = "The feature flags that depend on a feature")
+    public List<FeatureView> dependents(@PathParam("featureId") String featureId) {
+        return directory.features(org(), featureLinks(), feature(featureId).dependents());
+    }
+
+    private String featureLinks() {
+        return uri.getBaseUri() + "admin-view/features";
     }
 
     /**

@@ -145,6 +145,25 @@ public class ConsentResource {
             + " auditors; oldest first, paged by after/limit with Link headers.")
     public Response list(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
                          @QueryParam("limit") Integer limit) {
+        requireReader(caseNumber);
+        Page<ConsentView> page = consents.ofCase(caseNumber, Page.At.of(after), Page.limit(limit));
+        return LinkHeaders.page(uri, page);
+    }
+
+    @GET
+    @Path("/{consentId}")
+    @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
+            Roles.SUPPORT_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "One consent of a case", description = "Where a consent's 201 points; for those who may"
+            + " read the case's consents. It follows the command within moments.")
+    public ConsentView get(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId) {
+        requireReader(caseNumber);
+        return consents.find(caseNumber, consentId)
+                .orElseThrow(() -> new NotFound("case " + caseNumber + " has no consent " + consentId));
+    }
+
+    /** The case's org admins, support holding it and auditors read its consents. */
+    private void requireReader(String caseNumber) {
         KnownCases.KnownCase known = knownCases.find(caseNumber)
                 .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(known.orgId())
@@ -152,8 +171,6 @@ public class ConsentResource {
         if (!allowed) {
             throw new AccessDenied("case " + caseNumber + " is not yours to read");
         }
-        Page<ConsentView> page = consents.ofCase(caseNumber, Page.At.of(after), Page.limit(limit));
-        return LinkHeaders.page(uri, page);
     }
 
     private Duration validity(Integer hours) {

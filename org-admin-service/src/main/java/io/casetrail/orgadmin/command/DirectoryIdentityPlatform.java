@@ -65,7 +65,7 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
 
     @Override
     public String setFeature(String orgId, String flagId, boolean enabled, boolean force) {
-        directory.lockFeatures(orgId);
+        directory.lockOrg(orgId);
         String[] flag = directory.feature(orgId, flagId)
                 .orElseThrow(() -> new NotFound("org " + orgId + " has no feature flag " + flagId));
         if (!force) {

@@ -65,7 +65,7 @@ public class DirectoryStore {
     public void replace(DirectoryDocument document) {
         String org = document.org().id();
         // the org's row first, as a flag change takes it before its flag: in the other order the two deadlock
-        lockFeatures(org);
+        lockOrg(org);
         for (String table : List.of("dir_factor", "dir_group_member", "dir_user", "dir_group", "dir_app",
                 "dir_document", "dir_feature")) {
             jdbc.update("DELETE FROM " + table + " WHERE org_id = ?", org);
@@ -216,6 +216,17 @@ public class DirectoryStore {
         return Page.of(features, limit, feature -> cursor(feature.id()));
     }
 
+    /** One feature flag of the org, with its links. */
+    public Optional<FeatureView> feature(String orgId, String linkBase, String id) {
+        return features(orgId, linkBase).stream().filter(feature -> feature.id().equals(id)).findFirst();
+    }
+
+    /** The org's feature flags of the given ids, by id. */
+    public List<FeatureView> features(String orgId, String linkBase, List<String> ids) {
+        return features(orgId, linkBase).stream().filter(feature -> ids.contains(feature.id()))
+                .sorted(Comparator.comparing(FeatureView::id)).toList();
+    }
+
     /** The cursor after a row of a directory list: the id whole, whatever it holds ({@code |} included). */
     static String cursor(String id) {
         return Page.cursor(CURSOR + id);
@@ -271,8 +282,13 @@ public class DirectoryStore {
                 + " WHERE org_id = ? AND id = ?", temporaryPasswordHash, orgId, userId);
     }
 
-    /** Removes every enrolled factor; answers their types. */
+    /**
+     * Removes every enrolled factor; answers their types. The org held first, an import cannot replace the factors
+     * between the read and the delete (the reset would record factors that were not the ones removed), and two
+     * resets of the user through two cases go one after the other, the second removing and recording none.
+     */
     public List<String> removeFactors(String orgId, String userId) {
+        lockOrg(orgId);
         List<String> types = jdbc.query("SELECT factor_type FROM dir_factor WHERE org_id = ? AND user_id = ?"
                 + " ORDER BY factor_type", row -> row.getString(1), orgId, userId);
         jdbc.update("DELETE FROM dir_factor WHERE org_id = ? AND user_id = ?", orgId, userId);
@@ -280,11 +296,12 @@ public class DirectoryStore {
     }
 
     /**
-     * Holds the org's row until the transaction ends. A flag change is checked against the org's other flags (its
-     * dependencies, its dependents); two changes checked side by side, each before the other committed, could
-     * together leave a flag enabled on a disabled dependency. Held, they go one after the other.
+     * Holds the org's row until the transaction ends; an import, a flag change and an MFA reset take it first. A flag
+     * change is checked against the org's other flags (its dependencies, its dependents); two changes checked side by
+     * side, each before the other committed, could together leave a flag enabled on a disabled dependency. Held,
+     * they go one after the other.
      */
-    public void lockFeatures(String orgId) {
+    public void lockOrg(String orgId) {
         jdbc.queryOne("SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE", row -> 1, orgId);
     }
 

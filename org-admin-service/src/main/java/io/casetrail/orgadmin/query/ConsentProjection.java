@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -74,6 +75,12 @@ public class ConsentProjection implements Projection {
                 after, parameters, limit);
         return Page.of(jdbc.query(sql, ConsentProjection::view, parameters.toArray()), limit,
                 consent -> new Page.At(consent.givenAt(), consent.consentId()).cursor());
+    }
+
+    /** One consent of a case. */
+    public Optional<ConsentView> find(String caseNumber, String consentId) {
+        return jdbc.queryOne("SELECT * FROM consent_view WHERE consent_id = ? AND case_number = ?",
+                ConsentProjection::view, consentId, caseNumber);
     }
 
     private static ConsentView view(ResultSet row) throws SQLException {

@@ -3,6 +3,7 @@ package io.casetrail.orgadmin.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -354,6 +355,27 @@ class OrgAdminApiTest {
     }
 
     /**
+     * An MFA reset takes the org first, as an import does: an import replacing the user's factors between the
+     * reset's read and its delete would leave the reset recording factors other than those it removed.
+     */
+    @Test
+    void anMfaResetWaitsForAnImportOfTheOrg() throws Exception {
+        as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(200); // Alice's factors
+        consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        try (HeldRows importing = HeldRows.hold(dataSource, "SELECT org_id FROM dir_org WHERE org_id = ? FOR UPDATE",
+                ORG)) {
+            CompletableFuture<io.restassured.response.Response> reset = CompletableFuture.supplyAsync(() ->
+                    as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
+                            + "/users/00u1alice/lifecycle/reset-factors"));
+            LockWaits.awaitWaiter(dataSource, "FROM dir_org", WAIT);
+            assertThat(reset).isNotDone();
+            importing.commit();
+            reset.get(60, TimeUnit.SECONDS).then().statusCode(200)
+                    .body("factorsRemoved", equalTo(List.of("push", "sms")));
+        }
+    }
+
+    /**
      * A directory import takes the org's row before it touches the org's flags, as a flag change does: in the
      * other order, an import and a flag change each hold what the other waits for (a deadlock, one of them failed).
      */
@@ -516,6 +538,21 @@ class OrgAdminApiTest {
             other.commit();
         }
         return refused.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aGivenConsentIsWhereItsLocationPoints() {
+        var given = as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"targetUserIds\":[\"00u1alice\"]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(201).extract();
+        String consentId = given.path("consentId");
+        String location = given.header("Location");
+        assertThat(location).endsWith("/cases/" + caseNumber + "/consents/" + consentId);
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).get(location).then().statusCode(200)
+                .body("consentId", equalTo(consentId)).body("caseNumber", equalTo(caseNumber))
+                .body("givenBy", equalTo("admin-ada")).body("status", equalTo("ACTIVE"))
+                .body("actionKinds", contains("RESET_MFA")).body("targetUserIds", contains("00u1alice")));
+        as(OZ).get(location).then().statusCode(403).body(not(containsString(ORG)));
+        as(ADA).get("/cases/" + caseNumber + "/consents/no-such-consent").then().statusCode(404);
     }
 
     @Test
@@ -842,6 +879,18 @@ class OrgAdminApiTest {
             session.get("/admin-view/applications").then().statusCode(200).body("[0].label", equalTo("Salesforce"));
             session.get("/admin-view/features").then().statusCode(200)
                     .body("find { it.id == 'ftrBASE' }.dependents", equalTo(List.of("ftrBETA")));
+            // a feature's links lead to it, to what it depends on and to what depends on it
+            String self = session.get("/admin-view/features").then().extract().jsonPath()
+                    .getString("find { it.id == 'ftrBETA' }._links.self.href");
+            given().header("Authorization", "Session " + token).get(self).then().statusCode(200)
+                    .body("id", equalTo("ftrBETA")).body("dependencies", equalTo(List.of("ftrBASE")));
+            given().header("Authorization", "Session " + token).get(self + "/dependencies").then().statusCode(200)
+                    .body("id", equalTo(List.of("ftrBASE")));
+            given().header("Authorization", "Session " + token).get(self + "/dependents").then().statusCode(200)
+                    .body("$", hasSize(0));
+            session.get("/admin-view/features/ftrBASE/dependents").then().statusCode(200)
+                    .body("id", equalTo(List.of("ftrBETA")));
+            session.get("/admin-view/features/ftrNONE").then().statusCode(404);
 
             long before = stored("ImpersonationWriteRefused");
             given().header("Authorization", "Session " + token).contentType(ContentType.JSON).body("{}")

@@ -37,6 +37,8 @@ import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.TokenView;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.idempotency.Unrepeatable;
 import io.casetrail.platform.security.ApiTokens;
@@ -108,6 +110,19 @@ public class ApiTokenResource {
     public Response list(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<TokenView> page = queries.tokens(caller.orgId(), Page.At.of(after), Page.limit(limit));
         return LinkHeaders.page(uri, page);
+    }
+
+    @GET
+    @Path("/{tokenId}")
+    @RolesAllowed(Roles.ORG_SUPER_ADMIN)
+    @Operation(summary = "One org API token", description = "Never its secret; where a creation's 201 points. It"
+            + " follows the command within moments.")
+    public TokenView get(@PathParam("tokenId") String tokenId) {
+        var token = queries.token(tokenId).orElseThrow(() -> new NotFound("there is no API token " + tokenId));
+        if (!token.orgId().equals(caller.orgId())) {
+            throw new AccessDenied("API token " + tokenId + " belongs to another org");
+        }
+        return token.token();
     }
 
     @DELETE

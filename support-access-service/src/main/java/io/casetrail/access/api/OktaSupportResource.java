@@ -169,10 +169,8 @@ public class OktaSupportResource {
             if ("not-granted".equals(e.slug())) {
                 throw notGranted();
             }
-            if ("covered-by-org-grant".equals(e.slug())) {
-                throw refused("impersonation.status", e);
-            }
-            throw e;
+            // covered by the org-wide grant, or the case closed: the platform answers a refused change as invalid
+            throw refused(status == null ? "impersonation.expiration" : "impersonation.status", e);
         }
         return supportCase(known, expiration);
     }

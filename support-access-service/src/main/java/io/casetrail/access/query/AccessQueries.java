@@ -62,12 +62,26 @@ public class AccessQueries {
     /** An org's API tokens, oldest first, after the one {@code after} points at. */
     public Page<TokenView> tokens(String orgId, Page.At after, int limit) {
         List<Object> parameters = new ArrayList<>(List.of(orgId));
-        String sql = Page.At.query("SELECT token_id, name, created_by, created_at, revoked_at FROM api_token_view"
-                + " WHERE org_id = ?", "created_at", "token_id", false, after, parameters, limit);
-        return Page.of(jdbc.query(sql, row -> new TokenView(
-                row.getString(1), row.getString(2), row.getString(3), Jdbc.instant(row, "created_at"),
-                Jdbc.instant(row, "revoked_at")), parameters.toArray()), limit,
+        String sql = Page.At.query("SELECT " + TOKEN_COLUMNS + " FROM api_token_view WHERE org_id = ?",
+                "created_at", "token_id", false, after, parameters, limit);
+        return Page.of(jdbc.query(sql, AccessQueries::token, parameters.toArray()), limit,
                 token -> new Page.At(token.createdAt(), token.id()).cursor());
+    }
+
+    /** An API token and the org it belongs to. */
+    public record OrgToken(String orgId, TokenView token) {
+    }
+
+    public Optional<OrgToken> token(String tokenId) {
+        return jdbc.queryOne("SELECT org_id, " + TOKEN_COLUMNS + " FROM api_token_view WHERE token_id = ?",
+                row -> new OrgToken(row.getString("org_id"), token(row)), tokenId);
+    }
+
+    private static final String TOKEN_COLUMNS = "token_id, name, created_by, created_at, revoked_at";
+
+    private static TokenView token(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new TokenView(row.getString("token_id"), row.getString("name"), row.getString("created_by"),
+                Jdbc.instant(row, "created_at"), Jdbc.instant(row, "revoked_at"));
     }
 
     private static GrantView grant(java.sql.ResultSet row) throws java.sql.SQLException {

@@ -256,6 +256,12 @@ class SupportAccessApiTest {
                 .statusCode(204).header("Idempotent-Replayed", "true");
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then().statusCode(200)
                 .body("id", contains(id)).body("[0].revokedAt", notNullValue()));
+        // where the creation's Location points: the token, never its secret; only for its org's Super Administrator
+        jwt(org.superAdmin()).get("/org-api-tokens/" + id).then().statusCode(200).body("id", equalTo(id))
+                .body("name", equalTo("SIEM")).body("revokedAt", notNullValue()).body("$", not(hasKey("token")));
+        jwt(newOrg().superAdmin()).get("/org-api-tokens/" + id).then().statusCode(403)
+                .body(not(containsString(org.id())));
+        jwt(org.superAdmin()).get("/org-api-tokens/00Tnosuchtoken").then().statusCode(404);
     }
 
     @Test
@@ -609,7 +615,8 @@ class SupportAccessApiTest {
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases")
                 .then().statusCode(200).body("supportCases.caseNumber", not(hasItem(caseNumber))));
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
-                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(409)
-                .body("errorCode", equalTo("E0000001"));
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"))
+                .body("errorCauses[0].errorSummary", equalTo("impersonation.status: case " + caseNumber + " is closed"));
     }
 }

@@ -233,7 +233,6 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
             throw e;
         }
         ResultMessage<?> result = unitOfWork.executeWithResult(() -> {
-            execute("DELETE FROM deadline_entry WHERE id = ?", ps -> ps.setString(1, due.id()));
             scopes.provideScopeAwareStream(scope)
                     .filter(component -> component.canResolve(scope))
                     .forEach(component -> {
@@ -243,6 +242,11 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
                             throw new IllegalStateException(e);
                         }
                     });
+            // the entry goes with the handler's events, and only now that the aggregate is locked (sending loaded
+            // it), as a command takes them: the aggregate, then the rows. Deleted first, its row was locked while
+            // the poller waited for the aggregate, and a command holding the aggregate and cancelling the deadline
+            // waited for the row, each for the other
+            execute("DELETE FROM deadline_entry WHERE id = ?", ps -> ps.setString(1, due.id()));
             return null;
         });
         if (result.isExceptional()) {

@@ -3,6 +3,9 @@ package io.casetrail.platform.errors;
 /** The addressed resource does not exist (404). */
 public class NotFound extends DomainException {
 
+    /** The problem title of this refusal. */
+    public static final String TITLE = "Not found";
+
     public NotFound(String message) {
         super("not-found", message);
     }
@@ -14,6 +17,6 @@ public class NotFound extends DomainException {
 
     @Override
     public String title() {
-        return "Not found";
+        return TITLE;
     }
 }

@@ -3,6 +3,9 @@ package io.casetrail.platform.errors;
 /** The request body is larger than this endpoint accepts (413). */
 public class PayloadTooLarge extends DomainException {
 
+    /** The problem title of this refusal. */
+    public static final String TITLE = "Payload too large";
+
     public PayloadTooLarge(String message) {
         super("payload-too-large", message);
     }
@@ -14,6 +17,6 @@ public class PayloadTooLarge extends DomainException {
 
     @Override
     public String title() {
-        return "Payload too large";
+        return TITLE;
     }
 }

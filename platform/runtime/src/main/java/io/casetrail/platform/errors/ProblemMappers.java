@@ -81,8 +81,7 @@ public class ProblemMappers {
             return domain(new InvalidInput("a query or path parameter is not a value of its type (a number, one of"
                     + " the listed values)" + allowedValues(e.getCause())), uri);
         }
-        String title = Response.Status.fromStatusCode(status) == null ? "Error"
-                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String title = titleOf(status);
         String detail = switch (status) {
             case 404 -> "there is no resource at " + path(uri);
             case 405 -> "this resource does not accept that method";
@@ -266,6 +265,17 @@ public class ProblemMappers {
 
     private static String path(UriInfo uri) {
         return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+
+    /** The title of the problem {@link #slugOf} names: the same as where the service refuses it itself. */
+    private static String titleOf(int status) {
+        return switch (status) {
+            case 400 -> InvalidInput.TITLE;
+            case 404 -> NotFound.TITLE;
+            case 413 -> PayloadTooLarge.TITLE;
+            default -> Response.Status.fromStatusCode(status) == null ? "Error"
+                    : Response.Status.fromStatusCode(status).getReasonPhrase();
+        };
     }
 
     private static String slugOf(int status) {

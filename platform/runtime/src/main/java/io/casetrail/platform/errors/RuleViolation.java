@@ -3,6 +3,9 @@ package io.casetrail.platform.errors;
 /** The command breaks a business rule in the current state, e.g. an illegal status transition (409). */
 public class RuleViolation extends DomainException {
 
+    /** The problem title of this refusal. */
+    public static final String TITLE = "Not allowed in the current state";
+
     public RuleViolation(String slug, String message) {
         super(slug, message);
     }
@@ -18,6 +21,6 @@ public class RuleViolation extends DomainException {
 
     @Override
     public String title() {
-        return "Not allowed in the current state";
+        return TITLE;
     }
 }

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -34,7 +35,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Runs an {@link Idempotent} endpoint and its first answer in one JTA transaction: the key is claimed, the
  * command runs (Axon joins the transaction, so its events are appended in it), and the answer is stored, all or
- * nothing. A retry with the same key and the same request gets the stored answer back, marked
+ * nothing. An endpoint that reads a streamed body has no transaction around it: its writes, the claim and the answer
+ * share the one it opens with {@link IdempotentWrites#commit} once the body is read. A retry with the same key and the same request gets the stored answer back, marked
  * {@code Idempotent-Replayed: true}. A key reused for a different request is refused (422); a retry that arrives
  * while the first is still running waits for it on the key's row lock, then gets its answer. "The same request":
  * method, path and parameters, and a streamed body (an upload) byte for byte.
@@ -65,6 +67,9 @@ public class IdempotencyInterceptor {
     @Inject
     ObjectMapper objectMapper;
 
+    @Inject
+    IdempotentWrites streamed;
+
     @AroundInvoke
     Object aroundCommand(InvocationContext ctx) throws Exception {
         String key = request.getHeader(HEADER);
@@ -87,19 +92,18 @@ public class IdempotencyInterceptor {
             if (earlier.isPresent()) {
                 return replay(earlier.get(), withBody(fingerprint, body));
             }
-            return QuarkusTransaction.joiningExisting().call(() -> {
-                store.claim(principal, key, fingerprint);
+            if (body != null) {
+                // no transaction while a streamed body arrives: the endpoint writes through IdempotentWrites
+                streamed.claimWith(writes -> claimed(principal, key, fingerprint, body, writes));
                 Response answer = (Response) ctx.proceed();
-                if (answer.getStatus() >= 400) {
-                    // a refusal the endpoint answers itself, having recorded it (a consented action refused for
-                    // want of consent): the record stands, the key does not, so a retry is evaluated afresh
-                    store.forget(principal, key);
-                    return answer;
+                if (answer.getStatus() < 400 && !streamed.committed()) {
+                    throw new IllegalStateException(method + " reads a streamed body and answered without writing"
+                            + " through IdempotentWrites.commit: its key would not be kept");
                 }
-                store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
-                        body(answer));
                 return answer;
-            });
+            }
+            return QuarkusTransaction.joiningExisting().call(() -> claimed(principal, key, fingerprint, null,
+                    () -> (Response) ctx.proceed()));
         } catch (DomainException e) {
             throw e;
         } catch (Exception e) {
@@ -120,6 +124,22 @@ public class IdempotencyInterceptor {
                 body.release();
             }
         }
+    }
+
+    /** In the caller's transaction: claims the key, runs the endpoint's work and stores its answer. */
+    private Response claimed(String principal, String key, String fingerprint, DigestedBody body,
+                             Callable<Response> work) throws Exception {
+        store.claim(principal, key, fingerprint);
+        Response answer = work.call();
+        if (answer.getStatus() >= 400) {
+            // a refusal the endpoint answers itself, having recorded it (a consented action refused for want of
+            // consent): the record stands, the key does not, so a retry is evaluated afresh
+            store.forget(principal, key);
+            return answer;
+        }
+        store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
+                body(answer));
+        return answer;
     }
 
     /** The endpoint's streamed body parameter, replaced by one that digests what is read of it; or null. */
