@@ -506,6 +506,25 @@ class CaseApiTest {
         assertThat(again).isEqualTo(first);
     }
 
+    /** Case numbers are eight digits and never drawn twice, however many cases are opened at once. */
+    @Test
+    void caseNumbersOpenedAtOnceAreEightDigitsAndAllDifferent() throws Exception {
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<String>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                opened.add(executor.submit(() -> openAcmeCase("P4")));
+            }
+            List<String> numbers = new java.util.ArrayList<>();
+            for (var number : opened) {
+                numbers.add(number.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(numbers).hasSize(40).allMatch(number -> number.matches("[0-9]{8}")).doesNotHaveDuplicates();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
     // --- uploads ---------------------------------------------------------------------------------------------
 
     @Test

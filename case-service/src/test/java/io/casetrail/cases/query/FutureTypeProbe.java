@@ -21,6 +21,8 @@ public class FutureTypeProbe implements CloudEventConsumer {
     public static final AtomicBoolean UPGRADED = new AtomicBoolean();
     /** The ids of the events applied, in order. */
     public static final List<String> APPLIED = new CopyOnWriteArrayList<>();
+    /** The types it was asked about, in order: one per attempt at a record. */
+    public static final List<String> ASKED = new CopyOnWriteArrayList<>();
 
     @Override
     public String name() {
@@ -34,6 +36,7 @@ public class FutureTypeProbe implements CloudEventConsumer {
 
     @Override
     public boolean understands(String type) {
+        ASKED.add(type);
         return UPGRADED.get() || CloudEventConsumer.super.understands(type);
     }
 

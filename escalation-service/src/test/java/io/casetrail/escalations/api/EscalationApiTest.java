@@ -423,7 +423,7 @@ class EscalationApiTest {
                 "UPDATE known_case SET status = 'CLOSED' WHERE case_number = ?", caseNumber)) {
             CompletableFuture<Integer> raised = CompletableFuture.supplyAsync(() -> as(TOM)
                     .body(RAISE.formatted("defect")).post("/cases/" + caseNumber + "/escalations").statusCode());
-            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
+            LockWaits.awaitWaiter(dataSource, "FROM known_case WHERE case_number", WAIT);
             assertThat(raised).isNotDone();
             closure.commit();
             assertThat(raised.get(30, TimeUnit.SECONDS)).isEqualTo(409);

@@ -134,6 +134,11 @@ class InternalLogApiTest {
 
     static void requestLog(String org, String requestId, String principal, List<String> roles, String message,
                            Map<String, Object> attributes) {
+        requestLog(Instant.now(), org, requestId, principal, roles, message, attributes);
+    }
+
+    static void requestLog(Instant at, String org, String requestId, String principal, List<String> roles,
+                           String message, Map<String, Object> attributes) {
         Map<String, Object> all = new java.util.LinkedHashMap<>(attributes);
         all.put("principal", principal);
         all.put("roles", roles);
@@ -141,7 +146,7 @@ class InternalLogApiTest {
             byte[] data = JSON.writeValueAsBytes(Map.of("requestId", requestId, "orgId", org, "level", "INFO",
                     "message", message, "attributes", all));
             TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(UUID.randomUUID().toString(),
-                    "/casetrail/org-admin-service", RequestLogs.TYPE, Instant.now(), requestId, org, null, principal,
+                    "/casetrail/org-admin-service", RequestLogs.TYPE, at, requestId, org, null, principal,
                     null, requestId, data)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -164,6 +169,28 @@ class InternalLogApiTest {
         List<Long> second = given().auth().oauth2(AUDITOR).urlEncodingEnabled(false)
                 .get(next.substring(1, next.indexOf('>'))).jsonPath().getList("seq", Long.class);
         assertThat(second.get(0)).isGreaterThan(seqs.get(4));
+    }
+
+    /** A time range takes the entries that occurred from its start on and before its end. */
+    @Test
+    void entriesAreFoundByWhenTheyOccurredFromSinceToBeforeUntil() {
+        String org = "org-window-" + RUN;
+        Instant t = Instant.parse("2026-01-01T10:00:00Z");
+        for (int hour = 0; hour < 3; hour++) {
+            requestLog(t.plus(Duration.ofHours(hour)), org, "req-window-" + hour + "-" + RUN, "tse-tom",
+                    List.of(Roles.SUPPORT_ENGINEER), "GET /cases 200 (1 ms)", Map.of("path", "/cases"));
+        }
+        java.util.function.Function<Map<String, String>, List<String>> window = range -> as(AUDITOR)
+                .queryParam("orgId", org).queryParams(range).queryParam("limit", 1000).get("/internal-logs").then()
+                .statusCode(200).extract().jsonPath().getList("requestId", String.class).stream()
+                .filter(id -> id != null && id.startsWith("req-window-")).toList();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(window.apply(Map.of())).hasSize(3));
+        assertThat(window.apply(Map.of("since", t.plus(Duration.ofHours(1)).toString(),
+                "until", t.plus(Duration.ofHours(2)).toString()))).containsExactly("req-window-1-" + RUN);
+        assertThat(window.apply(Map.of("since", t.plus(Duration.ofHours(1)).toString())))
+                .containsExactly("req-window-1-" + RUN, "req-window-2-" + RUN);
+        assertThat(window.apply(Map.of("until", t.plus(Duration.ofHours(1)).toString())))
+                .containsExactly("req-window-0-" + RUN);
     }
 
     /** The checkpoints are paged like the entries: following next links one at a time reads each once, in order. */

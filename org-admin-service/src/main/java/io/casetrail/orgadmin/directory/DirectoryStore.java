@@ -64,18 +64,19 @@ public class DirectoryStore {
     /** Replaces everything Casetrail holds of the org, in the caller's transaction. */
     public void replace(DirectoryDocument document) {
         String org = document.org().id();
-        // the org's row first, as a flag change takes it before its flag: in the other order the two deadlock
+        // the org's row first, as a flag change takes it before its flag: in the other order the two deadlock. The
+        // first import of an org creates it; another first import at the same moment waits for that one, then finds
+        // the row (a plain insert failed it)
+        jdbc.update("INSERT INTO dir_org (org_id, name, org_url, imported_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING", org, document.org().name(), document.org().url(), clock.instant());
         lockOrg(org);
         for (String table : List.of("dir_factor", "dir_group_member", "dir_user", "dir_group", "dir_app",
                 "dir_document", "dir_feature")) {
             jdbc.update("DELETE FROM " + table + " WHERE org_id = ?", org);
         }
         // the org's row is kept, changed in place: a flag change waiting for it then finds it, and holds it
-        if (jdbc.update("UPDATE dir_org SET name = ?, org_url = ?, imported_at = ? WHERE org_id = ?",
-                document.org().name(), document.org().url(), clock.instant(), org) == 0) {
-            jdbc.update("INSERT INTO dir_org (org_id, name, org_url, imported_at) VALUES (?, ?, ?, ?)", org,
-                    document.org().name(), document.org().url(), clock.instant());
-        }
+        jdbc.update("UPDATE dir_org SET name = ?, org_url = ?, imported_at = ? WHERE org_id = ?",
+                document.org().name(), document.org().url(), clock.instant(), org);
         for (DirectoryDocument.User user : document.users()) {
             jdbc.update("INSERT INTO dir_user (org_id, id, login, first_name, last_name, email, second_email, status)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", org, user.id(), user.login(), user.firstName(),

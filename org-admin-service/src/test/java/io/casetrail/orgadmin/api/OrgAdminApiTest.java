@@ -354,6 +354,24 @@ class OrgAdminApiTest {
         }
     }
 
+    /** Two first imports of an org at the same moment: the second waits for the first, then replaces it. */
+    @Test
+    void aFirstImportWaitsForAnotherFirstImportOfTheOrg() throws Exception {
+        String org = "org-new-" + UUID.randomUUID();
+        try (HeldRows first = HeldRows.hold(dataSource, "INSERT INTO dir_org (org_id, name, org_url, imported_at)"
+                + " VALUES (?, 'First', 'https://first.okta.com', CURRENT_TIMESTAMP)", org)) {
+            CompletableFuture<io.restassured.response.Response> second = CompletableFuture.supplyAsync(() ->
+                    as(OPERATOR).body(directory().replace(ORG, org)).put("/orgs/" + org + "/directory"));
+            LockWaits.awaitWaiter(dataSource, "INSERT INTO dir_org", WAIT);
+            assertThat(second).isNotDone();
+            first.commit();
+            second.get(60, TimeUnit.SECONDS).then().statusCode(200).body("users", equalTo(2));
+        }
+        as(OPERATOR).get("/orgs/" + org + "/directory").then().statusCode(200);
+        assertThat(jdbc.queryOne("SELECT name FROM dir_org WHERE org_id = ?", row -> row.getString(1), org))
+                .contains("Adm Corp");
+    }
+
     /**
      * An MFA reset takes the org first, as an import does: an import replacing the user's factors between the
      * reset's read and its delete would leave the reset recording factors other than those it removed.

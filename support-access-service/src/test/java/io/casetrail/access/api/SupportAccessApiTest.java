@@ -477,7 +477,7 @@ class SupportAccessApiTest {
                 "UPDATE known_case SET assignee = 'tse-tia' WHERE case_number = ?", caseNumber)) {
             CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> jwt(TSE)
                     .body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").statusCode());
-            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
+            LockWaits.awaitWaiter(dataSource, "FROM known_case WHERE case_number", WAIT);
             assertThat(started).isNotDone();
             reassignment.commit();
             assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(403);
@@ -503,7 +503,7 @@ class SupportAccessApiTest {
                 "UPDATE known_case SET assignee = assignee WHERE case_number = ?", caseNumber)) {
             first = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
                     .post("/sessions"));
-            LockWaits.awaitWaiter(dataSource, "FOR UPDATE", WAIT);
+            LockWaits.awaitWaiter(dataSource, "FROM known_case WHERE case_number", WAIT);
             // the retry waits for the key
             retry = CompletableFuture.supplyAsync(() -> jwt(TSE).header("Idempotency-Key", key).body(start)
                     .post("/sessions"));
