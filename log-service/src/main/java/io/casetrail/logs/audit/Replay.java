@@ -67,8 +67,11 @@ public final class Replay {
     static final List<String> TOPICS = List.of(Topics.CASE, Topics.ORG_ADMIN, Topics.ACCESS, Topics.ESCALATION);
     /** Topics log-service builds the System Log from. */
     static final List<String> SYSTEM_LOG_TOPICS = List.of(Topics.ACCESS, Topics.ORG_ADMIN);
-    /** How far back the System Log API answers. */
-    static final Duration SYSTEM_LOG_WINDOW = Duration.ofDays(180);
+    /**
+     * How far back the System Log API shows entries: 90 days (it takes a {@code since} up to 180 days back, and
+     * answers what is in the 90). Entries older than that are not compared: they would all read as missing.
+     */
+    static final Duration SYSTEM_LOG_WINDOW = Duration.ofDays(90);
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
     private static final ObjectMapper JSON = EventJson.newMapper();
 
@@ -197,7 +200,8 @@ public final class Replay {
             if (actual == null) {
                 report.missing(e.getKey(), e.getValue().body().path("eventType").asText());
             } else {
-                differences("", e.getValue().body(), actual, e.getKey(), report);
+                boolean refusal = "DENY".equals(e.getValue().body().path("outcome").path("result").asText());
+                differences("", e.getValue().body(), actual, e.getKey(), refusal, report);
             }
         }
         for (Map.Entry<String, JsonNode> e : live.entrySet()) {
@@ -207,24 +211,26 @@ public final class Replay {
         }
     }
 
-    private static void differences(String path, JsonNode expected, JsonNode actual, String uuid,
-                                    AuditReport.Builder report) {
+    /** Reports where a live entry differs from the one its event calls for ({@code refusal}: a DENY entry). */
+    static void differences(String path, JsonNode expected, JsonNode actual, String uuid, boolean refusal,
+                            AuditReport.Builder report) {
         if (expected.isObject() && actual.isObject()) {
             TreeSet<String> names = new TreeSet<>();
             expected.fieldNames().forEachRemaining(names::add);
             actual.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 differences(path.isEmpty() ? name : path + "." + name, expected.path(name), actual.path(name), uuid,
-                        report);
+                        refusal, report);
             }
         } else if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
             for (int i = 0; i < expected.size(); i++) {
-                differences(path + "[" + i + "]", expected.get(i), actual.get(i), uuid, report);
+                differences(path + "[" + i + "]", expected.get(i), actual.get(i), uuid, refusal, report);
             }
         } else if (!expected.equals(actual) && !(absent(expected) && absent(actual))
-                && !(path.equals("legacyEventType") && absent(actual))) {
+                && !(path.equals("legacyEventType") && absent(actual) && refusal)) {
             // a key with null and no key say the same (an entry stored before its LogEvent had every key has fewer);
-            // a refusal stored before refusals had their type's legacy type has none
+            // a refusal stored before refusals had their type's legacy type has none (any other entry without its
+            // legacy type has lost it: a SIEM rule keyed on it would miss the entry)
             report.changed(uuid, path, expected.isMissingNode() ? null : expected.toString(),
                     actual.isMissingNode() ? null : actual.toString());
         }

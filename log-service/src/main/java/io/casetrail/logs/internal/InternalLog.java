@@ -37,18 +37,28 @@ public class InternalLog {
         static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARN", "ERROR");
 
         public NewEntry {
-            entryId = entryId.length() <= ID ? entryId : HashChain.hash("", entryId);
-            orgId = orgId == null || orgId.length() > NAME ? null : orgId;
-            caseNumber = caseNumber == null || caseNumber.length() > CASE_NUMBER ? null : caseNumber;
+            entryId = entryId.length() <= ID ? clean(entryId) : HashChain.hash("", entryId);
+            orgId = orgId == null || orgId.length() > NAME ? null : clean(orgId);
+            caseNumber = caseNumber == null || caseNumber.length() > CASE_NUMBER ? null : clean(caseNumber);
             requestId = cut(requestId);
             type = cut(type);
             level = LEVELS.contains(level) ? level : "INFO";
             source = cut(source);
             actor = cut(actor);
+            message = clean(message);
+            attributes = clean(attributes);
         }
 
         private static String cut(String name) {
-            return name == null || name.length() <= NAME ? name : name.substring(0, NAME);
+            return clean(name == null || name.length() <= NAME ? name : name.substring(0, NAME));
+        }
+
+        /**
+         * NUL, which PostgreSQL's text refuses, as U+FFFD: a request for {@code /cases/%00}, refused, is still
+         * logged, and its path in the message would otherwise stop the log for every entry behind it.
+         */
+        private static String clean(String text) {
+            return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
         }
     }
 

@@ -223,6 +223,24 @@ class InternalLogApiTest {
                 .body("[0].orgId", equalTo(ORG)).body("[0].source", equalTo("/casetrail/log-service")));
     }
 
+    /**
+     * A request for an address with NUL, refused, is logged like any other (its NUL shown as U+FFFD), and the log
+     * goes on: PostgreSQL's text refuses NUL, and the entry had stopped the log for every entry behind it.
+     */
+    @Test
+    void aRequestWithNulInItsAddressIsLoggedAndTheLogGoesOn() {
+        String id = "req-nul-" + RUN;
+        as(AUDITOR).header(RequestLogs.HEADER, id).urlEncodingEnabled(false).get("/internal-logs/%00").then()
+                .statusCode(400);
+        String after = "req-after-nul-" + RUN;
+        as(AUDITOR).header(RequestLogs.HEADER, after).queryParam("orgId", ORG).queryParam("limit", 1)
+                .get("/internal-logs").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", after).get("/internal-logs")
+                .then().body("kind", equalTo(List.of("REQUEST"))));
+        as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then().body("kind", equalTo(List.of("REQUEST")))
+                .body("[0].message", containsString("/internal-logs/\uFFFD 400"));
+    }
+
     @Test
     void aCustomersRequestIsLoggedUnderItsOwnOrgWhateverItAskedFor() {
         String id = "req-gil-" + RUN;

@@ -606,6 +606,20 @@ class SupportAccessApiTest {
         jwt(TSE).get("/sessions/" + sessionId).then().body("endReason", nullValue());
     }
 
+    /**
+     * A case known before its status's sequence number was kept has none, not 0 ("as of the case's opening"), and
+     * a session started on it says so (no caseSequence).
+     */
+    @Test
+    void aCaseKnownWithoutItsStatusSequenceHasNone() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        assertThat(knownCases.find(caseNumber).orElseThrow().statusSequence()).isEqualTo(2L);
+        assertThat(jdbc.update("UPDATE known_case SET status_seq = NULL WHERE case_number = ?", caseNumber))
+                .isEqualTo(1);
+        assertThat(knownCases.find(caseNumber).orElseThrow().statusSequence()).isNull();
+    }
+
     @Test
     void closedCasesCannotBeGranted() {
         Org org = newOrg();

@@ -253,8 +253,9 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     private static KnownCase row(java.sql.ResultSet row) throws java.sql.SQLException {
         long sequence = row.getLong(9);
+        Long statusSequence = row.wasNull() ? null : sequence; // none for a case known before it was kept
         return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)),
-                row.wasNull() ? null : sequence);
+                statusSequence);
     }
 }

@@ -1,0 +1,52 @@
+package io.casetrail.logs.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** What the replay counts as a change of a live System Log entry. */
+class ReplayDifferencesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Refusals stored before they had their type's legacy type have none: not a change. Any other entry without
+     * its legacy type has lost it (a SIEM rule keyed on it would miss the entry): a change.
+     */
+    @Test
+    void onlyARefusalMayLackItsLegacyType() throws Exception {
+        JsonNode refusal = JSON.readTree("""
+                {"eventType":"user.session.impersonation.initiate","legacyEventType":"core.user.impersonation.refused",
+                 "outcome":{"result":"DENY","reason":"read-only"}}""");
+        assertThat(changes(refusal, withoutLegacyType(refusal), true)).isEmpty();
+
+        JsonNode extension = JSON.readTree("""
+                {"eventType":"user.session.impersonation.extend",
+                 "legacyEventType":"core.user.impersonation.grant.extended","outcome":{"result":"SUCCESS"}}""");
+        assertThat(changes(extension, withoutLegacyType(extension), false)).containsExactly(new AuditReport.Change(
+                "u-1", "legacyEventType", "\"core.user.impersonation.grant.extended\"", "null"));
+        // and a key missing, or null, is the same as the other
+        ObjectNode withoutKey = withoutLegacyType(extension);
+        withoutKey.remove("legacyEventType");
+        assertThat(changes(extension, withoutKey, false)).hasSize(1);
+        ObjectNode nullZone = ((ObjectNode) extension.deepCopy()).putNull("zone");
+        assertThat(changes(extension, nullZone, false)).isEmpty();
+    }
+
+    private static ObjectNode withoutLegacyType(JsonNode entry) {
+        return ((ObjectNode) entry.deepCopy()).putNull("legacyEventType");
+    }
+
+    private static java.util.List<AuditReport.Change> changes(JsonNode expected, JsonNode live, boolean refusal) {
+        AuditReport.Builder report = new AuditReport.Builder(new Replay.Options("kafka:9092", "http://log", "t", null,
+                "org-1", null), Instant.EPOCH);
+        Replay.differences("", expected, live, "u-1", refusal, report);
+        return report.build(Instant.EPOCH).changed();
+    }
+}

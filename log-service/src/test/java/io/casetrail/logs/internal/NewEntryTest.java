@@ -1,0 +1,25 @@
+package io.casetrail.logs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** What an entry keeps of what came off Kafka: text PostgreSQL takes, whoever wrote it. */
+class NewEntryTest {
+
+    @Test
+    void nulInAnyTextIsKeptAsTheReplacementCharacter() {
+        InternalLog.NewEntry entry = new InternalLog.NewEntry("id\u0000", Instant.EPOCH, "REQUEST", "org\u0000",
+                "0001\u0000", "req\u0000", "type\u0000", "INFO", "/casetrail/x\u0000", "tse\u0000",
+                "GET /cases/\u0000 400 (1 ms)", "{\"path\":\"/cases/\u0000\"}");
+        assertThat(Stream.of(entry.entryId(), entry.orgId(), entry.caseNumber(), entry.requestId(), entry.type(),
+                entry.source(), entry.actor(), entry.message(), entry.attributes()))
+                .noneMatch(text -> text.contains("\u0000"));
+        assertThat(entry.message()).isEqualTo("GET /cases/\uFFFD 400 (1 ms)");
+        assertThat(entry.orgId()).isEqualTo("org\uFFFD");
+        assertThat(entry.entryId()).isEqualTo("id\uFFFD");
+    }
+}
