@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -70,6 +71,7 @@ import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.axon.ExpectedVersion;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
@@ -112,6 +114,9 @@ public class CaseResource {
 
     @Context
     UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
 
     @POST
     @Idempotent
@@ -293,7 +298,7 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Reject the proposed resolution", description = "The case goes back to OPEN.")
     public Response reject(@PathParam("caseNumber") String caseNumber, @Valid @NotNull RejectionRequest request) {
-        CaseState state = commands.sendAndWait(new RejectResolution(caseNumber, request.reason(), caller));
+        CaseState state = send(new RejectResolution(caseNumber, request.reason(), caller));
         if (state.status() == CaseStatus.CLOSED) {
             // the resolution was left unanswered past its auto-close time: the case closed automatically, which is
             // recorded; the rejection is not
@@ -347,8 +352,12 @@ public class CaseResource {
     }
 
     private Response ok(Object command) {
-        CaseState state = commands.sendAndWait(command);
-        return Response.ok(state).build();
+        return Response.ok(send(command)).build();
+    }
+
+    /** Sends a command on the case, expecting the case at the version {@code If-Match} names, if it names one. */
+    private CaseState send(Object command) {
+        return commands.sendAndWait(ExpectedVersion.of(command, headers.getHeaderString(HttpHeaders.IF_MATCH)));
     }
 
     private static String newId() {

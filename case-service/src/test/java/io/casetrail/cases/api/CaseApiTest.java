@@ -506,6 +506,37 @@ class CaseApiTest {
         assertThat(again).isEqualTo(first);
     }
 
+    /**
+     * A command may name the version of the case it acts on, as its last answer gave it (If-Match): at another
+     * version, the case changed meanwhile, and the command is refused (409 stale-version) and changes nothing.
+     */
+    @Test
+    void aCommandNamingAnOlderVersionOfTheCaseIsRefusedAndChangesNothing() {
+        String caseNumber = openAssignedCase("P3");
+        String replies = "/cases/" + caseNumber + "/replies";
+        long seen = as(TSE_TOM).body("{\"body\":\"Looking into it\"}").post(replies).then().statusCode(200)
+                .extract().jsonPath().getLong("version");
+        long now = as(TSE_TOM).header("If-Match", "\"" + seen + "\"").body("{\"body\":\"Found it\"}").post(replies)
+                .then().statusCode(200).extract().jsonPath().getLong("version");
+        assertThat(now).isGreaterThan(seen);
+        long stored = storedEvents(caseNumber);
+
+        as(ACME_ADMIN).header("If-Match", "\"" + seen + "\"").body("{\"body\":\"Thanks\"}").post(replies).then()
+                .statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/stale-version"))
+                .body("detail", containsString("since version " + seen));
+        as(ACME_ADMIN).header("If-Match", "\"" + (now + 1) + "\"").body("{\"body\":\"Thanks\"}").post(replies)
+                .then().statusCode(409);
+        as(ACME_ADMIN).header("If-Match", "yesterday").body("{\"body\":\"Thanks\"}").post(replies).then()
+                .statusCode(400).body("detail", containsString("If-Match"));
+        assertThat(storedEvents(caseNumber)).isEqualTo(stored);
+
+        as(ACME_ADMIN).header("If-Match", "\"" + now + "\"").body("{\"body\":\"Thanks\"}").post(replies).then()
+                .statusCode(200).body("version", equalTo((int) now + 1));
+        as(ACME_ADMIN).header("If-Match", "*").body("{\"body\":\"One more thing\"}").post(replies).then()
+                .statusCode(200);
+    }
+
     /** Case numbers are eight digits and never drawn twice, however many cases are opened at once. */
     @Test
     void caseNumbersOpenedAtOnceAreEightDigitsAndAllDifferent() throws Exception {
