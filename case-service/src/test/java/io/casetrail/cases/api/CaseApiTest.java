@@ -247,6 +247,8 @@ class CaseApiTest {
         String caseNumber = openAssignedCase("P3");
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().statusCode(200));
+        long stored = storedEvents(caseNumber);
+        long opened = openedCases();
 
         as(GLOBEX_ADMIN).body("{\"body\":\"hi\"}").post("/cases/" + caseNumber + "/replies")
                 .then().statusCode(403).body("detail", containsString("another org"));
@@ -267,6 +269,11 @@ class CaseApiTest {
                 {"orgId":"org-acme","orgUrl":"https://acme.okta.com","subject":"s","description":"d",
                  "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}
                 """).post("/cases").then().statusCode(403);
+        // refused, each changed nothing
+        assertThat(storedEvents(caseNumber)).isEqualTo(stored);
+        assertThat(openedCases()).isEqualTo(opened);
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("status", equalTo("OPEN"))
+                .body("contacts", equalTo(List.of("admin-bo")));
     }
 
     @Test
@@ -339,6 +346,7 @@ class CaseApiTest {
     @Test
     void rolesWithoutCaseAccessAreRefused() {
         String caseNumber = openAcmeCase("P4");
+        long stored = storedEvents(caseNumber);
         as(ENGINEER).get("/cases").then().statusCode(403);
         as(ENGINEER).body("{\"body\":\"x\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403);
         as(AUDITOR).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
@@ -346,6 +354,9 @@ class CaseApiTest {
         as(ACME_ADMIN).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
                 .then().statusCode(403);
         as(ACME_ADMIN).get("/queues/teams/sso/unassigned").then().statusCode(403);
+        assertThat(storedEvents(caseNumber)).isEqualTo(stored);
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("status", equalTo("NEW")).body("assignee", nullValue()));
     }
 
     @Test

@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -89,6 +91,7 @@ public final class Replay {
         AuditReport.Builder report = new AuditReport.Builder(options, started);
         Map<String, TreeMap<Long, String>> sequences = new HashMap<>();
         Map<String, Expected> expected = new LinkedHashMap<>();
+        Set<String> ofTheCase = new HashSet<>();
         LogEventMapper mapper = new LogEventMapper(JSON);
         Instant windowStart = started.minus(SYSTEM_LOG_WINDOW).plus(Duration.ofMinutes(1));
         // the System Log entries compared: published (their event's time) since the point in time, if one is given,
@@ -132,12 +135,16 @@ public final class Replay {
                         report.unreadable(record.topic(), record.partition(), record.offset());
                         continue;
                     }
-                    if (!wanted(event)) {
+                    if (!ofTheOrg(event)) {
                         continue;
                     }
                     report.record(event.orgId());
-                    if (event.sequence() != null && event.subject() != null) {
-                        String aggregate = record.topic() + "/" + event.subject();
+                    String aggregate = event.subject() == null ? null : record.topic() + "/" + event.subject();
+                    if (aggregate != null && options.caseNumber() != null
+                            && options.caseNumber().equals(event.caseId())) {
+                        ofTheCase.add(aggregate);
+                    }
+                    if (event.sequence() != null && aggregate != null) {
                         String previous = sequences.computeIfAbsent(aggregate, a -> new TreeMap<>())
                                 .putIfAbsent(event.sequence(), event.id());
                         if (previous != null && !previous.equals(event.id())) {
@@ -150,13 +157,23 @@ public final class Replay {
                         Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
                         if (type.isPresent()) {
                             DomainEvent payload = JSON.readValue(event.data(), type.get());
-                            mapper.map(event, payload).filter(r -> !r.published().isBefore(since))
-                                    .ifPresent(r -> expected.putIfAbsent(r.uuid(), new Expected(r.orgId(), r.body())));
+                            Optional<LogEventMapper.LogRecord> entry = mapper.map(event, payload)
+                                    .filter(r -> concernsTheCase(r.body()));
+                            if (entry.isPresent() && aggregate != null && options.caseNumber() != null) {
+                                ofTheCase.add(aggregate); // an org-wide grant covering the case, too
+                            }
+                            entry.filter(r -> !r.published().isBefore(since)).ifPresent(r -> expected
+                                    .putIfAbsent(r.uuid(), new Expected(r.orgId(), r.body())));
                         }
                     }
                 }
             }
             progress.printf("replay: %d of %d records read%n", read, total);
+        }
+        if (options.caseNumber() != null) {
+            // the aggregates that hold events of the case, whole: support access is one aggregate per org, and its
+            // other cases' events are part of its sequence
+            sequences.keySet().retainAll(ofTheCase);
         }
         for (Map.Entry<String, TreeMap<Long, String>> aggregate : sequences.entrySet()) {
             long first = options.from() == null ? 0 : aggregate.getValue().firstKey();
@@ -190,10 +207,7 @@ public final class Replay {
             progress.printf("replay: reading the live System Log of %s%n", org);
             live.putAll(liveSystemLog(org, since));
         }
-        if (options.caseNumber() != null) {
-            live.values().removeIf(body -> !options.caseNumber().equals(body.path("debugContext")
-                    .path("debugData").path("case_number").asText(null)));
-        }
+        live.values().removeIf(body -> !concernsTheCase(body));
         report.compared(expected.size(), live.size());
         for (Map.Entry<String, Expected> e : expected.entrySet()) {
             JsonNode actual = live.get(e.getKey());
@@ -272,9 +286,20 @@ public final class Replay {
         return live;
     }
 
-    private boolean wanted(CloudEvent event) {
-        return (options.orgId() == null || options.orgId().equals(event.orgId()))
-                && (options.caseNumber() == null || options.caseNumber().equals(event.caseId()));
+    private boolean ofTheOrg(CloudEvent event) {
+        return options.orgId() == null || options.orgId().equals(event.orgId());
+    }
+
+    /**
+     * Whether a System Log entry concerns the case asked for (any, without {@code --case}): its case number, or one
+     * of the cases an org-wide grant covers (its {@code case_number} lists them, comma-separated).
+     */
+    private boolean concernsTheCase(JsonNode body) {
+        if (options.caseNumber() == null) {
+            return true;
+        }
+        String cases = body.path("debugContext").path("debugData").path("case_number").asText("");
+        return List.of(cases.split(",")).contains(options.caseNumber());
     }
 
     private KafkaConsumer<String, byte[]> consumer() {

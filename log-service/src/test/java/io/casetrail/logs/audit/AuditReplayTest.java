@@ -164,6 +164,45 @@ class AuditReplayTest {
                 .contains(changedUuid).contains(removedUuid).contains("outcome.result");
     }
 
+    /**
+     * One case's audit ({@code --case}): support access is one aggregate per org, its sequence shared by the org's
+     * cases, so it is checked whole; the case's entries are its own grants and the org-wide grants covering it.
+     */
+    @Test
+    void aCasesReplayChecksItsOrgsAccessWholeAndComparesTheCasesEntries() throws Exception {
+        String org = "org-cases-" + RUN;
+        String subject = org;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(30));
+        List<DomainEvent> events = List.of(
+                new SupportAccessGranted(org, "g-a", GrantScope.CASE, "00100001", List.of("00100001"),
+                        t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM),
+                new SupportAccessGranted(org, "g-b", GrantScope.CASE, "00100002", List.of("00100002"),
+                        t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM),
+                new SupportAccessGranted(org, "g-org", GrantScope.ORG, null, List.of("00100001", "00100003"),
+                        t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM),
+                new SupportAccessExtended(org, "g-b", GrantScope.CASE, "00100002", List.of("00100002"),
+                        t0.plus(Duration.ofHours(32)), RequestOrigin.NONE, SAM));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (int seq = 0; seq < events.size(); seq++) {
+                send(producer, subject, seq, events.get(seq), t0.plusMillis(seq), UUID.randomUUID().toString());
+            }
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == events.size());
+
+        AuditReport ofCase = new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(),
+                service.toString(), AUDITOR, null, org, "00100001"), System.err).run();
+        assertThat(ofCase.healthy()).as("%s", ofCase).isTrue();
+        assertThat(ofCase.gaps()).isEmpty();
+        assertThat(ofCase.aggregates()).isEqualTo(1);
+        assertThat(ofCase.expectedEntries()).isEqualTo(2); // its own grant, and the org-wide one covering it
+        assertThat(ofCase.liveEntries()).isEqualTo(2);
+        AuditReport other = new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(),
+                service.toString(), AUDITOR, null, org, "00100002"), System.err).run();
+        assertThat(other.healthy()).as("%s", other).isTrue();
+        assertThat(other.expectedEntries()).isEqualTo(2); // its grant and its extension
+    }
+
     private AuditReport replay(String org, PrintStream progress) throws Exception {
         return new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), AUDITOR,
                 null, org, null), progress).run();
