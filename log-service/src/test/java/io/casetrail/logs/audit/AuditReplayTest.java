@@ -203,6 +203,48 @@ class AuditReplayTest {
         assertThat(other.expectedEntries()).isEqualTo(2); // its grant and its extension
     }
 
+    /**
+     * On a running system: an event that reaches its topic after the replay read the topics, and its System Log
+     * entry before the replay reads the System Log, is neither unexplained nor compared.
+     */
+    @Test
+    void anEventThatCameAfterTheReplayReadTheTopicsIsNotUnexplained() throws Exception {
+        String org = "org-running-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, org, 0, new SupportAccessGranted(org, "g-1", GrantScope.CASE, "00100001",
+                    List.of("00100001"), t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, "r-0-" + RUN);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        // the moment the replay turns to the live System Log, the org's super admin extends the grant
+        java.util.concurrent.atomic.AtomicBoolean extended = new java.util.concurrent.atomic.AtomicBoolean();
+        ByteArrayOutputStream seen = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] bytes, int offset, int length) {
+                super.write(bytes, offset, length);
+                if (toString(java.nio.charset.StandardCharsets.UTF_8).contains("reading the live System Log")
+                        && extended.compareAndSet(false, true)) {
+                    try (KafkaProducer<String, byte[]> producer = producer()) {
+                        send(producer, org, 1, new SupportAccessExtended(org, "g-1", GrantScope.CASE, "00100001",
+                                List.of("00100001"), t0.plus(Duration.ofHours(32)), RequestOrigin.NONE, SAM),
+                                Instant.now(), "r-1-" + RUN);
+                        producer.flush();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 2);
+                }
+            }
+        };
+        AuditReport report = replay(org, new PrintStream(seen, true));
+        assertThat(extended).isTrue();
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(report.healthy()).as("%s", report).isTrue();
+        assertThat(report.expectedEntries()).isEqualTo(1);
+        assertThat(report.liveEntries()).isEqualTo(1);
+    }
+
     private AuditReport replay(String org, PrintStream progress) throws Exception {
         return new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), AUDITOR,
                 null, org, null), progress).run();
