@@ -61,6 +61,7 @@ import io.casetrail.cases.command.RejectResolution;
 import io.casetrail.cases.command.RemoveContact;
 import io.casetrail.cases.command.ReopenCase;
 import io.casetrail.cases.command.RequestInformation;
+import io.casetrail.cases.command.SupportCase;
 import io.casetrail.cases.command.TakeCase;
 import io.casetrail.cases.query.CaseFilter;
 import io.casetrail.cases.query.CaseQueries;
@@ -142,7 +143,8 @@ public class CaseResource {
                 request.description(), request.productArea(), request.priority(), request.contactPreference(),
                 request.openedBy(), request.contacts(), caller));
         return Response.created(URI.create("/cases/" + caseNumber))
-                .entity(new CaseState(caseNumber, CaseStatus.NEW, request.priority(), null, null, null, 0)).build();
+                .entity(new CaseState(caseNumber, CaseStatus.NEW, request.priority(), null, null, null,
+                        SupportCase.OPENED_VERSION)).build();
     }
 
     @GET

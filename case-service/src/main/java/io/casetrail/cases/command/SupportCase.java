@@ -77,6 +77,8 @@ import io.casetrail.platform.security.Roles;
 public class SupportCase {
 
     static final String SLA_DEADLINE = "sla";
+    /** The version of a case just opened: its CaseOpened (0) and its first SLA clock (1). */
+    public static final long OPENED_VERSION = 1;
     static final String AUTO_CLOSE_DEADLINE = "auto-close";
     static final int MAX_SUBJECT = 500;
 

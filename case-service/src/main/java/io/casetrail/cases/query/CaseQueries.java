@@ -28,7 +28,7 @@ public class CaseQueries {
     private static final String COLUMNS = "case_number, org_id, org_url, subject, description, product_area,"
             + " priority, priority_rank, status, status_rank, contact_preference, team, opened_by, assignee,"
             + " opened_at, opened_at_ms, updated_at, closed_at, follow_up_of, follow_up_case, sla_target,"
-            + " sla_due_ms, sla_remaining_ms, sla_breached,"
+            + " sla_due_ms, sla_remaining_ms, sla_breached, version,"
             + " EXISTS (SELECT 1 FROM case_escalation e WHERE e.case_number = case_view.case_number AND e.active)"
             + " AS escalated,"
             + " (" + CaseEscalations.MANAGER_OF.formatted("case_view.case_number") + ") AS escalation_manager";
@@ -135,7 +135,7 @@ public class CaseQueries {
                 Jdbc.instant(row, "opened_at"), Jdbc.instant(row, "updated_at"), Jdbc.instant(row, "closed_at"),
                 row.getString("follow_up_of"), row.getString("follow_up_case"), row.getBoolean("escalated"),
                 row.getString("escalation_manager") != null ? row.getString("escalation_manager")
-                        : row.getString("assignee"), sla(row, now));
+                        : row.getString("assignee"), sla(row, now), row.getLong("version"));
     }
 
     private static CaseView.Sla sla(ResultSet row, Instant now) throws SQLException {

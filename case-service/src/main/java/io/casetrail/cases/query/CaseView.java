@@ -13,14 +13,15 @@ import io.casetrail.events.cases.SlaTarget;
 
 /**
  * A case as the APIs show it. {@code contacts} and {@code description} only in the detail view; {@code sla} only
- * to support.
+ * to support. {@code version}: the case's version this view shows, for a command's {@code If-Match} (the view may
+ * be a moment behind the case: a command then answers 409 stale-version, and a read a moment later has caught up).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CaseView(String caseNumber, String orgId, String orgUrl, String subject, String description,
                        ProductArea productArea, Priority priority, CaseStatus status,
                        ContactPreference contactPreference, String team, String openedBy, List<String> contacts,
                        String assignee, Instant openedAt, Instant updatedAt, Instant closedAt, String followUpOf,
-                       String followUpCase, boolean escalated, String intermediary, Sla sla) {
+                       String followUpCase, boolean escalated, String intermediary, Sla sla, long version) {
 
     /**
      * The running (or paused) SLA clock.
@@ -36,13 +37,13 @@ public record CaseView(String caseNumber, String orgId, String orgUrl, String su
     CaseView withContacts(List<String> all) {
         return new CaseView(caseNumber, orgId, orgUrl, subject, description, productArea, priority, status,
                 contactPreference, team, openedBy, all, assignee, openedAt, updatedAt, closedAt, followUpOf,
-                followUpCase, escalated, intermediary, sla);
+                followUpCase, escalated, intermediary, sla, version);
     }
 
     /** What a customer principal sees: no internal SLA bookkeeping, no team routing. */
     public CaseView forCustomer() {
         return new CaseView(caseNumber, orgId, orgUrl, subject, description, productArea, priority, status,
                 contactPreference, null, openedBy, contacts, assignee, openedAt, updatedAt, closedAt, followUpOf,
-                followUpCase, escalated, intermediary, null);
+                followUpCase, escalated, intermediary, null, version);
     }
 }

@@ -13,6 +13,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 
+import io.casetrail.events.DomainEvent;
 import io.casetrail.events.cases.AttachmentAdded;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseClosed;
@@ -183,6 +184,17 @@ public class CaseViewProjection implements Projection {
     private static RowWriter.Columns status(CaseStatus status, Instant at, long version) {
         return set("status", status).and("status_rank", status.queueRank()).and("updated_at", at)
                 .and("version", version);
+    }
+
+    /**
+     * Any other event of a case (an internal note, a consultation, a linked article, a remote session offered) shows
+     * nowhere in the view but in its version, which a command's If-Match names.
+     */
+    @EventHandler
+    void on(DomainEvent e, @SequenceNumber long version) {
+        if (e.caseNumber() != null) {
+            rows.update(CASE_VIEW, e.caseNumber(), set("version", version));
+        }
     }
 
     private static RowWriter.Columns touch(Instant at, long version) {

@@ -548,6 +548,28 @@ class CaseApiTest {
                 .statusCode(200);
     }
 
+    /** The version a case was opened at, and the one its view shows once it caught up, are ones If-Match takes. */
+    @Test
+    void theVersionsOfAnOpeningAndOfTheCaseViewAreTakenByIfMatch() {
+        String opened = as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"SAML login fails","description":"400 from IdP",
+                 "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(201).extract().asString();
+        String caseNumber = io.restassured.path.json.JsonPath.from(opened).getString("caseNumber");
+        long version = io.restassured.path.json.JsonPath.from(opened).getLong("version");
+        long assigned = as(LEAD_LU).header("If-Match", "\"" + version + "\"").body("{\"assignee\":\"tse-tom\"}")
+                .post("/cases/" + caseNumber + "/assignment").then().statusCode(200).extract().jsonPath()
+                .getLong("version");
+        // an internal note shows nowhere in the view but in its version
+        long noted = as(TSE_TOM).header("If-Match", "\"" + assigned + "\"").body("{\"body\":\"Checked the IdP\"}")
+                .post("/cases/" + caseNumber + "/internal-notes").then().statusCode(200).extract().jsonPath()
+                .getLong("version");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .statusCode(200).body("version", equalTo((int) noted)));
+        as(TSE_TOM).header("If-Match", "\"" + noted + "\"").body("{\"body\":\"Fixed\"}")
+                .post("/cases/" + caseNumber + "/replies").then().statusCode(200);
+    }
+
     /** Case numbers are eight digits and never drawn twice, however many cases are opened at once. */
     @Test
     void caseNumbersOpenedAtOnceAreEightDigitsAndAllDifferent() throws Exception {
@@ -985,7 +1007,8 @@ class CaseApiTest {
         as(LEAD_LU).get("/queues/engineers/tse-tom?orgId=" + GLOBEX + "&limit=200").then().statusCode(200)
                 .body("orgId", everyItem(equalTo(GLOBEX))).body("caseNumber", hasItem(globexSso));
         as(LEAD_LU).get("/queues/engineers/tse-tom?productArea=LIFECYCLE_MANAGEMENT&limit=200").then()
-                .body("productArea", everyItem(equalTo("LIFECYCLE_MANAGEMENT"))).body("caseNumber", hasItem(acmeLifecycle));
+                .body("productArea", everyItem(equalTo("LIFECYCLE_MANAGEMENT")))
+                .body("caseNumber", hasItem(acmeLifecycle));
         as(TSE_TOM).get("/queues/mine?orgId=" + ACME + "&productArea=SSO&limit=200").then().statusCode(200)
                 .body("orgId", everyItem(equalTo(ACME))).body("productArea", everyItem(equalTo("SSO")))
                 .body("caseNumber", hasItem(acmeSso)).body("caseNumber", not(hasItem(globexSso)))

@@ -138,17 +138,17 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
             total = records;
         }
 
-        void record(String orgId) {
-            read++;
-            byOrg.merge(orgId == null ? "(none)" : orgId, 1L, Long::sum);
+        void record(String orgId, long count) {
+            read += count;
+            byOrg.merge(orgId == null ? "(none)" : orgId, count, Long::sum);
         }
 
         void unreadable(String topic, int partition, long offset) {
             unreadable.add(topic + "/" + partition + "@" + offset);
         }
 
-        void redelivered() {
-            redelivered++;
+        void redelivered(long count) {
+            redelivered += count;
         }
 
         void duplicate(String aggregate, long sequence, String first, String second) {

@@ -61,6 +61,13 @@ public final class Replay {
                           String caseNumber) {
     }
 
+    /** What the records of one aggregate ("" for records of none) told: counts by org, duplicates, redeliveries. */
+    private static final class Findings {
+        final Map<String, Long> records = new HashMap<>();
+        final List<AuditReport.Duplicate> duplicates = new ArrayList<>();
+        long redelivered;
+    }
+
     /** A System Log entry the events call for, and its org. */
     record Expected(String orgId, ObjectNode body) {
     }
@@ -92,6 +99,7 @@ public final class Replay {
         Map<String, TreeMap<Long, String>> sequences = new HashMap<>();
         Map<String, Expected> expected = new LinkedHashMap<>();
         Set<String> ofTheCase = new HashSet<>();
+        Map<String, Findings> findings = new LinkedHashMap<>();
         LogEventMapper mapper = new LogEventMapper(JSON);
         Instant windowStart = started.minus(SYSTEM_LOG_WINDOW).plus(Duration.ofMinutes(1));
         // the System Log entries compared: published (their event's time) since the point in time, if one is given,
@@ -140,19 +148,22 @@ public final class Replay {
                     if (!ofTheOrg(event)) {
                         continue;
                     }
-                    report.record(event.orgId());
-                    String aggregate = event.subject() == null ? null : record.topic() + "/" + event.subject();
-                    if (aggregate != null && options.caseNumber() != null
-                            && options.caseNumber().equals(event.caseId())) {
+                    String aggregate = event.subject() == null ? "" : record.topic() + "/" + event.subject();
+                    // what a record tells is reported once the aggregates of the case, if one is asked for, are
+                    // known: its count, a duplicate, a redelivery
+                    Findings found = findings.computeIfAbsent(aggregate, a -> new Findings());
+                    found.records.merge(event.orgId() == null ? "" : event.orgId(), 1L, Long::sum);
+                    if (options.caseNumber() != null && options.caseNumber().equals(event.caseId())) {
                         ofTheCase.add(aggregate);
                     }
-                    if (event.sequence() != null && aggregate != null) {
+                    if (event.sequence() != null && !aggregate.isEmpty()) {
                         String previous = sequences.computeIfAbsent(aggregate, a -> new TreeMap<>())
                                 .putIfAbsent(event.sequence(), event.id());
                         if (previous != null && !previous.equals(event.id())) {
-                            report.duplicate(aggregate, event.sequence(), previous, event.id());
+                            found.duplicates.add(new AuditReport.Duplicate(aggregate, event.sequence(), previous,
+                                    event.id()));
                         } else if (previous != null) {
-                            report.redelivered();     // consumers apply the first copy; so does the replay
+                            found.redelivered++; // consumers apply the first copy; so does the replay
                         }
                     }
                     if (SYSTEM_LOG_TOPICS.contains(record.topic()) && event.orgId() != null) {
@@ -161,7 +172,7 @@ public final class Replay {
                             DomainEvent payload = JSON.readValue(event.data(), type.get());
                             Optional<LogEventMapper.LogRecord> entry = mapper.map(event, payload)
                                     .filter(r -> concernsTheCase(r.body()));
-                            if (entry.isPresent() && aggregate != null && options.caseNumber() != null) {
+                            if (entry.isPresent() && options.caseNumber() != null) {
                                 ofTheCase.add(aggregate); // an org-wide grant covering the case, too
                             }
                             entry.filter(r -> !r.published().isBefore(since)).ifPresent(r -> expected
@@ -174,8 +185,14 @@ public final class Replay {
         }
         if (options.caseNumber() != null) {
             // the aggregates that hold events of the case, whole: support access is one aggregate per org, and its
-            // other cases' events are part of its sequence
+            // other cases' events are part of its sequence; nothing of other aggregates
             sequences.keySet().retainAll(ofTheCase);
+            findings.keySet().retainAll(ofTheCase);
+        }
+        for (Findings found : findings.values()) {
+            found.records.forEach((org, count) -> report.record(org.isEmpty() ? null : org, count));
+            found.duplicates.forEach(d -> report.duplicate(d.aggregate(), d.sequence(), d.firstId(), d.secondId()));
+            report.redelivered(found.redelivered);
         }
         for (Map.Entry<String, TreeMap<Long, String>> aggregate : sequences.entrySet()) {
             long first = options.from() == null ? 0 : aggregate.getValue().firstKey();

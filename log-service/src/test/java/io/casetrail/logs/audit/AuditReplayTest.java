@@ -186,14 +186,24 @@ class AuditReplayTest {
             for (int seq = 0; seq < events.size(); seq++) {
                 send(producer, subject, seq, events.get(seq), t0.plusMillis(seq), UUID.randomUUID().toString());
             }
+            // another aggregate of the org, of another case, with two different events at one sequence
+            SupportAccessGranted other = new SupportAccessGranted(org, "g-z", GrantScope.CASE, "00100009",
+                    List.of("00100009"), t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM);
+            send(producer, subject + "-other", 0, other, t0, UUID.randomUUID().toString());
+            send(producer, subject + "-other", 0, other, t0, UUID.randomUUID().toString());
             producer.flush();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == events.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == events.size() + 2);
+        AuditReport whole = replay(org, System.err);
+        assertThat(whole.duplicates()).hasSize(1);
+        assertThat(whole.healthy()).isFalse();
 
         AuditReport ofCase = new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(),
                 service.toString(), AUDITOR, null, org, "00100001"), System.err).run();
         assertThat(ofCase.healthy()).as("%s", ofCase).isTrue();
         assertThat(ofCase.gaps()).isEmpty();
+        assertThat(ofCase.duplicates()).isEmpty(); // the other case's aggregate is not the case's audit
+        assertThat(ofCase.recordsRead()).isEqualTo(events.size());
         assertThat(ofCase.aggregates()).isEqualTo(1);
         assertThat(ofCase.expectedEntries()).isEqualTo(2); // its own grant, and the org-wide one covering it
         assertThat(ofCase.liveEntries()).isEqualTo(2);

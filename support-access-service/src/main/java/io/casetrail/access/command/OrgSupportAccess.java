@@ -164,13 +164,16 @@ public class OrgSupportAccess {
     }
 
     @CommandHandler
-    public AccessState handle(ExtendCaseSupport command, AccessRules rules, DeadlineManager deadlines) {
+    public AccessState handle(ExtendCaseSupport command, AccessRules rules, CaseLookup cases,
+                              DeadlineManager deadlines) {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
             throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
                     + " is not granted");
         }
+        // a case closed since it was granted takes no more time: its sessions ended with it
+        openCaseOfOrg(cases.find(command.caseNumber()), command.caseNumber(), orgId);
         extend(grant, rules, command.origin(), command.caller(), deadlines);
         return state(command.caseNumber(), null, null);
     }

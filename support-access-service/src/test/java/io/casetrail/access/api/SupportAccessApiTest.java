@@ -607,8 +607,8 @@ class SupportAccessApiTest {
     }
 
     /**
-     * A case known before its status's sequence number was kept has none, not 0 ("as of the case's opening"), and
-     * a session started on it says so (no caseSequence).
+     * A case known before its status's sequence number was kept has none, not 0 ("as of the case's opening"): a
+     * session started on it carries no caseSequence.
      */
     @Test
     void aCaseKnownWithoutItsStatusSequenceHasNone() {
@@ -631,6 +631,7 @@ class SupportAccessApiTest {
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
                 .body("errorCode", equalTo("E0000001"))
-                .body("errorCauses[0].errorSummary", equalTo("impersonation.status: case " + caseNumber + " is closed"));
+                .body("errorCauses[0].errorSummary", equalTo("impersonation.status: case " + caseNumber
+                        + " is closed"));
     }
 }

@@ -420,6 +420,22 @@ class OrgSupportAccessTest {
                         RequestOrigin.NONE, Actor.SYSTEM));
     }
 
+    /** A case closed since its grant was given takes no more time (its grant may still be revoked). */
+    @Test
+    void theGrantOfACaseClosedSinceIsNotExtended() {
+        fixture.given(new SupportAccessGranted(ORG, "g-9", GrantScope.CASE, CLOSED_CASE, List.of(CLOSED_CASE),
+                        t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new ExtendCaseSupport(ORG, CLOSED_CASE, ORIGIN, SUPER))
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage("case " + CLOSED_CASE + " is closed")
+                .expectNoEvents();
+        fixture.given(new SupportAccessGranted(ORG, "g-9", GrantScope.CASE, CLOSED_CASE, List.of(CLOSED_CASE),
+                        t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new RevokeCaseSupport(ORG, CLOSED_CASE, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessRevoked(ORG, "g-9", GrantScope.CASE, CLOSED_CASE, List.of(CLOSED_CASE),
+                        ORIGIN, SUPER.actor()));
+    }
+
     @Test
     void caseGrantIsExtendedAndRevoked() {
         fixture.given(caseGranted())

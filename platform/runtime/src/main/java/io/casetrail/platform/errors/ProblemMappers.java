@@ -60,7 +60,7 @@ public class ProblemMappers {
         errors.sort((a, b) -> a.field().compareTo(b.field()));
         String detail = errors.stream().map(f -> f.field() + ": " + f.message())
                 .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
-        return answer(uri, new Problem(java.net.URI.create(Problem.TYPE_BASE + "invalid-input"), "Bad request",
+        return answer(uri, new Problem(java.net.URI.create(Problem.TYPE_BASE + "invalid-input"), InvalidInput.TITLE,
                 400, detail, path(uri), errors));
     }
 
@@ -94,7 +94,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response unknownAggregate(AggregateNotFoundException e, UriInfo uri) {
-        return answer(uri, Problem.of("not-found", "Not found", 404, "there is no "
+        return answer(uri, Problem.of("not-found", NotFound.TITLE, 404, "there is no "
                 + describe(e.getAggregateIdentifier()) + " here", path(uri)));
     }
 
@@ -171,7 +171,7 @@ public class ProblemMappers {
             why = e.getOriginalMessage() == null ? "unreadable JSON"
                     : JAVA_TYPE.matcher(e.getOriginalMessage().split("\n")[0]).replaceAll("$1");
         }
-        return answer(uri, Problem.of("malformed-body", "Bad request", 400,
+        return answer(uri, Problem.of("malformed-body", InvalidInput.TITLE, 400,
                 "the request body is not valid JSON for this operation" + where + ": " + why, path(uri)));
     }
 

@@ -82,7 +82,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     /**
      * How long the request log's producer gathers logs into one batch. The domain relay's producer waits 2 ms, for
      * the delay of events; a request log can wait longer, and with 2 ms its producer sent a request to the broker
-     * for nearly every log, a twentieth of case-service's CPU under load (docs/benchmarks.md).
+     * for nearly every log: up to a seventh of case-service's profile samples under load (docs/benchmarks.md).
      */
     @ConfigProperty(name = "casetrail.request-log.linger-ms", defaultValue = "50")
     int lingerMs;
