@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.AggregateRoot;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 
@@ -50,6 +53,7 @@ import io.casetrail.events.cases.SlaClockPaused;
 import io.casetrail.events.cases.SlaClockStarted;
 import io.casetrail.events.cases.SlaClockStopped;
 import io.casetrail.events.cases.SlaTarget;
+import io.casetrail.platform.axon.ExpectedVersion;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.RuleViolation;
@@ -114,6 +118,18 @@ public class SupportCase {
 
     protected SupportCase() {
         // for event sourcing
+    }
+
+    /**
+     * A command naming the version of the case it expects (If-Match) is checked once its handler let it through:
+     * one who may not act on the case is refused as such, and learns nothing of its version.
+     */
+    @CommandHandlerInterceptor
+    Object atTheExpectedVersion(CommandMessage<?> command, InterceptorChain chain) throws Exception {
+        Long before = AggregateLifecycle.getVersion();
+        Object result = chain.proceed();
+        ExpectedVersion.check(command, caseNumber, before);
+        return result;
     }
 
     @CommandHandler

@@ -14,14 +14,15 @@ import io.casetrail.events.cases.SlaTarget;
 /**
  * A case as the APIs show it. {@code contacts} and {@code description} only in the detail view; {@code sla} only
  * to support. {@code version}: the case's version this view shows, for a command's {@code If-Match} (the view may
- * be a moment behind the case: a command then answers 409 stale-version, and a read a moment later has caught up).
+ * be a moment behind the case: a command then answers 409 stale-version, and a read a moment later has caught up);
+ * only to support, as the version moves with what customers do not see (internal notes, SLA breaches).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CaseView(String caseNumber, String orgId, String orgUrl, String subject, String description,
                        ProductArea productArea, Priority priority, CaseStatus status,
                        ContactPreference contactPreference, String team, String openedBy, List<String> contacts,
                        String assignee, Instant openedAt, Instant updatedAt, Instant closedAt, String followUpOf,
-                       String followUpCase, boolean escalated, String intermediary, Sla sla, long version) {
+                       String followUpCase, boolean escalated, String intermediary, Sla sla, Long version) {
 
     /**
      * The running (or paused) SLA clock.
@@ -40,10 +41,10 @@ public record CaseView(String caseNumber, String orgId, String orgUrl, String su
                 followUpCase, escalated, intermediary, sla, version);
     }
 
-    /** What a customer principal sees: no internal SLA bookkeeping, no team routing. */
+    /** What a customer principal sees: no internal SLA bookkeeping, no team routing, no version. */
     public CaseView forCustomer() {
         return new CaseView(caseNumber, orgId, orgUrl, subject, description, productArea, priority, status,
                 contactPreference, null, openedBy, contacts, assignee, openedAt, updatedAt, closedAt, followUpOf,
-                followUpCase, escalated, intermediary, null, version);
+                followUpCase, escalated, intermediary, null, null);
     }
 }

@@ -535,7 +535,15 @@ class CaseApiTest {
         as(ACME_ADMIN).header("If-Match", "\"" + seen + "\"").body("{\"body\":\"Thanks\"}").post(replies).then()
                 .statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("https://casetrail.io/problems/stale-version"))
-                .body("detail", containsString("since version " + seen));
+                .body("detail", containsString("since version " + seen))
+                .body("detail", not(containsString(String.valueOf(now))));
+        // one who may not act on the case is refused as such, whatever version it names: it learns none
+        for (String version : List.of("0", String.valueOf(now), "999999999")) {
+            as(GLOBEX_ADMIN).header("If-Match", "\"" + version + "\"").body("{\"body\":\"hi\"}").post(replies)
+                    .then().statusCode(403);
+            as(TSE_TIA).header("If-Match", "\"" + version + "\"").body("{\"body\":\"hi\"}").post(replies)
+                    .then().statusCode(403);
+        }
         as(ACME_ADMIN).header("If-Match", "\"" + (now + 1) + "\"").body("{\"body\":\"Thanks\"}").post(replies)
                 .then().statusCode(409);
         as(ACME_ADMIN).header("If-Match", "yesterday").body("{\"body\":\"Thanks\"}").post(replies).then()
@@ -566,6 +574,8 @@ class CaseApiTest {
                 .getLong("version");
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
                 .statusCode(200).body("version", equalTo((int) noted)));
+        // not to the customer: it moves with what the customer does not see, as the internal note here
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200).body("$", not(hasKey("version")));
         as(TSE_TOM).header("If-Match", "\"" + noted + "\"").body("{\"body\":\"Fixed\"}")
                 .post("/cases/" + caseNumber + "/replies").then().statusCode(200);
     }
@@ -644,30 +654,15 @@ class CaseApiTest {
         List<Socket> sockets = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < uploads; i++) {
-                Socket socket = new Socket("localhost", RestAssured.port);
-                sockets.add(socket);
-                socket.setSoTimeout(60_000);
-                String key = i % 2 == 0 ? "Idempotency-Key: slow-" + caseNumber + "-" + i + "\r\n" : "";
-                socket.getOutputStream().write(("POST /cases/" + caseNumber + "/attachments?fileName=slow-" + i
-                        + ".txt HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ACME_ADMIN
-                        + "\r\nContent-Type: text/plain\r\n" + key + "Content-Length: 2\r\n\r\nx")
-                        .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
+                sockets.add(startUpload(caseNumber, ACME_ADMIN, "slow-" + i + ".txt",
+                        i % 2 == 0 ? "slow-" + caseNumber + "-" + i : null));
             }
-            // each was checked against its case and waits for the last byte of its body
-            await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().values().stream()
-                    .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame -> frame.getMethodName()
-                            .equals("readNBytes")) && java.util.Arrays.stream(stack).anyMatch(frame -> frame
-                            .getClassName().startsWith(AttachmentResource.class.getName())))
-                    .count() == uploads);
+            awaitUploadsReading(uploads); // each was checked against its case and waits for its body's last byte
             as(TSE_TOM).body("{\"body\":\"Got the first part\"}").post("/cases/" + caseNumber + "/replies").then()
                     .statusCode(200);
             as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200);
             for (Socket socket : sockets) {
-                socket.getOutputStream().write('y');
-                socket.getOutputStream().flush();
-                assertThat(new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine()).isEqualTo("HTTP/1.1 201 Created");
+                assertThat(finishUpload(socket)).isEqualTo("HTTP/1.1 201 Created");
             }
         } finally {
             for (Socket socket : sockets) {
@@ -679,6 +674,58 @@ class CaseApiTest {
                 row.getBytes(1), StandardCharsets.US_ASCII), caseNumber)).hasSize(uploads).containsOnly("xy");
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM idempotency_record WHERE idem_key LIKE ?",
                 row -> row.getLong(1), "slow-" + caseNumber + "-%").orElseThrow()).isEqualTo(uploads / 2);
+    }
+
+    /**
+     * The case closes while a file's body arrives: the upload, checked before its body, is refused once it has it,
+     * and neither the file nor its event nor its key is kept.
+     */
+    @Test
+    void anUploadWhoseCaseClosedWhileItsBodyArrivedIsRefusedAndKeepsNothing() throws Exception {
+        String caseNumber = visible(openAssignedCase("P3"));
+        try (Socket upload = startUpload(caseNumber, ACME_ADMIN, "late.txt", "late-" + caseNumber)) {
+            awaitUploadsReading(1);
+            as(TSE_TOM).body("{\"summary\":\"done\"}").post("/cases/" + caseNumber + "/resolution").then()
+                    .statusCode(200);
+            as(ACME_ADMIN).post("/cases/" + caseNumber + "/resolution/confirmation").then().statusCode(200)
+                    .body("status", equalTo("CLOSED"));
+            assertThat(finishUpload(upload)).isEqualTo("HTTP/1.1 409 Conflict");
+        }
+        assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isZero();
+        assertThat(jdbc.query("SELECT 1 FROM attachment_content WHERE case_number = ?", row -> 1, caseNumber))
+                .isEmpty();
+        assertThat(jdbc.query("SELECT 1 FROM idempotency_record WHERE idem_key = ?", row -> 1, "late-" + caseNumber))
+                .isEmpty();
+    }
+
+    /** An upload of two bytes of which one is sent: it waits for the other (a key sent when given). */
+    private static Socket startUpload(String caseNumber, String token, String fileName, String key)
+            throws java.io.IOException {
+        Socket socket = new Socket("localhost", RestAssured.port);
+        socket.setSoTimeout(60_000);
+        socket.getOutputStream().write(("POST /cases/" + caseNumber + "/attachments?fileName=" + fileName
+                + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\nContent-Type: text/plain\r\n"
+                + (key == null ? "" : "Idempotency-Key: " + key + "\r\n") + "Content-Length: 2\r\n\r\nx")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Sends an upload's last byte; the answer's status line. */
+    private static String finishUpload(Socket socket) throws java.io.IOException {
+        socket.getOutputStream().write('y');
+        socket.getOutputStream().flush();
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
+    }
+
+    /** Waits until {@code uploads} uploads, their case checked, are reading their bodies. */
+    private static void awaitUploadsReading(int uploads) {
+        await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().values().stream()
+                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame -> frame.getMethodName()
+                        .equals("readNBytes")) && java.util.Arrays.stream(stack).anyMatch(frame -> frame
+                        .getClassName().startsWith(AttachmentResource.class.getName())))
+                .count() == uploads);
     }
 
     /** A file from the customer answers a request for information: the case is OPEN again, in the queue too. */

@@ -570,6 +570,7 @@ class OrgAdminApiTest {
                 .body("givenBy", equalTo("admin-ada")).body("status", equalTo("ACTIVE"))
                 .body("actionKinds", contains("RESET_MFA")).body("targetUserIds", contains("00u1alice")));
         as(OZ).get(location).then().statusCode(403).body(not(containsString(ORG)));
+        as(TIA).get(location).then().statusCode(403); // support not working the case
         as(ADA).get("/cases/" + caseNumber + "/consents/no-such-consent").then().statusCode(404);
     }
 
@@ -936,10 +937,16 @@ class OrgAdminApiTest {
                     .contains("\"path\":\"/nowhere\"").contains(sessionId);
             assertThat(stored("MfaFactorsReset")).isZero();
             as(TOM).get("/admin-view/policies").then().statusCode(403);
+            for (String feature : List.of("/admin-view/features/ftrBETA", "/admin-view/features/ftrBETA/dependencies",
+                    "/admin-view/features/ftrBASE/dependents")) {
+                as(TOM).get(feature).then().statusCode(403); // a token of its own, not a session's
+            }
         } finally {
             endSession(sessionId, tom); // also when an assertion failed: other tests' Tom is not impersonating
         }
         await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + token)
                 .get("/admin-view/policies").then().statusCode(401));
+        given().header("Authorization", "Session " + token).get("/admin-view/features/ftrBETA").then()
+                .statusCode(401);
     }
 }

@@ -261,6 +261,7 @@ class SupportAccessApiTest {
                 .body("name", equalTo("SIEM")).body("revokedAt", notNullValue()).body("$", not(hasKey("token")));
         jwt(newOrg().superAdmin()).get("/org-api-tokens/" + id).then().statusCode(403)
                 .body(not(containsString(org.id())));
+        jwt(org.admin()).get("/org-api-tokens/" + id).then().statusCode(403); // an admin, not the Super Administrator
         jwt(org.superAdmin()).get("/org-api-tokens/00Tnosuchtoken").then().statusCode(404);
     }
 

@@ -166,15 +166,11 @@ public class AxonRuntime {
         return configuration;
     }
 
-    /**
-     * An aggregate registration with snapshots every {@code casetrail.axon.snapshot-threshold} events, whose
-     * commands may name the version they expect it at ({@link ExpectedVersion}).
-     */
+    /** An aggregate registration with snapshots every {@code casetrail.axon.snapshot-threshold} events. */
     public <A> AggregateConfigurer<A> eventSourced(Class<A> aggregateType) {
         return AggregateConfigurer.defaultConfiguration(aggregateType)
                 .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(),
-                        snapshotThreshold))
-                .configureCommandTargetResolver(c -> new ExpectedVersion.Resolver());
+                        snapshotThreshold));
     }
 
     /** The streaming processor of a processing group, if the service has one. */

@@ -4,17 +4,17 @@ import java.util.Map;
 
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
-import org.axonframework.modelling.command.CommandTargetResolver;
-import org.axonframework.modelling.command.VersionedAggregateIdentifier;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 
 import io.casetrail.platform.errors.InvalidInput;
 
 /**
  * A client's {@code If-Match} on a command: the version of the aggregate it last saw (a command's answer names it
- * as {@code version}). The command carries it in its metadata; an aggregate at another version refuses the command
- * before anything is stored (409 {@code stale-version}), so a client acting on what it read does not overwrite what
- * another changed meanwhile. Without the header a command applies to the aggregate as it is.
+ * as {@code version}). The command carries it in its metadata, and the aggregate checks it once the command's
+ * handler has let the command through ({@link #check}, from a command handler interceptor): an aggregate at another
+ * version refuses the command (409 {@code stale-version}) and nothing the handler did is stored. Checked after the
+ * handler, so that whoever may not act on the aggregate is refused as such, and learns nothing of its version.
+ * Without the header a command applies to the aggregate as it is.
  */
 public final class ExpectedVersion {
 
@@ -42,17 +42,14 @@ public final class ExpectedVersion {
         return GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(KEY, Long.parseLong(tag)));
     }
 
-    /** Finds a command's aggregate by its annotations, and its expected version in its metadata where given. */
-    static final class Resolver implements CommandTargetResolver {
-
-        private final CommandTargetResolver annotations = AnnotationCommandTargetResolver.builder().build();
-
-        @Override
-        public VersionedAggregateIdentifier resolveTarget(CommandMessage<?> command) {
-            VersionedAggregateIdentifier target = annotations.resolveTarget(command);
-            return command.getMetaData().get(KEY) instanceof Number expected
-                    ? new VersionedAggregateIdentifier(target.getIdentifierValue(), expected.longValue())
-                    : target;
+    /**
+     * Refuses the command when it names a version and the aggregate was at another one before its handler ran
+     * ({@code versionBefore}); the unit of work then rolls back what the handler applied.
+     */
+    public static void check(CommandMessage<?> command, String aggregateId, Long versionBefore) {
+        if (command.getMetaData().get(KEY) instanceof Number expected && versionBefore != null
+                && expected.longValue() != versionBefore) {
+            throw new ConflictingAggregateVersionException(aggregateId, expected.longValue(), versionBefore);
         }
     }
 }

@@ -100,9 +100,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response staleVersion(ConflictingAggregateVersionException e, UriInfo uri) {
+        // not the version it is at: read again, by one who may
         return answer(uri, Problem.of("stale-version", "Conflict", 409, "the resource changed since version "
-                + e.getExpectedVersion() + " (it is at " + e.getActualVersion() + "); read it again and retry",
-                path(uri)));
+                + e.getExpectedVersion() + "; read it again and retry", path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
