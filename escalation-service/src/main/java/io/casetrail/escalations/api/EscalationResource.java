@@ -9,6 +9,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -76,7 +77,12 @@ public class EscalationResource {
     public record Text(@NotBlank @Size(max = 10_000) String text) {
     }
 
-    public record Manager(@Size(max = 255) String managerId, @Size(max = 255) String managerName) {
+    /** Both optional (an escalation manager takes one itself with neither), but never blank when given. */
+    public record Manager(@Size(max = 255) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+                          String managerId,
+                          @Size(max = 255) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+                          String managerName) {
+        static final String NOT_BLANK = "(?s).*\\S.*";
     }
 
     /** What a command answers: the escalation and where it stands now. */

@@ -41,7 +41,7 @@ import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
 import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
-import io.casetrail.escalations.command.EscalationCommands.WithdrawForClosedCase;
+import io.casetrail.escalations.command.EscalationCommands.EndForClosedCase;
 import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
@@ -238,12 +238,18 @@ public class Escalation {
         return status;
     }
 
-    /** Nothing happens once Engineering has taken the escalation, or once it ended. */
+    /**
+     * An escalation Engineering has not taken is withdrawn and a resolved one is closed: nothing is left to do on
+     * either, and neither may keep a closed case escalated, or its manager the intermediary of the case reopened.
+     * One Engineering is working stays with Engineering; one that ended stays as it ended.
+     */
     @CommandHandler
-    public void handle(WithdrawForClosedCase command) {
+    public void handle(EndForClosedCase command) {
         if (status == EscalationStatus.AWAITING_APPROVAL || status == EscalationStatus.APPROVED) {
             apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), "case " + caseNumber
                     + " closed before Engineering took the escalation", Actor.SYSTEM));
+        } else if (status == EscalationStatus.RESOLVED) {
+            apply(new EscalationClosed(escalationId, orgId, caseNumber, Actor.SYSTEM));
         }
     }
 

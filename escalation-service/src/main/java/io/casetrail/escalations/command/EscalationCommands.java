@@ -60,10 +60,10 @@ public final class EscalationCommands {
     }
 
     /**
-     * Casetrail withdraws the escalation because its case closed, if Engineering has not taken it yet; otherwise
-     * nothing happens.
+     * Casetrail ends the escalation because its case closed: withdrawn if Engineering has not taken it yet, closed if
+     * Engineering resolved it; otherwise nothing happens.
      */
-    public record WithdrawForClosedCase(@TargetAggregateIdentifier String escalationId) {
+    public record EndForClosedCase(@TargetAggregateIdentifier String escalationId) {
     }
 
     /**

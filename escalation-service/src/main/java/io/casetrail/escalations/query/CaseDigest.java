@@ -20,8 +20,11 @@ import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 
 /**
- * Every case's timeline as escalation-service keeps it ({@code case_digest}), from {@code casetrail.case.v1}: what
- * an escalation takes along when it is raised, so that Engineering sees the case as support saw it then.
+ * Every case's timeline as escalation-service keeps it ({@code case_digest}): what an escalation takes along when it
+ * is raised, so that Engineering sees the case as support saw it then. The case's own events, and what the other
+ * services did on it (consents, admin actions and their refusals, support access and impersonation), as the case's
+ * timeline has them. Research lookups stay out: they change nothing, and a busy research session would push the
+ * case's correspondence out of the entries taken along (the internal log keeps every lookup).
  */
 @Singleton
 public class CaseDigest implements CloudEventConsumer {
@@ -44,14 +47,16 @@ public class CaseDigest implements CloudEventConsumer {
         return "case-digest";
     }
 
+    static final String RESEARCH = "io.casetrail.orgadmin.org-researched.v1";
+
     @Override
     public Collection<String> topics() {
-        return List.of(Topics.CASE);
+        return List.of(Topics.CASE, Topics.ORG_ADMIN, Topics.ACCESS);
     }
 
     @Override
     public void apply(CloudEvent event) throws Exception {
-        if (event.caseId() == null) {
+        if (event.caseId() == null || RESEARCH.equals(event.type())) {
             return;
         }
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
@@ -76,10 +81,13 @@ public class CaseDigest implements CloudEventConsumer {
         return value == null || value.length() <= limit ? value : value.substring(0, limit - 1) + "…";
     }
 
-    /** The case's latest entries, oldest first. */
+    /**
+     * The case's latest entries, oldest first: by time, the case's own events of one instant in their order (the
+     * sequence numbers of other services' events count within their own aggregates only).
+     */
     public List<TimelineExcerpt> snapshot(String caseNumber) {
         List<TimelineExcerpt> latest = new ArrayList<>(jdbc.query("SELECT at, type, actor, text FROM case_digest"
-                        + " WHERE case_number = ? ORDER BY seq DESC, at DESC LIMIT " + SNAPSHOT_LIMIT,
+                        + " WHERE case_number = ? ORDER BY at DESC, seq DESC LIMIT " + SNAPSHOT_LIMIT,
                 row -> new TimelineExcerpt(Jdbc.instant(row, "at"), row.getString("type"), row.getString("actor"),
                         row.getString("text")), caseNumber));
         Collections.reverse(latest);

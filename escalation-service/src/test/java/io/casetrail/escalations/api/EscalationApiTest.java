@@ -39,6 +39,10 @@ import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.cases.ReplyPosted;
+import io.casetrail.events.orgadmin.ActionKind;
+import io.casetrail.events.orgadmin.ConsentChannel;
+import io.casetrail.events.orgadmin.ConsentGiven;
+import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
@@ -137,6 +141,32 @@ class EscalationApiTest {
         } finally {
             jdbc.update("UPDATE escalation_view SET current_step = 0 WHERE escalation_id = ?", id);
         }
+    }
+
+    /**
+     * The timeline an escalation takes along is the case's from all services: a consent given on the case is in it
+     * (research lookups are not: they change nothing), in the order things happened.
+     */
+    @Test
+    void theTimelineTakenAlongHoldsWhatOtherServicesDidOnTheCase() {
+        String caseNumber = caseOfTom();
+        Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        Instant now = Instant.now();
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", caseNumber, 0, new OrgResearched(ORG, caseNumber,
+                "users", "alice", 1, tom));
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", caseNumber, 1, new ConsentGiven(ORG, caseNumber,
+                "c-1", "admin-ada", ConsentChannel.API, now, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
+                now.plus(Duration.ofHours(24)), ada));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber).orElseThrow() == 4L);
+
+        String id = raise(caseNumber, "question");
+        as(LU).get("/escalations/" + id).then().statusCode(200)
+                .body("caseTimeline.type", equalTo(List.of("io.casetrail.case.opened.v1",
+                        "io.casetrail.case.assigned.v1", "io.casetrail.case.reply-posted.v1",
+                        "io.casetrail.orgadmin.consent-given.v1")))
+                .body("caseTimeline[3].actor", equalTo("Ada"));
     }
 
     @Test
@@ -348,11 +378,12 @@ class EscalationApiTest {
 
     /**
      * A case that closes withdraws its escalations Engineering has not taken (awaiting approval, or approved on the
-     * board); the one an engineer accepted stays with Engineering. The closure delivered again after a reopen (as a
-     * replay would, with a new event id) leaves the case open and an escalation raised since alone.
+     * board) and closes the one Engineering resolved; the one an engineer accepted stays with Engineering. The
+     * closure delivered again after a reopen (as a replay would, with a new event id) leaves the case open and an
+     * escalation raised since alone.
      */
     @Test
-    void aClosedCaseWithdrawsItsEscalationsEngineeringHasNotTaken() {
+    void aClosedCaseEndsItsEscalationsEngineeringIsNotWorking() {
         String caseNumber = caseOfTom();
         String waiting = raise(caseNumber, "defect");
         String onBoard = raise(caseNumber, "question");
@@ -360,6 +391,10 @@ class EscalationApiTest {
         String taken = raise(caseNumber, "question");
         post(LU, taken, "approvals", "", 200);
         post(DEV, taken, "acceptance", "", 200);
+        String resolved = raise(caseNumber, "question");
+        post(LU, resolved, "approvals", "", 200);
+        post(DEV, resolved, "acceptance", "", 200);
+        post(DEV, resolved, "resolution", "{\"text\":\"Fixed in 2026.11\"}", 200);
 
         Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
         CaseClosed closed = new CaseClosed(caseNumber, ORG, CloseReason.CONFIRMED, ada);
@@ -373,6 +408,9 @@ class EscalationApiTest {
                     .body("history[-1].kind", equalTo("withdrawn")).body("history[-1].actorId", equalTo("system"))
                     .body("history[-1].text", equalTo(reason)));
         }
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + resolved).then()
+                .body("escalation.status", equalTo("CLOSED"))
+                .body("history[-1].kind", equalTo("closed")).body("history[-1].actorId", equalTo("system")));
 
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 4, new CaseReopened(caseNumber, ORG,
                 "It is back", ada));
@@ -403,6 +441,10 @@ class EscalationApiTest {
         assertThat(types(records, taken)).containsExactly("io.casetrail.escalation.raised.v1",
                 "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
                 "io.casetrail.escalation.accepted.v1");
+        assertThat(types(records, resolved)).containsExactly("io.casetrail.escalation.raised.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
+                "io.casetrail.escalation.accepted.v1", "io.casetrail.escalation.resolved.v1",
+                "io.casetrail.escalation.closed.v1");
         as(AUDITOR).get("/escalations/" + taken).then().body("escalation.status", equalTo("ACCEPTED"));
         // what reached the board before it was withdrawn, Engineering reads; what never did, it does not
         as(DEV).get("/escalations/" + onBoard).then().statusCode(200).body("escalation.reachedEngineering",
@@ -483,6 +525,9 @@ class EscalationApiTest {
         post(TOM, id, "information-requests", "{\"text\":\"more?\"}", 403);
         post(EVE, id, "updates", "{\"text\":\"news\"}", 403);
         post(MAY, id, "resolution", "{\"text\":\"done\"}", 403);
+        // a manager named blank is bad input, whoever names it
+        post(EVE, id, "manager", "{\"managerId\":\" \"}", 400);
+        post(LU, id, "manager", "{\"managerId\":\"em-eve\",\"managerName\":\"\"}", 400);
         for (String outsider : List.of(ADA, TOM)) {
             as(outsider).get("/board").then().statusCode(403).contentType("application/problem+json");
             as(outsider).get("/board/APPROVED").then().statusCode(403);

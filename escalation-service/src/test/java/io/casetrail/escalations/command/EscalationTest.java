@@ -31,7 +31,7 @@ import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
 import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
-import io.casetrail.escalations.command.EscalationCommands.WithdrawForClosedCase;
+import io.casetrail.escalations.command.EscalationCommands.EndForClosedCase;
 import io.casetrail.events.Actor;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.escalation.ApprovalRule;
@@ -571,18 +571,28 @@ class EscalationTest {
         @Test
         void aCaseClosingWithdrawsWhatEngineeringHasNotTaken() {
             String reason = "case " + CASE + " closed before Engineering took the escalation";
-            fixture.given(raised("defect")).when(new WithdrawForClosedCase(ID))
+            fixture.given(raised("defect")).when(new EndForClosedCase(ID))
                     .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", reason, Actor.SYSTEM));
-            fixture.given(approvedDefect()).when(new WithdrawForClosedCase(ID))
+            fixture.given(approvedDefect()).when(new EndForClosedCase(ID))
                     .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "APPROVED", reason, Actor.SYSTEM));
         }
 
         @Test
+        void aCaseClosingClosesWhatEngineeringResolved() {
+            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed",
+                    as(DEV, Roles.ENGINEER)));
+            fixture.given(resolved).when(new EndForClosedCase(ID))
+                    .expectEvents(new EscalationClosed(ID, ORG, CASE, Actor.SYSTEM));
+            fixture.given(with(resolved, new EscalationClosed(ID, ORG, CASE, TOM.actor())))
+                    .when(new EndForClosedCase(ID)).expectSuccessfulHandlerExecution().expectNoEvents();
+        }
+
+        @Test
         void aClosureLeavesTakenAndEndedEscalationsAlone() {
-            fixture.given(accepted()).when(new WithdrawForClosedCase(ID))
+            fixture.given(accepted()).when(new EndForClosedCase(ID))
                     .expectSuccessfulHandlerExecution().expectNoEvents();
             fixture.given(raised("defect"), new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", "x",
-                    TOM.actor())).when(new WithdrawForClosedCase(ID)).expectSuccessfulHandlerExecution()
+                    TOM.actor())).when(new EndForClosedCase(ID)).expectSuccessfulHandlerExecution()
                     .expectNoEvents();
         }
     }

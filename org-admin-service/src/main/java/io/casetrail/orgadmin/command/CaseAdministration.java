@@ -78,7 +78,11 @@ public class CaseAdministration {
     private String caseNumber;
     private String orgId;
     private Map<String, ConsentPolicy.Consent> consents = new LinkedHashMap<>();
-    /** Consents that expired (no longer among {@link #consents}): a withdrawal of one is 409, not 404. */
+    /**
+     * Consents that expired. They stay among {@link #consents}, so that a refusal says the consent expired; one
+     * restored from a snapshot taken when expired consents were dropped is here only: a withdrawal of it is 409,
+     * not 404.
+     */
     private Set<String> expiredConsents = new HashSet<>();
 
     protected CaseAdministration() {
@@ -135,19 +139,26 @@ public class CaseAdministration {
         return command.consentId();
     }
 
+    /**
+     * Created if missing only to refuse alike: one who may not withdraw the case's consents learns nothing of
+     * whether support ever acted on the case (a case without a record would otherwise answer 404, and 403 one with).
+     * Nothing is stored for a case without a record, as it has no consent to withdraw.
+     */
     @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(WithdrawConsent command, CaseLookup cases) {
         Caller caller = command.caller();
-        KnownCase known = knownCase(cases, caseNumber);
-        if (!caller.isCustomerOf(orgId) && !known.isWorkedBy(caller)) {
-            throw new AccessDenied("only an admin of the case's org or support working case " + caseNumber
+        KnownCase known = knownCase(cases, command.caseNumber());
+        if (!caller.isCustomerOf(known.orgId()) && !known.isWorkedBy(caller)) {
+            throw new AccessDenied("only an admin of the case's org or support working case " + known.caseNumber()
                     + " withdraws its consents");
         }
         ConsentPolicy.Consent consent = consents.get(command.consentId());
         if (consent == null && !expiredConsents.contains(command.consentId())) {
-            throw new NotFound("case " + caseNumber + " has no consent " + command.consentId());
+            throw new NotFound("case " + known.caseNumber() + " has no consent " + command.consentId());
         }
-        if (consent == null || consent.withdrawn() || !now().isBefore(consent.expiresAt())) {
+        if (consent == null || consent.withdrawn() || expiredConsents.contains(command.consentId())
+                || !now().isBefore(consent.expiresAt())) {
             throw new RuleViolation("consent-ended", "consent " + command.consentId() + " has already ended");
         }
         apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(), caller.actor()));
@@ -156,7 +167,8 @@ public class CaseAdministration {
     @DeadlineHandler(deadlineName = CONSENT_EXPIRY)
     void consentDue(ConsentDue due) {
         ConsentPolicy.Consent consent = consents.get(due.consentId());
-        if (consent != null && !consent.withdrawn() && consent.expiresAt().equals(due.expiresAt())) {
+        if (consent != null && !consent.withdrawn() && !expiredConsents.contains(due.consentId())
+                && consent.expiresAt().equals(due.expiresAt())) {
             apply(new ConsentExpired(orgId, caseNumber, due.consentId(), due.expiresAt(), Actor.SYSTEM));
         }
     }
@@ -316,7 +328,6 @@ public class CaseAdministration {
 
     @EventSourcingHandler
     void on(ConsentExpired event) {
-        consents.remove(event.consentId());
         expiredConsents.add(event.consentId());
     }
 

@@ -43,7 +43,9 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
         byte[] token = new byte[24];
         RANDOM.nextBytes(token);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-        directory.markRecovery(orgId, user.id(), ApiTokens.hash(secret));
+        if (!directory.markRecovery(orgId, user.id(), ApiTokens.hash(secret))) {
+            throw notForItsStatus(orgId, user, "reset");
+        }
         String orgUrl = directory.org(orgId).map(DirectoryStore.OrgInfo::url).orElse("https://" + orgId);
         return orgUrl + "/reset_password/" + secret;
     }
@@ -54,8 +56,16 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
         for (int i = 0; i < 16; i++) {
             password.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
         }
-        directory.expirePassword(orgId, user.id(), PasswordHashes.hash(password.toString()));
+        if (!directory.expirePassword(orgId, user.id(), PasswordHashes.hash(password.toString()))) {
+            throw notForItsStatus(orgId, user, "replaced by a temporary one");
+        }
         return password.toString();
+    }
+
+    private RuleViolation notForItsStatus(String orgId, UserRef user, String what) {
+        String status = directory.user(orgId, user.id()).map(UserView::status).orElse("gone");
+        return new RuleViolation("user-status", "user " + user.id() + " is " + status + ": only the password of a user"
+                + " in status " + String.join(", ", DirectoryStore.PASSWORD_STATUSES) + " is " + what);
     }
 
     @Override

@@ -266,21 +266,35 @@ public class DirectoryStore {
 
     // --- what the consented actions change --------------------------------------------------------------------
 
-    /** The user is in recovery; only the hash of the reset token is kept. */
-    public void markRecovery(String orgId, String userId, String recoveryTokenHash) {
+    /**
+     * The statuses in which a user's password may be reset or replaced by a temporary one, as the identity platform
+     * allows: a user deactivated, suspended or not yet activated is not brought back by a password.
+     */
+    public static final List<String> PASSWORD_STATUSES = List.of("ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT",
+            "RECOVERY");
+    private static final String IN_PASSWORD_STATUSES = " AND status IN ('" + String.join("', '", PASSWORD_STATUSES)
+            + "')";
+
+    /**
+     * The user is in recovery; only the hash of the reset token is kept. False, and nothing changed, when the user's
+     * status is not one of {@link #PASSWORD_STATUSES}.
+     */
+    public boolean markRecovery(String orgId, String userId, String recoveryTokenHash) {
         // a temporary password set before stops working: the reset link is the way in now
-        jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ?, password_hash = NULL"
-                + " WHERE org_id = ? AND id = ?", recoveryTokenHash, orgId, userId);
+        return jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ?, password_hash = NULL"
+                + " WHERE org_id = ? AND id = ?" + IN_PASSWORD_STATUSES, recoveryTokenHash, orgId, userId) == 1;
     }
 
     /**
      * The user signs in with a temporary password, to be changed at that sign-in; only its hash is kept (the
-     * password itself is in the e-mails only).
+     * password itself is in the e-mails only). False, and nothing changed, when the user's status is not one of
+     * {@link #PASSWORD_STATUSES}.
      */
-    public void expirePassword(String orgId, String userId, String temporaryPasswordHash) {
+    public boolean expirePassword(String orgId, String userId, String temporaryPasswordHash) {
         // a reset link sent before stops working: the temporary password is the way in now
-        jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ?, recovery_token_hash = NULL"
-                + " WHERE org_id = ? AND id = ?", temporaryPasswordHash, orgId, userId);
+        return jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ?,"
+                + " recovery_token_hash = NULL WHERE org_id = ? AND id = ?" + IN_PASSWORD_STATUSES,
+                temporaryPasswordHash, orgId, userId) == 1;
     }
 
     /**

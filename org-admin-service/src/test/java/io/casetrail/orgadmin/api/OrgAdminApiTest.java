@@ -130,7 +130,7 @@ class OrgAdminApiTest {
         if (!seeded) {
             seeded = true;
             as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(200)
-                    .body("users", equalTo(2)).body("features", equalTo(2));
+                    .body("users", equalTo(3)).body("features", equalTo(2));
         }
         caseNumber = String.format("6%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
         Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
@@ -154,7 +154,10 @@ class OrgAdminApiTest {
                     "factors":[{"id":"f1","factorType":"push","provider":"OKTA","status":"ACTIVE"},
                                {"id":"f2","factorType":"sms","provider":"OKTA","status":"ACTIVE"}]},
                    {"id":"00u2bob","login":"bob@adm.example","firstName":"Bob","lastName":"Ray",
-                    "email":"bob@adm.example","status":"ACTIVE","factors":[]}],
+                    "email":"bob@adm.example","status":"ACTIVE","factors":[]},
+                   {"id":"00u3cy","login":"cy@adm.example","firstName":"Cy","lastName":"Left",
+                    "email":"cy@adm.example","secondEmail":"cy@home.example","status":"DEPROVISIONED",
+                    "factors":[]}],
                  "groups":[{"id":"00g1","name":"Engineering","description":"Builders","members":["00u1alice"]},
                            {"id":"00g2","name":"Support","description":"Helpers","members":[]}],
                  "applications":[{"id":"0oa1","name":"salesforce","label":"Salesforce","status":"ACTIVE",
@@ -289,6 +292,27 @@ class OrgAdminApiTest {
                 row -> Optional.ofNullable(row.getString(1)), ORG, "00u1alice").orElseThrow()).isEmpty();
     }
 
+    /**
+     * A password brings back no user the org deactivated (nor one suspended or not yet activated): the identity
+     * platform takes password actions in ACTIVE, PASSWORD_EXPIRED, LOCKED_OUT and RECOVERY only.
+     */
+    @Test
+    void aDeactivatedUsersPasswordIsNeitherResetNorReplaced() {
+        consent(ADA, "\"RESET_PASSWORD\",\"TEMPORARY_PASSWORD\"", "");
+        int mails = mailTo("cy@adm.example").size() + mailTo("cy@home.example").size();
+        for (String action : List.of("reset-password", "temporary-password")) {
+            post("/orgs/" + ORG + "/users/00u3cy/lifecycle/" + action).then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/user-status"))
+                    .body("detail", containsString("00u3cy is DEPROVISIONED"));
+        }
+        assertThat(stored("PasswordResetSent") + stored("TemporaryPasswordSent")).isZero();
+        assertThat(mailTo("cy@adm.example").size() + mailTo("cy@home.example").size()).isEqualTo(mails);
+        assertThat(jdbc.queryOne("SELECT status || '|' || COALESCE(password_hash, '') || '|'"
+                + " || COALESCE(recovery_token_hash, '') FROM dir_user WHERE org_id = ? AND id = ?",
+                row -> row.getString(1), ORG, "00u3cy")).contains("DEPROVISIONED||");
+    }
+
     @Test
     void withTheMailServerDownTheActionIsRefusedAndNothingChangesThenItGoesThrough() {
         consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
@@ -365,7 +389,7 @@ class OrgAdminApiTest {
             LockWaits.awaitWaiter(dataSource, "INSERT INTO dir_org", WAIT);
             assertThat(second).isNotDone();
             first.commit();
-            second.get(60, TimeUnit.SECONDS).then().statusCode(200).body("users", equalTo(2));
+            second.get(60, TimeUnit.SECONDS).then().statusCode(200).body("users", equalTo(3));
         }
         as(OPERATOR).get("/orgs/" + org + "/directory").then().statusCode(200);
         assertThat(jdbc.queryOne("SELECT name FROM dir_org WHERE org_id = ?", row -> row.getString(1), org))
@@ -643,6 +667,12 @@ class OrgAdminApiTest {
 
     @Test
     void onlyTheCasesOpenerOrContactsConsentAndNobodyFromAnotherOrg() {
+        // another org's admin learns nothing from a withdrawal, whether support acted on the case or not, and a
+        // case without records gets none from it
+        String withdrawal = "/cases/" + caseNumber + "/consents/" + UUID.randomUUID() + "/withdrawal";
+        as(OZ).post(withdrawal).then().statusCode(403).contentType("application/problem+json");
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), caseNumber)).contains(0L);
         as(ZED).body("{\"actionKinds\":[\"RESET_MFA\"]}").post("/cases/" + caseNumber + "/consents").then()
                 .statusCode(403).body("detail", containsString("opened case"));
         // refused without learning whose case it is
@@ -656,6 +686,8 @@ class OrgAdminApiTest {
                 .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
         await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents").then().statusCode(200)
                 .body("channel", hasItem("REMOTE_SESSION")));
+        as(OZ).post(withdrawal).then().statusCode(403);
+        as(ADA).post(withdrawal).then().statusCode(404);                // the case's own admin: no such consent
     }
 
     /**
@@ -693,7 +725,8 @@ class OrgAdminApiTest {
         as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&after=00u1alice").then().statusCode(400)
                 .body("detail", containsString("not a cursor"));
         assertThat(Links.pages(() -> as(TOM), "/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=1",
-                "id", String.class)).isEqualTo(List.of(List.of("00u1alice"), List.of("00u2bob")));
+                "id", String.class))
+                .isEqualTo(List.of(List.of("00u1alice"), List.of("00u2bob"), List.of("00u3cy")));
         consent(ADA, "\"RESET_MFA\"", "");
         as(TIA).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
                 + "/reset-factors").then().statusCode(403);
@@ -733,7 +766,7 @@ class OrgAdminApiTest {
                 "\"status\":\"ACTIVE\",\"created\":\"2020-01-01T00:00:00Z\",\"factors\":[]");
         assertThat(exported).isNotEqualTo(directory());
         as(OPERATOR).body(exported).put("/orgs/" + ORG + "/directory").then().statusCode(200);
-        as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("users", equalTo(2))
+        as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("users", equalTo(3))
                 .body("groups", equalTo(2));
         as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then().statusCode(200)
                 .body("profile.login", equalTo("bob@adm.example"));
@@ -742,7 +775,7 @@ class OrgAdminApiTest {
     @Test
     void operatorsSeeWhatWasImportedAndWhen() {
         as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body("orgId", equalTo(ORG))
-                .body("name", equalTo("Adm Corp")).body("users", equalTo(2)).body("groups", equalTo(2))
+                .body("name", equalTo("Adm Corp")).body("users", equalTo(3)).body("groups", equalTo(2))
                 .body("applications", equalTo(1)).body("features", equalTo(2))
                 .body("importedAt", notNullValue());
         as(OPERATOR).get("/orgs/org-never-imported/directory").then().statusCode(404)

@@ -380,6 +380,12 @@ class CaseAdministrationTest {
                 .andGivenCurrentTime(t0.plus(Duration.ofHours(24)))
                 .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
                 .expectEventsMatching(refusedBecause("expired"));
+        // and so it says once its expiry is recorded: the refusal reaches the customer's System Log
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()), new ConsentExpired(ORG, CASE, "c-1",
+                        t0.plus(Duration.ofHours(24)), Actor.SYSTEM))
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(25)))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("consent c-1 expired at " + t0.plus(Duration.ofHours(24))));
         assertThat(platform.calls).isEmpty();
     }
 
