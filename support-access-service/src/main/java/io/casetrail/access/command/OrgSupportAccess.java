@@ -204,6 +204,12 @@ public class OrgSupportAccess {
         if (grant == null || !grant.expiresAt().equals(due.expiresAt())) {
             return; // revoked, or extended since (its new expiry has its own deadline)
         }
+        // its sessions that reached their maximum length before it expired ended then, not with it
+        for (Session session : List.copyOf(sessions.values())) {
+            if (session.endsAt().isBefore(grant.expiresAt())) {
+                endIfDue(session);
+            }
+        }
         apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
                 grant.coveredCases(), grant.expiresAt(), Actor.SYSTEM));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM);
@@ -231,6 +237,7 @@ public class OrgSupportAccess {
             throw new AccessDenied("the org-wide grant covers the cases open when it was given, not case "
                     + known.caseNumber() + "; the Super Administrator grants access for it");
         }
+        endDueSessions();
         for (Session session : sessions.values()) {
             if (session.engineer().equals(caller.id()) && session.caseNumber().equals(known.caseNumber())) {
                 throw new RuleViolation("session-active", "you already impersonate in session " + session.sessionId()
@@ -253,13 +260,17 @@ public class OrgSupportAccess {
         if (!session.engineer().equals(command.caller().id())) {
             throw new AccessDenied("only the engineer who started session " + session.sessionId() + " stops it");
         }
-        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
-                SessionEndReason.STOPPED, command.origin(), command.caller().actor()));
+        // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
+        if (!endIfDue(session)) {
+            apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
+                    SessionEndReason.STOPPED, command.origin(), command.caller().actor()));
+        }
         return state(session.caseNumber(), session.sessionId(), null);
     }
 
     @CommandHandler
     public void handle(EndCaseSessions command) {
+        endDueSessions();
         List<Session> ending = new ArrayList<>();
         for (Session session : sessions.values()) {
             boolean before = session.caseSequence() == null || session.caseSequence() < command.sequence();
@@ -280,11 +291,7 @@ public class OrgSupportAccess {
         if (session == null || !session.endsAt().equals(due.endsAt())) {
             return;
         }
-        Grant grant = grants.get(session.grantId());
-        SessionEndReason reason = grant != null && !due.endsAt().isBefore(grant.expiresAt())
-                ? SessionEndReason.GRANT_EXPIRED : SessionEndReason.MAX_LENGTH;
-        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
-                RequestOrigin.NONE, Actor.SYSTEM));
+        endAsDue(session);
     }
 
     // --- state changes ----------------------------------------------------------------------------------------
@@ -315,8 +322,9 @@ public class OrgSupportAccess {
 
     @EventSourcingHandler
     void on(ImpersonationStarted event, @Timestamp Instant at) {
+        // to the millisecond, as its end was set (now())
         sessions.put(event.sessionId(), new Session(event.sessionId(), event.caseNumber(), event.grantId(),
-                event.actor().id(), at, event.endsAt(), event.caseSequence()));
+                event.actor().id(), at.truncatedTo(ChronoUnit.MILLIS), event.endsAt(), event.caseSequence()));
     }
 
     @EventSourcingHandler
@@ -340,10 +348,11 @@ public class OrgSupportAccess {
                 grant.coveredCases(), expiresAt, origin, caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
         // a running session that was to end with the grant goes on: to its maximum length, or the new expiry if
-        // earlier (the grant is in force, so such a session has not reached its end; one that reached its maximum
-        // length, its deadline not yet handled, keeps that end)
+        // earlier (the grant is in force, so such a session has not reached its end). One that was to end before
+        // the grant, at its maximum length, keeps that end, whether reached or not.
         for (Session session : List.copyOf(sessions.values())) {
-            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null) {
+            if (!session.grantId().equals(grant.grantId()) || session.startedAt() == null
+                    || !session.endsAt().equals(grant.expiresAt())) {
                 continue;
             }
             Instant endsAt = sessionEnd(session.startedAt(), rules, expiresAt);
@@ -356,6 +365,7 @@ public class OrgSupportAccess {
     }
 
     private void revoke(Grant grant, RequestOrigin origin, Caller caller) {
+        endDueSessions(); // before the grant goes: they ended before it was revoked
         apply(new SupportAccessRevoked(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
                 grant.coveredCases(), origin, caller.actor()));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_REVOKED, origin, caller.actor());
@@ -372,6 +382,35 @@ public class OrgSupportAccess {
             apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
                     origin, actor));
         }
+    }
+
+    /**
+     * Ends, as its deadline would, every session that reached its end and whose deadline was not handled yet (the
+     * deadlines are polled, and late after a restart): a stop, a revocation or a case's closure after that moment
+     * did not end it, and must not be recorded as its end.
+     */
+    private void endDueSessions() {
+        for (Session session : List.copyOf(sessions.values())) {
+            endIfDue(session);
+        }
+    }
+
+    /** Ends the session as its deadline does, if it reached its end. */
+    private boolean endIfDue(Session session) {
+        if (now().isBefore(session.endsAt())) {
+            return false;
+        }
+        endAsDue(session);
+        return true;
+    }
+
+    /** The session reached its end: that of its grant, or its maximum length. */
+    private void endAsDue(Session session) {
+        Grant grant = grants.get(session.grantId());
+        SessionEndReason reason = grant != null && !session.endsAt().isBefore(grant.expiresAt())
+                ? SessionEndReason.GRANT_EXPIRED : SessionEndReason.MAX_LENGTH;
+        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
+                RequestOrigin.NONE, Actor.SYSTEM));
     }
 
     /** The org-wide grant in force: one past its expiry counts as none, even before its deadline is handled. */

@@ -358,6 +358,46 @@ class OrgSupportAccessTest {
                         TSE.actor()));
     }
 
+    /**
+     * A session past its end whose deadline was not handled yet (they are polled, and late after a restart) ended
+     * at that end: a stop, a revocation, a case's closure or a new start afterwards records that end, by Casetrail,
+     * not one of their own.
+     */
+    @Test
+    void whatComesAfterASessionsEndRecordsThatEndNotItsOwn() {
+        Instant pastItsEnd = t0.plus(Duration.ofHours(1)).plusMillis(1);
+        ImpersonationEnded maxLength = new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom",
+                SessionEndReason.MAX_LENGTH, RequestOrigin.NONE, Actor.SYSTEM);
+        fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
+                .expectEvents(maxLength);
+        fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
+                .when(new RevokeOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(maxLength, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
+                        ORIGIN, SUPER.actor()));
+        fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
+                .when(new EndCaseSessions(ORG, CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectEvents(maxLength);
+        fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
+                .when(new StartImpersonation(ORG, "s-2", CASE, ORIGIN, TSE))
+                .expectEvents(maxLength, new ImpersonationStarted(ORG, "s-2", CASE, "g-1",
+                        pastItsEnd.plus(Duration.ofHours(1)), 2L, ORIGIN, TSE.actor()));
+    }
+
+    /**
+     * Events are stamped to the microsecond and a session's end is set to the millisecond: a session that was to
+     * end at its maximum length is not extended with its grant for the difference.
+     */
+    @Test
+    void extendingTheGrantOfASessionStartedBetweenTwoMillisecondsExtendsNoSession() {
+        fixture.givenCurrentTime(t0.plusNanos(123_456))
+                .andGivenCommands(new GrantOrgSupport(ORG, "g-1", List.of(CASE), ORIGIN, SUPER),
+                        new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+    }
+
     @Test
     void onlyTheEngineerWhoStartedASessionStopsIt() {
         fixture.given(orgGranted(), started())
