@@ -121,7 +121,9 @@ public class SystemLogResource {
 
     private Response list(String orgId, String since, String until, String after, String filter, String q,
                           String limit, String sortOrder) {
-        RateLimiter.Window window = rateLimiter.take(orgId);
+        // the org's budget is the org's callers': the vendor's readers (support, auditors, an audit replay paging a
+        // whole log) each have a budget of their own for the org, so that none of them starves the org's clients
+        RateLimiter.Window window = rateLimiter.take(caller.isCustomer() ? orgId : orgId + "|" + caller.id());
         if (!window.allowed()) {
             return rateLimited(Response.status(429).entity(OktaError.of("E0000047",
                     "API call exceeded rate limit due to too many requests.", List.of())), window);

@@ -1,5 +1,7 @@
 package io.casetrail.logs.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,10 +32,25 @@ public final class Redactor {
     public record Rules(List<String> secretWords, List<String> internalDomains, List<String> extraPatterns) {
     }
 
-    /** Who looks: their org, the org ids to hide (every other known org), their own e-mail address if known. */
-    public record Viewer(String orgId, Set<String> otherOrgs, String email) {
+    /**
+     * Who looks: their org, the org ids to hide (every other known org), their own e-mail address if known; and
+     * those org ids as one pattern, built once for all the texts shown to this viewer (null: none to hide).
+     */
+    public record Viewer(String orgId, Set<String> otherOrgs, String email, Pattern otherOrgNames) {
+
+        public Viewer(String orgId, Set<String> otherOrgs, String email) {
+            this(orgId, otherOrgs, email, otherOrgNames(orgId, otherOrgs));
+        }
+
+        private static Pattern otherOrgNames(String orgId, Set<String> otherOrgs) {
+            List<String> names = otherOrgs.stream().filter(org -> org != null && !org.isBlank()
+                    && !org.equals(orgId)).map(Pattern::quote).toList();
+            return names.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:" + String.join("|", names)
+                    + ")(?![A-Za-z0-9_-])");
+        }
     }
 
+    private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)\\s+[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern RESET_LINK = Pattern.compile("(?i)(/reset_password/|/activate/|/recovery/)[A-Za-z0-9._~-]+");
@@ -78,7 +95,7 @@ public final class Redactor {
                 // plain text that looks like JSON: the text rules below apply
             }
         }
-        String out = text;
+        String out = percentDecoded(text);
         out = JWT.matcher(out).replaceAll(REDACTED);
         out = CREDENTIAL.matcher(out).replaceAll("$1 " + REDACTED);
         out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
@@ -143,13 +160,36 @@ public final class Redactor {
     }
 
     private static String otherOrgs(String text, Viewer viewer) {
+        return viewer.otherOrgNames() == null ? text
+                : viewer.otherOrgNames().matcher(text).replaceAll("[other-org]");
+    }
+
+    /**
+     * The text with its percent-escapes decoded (as often as it was encoded, up to three times), so that the rules
+     * see what a URL's query carries: {@code q=bob%40globex.example} is an e-mail address. {@code +} stays as it is;
+     * bytes that are not UTF-8 become U+FFFD.
+     */
+    static String percentDecoded(String text) {
         String out = text;
-        for (String org : viewer.otherOrgs()) {
-            if (org != null && !org.isBlank() && !org.equals(viewer.orgId())) {
-                out = Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(org) + "(?![A-Za-z0-9_-])")
-                        .matcher(out).replaceAll("[other-org]");
+        for (int round = 0; round < 3 && PERCENT_ESCAPE.matcher(out).find(); round++) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.length());
+            for (int i = 0; i < out.length(); i++) {
+                char c = out.charAt(i);
+                if (c == '%' && i + 2 < out.length() && hex(out.charAt(i + 1)) >= 0 && hex(out.charAt(i + 2)) >= 0) {
+                    bytes.write(hex(out.charAt(i + 1)) * 16 + hex(out.charAt(i + 2)));
+                    i += 2;
+                } else {
+                    int end = Character.isHighSurrogate(c) && i + 1 < out.length() ? i + 2 : i + 1;
+                    bytes.writeBytes(out.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                    i = end - 1;
+                }
             }
+            out = bytes.toString(StandardCharsets.UTF_8);
         }
         return out;
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
     }
 }

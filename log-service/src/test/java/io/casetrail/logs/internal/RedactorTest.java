@@ -64,7 +64,12 @@ class RedactorTest {
                         "link https://acme.okta.com/reset_password/" + r),
                 Arguments.of("token " + JWT_TOKEN, "token " + r),
                 Arguments.of("{\"a\":[{\"Refresh_Token\":\"" + SECRET + "\"}]}",
-                        "{\"a\":[{\"Refresh_Token\":\"" + r + "\"}]}"));
+                        "{\"a\":[{\"Refresh_Token\":\"" + r + "\"}]}"),
+                // a URL's query as a request log keeps it: percent-encoded, once or twice
+                Arguments.of("caseNumber=1&q=bob.smith%40globex.example", "caseNumber=1&q=[email]"),
+                Arguments.of("q=bob.smith%2540globex.example&x=a+b", "q=[email]&x=a+b"),
+                Arguments.of("note=SSWS%20" + SECRET + "&org=org-globex", "note=SSWS " + r + "&org=[other-org]"),
+                Arguments.of("q=%E2%9C%93%C3%A9%ZZ%4", "q=\u2713\u00e9%ZZ%4"));
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.casetrail.logs.systemlog.filter;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +46,12 @@ public final class LogFilterParser {
     /** Free-form maps: any key below them may be filtered on. */
     static final List<String> OPEN_PREFIXES = List.of("actor.detailEntry.", "target.detailEntry.",
             "transaction.detail.", "debugContext.debugData.", "request.ipChain.geographicalContext.");
+
+    /**
+     * The objects and arrays holding those attributes ({@code target}, {@code client.geographicalContext},
+     * {@code debugContext.debugData}, ...): {@code pr} asks whether one holds anything; nothing compares with one.
+     */
+    static final Set<String> NODES = nodes();
 
     /** snake_case names the identity platform also accepts. */
     static final Map<String, String> ALIASES = Map.of("event_type", "eventType", "display_message", "displayMessage",
@@ -128,10 +136,13 @@ public final class LogFilterParser {
             throw invalid("an operator is expected after '" + attribute + "' at position " + operatorAt);
         }
         String operatorName = operatorWord.toLowerCase();
-        validateAttribute(path);
         if ("pr".equals(operatorName)) {
+            if (!NODES.contains(path)) {
+                validateAttribute(path);
+            }
             return new LogFilter.Present(path);
         }
+        validateAttribute(path);
         LogFilter.Operator operator;
         try {
             operator = LogFilter.Operator.valueOf(operatorName.toUpperCase());
@@ -147,6 +158,18 @@ public final class LogFilterParser {
         }
         JsonNode value = value();
         return new LogFilter.Compare(path, operator, value);
+    }
+
+    private static Set<String> nodes() {
+        Set<String> nodes = new HashSet<>();
+        List<String> paths = new ArrayList<>(ATTRIBUTES);
+        paths.addAll(OPEN_PREFIXES);
+        for (String path : paths) {
+            for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+                nodes.add(path.substring(0, dot));
+            }
+        }
+        return Set.copyOf(nodes);
     }
 
     private void validateAttribute(String path) {
