@@ -316,10 +316,14 @@ public class CaseResource {
     @Path("/{caseNumber}/reopen")
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
-    @Operation(summary = "Reopen a closed case", description = "Within 21 days of closure the case reopens;"
-            + " later it stays closed and a follow-up case is opened (followUpCase in the answer).")
+    @Operation(summary = "Reopen a closed case", description = "Within 21 days of closure the case reopens (200);"
+            + " later it stays closed and a follow-up case is opened (201, Location and followUpCase name it).")
+    @APIResponse(responseCode = "200", description = "Reopened")
+    @APIResponse(responseCode = "201", description = "Closed too long ago: a follow-up case was opened")
     public Response reopen(@PathParam("caseNumber") String caseNumber, @Valid ReopenRequest request) {
-        return ok(new ReopenCase(caseNumber, request == null ? null : request.reason(), caller));
+        CaseState state = send(new ReopenCase(caseNumber, request == null ? null : request.reason(), caller));
+        return state.followUpCase() == null ? Response.ok(state).build()
+                : Response.created(URI.create("/cases/" + state.followUpCase())).entity(state).build();
     }
 
     @POST

@@ -305,10 +305,19 @@ public class SupportCase {
         policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber), "reply on this case");
         requireNotClosed("reply on");
         apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), status, caller.actor()));
+        supportWrote(rules, deadlines);
+        return state(command.messageId());
+    }
+
+    /**
+     * Support wrote to the customer (a reply, a file shared, a remote session offered): on a case support is to
+     * answer, it meets the first response or restarts the update interval; while the case waits for the customer or
+     * for a confirmation, the clock stays as it is.
+     */
+    private void supportWrote(CaseRules rules, DeadlineManager deadlines) {
         if (status == CaseStatus.NEW || status == CaseStatus.OPEN) {
             supportResponded(rules, deadlines);
         }
-        return state(command.messageId());
     }
 
     /**
@@ -464,16 +473,20 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(RecordAttachment command, Intermediaries intermediaries, DeadlineManager deadlines) {
+    public CaseState handle(RecordAttachment command, CaseRules rules, Intermediaries intermediaries,
+                            DeadlineManager deadlines) {
         Caller caller = command.caller();
         requireMayUpload(caller, command.internal(), intermediaries);
+        boolean customer = policy().isCustomerOfCase(caller);
         // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
-        boolean answers = policy().isCustomerOfCase(caller) && status == CaseStatus.PENDING_CUSTOMER;
+        boolean answers = customer && status == CaseStatus.PENDING_CUSTOMER;
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
                 command.contentType(), command.sizeBytes(), command.sha256(), command.internal(),
                 answers ? CaseStatus.OPEN : status, caller.actor()));
         if (answers) {
             resumeClock(deadlines);
+        } else if (!customer && !command.internal()) {
+            supportWrote(rules, deadlines); // a file support shares with the customer is correspondence
         }
         return state(command.attachmentId());
     }
@@ -510,14 +523,17 @@ public class SupportCase {
         return state(command.articleId());
     }
 
+    /** An offer of a remote session is correspondence: it counts for the SLA as a reply of support does. */
     @CommandHandler
-    public CaseState handle(OfferRemoteSession command, Intermediaries intermediaries) {
+    public CaseState handle(OfferRemoteSession command, CaseRules rules, Intermediaries intermediaries,
+                            DeadlineManager deadlines) {
         policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
                 "offer remote sessions");
         requireNotClosed("offer a remote session on");
         requireText(command.joinUrl(), "joinUrl");
         apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),
                 command.proposedStart(), command.note(), command.caller().actor()));
+        supportWrote(rules, deadlines);
         return state(command.offerId());
     }
 

@@ -113,9 +113,12 @@ public class CaseViewProjection implements Projection {
         rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
     }
 
+    /** An internal file is internal as a note is: it moves the version only, not the customer's updatedAt. */
     @EventHandler
     void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long version) {
-        if (e.status() != null) {
+        if (e.internal() || e.status() == null) {
+            rows.update(CASE_VIEW, e.caseNumber(), set("version", version));
+        } else {
             rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
         }
     }

@@ -191,15 +191,23 @@ class CaseApiTest {
     @Test
     void internalPostsNeverReachACustomerPrincipal() {
         String caseNumber = openAssignedCase("P2");
-        as(TSE_TOM).body("{\"body\":\"Customer runs an expired signing cert\"}")
-                .post("/cases/" + caseNumber + "/internal-notes").then().statusCode(200);
+        int noted = as(TSE_TOM).body("{\"body\":\"Customer runs an expired signing cert\"}")
+                .post("/cases/" + caseNumber + "/internal-notes").then().statusCode(200).extract().path("version");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .body("version", equalTo(noted)));
+        String updatedAt = as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200).extract()
+                .path("updatedAt");
         as(TSE_TOM).body("{\"party\":\"TEAM_LEAD\",\"consultant\":\"lead-lu\",\"notes\":\"agreed to renew\"}")
                 .post("/cases/" + caseNumber + "/consultations").then().statusCode(200);
 
         visible(caseNumber);
-        given().auth().oauth2(TSE_TOM).contentType("text/plain").body("heap dump")
+        int uploaded = given().auth().oauth2(TSE_TOM).contentType("text/plain").body("heap dump")
                 .post("/cases/" + caseNumber + "/attachments?fileName=secret-trace.txt&internal=true")
-                .then().statusCode(201);
+                .then().statusCode(201).extract().path("version");
+        // the view has caught up with the internal file, and the customer's view does not show when it came
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .body("version", equalTo(uploaded)));
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("updatedAt", equalTo(updatedAt));
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber + "/timeline")
                 .then().body("type", hasItem("io.casetrail.case.internal-note-posted.v1"))
                 .body("type", hasItem("io.casetrail.case.consultation-recorded.v1"))
@@ -963,10 +971,11 @@ class CaseApiTest {
     void reopenAfter21DaysOpensALinkedFollowUpCase() {
         String caseNumber = closedCase();
         clock.advance(Duration.ofDays(22));
-        String followUp = as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen")
-                .then().statusCode(200).body("status", equalTo("CLOSED"))
+        var answer = as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen");
+        String followUp = answer.then().statusCode(201).body("status", equalTo("CLOSED"))
                 .extract().path("followUpCase");
         assertThat(followUp).isNotNull().isNotEqualTo(caseNumber);
+        assertThat(answer.header("Location")).endsWith("/cases/" + followUp);
 
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + followUp)
                 .then().statusCode(200)

@@ -348,6 +348,28 @@ class SupportCaseTest {
                             clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
         }
 
+        /** A file shared with the customer, or a remote session offered, is support writing as a reply is. */
+        @Test
+        void aFileSharedOrARemoteSessionOfferedCountsAsAReply() {
+            fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
+                    .when(new RecordAttachment(CASE, "a-1", "metadata.xml", "text/xml", 5, "cd", false, TSE))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-1", "metadata.xml", "text/xml", 5, "cd", false,
+                                    CaseStatus.OPEN, TSE.actor()),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.FIRST_RESPONSE, true, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(2))))
+                    .when(new OfferRemoteSession(CASE, "r-1", "https://meet/1", null, "screen share", TSE))
+                    .expectEvents(new RemoteSessionOffered(CASE, ORG, "r-1", "https://meet/1", null, "screen share",
+                                    TSE.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
+            // an internal file is not
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(2))))
+                    .when(new RecordAttachment(CASE, "a-2", "heap.hprof", "application/octet-stream", 5, "cd", true,
+                            TSE))
+                    .expectEvents(new AttachmentAdded(CASE, ORG, "a-2", "heap.hprof", "application/octet-stream", 5,
+                            "cd", true, CaseStatus.OPEN, TSE.actor()));
+        }
+
         @Test
         void engineerNotAssignedToTheCaseCannotReply() {
             fixture.given(opened(), assigned())
@@ -483,7 +505,8 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-3", "fix.txt", "text/plain", 5, "cd", false, EM))
                     .expectEvents(new AttachmentAdded(CASE, ORG, "a-3", "fix.txt", "text/plain", 5, "cd", false,
-                            CaseStatus.OPEN, EM.actor()));
+                                    CaseStatus.OPEN, EM.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
             fixture.given(opened(), assigned())
                     .when(new RecordAttachment(CASE, "a-4", "fix.txt", "text/plain", 5, "cd", true, EM))
                     .expectException(AccessDenied.class);
@@ -1002,7 +1025,7 @@ class SupportCaseTest {
             fixture.given(opened(), assigned())
                     .when(new OfferRemoteSession(CASE, "r-1", "https://meet/1", at, "screen share", TSE))
                     .expectEvents(new RemoteSessionOffered(CASE, ORG, "r-1", "https://meet/1", at, "screen share",
-                            TSE.actor()));
+                            TSE.actor()), clock(SlaTarget.UPDATE_INTERVAL, t0.plus(Duration.ofHours(8))));
             fixture.given(opened(), assigned())
                     .when(new RecordConsultation(CASE, "c-1", ConsultationParty.TEAM_LEAD, "lead-lu", "agreed", TSE))
                     .expectEvents(new ConsultationRecorded(CASE, ORG, "c-1", ConsultationParty.TEAM_LEAD, "lead-lu",
