@@ -26,6 +26,7 @@ import io.casetrail.events.cases.FollowUpCaseOpened;
 import io.casetrail.events.cases.InformationRequested;
 import io.casetrail.events.cases.PriorityChanged;
 import io.casetrail.events.cases.PhoneCallRecorded;
+import io.casetrail.events.cases.RemoteSessionOffered;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
 import io.casetrail.events.cases.ResolutionRejected;
@@ -113,6 +114,12 @@ public class CaseViewProjection implements Projection {
         rows.update(CASE_VIEW, e.caseNumber(), status(e.status(), at, version));
     }
 
+    /** A remote session offered is correspondence, as a reply is. */
+    @EventHandler
+    void on(RemoteSessionOffered e, @Timestamp Instant at, @SequenceNumber long version) {
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version));
+    }
+
     /** An internal file is internal as a note is: it moves the version only, not the customer's updatedAt. */
     @EventHandler
     void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long version) {
@@ -190,7 +197,7 @@ public class CaseViewProjection implements Projection {
     }
 
     /**
-     * Any other event of a case (an internal note, a consultation, a linked article, a remote session offered) shows
+     * Any other event of a case (an internal note, a consultation, a linked article) shows
      * nowhere in the view but in its version, which a command's If-Match names.
      */
     @EventHandler

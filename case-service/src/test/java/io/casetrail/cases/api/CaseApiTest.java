@@ -230,6 +230,13 @@ class CaseApiTest {
                 .body("find { it.type == 'io.casetrail.case.opened.v1' }.data.team", equalTo("sso"));
         as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200)
                 .body("sla.target", equalTo("FIRST_RESPONSE")).body("team", equalTo("sso"));
+        // a remote session offered is correspondence: it shows
+        int offered = as(TSE_TOM).body("{\"joinUrl\":\"https://meet.example/1\"}")
+                .post("/cases/" + caseNumber + "/remote-session-offers").then().statusCode(200).extract()
+                .path("version");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .body("version", equalTo(offered)));
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("updatedAt", not(equalTo(updatedAt)));
     }
 
     // --- refusals ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.casetrail.escalations.command.CaseEscalationRefs;
 import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
 import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
 import io.casetrail.escalations.command.EscalationCommands.AssignManager;
@@ -103,6 +105,9 @@ public class EscalationResource {
 
     @Inject
     KnownCases cases;
+
+    @Inject
+    CaseEscalationRefs refs;
 
     @Inject
     Caller caller;
@@ -214,10 +219,15 @@ public class EscalationResource {
 
     @POST
     @Path("/escalations/{id}/resolution")
+    @Transactional
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
-    @Operation(summary = "Resolve the escalation", description = "By the owning engineer.")
+    @Operation(summary = "Resolve the escalation", description = "By the owning engineer. One whose case closed"
+            + " meanwhile is closed with it (CLOSED): nobody is left to close it.")
     public Response resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+        // the case's row first, as the known-cases consumer takes it before the escalations a closure ends: the
+        // resolution and a closure being recorded are one after the other, and the resolution sees the case closed
+        refs.caseOf(escalationId).ifPresent(cases::findLocked);
         return state(escalationId, new ResolveEscalation(escalationId, request.text(), caller));
     }
 

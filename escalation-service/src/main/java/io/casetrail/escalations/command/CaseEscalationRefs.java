@@ -1,6 +1,7 @@
 package io.casetrail.escalations.command;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -24,6 +25,13 @@ public class CaseEscalationRefs implements EscalationsByCase {
     public void add(String caseNumber, String escalationId, Long caseStatusSequence) {
         jdbc.update("INSERT INTO case_escalation_ref (case_number, escalation_id, case_status_seq) VALUES (?, ?, ?)",
                 caseNumber, escalationId, caseStatusSequence);
+    }
+
+    /** The case the escalation was raised on, as the raise recorded it (or the escalation view, for older ones). */
+    public Optional<String> caseOf(String escalationId) {
+        return jdbc.queryOne("SELECT case_number FROM case_escalation_ref WHERE escalation_id = ?"
+                + " UNION SELECT case_number FROM escalation_view WHERE escalation_id = ?", row -> row.getString(1),
+                escalationId, escalationId);
     }
 
     @Override

@@ -180,11 +180,16 @@ public class Escalation {
     }
 
     @CommandHandler
-    public EscalationStatus handle(ResolveEscalation command) {
+    public EscalationStatus handle(ResolveEscalation command, CaseLookup cases) {
         requireOwner(command.caller());
         requireStatus(EscalationStatus.ACCEPTED, "resolved");
         apply(new EscalationResolved(escalationId, orgId, caseNumber, command.resolution(),
                 actor(command.caller(), Roles.ENGINEER)));
+        // its case closed while Engineering worked it (the closure left it to Engineering): nobody is left to close
+        // it, and it would keep a closed case escalated, or its manager the intermediary of the case reopened
+        if (cases.find(caseNumber).map(known -> !known.isOpen()).orElse(false)) {
+            apply(new EscalationClosed(escalationId, orgId, caseNumber, Actor.SYSTEM));
+        }
         return status;
     }
 

@@ -453,6 +453,32 @@ class EscalationApiTest {
     }
 
     /**
+     * An escalation Engineering was working when its case closed stays with Engineering; resolved afterwards, it is
+     * closed with it (by system): nobody is left to close it, and it would keep the closed case escalated.
+     */
+    @Test
+    void anEscalationResolvedAfterItsCaseClosedIsClosedWithIt() {
+        String caseNumber = caseOfTom();
+        String id = raise(caseNumber, "question");
+        post(LU, id, "approvals", "", 200);
+        post(DEV, id, "acceptance", "", 200);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new CaseClosed(caseNumber, ORG,
+                CloseReason.CONFIRMED, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(RAISE.formatted("defect"))
+                .post("/cases/" + caseNumber + "/escalations").then().statusCode(409));
+        as(AUDITOR).get("/escalations/" + id).then().body("escalation.status", equalTo("ACCEPTED"));
+
+        as(DEV).body("{\"text\":\"Fixed in 2026.12\"}").post("/escalations/" + id + "/resolution").then()
+                .statusCode(200).body("status", equalTo("CLOSED"));
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ESCALATION,
+                read -> types(read, id).contains("io.casetrail.escalation.closed.v1"), WAIT);
+        assertThat(types(records, id)).endsWith("io.casetrail.escalation.resolved.v1",
+                "io.casetrail.escalation.closed.v1");
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + id).then()
+                .body("escalation.status", equalTo("CLOSED")).body("history[-1].actorId", equalTo("system")));
+    }
+
+    /**
      * A raise and the case's closure are recorded one after the other: while the closure is being recorded (its
      * transaction holds the case's row, as the known-cases consumer's does) the raise waits, and then sees the case
      * closed. Reading the row without waiting, it would raise on a case that closed under it, after the closure had

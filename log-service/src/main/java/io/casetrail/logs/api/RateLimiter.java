@@ -3,20 +3,22 @@ package io.casetrail.logs.api;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The System Log's rate limit: a fixed one-minute window per org ({@code casetrail.system-log.rate-limit-per-minute},
- * 120 like the identity platform's Workforce Identity orgs). Counted per service instance: N instances allow up to N
- * times the limit, which errs on the side of answering.
+ * The System Log's rate limit: a fixed one-minute window per budget
+ * ({@code casetrail.system-log.rate-limit-per-minute}, 120 like the identity platform's Workforce Identity orgs): an
+ * org's, shared by its callers, or one vendor reader's for an org (the resource names the budget). Counted per service instance: N instances allow up to N times the
+ * limit, which errs on the side of answering. Budgets of windows gone by are dropped as a new window begins.
  */
 @Singleton
 public class RateLimiter {
 
-    /** The state of an org's window after a request: what the {@code X-Rate-Limit-*} headers say. */
+    /** The state of a budget's window after a request: what the {@code X-Rate-Limit-*} headers say. */
     public record Window(int limit, int remaining, long resetEpochSecond, boolean allowed) {
     }
 
@@ -24,6 +26,7 @@ public class RateLimiter {
     }
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final AtomicLong sweptWindow = new AtomicLong();
     private final Clock clock;
     private final int limit;
 
@@ -34,10 +37,19 @@ public class RateLimiter {
         this.limit = limit;
     }
 
-    public Window take(String orgId) {
+    /** The budgets counted now (those of the current window, and of older ones not yet dropped). */
+    int budgets() {
+        return counters.size();
+    }
+
+    public Window take(String budget) {
         long nowSecond = clock.millis() / 1000;
         long windowStart = nowSecond - nowSecond % 60;
-        Counter counter = counters.compute(orgId, (org, current) -> current == null
+        long swept = sweptWindow.get();
+        if (swept < windowStart && sweptWindow.compareAndSet(swept, windowStart)) {
+            counters.values().removeIf(counter -> counter.windowStartSecond() < windowStart);
+        }
+        Counter counter = counters.compute(budget, (key, current) -> current == null
                 || current.windowStartSecond() != windowStart ? new Counter(windowStart, 1)
                 : new Counter(windowStart, current.used() + 1));
         int remaining = Math.max(0, limit - counter.used());

@@ -1,6 +1,9 @@
 package io.casetrail.logs.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,7 +98,16 @@ public final class Redactor {
                 // plain text that looks like JSON: the text rules below apply
             }
         }
-        String out = percentDecoded(text);
+        // the rules see the text as it is, and then as a URL's query carries it (q=bob%40globex.example is an
+        // address): decoded only after the first pass, an escape cannot hide part of a secret from it (%26 in a
+        // token would otherwise end the value early, %22 make it look like JSON)
+        String out = rules(text, viewer);
+        String decoded = percentDecoded(out);
+        return decoded.equals(out) ? out : rules(decoded, viewer);
+    }
+
+    private String rules(String text, Viewer viewer) {
+        String out = text;
         out = JWT.matcher(out).replaceAll(REDACTED);
         out = CREDENTIAL.matcher(out).replaceAll("$1 " + REDACTED);
         out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
@@ -165,9 +177,8 @@ public final class Redactor {
     }
 
     /**
-     * The text with its percent-escapes decoded (as often as it was encoded, up to three times), so that the rules
-     * see what a URL's query carries: {@code q=bob%40globex.example} is an e-mail address. {@code +} stays as it is;
-     * bytes that are not UTF-8 become U+FFFD.
+     * The text with its percent-escapes decoded (as often as it was encoded, up to three times). {@code +} stays as
+     * it is; a round whose bytes are not UTF-8 ({@code 100%DEF}) is not decoded.
      */
     static String percentDecoded(String text) {
         String out = text;
@@ -184,7 +195,13 @@ public final class Redactor {
                     i = end - 1;
                 }
             }
-            out = bytes.toString(StandardCharsets.UTF_8);
+            try {
+                out = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
+                        .toString();
+            } catch (CharacterCodingException notUtf8) {
+                return out;
+            }
         }
         return out;
     }

@@ -69,7 +69,12 @@ class RedactorTest {
                 Arguments.of("caseNumber=1&q=bob.smith%40globex.example", "caseNumber=1&q=[email]"),
                 Arguments.of("q=bob.smith%2540globex.example&x=a+b", "q=[email]&x=a+b"),
                 Arguments.of("note=SSWS%20" + SECRET + "&org=org-globex", "note=SSWS " + r + "&org=[other-org]"),
-                Arguments.of("q=%E2%9C%93%C3%A9%ZZ%4", "q=\u2713\u00e9%ZZ%4"));
+                Arguments.of("q=%E2%9C%93%C3%A9%ZZ%4", "q=\u2713\u00e9%ZZ%4"),
+                Arguments.of("at 100%DEF", "at 100%DEF"),
+                // an escape inside a secret hides none of it
+                Arguments.of("access_token=abc%26" + SECRET + "&q=1", "access_token=" + r + "&q=1"),
+                Arguments.of("password=%22" + SECRET + "%22", "password=" + r),
+                Arguments.of("client_secret=s3cr%20" + SECRET + "%3Bmore", "client_secret=" + r));
     }
 
     @ParameterizedTest

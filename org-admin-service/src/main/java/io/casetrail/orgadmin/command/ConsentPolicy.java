@@ -35,22 +35,26 @@ final class ConsentPolicy {
     static Decision decide(Collection<Consent> consents, String caseNumber, ActionKind kind, String target,
                            Instant now, Predicate<String> associated) {
         String why = "no consent was given on case " + caseNumber;
+        // the reason names a consent that would have covered the action, if one would have: an unrelated consent
+        // that ended says nothing about this refusal
+        boolean covering = false;
         for (Consent consent : consents) {
+            List<String> targets = kind == ActionKind.FEATURE_FLAG ? consent.flags() : consent.users();
+            if (!consent.kinds().contains(kind)) {
+                why = covering ? why : "no live consent on case " + caseNumber + " covers " + kind;
+                continue;
+            }
+            if (!targets.isEmpty() && !targets.contains(target)) {
+                why = covering ? why : "no live consent on case " + caseNumber + " covers " + kind + " for " + target;
+                continue;
+            }
+            covering = true;
             if (consent.withdrawn()) {
                 why = "consent " + consent.consentId() + " was withdrawn";
                 continue;
             }
             if (!now.isBefore(consent.expiresAt())) {
                 why = "consent " + consent.consentId() + " expired at " + consent.expiresAt();
-                continue;
-            }
-            if (!consent.kinds().contains(kind)) {
-                why = "no live consent on case " + caseNumber + " covers " + kind;
-                continue;
-            }
-            List<String> targets = kind == ActionKind.FEATURE_FLAG ? consent.flags() : consent.users();
-            if (!targets.isEmpty() && !targets.contains(target)) {
-                why = "no live consent on case " + caseNumber + " covers " + kind + " for " + target;
                 continue;
             }
             // a consent restored from a snapshot taken before its giver was kept names none: it counts, as it did

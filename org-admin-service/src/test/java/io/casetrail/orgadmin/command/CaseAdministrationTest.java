@@ -398,6 +398,23 @@ class CaseAdministrationTest {
         assertThat(platform.calls).isEmpty();
     }
 
+    /** The reason names the consent that would have covered the action, not one that ended for something else. */
+    @Test
+    void aRefusalIsNotBlamedOnAnUnrelatedConsentThatEnded() {
+        fixture.given(consent("c-1", ActionKind.RESET_PASSWORD, List.of()),
+                        consent("c-2", ActionKind.RESET_MFA, List.of()),
+                        new ConsentExpired(ORG, CASE, "c-2", t0.plus(Duration.ofHours(24)), Actor.SYSTEM))
+                .andGivenCurrentTime(t0.plus(Duration.ofHours(25)))
+                .when(action(ActionKind.TEMPORARY_PASSWORD, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("no live consent on case " + CASE + " covers TEMPORARY_PASSWORD"));
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()),
+                        new ConsentWithdrawn(ORG, CASE, "c-1", ADA.actor()),
+                        consent("c-2", ActionKind.RESET_PASSWORD, List.of()))
+                .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
+                .expectEventsMatching(refusedBecause("consent c-1 was withdrawn"));
+        assertThat(platform.calls).isEmpty();
+    }
+
     @Test
     void consentForAnotherKindOrUserAllowsNothing() {
         fixture.given(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u9bob")))
