@@ -48,6 +48,7 @@ public final class Bench {
             result.put("command", command.toString());
             result.put("startedAt", Instant.now().toString());
             result.set("machine", machine());
+            result.set("code", code(root));
             ObjectNode settings = result.putObject("serviceSettings");
             System.getProperties().stringPropertyNames().stream().filter(p -> p.startsWith("bench.env.")).sorted()
                     .forEach(p -> settings.put(p.substring("bench.env.".length()), System.getProperty(p)));
@@ -86,10 +87,41 @@ public final class Bench {
              ResultSet version = sql.executeQuery("SHOW server_version")) {
             version.next();
             machine.put("postgres", version.getString(1));
+            // what durability and housekeeping the database runs with: the yardsticks' figures depend on them
+            ObjectNode settings = machine.putObject("postgresSettings");
+            for (String setting : List.of("fsync", "synchronous_commit", "wal_sync_method", "full_page_writes",
+                    "autovacuum", "shared_buffers", "max_connections")) {
+                try (ResultSet value = sql.executeQuery("SHOW " + setting)) {
+                    value.next();
+                    settings.put(setting, value.getString(1));
+                }
+            }
         } catch (Exception e) {
             machine.put("postgres", "unreachable: " + e.getMessage());
         }
         return machine;
+    }
+
+    /** The commit the benchmark ran on, and whether the checkout had changes beyond it. */
+    static ObjectNode code(Path root) {
+        ObjectNode code = JSON.createObjectNode();
+        code.put("commit", git(root, "rev-parse", "HEAD"));
+        String changes = git(root, "status", "--porcelain", "--untracked-files=no");
+        code.put("uncommittedChanges", changes == null ? null : !changes.isEmpty());
+        return code;
+    }
+
+    private static String git(Path root, String... arguments) {
+        try {
+            List<String> command = new java.util.ArrayList<>(List.of("git", "-C", root.toString()));
+            command.addAll(List.of(arguments));
+            Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
+            return git.waitFor() == 0 ? out : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String cpuModel() {
