@@ -93,15 +93,14 @@ public class Escalation {
         if (!known.isOpen()) {
             throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed; it cannot be escalated");
         }
-        if (!known.isWorkedBy(caller)) {
-            throw new AccessDenied("only support working case " + known.caseNumber() + " (its engineer, or a lead or"
-                    + " manager of team " + known.team() + ") may escalate it");
-        }
+        String role = known.workingRole(caller).orElseThrow(() -> new AccessDenied("only support working case "
+                + known.caseNumber() + " (its engineer, or a lead or manager of team " + known.team()
+                + ") may escalate it"));
         List<ApprovalStep> steps = chains.chain(command.requestType()).orElseThrow(() -> new InvalidInput(
                 "requestType: one of " + chains.requestTypes()));
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
-                command.logReferences(), command.timeline(), steps, caller.actor()));
+                command.logReferences(), command.timeline(), steps, actor(caller, role)));
         byCase.add(known.caseNumber(), command.escalationId(), known.statusSequence());
         return command.escalationId();
     }
@@ -213,24 +212,23 @@ public class Escalation {
 
     @CommandHandler
     public EscalationStatus handle(ProvideInformation command, CaseLookup cases) {
-        requireSupportSide(command.caller(), cases, "answer Engineering");
+        Actor actor = requireSupportSide(command.caller(), cases, "answer Engineering");
         requireStatus(EscalationStatus.WAITING_FOR_SUPPORT, "answered");
-        apply(new EngineeringInformationProvided(escalationId, orgId, caseNumber, command.answer(),
-                command.caller().actor()));
+        apply(new EngineeringInformationProvided(escalationId, orgId, caseNumber, command.answer(), actor));
         return status;
     }
 
     @CommandHandler
     public EscalationStatus handle(CloseEscalation command, CaseLookup cases) {
-        requireSupportSide(command.caller(), cases, "close it");
+        Actor actor = requireSupportSide(command.caller(), cases, "close it");
         requireStatus(EscalationStatus.RESOLVED, "closed");
-        apply(new EscalationClosed(escalationId, orgId, caseNumber, command.caller().actor()));
+        apply(new EscalationClosed(escalationId, orgId, caseNumber, actor));
         return status;
     }
 
     @CommandHandler
     public EscalationStatus handle(WithdrawEscalation command, CaseLookup cases) {
-        requireSupportSide(command.caller(), cases, "withdraw it");
+        Actor actor = requireSupportSide(command.caller(), cases, "withdraw it");
         if (status == EscalationStatus.RESOLVED) {
             throw new RuleViolation("illegal-transition", "escalation " + escalationId + " is RESOLVED: Engineering"
                     + " has answered; close it instead");
@@ -238,8 +236,7 @@ public class Escalation {
         if (!status.isActive()) {
             throw illegal("withdrawn");
         }
-        apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), command.reason(),
-                command.caller().actor()));
+        apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), command.reason(), actor));
         return status;
     }
 
@@ -303,18 +300,20 @@ public class Escalation {
                     + " name an escalation manager, who takes over from support as the customer's intermediary");
         }
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
-                command.managerName() == null ? command.managerId() : command.managerName(), caller.actor()));
+                command.managerName() == null ? command.managerId() : command.managerName(),
+                actor(caller, caller.has(Roles.TEAM_LEAD) ? Roles.TEAM_LEAD : Roles.SUPPORT_MANAGER)));
         return status;
     }
 
-    /** Support working the case (as it stands now), or the escalation's manager. */
-    private void requireSupportSide(Caller caller, CaseLookup cases, String what) {
-        boolean manager = caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(managerId);
-        boolean works = cases.find(caseNumber).map(known -> known.isWorkedBy(caller)).orElse(false);
-        if (!manager && !works) {
-            throw new AccessDenied("only support working case " + caseNumber + " or the escalation's manager may "
-                    + what);
+    /** Support working the case (as it stands now), or the escalation's manager: the actor, in that role. */
+    private Actor requireSupportSide(Caller caller, CaseLookup cases, String what) {
+        if (caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(managerId)) {
+            return actor(caller, Roles.ESCALATION_MANAGER);
         }
+        String role = cases.find(caseNumber).flatMap(known -> known.workingRole(caller)).orElseThrow(() ->
+                new AccessDenied("only support working case " + caseNumber + " or the escalation's manager may "
+                        + what));
+        return actor(caller, role);
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------

@@ -176,6 +176,22 @@ class EscalationTest {
             assertThat(byCase.byCase).isEqualTo(Map.of(CASE, Map.of(ID, 2L)));
         }
 
+        /** A principal with several roles acts, on record, in the one that lets it act, not its first. */
+        @Test
+        void eventsRecordTheRoleTheCallerActedIn() {
+            Caller tomAlsoManager = new Caller("tse-tom", "tse-tom", Set.of(Roles.SUPPORT_ENGINEER,
+                    Roles.ESCALATION_MANAGER), null, Set.of("sso"));
+            assertThat(tomAlsoManager.actor().role()).isEqualTo(Roles.ESCALATION_MANAGER); // its first role
+            fixture.givenNoPriorActivity().when(raise("defect", tomAlsoManager))
+                    .expectEvents(raised("defect"));   // as the case's engineer
+            Caller luAlsoManager = new Caller("lead-lu", "lead-lu", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER,
+                    Roles.ESCALATION_MANAGER), null, Set.of("sso"));
+            Object[] resolved = java.util.Arrays.copyOf(accepted(), accepted().length + 1);
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            fixture.given(resolved).when(new CloseEscalation(ID, luAlsoManager))
+                    .expectEvents(new EscalationClosed(ID, ORG, CASE, as(luAlsoManager, Roles.TEAM_LEAD)));
+        }
+
         @Test
         void leadOfTheCasesTeamMayRaiseToo() {
             fixture.givenNoPriorActivity().when(raise("question", LU)).expectSuccessfulHandlerExecution();

@@ -57,9 +57,23 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
          * opened a case works it only once someone else assigned it (case-service refuses the rest).
          */
         public boolean isWorkedBy(Caller caller) {
-            return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)
-                    || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team)
-                    && !caller.id().equals(openedBySupport);
+            return workingRole(caller).isPresent();
+        }
+
+        /**
+         * The role in which the principal works the case ({@link #isWorkedBy}), as its events record it: the
+         * engineer's it is assigned to, else that of a lead or manager of its team. A principal with several roles
+         * acts in the one that lets it act here, not in whichever of its roles comes first.
+         */
+        public Optional<String> workingRole(Caller caller) {
+            if (caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)) {
+                return Optional.of(Roles.SUPPORT_ENGINEER);
+            }
+            if (!caller.inTeam(team) || caller.id().equals(openedBySupport)) {
+                return Optional.empty();
+            }
+            return caller.has(Roles.TEAM_LEAD) ? Optional.of(Roles.TEAM_LEAD)
+                    : caller.has(Roles.SUPPORT_MANAGER) ? Optional.of(Roles.SUPPORT_MANAGER) : Optional.empty();
         }
     }
 
