@@ -310,9 +310,9 @@ public class SupportCase {
     }
 
     /**
-     * Support wrote to the customer (a reply, a file shared, a remote session offered): on a case support is to
-     * answer, it meets the first response or restarts the update interval; while the case waits for the customer or
-     * for a confirmation, the clock stays as it is.
+     * Support wrote to the customer (a reply, a call, a file shared, a remote session offered): on a case support is
+     * to answer, it meets the first response or restarts the update interval; while the case waits for the customer
+     * or for a confirmation, the clock stays as it is.
      */
     private void supportWrote(CaseRules rules, DeadlineManager deadlines) {
         if (status == CaseStatus.NEW || status == CaseStatus.OPEN) {
@@ -342,9 +342,7 @@ public class SupportCase {
         CaseStatus after = command.customerAnswered() ? CaseStatus.OPEN : status;
         apply(new PhoneCallRecorded(caseNumber, orgId, command.callId(), command.contactId(), command.summary(),
                 command.customerAnswered(), after, command.caller().actor()));
-        if (after == CaseStatus.NEW || after == CaseStatus.OPEN) {
-            supportResponded(rules, deadlines);
-        }
+        supportWrote(rules, deadlines);
         return state(command.callId());
     }
 

@@ -12,8 +12,9 @@ import io.casetrail.platform.cases.KnownCases;
  * When a case closes, withdraws its escalations that Engineering has not taken yet: nobody should approve, or pick
  * from the board, work for a case that is over; and closes those Engineering resolved, so that none keeps the
  * case escalated, or its manager the customer's intermediary after a reopen. Those an engineer is working stay
- * with Engineering until support closes or withdraws them. It acts in the transaction that records the closure in {@code known_case} (the
- * {@code known-cases} consumer's), so the withdrawals commit with it or the closure is delivered again; a raise
+ * with Engineering until support closes or withdraws them. It acts in the transaction that records the closure in
+ * {@code known_case} (the {@code known-cases} consumer's), so what it ends commits with it or the closure is
+ * delivered again; a raise
  * holds the case's row ({@link io.casetrail.platform.cases.CaseLookup#findLocked}), so it either saw the case
  * closed or is among those found here. Only escalations raised on a status older than the closure are ended:
  * one raised after a reopen stays, however late the closure is recorded.

@@ -5,6 +5,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
@@ -34,6 +35,7 @@ import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
 import io.casetrail.escalations.command.EscalationCommands.ApproveStep;
 import io.casetrail.escalations.command.EscalationCommands.AssignManager;
 import io.casetrail.escalations.command.EscalationCommands.CloseEscalation;
+import io.casetrail.escalations.command.EscalationCommands.EndForClosedCase;
 import io.casetrail.escalations.command.EscalationCommands.PostUpdate;
 import io.casetrail.escalations.command.EscalationCommands.ProvideInformation;
 import io.casetrail.escalations.command.EscalationCommands.RaiseEscalation;
@@ -41,7 +43,6 @@ import io.casetrail.escalations.command.EscalationCommands.RejectEscalation;
 import io.casetrail.escalations.command.EscalationCommands.RequestInformation;
 import io.casetrail.escalations.command.EscalationCommands.ResolveEscalation;
 import io.casetrail.escalations.command.EscalationCommands.WithdrawEscalation;
-import io.casetrail.escalations.command.EscalationCommands.EndForClosedCase;
 import io.casetrail.platform.cases.CaseLookup;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
@@ -263,7 +264,8 @@ public class Escalation {
         Caller caller = command.caller();
         boolean self = caller.has(Roles.ESCALATION_MANAGER)
                 && (command.managerId() == null || command.managerId().equals(caller.id()));
-        boolean lead = caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && caller.inTeam(team);
+        Optional<String> leadRole = caller.teamRole(team);
+        boolean lead = leadRole.isPresent();
         if (self) {
             if (caller.id().equals(managerId)) {
                 throw new RuleViolation("already-assigned", caller.id() + " already manages escalation "
@@ -301,7 +303,7 @@ public class Escalation {
         }
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
                 command.managerName() == null ? command.managerId() : command.managerName(),
-                actor(caller, caller.has(Roles.TEAM_LEAD) ? Roles.TEAM_LEAD : Roles.SUPPORT_MANAGER)));
+                actor(caller, leadRole.get())));
         return status;
     }
 

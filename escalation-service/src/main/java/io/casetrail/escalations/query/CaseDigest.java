@@ -13,9 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.events.CloudEvent;
+import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.Topics;
 import io.casetrail.events.escalation.TimelineExcerpt;
+import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 
@@ -47,7 +49,7 @@ public class CaseDigest implements CloudEventConsumer {
         return "case-digest";
     }
 
-    static final String RESEARCH = "io.casetrail.orgadmin.org-researched.v1";
+    static final String RESEARCH = EventCatalog.typeOf(OrgResearched.class);
 
     @Override
     public Collection<String> topics() {

@@ -12,8 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The System Log's rate limit: a fixed one-minute window per budget
  * ({@code casetrail.system-log.rate-limit-per-minute}, 120 like the identity platform's Workforce Identity orgs): an
- * org's, shared by its callers, or one vendor reader's for an org (the resource names the budget). Counted per service instance: N instances allow up to N times the
- * limit, which errs on the side of answering. Budgets of windows gone by are dropped as a new window begins.
+ * org's, shared by its callers, or one vendor reader's for an org (the resource names the budget). Counted per
+ * service instance: N instances allow up to N times the limit, which errs on the side of answering. Budgets of windows gone by are dropped as a new window begins.
  */
 @Singleton
 public class RateLimiter {

@@ -36,20 +36,16 @@ public final class Redactor {
     }
 
     /**
-     * Who looks: their org, the org ids to hide (every other known org), their own e-mail address if known; and
-     * those org ids as one pattern, built once for all the texts shown to this viewer (null: none to hide).
+     * Who looks: their org, their own e-mail address if known, and the org ids to hide (every other known org) as
+     * one pattern, built once for all the texts shown to this viewer (null: none to hide).
      */
-    public record Viewer(String orgId, Set<String> otherOrgs, String email, Pattern otherOrgNames) {
+    public record Viewer(String orgId, String email, Pattern otherOrgNames) {
 
-        public Viewer(String orgId, Set<String> otherOrgs, String email) {
-            this(orgId, otherOrgs, email, otherOrgNames(orgId, otherOrgs));
-        }
-
-        private static Pattern otherOrgNames(String orgId, Set<String> otherOrgs) {
+        public static Viewer of(String orgId, Set<String> otherOrgs, String email) {
             List<String> names = otherOrgs.stream().filter(org -> org != null && !org.isBlank()
                     && !org.equals(orgId)).map(Pattern::quote).toList();
-            return names.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:" + String.join("|", names)
-                    + ")(?![A-Za-z0-9_-])");
+            return new Viewer(orgId, email, names.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:"
+                    + String.join("|", names) + ")(?![A-Za-z0-9_-])"));
         }
     }
 

@@ -58,7 +58,7 @@ public class SupportActivity {
 
     /** The org's support activity after {@code afterSeq}, redacted for the viewer. */
     public Page of(String orgId, String viewerEmail, long afterSeq, int limit) throws java.io.IOException {
-        Redactor.Viewer viewer = new Redactor.Viewer(orgId, otherOrgs(orgId), viewerEmail);
+        Redactor.Viewer viewer = Redactor.Viewer.of(orgId, otherOrgs(orgId), viewerEmail);
         List<Item> items = new ArrayList<>();
         long cursor = afterSeq;
         for (int batch = 0; batch < MAX_BATCHES && items.size() < limit; batch++) {

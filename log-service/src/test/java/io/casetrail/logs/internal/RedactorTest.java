@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class RedactorTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Redactor.Viewer ACME = new Redactor.Viewer("org-acme", Set.of("org-globex", "org-initech"),
+    static final Redactor.Viewer ACME = Redactor.Viewer.of("org-acme", Set.of("org-globex", "org-initech"),
             "ada@acme.example");
     static final String JWT_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0c2UtdG9tIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
     static final String SECRET = "s3cr3tV4lue9";

@@ -207,7 +207,7 @@ public class OrgSupportAccess {
         // its sessions that reached their maximum length before it expired ended then, not with it
         for (Session session : List.copyOf(sessions.values())) {
             if (session.endsAt().isBefore(grant.expiresAt())) {
-                endIfDue(session);
+                endAsDue(session);
             }
         }
         apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),

@@ -69,11 +69,7 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
             if (caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)) {
                 return Optional.of(Roles.SUPPORT_ENGINEER);
             }
-            if (!caller.inTeam(team) || caller.id().equals(openedBySupport)) {
-                return Optional.empty();
-            }
-            return caller.has(Roles.TEAM_LEAD) ? Optional.of(Roles.TEAM_LEAD)
-                    : caller.has(Roles.SUPPORT_MANAGER) ? Optional.of(Roles.SUPPORT_MANAGER) : Optional.empty();
+            return caller.id().equals(openedBySupport) ? Optional.empty() : caller.teamRole(team);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.casetrail.platform.security;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.casetrail.events.Actor;
@@ -48,6 +49,15 @@ public record Caller(String id, String displayName, Set<String> roles, String or
 
     public boolean inTeam(String team) {
         return team != null && teams.contains(team);
+    }
+
+    /** The role in which the principal leads the team, if it does: a team lead's, else a support manager's. */
+    public Optional<String> teamRole(String team) {
+        if (!inTeam(team)) {
+            return Optional.empty();
+        }
+        return has(Roles.TEAM_LEAD) ? Optional.of(Roles.TEAM_LEAD)
+                : has(Roles.SUPPORT_MANAGER) ? Optional.of(Roles.SUPPORT_MANAGER) : Optional.empty();
     }
 
     /** The role the principal acts in: its most specific one. */
