@@ -1,15 +1,19 @@
 package io.casetrail.events;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 /**
  * The JSON form of event payloads, shared by producers (event store, Kafka) and consumers: timestamps as
  * ISO-8601 strings, and unknown fields ignored so that consumers keep working when a producer adds an optional
- * field within the same event version.
+ * field within the same event version. Instants in UTC are read without a formatter ({@link UtcInstants}).
  */
 public final class EventJson {
 
@@ -20,6 +24,9 @@ public final class EventJson {
     public static ObjectMapper newMapper() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                // registered after the JSR-310 module, so it is the one asked for an Instant
+                .addModule(new SimpleModule("casetrail-utc-instants").addDeserializer(Instant.class,
+                        new UtcInstants.Deserializer(InstantDeserializer.INSTANT)))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

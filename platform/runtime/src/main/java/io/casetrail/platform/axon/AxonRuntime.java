@@ -51,7 +51,6 @@ import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.json.JacksonSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -267,10 +266,7 @@ public class AxonRuntime {
         TransactionManager transactions = new JtaTransactionManager(jta);
         this.transactions = transactions;
         ClassLoader appClassLoader = Thread.currentThread().getContextClassLoader();
-        Serializer serializer = JacksonSerializer.builder()
-                .objectMapper(EventJson.newMapper())
-                .classLoader(appClassLoader)
-                .build();
+        Serializer serializer = TypeCachingSerializer.of(EventJson.newMapper(), appClassLoader);
         GenericEventMessage.clock = clock;
 
         // false: no ServiceLoader modules (in 4.13 that is only AxonIQ's update checker, which phones home)

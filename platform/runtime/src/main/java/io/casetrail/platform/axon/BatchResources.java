@@ -21,6 +21,10 @@ public final class BatchResources {
      */
     public static <T> T ofCurrentBatch(String key, Supplier<T> create, Consumer<T> atPrepareCommit) {
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        T existing = batch.getResource(key); // most calls: without the lambda computing it would need
+        if (existing != null) {
+            return existing;
+        }
         return batch.getOrComputeResource(key, k -> {
             T resource = create.get();
             batch.onPrepareCommit(u -> atPrepareCommit.accept(resource));

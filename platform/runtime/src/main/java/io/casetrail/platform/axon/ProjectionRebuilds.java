@@ -19,7 +19,9 @@ import jakarta.inject.Inject;
 
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
@@ -207,6 +209,35 @@ public class ProjectionRebuilds {
         }
     }
 
+    /** Hands an event to one of a projection's handlers. */
+    @FunctionalInterface
+    private interface Handler {
+
+        void handle(TrackedEventMessage<?> event) throws Exception;
+    }
+
+    /**
+     * The processor's handlers, called as the processor would call them with the whole stream in one segment.
+     * Where Axon's invoker would only pass an event on, its handlers are called directly: the processor's
+     * {@link MultiEventHandlerInvoker} first asks every invoker whether it has a handler, and a
+     * {@link SimpleEventHandlerInvoker} works out the event's segment (hashing its aggregate's id) before it calls its
+     * handlers one by one, handing a failure to its error handler, which here (a {@link PropagatingErrorHandler})
+     * throws it on.
+     */
+    private static List<Handler> handlersOf(EventHandlerInvoker invoker) {
+        List<Handler> handlers = new ArrayList<>();
+        for (EventHandlerInvoker each : invoker instanceof MultiEventHandlerInvoker multi ? multi.delegates()
+                : List.of(invoker)) {
+            if (each instanceof SimpleEventHandlerInvoker simple
+                    && simple.getListenerInvocationErrorHandler() instanceof PropagatingErrorHandler) {
+                simple.eventHandlers().forEach(handler -> handlers.add(handler::handle));
+            } else {
+                handlers.add(event -> each.handle(event, Segment.ROOT_SEGMENT));
+            }
+        }
+        return handlers;
+    }
+
     /** One chunk read, or the end of the store, or the reader's failure. */
     private record Chunk(List<TrackedEventMessage<?>> events, Throwable failure) {
 
@@ -238,11 +269,7 @@ public class ProjectionRebuilds {
             try {
                 TokenStore tokens = axon.tokenStore(group);
                 int[] segments = tokens.fetchSegments(group);
-                // each of the processor's invokers, called directly: the processor's own MultiEventHandlerInvoker
-                // first asks every invoker whether it has a handler, then the invoker looks for it again
-                EventHandlerInvoker invoker = processor.eventHandlerInvoker();
-                List<EventHandlerInvoker> handlers = invoker instanceof MultiEventHandlerInvoker multi
-                        ? multi.delegates() : List.of(invoker);
+                List<Handler> handlers = handlersOf(processor.eventHandlerInvoker());
                 LOG.infof("Rebuilding projection %s from the event store", group);
                 reader.start();
                 long writerWaitNanos = 0;
@@ -298,7 +325,7 @@ public class ProjectionRebuilds {
         }
 
         /** One chunk, one transaction: the handlers' writes and every segment's token at the chunk's last event. */
-        private void apply(List<TrackedEventMessage<?>> events, List<EventHandlerInvoker> handlers,
+        private void apply(List<TrackedEventMessage<?>> events, List<Handler> handlers,
                 TokenStore tokens, int[] segments) throws Exception {
             TrackingToken last = events.get(events.size() - 1).trackingToken();
             UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
@@ -307,8 +334,8 @@ public class ProjectionRebuilds {
                 withoutWaitingForTheDisk();
                 long handling = System.nanoTime();
                 for (TrackedEventMessage<?> event : events) {
-                    for (EventHandlerInvoker handler : handlers) {
-                        handler.handle(event, Segment.ROOT_SEGMENT); // an event it has no handler for: nothing
+                    for (Handler handler : handlers) {
+                        handler.handle(event); // an event it has no handler for: nothing
                     }
                 }
                 long committing = System.nanoTime();

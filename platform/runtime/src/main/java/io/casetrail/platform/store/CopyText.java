@@ -14,7 +14,7 @@ import org.postgresql.copy.CopyIn;
  * null, backslash escapes for backslash, tab, newline and carriage return. A value is written as the text
  * {@link Jdbc#bind} would have bound it as: a string as it is, an enum by name, an instant in UTC to the microsecond
  * (what a {@code TIMESTAMP WITH TIME ZONE} column reads), numbers, booleans and UUIDs by {@code toString}. Other types have no
- * text form here ({@link #accepts}); their rows go as bound statements. One difference remains: a bound string is
+ * text form here ({@link #row} refuses them); their rows go as bound statements. One difference remains: a bound string is
  * typed {@code varchar}, so a string written to a column of another type (uuid, integer, jsonb) is refused as a
  * statement but parsed by {@code COPY}; write each column with its own Java type (every projection does).
  */
@@ -30,21 +30,12 @@ final class CopyText {
     private byte[] bytes = new byte[64 * 1024];
     private int length;
 
-    /** Whether every value of the row has a text form. */
-    static boolean accepts(Object[] row) {
-        for (Object value : row) {
-            if (!(value == null || value instanceof String || value instanceof Enum<?> || value instanceof Long
-                    || value instanceof Integer || value instanceof Short || value instanceof Boolean
-                    || value instanceof UUID || value instanceof Instant instant
-                            && instant.getEpochSecond() >= FIRST_SECOND && instant.getEpochSecond() < LAST_SECOND)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Appends a row (every value {@link #accepts accepted}). */
-    void row(Object[] values) {
+    /**
+     * Appends a row if every value has a text form (null, a string, an enum, a number of the integer types, a
+     * boolean, a UUID, an instant with a four-digit year); otherwise appends nothing and answers false.
+     */
+    boolean row(Object[] values) {
+        int start = length;
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 put((byte) '\t');
@@ -57,13 +48,19 @@ final class CopyText {
                 escaped(text);
             } else if (value instanceof Enum<?> e) {
                 escaped(e.name());
-            } else if (value instanceof Instant instant) {
+            } else if (value instanceof Instant instant && instant.getEpochSecond() >= FIRST_SECOND
+                    && instant.getEpochSecond() < LAST_SECOND) {
                 instant(instant);
-            } else {
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Boolean || value instanceof UUID) {
                 escaped(value.toString());
+            } else {
+                length = start;
+                return false;
             }
         }
         put((byte) '\n');
+        return true;
     }
 
     void writeTo(CopyIn copy) throws SQLException {
@@ -114,40 +111,37 @@ final class CopyText {
     }
 
     private void escaped(String text) {
-        for (int i = 0; i < text.length(); i++) {
+        int chars = text.length();
+        room(chars * 3); // the most a char takes: three bytes of UTF-8 (a pair of surrogates, four for two)
+        for (int i = 0; i < chars; i++) {
             char c = text.charAt(i);
-            switch (c) {
-                case '\\' -> pair('\\');
-                case '\t' -> pair('t');
-                case '\n' -> pair('n');
-                case '\r' -> pair('r');
-                default -> {
-                    if (c < 0x80) {
-                        put((byte) c);
-                    } else {
-                        int end = i + 1;
-                        while (end < text.length() && text.charAt(end) >= 0x80) {
-                            end++;
-                        }
-                        for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                            put(b);
-                        }
-                        i = end - 1;
-                    }
+            if (c >= 0x80) {
+                int end = i + 1;
+                while (end < chars && text.charAt(end) >= 0x80) {
+                    end++;
                 }
+                byte[] utf8 = text.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, bytes, length, utf8.length);
+                length += utf8.length;
+                i = end - 1;
+            } else if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                bytes[length++] = '\\';
+                bytes[length++] = (byte) (c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+            } else {
+                bytes[length++] = (byte) c;
             }
         }
     }
 
-    private void pair(char escaped) {
-        put((byte) '\\');
-        put((byte) escaped);
+    /** Makes room for {@code more} bytes. */
+    private void room(int more) {
+        if (bytes.length - length < more) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
     }
 
     private void put(byte b) {
-        if (length == bytes.length) {
-            bytes = Arrays.copyOf(bytes, bytes.length * 2);
-        }
+        room(1);
         bytes[length++] = b;
     }
 }

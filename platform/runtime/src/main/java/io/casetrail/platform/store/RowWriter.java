@@ -5,11 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -59,6 +62,12 @@ public class RowWriter {
 
     private final DataSource dataSource;
 
+    /** Writes a batch's rows when it prepares to commit (one instance, not one made for every change). */
+    private final Consumer<Batch> flushAtCommit = batch -> {
+        batch.flushed = true;
+        flush(batch.rows);
+    };
+
     @Inject
     public RowWriter(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -80,10 +89,11 @@ public class RowWriter {
         }
     }
 
-    /** Column values, in the order given; values may be null. */
+    /** Column values, in the order given; values may be null. Once handed to the writer, they take no more. */
     public static final class Columns {
 
-        private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+        private final LinkedHashMap<String, Object> values = new LinkedHashMap<>(32);
+        private boolean taken;
 
         private Columns() {
         }
@@ -97,6 +107,9 @@ public class RowWriter {
         }
 
         public Columns and(String column, Object value) {
+            if (taken) {
+                throw new IllegalStateException("columns already handed to the writer; make new ones");
+            }
             values.put(Objects.requireNonNull(column), value);
             return this;
         }
@@ -131,6 +144,7 @@ public class RowWriter {
                 throw new IllegalArgumentException("key column " + column + " of " + table.name() + " is not set");
             }
         }
+        columns.taken = true; // the pending row keeps them as they are, without a copy
         RowId id = new RowId(table, List.copyOf(key));
         if (!CurrentUnitOfWork.isStarted()) {
             Map<RowId, Pending> single = new LinkedHashMap<>();
@@ -152,11 +166,9 @@ public class RowWriter {
     }
 
     private Batch batchOfUnitOfWork() {
-        return BatchResources.ofCurrentBatch(PENDING, Batch::new, batch -> {
-            batch.flushed = true;
-            flush(batch.rows);
-        });
+        return BatchResources.ofCurrentBatch(PENDING, Batch::new, flushAtCommit);
     }
+
 
     /** Deletes first, then inserts, then updates; one JDBC batch per statement shape. */
     private void flush(Map<RowId, Pending> rows) {
@@ -166,6 +178,7 @@ public class RowWriter {
         Map<Shape, List<Object[]>> deletes = new LinkedHashMap<>();
         Map<Shape, List<Object[]>> inserts = new LinkedHashMap<>();
         Map<Shape, List<Object[]>> updates = new LinkedHashMap<>();
+        Shapes shapes = new Shapes();
         rows.forEach((id, row) -> {
             int keys = id.key.size();
             if (row.deleteFirst) {
@@ -182,8 +195,7 @@ public class RowWriter {
                 for (Object value : row.columns.values()) {
                     values[i++] = value;
                 }
-                Shape shape = new Shape(row.kind, id.table, List.copyOf(row.columns.keySet()));
-                (row.kind == Kind.INSERT ? inserts : updates).computeIfAbsent(shape, s -> new ArrayList<>())
+                shapes.rowsOf(row.kind == Kind.INSERT ? inserts : updates, row.kind, id.table, row.columns.keySet())
                         .add(values);
             }
         });
@@ -210,14 +222,13 @@ public class RowWriter {
         Map<Shape, List<Object[]>> statements = new LinkedHashMap<>();
         for (Map.Entry<Shape, List<Object[]>> insert : inserts.entrySet()) {
             List<Object[]> rows = insert.getValue();
-            if (rows.size() < COPY_FROM || !rows.stream().allMatch(CopyText::accepts)) {
+            CopyText text = rows.size() < COPY_FROM ? null : new CopyText();
+            if (text == null || !rows.stream().allMatch(text::row)) {
                 statements.put(insert.getKey(), rows);
                 continue;
             }
             String sql = insert.getKey().copySql();
             try {
-                CopyText text = new CopyText();
-                rows.forEach(text::row);
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
                 try {
                     text.writeTo(copy);
@@ -265,6 +276,42 @@ public class RowWriter {
         }
     }
 
+    /**
+     * Finds the rows of a row's shape while a batch is flushed. The rows of a batch mostly come in runs of one shape
+     * (a projection writes a table's rows alike), so the last shape found is tried first, its columns compared in
+     * order (the same strings, given by the same code), before a new shape is made and hashed.
+     */
+    private static final class Shapes {
+
+        private Map<Shape, List<Object[]>> lastGroup;
+        private Shape last;
+        private List<Object[]> lastRows;
+
+        List<Object[]> rowsOf(Map<Shape, List<Object[]>> group, Kind kind, Table table, Collection<String> columns) {
+            if (group == lastGroup && last.kind() == kind && last.table() == table
+                    && sameInOrder(last.columns(), columns)) {
+                return lastRows;
+            }
+            last = new Shape(kind, table, List.copyOf(columns));
+            lastGroup = group;
+            lastRows = group.computeIfAbsent(last, s -> new ArrayList<>());
+            return lastRows;
+        }
+
+        private static boolean sameInOrder(List<String> known, Collection<String> columns) {
+            if (known.size() != columns.size()) {
+                return false;
+            }
+            Iterator<String> next = columns.iterator();
+            for (String column : known) {
+                if (!column.equals(next.next())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** The key's columns, then the others: the order of an insert's (and a copy's) values. */
     private static List<String> keyAndColumns(Table table, Iterable<String> columns) {
         List<String> names = new ArrayList<>(table.key());
@@ -305,12 +352,22 @@ public class RowWriter {
 
         private Kind kind;
         private boolean deleteFirst;
-        private final LinkedHashMap<String, Object> columns;
+        /** The columns of the first change (taken, not copied) until a later change needs a map of its own. */
+        private Map<String, Object> columns;
+        private boolean own;
 
         private Pending(Kind kind, Map<String, Object> columns) {
             this.kind = kind;
             this.deleteFirst = kind == Kind.DELETE;
-            this.columns = new LinkedHashMap<>(columns);
+            this.columns = columns;
+        }
+
+        private Map<String, Object> columnsToChange() {
+            if (!own) {
+                columns = new LinkedHashMap<>(columns);
+                own = true;
+            }
+            return columns;
         }
 
         void then(RowId id, Kind next, Map<String, Object> values) {
@@ -318,7 +375,7 @@ public class RowWriter {
                 case DELETE -> {
                     kind = Kind.DELETE;
                     deleteFirst = true;
-                    columns.clear();
+                    columnsToChange().clear();
                 }
                 case INSERT -> {
                     if (kind == Kind.INSERT) {
@@ -328,12 +385,12 @@ public class RowWriter {
                     // after a delete, or after an update (of a row that cannot have existed if this insert is to
                     // succeed, so the update changed nothing)
                     kind = Kind.INSERT;
-                    columns.clear();
+                    columnsToChange().clear();
                     columns.putAll(values);
                 }
                 case UPDATE -> {
                     if (kind != Kind.DELETE) { // updating a deleted row changes nothing
-                        columns.putAll(values);
+                        columnsToChange().putAll(values);
                     }
                 }
             }

@@ -202,6 +202,18 @@ class RowWriterTest {
     }
 
     @Test
+    void columnsHandedToTheWriterTakeNoMore() {
+        inBatch(w -> {
+            Columns columns = set("name", "first").and("status", "NEW").and("version", 0L);
+            w.insert(ITEM, "a", columns);
+            // the pending row keeps the columns it was given: a change made to them afterwards would change it
+            assertThatThrownBy(() -> columns.and("status", "OPEN")).isInstanceOf(IllegalStateException.class);
+            w.update(ITEM, "a", set("version", 1L));
+        });
+        assertThat(items()).containsExactly("a|first|NEW|1");
+    }
+
+    @Test
     void outsideABatchEachChangeIsWrittenAtOnce() {
         rows.insert(ITEM, "a", set("name", "one").and("status", "NEW").and("version", 0L));
         assertThat(items()).containsExactly("a|one|NEW|0");
