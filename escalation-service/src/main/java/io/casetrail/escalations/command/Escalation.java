@@ -101,7 +101,7 @@ public class Escalation {
                 "requestType: one of " + chains.requestTypes()));
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
-                command.logReferences(), command.timeline(), steps, actor(caller, role)));
+                command.logReferences(), command.timeline(), steps, caller.actingAs(role)));
         byCase.add(known.caseNumber(), command.escalationId(), known.statusSequence());
         return command.escalationId();
     }
@@ -123,7 +123,7 @@ public class Escalation {
         }
         boolean complete = stepApprovers.size() + 1 >= current.required();
         boolean last = step == chain.size() - 1;
-        Actor approver = actor(command.caller(), role);
+        Actor approver = command.caller().actingAs(role);
         apply(new EscalationStepApproved(escalationId, orgId, caseNumber, step, current.name(), complete, approver));
         if (complete && last) {
             apply(new EscalationApproved(escalationId, orgId, caseNumber, requestType, approver));
@@ -137,7 +137,7 @@ public class Escalation {
         ApprovalStep current = chain.get(step);
         String role = approverRole(current, command.caller());
         apply(new EscalationRejected(escalationId, orgId, caseNumber, step, current.name(), command.reason(),
-                actor(command.caller(), role)));
+                command.caller().actingAs(role)));
         return status;
     }
 
@@ -155,7 +155,7 @@ public class Escalation {
     public EscalationStatus handle(AcceptEscalation command) {
         requireEngineer(command.caller());
         requireStatus(EscalationStatus.APPROVED, "accepted");
-        apply(new EscalationAccepted(escalationId, orgId, caseNumber, actor(command.caller(), Roles.ENGINEER)));
+        apply(new EscalationAccepted(escalationId, orgId, caseNumber, command.caller().actingAs(Roles.ENGINEER)));
         return status;
     }
 
@@ -164,7 +164,7 @@ public class Escalation {
         requireOwner(command.caller());
         requireStatus(EscalationStatus.ACCEPTED, "sent back to support");
         apply(new EngineeringInformationRequested(escalationId, orgId, caseNumber, command.question(),
-                actor(command.caller(), Roles.ENGINEER)));
+                command.caller().actingAs(Roles.ENGINEER)));
         return status;
     }
 
@@ -175,7 +175,7 @@ public class Escalation {
             throw illegal("updated");
         }
         apply(new EngineeringUpdatePosted(escalationId, orgId, caseNumber, command.body(),
-                actor(command.caller(), Roles.ENGINEER)));
+                command.caller().actingAs(Roles.ENGINEER)));
         return status;
     }
 
@@ -184,7 +184,7 @@ public class Escalation {
         requireOwner(command.caller());
         requireStatus(EscalationStatus.ACCEPTED, "resolved");
         apply(new EscalationResolved(escalationId, orgId, caseNumber, command.resolution(),
-                actor(command.caller(), Roles.ENGINEER)));
+                command.caller().actingAs(Roles.ENGINEER)));
         // its case closed while Engineering worked it (the closure left it to Engineering): nobody is left to close
         // it, and it would keep a closed case escalated, or its manager the intermediary of the case reopened
         if (cases.find(caseNumber).map(known -> !known.isOpen()).orElse(false)) {
@@ -278,7 +278,7 @@ public class Escalation {
                         + "; a lead or manager of team " + team + " hands it to another escalation manager");
             }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
-                    actor(caller, Roles.ESCALATION_MANAGER)));
+                    caller.actingAs(Roles.ESCALATION_MANAGER)));
             return status;
         }
         if (!lead) {
@@ -303,19 +303,19 @@ public class Escalation {
         }
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
                 command.managerName() == null ? command.managerId() : command.managerName(),
-                actor(caller, leadRole.get())));
+                caller.actingAs(leadRole.get())));
         return status;
     }
 
     /** Support working the case (as it stands now), or the escalation's manager: the actor, in that role. */
     private Actor requireSupportSide(Caller caller, CaseLookup cases, String what) {
         if (caller.has(Roles.ESCALATION_MANAGER) && caller.id().equals(managerId)) {
-            return actor(caller, Roles.ESCALATION_MANAGER);
+            return caller.actingAs(Roles.ESCALATION_MANAGER);
         }
         String role = cases.find(caseNumber).flatMap(known -> known.workingRole(caller)).orElseThrow(() ->
                 new AccessDenied("only support working case " + caseNumber + " or the escalation's manager may "
                         + what));
-        return actor(caller, role);
+        return caller.actingAs(role);
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -329,10 +329,6 @@ public class Escalation {
     private RuleViolation illegal(String what) {
         return new RuleViolation("illegal-transition", "escalation " + escalationId + " is " + status
                 + "; it cannot be " + what + " now");
-    }
-
-    private static Actor actor(Caller caller, String role) {
-        return new Actor(caller.id(), caller.displayName(), Actor.Kind.SUPPORT, role);
     }
 
     // --- state changes -----------------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ public class CaseAdministration {
             throw new InvalidInput("givenAt: a consent given then has already expired");
         }
         give(known, command.consentId(), command.givenBy(), command.channel(), givenAt,
-                scope(known, command.scope(), platform), expiresAt, command.caller().actor(), deadlines);
+                scope(known, command.scope(), platform), expiresAt, known.actorWorking(command.caller()), deadlines);
         return command.consentId();
     }
 
@@ -161,7 +161,8 @@ public class CaseAdministration {
                 || !now().isBefore(consent.expiresAt())) {
             throw new RuleViolation("consent-ended", "consent " + command.consentId() + " has already ended");
         }
-        apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(), caller.actor()));
+        apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(),
+                caller.isCustomerOf(known.orgId()) ? caller.actor() : known.actorWorking(caller)));
     }
 
     @DeadlineHandler(deadlineName = CONSENT_EXPIRY)
@@ -213,15 +214,15 @@ public class CaseAdministration {
         KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), command.caller(),
                 "research org " + command.orgId());
         apply(new OrgResearched(known.orgId(), known.caseNumber(), command.resource(), command.query(),
-                command.results(), command.caller().actor()));
+                command.results(), known.actorWorking(command.caller())));
     }
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ActionOutcome handle(RunAdminAction command, CaseLookup cases, IdentityPlatform platform, Mailbox mail) {
-        Caller caller = command.caller();
-        KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), caller,
+        KnownCase known = heldCase(cases, command.caseNumber(), command.orgId(), command.caller(),
                 "take administrative actions in org " + command.orgId());
+        Actor actor = known.actorWorking(command.caller());
         if (command.target() == null || command.target().isBlank()) {
             throw new InvalidInput("the action needs a user or a feature flag");
         }
@@ -237,26 +238,24 @@ public class CaseAdministration {
                 target, now(), admin -> cases.isOpenerOrContact(known.caseNumber(), admin));
         if (decision.consentId().isEmpty()) {
             apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
-                    command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(),
-                    caller.actor()));
+                    command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(), actor));
             return ActionOutcome.refused(known.caseNumber(), command.kind(), target, decision.reason());
         }
         String consentId = decision.consentId().get();
         return switch (command.kind()) {
-            case RESET_PASSWORD -> resetPassword(known, consentId, user, platform, mail, caller);
-            case TEMPORARY_PASSWORD -> temporaryPassword(known, consentId, user, platform, mail, caller);
-            case RESET_MFA -> resetMfa(known, consentId, user, platform, caller);
-            case FEATURE_FLAG -> featureFlag(known, consentId, command, platform, caller);
+            case RESET_PASSWORD -> resetPassword(known, consentId, user, platform, mail, actor);
+            case TEMPORARY_PASSWORD -> temporaryPassword(known, consentId, user, platform, mail, actor);
+            case RESET_MFA -> resetMfa(known, consentId, user, platform, actor);
+            case FEATURE_FLAG -> featureFlag(known, consentId, command, platform, actor);
         };
     }
 
     private ActionOutcome resetPassword(KnownCase known, String consentId, IdentityPlatform.UserRef user,
-                                        IdentityPlatform platform, Mailbox mail, Caller caller) {
+                                        IdentityPlatform platform, Mailbox mail, Actor actor) {
         String link = platform.resetPassword(known.orgId(), user);
         // applied first: the event is appended before the mail goes, so a reset that cannot be recorded (another
         // instance recorded something on the case first) sends nothing
-        apply(new PasswordResetSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
-                caller.actor()));
+        apply(new PasswordResetSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(), actor));
         mail.sendOnCommit(new Mailbox.Message(List.of(user.email()), "Reset your password",
                 "Hello,\n\nAt your administrator's request, support reset the password of " + user.login() + ".\n"
                         + "Choose a new password here (the link works once):\n\n" + link + "\n\nSupport case "
@@ -266,7 +265,7 @@ public class CaseAdministration {
     }
 
     private ActionOutcome temporaryPassword(KnownCase known, String consentId, IdentityPlatform.UserRef user,
-                                            IdentityPlatform platform, Mailbox mail, Caller caller) {
+                                            IdentityPlatform platform, Mailbox mail, Actor actor) {
         String password = platform.setTemporaryPassword(known.orgId(), user);
         List<String> recipients = new ArrayList<>(List.of(user.email()));
         if (user.secondEmail() != null && !user.secondEmail().isBlank()
@@ -275,7 +274,7 @@ public class CaseAdministration {
         }
         // applied first, as a reset link is
         apply(new TemporaryPasswordSent(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(),
-                recipients.size(), caller.actor()));
+                recipients.size(), actor));
         // one message to both addresses: the server takes it for both or for neither (a send that failed halfway
         // would have left one address with a password that the failed command never recorded)
         mail.sendOnCommit(new Mailbox.Message(List.copyOf(recipients), "Your temporary password",
@@ -287,19 +286,19 @@ public class CaseAdministration {
     }
 
     private ActionOutcome resetMfa(KnownCase known, String consentId, IdentityPlatform.UserRef user,
-                                   IdentityPlatform platform, Caller caller) {
+                                   IdentityPlatform platform, Actor actor) {
         List<String> removed = platform.resetFactors(known.orgId(), user);
         apply(new MfaFactorsReset(known.orgId(), known.caseNumber(), consentId, user.id(), user.login(), removed,
-                caller.actor()));
+                actor));
         return new ActionOutcome(known.caseNumber(), ActionKind.RESET_MFA, user.id(), ActionOutcome.Status.DONE, null,
                 consentId, null, removed, null);
     }
 
     private ActionOutcome featureFlag(KnownCase known, String consentId, RunAdminAction command,
-                                      IdentityPlatform platform, Caller caller) {
+                                      IdentityPlatform platform, Actor actor) {
         String name = platform.setFeature(known.orgId(), command.target(), command.enable(), command.force());
         apply(new FeatureFlagChanged(known.orgId(), known.caseNumber(), consentId, command.target(), name,
-                command.enable(), command.force(), caller.actor()));
+                command.enable(), command.force(), actor));
         return new ActionOutcome(known.caseNumber(), ActionKind.FEATURE_FLAG, command.target(),
                 ActionOutcome.Status.DONE, null, consentId, null, null, command.enable());
     }

@@ -469,6 +469,32 @@ class CaseAdministrationTest {
                 .expectException(AccessDenied.class);
     }
 
+    /** A principal with several roles acts, on record, in the one that lets it act here, not its first. */
+    @Test
+    void eventsRecordTheRoleTheCallerActedIn() {
+        Caller tomAlsoManager = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER, Roles.SUPPORT_MANAGER),
+                null, Set.of("sso"));
+        assertThat(tomAlsoManager.actor().role()).isEqualTo(Roles.SUPPORT_MANAGER); // its first role
+        Actor asEngineer = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        fixture.givenNoPriorActivity() // as the case's engineer
+                .when(new RecordResearch(CASE, ORG, "users", "alice", 1, tomAlsoManager))
+                .expectEvents(new OrgResearched(ORG, CASE, "users", "alice", 1, asEngineer));
+        fixture.given(consent("c-1", ActionKind.RESET_PASSWORD, List.of("00u1alice")))
+                .when(action(ActionKind.RESET_PASSWORD, "alice@acme.example", tomAlsoManager))
+                .expectEvents(new PasswordResetSent(ORG, CASE, "c-1", "00u1alice", "alice@acme.example",
+                        asEngineer));
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new WithdrawConsent(CASE, "c-1", tomAlsoManager))
+                .expectEvents(new ConsentWithdrawn(ORG, CASE, "c-1", asEngineer));
+        Caller luAlsoEngineer = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_ENGINEER,
+                Roles.SUPPORT_MANAGER), null, Set.of("sso"));
+        fixture.givenNoPriorActivity() // not the case's engineer: as a lead of its team
+                .when(action(ActionKind.RESET_MFA, "00u1alice", luAlsoEngineer))
+                .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice", null,
+                        "no consent was given on case " + CASE, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT,
+                        Roles.TEAM_LEAD)));
+    }
+
     @Test
     void researchIsRecordedOnlyForSupportHoldingTheCase() {
         fixture.givenNoPriorActivity()

@@ -80,10 +80,13 @@ public class OrgSupportAccess {
         }
     }
 
-    /** An active impersonation session ({@code startedAt} null in snapshots taken before it was kept). */
-    /** {@code caseSequence}: the case's status sequence as the session started (null: started before it was kept). */
+    /**
+     * An active impersonation session. Null in snapshots taken before each was kept: {@code startedAt};
+     * {@code caseSequence}, the case's status sequence as the session started; {@code engineerRole}, the role the
+     * engineer started it in.
+     */
     record Session(String sessionId, String caseNumber, String grantId, String engineer, Instant startedAt,
-                   Instant endsAt, Long caseSequence) {
+                   Instant endsAt, Long caseSequence, String engineerRole) {
     }
 
     /** Payload of a grant's expiry deadline. */
@@ -246,7 +249,7 @@ public class OrgSupportAccess {
         }
         Instant endsAt = sessionEnd(now(), rules, grant.expiresAt());
         apply(new ImpersonationStarted(orgId, command.sessionId(), known.caseNumber(), grant.grantId(), endsAt,
-                known.statusSequence(), command.origin(), caller.actor()));
+                known.statusSequence(), command.origin(), known.actorWorking(caller)));
         deadlines.schedule(endsAt, SESSION_END, new SessionDue(command.sessionId(), endsAt));
         return state(known.caseNumber(), command.sessionId(), endsAt);
     }
@@ -262,8 +265,11 @@ public class OrgSupportAccess {
         }
         // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
         if (!endIfDue(session)) {
+            // in the role it started in (the engineer may no longer work the case)
+            Caller caller = command.caller();
             apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
-                    SessionEndReason.STOPPED, command.origin(), command.caller().actor()));
+                    SessionEndReason.STOPPED, command.origin(), session.engineerRole() == null ? caller.actor()
+                            : caller.actingAs(session.engineerRole())));
         }
         return state(session.caseNumber(), session.sessionId(), null);
     }
@@ -324,14 +330,16 @@ public class OrgSupportAccess {
     void on(ImpersonationStarted event, @Timestamp Instant at) {
         // to the millisecond, as its end was set (now())
         sessions.put(event.sessionId(), new Session(event.sessionId(), event.caseNumber(), event.grantId(),
-                event.actor().id(), at.truncatedTo(ChronoUnit.MILLIS), event.endsAt(), event.caseSequence()));
+                event.actor().id(), at.truncatedTo(ChronoUnit.MILLIS), event.endsAt(), event.caseSequence(),
+                event.actor().role()));
     }
 
     @EventSourcingHandler
     void on(ImpersonationExtended event) {
         Session session = sessions.get(event.sessionId());
         sessions.put(event.sessionId(), new Session(session.sessionId(), session.caseNumber(), session.grantId(),
-                session.engineer(), session.startedAt(), event.endsAt(), session.caseSequence()));
+                session.engineer(), session.startedAt(), event.endsAt(), session.caseSequence(),
+                session.engineerRole()));
     }
 
     @EventSourcingHandler

@@ -335,6 +335,23 @@ class OrgSupportAccessTest {
                 .expectNoEvents();
     }
 
+    /** A principal with several roles impersonates, on record, in the one that lets it, and stops in the same. */
+    @Test
+    void sessionsRecordTheRoleTheEngineerActedIn() {
+        Caller tomAlsoManager = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER, Roles.SUPPORT_MANAGER),
+                null, Set.of("sso"));
+        assertThat(tomAlsoManager.actor().role()).isEqualTo(Roles.SUPPORT_MANAGER); // its first role
+        ImpersonationStarted asEngineer = new ImpersonationStarted(ORG, "s-1", CASE, "g-1",
+                t0.plus(Duration.ofHours(1)), 2L, ORIGIN, TSE.actor()); // the case's engineer
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, tomAlsoManager))
+                .expectEvents(asEngineer);
+        fixture.given(orgGranted(), asEngineer)
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, tomAlsoManager))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN,
+                        TSE.actor()));
+    }
+
     @Test
     void superAdminCannotImpersonate() {
         fixture.given(orgGranted())

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
@@ -70,6 +71,12 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
                 return Optional.of(Roles.SUPPORT_ENGINEER);
             }
             return caller.id().equals(openedBySupport) ? Optional.empty() : caller.teamRole(team);
+        }
+
+        /** The principal as the actor of what it does working the case: in its {@link #workingRole}. */
+        public Actor actorWorking(Caller caller) {
+            return caller.actingAs(workingRole(caller).orElseThrow(() -> new IllegalStateException(caller.id()
+                    + " does not work case " + caseNumber)));
         }
     }
 

@@ -65,8 +65,13 @@ public record Caller(String id, String displayName, Set<String> roles, String or
         return Roles.ALL.stream().filter(roles::contains).findFirst().orElse("unknown");
     }
 
-    /** This principal as the actor of the events it causes. */
+    /** This principal as the actor of the events it causes, in its {@link #primaryRole()}. */
     public Actor actor() {
-        return new Actor(id, displayName, isCustomer() ? Actor.Kind.CUSTOMER : Actor.Kind.SUPPORT, primaryRole());
+        return actingAs(primaryRole());
+    }
+
+    /** This principal as the actor of the events it causes in {@code role}, the one of its roles it acts in. */
+    public Actor actingAs(String role) {
+        return new Actor(id, displayName, isCustomer() ? Actor.Kind.CUSTOMER : Actor.Kind.SUPPORT, role);
     }
 }

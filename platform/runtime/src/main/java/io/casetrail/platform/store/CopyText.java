@@ -13,10 +13,11 @@ import org.postgresql.copy.CopyIn;
  * Rows in PostgreSQL's {@code COPY} text format: columns separated by a tab, rows ended by a newline, {@code \N} for
  * null, backslash escapes for backslash, tab, newline and carriage return. A value is written as the text
  * {@link Jdbc#bind} would have bound it as: a string as it is, an enum by name, an instant in UTC to the microsecond
- * (what a {@code TIMESTAMP WITH TIME ZONE} column reads), numbers, booleans and UUIDs by {@code toString}. Other types have no
- * text form here ({@link #row} refuses them); their rows go as bound statements. One difference remains: a bound string is
- * typed {@code varchar}, so a string written to a column of another type (uuid, integer, jsonb) is refused as a
- * statement but parsed by {@code COPY}; write each column with its own Java type (every projection does).
+ * (what a {@code TIMESTAMP WITH TIME ZONE} column reads), numbers, booleans and UUIDs by {@code toString}. Other
+ * types have no text form here ({@link #row} refuses them); their rows go as bound statements. One difference
+ * remains: a bound string is typed {@code varchar}, so a string written to a column of another type (uuid, integer,
+ * jsonb) is refused as a statement but parsed by {@code COPY}; write each column with its own Java type (every
+ * projection does).
  */
 final class CopyText {
 
