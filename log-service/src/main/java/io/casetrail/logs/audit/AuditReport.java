@@ -151,8 +151,8 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
             redelivered += count;
         }
 
-        void duplicate(String aggregate, long sequence, String first, String second) {
-            duplicates.add(new Duplicate(aggregate, sequence, first, second));
+        void duplicate(Duplicate duplicate) {
+            duplicates.add(duplicate);
         }
 
         void gap(String aggregate, long sequence) {

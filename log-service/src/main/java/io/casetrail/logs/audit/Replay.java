@@ -61,11 +61,45 @@ public final class Replay {
                           String caseNumber) {
     }
 
-    /** What the records of one aggregate ("" for records of none) told: counts by org, duplicates, redeliveries. */
+    /**
+     * What the records of one aggregate ("" for records of none) told: counts by org (null for none), the event id
+     * at each sequence number, duplicates, redeliveries.
+     */
     private static final class Findings {
         final Map<String, Long> records = new HashMap<>();
+        final TreeMap<Long, String> sequences = new TreeMap<>();
         final List<AuditReport.Duplicate> duplicates = new ArrayList<>();
         long redelivered;
+
+        void read(CloudEvent event, String aggregate) {
+            records.merge(event.orgId(), 1L, Long::sum);
+            if (event.sequence() == null || aggregate.isEmpty()) {
+                return;
+            }
+            String previous = sequences.putIfAbsent(event.sequence(), event.id());
+            if (previous != null && !previous.equals(event.id())) {
+                duplicates.add(new AuditReport.Duplicate(aggregate, event.sequence(), previous, event.id()));
+            } else if (previous != null) {
+                redelivered++; // consumers apply the first copy; so does the replay
+            }
+        }
+
+        /**
+         * Reports what was found, and the sequence numbers missing: from 0, or from the first read when the replay
+         * starts at a point in time ({@code fromStart} false).
+         */
+        void reportTo(AuditReport.Builder report, String aggregate, boolean fromStart) {
+            records.forEach(report::record);
+            duplicates.forEach(report::duplicate);
+            report.redelivered(redelivered);
+            long expected = sequences.isEmpty() || fromStart ? 0 : sequences.firstKey();
+            for (long seq : sequences.keySet()) {
+                for (; expected < seq; expected++) {
+                    report.gap(aggregate, expected);
+                }
+                expected = seq + 1;
+            }
+        }
     }
 
     /** A System Log entry the events call for, and its org. */
@@ -96,7 +130,6 @@ public final class Replay {
     public AuditReport run() throws IOException, InterruptedException {
         Instant started = Instant.now();
         AuditReport.Builder report = new AuditReport.Builder(options, started);
-        Map<String, TreeMap<Long, String>> sequences = new HashMap<>();
         Map<String, Expected> expected = new LinkedHashMap<>();
         Set<String> ofTheCase = new HashSet<>();
         Map<String, Findings> findings = new LinkedHashMap<>();
@@ -151,20 +184,9 @@ public final class Replay {
                     String aggregate = event.subject() == null ? "" : record.topic() + "/" + event.subject();
                     // what a record tells is reported once the aggregates of the case, if one is asked for, are
                     // known: its count, a duplicate, a redelivery
-                    Findings found = findings.computeIfAbsent(aggregate, a -> new Findings());
-                    found.records.merge(event.orgId() == null ? "" : event.orgId(), 1L, Long::sum);
+                    findings.computeIfAbsent(aggregate, a -> new Findings()).read(event, aggregate);
                     if (options.caseNumber() != null && options.caseNumber().equals(event.caseId())) {
                         ofTheCase.add(aggregate);
-                    }
-                    if (event.sequence() != null && !aggregate.isEmpty()) {
-                        String previous = sequences.computeIfAbsent(aggregate, a -> new TreeMap<>())
-                                .putIfAbsent(event.sequence(), event.id());
-                        if (previous != null && !previous.equals(event.id())) {
-                            found.duplicates.add(new AuditReport.Duplicate(aggregate, event.sequence(), previous,
-                                    event.id()));
-                        } else if (previous != null) {
-                            found.redelivered++; // consumers apply the first copy; so does the replay
-                        }
                     }
                     if (SYSTEM_LOG_TOPICS.contains(record.topic()) && event.orgId() != null) {
                         Optional<Class<? extends DomainEvent>> type = EventCatalog.payloadClass(event.type());
@@ -186,26 +208,10 @@ public final class Replay {
         if (options.caseNumber() != null) {
             // the aggregates that hold events of the case, whole: support access is one aggregate per org, and its
             // other cases' events are part of its sequence; nothing of other aggregates
-            sequences.keySet().retainAll(ofTheCase);
             findings.keySet().retainAll(ofTheCase);
         }
-        for (Findings found : findings.values()) {
-            found.records.forEach((org, count) -> report.record(org.isEmpty() ? null : org, count));
-            found.duplicates.forEach(d -> report.duplicate(d.aggregate(), d.sequence(), d.firstId(), d.secondId()));
-            report.redelivered(found.redelivered);
-        }
-        for (Map.Entry<String, TreeMap<Long, String>> aggregate : sequences.entrySet()) {
-            long first = options.from() == null ? 0 : aggregate.getValue().firstKey();
-            long expectedSeq = first;
-            for (long seq : aggregate.getValue().keySet()) {
-                while (expectedSeq < seq) {
-                    report.gap(aggregate.getKey(), expectedSeq);
-                    expectedSeq++;
-                }
-                expectedSeq = seq + 1;
-            }
-        }
-        report.aggregates(sequences.size());
+        findings.forEach((aggregate, found) -> found.reportTo(report, aggregate, options.from() == null));
+        report.aggregates((int) findings.values().stream().filter(found -> !found.sequences.isEmpty()).count());
         compare(report, expected, since, snapshot);
         return report.build(Instant.now());
     }
