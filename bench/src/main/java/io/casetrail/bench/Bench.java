@@ -102,11 +102,15 @@ public final class Bench {
         return machine;
     }
 
-    /** The commit the benchmark ran on, and whether the checkout had changes beyond it. */
+    /**
+     * The commit the benchmark ran on, and whether the checkout had changes beyond it (results of benchmarks run
+     * before it, under bench/results, are not changes to what runs).
+     */
     static ObjectNode code(Path root) {
         ObjectNode code = JSON.createObjectNode();
         code.put("commit", git(root, "rev-parse", "HEAD"));
-        String changes = git(root, "status", "--porcelain", "--untracked-files=no");
+        String changes = git(root, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                ":(exclude)bench/results");
         code.put("uncommittedChanges", changes == null ? null : !changes.isEmpty());
         return code;
     }

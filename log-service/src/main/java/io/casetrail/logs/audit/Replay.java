@@ -72,7 +72,7 @@ public final class Replay {
         long redelivered;
 
         void read(CloudEvent event, String aggregate) {
-            records.merge(event.orgId(), 1L, Long::sum);
+            records.merge(event.orgId() == null || event.orgId().isEmpty() ? null : event.orgId(), 1L, Long::sum);
             if (event.sequence() == null || aggregate.isEmpty()) {
                 return;
             }

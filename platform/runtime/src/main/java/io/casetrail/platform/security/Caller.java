@@ -70,8 +70,12 @@ public record Caller(String id, String displayName, Set<String> roles, String or
         return actingAs(primaryRole());
     }
 
-    /** This principal as the actor of the events it causes in {@code role}, the one of its roles it acts in. */
+    /**
+     * This principal as the actor of the events it causes in {@code role}, the one of its roles it acts in: on the
+     * customer's side if that role is a customer's, else on support's.
+     */
     public Actor actingAs(String role) {
-        return new Actor(id, displayName, isCustomer() ? Actor.Kind.CUSTOMER : Actor.Kind.SUPPORT, role);
+        return new Actor(id, displayName, Roles.CUSTOMER.contains(role) ? Actor.Kind.CUSTOMER : Actor.Kind.SUPPORT,
+                role);
     }
 }
