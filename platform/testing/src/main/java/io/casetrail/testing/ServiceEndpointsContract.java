@@ -5,6 +5,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Assertions;
@@ -12,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.casetrail.platform.security.VerifiedJwts;
 import io.quarkus.arc.ClientProxy;
+import io.restassured.RestAssured;
 import io.smallrye.jwt.auth.principal.JWTParser;
 
 /**
@@ -46,6 +54,54 @@ public abstract class ServiceEndpointsContract {
     void openApiDocumentIsServed() {
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("openapi", org.hamcrest.Matchers.startsWith("3."));
+    }
+
+    /**
+     * A body longer than the HTTP server takes is refused as any refusal is, with a body saying why: problem+json,
+     * or the identity platform's error body on its endpoints. Sent as a client sends it, the length declared first;
+     * the answer comes before the body, and the connection closes.
+     */
+    @Test
+    void aBodyOverTheServersLimitIsRefusedSayingWhy() throws IOException {
+        String problem = declaringABody("/anything", 50_000_000);
+        Assertions.assertTrue(problem.startsWith("HTTP/1.1 413 "), problem);
+        Assertions.assertTrue(problem.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"),
+                problem);
+        Assertions.assertTrue(problem.contains("\"type\":\"https://casetrail.io/problems/payload-too-large\"")
+                && problem.contains("declares 50000000 bytes; this server takes at most 41943040"), problem);
+        String okta = declaringABody("/api/v1/anything", 50_000_000);
+        Assertions.assertTrue(okta.startsWith("HTTP/1.1 413 "), okta);
+        Assertions.assertTrue(okta.contains("\"errorCode\":\"E0000001\""), okta);
+        String within = declaringABody("/anything", 2);
+        Assertions.assertTrue(within.startsWith("HTTP/1.1 404 "), "a body within the limit goes on to the routes"
+                + " (here: none) " + within);
+    }
+
+    /**
+     * What the server answers a POST that declares {@code length} bytes: over a kilobyte, it sends none and reads
+     * the answer to its end; up to one, it sends that many spaces and reads the answer's head.
+     */
+    private static String declaringABody(String path, long length) throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n"
+                    + (length <= 1000 ? " ".repeat((int) length) : "")).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                    if (length <= 1000 && answer.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
+                        break; // the connection stays open: the head is enough
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // nothing more came: what came is the answer
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
     }
 
     @Test
