@@ -58,49 +58,65 @@ public abstract class ServiceEndpointsContract {
 
     /**
      * A body longer than the HTTP server takes is refused as any refusal is, with a body saying why: problem+json,
-     * or the identity platform's error body on its endpoints. Sent as a client sends it, the length declared first;
-     * the answer comes before the body, and the connection closes.
+     * or the identity platform's error body on its endpoints, and the request's id. Sent as a careful client sends
+     * it, the length declared first: the answer comes before the body, and the connection closes.
      */
     @Test
     void aBodyOverTheServersLimitIsRefusedSayingWhy() throws IOException {
-        String problem = declaringABody("/anything", 50_000_000);
-        Assertions.assertTrue(problem.startsWith("HTTP/1.1 413 "), problem);
-        Assertions.assertTrue(problem.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"),
-                problem);
-        Assertions.assertTrue(problem.contains("\"type\":\"https://casetrail.io/problems/payload-too-large\"")
-                && problem.contains("declares 50000000 bytes; this server takes at most 41943040"), problem);
-        String okta = declaringABody("/api/v1/anything", 50_000_000);
-        Assertions.assertTrue(okta.startsWith("HTTP/1.1 413 "), okta);
-        Assertions.assertTrue(okta.contains("\"errorCode\":\"E0000001\""), okta);
-        String within = declaringABody("/anything", 2);
-        Assertions.assertTrue(within.startsWith("HTTP/1.1 404 "), "a body within the limit goes on to the routes"
-                + " (here: none) " + within);
+        Answer problem = declaringABody("/anything", 50_000_000, "X-Request-Id: big-1\r\n");
+        Assertions.assertTrue(problem.text().startsWith("HTTP/1.1 413 "), problem.text());
+        String head = problem.text().toLowerCase(Locale.ROOT);
+        Assertions.assertTrue(head.contains("content-type: application/problem+json")
+                && head.contains("x-request-id: big-1"), problem.text());
+        Assertions.assertTrue(problem.text().contains("\"type\":\"https://casetrail.io/problems/payload-too-large\"")
+                && problem.text().contains("declares 50000000 bytes; this server takes at most 41943040"),
+                problem.text());
+        Assertions.assertTrue(problem.closed(), "the connection closes: the body it declared is not read");
+        for (String platformPath : new String[] {"/api/v1/anything", "/%61pi/v1/anything"}) {
+            Answer okta = declaringABody(platformPath, 50_000_000, "");
+            Assertions.assertTrue(okta.text().startsWith("HTTP/1.1 413 "), okta.text());
+            Assertions.assertTrue(okta.text().contains("\"errorCode\":\"E0000001\""), okta.text());
+        }
+        Answer within = declaringABody("/anything", 2, "");
+        Assertions.assertTrue(within.text().startsWith("HTTP/1.1 404 "), "a body within the limit goes on to the"
+                + " routes (here: none) " + within.text());
+    }
+
+    /** What a server answered, and whether it closed the connection after it. */
+    private record Answer(String text, boolean closed) {
     }
 
     /**
      * What the server answers a POST that declares {@code length} bytes: over a kilobyte, it sends none and reads
-     * the answer to its end; up to one, it sends that many spaces and reads the answer's head.
+     * the answer until the server closes the connection (or 10 s pass); up to one, it sends that many spaces and
+     * reads the answer's head.
      */
-    private static String declaringABody(String path, long length) throws IOException {
+    private static Answer declaringABody(String path, long length, String headers) throws IOException {
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers
                     + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n"
                     + (length <= 1000 ? " ".repeat((int) length) : "")).getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             byte[] buffer = new byte[4096];
+            boolean closed = false;
             try {
-                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                while (true) {
+                    int n = socket.getInputStream().read(buffer);
+                    if (n < 0) {
+                        closed = true;
+                        break;
+                    }
                     answer.write(buffer, 0, n);
                     if (length <= 1000 && answer.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
                         break; // the connection stays open: the head is enough
                     }
                 }
             } catch (SocketTimeoutException e) {
-                // nothing more came: what came is the answer
+                // nothing more came, and the connection is still open
             }
-            return answer.toString(StandardCharsets.UTF_8);
+            return new Answer(answer.toString(StandardCharsets.UTF_8), closed);
         }
     }
 

@@ -35,9 +35,10 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
 /**
- * The one place where failures become HTTP answers: every error a Casetrail API gives is an RFC 9457
+ * Where failures become HTTP answers: every error a Casetrail API gives is an RFC 9457
  * {@code application/problem+json} body with a {@code detail} a client developer can act on. Okta-compatible
- * endpoints map their own errors to the Okta error body before they reach this class.
+ * endpoints map their own errors to the Okta error body before they reach this class. The one refusal made before
+ * the REST layer, a body declared over the server's limit, is answered alike by {@link ServerBodyLimit}.
  */
 public class ProblemMappers {
 

@@ -92,10 +92,14 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     @Inject
     RequestId requestId;
 
+    /** A request's id: the one the client sent ({@code given}) if it is one, else a new one. */
+    public static String requestId(String given) {
+        return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
-        String given = request.getHeaderString(HEADER);
-        String id = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = requestId(request.getHeaderString(HEADER));
         request.setProperty(ID, id);
         request.setProperty(STARTED, System.nanoTime());
         requestId.set(id);
