@@ -34,6 +34,7 @@ import io.casetrail.access.command.AccessCommands.StartImpersonation;
 import io.casetrail.access.command.AccessCommands.StopImpersonation;
 import io.casetrail.access.command.AccessSettings;
 import io.casetrail.access.command.AccessState;
+import io.casetrail.access.command.SessionStop;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.SessionView;
 import io.casetrail.events.RequestOrigin;
@@ -154,8 +155,8 @@ public class SessionResource {
         String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
                 row -> row.getString(1), sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
-        AccessState state = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
-        return Response.ok(new StoppedSession(sessionId, orgId, state.caseNumber(), "STOPPED")).build();
+        SessionStop stop = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
+        return Response.ok(new StoppedSession(sessionId, orgId, stop.caseNumber(), stop.endReason().name())).build();
     }
 
     @GET

@@ -254,24 +254,32 @@ public class OrgSupportAccess {
         return state(known.caseNumber(), command.sessionId(), endsAt);
     }
 
+    /**
+     * Stops a running session, answering how it ended: {@code STOPPED}, or the end it had already reached (its
+     * deadline not handled yet), which is what is recorded. A session that no longer runs (stopped, ended by its
+     * grant, its case or its length) cannot be stopped: {@code 409 session-ended}.
+     */
     @CommandHandler
-    public AccessState handle(StopImpersonation command) {
+    public SessionStop handle(StopImpersonation command) {
         Session session = sessions.get(command.sessionId());
         if (session == null) {
-            throw new NotFound("there is no active impersonation session " + command.sessionId() + " in org " + orgId);
+            throw new RuleViolation("session-ended", "impersonation session " + command.sessionId()
+                    + " has ended; only a running session can be stopped");
         }
         if (!session.engineer().equals(command.caller().id())) {
             throw new AccessDenied("only the engineer who started session " + session.sessionId() + " stops it");
         }
         // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
-        if (!endIfDue(session)) {
-            // in the role it started in (the engineer may no longer work the case)
-            Caller caller = command.caller();
-            apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
-                    SessionEndReason.STOPPED, command.origin(), session.engineerRole() == null ? caller.actor()
-                            : caller.actingAs(session.engineerRole())));
+        SessionEndReason reached = endIfDue(session);
+        if (reached != null) {
+            return new SessionStop(session.caseNumber(), reached);
         }
-        return state(session.caseNumber(), session.sessionId(), null);
+        // in the role it started in (the engineer may no longer work the case)
+        Caller caller = command.caller();
+        apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
+                SessionEndReason.STOPPED, command.origin(), session.engineerRole() == null ? caller.actor()
+                        : caller.actingAs(session.engineerRole())));
+        return new SessionStop(session.caseNumber(), SessionEndReason.STOPPED);
     }
 
     @CommandHandler
@@ -403,22 +411,19 @@ public class OrgSupportAccess {
         }
     }
 
-    /** Ends the session as its deadline does, if it reached its end. */
-    private boolean endIfDue(Session session) {
-        if (now().isBefore(session.endsAt())) {
-            return false;
-        }
-        endAsDue(session);
-        return true;
+    /** Ends the session as its deadline does, if it reached its end: why it ended, {@code null} if it runs on. */
+    private SessionEndReason endIfDue(Session session) {
+        return now().isBefore(session.endsAt()) ? null : endAsDue(session);
     }
 
     /** The session reached its end: that of its grant, or its maximum length. */
-    private void endAsDue(Session session) {
+    private SessionEndReason endAsDue(Session session) {
         Grant grant = grants.get(session.grantId());
         SessionEndReason reason = grant != null && !session.endsAt().isBefore(grant.expiresAt())
                 ? SessionEndReason.GRANT_EXPIRED : SessionEndReason.MAX_LENGTH;
         apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(), reason,
                 RequestOrigin.NONE, Actor.SYSTEM));
+        return reason;
     }
 
     /** The org-wide grant in force: one past its expiry counts as none, even before its deadline is handled. */

@@ -319,7 +319,12 @@ class SupportAccessApiTest {
         // the session token is not a user token: the service's own endpoints refuse it
         jwt(started.path("token")).get("/sessions/" + sessionId).then().statusCode(401);
 
-        jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200);
+        jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200)
+                .body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
+                .body("endReason", equalTo("STOPPED"));
+        // stopped, it runs no more: a second stop is a conflict, not an unknown session
+        jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(409)
+                .body("type", endsWith("/session-ended"));
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
                 .body("endReason", equalTo("STOPPED")).body("endedAt", notNullValue()));
         session(sessionToken).get("/sessions/current").then().statusCode(401);

@@ -1,6 +1,7 @@
 package io.casetrail.access.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -287,7 +288,7 @@ class OrgSupportAccessTest {
         fixture.given(orgGranted())
                 .when(new StartImpersonation(ORG, "s-1", LATER_CASE, ORIGIN, TSE))
                 .expectException(AccessDenied.class)
-                .expectExceptionMessage(org.hamcrest.Matchers.containsString("open when it was given"))
+                .expectExceptionMessage(containsString("open when it was given"))
                 .expectNoEvents();
         fixture.given(orgGranted(), new SupportAccessGranted(ORG, "g-3", GrantScope.CASE, LATER_CASE,
                         List.of(LATER_CASE), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
@@ -372,7 +373,21 @@ class OrgSupportAccessTest {
         fixture.given(orgGranted(), started())
                 .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
                 .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN,
-                        TSE.actor()));
+                        TSE.actor()))
+                .expectResultMessagePayload(new SessionStop(CASE, SessionEndReason.STOPPED));
+    }
+
+    /** A session that ended (here by the grant's revocation) is no longer stopped: a conflict, nothing recorded. */
+    @Test
+    void aSessionThatEndedCannotBeStopped() {
+        fixture.given(orgGranted(), started(), new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null,
+                        List.of(CASE), ORIGIN, SUPER.actor()),
+                        new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.GRANT_REVOKED, ORIGIN,
+                                SUPER.actor()))
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
+                .expectNoEvents()
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage(containsString("session s-1 has ended"));
     }
 
     /**
@@ -387,7 +402,8 @@ class OrgSupportAccessTest {
                 SessionEndReason.MAX_LENGTH, RequestOrigin.NONE, Actor.SYSTEM);
         fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
                 .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
-                .expectEvents(maxLength);
+                .expectEvents(maxLength)
+                .expectResultMessagePayload(new SessionStop(CASE, SessionEndReason.MAX_LENGTH));
         fixture.given(orgGranted(), started()).andGivenCurrentTime(pastItsEnd)
                 .when(new RevokeOrgSupport(ORG, ORIGIN, SUPER))
                 .expectEvents(maxLength, new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
