@@ -177,11 +177,22 @@ public class CaseAdministration {
     /**
      * The scope as the org knows it: users named by login become their ids (actions match consent by id), and a user
      * or flag the org does not have is refused (400): a consent that could never match would look given and allow
-     * nothing.
+     * nothing. Users named for kinds of action that act on none (flags named without {@code FEATURE_FLAG}) are
+     * refused too: such a consent would look restricted to them and cover every user (every flag).
      */
     private static Scope scope(KnownCase known, Scope scope, IdentityPlatform platform) {
         if (scope == null || scope.actionKinds().isEmpty()) {
             throw new InvalidInput("actionKinds: consent names at least one kind of action");
+        }
+        boolean flags = scope.actionKinds().contains(ActionKind.FEATURE_FLAG);
+        boolean onUsers = scope.actionKinds().stream().anyMatch(kind -> kind != ActionKind.FEATURE_FLAG);
+        if (!scope.targetUserIds().isEmpty() && !onUsers) {
+            throw new InvalidInput("targetUserIds: FEATURE_FLAG acts on no user; name users only for RESET_PASSWORD,"
+                    + " TEMPORARY_PASSWORD or RESET_MFA (the consent would cover every flag, not those users)");
+        }
+        if (!scope.featureFlags().isEmpty() && !flags) {
+            throw new InvalidInput("featureFlags: only FEATURE_FLAG acts on a flag; " + scope.actionKinds()
+                    + " would cover every user, not those flags");
         }
         Set<String> users = new LinkedHashSet<>();
         for (String user : scope.targetUserIds()) {

@@ -629,7 +629,21 @@ class OrgAdminApiTest {
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
                 .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
                 .body("detail", containsString("targetUserId"));
+        // a scope whose targets the kinds never use would look restricted and cover everything
+        as(ADA).body("{\"actionKinds\":[\"FEATURE_FLAG\"],\"targetUserIds\":[\"00u1alice\"]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("detail", containsString("targetUserIds: FEATURE_FLAG acts on no user"));
+        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\",\"RESET_MFA\"],\"featureFlags\":[\"ftrBETA\"]}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("detail", containsString("featureFlags: only FEATURE_FLAG acts on a flag"));
+        as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
+                + "\"featureFlags\":[\"ftrBETA\"]}").post("/cases/" + caseNumber + "/consents/verbal").then()
+                .statusCode(400).body("detail", containsString("featureFlags: only FEATURE_FLAG"));
         assertThat(stored("ConsentGiven")).isZero();
+        // both kinds, each its own targets: alice's password, the beta flag
+        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\",\"FEATURE_FLAG\"],\"targetUserIds\":[\"00u1alice\"],"
+                + "\"featureFlags\":[\"ftrBETA\"]}").post("/cases/" + caseNumber + "/consents").then()
+                .statusCode(201);
     }
 
     /** The longest consent that may be asked for is the service's setting (96 hours in the tests; 72 by default). */
