@@ -22,6 +22,7 @@ import io.casetrail.events.Topics;
 import io.casetrail.events.access.ImpersonationEnded;
 import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionWriteRefused;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
@@ -61,7 +62,7 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
             EventCatalog.typeOf(SupportAccessGranted.class), EventCatalog.typeOf(SupportAccessExtended.class),
             EventCatalog.typeOf(SupportAccessRevoked.class), EventCatalog.typeOf(SupportAccessExpired.class),
             EventCatalog.typeOf(ImpersonationStarted.class), EventCatalog.typeOf(ImpersonationExtended.class),
-            EventCatalog.typeOf(ImpersonationEnded.class),
+            EventCatalog.typeOf(ImpersonationEnded.class), EventCatalog.typeOf(SessionWriteRefused.class),
             EventCatalog.typeOf(ConsentGiven.class), EventCatalog.typeOf(ConsentWithdrawn.class),
             EventCatalog.typeOf(ConsentExpired.class), EventCatalog.typeOf(PasswordResetSent.class),
             EventCatalog.typeOf(TemporaryPasswordSent.class), EventCatalog.typeOf(MfaFactorsReset.class),

@@ -21,6 +21,7 @@ import io.casetrail.events.access.ApiTokenRevoked;
 import io.casetrail.events.access.GrantScope;
 import io.casetrail.events.access.ImpersonationEnded;
 import io.casetrail.events.access.ImpersonationStarted;
+import io.casetrail.events.access.SessionWriteRefused;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
@@ -157,12 +158,9 @@ public final class LogEventMapper {
                     .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User", e.target(), null)
                     .cases(List.of(e.caseNumber())).outcome("DENY", "NO_CONSENT").debug("reason", e.reason());
         } else if (event instanceof ImpersonationWriteRefused e) {
-            entry.type("support.org.update", "Change during read-only impersonation refused")
-                    .actor(e.actor()).origin(RequestOrigin.NONE).sessionTarget(e.sessionId(), null)
-                    .cases(List.of(e.caseNumber())).outcome("DENY", "READ_ONLY_IMPERSONATION")
-                    .debug("supportAction", supportAction(e.method() + " " + e.path(), false, null,
-                            "impersonation", "read-only"))
-                    .originalPrincipal(e.actor().id(), e.actor().displayName());
+            readOnlyRefusal(entry, e.actor(), e.sessionId(), e.caseNumber(), e.method() + " " + e.path());
+        } else if (event instanceof SessionWriteRefused e) {
+            readOnlyRefusal(entry, e.actor(), e.sessionId(), e.caseNumber(), e.method() + " " + e.path());
         } else if (event instanceof OrgResearched e) {
             entry.type("support.org.view", "Support viewed " + e.resource() + " of the org")
                     .actor(e.actor()).origin(RequestOrigin.NONE).cases(List.of(e.caseNumber()))
@@ -172,6 +170,18 @@ public final class LogEventMapper {
             return Optional.empty();
         }
         return Optional.of(entry.record(event.orgId()));
+    }
+
+    /**
+     * A change tried during a read-only impersonation session, refused (of the org, or of its support access): the
+     * request ({@code POST /path}) as the support action.
+     */
+    private void readOnlyRefusal(Entry entry, Actor actor, String sessionId, String caseNumber, String request) {
+        entry.type("support.org.update", "Change during read-only impersonation refused")
+                .actor(actor).origin(RequestOrigin.NONE).sessionTarget(sessionId, null)
+                .cases(List.of(caseNumber)).outcome("DENY", "READ_ONLY_IMPERSONATION")
+                .debug("supportAction", supportAction(request, false, null, "impersonation", "read-only"))
+                .originalPrincipal(actor.id(), actor.displayName());
     }
 
     /**

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -25,6 +26,7 @@ import io.casetrail.events.access.GrantScope;
 import io.casetrail.events.access.ImpersonationEnded;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.access.SessionWriteRefused;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.access.SupportAccessRevoked;
@@ -366,19 +368,27 @@ class SystemLogApiTest {
                 ActionKind.FEATURE_FLAG, "ftrD", null, "no live consent covers FEATURE_FLAG for ftrD", TOM));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 8, new ImpersonationWriteRefused(org, CASE,
                 "s-9", "DELETE", "/admin-view/groups/00g1\",\"reason\":{}}", TOM));
+        // the same refused of the org's support access, by support-access-service (a moment later, on its topic)
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 9, new SessionWriteRefused(org, CASE, "s-9",
+                "POST", "/api/v1/org/privacy/oktaSupport/extend", TOM), Instant.now().plusMillis(20),
+                java.util.UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> assertThat(ssws(secret).queryParam("filter",
                 "debugContext.debugData.case_number eq \"" + CASE + "\"").get("/api/v1/logs").then().statusCode(200)
                 .extract().jsonPath().getList("eventType", String.class)).containsExactly(
                 "user.account.reset_password", "user.account.expire_password", "user.mfa.factor.reset_all",
                 "system.feature.disable", "user.mfa.factor.reset_all", "system.feature.disable",
-                "system.feature.enable", "support.org.update"));
+                "system.feature.enable", "support.org.update", "support.org.update"));
         ssws(secret).queryParam("filter", "outcome.result eq \"DENY\"").get("/api/v1/logs").then().statusCode(200)
-                .body("outcome.reason", contains("NO_CONSENT", "NO_CONSENT", "NO_CONSENT", "READ_ONLY_IMPERSONATION"))
+                .body("outcome.reason", contains("NO_CONSENT", "NO_CONSENT", "NO_CONSENT", "READ_ONLY_IMPERSONATION",
+                        "READ_ONLY_IMPERSONATION"))
                 .body("[0].target[0].id", equalTo("00u2bob"))
                 .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"))
+                .body("[4].target[0].id", equalTo("s-9"))
+                .body("[4].debugContext.debugData.supportAction", containsString(
+                        "\"type\":\"POST /api/v1/org/privacy/oktaSupport/extend\""))
                 // a refusal has its event type's legacy type, as the action would have had
                 .body("legacyEventType", contains("core.user.factor.reset_all", "core.feature.disable",
-                        "core.feature.enable", null));
+                        "core.feature.enable", null, null));
         // every key of the identity platform's LogEvent is there, null where there is no value (no request origin
         // here, no authentication details), as the platform's own answers have them
         io.restassured.path.json.JsonPath reset = ssws(secret).queryParam("filter",

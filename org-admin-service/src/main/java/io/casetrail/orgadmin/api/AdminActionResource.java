@@ -33,6 +33,7 @@ import io.casetrail.orgadmin.query.ImpersonationSessions;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.ReadOnlySessions;
 import io.casetrail.platform.security.Roles;
 
 /**
@@ -136,9 +137,9 @@ public class AdminActionResource {
             String path = "/" + uri.getPath().replaceFirst("^/", "");
             commands.sendAndWait(new RecordImpersonationWrite(session.caseNumber(), action.orgId(),
                     session.sessionId(), "POST", path, caller.id(), caller.displayName()));
-            return AdminViewResource.readOnly("you are impersonating in org " + action.orgId() + " (session "
+            return ReadOnlySessions.refusal("you are impersonating in org " + action.orgId() + " (session "
                     + session.sessionId() + "): nothing in the org changes until you stop it; POST " + path
-                    + " was refused and recorded", path);
+                    + " was refused and recorded", uri);
         }
         ActionOutcome outcome = commands.sendAndWait(action);
         if (outcome.status() == ActionOutcome.Status.REFUSED) {

@@ -1,6 +1,5 @@
 package io.casetrail.orgadmin.api;
 
-import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +27,6 @@ import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.NotFound;
-import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.security.SessionTokenAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -147,16 +145,6 @@ public class AdminViewResource {
 
     private String featureLinks() {
         return uri.getBaseUri() + "admin-view/features";
-    }
-
-    /**
-     * The answer to a change attempted while impersonating: 403 {@code read-only-impersonation} (any write a session
-     * token sends is refused and recorded before it gets here: {@link ImpersonationWrites}).
-     */
-    static Response readOnly(String detail, String path) {
-        return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(
-                URI.create("https://casetrail.io/problems/read-only-impersonation"), "Forbidden", 403, detail, path,
-                null)).build();
     }
 
     private String org() {

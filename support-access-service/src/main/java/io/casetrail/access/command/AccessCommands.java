@@ -8,6 +8,7 @@ import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.SessionWrite;
 
 /** The commands of the support access context, addressed to the org's {@link OrgSupportAccess}. */
 public final class AccessCommands {
@@ -60,6 +61,10 @@ public final class AccessCommands {
     /** The engineer ends its session. */
     public record StopImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, RequestOrigin origin,
                                     Caller caller) {
+    }
+
+    /** A change tried with a session's token, refused: recorded on the session's org. */
+    public record RecordSessionWrite(@TargetAggregateIdentifier String orgId, SessionWrite write) {
     }
 
     /**

@@ -28,6 +28,7 @@ import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
 import io.casetrail.access.command.AccessCommands.ExtendOrgSupport;
 import io.casetrail.access.command.AccessCommands.GrantCaseSupport;
 import io.casetrail.access.command.AccessCommands.GrantOrgSupport;
+import io.casetrail.access.command.AccessCommands.RecordSessionWrite;
 import io.casetrail.access.command.AccessCommands.RevokeCaseSupport;
 import io.casetrail.access.command.AccessCommands.RevokeOrgSupport;
 import io.casetrail.access.command.AccessCommands.StartImpersonation;
@@ -39,6 +40,7 @@ import io.casetrail.events.access.ImpersonationEnded;
 import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
+import io.casetrail.events.access.SessionWriteRefused;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
@@ -50,6 +52,7 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.security.SessionWrite;
 
 /**
  * Support access to one org: the grants its Super Administrator gives (for one case, or org-wide: then for the
@@ -280,6 +283,14 @@ public class OrgSupportAccess {
                 SessionEndReason.STOPPED, command.origin(), session.engineerRole() == null ? caller.actor()
                         : caller.actingAs(session.engineerRole())));
         return new SessionStop(session.caseNumber(), SessionEndReason.STOPPED);
+    }
+
+    /** DOMAIN.md: during impersonation "any attempt to change something is refused and logged". */
+    @CommandHandler
+    public void handle(RecordSessionWrite command) {
+        SessionWrite write = command.write();
+        apply(new SessionWriteRefused(orgId, write.caseNumber(), write.sessionId(), write.method(), write.path(),
+                new Actor(write.actorId(), write.actorName(), Actor.Kind.SUPPORT, Roles.IMPERSONATION)));
     }
 
     @CommandHandler

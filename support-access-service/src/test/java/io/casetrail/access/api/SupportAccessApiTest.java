@@ -319,6 +319,25 @@ class SupportAccessApiTest {
         // the session token is not a user token: the service's own endpoints refuse it
         jwt(started.path("token")).get("/sessions/" + sessionId).then().statusCode(401);
 
+        // the session's token changes nothing here either (DOMAIN.md: refused and logged): the org's grant, on the
+        // identity platform's endpoint (its error body), an API token, a path that does not exist
+        session(sessionToken).body("{}").post("/api/v1/org/privacy/oktaSupport/extend").then().statusCode(403)
+                .body("errorCode", equalTo("E0000006"));
+        session(sessionToken).body("{\"name\":\"mine\"}").post("/org-api-tokens").then().statusCode(403)
+                .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"))
+                .body("detail", containsString("POST /org-api-tokens was refused and recorded"));
+        session(sessionToken).delete("/no/such/path").then().statusCode(403);
+        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE '%SessionWriteRefused' ORDER BY sequencenumber", row -> row.getBytes(1), org.id()))
+                .extracting(SupportAccessApiTest::refusedWrite).containsExactly(
+                "POST /api/v1/org/privacy/oktaSupport/extend " + sessionId + " " + caseNumber + " tse-tom",
+                "POST /org-api-tokens " + sessionId + " " + caseNumber + " tse-tom",
+                "DELETE /no/such/path " + sessionId + " " + caseNumber + " tse-tom");
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " NOT LIKE '%SessionWriteRefused' AND payloadtype NOT LIKE '%ImpersonationStarted'"
+                + " AND payloadtype NOT LIKE '%SupportAccessGranted'", row -> row.getLong(1), org.id()).orElseThrow())
+                .as("nothing else recorded: no extension, no token").isZero();
+
         jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200)
                 .body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
                 .body("endReason", equalTo("STOPPED"));
@@ -518,6 +537,18 @@ class SupportAccessApiTest {
         String sessionId = first.get(30, TimeUnit.SECONDS).then().statusCode(201).extract().path("sessionId");
         retry.get(30, TimeUnit.SECONDS).then().statusCode(201).header("Idempotent-Replayed", "true")
                 .body("sessionId", equalTo(sessionId));
+    }
+
+    /** A stored {@code SessionWriteRefused}: its method, path, session, case and actor. */
+    private static String refusedWrite(byte[] payload) {
+        try {
+            JsonNode refused = JSON.readTree(payload);
+            return String.join(" ", refused.path("method").asText(), refused.path("path").asText(),
+                    refused.path("sessionId").asText(), refused.path("caseNumber").asText(),
+                    refused.path("actor").path("id").asText());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static RequestSpecification session(String token) {

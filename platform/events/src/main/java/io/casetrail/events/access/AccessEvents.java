@@ -10,7 +10,7 @@ public final class AccessEvents {
     public static final List<Class<? extends DomainEvent>> ALL = List.of(SupportAccessGranted.class,
             SupportAccessExtended.class, SupportAccessRevoked.class, SupportAccessExpired.class,
             ImpersonationStarted.class, ImpersonationExtended.class, ImpersonationEnded.class, ApiTokenCreated.class,
-            ApiTokenRevoked.class);
+            ApiTokenRevoked.class, SessionWriteRefused.class);
 
     private AccessEvents() {
     }

@@ -180,7 +180,7 @@ public class ProblemMappers {
      * The error answer: problem+json, or the identity platform's error body on its wire-compatible endpoints
      * ({@code /api/v1/...}, also under {@code /orgs/{orgId}}).
      */
-    static Response answer(UriInfo uri, Problem problem) {
+    public static Response answer(UriInfo uri, Problem problem) {
         if (isIdentityPlatformPath(path(uri))) {
             return okta(problem.status(), OktaError.forStatus(problem.status(), problem.detail()));
         }
