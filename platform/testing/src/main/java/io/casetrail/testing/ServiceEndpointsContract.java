@@ -83,7 +83,31 @@ public abstract class ServiceEndpointsContract {
     }
 
     /** What a server answered, and whether it closed the connection after it. */
-    private record Answer(String text, boolean closed) {
+    protected record Answer(String text, boolean closed) {
+    }
+
+    /**
+     * What the server answers a POST whose body comes in chunks of 64 KiB, {@code length} bytes of spaces in all, no
+     * length declared: read until the server closes the connection (or 10 s pass). The chunks stop where
+     * {@code length} does, so that no unread byte is left to reset the connection before the answer is read.
+     */
+    protected static Answer sendingChunks(String path, long length, String headers) throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = " ".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+            for (long sent = 0; sent < length; sent += chunk.length) {
+                int size = (int) Math.min(chunk.length, length - sent);
+                out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk, 0, size);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            return answer(socket, false);
+        }
     }
 
     /**
@@ -98,26 +122,34 @@ public abstract class ServiceEndpointsContract {
                     + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n"
                     + (length <= 1000 ? " ".repeat((int) length) : "")).getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            boolean closed = false;
-            try {
-                while (true) {
-                    int n = socket.getInputStream().read(buffer);
-                    if (n < 0) {
-                        closed = true;
-                        break;
-                    }
-                    answer.write(buffer, 0, n);
-                    if (length <= 1000 && answer.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
-                        break; // the connection stays open: the head is enough
-                    }
-                }
-            } catch (SocketTimeoutException e) {
-                // nothing more came, and the connection is still open
-            }
-            return new Answer(answer.toString(StandardCharsets.UTF_8), closed);
+            return answer(socket, length <= 1000);
         }
+    }
+
+    /**
+     * The answer read from {@code socket} until the server closes the connection (or 10 s pass), or, with
+     * {@code headOnly}, until its head is in.
+     */
+    private static Answer answer(Socket socket, boolean headOnly) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        boolean closed = false;
+        try {
+            while (true) {
+                int n = socket.getInputStream().read(buffer);
+                if (n < 0) {
+                    closed = true;
+                    break;
+                }
+                answer.write(buffer, 0, n);
+                if (headOnly && answer.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
+                    break; // the connection stays open: the head is enough
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            // nothing more came, and the connection is still open
+        }
+        return new Answer(answer.toString(StandardCharsets.UTF_8), closed);
     }
 
     @Test

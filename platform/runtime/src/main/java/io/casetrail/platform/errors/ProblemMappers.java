@@ -43,6 +43,8 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How the HTTP layer's request stream says a body passed {@code quarkus.http.limits.max-body-size}. */
+    private static final String REQUEST_TOO_LARGE = "Request too large";
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response domain(DomainException e, UriInfo uri) {
@@ -144,6 +146,22 @@ public class ProblemMappers {
     public Response forbidden(ForbiddenException e, UriInfo uri) {
         return answer(uri, Problem.of("forbidden", "Forbidden", 403,
                 "your role does not allow this operation", path(uri)));
+    }
+
+    /**
+     * A body sent in chunks (no length declared) that passed the server's limit while an endpoint read it: the HTTP
+     * layer has already answered {@code 413} (with no body: it answers before this mapper runs) and closes the
+     * connection. The caller's mistake, not a failure of the service: no error is logged. Any other failure to read
+     * or write is unexpected.
+     */
+    @ServerExceptionMapper(priority = Priorities.USER + 100)
+    public Response unreadable(java.io.IOException e, UriInfo uri) {
+        if (!REQUEST_TOO_LARGE.equals(e.getMessage())) {
+            return unexpected(e, uri);
+        }
+        LOG.debugf("Request body on %s passed the server's limit; refused 413", path(uri));
+        return answer(uri, Problem.of("payload-too-large", PayloadTooLarge.TITLE, 413,
+                "the request body passed the most this server takes", path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER + 100)
