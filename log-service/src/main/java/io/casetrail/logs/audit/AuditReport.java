@@ -33,8 +33,8 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
     public record Duplicate(String aggregate, long sequence, String firstId, String secondId) {
     }
 
-    /** A System Log entry on one side only. */
-    public record Entry(String uuid, String eventType) {
+    /** A System Log entry on one side only, in the System Log of {@code orgId}. */
+    public record Entry(String orgId, String uuid, String eventType) {
     }
 
     /** A field of a System Log entry that differs ({@code expected} from the events, {@code live} from the API). */
@@ -73,10 +73,10 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
         section(h, "Duplicate sequence numbers", duplicates.stream().map(d -> List.of(d.aggregate(),
                 Long.toString(d.sequence()), d.firstId(), d.secondId())).toList(), "aggregate", "sequence", "first",
                 "second");
-        section(h, "Missing from the live System Log", missing.stream().map(e -> List.of(e.uuid(), e.eventType()))
-                .toList(), "uuid", "eventType");
+        section(h, "Missing from the live System Log", missing.stream().map(e -> List.of(e.orgId(), e.uuid(),
+                e.eventType())).toList(), "org", "uuid", "eventType");
         section(h, "In the live System Log but not in the events", unexpected.stream()
-                .map(e -> List.of(e.uuid(), e.eventType())).toList(), "uuid", "eventType");
+                .map(e -> List.of(e.orgId(), e.uuid(), e.eventType())).toList(), "org", "uuid", "eventType");
         section(h, "Changed fields", changed.stream().map(c -> List.of(c.uuid(), c.field(), String.valueOf(c.expected()),
                 String.valueOf(c.live()))).toList(), "uuid", "field", "from the events", "live");
         section(h, "Unreadable records", unreadable.stream().map(List::of).toList(), "topic/partition@offset");
@@ -168,12 +168,12 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
             live = liveEntries;
         }
 
-        void missing(String uuid, String type) {
-            missing.add(new Entry(uuid, type));
+        void missing(String orgId, String uuid, String type) {
+            missing.add(new Entry(orgId, uuid, type));
         }
 
-        void unexpected(String uuid, String type) {
-            unexpected.add(new Entry(uuid, type));
+        void unexpected(String orgId, String uuid, String type) {
+            unexpected.add(new Entry(orgId, uuid, type));
         }
 
         void changed(String uuid, String field, String expectedValue, String liveValue) {
