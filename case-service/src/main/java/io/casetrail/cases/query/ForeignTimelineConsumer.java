@@ -3,7 +3,6 @@ package io.casetrail.cases.query;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +18,7 @@ import io.casetrail.events.CloudEvent;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.Topics;
+import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.access.ImpersonationEnded;
 import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
@@ -104,7 +104,7 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
         TimelineEntry.Visibility visibility = CUSTOMER_VISIBLE.contains(event.type())
                 ? TimelineEntry.Visibility.PUBLIC : TimelineEntry.Visibility.INTERNAL;
         Instant at = event.time() == null ? clock.instant() : event.time();
-        for (String caseNumber : casesOf(event, data)) {
+        for (String caseNumber : AccessEvents.casesOf(event, data)) {
             if (!orgs.isCaseOf(caseNumber, event.orgId())) {
                 LOG.errorf("Event %s (%s from %s) names case %s of org %s, which is not a case of that org here;"
                         + " it stays off its timeline", event.id(), event.type(), event.source(), caseNumber,
@@ -112,23 +112,9 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
                 continue;
             }
             // an event of several cases is an entry on each, with an id of its own there
-            String entryId = event.caseId() != null ? event.id() : event.id() + ":" + caseNumber;
-            timeline.append(new TimelineEntry(entryId, at, context, event.type(), event.actor(), actorName,
+            timeline.append(new TimelineEntry(AccessEvents.entryId(event, caseNumber), at, context, event.type(), event.actor(), actorName,
                     actorKind, visibility, summary(context, event.type(), actorName), json), caseNumber);
         }
-    }
-
-    /**
-     * The cases an event concerns: the one its envelope names, or, for a support-access grant event without one
-     * (an org-wide grant's), those the grant covers.
-     */
-    private static List<String> casesOf(CloudEvent event, JsonNode data) {
-        if (event.caseId() != null) {
-            return List.of(event.caseId());
-        }
-        List<String> covered = new ArrayList<>();
-        data.path("coveredCases").forEach(caseNumber -> covered.add(caseNumber.asText()));
-        return covered;
     }
 
     /** {@code io.casetrail.access.session-started.v1} → {@code access}. */

@@ -2,6 +2,7 @@ package io.casetrail.escalations.command;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class ApprovalChains {
 
     static List<ApprovalStep> parse(String type, String spec) {
         List<ApprovalStep> steps = new ArrayList<>();
+        Set<String> named = new HashSet<>();
         for (String part : spec.split(">")) {
             Matcher m = STEP.matcher(part.trim());
             if (!m.matches()) {
@@ -71,15 +73,23 @@ public final class ApprovalChains {
                     throw new IllegalArgumentException("casetrail.escalations.chain." + type + ": step '"
                             + part.trim() + "' must name its approvers after ':'");
                 }
+                if (Set.copyOf(ids).size() != ids.size() || ids.stream().anyMatch(named::contains)) {
+                    // each must approve, and approves one step of an escalation: one named twice would be asked
+                    // for an approval it cannot give
+                    throw new IllegalArgumentException("casetrail.escalations.chain." + type + ": step '"
+                            + part.trim() + "' names an approver twice (in it, or in an earlier step)");
+                }
+                named.addAll(ids);
                 steps.add(new ApprovalStep("all of " + String.join(", ", ids), roles, ApprovalRule.ALL, ids,
                         ids.size()));
+            } else if (rolesAndIds.length > 1) {
+                // any(...) and N(...) take anyone holding the roles: names there would look like a restriction
+                // and restrict nothing
+                throw new IllegalArgumentException("casetrail.escalations.chain." + type + ": step '" + part.trim()
+                        + "': only all(...) names approvers");
             } else if (kind.equals("any")) {
                 steps.add(new ApprovalStep(String.join(" or ", roles), roles, ApprovalRule.ANY, List.of(), 1));
             } else {
-                if (rolesAndIds.length > 1) {
-                    throw new IllegalArgumentException("casetrail.escalations.chain." + type + ": only all(...)"
-                            + " names approvers");
-                }
                 int n = Integer.parseInt(kind);
                 steps.add(new ApprovalStep(n + " of " + String.join(" or ", roles), roles, ApprovalRule.N_OF,
                         List.of(), n));

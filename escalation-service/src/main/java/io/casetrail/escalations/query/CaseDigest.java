@@ -16,6 +16,7 @@ import io.casetrail.events.CloudEvent;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.Topics;
+import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.escalation.TimelineExcerpt;
 import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.platform.kafka.CloudEventConsumer;
@@ -65,17 +66,23 @@ public class CaseDigest implements CloudEventConsumer {
         return true;
     }
 
+    /**
+     * An entry on the case the event names, or on each case an org-wide support-access grant event covers (as the
+     * case's timeline has them), with an id of its own there.
+     */
     @Override
     public void apply(CloudEvent event) throws Exception {
-        if (event.caseId() == null || RESEARCH.equals(event.type())) {
+        if (RESEARCH.equals(event.type())) {
             return;
         }
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
         String actor = data.path("actor").path("displayName").asText(event.actor());
-        jdbc.update("INSERT INTO case_digest (event_id, case_number, seq, at, type, actor, text)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", event.id(), event.caseId(),
-                event.sequence() == null ? 0L : event.sequence(), event.time() == null ? Instant.EPOCH : event.time(),
-                event.type(), cut(actor, 255), text(data));
+        for (String caseNumber : AccessEvents.casesOf(event, data)) {
+            jdbc.update("INSERT INTO case_digest (event_id, case_number, seq, at, type, actor, text)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", AccessEvents.entryId(event, caseNumber), caseNumber,
+                    event.sequence() == null ? 0L : event.sequence(),
+                    event.time() == null ? Instant.EPOCH : event.time(), event.type(), cut(actor, 255), text(data));
+        }
     }
 
     private static String text(JsonNode data) {

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 
 import io.casetrail.events.Actor;
 import io.casetrail.events.CloudEventHeaders;
+import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.Topics;
+import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseOpened;
@@ -158,15 +161,22 @@ class EscalationApiTest {
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", caseNumber, 1, new ConsentGiven(ORG, caseNumber,
                 "c-1", "admin-ada", ConsentChannel.API, now, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
                 now.plus(Duration.ofHours(24)), ada));
+        // an org-wide grant names no case: it is on each case it covers, as on the case's own timeline
+        Actor sam = new Actor("admin-sam", "Sam", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 0, new SupportAccessGranted(ORG, "g-org",
+                GrantScope.ORG, null, List.of(caseNumber, "00999999"), now.plus(Duration.ofHours(8)),
+                RequestOrigin.NONE, sam), Instant.now().plusSeconds(1), java.util.UUID.randomUUID().toString());
         await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?",
-                row -> row.getLong(1), caseNumber).orElseThrow() == 4L);
+                row -> row.getLong(1), caseNumber).orElseThrow() == 5L);
 
         String id = raise(caseNumber, "question");
         as(LU).get("/escalations/" + id).then().statusCode(200)
                 .body("caseTimeline.type", equalTo(List.of("io.casetrail.case.opened.v1",
                         "io.casetrail.case.assigned.v1", "io.casetrail.case.reply-posted.v1",
-                        "io.casetrail.orgadmin.consent-given.v1")))
-                .body("caseTimeline[3].actor", equalTo("Ada"));
+                        "io.casetrail.orgadmin.consent-given.v1", "io.casetrail.access.granted.v1")))
+                .body("caseTimeline[3].actor", equalTo("Ada")).body("caseTimeline[4].actor", equalTo("Sam"));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = '00999999'",
+                row -> row.getLong(1)).orElseThrow()).isEqualTo(1L);
     }
 
     @Test

@@ -329,6 +329,32 @@ class EscalationTest {
                     .when(new ApproveStep(ID, LU)).expectException(AccessDenied.class).expectNoEvents();
         }
 
+        /** A step that would need the raiser's own approval never completes: such a raise is refused. */
+        @Test
+        void aChainThatNeedsTheRaisersApprovalIsNotRaisedByThem() {
+            AggregateTestFixture<Escalation> leads = new AggregateTestFixture<>(Escalation.class);
+            leads.registerInjectableResource(FACTS);
+            leads.registerInjectableResource(ApprovalChains.of(Map.of("question",
+                    "all(team-lead: lead-lu, lead-lin)")));
+            leads.registerInjectableResource(byCase);
+            leads.givenNoPriorActivity().when(raise("question", TOM)).expectSuccessfulHandlerExecution();
+            leads.givenNoPriorActivity().when(raise("question", LU)).expectNoEvents()
+                    .expectException(RuleViolation.class)
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString("own escalation"));
+        }
+
+        /**
+         * One approver per step: a named approver of a later all-of step is refused an earlier step, which would
+         * leave the later one unable to complete.
+         */
+        @Test
+        void aNamedApproverOfALaterStepLeavesEarlierStepsToOthers() {
+            fixture.registerInjectableResource(custom());
+            fixture.given(special()).when(new ApproveStep(ID, caller("engmgr-emma", Roles.TEAM_LEAD, "sso")))
+                    .expectNoEvents().expectException(RuleViolation.class)
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString("is named to approve step"));
+        }
+
         @Test
         void nobodyApprovesTheSameStepTwice() {
             fixture.given(special(), approved(0, "team-lead or support-manager", true, LU, Roles.TEAM_LEAD),
@@ -625,6 +651,16 @@ class EscalationTest {
             assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "all(engineering-manager)")))
                     .hasMessageContaining("approvers");
             assertThatThrownBy(() -> ApprovalChains.of(Map.of())).hasMessageContaining("no request type");
+            // names where they would restrict nothing, or an approver who would be asked twice
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "any(engineering-manager: engmgr-emma)")))
+                    .hasMessageContaining("only all(...) names approvers");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "2(support-manager: mgr-may, mgr-max)")))
+                    .hasMessageContaining("only all(...) names approvers");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x", "all(engineering-manager: emma, emma)")))
+                    .hasMessageContaining("names an approver twice");
+            assertThatThrownBy(() -> ApprovalChains.of(Map.of("x",
+                    "all(support-manager: mgr-may) > all(support-manager, engineering-manager: emma, mgr-may)")))
+                    .hasMessageContaining("names an approver twice");
         }
     }
 }
