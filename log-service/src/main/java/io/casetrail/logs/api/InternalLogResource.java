@@ -114,11 +114,15 @@ public class InternalLogResource {
     @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
     @Operation(summary = "Verify the hash chain", description = "Re-computes the chain over entries from..to (default:"
             + " all) and checks the signed checkpoints in the range; reports the first entry that does not hold.")
-    public ChainVerifier.Report verify(@QueryParam("from") Long from, @QueryParam("to") Long to) {
+    public ChainVerifier.Report verify(@QueryParam("from") Long from, @QueryParam("to") Long to,
+                                       @QueryParam("every") Long every) {
         if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && to < from) {
             throw new InvalidInput("from, to: entry numbers from 1, with from <= to");
         }
-        return verifier.verify(from == null ? 1 : from, to);
+        if (every != null && every < 1) {
+            throw new InvalidInput("every: the checkpoint cadence, from 1");
+        }
+        return verifier.verify(from == null ? 1 : from, to, every);
     }
 
     @GET

@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -13,7 +14,9 @@ import io.casetrail.logs.internal.Checkpoints.Checkpoint;
  * Re-computes the internal log's hash chain over a range and reports the first entry that does not hold: one that
  * is missing (a gap in the sequence), changed (its hash is not the hash of its content), or out of the chain (its
  * previous hash is not its predecessor's). Checkpoints in the range must be signed by the checkpoint key and name
- * the hash the chain has there.
+ * the hash the chain has there; every entry the cadence calls for has one, and (over the whole chain) none names an
+ * entry past its end: a rewritten chain cannot hide the checkpoints that give it away, nor its end be cut off with
+ * theirs left behind.
  */
 @Singleton
 public class ChainVerifier {
@@ -37,8 +40,13 @@ public class ChainVerifier {
         this.checkpoints = checkpoints;
     }
 
-    /** Verifies entries {@code from..to} (clamped to the chain; {@code to} null: up to the head). */
-    public Report verify(long from, Long to) {
+    /**
+     * Verifies entries {@code from..to} (clamped to the chain; {@code to} null: up to the head), each
+     * {@code every}-th entry having its checkpoint (null: the service's cadence; after a change of cadence, one that
+     * every cadence it had divides).
+     */
+    public Report verify(long from, Long to, Long every) {
+        long cadence = every == null ? checkpoints.everyEntries() : every;
         InternalLog.Head head = log.head();
         long first = Math.max(1, from);
         long last = to == null ? head.seq() : Math.min(to, head.seq());
@@ -80,6 +88,12 @@ public class ChainVerifier {
                             checkpoints.keyId());
                 }
                 Checkpoint checkpoint = signed.get(entry.seq());
+                if (checkpoint == null && entry.seq() % cadence == 0) {
+                    // a chain rewritten from here on would hide the checkpoint that gives it away
+                    return new Report(first, last, count, checked, false, new Problem(entry.seq(), entry.entryId(),
+                            "entry " + entry.seq() + " has no checkpoint, though one is signed every " + cadence
+                                    + " entries"), checkpoints.keyId());
+                }
                 if (checkpoint != null) {
                     if (!checkpoint.hash().equals(entry.hash()) || !Checkpoints.valid(checkpoint, key)) {
                         return new Report(first, last, count, checked, false, new Problem(entry.seq(),
@@ -96,6 +110,14 @@ public class ChainVerifier {
         if (to == null && count > 0 && !head.hash().equals(expectedPrev)) {
             return new Report(first, last, count, checked, false, new Problem(last, null,
                     "the chain head does not name entry " + last), checkpoints.keyId());
+        }
+        if (to == null) {
+            Optional<Long> orphan = checkpoints.orphanAfter(last);
+            if (orphan.isPresent()) {
+                return new Report(first, last, count, checked, false, new Problem(orphan.get(), null,
+                        "the checkpoint at entry " + orphan.get() + " vouches for entries the log no longer has: it"
+                                + " ends at entry " + last), checkpoints.keyId());
+            }
         }
         return new Report(first, last, count, checked, true, null, checkpoints.keyId());
     }

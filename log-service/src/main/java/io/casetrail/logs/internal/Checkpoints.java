@@ -128,6 +128,22 @@ public class Checkpoints {
                 row.getString("signature")), from, to);
     }
 
+    /** How many entries apart checkpoints are signed by count. */
+    public long everyEntries() {
+        return everyEntries;
+    }
+
+    /**
+     * The first checkpoint after entry {@code after} that names an entry the log does not have (its end cut off
+     * with the head moved back, the checkpoints left behind), if any. One statement: an entry and its checkpoint
+     * are appended together, so one appended meanwhile is never taken for such.
+     */
+    public Optional<Long> orphanAfter(long after) {
+        return jdbc.queryOne("SELECT c.seq FROM internal_log_checkpoint c WHERE c.seq > ? AND NOT EXISTS"
+                + " (SELECT 1 FROM internal_log e WHERE e.seq = c.seq) ORDER BY c.seq LIMIT 1",
+                row -> row.getLong(1), after);
+    }
+
     public Optional<Checkpoint> latest() {
         return jdbc.queryOne("SELECT seq, hash, signed_at, key_id, signature FROM internal_log_checkpoint"
                 + " ORDER BY seq DESC LIMIT 1", row -> new Checkpoint(row.getLong("seq"), row.getString("hash"),

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasLength;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.nio.charset.StandardCharsets;
@@ -382,6 +383,13 @@ class InternalLogApiTest {
             assertThat(audit.verified()).isFalse();
             assertThat(audit.problem()).startsWith("entry " + hidden + " has no checkpoint, though one is signed every "
                     + EVERY + " entries");
+            // and the service's own verification
+            as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(false))
+                    .body("firstProblem.seq", equalTo((int) hidden)).body("firstProblem.problem", equalTo("entry "
+                            + hidden + " has no checkpoint, though one is signed every " + EVERY + " entries"));
+            // a cadence every one the log had divides: the operator's, after a change of cadence
+            as(AUDITOR).queryParam("every", hidden * 1000).get("/internal-logs/verify").then()
+                    .body("verified", equalTo(true));
         } finally {
             QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log_checkpoint (seq, hash,"
                     + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", row.toArray()));
@@ -398,6 +406,10 @@ class InternalLogApiTest {
             assertThat(audit.verified()).isFalse();
             assertThat(audit.problem()).startsWith("the checkpoint at entry " + beyond + " vouches for entries the log"
                     + " no longer has");
+            as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(false))
+                    .body("firstProblem.seq", equalTo((int) beyond))
+                    .body("firstProblem.problem", startsWith("the checkpoint at entry " + beyond + " vouches for"
+                            + " entries the log no longer has"));
         } finally {
             withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + beyond);
         }
