@@ -92,7 +92,8 @@ public class BoardResource {
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEER})
     @Operation(summary = "My pending approvals", description = "Escalations whose current step the caller may"
-            + " approve and has not approved yet, oldest first, paged by after/limit with Link headers.")
+            + " approve now (it approved no step of them, and is named to approve no later one), oldest first,"
+            + " paged by after/limit with Link headers.")
     public Response pending(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<Card> page = queries.pendingFor(caller, Page.At.of(after), Page.limit(limit));
         return LinkHeaders.page(uri, page);

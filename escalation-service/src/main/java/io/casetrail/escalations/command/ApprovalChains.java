@@ -131,6 +131,16 @@ public final class ApprovalChains {
                 + (step.roles().stream().anyMatch(TEAM_BOUND::contains) ? " of team " + team : ""));
     }
 
+    /**
+     * The first all-of step after step {@code step} of the chain (-1: any step) that names {@code id} among its
+     * approvers, if one does. One person approves one step of an escalation, and nobody their own: such a one
+     * leaves the earlier steps to others, and does not raise an escalation that needs its own approval.
+     */
+    public static Optional<ApprovalStep> namingLater(List<ApprovalStep> chain, int step, String id) {
+        return chain.subList(step + 1, chain.size()).stream()
+                .filter(later -> later.rule() == ApprovalRule.ALL && later.approvers().contains(id)).findFirst();
+    }
+
     /** The role an approver acts in, or the reason it may not approve. */
     public record Eligibility(String role, String refusal) {
 

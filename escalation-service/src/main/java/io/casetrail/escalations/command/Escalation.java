@@ -18,7 +18,6 @@ import org.axonframework.modelling.command.CreationPolicy;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 
 import io.casetrail.events.Actor;
-import io.casetrail.events.escalation.ApprovalRule;
 import io.casetrail.events.escalation.ApprovalStep;
 import io.casetrail.events.escalation.EngineeringInformationProvided;
 import io.casetrail.events.escalation.EngineeringInformationRequested;
@@ -100,14 +99,12 @@ public class Escalation {
                 + ") may escalate it"));
         List<ApprovalStep> steps = chains.chain(command.requestType()).orElseThrow(() -> new InvalidInput(
                 "requestType: one of " + chains.requestTypes()));
-        for (ApprovalStep named : steps) {
-            // nobody approves their own escalation: a step that needs the raiser's approval would never complete
-            if (named.rule() == ApprovalRule.ALL && named.approvers().contains(caller.id())) {
-                throw new RuleViolation("own-approval-needed", "a " + command.requestType() + " escalation needs"
-                        + " the approval of " + caller.id() + " (step '" + named.name() + "'), who may not approve"
-                        + " their own escalation; another of the case's support raises it");
-            }
-        }
+        // nobody approves their own escalation: a step that needs the raiser's approval would never complete
+        ApprovalChains.namingLater(steps, -1, caller.id()).ifPresent(named -> {
+            throw new RuleViolation("own-approval-needed", "a " + command.requestType() + " escalation needs the"
+                    + " approval of " + caller.id() + " (step '" + named.name() + "'), who may not approve their own"
+                    + " escalation; another of the case's support raises it");
+        });
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
                 command.logReferences(), command.timeline(), steps, caller.actingAs(role)));
@@ -130,14 +127,12 @@ public class Escalation {
             throw new RuleViolation("approved-earlier-step", command.caller().id() + " approved an earlier step of"
                     + " escalation " + escalationId + "; step '" + current.name() + "' needs someone else");
         }
-        for (ApprovalStep later : chain.subList(step + 1, chain.size())) {
-            // one approver per step: a named approver of a later step who approved this one could not approve it
-            if (later.rule() == ApprovalRule.ALL && later.approvers().contains(command.caller().id())) {
-                throw new RuleViolation("approver-of-later-step", command.caller().id() + " is named to approve"
-                        + " step '" + later.name() + "' of escalation " + escalationId + "; step '" + current.name()
-                        + "' needs someone else");
-            }
-        }
+        // one approver per step: a named approver of a later step who approved this one could not approve it
+        ApprovalChains.namingLater(chain, step, command.caller().id()).ifPresent(later -> {
+            throw new RuleViolation("approver-of-later-step", command.caller().id() + " is named to approve step '"
+                    + later.name() + "' of escalation " + escalationId + "; step '" + current.name()
+                    + "' needs someone else");
+        });
         boolean complete = stepApprovers.size() + 1 >= current.required();
         boolean last = step == chain.size() - 1;
         Actor approver = command.caller().actingAs(role);

@@ -95,8 +95,8 @@ public class EscalationQueries {
     }
 
     /**
-     * Escalations waiting for a step this caller may approve now (and has approved no step of yet: nobody approves
-     * two steps of one chain), oldest first.
+     * Escalations waiting for a step this caller may approve now (and has approved no step of yet, nor is named to
+     * approve a later one: nobody approves two steps of one chain), oldest first.
      */
     public Page<Card> pendingFor(Caller caller, Page.At after, int limit) {
         return scan("status = ?", List.of(EscalationStatus.AWAITING_APPROVAL), Order.RAISED, row -> {
@@ -106,7 +106,8 @@ public class EscalationQueries {
             }
             ApprovalStep step = row.chain().get(row.step());
             return ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
-                    && !row.approvers().contains(caller.id());
+                    && !row.approvers().contains(caller.id())
+                    && ApprovalChains.namingLater(row.chain(), row.step(), caller.id()).isEmpty();
         }, after, limit);
     }
 

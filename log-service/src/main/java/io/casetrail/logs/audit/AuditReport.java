@@ -38,7 +38,7 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
     }
 
     /** A field of a System Log entry that differs ({@code expected} from the events, {@code live} from the API). */
-    public record Change(String uuid, String field, String expected, String live) {
+    public record Change(String orgId, String uuid, String field, String expected, String live) {
     }
 
     private static final ObjectMapper JSON = EventJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -77,8 +77,9 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
                 e.eventType())).toList(), "org", "uuid", "eventType");
         section(h, "In the live System Log but not in the events", unexpected.stream()
                 .map(e -> List.of(e.orgId(), e.uuid(), e.eventType())).toList(), "org", "uuid", "eventType");
-        section(h, "Changed fields", changed.stream().map(c -> List.of(c.uuid(), c.field(), String.valueOf(c.expected()),
-                String.valueOf(c.live()))).toList(), "uuid", "field", "from the events", "live");
+        section(h, "Changed fields", changed.stream().map(c -> List.of(c.orgId(), c.uuid(), c.field(),
+                String.valueOf(c.expected()), String.valueOf(c.live()))).toList(), "org", "uuid", "field",
+                "from the events", "live");
         section(h, "Unreadable records", unreadable.stream().map(List::of).toList(), "topic/partition@offset");
         return h.append("</body></html>").toString();
     }
@@ -176,8 +177,8 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
             unexpected.add(new Entry(orgId, uuid, type));
         }
 
-        void changed(String uuid, String field, String expectedValue, String liveValue) {
-            changed.add(new Change(uuid, field, expectedValue, liveValue));
+        void changed(String orgId, String uuid, String field, String expectedValue, String liveValue) {
+            changed.add(new Change(orgId, uuid, field, expectedValue, liveValue));
         }
 
         AuditReport build(Instant finishedAt) {

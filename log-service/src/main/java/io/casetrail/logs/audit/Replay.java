@@ -272,7 +272,7 @@ public final class Replay {
                 report.missing(placed.orgId(), placed.uuid(), e.getValue().body().path("eventType").asText());
             } else {
                 boolean refusal = "DENY".equals(e.getValue().body().path("outcome").path("result").asText());
-                differences("", e.getValue().body(), actual, placed.uuid(), refusal, report);
+                differences("", e.getValue().body(), actual, placed, refusal, report);
             }
         }
         for (Map.Entry<Placed, JsonNode> e : live.entrySet()) {
@@ -283,26 +283,26 @@ public final class Replay {
     }
 
     /** Reports where a live entry differs from the one its event calls for ({@code refusal}: a DENY entry). */
-    static void differences(String path, JsonNode expected, JsonNode actual, String uuid, boolean refusal,
+    static void differences(String path, JsonNode expected, JsonNode actual, Placed placed, boolean refusal,
                             AuditReport.Builder report) {
         if (expected.isObject() && actual.isObject()) {
             TreeSet<String> names = new TreeSet<>();
             expected.fieldNames().forEachRemaining(names::add);
             actual.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                differences(path.isEmpty() ? name : path + "." + name, expected.path(name), actual.path(name), uuid,
-                        refusal, report);
+                differences(path.isEmpty() ? name : path + "." + name, expected.path(name), actual.path(name),
+                        placed, refusal, report);
             }
         } else if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
             for (int i = 0; i < expected.size(); i++) {
-                differences(path + "[" + i + "]", expected.get(i), actual.get(i), uuid, refusal, report);
+                differences(path + "[" + i + "]", expected.get(i), actual.get(i), placed, refusal, report);
             }
         } else if (!expected.equals(actual) && !(absent(expected) && absent(actual))
                 && !(path.equals("legacyEventType") && absent(actual) && refusal)) {
             // a key with null and no key say the same (an entry stored before its LogEvent had every key has fewer);
             // a refusal stored before refusals had their type's legacy type has none (any other entry without its
             // legacy type has lost it: a SIEM rule keyed on it would miss the entry)
-            report.changed(uuid, path, expected.isMissingNode() ? null : expected.toString(),
+            report.changed(placed.orgId(), placed.uuid(), path, expected.isMissingNode() ? null : expected.toString(),
                     actual.isMissingNode() ? null : actual.toString());
         }
     }

@@ -30,7 +30,7 @@ class ReplayDifferencesTest {
                 {"eventType":"user.session.impersonation.extend",
                  "legacyEventType":"core.user.impersonation.grant.extended","outcome":{"result":"SUCCESS"}}""");
         assertThat(changes(extension, withoutLegacyType(extension), false)).containsExactly(new AuditReport.Change(
-                "u-1", "legacyEventType", "\"core.user.impersonation.grant.extended\"", "null"));
+                "org-1", "u-1", "legacyEventType", "\"core.user.impersonation.grant.extended\"", "null"));
         // and a key missing, or null, is the same as the other
         ObjectNode withoutKey = withoutLegacyType(extension);
         withoutKey.remove("legacyEventType");
@@ -46,7 +46,7 @@ class ReplayDifferencesTest {
     private static java.util.List<AuditReport.Change> changes(JsonNode expected, JsonNode live, boolean refusal) {
         AuditReport.Builder report = new AuditReport.Builder(new Replay.Options("kafka:9092", "http://log", "t", null,
                 "org-1", null), Instant.EPOCH);
-        Replay.differences("", expected, live, "u-1", refusal, report);
+        Replay.differences("", expected, live, new Replay.Placed("org-1", "u-1"), refusal, report);
         return report.build(Instant.EPOCH).changed();
     }
 }
