@@ -225,6 +225,20 @@ class InternalLogApiTest {
     }
 
     /**
+     * A request whose credential the server refuses (a forged token) is answered before the request filters run:
+     * it carries its id and is logged all the same, with no principal.
+     */
+    @Test
+    void aRequestWithARefusedCredentialCarriesItsIdAndIsLogged() {
+        String id = "req-forged-" + RUN;
+        given().header("Authorization", "Bearer not.a.token").header(RequestLogs.HEADER, id).queryParam("orgId", ORG)
+                .get("/internal-logs").then().statusCode(401).header(RequestLogs.HEADER, id);
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs").then()
+                .body("kind", equalTo(List.of("REQUEST"))).body("[0].actor", nullValue())
+                .body("[0].message", equalTo("GET /internal-logs 401")));
+    }
+
+    /**
      * A request for an address with NUL, refused, is logged like any other (its NUL shown as U+FFFD), and the log
      * goes on: PostgreSQL's text refuses NUL, and the entry had stopped the log for every entry behind it.
      */

@@ -57,6 +57,18 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * A credential the server refuses (a forged bearer token) is answered before the request filters run; the answer
+     * carries the request's id all the same, the one the client sent or a new one.
+     */
+    @Test
+    void aRefusedCredentialIsAnsweredWithTheRequestsId() {
+        given().header("Authorization", "Bearer not.a.token").header("X-Request-Id", "forged-1").when()
+                .get("/anything").then().statusCode(401).header("X-Request-Id", equalTo("forged-1"));
+        given().header("Authorization", "Bearer not.a.token").when().get("/anything").then().statusCode(401)
+                .header("X-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    /**
      * A body longer than the HTTP server takes is refused as any refusal is, with a body saying why: problem+json,
      * or the identity platform's error body on its endpoints, and the request's id. Sent as a careful client sends
      * it, the length declared first: the answer comes before the body, and the connection closes.

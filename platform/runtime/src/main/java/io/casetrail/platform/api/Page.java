@@ -85,13 +85,21 @@ public record Page<T>(List<T> items, String next) {
         return !at.isBefore(At.EARLIEST) && !at.isAfter(At.LATEST);
     }
 
-    /** The text of a cursor made by {@link #cursor}, whole (its parts not split); 400 when it is not one. */
+    /**
+     * The text of a cursor made by {@link #cursor}, whole (its parts not split); 400 when it is not one: not base64,
+     * or holding a NUL (no cursor handed out does, and PostgreSQL refuses one in any text it is given to compare).
+     */
     public static String cursorText(String token) {
+        String text;
         try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw badCursor();
         }
+        if (text.indexOf('\u0000') >= 0) {
+            throw badCursor();
+        }
+        return text;
     }
 
     /** The position of a row in a list ordered by a time and then an id; its cursor continues after it. */

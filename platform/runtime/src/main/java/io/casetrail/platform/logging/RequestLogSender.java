@@ -16,8 +16,9 @@ import org.jboss.logging.Logger;
  * Sends request logs from a thread of its own, so that no request waits for Kafka: a request only queues its log.
  * The producer (and with it the log topic) is opened by that thread when the first log comes, and again a second
  * later for as long as the broker cannot be reached; meanwhile logs wait in a bounded queue, in order, and go out
- * once it can. Past the bound a log is dropped and counted: request logs are diagnostics, not domain events, and a
- * request must not wait for them.
+ * once it can. Once open, the producer holds what it was given until the broker takes it, however long the broker
+ * is away (its delivery timeout is unbounded; see {@link RequestLogs}), in its bounded buffer. Past the bounds a log
+ * is dropped and counted: request logs are diagnostics, not domain events, and a request must not wait for them.
  */
 final class RequestLogSender implements AutoCloseable {
 
@@ -86,11 +87,18 @@ final class RequestLogSender implements AutoCloseable {
                 }
             }
         }
-        producer.send(log, (metadata, failure) -> {
-            if (failure != null) {
-                LOG.warnf("A request log was not published: %s", failure.toString());
-            }
-        });
+        try {
+            producer.send(log, (metadata, failure) -> {
+                if (failure != null) {
+                    // the producer's buffer stayed full, or the topic's partitions unknown, for as long as it may
+                    // block (max.block.ms): what it could not take is dropped and counted
+                    LOG.debugf("A request log was not published: %s", failure.toString());
+                    drop();
+                }
+            });
+        } catch (RuntimeException closedOrUnsendable) {
+            drop();
+        }
     }
 
     /** Sends what is queued (for up to five seconds), then closes the producer. */

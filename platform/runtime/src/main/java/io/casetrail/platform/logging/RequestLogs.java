@@ -109,7 +109,9 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object id = request.getProperty(ID);
         if (id == null) {
-            return;
+            // answered before the request filters ran: a credential the server's authentication refused (a forged
+            // or expired token, a revoked API token, an ended session's). Named, answered and logged all the same
+            id = requestId(request.getHeaderString(HEADER));
         }
         response.getHeaders().putSingle(HEADER, id);
         if (!enabled) {
@@ -124,12 +126,12 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
 
     private void publish(String requestId, ContainerRequestContext request, ContainerResponseContext response)
             throws JsonProcessingException {
-        long started = (Long) request.getProperty(STARTED);
-        long millis = (System.nanoTime() - started) / 1_000_000;
+        Long started = (Long) request.getProperty(STARTED);
+        Long millis = started == null ? null : (System.nanoTime() - started) / 1_000_000;
         int status = response.getStatus();
         String method = request.getMethod();
         String path = request.getUriInfo().getPath();
-        boolean known = identity != null && !identity.isAnonymous();
+        boolean known = started != null && identity != null && !identity.isAnonymous();
         String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
                 : identity.getPrincipal().getName();
         Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
@@ -159,13 +161,14 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         attributes.put("status", status);
         attributes.put("durationMs", millis);
         attributes.put("principal", principal);
-        attributes.put("roles", identity == null ? List.of() : List.copyOf(identity.getRoles()));
+        attributes.put("roles", known ? List.copyOf(identity.getRoles()) : List.of());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
         data.put("orgId", orgId);
         data.put("caseNumber", first(pathParameters, "caseNumber"));
         data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
-        data.put("message", method + " " + attributes.get("path") + " " + status + " (" + millis + " ms)");
+        data.put("message", method + " " + attributes.get("path") + " " + status
+                + (millis == null ? "" : " (" + millis + " ms)"));
         data.put("attributes", attributes);
         Instant now = clock.instant();
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/casetrail/" + settings.applicationName(),
@@ -193,6 +196,9 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         Map<String, Object> config = new LinkedHashMap<>(settings.producer());
         config.put("client.id", settings.applicationName() + "-request-log");
         config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        // a broker away for longer than the relay's 30 s would otherwise cost every log of its absence: they wait
+        // in the producer's buffer, in order, until it is back (a full buffer drops the newest, counted)
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         return new KafkaProducer<>(config);
     }
 

@@ -26,6 +26,10 @@ class PageTest {
         assertThatThrownBy(() -> Page.parts("%%%", 1)).isInstanceOf(InvalidInput.class);
         assertThatThrownBy(() -> Page.parts(Page.cursor("a", "b", "c"), 2)).isInstanceOf(InvalidInput.class);
         assertThatThrownBy(() -> Page.At.of(Page.cursor("yesterday", "c-1"))).isInstanceOf(InvalidInput.class);
+        // a NUL no cursor handed out holds, which PostgreSQL refuses in any text bound to a statement
+        assertThatThrownBy(() -> Page.At.of(Page.cursor("2026-11-29T10:15:30Z", "c-1\u0000")))
+                .isInstanceOf(InvalidInput.class);
+        assertThatThrownBy(() -> Page.parts(Page.cursor("12", "\u0000"), 2)).isInstanceOf(InvalidInput.class);
         // a time Instant reads but no database column holds (PostgreSQL would fail on it, Jdbc could not bind it)
         assertThatThrownBy(() -> Page.At.of(Page.cursor("+1000000000-12-31T23:59:59Z", "c-1")))
                 .isInstanceOf(InvalidInput.class);

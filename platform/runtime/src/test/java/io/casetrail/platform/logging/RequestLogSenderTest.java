@@ -79,6 +79,23 @@ class RequestLogSenderTest {
         }
     }
 
+    /** A log the open producer could not take within max.block.ms (no broker to tell its partitions) is counted. */
+    @Test
+    void aLogTheProducerCannotTakeIsDroppedAndCounted() throws Exception {
+        int nobody = freePort();
+        RequestLogSender sender = new RequestLogSender(() -> producer(nobody), 10);
+        try {
+            sender.send(LOG);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (sender.dropped() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sender.dropped()).isEqualTo(1);
+        } finally {
+            sender.close();
+        }
+    }
+
     private static Producer<String, byte[]> producer(int port) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
