@@ -47,18 +47,21 @@ final class RequestLogSender implements AutoCloseable {
         try {
             thread.execute(() -> sendNow(log));
         } catch (RejectedExecutionException full) {
-            drop();
+            drop("the queue of logs waiting for Kafka is full");
         }
     }
 
-    private void drop() {
+    private void drop(String why) {
         long count = dropped.incrementAndGet();
         if (count == 1 || count % 1000 == 0) {
-            LOG.warnf("%d request logs dropped: Kafka did not take them in time", count);
+            LOG.warnf("%d request logs dropped; the last: %s", count, why);
         }
     }
 
-    /** Logs dropped: the queue was full, or the sender closed before Kafka could be reached. */
+    /**
+     * Logs dropped: the queue was full, the sender closed before Kafka could be reached, or the producer could not
+     * take one (its buffer full, the topic unknown, for as long as it may block) or the broker refused it.
+     */
     long dropped() {
         return dropped.get();
     }
@@ -66,14 +69,14 @@ final class RequestLogSender implements AutoCloseable {
     private void sendNow(ProducerRecord<String, byte[]> log) {
         while (producer == null) {
             if (closed) {
-                drop(); // shutting down with no broker to reach
+                drop("shutting down with no broker to reach"); // the log waited for a broker
                 return;
             }
             try {
                 Producer<String, byte[]> opened = open.get();
                 if (closed) {
                     opened.close(Duration.ZERO); // opened after close gave up waiting: nobody else closes it
-                    drop();
+                    drop("shutting down");
                     return;
                 }
                 producer = opened;
@@ -91,13 +94,12 @@ final class RequestLogSender implements AutoCloseable {
             producer.send(log, (metadata, failure) -> {
                 if (failure != null) {
                     // the producer's buffer stayed full, or the topic's partitions unknown, for as long as it may
-                    // block (max.block.ms): what it could not take is dropped and counted
-                    LOG.debugf("A request log was not published: %s", failure.toString());
-                    drop();
+                    // block (max.block.ms), or the broker refused the log: dropped and counted, with the reason
+                    drop(failure.toString());
                 }
             });
         } catch (RuntimeException closedOrUnsendable) {
-            drop();
+            drop(closedOrUnsendable.toString());
         }
     }
 

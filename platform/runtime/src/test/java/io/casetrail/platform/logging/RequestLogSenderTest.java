@@ -73,7 +73,7 @@ class RequestLogSenderTest {
                 }
             });
             // one on its way, ten queued: the rest dropped and counted
-            assertThat(sender.dropped()).isBetween(30L, 39L);
+            assertThat(sender.dropped()).isBetween(30L, 40L); // 40 if the first one's wait ended already
         } finally {
             sender.close();
         }
