@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +22,7 @@ import io.casetrail.events.Topics;
 import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.escalation.TimelineExcerpt;
 import io.casetrail.events.orgadmin.OrgResearched;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 
@@ -39,10 +43,14 @@ public class CaseDigest implements CloudEventConsumer {
             "fileName", "knowledgeArticleId");
     private static final ObjectMapper JSON = EventJson.newMapper();
 
-    private final Jdbc jdbc;
+    private static final Logger LOG = Logger.getLogger(CaseDigest.class);
 
-    public CaseDigest(Jdbc jdbc) {
+    private final Jdbc jdbc;
+    private final KnownCases cases;
+
+    public CaseDigest(Jdbc jdbc, KnownCases cases) {
         this.jdbc = jdbc;
+        this.cases = cases;
     }
 
     @Override
@@ -68,7 +76,8 @@ public class CaseDigest implements CloudEventConsumer {
 
     /**
      * An entry on the case the event names, or on each case an org-wide support-access grant event covers (as the
-     * case's timeline has them), with an id of its own there.
+     * case's timeline has them), with an id of its own there. An event whose org is not the case's (as far as the
+     * case is known here) stays off it, as off the case's timeline.
      */
     @Override
     public void apply(CloudEvent event) throws Exception {
@@ -78,6 +87,13 @@ public class CaseDigest implements CloudEventConsumer {
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
         String actor = data.path("actor").path("displayName").asText(event.actor());
         for (String caseNumber : AccessEvents.casesOf(event, data)) {
+            Optional<String> org = cases.find(caseNumber).map(KnownCases.KnownCase::orgId);
+            if (org.isPresent() && !org.get().equals(event.orgId())) {
+                LOG.errorf("Event %s (%s from %s) names case %s of org %s, not of the event's org %s; it stays off"
+                        + " the case's digest", event.id(), event.type(), event.source(), caseNumber, org.get(),
+                        event.orgId());
+                continue;
+            }
             jdbc.update("INSERT INTO case_digest (event_id, case_number, seq, at, type, actor, text)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)", AccessEvents.entryId(event, caseNumber), caseNumber,
                     event.sequence() == null ? 0L : event.sequence(),
