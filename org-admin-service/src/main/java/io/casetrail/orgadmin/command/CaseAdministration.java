@@ -122,8 +122,9 @@ public class CaseAdministration {
             throw new InvalidInput("channel: verbal consent is given on the PHONE or in a REMOTE_SESSION");
         }
         if (command.givenBy() == null || !cases.isOpenerOrContact(known.caseNumber(), command.givenBy())) {
-            throw new AccessDenied("verbal consent must name the admin who opened case " + known.caseNumber()
-                    + " or one of its contacts; " + command.givenBy() + " is neither");
+            // the caller may record consent; the admin it names is what is wrong (as a phone call's contact)
+            throw new InvalidInput("givenBy: verbal consent must name the admin who opened case "
+                    + known.caseNumber() + " or one of its contacts; " + command.givenBy() + " is neither");
         }
         Instant now = now();
         Instant givenAt = command.givenAt() == null ? now : command.givenAt();

@@ -274,7 +274,7 @@ class CaseAdministrationTest {
         fixture.givenNoPriorActivity()
                 .when(new RecordVerbalConsent(CASE, "c-2", "admin-zed", ConsentChannel.PHONE, t0,
                         new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TOM))
-                .expectException(AccessDenied.class);
+                .expectException(InvalidInput.class).expectNoEvents();
         fixture.givenNoPriorActivity()
                 .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.API, t0,
                         new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TOM))
