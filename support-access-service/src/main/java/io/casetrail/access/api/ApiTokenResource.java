@@ -48,7 +48,8 @@ import io.casetrail.platform.security.Roles;
 /**
  * Org API tokens for the identity-platform endpoints ({@code Authorization: SSWS <token>}). The org's Super
  * Administrator creates one (its secret is in the answer, once, and stored nowhere: only its SHA-256), lists them
- * and revokes them. A new token works on every service moments later; a revoked one is refused moments later.
+ * and revokes them. Here a new token works once its creation is answered and a revoked one is refused once its
+ * revocation is ({@link io.casetrail.access.command.ApiTokenRegistration}); log-service follows moments later.
  */
 @RequestScoped
 @Path("/org-api-tokens")

@@ -28,6 +28,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,6 +52,7 @@ import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
 import io.casetrail.platform.cases.KnownCases;
+import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TestEvents;
@@ -81,6 +83,9 @@ class SupportAccessApiTest {
 
     @Inject
     Jdbc jdbc;
+
+    @Inject
+    AxonRuntime axon;
 
     @Inject
     DataSource dataSource;
@@ -196,6 +201,36 @@ class SupportAccessApiTest {
         // the token list is a projection of its own, which follows the revocation within moments too
         await().atMost(WAIT).untilAsserted(() -> jwt(org.superAdmin()).get("/org-api-tokens").then()
                 .body("[0].revokedAt", notNullValue()).body("[0].token", nullValue()));
+    }
+
+    @Test
+    void hereATokenWorksOnceCreatedAndIsRefusedOnceRevokedWithoutWaitingForTheTopic() {
+        // the relay stopped: nothing reaches casetrail.access.v1, so only what the commands' own transactions
+        // recorded can tell the token's creation and revocation here
+        StreamingEventProcessor relay = axon.processor(AxonRuntime.RELAY_GROUP).orElseThrow();
+        relay.shutDown();
+        Org org = newOrg();
+        String id;
+        String secret;
+        try {
+            var created = jwt(org.superAdmin()).body("{\"name\":\"SIEM export\"}").post("/org-api-tokens").then()
+                    .statusCode(201).extract();
+            id = created.path("id");
+            secret = created.path("token");
+            ssws(secret).get("/api/v1/org/privacy/oktaSupport").then().statusCode(200);
+            jwt(org.superAdmin()).delete("/org-api-tokens/" + id).then().statusCode(204);
+            ssws(secret).get("/api/v1/org/privacy/oktaSupport").then().statusCode(401)
+                    .body("errorCode", equalTo("E0000011"));
+        } finally {
+            relay.start();
+        }
+        // both events come back from the topic later, the creation first: the token stays refused
+        List<String> eventIds = jdbc.query("SELECT eventidentifier FROM domainevententry WHERE aggregateidentifier = ?"
+                + " ORDER BY sequencenumber", row -> row.getString(1), id);
+        assertThat(eventIds).hasSize(2);
+        await().atMost(WAIT).until(() -> jdbc.query("SELECT event_id FROM consumed_event WHERE consumer = ?",
+                row -> row.getString(1), "api-token-registry").containsAll(eventIds));
+        ssws(secret).get("/api/v1/org/privacy/oktaSupport").then().statusCode(401);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.casetrail.platform.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,10 @@ import io.quarkus.arc.lookup.LookupIfProperty;
  * The org API tokens every identity-platform endpoint accepts, kept in each such service from the token events of
  * {@code casetrail.access.v1} (table {@code api_token_registry}: hashes only). Enabled in a service with
  * {@code casetrail.api-tokens.enabled=true}; a token works there moments after it was created, and is refused
- * moments after it was revoked.
+ * moments after it was revoked. The service that issues tokens also records both here in the transaction of the
+ * event ({@link #created}, {@link #revoked}), so there they take effect at once; the same events arriving from
+ * the topic later change nothing. A revoked token's row stays, marked, so that no creation applied after it can
+ * make the token work again.
  */
 @Singleton
 @LookupIfProperty(name = "casetrail.api-tokens.enabled", stringValue = "true")
@@ -60,23 +64,36 @@ public class ApiTokenRegistry implements CloudEventConsumer {
     @Override
     public void apply(CloudEvent event) throws Exception {
         if (CREATED.equals(event.type())) {
-            ApiTokenCreated created = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8),
-                    ApiTokenCreated.class);
-            jdbc.update("INSERT INTO api_token_registry (token_hash, token_id, org_id, name, role, created_by,"
-                            + " created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", created.tokenHash(),
-                    created.tokenId(), created.orgId(), created.name(), created.role(), created.actor().id(),
-                    created.actor().displayName(), event.time() == null ? clock.instant() : event.time());
+            created(JSON.readValue(new String(event.data(), StandardCharsets.UTF_8), ApiTokenCreated.class),
+                    event.time() == null ? clock.instant() : event.time());
         } else if (REVOKED.equals(event.type())) {
-            ApiTokenRevoked revoked = JSON.readValue(new String(event.data(), StandardCharsets.UTF_8),
-                    ApiTokenRevoked.class);
-            jdbc.update("DELETE FROM api_token_registry WHERE token_id = ?", revoked.tokenId());
+            revoked(JSON.readValue(new String(event.data(), StandardCharsets.UTF_8), ApiTokenRevoked.class),
+                    event.time() == null ? clock.instant() : event.time());
         }
+    }
+
+    /** Registers a created token, unless it is known already (active or revoked), in the caller's transaction. */
+    public void created(ApiTokenCreated created, Instant at) {
+        if (jdbc.queryOne("SELECT 1 FROM api_token_registry WHERE token_id = ?", row -> true, created.tokenId())
+                .isPresent()) {
+            return;
+        }
+        jdbc.update("INSERT INTO api_token_registry (token_hash, token_id, org_id, name, role, created_by,"
+                        + " created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", created.tokenHash(),
+                created.tokenId(), created.orgId(), created.name(), created.role(), created.actor().id(),
+                created.actor().displayName(), at);
+    }
+
+    /** Marks a token revoked, in the caller's transaction; it is refused from then on. */
+    public void revoked(ApiTokenRevoked revoked, Instant at) {
+        jdbc.update("UPDATE api_token_registry SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL",
+                at, revoked.tokenId());
     }
 
     /** The active token with this secret, if any. */
     public Optional<RegisteredToken> find(String secret) {
         return jdbc.queryOne("SELECT token_id, org_id, name, role, created_by, created_by_name FROM api_token_registry"
-                        + " WHERE token_hash = ?", row -> new RegisteredToken(row.getString(1), row.getString(2),
+                        + " WHERE token_hash = ? AND revoked_at IS NULL", row -> new RegisteredToken(row.getString(1), row.getString(2),
                         row.getString(3), row.getString(4), row.getString(5), row.getString(6)),
                 ApiTokens.hash(secret));
     }
