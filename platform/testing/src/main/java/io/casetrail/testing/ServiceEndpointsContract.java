@@ -57,6 +57,21 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * A token the identity provider issued for another application, or for none, is refused whatever roles it
+     * carries: only one naming Casetrail as its audience opens anything.
+     */
+    @Test
+    void aTokenForAnotherAudienceIsRefused() {
+        TokenMinter mint = TokenMinter.forTests();
+        given().auth().oauth2(mint.token("ops-olga").role("auditor").sign()).when().get("/ops/projections").then()
+                .statusCode(200);
+        given().auth().oauth2(mint.token("ops-olga").role("auditor").audience("crm").sign()).when()
+                .get("/ops/projections").then().statusCode(401);
+        given().auth().oauth2(mint.token("ops-olga").role("auditor").audience(null).sign()).when()
+                .get("/ops/projections").then().statusCode(401);
+    }
+
+    /**
      * A credential the server refuses (a forged bearer token) is answered before the request filters run; the answer
      * carries the request's id all the same, the one the client sent or a new one.
      */

@@ -23,6 +23,8 @@ public final class TokenMinter {
 
     /** The issuer of test and local-development tokens; services accept it in those modes only. */
     public static final String DEV_ISSUER = "https://casetrail.dev/issuer";
+    /** The audience the services expect by default ({@code casetrail.jwt.audience}). */
+    public static final String AUDIENCE = "casetrail";
 
     private final PrivateKey key;
     private final String issuer;
@@ -68,6 +70,7 @@ public final class TokenMinter {
         private String orgId;
         private String name;
         private Duration lifetime = Duration.ofHours(8);
+        private String audience = AUDIENCE;
         private final java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
 
         private Token(String subject) {
@@ -100,6 +103,12 @@ public final class TokenMinter {
             return this;
         }
 
+        /** The {@code aud} claim ({@link #AUDIENCE} unless set; null: none). */
+        public Token audience(String audience) {
+            this.audience = audience;
+            return this;
+        }
+
         public Token lifetime(Duration duration) {
             this.lifetime = duration;
             return this;
@@ -108,6 +117,9 @@ public final class TokenMinter {
         public String sign() {
             JwtClaimsBuilder claims = Jwt.issuer(issuer).subject(subject).upn(subject).groups(roles)
                     .expiresIn(lifetime);
+            if (audience != null) {
+                claims.audience(audience);
+            }
             if (orgId != null) {
                 claims.claim("org_id", orgId);
             }

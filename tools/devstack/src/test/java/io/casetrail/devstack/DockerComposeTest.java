@@ -27,7 +27,7 @@ class DockerComposeTest {
     /** What a service needs from its environment in a container (see docs/operations.md). */
     private static final List<String> REQUIRED_VARIABLES = List.of("QUARKUS_PROFILE", "KAFKA_BOOTSTRAP_SERVERS",
             "CASETRAIL_PG_BASE_URL", "CASETRAIL_PG_USERNAME", "CASETRAIL_PG_PASSWORD", "CASETRAIL_JWT_PUBLIC_KEY",
-            "CASETRAIL_JWT_ISSUER", "CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION",
+            "CASETRAIL_JWT_ISSUER", "CASETRAIL_JWT_AUDIENCE", "CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION",
             "CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION");
 
     @SuppressWarnings("unchecked")
