@@ -27,11 +27,18 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 final class EventTable extends JdbcEventStorageEngine {
 
     /**
-     * The defaults of Axon's builder, set here because {@link #getTrackedEventData} applies them itself (settings
-     * for these three given to the builder are replaced by these).
+     * Axon's settings for gaps (an index below the latest read whose transaction has not committed yet), set here
+     * because {@link #getTrackedEventData} applies them itself (settings for these three given to the builder are
+     * replaced by these). A gap is waited for until the event after it is older than the gap timeout, which is as
+     * long as the JTA transaction timeout ({@code quarkus.transaction-manager.default-transaction-timeout}): no
+     * transaction stays open longer. Axon also gives up on a gap once it lies {@code maxGapOffset} indexes below the
+     * latest read; its default, 10,000, is a few seconds of events at full load here, so a transaction held up that
+     * long (a pause, a lock wait) would commit an event no reader ever reads. The offset here is more events than a
+     * service stores in the timeout, so the timeout alone decides. It costs nothing while gaps fill: the token keeps
+     * only the indexes still missing.
      */
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
-    static final int MAX_GAP_OFFSET = 10_000;
+    static final int MAX_GAP_OFFSET = 10_000_000;
     static final int GAP_TIMEOUT_MILLIS = 60_000;
 
     private EventTable(Builder builder) {
