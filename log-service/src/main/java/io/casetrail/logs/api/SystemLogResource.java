@@ -22,6 +22,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -162,8 +163,18 @@ public class SystemLogResource {
         Response.ResponseBuilder response = Response.ok("[" + String.join(",", page.events()) + "]",
                 MediaType.APPLICATION_JSON_TYPE).header("link", "<" + uri.getRequestUri() + ">; rel=\"self\"");
         if (page.next() != null) {
-            response.header("link", "<" + uri.getRequestUriBuilder().replaceQueryParam("after", page.next()).build()
-                    + ">; rel=\"next\"");
+            UriBuilder next = uri.getRequestUriBuilder().replaceQueryParam("after", page.next());
+            if (!polling) {
+                // a bounded read keeps the window of its first page: since and until, when derived from the time
+                // of that page, are written into the link, or the window would slide while the client pages
+                if (until == null || until.isEmpty()) {
+                    next.replaceQueryParam("until", untilTime.toString());
+                }
+                if (since == null || since.isEmpty()) {
+                    next.replaceQueryParam("since", sinceTime.toString());
+                }
+            }
+            response.header("link", "<" + next.build() + ">; rel=\"next\"");
         }
         return response;
     }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -306,6 +307,56 @@ class SystemLogApiTest {
         Response window = ssws(SECRET).queryParam("since", T0.plus(Duration.ofMinutes(25)).toString())
                 .queryParam("until", T0.plus(Duration.ofMinutes(45)).toString()).get("/api/v1/logs");
         assertThat(uuids(window)).containsExactly(IDS.get(3), IDS.get(1));
+    }
+
+    /**
+     * A descending read without until is bounded by the time of its first page (and since by a week before it):
+     * every next link names that window, as the identity platform's do, so that it does not slide while the client
+     * pages, leaving the oldest entries out.
+     */
+    @Test
+    void aDescendingReadWithoutUntilKeepsItsFirstPagesWindow() {
+        Instant asked = Instant.now();
+        Response page = ssws(SECRET).queryParam("sortOrder", "DESCENDING").queryParam("limit", "2")
+                .get("/api/v1/logs");
+        List<String> read = new ArrayList<>(uuids(page));
+        String firstNext = next(page);
+        assertThat(firstNext).isNotNull();
+        Instant until = Instant.parse(queryParam(firstNext, "until"));
+        Instant since = Instant.parse(queryParam(firstNext, "since"));
+        assertThat(until).isBetween(asked.minusSeconds(1), Instant.now());
+        assertThat(Duration.between(since, until)).isEqualTo(Duration.ofDays(7));
+        while (next(page) != null) {
+            String link = next(page);
+            assertThat(queryParam(link, "until")).isEqualTo(until.toString());
+            assertThat(queryParam(link, "since")).isEqualTo(since.toString());
+            page = follow(link);
+            read.addAll(uuids(page));
+        }
+        assertThat(read).containsExactlyElementsOf(uuids(ssws(SECRET).queryParam("sortOrder", "DESCENDING")
+                .queryParam("since", since.toString()).queryParam("until", until.toString())
+                .queryParam("limit", "1000").get("/api/v1/logs")));
+        assertThat(read).containsSubsequence(IDS.get(4), IDS.get(1), IDS.get(3), IDS.get(2), IDS.get(0));
+    }
+
+    static String queryParam(String url, String name) {
+        for (String pair : java.net.URI.create(url).getRawQuery().split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The identity platform's endpoints name the request's id under its own header too. */
+    @Test
+    void answersCarryTheRequestIdUnderTheIdentityPlatformsNameToo() {
+        ssws(SECRET).header("X-Request-Id", "siem-poll-7").get("/api/v1/logs").then().statusCode(200)
+                .header("X-Request-Id", equalTo("siem-poll-7")).header("X-Okta-Request-Id", equalTo("siem-poll-7"));
+        ssws(SECRET).queryParam("limit", "x").get("/api/v1/logs").then().statusCode(400)
+                .header("X-Okta-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
+        given().header("Authorization", "SSWS not-a-token").get("/api/v1/logs").then().statusCode(401)
+                .header("X-Okta-Request-Id", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test

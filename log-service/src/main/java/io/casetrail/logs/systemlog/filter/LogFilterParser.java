@@ -59,8 +59,15 @@ public final class LogFilterParser {
 
     private static final String EXPECTED_OPERATORS = "eq,ne,co,sw,ew,pr,gt,ge,lt,le";
 
+    /**
+     * How deep parentheses and {@code not} may nest: far more than any real filter, and far less than would exhaust
+     * the parser's stack (a few thousand open parentheses fit in a request line).
+     */
+    static final int MAX_DEPTH = 64;
+
     private final String text;
     private int position;
+    private int depth;
 
     private LogFilterParser(String text) {
         this.text = text;
@@ -99,9 +106,18 @@ public final class LogFilterParser {
 
     private LogFilter notExpression() {
         if (keyword("not")) {
-            return new LogFilter.Not(notExpression());
+            deeper();
+            LogFilter negated = new LogFilter.Not(notExpression());
+            depth--;
+            return negated;
         }
         return primary();
+    }
+
+    private void deeper() {
+        if (++depth > MAX_DEPTH) {
+            throw invalid("parentheses and 'not' nest more than " + MAX_DEPTH + " deep at position " + position);
+        }
     }
 
     private LogFilter primary() {
@@ -111,7 +127,9 @@ public final class LogFilterParser {
         }
         if (text.charAt(position) == '(') {
             int open = position++;
+            deeper();
             LogFilter inner = orExpression();
+            depth--;
             skipSpaces();
             if (atEnd() || text.charAt(position) != ')') {
                 throw invalid("the parenthesis at position " + open + " is not closed");
@@ -205,11 +223,17 @@ public final class LogFilterParser {
                 } else if (d == '\\') {
                     escaped = true;
                 } else if (d == '"') {
+                    JsonNode string;
                     try {
-                        return JSON.readTree(text.substring(start, position));
+                        string = JSON.readTree(text.substring(start, position));
                     } catch (Exception e) {
                         throw invalid("the string at position " + start + " is not a valid JSON string");
                     }
+                    if (string.textValue().indexOf('\u0000') >= 0) {
+                        // no entry holds one, and the database takes none in a query
+                        throw invalid("the string at position " + start + " holds a NUL character");
+                    }
+                    return string;
                 }
             }
             throw invalid("the string at position " + start + " is not closed");

@@ -121,7 +121,21 @@ class LogFilterTest {
                 Arguments.of("eventType eq x", "E0000053", "a value (a quoted string"),
                 Arguments.of("eventType", "E0000053", "an operator is expected"),
                 Arguments.of("", "E0000053", "the filter is empty"),
-                Arguments.of("eventType eq \"a\" \"b\"", "E0000053", "unexpected"));
+                Arguments.of("eventType eq \"a\" \"b\"", "E0000053", "unexpected"),
+                // thousands of open parentheses fit in a request line: a stack overflow, a 500, before the limit
+                Arguments.of("(".repeat(5_000) + "uuid pr" + ")".repeat(5_000), "E0000053",
+                        "nest more than 64 deep at position 65"),
+                Arguments.of("not ".repeat(65) + "uuid pr", "E0000053", "nest more than 64 deep"),
+                // a NUL the JSON string escapes: PostgreSQL refuses it in a query (a 500)
+                Arguments.of("eventType eq \"a\\u0000\"", "E0000053", "holds a NUL character"));
+    }
+
+    @Test
+    void parenthesesAndNotNestUpToTheLimit() {
+        assertThat(select("(".repeat(32) + "not ".repeat(31) + "not actor.id eq \"admin-oz\"" + ")".repeat(32)))
+                .containsExactlyElementsOf(select("actor.id eq \"admin-oz\""));
+        assertThat(select("(".repeat(LogFilterParser.MAX_DEPTH) + "actor.id eq \"admin-oz\""
+                + ")".repeat(LogFilterParser.MAX_DEPTH))).containsExactlyElementsOf(select("actor.id eq \"admin-oz\""));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.Topics;
+import io.casetrail.platform.errors.ProblemMappers;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.kafka.KafkaSettings;
 import io.casetrail.platform.kafka.TopicProvisioner;
@@ -56,6 +57,8 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
 
     public static final String TYPE = "io.casetrail.log.request.v1";
     public static final String HEADER = "X-Request-Id";
+    /** The same id under the identity platform's name, on its endpoints. */
+    public static final String OKTA_HEADER = "X-Okta-Request-Id";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String STARTED = RequestLogs.class.getName() + ".started";
     private static final String ID = RequestLogs.class.getName() + ".id";
@@ -114,6 +117,10 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
             id = requestId(request.getHeaderString(HEADER));
         }
         response.getHeaders().putSingle(HEADER, id);
+        if (ProblemMappers.isIdentityPlatformPath(request.getUriInfo().getRequestUri().getPath())) {
+            // the identity platform's own name for it, which its clients and tools read
+            response.getHeaders().putSingle(OKTA_HEADER, id);
+        }
         if (!enabled) {
             return;
         }
@@ -131,6 +138,8 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         int status = response.getStatus();
         String method = request.getMethod();
         String path = request.getUriInfo().getPath();
+        // no start time: the request was refused before the request filters ran (a forged or revoked credential),
+        // so the identity that failed must not be read, and the principal and the duration stay unknown
         boolean known = started != null && identity != null && !identity.isAnonymous();
         String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
                 : identity.getPrincipal().getName();
