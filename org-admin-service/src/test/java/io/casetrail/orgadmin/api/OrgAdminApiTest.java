@@ -746,6 +746,11 @@ class OrgAdminApiTest {
         consent(ADA, "\"RESET_MFA\"", "");
         as(TIA).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
                 + "/reset-factors").then().statusCode(403);
+        // Tom's case, with live consent, opens only its own org: named for another, it opens nothing there
+        as(TOM).get("/orgs/org-other/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403)
+                .body("detail", containsString("is not a case of org org-other"));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/org-other/users/00u2bob/lifecycle"
+                + "/reset-factors").then().statusCode(403).body("detail", containsString("is not a case of org"));
         as(ADA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber).then().statusCode(403);
         as(OPERATOR).body(directory()).put("/orgs/other/directory").then().statusCode(400);
         as(TOM).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(403);
@@ -838,6 +843,29 @@ class OrgAdminApiTest {
     }
 
     // --- the read-only admin view ----------------------------------------------------------------------------
+
+    /**
+     * A session token opens only the org its session is in: one naming another org, with a running session's id,
+     * opens nothing.
+     */
+    @Test
+    void aSessionTokenNamingAnotherOrgThanItsSessionsIsRefused() {
+        String sessionId = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 5, new ImpersonationStarted(ORG, sessionId,
+                caseNumber, "g-1", now.plus(Duration.ofMinutes(30)), 2L, RequestOrigin.NONE, tom));
+        String ours = SessionTokenMinter.mint("tse-tom", ORG, caseNumber, sessionId, now.plus(Duration.ofHours(1)));
+        String forOther = SessionTokenMinter.mint("tse-tom", "org-other", caseNumber, sessionId,
+                now.plus(Duration.ofHours(1)));
+        try {
+            await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + ours)
+                    .get("/admin-view/policies").then().statusCode(200));
+            given().header("Authorization", "Session " + forOther).get("/admin-view/policies").then().statusCode(401);
+        } finally {
+            endSession(sessionId, tom);
+        }
+    }
 
     @Test
     void aSessionExtendedWithItsGrantIsTakenUntilItsNewEnd() {

@@ -255,6 +255,32 @@ class CaseAdministrationTest {
                 .when(new GiveWrittenConsent("00100002", "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
                         Duration.ofHours(1), ADA))
                 .expectException(RuleViolation.class);
+        // recorded by the engineer whose case it was, naming its opener
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent("00100002", "c-1", "admin-ada", ConsentChannel.PHONE, null,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(1), TOM))
+                .expectException(RuleViolation.class).expectNoEvents();
+    }
+
+    /** Verbal consent said in the future, or said so long ago that it has expired, is refused: never live later. */
+    @Test
+    void verbalConsentIsGivenWhenSaidAndExpiresFromThen() {
+        Scope mfa = new Scope(List.of(ActionKind.RESET_MFA), null, null);
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,
+                        t0.plus(Duration.ofDays(30)), mfa, Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class).expectExceptionMessage("givenAt: consent cannot be given in the"
+                        + " future").expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,
+                        t0.minus(Duration.ofHours(25)), mfa, Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class).expectExceptionMessage("givenAt: a consent given then has"
+                        + " already expired").expectNoEvents();
+        // within the clock skew a minute ahead is now
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,
+                        t0.plus(Duration.ofSeconds(30)), mfa, Duration.ofHours(24), TOM))
+                .expectSuccessfulHandlerExecution();
     }
 
     @Test

@@ -132,6 +132,25 @@ class OrgSupportAccessTest {
                 .expectException(AccessDenied.class);
     }
 
+    /** Only the org's own Super Administrator extends or revokes its grants, whoever else asks. */
+    @Test
+    void onlyTheOrgsSuperAdminExtendsOrRevokes() {
+        for (Caller other : List.of(ADMIN, OTHER_SUPER, TSE)) {
+            fixture.given(orgGranted(), caseGranted())
+                    .when(new ExtendOrgSupport(ORG, ORIGIN, other))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(orgGranted(), caseGranted())
+                    .when(new RevokeOrgSupport(ORG, ORIGIN, other))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(orgGranted(), caseGranted())
+                    .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, other))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(orgGranted(), caseGranted())
+                    .when(new RevokeCaseSupport(ORG, CASE, ORIGIN, other))
+                    .expectException(AccessDenied.class).expectNoEvents();
+        }
+    }
+
     @Test
     void extensionAddsTwentyFourHoursToTheTimeLeft() {
         fixture.given(orgGranted())
