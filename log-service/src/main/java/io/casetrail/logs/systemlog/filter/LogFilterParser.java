@@ -41,7 +41,20 @@ public final class LogFilterParser {
             "authenticationContext.authenticationStep", "authenticationContext.externalSessionId",
             "authenticationContext.interface", "authenticationContext.rootSessionId",
             "authenticationContext.issuer.id", "authenticationContext.issuer.type", "securityContext.asNumber",
-            "securityContext.asOrg", "securityContext.isp", "securityContext.domain", "securityContext.isProxy");
+            "securityContext.asOrg", "securityContext.isp", "securityContext.domain", "securityContext.isProxy",
+            // the schema's newer fields: Casetrail's entries hold none of them, but rule packs filter on them
+            "request.ipChain.ipDetails.asNumber", "request.ipChain.ipDetails.asOrg",
+            "request.ipChain.ipDetails.domain", "request.ipChain.ipDetails.isp",
+            "request.ipChain.ipDetails.ipServiceCategories.isAnonymous",
+            "request.ipChain.ipDetails.ipServiceCategories.operator",
+            "request.ipChain.ipDetails.ipServiceCategories.type", "securityContext.ipDetails.asNumber",
+            "securityContext.ipDetails.asOrg", "securityContext.ipDetails.domain", "securityContext.ipDetails.isp",
+            "securityContext.ipDetails.ipServiceCategories.isAnonymous",
+            "securityContext.ipDetails.ipServiceCategories.operator",
+            "securityContext.ipDetails.ipServiceCategories.type", "securityContext.risk.level",
+            "securityContext.risk.previousLevel", "securityContext.risk.reasons", "securityContext.risk.detectionName",
+            "securityContext.risk.issuer", "securityContext.botProtection.level", "securityContext.userBehaviors.id",
+            "securityContext.userBehaviors.name", "securityContext.userBehaviors.result");
 
     /** Free-form maps: any key below them may be filtered on. */
     static final List<String> OPEN_PREFIXES = List.of("actor.detailEntry.", "target.detailEntry.",

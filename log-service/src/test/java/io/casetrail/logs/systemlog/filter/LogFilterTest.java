@@ -130,6 +130,19 @@ class LogFilterTest {
                 Arguments.of("eventType eq \"a\\u0000\"", "E0000053", "holds a NUL character"));
     }
 
+    /** The schema's newer fields may be filtered on as everywhere else; no entry here holds them. */
+    @Test
+    void theSchemasNewerFieldsAreFilteredOnAndHeldByNoEntry() {
+        List<String> all = select("uuid pr");
+        for (String attribute : List.of("securityContext.risk.level", "securityContext.botProtection.level",
+                "securityContext.userBehaviors.result", "request.ipChain.ipDetails.ipServiceCategories.type",
+                "securityContext.ipDetails.asOrg")) {
+            assertThat(select(attribute + " eq \"HIGH\"")).as(attribute).isEmpty();
+            assertThat(select("not " + attribute + " pr")).as(attribute).isEqualTo(all);
+        }
+        assertThat(all).hasSizeGreaterThan(1);
+    }
+
     @Test
     void parenthesesAndNotNestUpToTheLimit() {
         assertThat(select("(".repeat(32) + "not ".repeat(31) + "not actor.id eq \"admin-oz\"" + ")".repeat(32)))
