@@ -198,7 +198,9 @@ public class SystemLogQueries {
             return;
         }
         String value = compare.value().asText();
-        if (compare.operator() == LogFilter.Operator.EQ) {
+        // an id longer than the index columns hold is in no index (SystemLogStore): such entries are found by their
+        // body, as for a filter no index holds
+        if (compare.operator() == LogFilter.Operator.EQ && value.length() <= SystemLogStore.MAX_KEYWORD) {
             String column = switch (compare.path()) {
                 case "eventType" -> "e.event_type";
                 case "severity" -> "e.severity";

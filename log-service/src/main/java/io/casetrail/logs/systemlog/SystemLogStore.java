@@ -21,7 +21,8 @@ import io.casetrail.platform.store.Jdbc;
 public class SystemLogStore {
 
     /** The longest keyword, target id and actor id indexed (their columns' length). */
-    private static final int MAX_KEYWORD = 255;
+    /** The longest id or keyword the index columns hold; longer ones are kept in the entry's body only. */
+    static final int MAX_KEYWORD = 255;
 
     private final Jdbc jdbc;
     private final Clock clock;

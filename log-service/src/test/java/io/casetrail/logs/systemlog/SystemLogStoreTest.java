@@ -86,16 +86,29 @@ class SystemLogStoreTest {
     void anEntryWithATargetOrActorIdTooLongToIndexIsStoredWithTheOthersIndexed() {
         String org = "org-long-" + UUID.randomUUID();
         String longId = "ftr" + "X".repeat(300);
+        String longActor = "a".repeat(300);
+        var body = JsonNodeFactory.instance.objectNode().put("eventType", "system.feature.enable");
+        body.putObject("actor").put("id", longActor);
+        body.putArray("target").add(JsonNodeFactory.instance.objectNode().put("id", longId))
+                .add(JsonNodeFactory.instance.objectNode().put("id", "case-1"));
+        Instant published = Instant.now();
         LogEventMapper.LogRecord record = new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org,
-                Instant.now(), "system.feature.enable", "WARN", "a".repeat(300), "DENY",
-                JsonNodeFactory.instance.objectNode().put("eventType", "system.feature.enable"),
-                List.of(longId, "case-1"));
+                published, "system.feature.enable", "WARN", longActor, "DENY", body, List.of(longId, "case-1"));
         assertThat(QuarkusTransaction.requiringNew().call(() -> store.append(record))).isTrue();
         assertThat(stored(org)).containsExactly(record.uuid());
         assertThat(jdbc.query("SELECT target_id FROM system_log_target WHERE org_id = ?", row -> row.getString(1),
                 org)).containsExactly("case-1");
         assertThat(jdbc.query("SELECT actor_id FROM system_log_event WHERE org_id = ?", row -> row.getString(1),
                 org)).containsExactly((String) null);
+        // and a filter naming the long id finds it all the same, by its body
+        for (String filter : List.of("target.id eq \"" + longId + "\"", "actor.id eq \"" + longActor + "\"",
+                "target.id eq \"case-1\" and actor.id eq \"" + longActor + "\"")) {
+            SystemLogQueries.Page page = new SystemLogQueries(jdbc, Duration.ofSeconds(30)).read(
+                    new SystemLogQueries.LogQuery(org, published.minusSeconds(1), published.plusSeconds(1),
+                            published.minusSeconds(1), false, false, null, LogFilterParser.parse(filter), List.of(),
+                            10));
+            assertThat(page.events()).as(filter).singleElement().asString().contains("\"case-1\"");
+        }
     }
 
     /**
