@@ -247,7 +247,7 @@ class DeliveryGuaranteesTest {
         String escalation = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
                 ACME, caseNumber, "sso", "defect", "SAML rejected", "everyone locked out", List.of(), List.of(),
-                List.of(), List.of(), TOM));
+                List.of(), List.of(), List.of(), TOM));
         return escalation;
     }
 
@@ -340,10 +340,10 @@ class DeliveryGuaranteesTest {
         // an escalation naming the case under another org changes nothing
         String stray = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ESCALATION, "escalation-service", stray, 0, new EscalationRaised(stray,
-                "org-globex", caseNumber, "sso", "defect", "s", "i", List.of(), List.of(), List.of(), List.of(), TOM));
+                "org-globex", caseNumber, "sso", "defect", "s", "i", List.of(), List.of(), List.of(), List.of(), List.of(), TOM));
         String marker = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ESCALATION, "escalation-service", marker, 0, new EscalationRaised(marker, ACME,
-                caseNumber, "sso", "question", "q", "i", List.of(), List.of(), List.of(), List.of(), TOM));
+                caseNumber, "sso", "question", "q", "i", List.of(), List.of(), List.of(), List.of(), List.of(), TOM));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryOne(
                 "SELECT COUNT(*) FROM case_escalation WHERE escalation_id = ?", row -> row.getLong(1), marker)
                 .orElseThrow()).isEqualTo(1L));

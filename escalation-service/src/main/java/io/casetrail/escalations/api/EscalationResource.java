@@ -70,7 +70,8 @@ public class EscalationResource {
     public record Raise(@NotBlank @Size(max = 64) String requestType, @NotBlank @Size(max = 2000) String summary,
                         @NotBlank @Size(max = 2000) String customerImpact,
                         @Size(max = 50) List<@NotBlank @Size(max = 255) String> requestIds,
-                        @Size(max = 50) List<@NotBlank @Size(max = 255) String> logReferences) {
+                        @Size(max = 50) List<@NotBlank @Size(max = 255) String> logReferences,
+                        @Size(max = 20) List<@NotBlank @Size(max = 4000) String> logExcerpts) {
     }
 
     public record Reason(@NotBlank @Size(max = 2000) String reason) {
@@ -124,7 +125,7 @@ public class EscalationResource {
     public Response raise(@PathParam("caseNumber") String caseNumber, @Valid @NotNull Raise request) {
         String escalationId = UUID.randomUUID().toString();
         commands.sendAndWait(new RaiseEscalation(escalationId, caseNumber, request.requestType(), request.summary(),
-                request.customerImpact(), request.requestIds(), request.logReferences(),
+                request.customerImpact(), request.requestIds(), request.logReferences(), request.logExcerpts(),
                 digest.snapshot(caseNumber), caller));
         return Response.created(URI.create("/escalations/" + escalationId))
                 .entity(new State(escalationId, EscalationStatus.AWAITING_APPROVAL)).build();

@@ -107,7 +107,7 @@ public class Escalation {
         });
         apply(new EscalationRaised(command.escalationId(), known.orgId(), known.caseNumber(), known.team(),
                 command.requestType(), command.summary(), command.customerImpact(), command.requestIds(),
-                command.logReferences(), command.timeline(), steps, caller.actingAs(role)));
+                command.logReferences(), command.logExcerpts(), command.timeline(), steps, caller.actingAs(role)));
         byCase.add(known.caseNumber(), command.escalationId(), known.statusSequence());
         return command.escalationId();
     }

@@ -16,7 +16,8 @@ public final class EscalationCommands {
     /** Support raises an escalation on a case, with what it collected and the case's timeline as it stands. */
     public record RaiseEscalation(@TargetAggregateIdentifier String escalationId, String caseNumber,
                                   String requestType, String summary, String customerImpact, List<String> requestIds,
-                                  List<String> logReferences, List<TimelineExcerpt> timeline, Caller caller) {
+                                  List<String> logReferences, List<String> logExcerpts,
+                                  List<TimelineExcerpt> timeline, Caller caller) {
     }
 
     /** An approver approves the escalation's current step. */

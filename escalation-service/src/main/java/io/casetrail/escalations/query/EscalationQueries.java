@@ -46,7 +46,7 @@ public class EscalationQueries {
 
     /** An escalation with everything support collected, its chain, and its history. */
     public record Detail(Card escalation, String customerImpact, List<String> requestIds, List<String> logReferences,
-                         List<ApprovalStep> chain, int currentStep, List<String> currentStepApprovers,
+                         List<String> logExcerpts, List<ApprovalStep> chain, int currentStep, List<String> currentStepApprovers,
                          List<TimelineExcerpt> caseTimeline, List<Entry> history) {
     }
 
@@ -84,7 +84,7 @@ public class EscalationQueries {
                 r -> read(r.getString(1), new TypeReference<EscalationRaised>() {
                 }), escalationId).orElseThrow();
         return Optional.of(new Detail(row.card(), raised.customerImpact(), raised.requestIds(),
-                raised.logReferences(), row.chain(), row.step(), row.stepApprovers(), raised.timeline(),
+                raised.logReferences(), raised.logExcerpts(), row.chain(), row.step(), row.stepApprovers(), raised.timeline(),
                 history(escalationId)));
     }
 

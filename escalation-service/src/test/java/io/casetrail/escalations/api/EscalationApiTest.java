@@ -85,7 +85,8 @@ class EscalationApiTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String RAISE = """
             {"requestType":"%s","summary":"SAML assertions rejected","customerImpact":"All users locked out",
-             "requestIds":["XyZ12abc"],"logReferences":["5f0e8c1e-2b8d-4a43-9f55-0c1c9d3c2a11"]}""";
+             "requestIds":["XyZ12abc"],"logReferences":["5f0e8c1e-2b8d-4a43-9f55-0c1c9d3c2a11"],
+             "logExcerpts":["09:14:59Z WARN saml: assertion signature invalid (kid 7f3a)"]}""";
 
     static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
@@ -200,6 +201,8 @@ class EscalationApiTest {
                 .body("escalation.status", equalTo("AWAITING_APPROVAL"))
                 .body("escalation.awaitingStep", equalTo("team-lead"))
                 .body("requestIds", equalTo(List.of("XyZ12abc")))
+                .body("logReferences", equalTo(List.of("5f0e8c1e-2b8d-4a43-9f55-0c1c9d3c2a11")))
+                .body("logExcerpts", equalTo(List.of("09:14:59Z WARN saml: assertion signature invalid (kid 7f3a)")))
                 .body("chain.name", equalTo(List.of("team-lead", "support-manager")))
                 .body("caseTimeline.text", hasItem("It started after we rotated the certificate"))
                 .body("caseTimeline.type", hasItem("io.casetrail.case.opened.v1")));
@@ -566,6 +569,9 @@ class EscalationApiTest {
                 .statusCode(400).contentType("application/problem+json");
         as(TOM).body(RAISE.formatted("wish")).post("/cases/" + caseNumber + "/escalations").then()
                 .statusCode(400).body("detail", org.hamcrest.Matchers.containsString("defect"));
+        as(TOM).body(RAISE.formatted("defect").replace("(kid 7f3a)", "x".repeat(4001))).post("/cases/" + caseNumber
+                + "/escalations").then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString(
+                "logExcerpts"));
         as(TOM).body(RAISE.formatted("defect")).post("/cases/00000000/escalations").then().statusCode(404);
         as(AUDITOR).get("/cases/00000000/escalations").then().statusCode(404)
                 .contentType("application/problem+json");

@@ -76,6 +76,7 @@ class EscalationTest {
     static final Caller DEV = caller("eng-dev", Roles.ENGINEER);
     static final Caller DORA = caller("eng-dora", Roles.ENGINEER);
     static final Caller EVE = caller("em-eve", Roles.ESCALATION_MANAGER);
+    static final List<String> LOG_EXCERPTS = List.of("2026-11-28T09:14:59Z WARN saml: assertion signature invalid");
     static final List<TimelineExcerpt> TIMELINE = List.of(new TimelineExcerpt(java.time.Instant.parse(
             "2026-11-28T10:00:00Z"), "io.casetrail.case.opened.v1", "Ada", "SAML login fails"));
 
@@ -139,12 +140,12 @@ class EscalationTest {
 
     EscalationRaised raised(String type) {
         return new EscalationRaised(ID, ORG, CASE, "sso", type, "SAML assertions rejected", "All users locked out",
-                List.of("req-1"), List.of("log-1"), TIMELINE, chains.chain(type).orElseThrow(), TOM.actor());
+                List.of("req-1"), List.of("log-1"), LOG_EXCERPTS, TIMELINE, chains.chain(type).orElseThrow(), TOM.actor());
     }
 
     RaiseEscalation raise(String type, Caller caller) {
         return new RaiseEscalation(ID, CASE, type, "SAML assertions rejected", "All users locked out",
-                List.of("req-1"), List.of("log-1"), TIMELINE, caller);
+                List.of("req-1"), List.of("log-1"), LOG_EXCERPTS, TIMELINE, caller);
     }
 
     EscalationStepApproved approved(int step, String name, boolean complete, Caller by, String role) {
@@ -208,9 +209,9 @@ class EscalationTest {
         @Test
         void unknownOrClosedCaseIsRefused() {
             fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00999999", "defect", "s", "i", null, null,
-                    List.of(), TOM)).expectException(NotFound.class);
+                    null, List.of(), TOM)).expectException(NotFound.class);
             fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00100002", "defect", "s", "i", null, null,
-                    List.of(), TOM)).expectException(RuleViolation.class).expectNoEvents();
+                    null, List.of(), TOM)).expectException(RuleViolation.class).expectNoEvents();
         }
 
         @Test
@@ -276,7 +277,7 @@ class EscalationTest {
 
         EscalationRaised special() {
             return new EscalationRaised(ID, ORG, CASE, "sso", "special", "s", "i", List.of(), List.of(), List.of(),
-                    custom().chain("special").orElseThrow(), TOM.actor());
+                    List.of(), custom().chain("special").orElseThrow(), TOM.actor());
         }
 
         @Test
@@ -307,7 +308,7 @@ class EscalationTest {
             ApprovalChains twoManagers = ApprovalChains.of(Map.of("careful",
                     "any(team-lead) > 2(engineering-manager)"));
             EscalationRaised careful = new EscalationRaised(ID, ORG, CASE, "sso", "careful", "s", "i", List.of(),
-                    List.of(), List.of(), twoManagers.chain("careful").orElseThrow(), TOM.actor());
+                    List.of(), List.of(), List.of(), twoManagers.chain("careful").orElseThrow(), TOM.actor());
             fixture.given(careful, approved(0, "team-lead", true, LU, Roles.TEAM_LEAD))
                     .when(new ApproveStep(ID, EMMA))
                     .expectEvents(approved(1, "2 of engineering-manager", false, EMMA, Roles.ENGINEERING_MANAGER));
@@ -325,7 +326,7 @@ class EscalationTest {
         void nobodyApprovesTheirOwnRequest() {
             Caller leadRaising = LU;
             fixture.given(new EscalationRaised(ID, ORG, CASE, "sso", "question", "s", "i", List.of(), List.of(),
-                            List.of(), chains.chain("question").orElseThrow(), leadRaising.actor()))
+                            List.of(), List.of(), chains.chain("question").orElseThrow(), leadRaising.actor()))
                     .when(new ApproveStep(ID, LU)).expectException(AccessDenied.class).expectNoEvents();
         }
 

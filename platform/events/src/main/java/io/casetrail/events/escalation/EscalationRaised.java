@@ -14,18 +14,21 @@ import io.casetrail.events.EventType;
  * @param requestType      e.g. {@code question}, {@code defect}, {@code data-fix}, {@code hotfix}
  * @param requestIds       identity-platform request ids that show the problem
  * @param logReferences    System Log entry uuids or internal log references
+ * @param logExcerpts      the lines of the logs that show the problem, as support copied them (empty in escalations
+ *                         raised before they were taken along)
  * @param timeline         the case's timeline when raised, oldest first (at most the last 200 entries)
  * @param chain            the approval steps, in order
  */
 @EventType("io.casetrail.escalation.raised.v1")
 public record EscalationRaised(String escalationId, String orgId, String caseNumber, String team, String requestType,
                                String summary, String customerImpact, List<String> requestIds,
-                               List<String> logReferences, List<TimelineExcerpt> timeline, List<ApprovalStep> chain,
-                               Actor actor) implements DomainEvent {
+                               List<String> logReferences, List<String> logExcerpts, List<TimelineExcerpt> timeline,
+                               List<ApprovalStep> chain, Actor actor) implements DomainEvent {
 
     public EscalationRaised {
         requestIds = requestIds == null ? List.of() : List.copyOf(requestIds);
         logReferences = logReferences == null ? List.of() : List.copyOf(logReferences);
+        logExcerpts = logExcerpts == null ? List.of() : List.copyOf(logExcerpts);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         chain = chain == null ? List.of() : List.copyOf(chain);
     }
