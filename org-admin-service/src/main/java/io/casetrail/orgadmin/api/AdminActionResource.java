@@ -32,6 +32,7 @@ import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.query.ImpersonationSessions;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.ReadOnlySessions;
 import io.casetrail.platform.security.Roles;
@@ -129,6 +130,7 @@ public class AdminActionResource {
     }
 
     private Response run(RunAdminAction action) {
+        RequestId.aboutCase(action.caseNumber());
         Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id(),
                 action.caseNumber());
         if (impersonating.isPresent()) {

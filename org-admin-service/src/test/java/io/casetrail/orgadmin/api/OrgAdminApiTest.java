@@ -343,6 +343,36 @@ class OrgAdminApiTest {
         return m.group(1);
     }
 
+    /**
+     * The request log of research (the case in its query) and of an action (the case in its body) is filed under the
+     * case, as that of an endpoint with the case in its path: the internal log shows it to support working that case,
+     * not to every engineer of the org.
+     */
+    @Test
+    void requestLogsOfResearchAndActionsNameTheirCase() throws Exception {
+        consent(ADA, "\"RESET_MFA\"", "\"00u3cy\"");
+        String research = "research-" + UUID.randomUUID();
+        String action = "action-" + UUID.randomUUID();
+        as(TOM).header("X-Request-Id", research).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=cy")
+                .then().statusCode(200);
+        as(TOM).header("X-Request-Id", action).body("{\"caseNumber\":\"" + caseNumber + "\"}")
+                .post("/orgs/" + ORG + "/users/00u3cy/lifecycle/reset-factors").then().statusCode(200);
+        List<ConsumerRecord<String, byte[]>> logs = TopicReader.readUntil(Topics.LOG, read -> read.stream()
+                .filter(r -> research.equals(header(r, "ce_correlationid")) || action.equals(header(r,
+                        "ce_correlationid"))).count() >= 2, WAIT);
+        for (String id : List.of(research, action)) {
+            ConsumerRecord<String, byte[]> log = logs.stream().filter(r -> id.equals(header(r, "ce_correlationid")))
+                    .findFirst().orElseThrow();
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(log.value()).path("caseNumber").asText()).as(id).isEqualTo(caseNumber);
+            assertThat(header(log, "ce_caseid")).as(id).isEqualTo(caseNumber);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void mfaResetRemovesEveryFactorAndFeatureFlagsKeepTheirDependencies() {
         consent(ADA, "\"RESET_MFA\",\"FEATURE_FLAG\"", "");

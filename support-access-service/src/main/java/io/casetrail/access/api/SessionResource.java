@@ -42,6 +42,7 @@ import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.idempotency.Unrepeatable;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -116,6 +117,7 @@ public class SessionResource {
             + " engineer, or a lead or manager of its team), inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
             + " admin views), taken until the session ends.")
     public Response start(@Valid @NotNull StartRequest request) {
+        RequestId.aboutCase(request.caseNumber());
         // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
         // or reassignment ending sessions): one order for both, so neither waits on the other for good
         KnownCases.KnownCase known = knownCases.findLocked(request.caseNumber())

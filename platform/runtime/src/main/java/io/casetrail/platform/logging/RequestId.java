@@ -25,9 +25,30 @@ public class RequestId {
     public static final String METADATA_KEY = "requestId";
 
     private String value;
+    private String caseNumber;
 
     void set(String value) {
         this.value = value;
+    }
+
+    /** The case this request is about, when its body names it (a path or query parameter is read by itself). */
+    String caseNumber() {
+        return caseNumber;
+    }
+
+    void setCaseNumber(String caseNumber) {
+        this.caseNumber = caseNumber;
+    }
+
+    /**
+     * Names the case the current request is about, for its request log: an endpoint whose body names the case calls
+     * it, so that the log is filed under the case as the endpoints with the case in their path are.
+     */
+    public static void aboutCase(String caseNumber) {
+        ManagedContext context = Arc.container().requestContext();
+        if (context.isActive()) {
+            Arc.container().instance(RequestId.class).get().setCaseNumber(caseNumber); // the proxy: a method
+        }
     }
 
     /** This request's id (through the bean's client proxy: a method, never the field). */

@@ -174,14 +174,22 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
         data.put("orgId", orgId);
-        data.put("caseNumber", first(pathParameters, "caseNumber"));
+        // the case: the path's, else the query's (research names it there), else the one the body named
+        String caseNumber = first(pathParameters, "caseNumber");
+        if (caseNumber == null) {
+            caseNumber = first(request.getUriInfo().getQueryParameters(), "caseNumber");
+        }
+        if (caseNumber == null && known) {
+            caseNumber = this.requestId.caseNumber();
+        }
+        data.put("caseNumber", caseNumber);
         data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
         data.put("message", method + " " + attributes.get("path") + " " + status
                 + (millis == null ? "" : " (" + millis + " ms)"));
         data.put("attributes", attributes);
         Instant now = clock.instant();
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/casetrail/" + settings.applicationName(),
-                TYPE, now, requestId, orgId, first(pathParameters, "caseNumber"), principal, null, requestId,
+                TYPE, now, requestId, orgId, caseNumber, principal, null, requestId,
                 JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8));
         sender().send(CloudEventRecords.toRecord(Topics.LOG, event));
     }
