@@ -23,13 +23,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonIgnoreProperties(ignoreUnknown = true) // an export of the platform's data has fields the directory keeps none of
 public record DirectoryDocument(@NotNull @Valid Org org,
-                                @Size(max = 100_000) List<@Valid User> users,
-                                @Size(max = 10_000) List<@Valid Group> groups,
-                                @Size(max = 10_000) List<@Valid Application> applications,
+                                @Size(max = 100_000) List<@NotNull @Valid User> users,
+                                @Size(max = 10_000) List<@NotNull @Valid Group> groups,
+                                @Size(max = 10_000) List<@NotNull @Valid Application> applications,
                                 @Size(max = 1_000) List<JsonNode> policies,
                                 @Size(max = 1_000) List<JsonNode> profileMappings,
                                 @Size(max = 1_000) List<JsonNode> profileSources,
-                                @Size(max = 1_000) List<@Valid Feature> features) {
+                                @Size(max = 1_000) List<@NotNull @Valid Feature> features) {
 
     public DirectoryDocument {
         users = users == null ? List.of() : users;
@@ -78,7 +78,7 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     public record User(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 255) String login,
                        @Size(max = 255) String firstName, @Size(max = 255) String lastName,
                        @NotBlank @Size(max = 255) String email, @Size(max = 255) String secondEmail,
-                       @NotBlank @Size(max = 32) String status, List<@Valid Factor> factors) {
+                       @NotBlank @Size(max = 32) String status, List<@NotNull @Valid Factor> factors) {
 
         public User {
             factors = factors == null ? List.of() : factors;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -24,6 +25,7 @@ import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
 import io.casetrail.orgadmin.directory.DirectoryViews.UserView;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.store.Jdbc;
 
 /**
@@ -148,9 +150,31 @@ public class DirectoryStore {
 
     /** A user by id or login. */
     public Optional<UserView> user(String orgId, String idOrLogin) {
-        return jdbc.queryOne("SELECT * FROM dir_user WHERE org_id = ? AND (id = ? OR LOWER(login) = LOWER(?))",
-                this::user, orgId, idOrLogin, idOrLogin);
+        return byIdOrName("dir_user", List.of("LOWER(login) = LOWER(?)"), this::user, UserView::id, orgId, idOrLogin);
     }
+
+    /**
+     * The row whose id is {@code key}, else the one row a name matches. An id always wins: a user whose login reads
+     * as another user's id never stands in for that user. Several rows named alike (two applications called
+     * {@code bookmark}) are not picked from: the caller is told to use an id.
+     */
+    private <T> Optional<T> byIdOrName(String table, List<String> nameConditions, Jdbc.RowMapper<T> mapper,
+                                       Function<T, String> id, String orgId, String key) {
+        List<Object> parameters = new ArrayList<>(List.of(orgId, key));
+        nameConditions.forEach(condition -> parameters.add(key)); // each condition takes the key once
+        parameters.add(key);
+        List<T> found = jdbc.query("SELECT * FROM " + table + " WHERE org_id = ? AND (id = ? OR "
+                + String.join(" OR ", nameConditions) + ") ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, id LIMIT 2",
+                mapper, parameters.toArray());
+        if (found.size() > 1 && !key.equals(id.apply(found.get(0)))) {
+            throw new RuleViolation("ambiguous-name", key + " names more than one of the org's " + KINDS.get(table)
+                    + ": ask for one by its id");
+        }
+        return found.stream().findFirst();
+    }
+
+    private static final Map<String, String> KINDS = Map.of("dir_user", "users", "dir_group", "groups", "dir_app",
+            "applications");
 
     public Page<GroupView> groups(String orgId, String q, String after, int limit) {
         return Page.of(search("dir_group", List.of("name"), this::group, orgId, q, afterId(after), limit), limit,
@@ -158,8 +182,7 @@ public class DirectoryStore {
     }
 
     public Optional<GroupView> group(String orgId, String idOrName) {
-        return jdbc.queryOne("SELECT * FROM dir_group WHERE org_id = ? AND (id = ? OR name = ?)", this::group, orgId,
-                idOrName, idOrName);
+        return byIdOrName("dir_group", List.of("name = ?"), this::group, GroupView::id, orgId, idOrName);
     }
 
     public Page<ApplicationView> applications(String orgId, String q, String after, int limit) {
@@ -191,8 +214,8 @@ public class DirectoryStore {
     }
 
     public Optional<ApplicationView> application(String orgId, String idOrName) {
-        return jdbc.queryOne("SELECT * FROM dir_app WHERE org_id = ? AND (id = ? OR name = ? OR label = ?)",
-                DirectoryStore::application, orgId, idOrName, idOrName, idOrName);
+        return byIdOrName("dir_app", List.of("name = ?", "label = ?"), DirectoryStore::application,
+                ApplicationView::id, orgId, idOrName);
     }
 
     /** An org's documents of a kind (policies, profile mappings, profile sources), by id, after {@code after}. */

@@ -2,6 +2,7 @@ package io.casetrail.orgadmin.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -59,6 +60,8 @@ import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.orgadmin.command.PasswordHashes;
+import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.HeldRows;
@@ -114,6 +117,9 @@ class OrgAdminApiTest {
 
     @Inject
     KnownCases knownCases;
+
+    @Inject
+    DirectoryStore directoryStore;
 
     static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
@@ -788,6 +794,32 @@ class OrgAdminApiTest {
         as(ADA).get("/orgs/" + ORG + "/directory").then().statusCode(403);
     }
 
+    /**
+     * A user is found by its id before any login that reads like it, so an action on a user never lands on another;
+     * a name several applications or groups share finds none of them (the caller is told to use an id).
+     */
+    @Test
+    void anIdFindsItsOwnUserAndANameSharedByManyFindsNone() {
+        String org = "org-clash-" + CASES.incrementAndGet();
+        String clashing = """
+                {"org":{"id":"%s","name":"Clash","url":"https://clash.okta.com"},
+                 "users":[{"id":"00uamy","login":"00UZED","email":"amy@clash.example","status":"ACTIVE"},
+                          {"id":"00uzed","login":"zed@clash.example","email":"zed@clash.example","status":"ACTIVE"}],
+                 "groups":[{"id":"00g1","name":"Admins","members":[]},{"id":"00g2","name":"Admins","members":[]}],
+                 "applications":[{"id":"0oa1","name":"bookmark","label":"Wiki","status":"ACTIVE"},
+                                 {"id":"0oa2","name":"bookmark","label":"Docs","status":"ACTIVE"}]}
+                """.formatted(org);
+        as(OPERATOR).body(clashing).put("/orgs/" + org + "/directory").then().statusCode(200);
+        assertThat(directoryStore.user(org, "00uzed").orElseThrow().id()).isEqualTo("00uzed");
+        assertThat(directoryStore.user(org, "00UZED").orElseThrow().id()).isEqualTo("00uamy"); // a login, no id
+        assertThat(directoryStore.application(org, "0oa2").orElseThrow().id()).isEqualTo("0oa2");
+        assertThat(directoryStore.application(org, "Docs").orElseThrow().id()).isEqualTo("0oa2");
+        assertThatThrownBy(() -> directoryStore.application(org, "bookmark")).isInstanceOf(RuleViolation.class)
+                .hasMessageContaining("ask for one by its id");
+        assertThatThrownBy(() -> directoryStore.group(org, "Admins")).isInstanceOf(RuleViolation.class);
+        assertThat(directoryStore.group(org, "00g1").orElseThrow().id()).isEqualTo("00g1");
+    }
+
     @Test
     void aDirectoryHoldingSomethingTwiceOrTooLongIsRefusedAndTheImportedOneStays() {
         String twice = directory().replace("\"login\":\"bob@adm.example\"", "\"login\":\"ALICE@adm.example\"");
@@ -802,6 +834,13 @@ class OrgAdminApiTest {
         String longPolicy = directory().replace("\"id\":\"00p2\"", "\"id\":\"" + "p".repeat(65) + "\"");
         as(OPERATOR).body(longPolicy).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .body("detail", containsString("1 to 64 characters"));
+        // a null where a user, a factor or a flag goes is refused, not a 500
+        for (String nulled : List.of(directory().replace("\"users\":[", "\"users\":[null,"),
+                directory().replace("\"factors\":[]", "\"factors\":[null]"),
+                directory().replace("\"features\":[", "\"features\":[null,"))) {
+            as(OPERATOR).body(nulled).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
         String sameFactor = directory().replace("{\"id\":\"f2\"", "{\"id\":\"f1\"");
         as(OPERATOR).body(sameFactor).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .body("detail", containsString("users[00u1alice].factors[].id: f1 appears more than once"));
