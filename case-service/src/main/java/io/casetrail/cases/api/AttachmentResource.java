@@ -21,6 +21,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -94,12 +95,16 @@ public class AttachmentResource {
     public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,
                            @QueryParam("internal") String internalParameter,
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
+                           @Context HttpHeaders headers, InputStream body)
             throws IOException {
+        // how the body is framed (a declared length, or chunks) is no part of the request an Idempotency-Key names:
+        // read from the headers, not a parameter, so that the same bytes sent either way are the same request
+        Long contentLength = declaredLength(headers);
         if (fileName == null || fileName.isBlank() || fileName.length() > 255 || fileName.contains("/")
+                || fileName.contains("\\") || fileName.chars().allMatch(c -> c == '.')
                 || fileName.codePoints().anyMatch(AttachmentResource::isControlOrFormat)) {
-            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/', no control or"
-                    + " formatting characters such as a right-to-left override)");
+            throw new InvalidInput("fileName: give the file's name (at most 255 characters, no '/' or '\\', not"
+                    + " only dots, no control or formatting characters such as a right-to-left override)");
         }
         // true or false, nothing else: any other value read as false would show the customer a file meant internal
         if (internalParameter != null && !internalParameter.equals("true") && !internalParameter.equals("false")) {
@@ -180,6 +185,15 @@ public class AttachmentResource {
             return !type.isWildcardType() && !type.isWildcardSubtype();
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    private static Long declaredLength(HttpHeaders headers) {
+        String declared = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return declared == null ? null : Long.valueOf(declared.trim());
+        } catch (NumberFormatException e) {
+            return null; // the HTTP server refuses a malformed length before this runs
         }
     }
 

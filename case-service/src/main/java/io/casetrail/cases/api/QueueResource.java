@@ -83,7 +83,8 @@ public class QueueResource {
     @Path("/teams/{team}/unassigned")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "A team's unassigned queue", description = "NEW cases routed to the team; for its members.")
-    public Response unassigned(@PathParam("team") String team, @QueryParam("priority") Priority priority,
+    public Response unassigned(@PathParam("team") String team, @QueryParam("status") CaseStatus status,
+                               @QueryParam("priority") Priority priority,
                                @QueryParam("orgId") String orgId, @QueryParam("productArea") ProductArea productArea,
                                @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         if (!caller.inTeam(team)) {
@@ -91,7 +92,7 @@ public class QueueResource {
         }
         int pageSize = Page.limit(limit);
         Page<CaseView> page = cases.queue("team = ? AND status = 'NEW'", List.of(team),
-                new CaseFilter(orgId, null, priority, productArea, null, null), after, pageSize);
+                new CaseFilter(orgId, status, priority, productArea, null, null), after, pageSize); // NEW or none
         return LinkHeaders.page(uri, page);
     }
 

@@ -443,6 +443,10 @@ public class SupportCase {
         // the customer's decision alone (DOMAIN: reopen is the org admins'): support reopening a closed case would
         // hand itself an open case in the org again, and with it research and admin actions there
         policy().requireCustomer(caller, "reopen this case");
+        if (closedAutomaticallyIfDue()) {
+            // past its auto-close time, the case counts as closed (then), whether or not the deadline fired yet
+            deadlines.cancelAllWithinScope(AUTO_CLOSE_DEADLINE);
+        }
         if (status != CaseStatus.CLOSED) {
             throw new RuleViolation("illegal-transition", "only CLOSED cases can be reopened; case " + caseNumber
                     + " is " + status);

@@ -76,7 +76,8 @@ public class CaseQueries {
     /**
      * A queue: priority first (P1 on top), then status (NEW, OPEN, PENDING_CUSTOMER, RESOLVED...), then time to
      * SLA breach (least first; cases without a running clock last), then age (oldest first). The cursor pins
-     * the "now" of the first page, so that pages stay consistent while clocks run.
+     * the "now" of the first page for the order, so that pages stay consistent while clocks run; each page shows
+     * its cases' time to breach as of when it is read.
      */
     public Page<CaseView> queue(String condition, List<Object> conditionParameters, CaseFilter filter, String after,
                                 int limit) {
@@ -100,7 +101,8 @@ public class CaseQueries {
         }
         sql.append(" ORDER BY priority_rank, status_rank, breach_key, opened_at_ms, case_number LIMIT ?");
         parameters.add(limit + 1);
-        Instant at = Instant.ofEpochMilli(now);
+        // ordered as of the first page's time; shown as of now (a later page's time to breach is not that of then)
+        Instant at = clock.instant();
         List<Page.Row<CaseView>> rows = jdbc.query(sql.toString(), row -> new Page.Row<>(view(row, at, false),
                 new QueueCursor(now, row.getInt("priority_rank"), row.getInt("status_rank"),
                         row.getLong("breach_key"), row.getLong("opened_at_ms"), row.getString("case_number"))

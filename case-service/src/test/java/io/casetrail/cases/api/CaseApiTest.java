@@ -650,6 +650,10 @@ class CaseApiTest {
         given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain").body(content)
                 .post(path).then().statusCode(201).header("Idempotent-Replayed", "true")
                 .header("Location", first.header("Location"));
+        // the same bytes sent in chunks, without a declared length: the same request
+        given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain")
+                .body(new java.io.ByteArrayInputStream(content)).post(path).then().statusCode(201)
+                .header("Idempotent-Replayed", "true");
         given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain").body(other)
                 .post(path).then().statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo("https://casetrail.io/problems/idempotency-key-reused"));
@@ -805,6 +809,12 @@ class CaseApiTest {
         given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("x")
                 .queryParam("fileName", "invoice\u202Etxt.exe").post("/cases/" + caseNumber + "/attachments")
                 .then().statusCode(400).contentType("application/problem+json");
+        // a path a download tool would walk, on any system
+        for (String path : List.of("..\\..\\startup.bat", "..", ".", "a/b.txt")) {
+            given().auth().oauth2(ACME_ADMIN).contentType("text/plain").body("x").queryParam("fileName", path)
+                    .post("/cases/" + caseNumber + "/attachments").then().statusCode(400)
+                    .body("detail", containsString("fileName"));
+        }
         given().auth().oauth2(ACME_ADMIN).contentType("text/*").body("x")
                 .post("/cases/" + caseNumber + "/attachments?fileName=a.txt")
                 .then().statusCode(400).contentType("application/problem+json");
@@ -1026,6 +1036,11 @@ class CaseApiTest {
 
         as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?priority=P3&limit=200").then()
                 .body("priority", everyItem(equalTo("P3"))).body("caseNumber", hasItems(p3First, p3Second));
+        // the status filter as on every queue: these are all NEW
+        as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?status=NEW&limit=200").then()
+                .body("caseNumber", hasItems(p3First, p1, p3Second, p2));
+        as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?status=CLOSED&limit=200").then().statusCode(200)
+                .body("$", hasSize(0));
 
         Response page1 = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=1");
         page1.then().statusCode(200).body("$", hasSize(1));
@@ -1035,6 +1050,12 @@ class CaseApiTest {
         String nextUrl = next.substring(1, next.indexOf('>'));
         as(LEAD_LU).get(nextUrl).then().statusCode(200).body("$", hasSize(1))
                 .body("[0].caseNumber", not(equalTo(page1.jsonPath().getString("[0].caseNumber"))));
+        // a later page keeps the first page's order, and shows its cases' time to breach as of when it is read
+        clock.advance(Duration.ofMinutes(20));
+        Response page2 = as(LEAD_LU).get(nextUrl);
+        String second = page2.jsonPath().getString("[0].caseNumber");
+        assertThat(page2.jsonPath().getLong("[0].sla.timeToBreachSeconds")).isEqualTo(as(LEAD_LU)
+                .get("/cases/" + second).then().extract().jsonPath().getLong("sla.timeToBreachSeconds"));
         // page by page, the queue is the whole queue, in the same order
         List<String> whole = as(LEAD_LU).get("/queues/teams/lifecycle/unassigned?limit=200").then().extract()
                 .jsonPath().getList("caseNumber", String.class);

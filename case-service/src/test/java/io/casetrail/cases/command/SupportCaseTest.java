@@ -709,6 +709,19 @@ class SupportCaseTest {
                     .expectEvents(closed());
         }
 
+        /** A reopen after the auto-close time, before the deadline fired, reopens the case closed at that time. */
+        @Test
+        void aReopenAfterTheAutoCloseTimeReopensTheCaseClosedThen() {
+            Instant late = t0.plus(Duration.ofDays(9));
+            fixture.given(opened(), assigned(), proposed()).andGivenCurrentTime(late)
+                    .when(new ReopenCase(CASE, "It is back", CUSTOMER))
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                            org.hamcrest.Matchers.equalTo(new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED,
+                                    Actor.SYSTEM, t0.plus(Duration.ofDays(7)))),
+                            org.hamcrest.Matchers.equalTo(new CaseReopened(CASE, ORG, "It is back", CUSTOMER.actor())),
+                            org.hamcrest.Matchers.instanceOf(SlaClockStarted.class), Matchers.andNoMore())));
+        }
+
         /**
          * A case closed automatically closed at its auto-close time, however late the deadline fired: as its event
          * says (above), or, for an event recorded before it said so, the auto-close time it followed (here).
