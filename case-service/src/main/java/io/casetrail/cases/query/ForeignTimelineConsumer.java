@@ -70,6 +70,8 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
             EventCatalog.typeOf(ImpersonationWriteRefused.class),
             EventCatalog.typeOf(EscalationManagerAssigned.class));
 
+    private static final String MANAGER_ASSIGNED = EventCatalog.typeOf(EscalationManagerAssigned.class);
+
     private final TimelineStore timeline;
     private final Clock clock;
     private final CaseOrgs orgs;
@@ -112,8 +114,9 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
                 continue;
             }
             // an event of several cases is an entry on each, with an id of its own there
-            timeline.append(new TimelineEntry(AccessEvents.entryId(event, caseNumber), at, context, event.type(), event.actor(), actorName,
-                    actorKind, visibility, summary(context, event.type(), actorName), json), caseNumber);
+            timeline.append(new TimelineEntry(AccessEvents.entryId(event, caseNumber), at, context, event.type(),
+                    event.actor(), actorName, actorKind, visibility,
+                    summary(context, event.type(), whom(event.type(), data), actorName), json), caseNumber);
         }
     }
 
@@ -123,10 +126,23 @@ public class ForeignTimelineConsumer implements CloudEventConsumer {
         return parts.length >= 4 ? parts[2] : "other";
     }
 
-    /** {@code access: session started (by Tom)}. */
-    static String summary(String context, String type, String actorName) {
+    /**
+     * Whom an entry is about, where the customer sees it without the event's data (TimelineEntry#forCustomer): the
+     * escalation manager who is now the customer's intermediary.
+     */
+    private static String whom(String type, JsonNode data) {
+        if (!MANAGER_ASSIGNED.equals(type)) {
+            return null;
+        }
+        String name = data.path("managerName").asText("");
+        return name.isBlank() ? data.path("managerId").asText(null) : name;
+    }
+
+    /** {@code access: session started (by Tom)}; {@code escalation: manager assigned: Eve (by Lu)}. */
+    static String summary(String context, String type, String whom, String actorName) {
         String[] parts = type.split("\\.");
         String name = parts.length >= 4 ? parts[3].replace('-', ' ') : type;
-        return context + ": " + name + (actorName == null || actorName.isBlank() ? "" : " (by " + actorName + ")");
+        return context + ": " + name + (whom == null ? "" : ": " + whom)
+                + (actorName == null || actorName.isBlank() ? "" : " (by " + actorName + ")");
     }
 }

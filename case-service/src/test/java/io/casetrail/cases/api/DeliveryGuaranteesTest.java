@@ -284,7 +284,8 @@ class DeliveryGuaranteesTest {
                 .then().body("escalated", equalTo(true)).body("intermediary", equalTo("tse-tom")));
 
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
-                escalation, ACME, caseNumber, "em-eve", "Eve", EVE));
+                escalation, ACME, caseNumber, "em-eve", "Eve", new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT,
+                Roles.TEAM_LEAD)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("intermediary", equalTo("em-eve")));
         // the manager reads the case it is the intermediary on (another manager does not), and it alone of support
@@ -323,6 +324,9 @@ class DeliveryGuaranteesTest {
         // the customer learns of its intermediary on the timeline; the escalation itself stays internal
         as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then()
                 .body("type", hasItem("io.casetrail.escalation.manager-assigned.v1"))
+                // who it is, though the customer sees no event data of another service
+                .body("find { it.type == 'io.casetrail.escalation.manager-assigned.v1' }.summary",
+                        equalTo("escalation: manager assigned: Eve (by Lu)"))
                 .body("type", not(hasItem("io.casetrail.escalation.raised.v1")));
         as(LEAD_LU).get("/cases/" + caseNumber + "/timeline").then()
                 .body("type", hasItem("io.casetrail.escalation.raised.v1"));
