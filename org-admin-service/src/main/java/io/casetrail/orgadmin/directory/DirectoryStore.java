@@ -303,6 +303,8 @@ public class DirectoryStore {
      * status is not one of {@link #PASSWORD_STATUSES}.
      */
     public boolean markRecovery(String orgId, String userId, String recoveryTokenHash) {
+        // the org held first: an import replacing the users meanwhile would leave the update nothing to change
+        lockOrg(orgId);
         // a temporary password set before stops working: the reset link is the way in now
         return jdbc.update("UPDATE dir_user SET status = 'RECOVERY', recovery_token_hash = ?, password_hash = NULL"
                 + " WHERE org_id = ? AND id = ?" + IN_PASSWORD_STATUSES, recoveryTokenHash, orgId, userId) == 1;
@@ -314,6 +316,7 @@ public class DirectoryStore {
      * {@link #PASSWORD_STATUSES}.
      */
     public boolean expirePassword(String orgId, String userId, String temporaryPasswordHash) {
+        lockOrg(orgId); // as markRecovery
         // a reset link sent before stops working: the temporary password is the way in now
         return jdbc.update("UPDATE dir_user SET status = 'PASSWORD_EXPIRED', password_hash = ?,"
                 + " recovery_token_hash = NULL WHERE org_id = ? AND id = ?" + IN_PASSWORD_STATUSES,
@@ -334,7 +337,8 @@ public class DirectoryStore {
     }
 
     /**
-     * Holds the org's row until the transaction ends; an import, a flag change and an MFA reset take it first. A flag
+     * Holds the org's row until the transaction ends; an import, a flag change, a password reset, a temporary
+     * password and an MFA reset take it first. A flag
      * change is checked against the org's other flags (its dependencies, its dependents); two changes checked side by
      * side, each before the other committed, could together leave a flag enabled on a disabled dependency. Held,
      * they go one after the other.

@@ -795,6 +795,42 @@ class OrgAdminApiTest {
     }
 
     /**
+     * A password reset and a temporary password wait for an import of the org under way, as an MFA reset does: they
+     * then act on the users the import left, never on rows it is replacing.
+     */
+    @Test
+    void passwordChangesWaitForAnImportUnderWay() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var importing = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                directoryStore.lockOrg(ORG); // as an import holds it
+                held.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            var reset = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+                    () -> directoryStore.expirePassword(ORG, "00u2bob", "hash")));
+            LockWaits.awaitWaiter(dataSource, "dir_org", Duration.ofSeconds(30));
+            assertThat(reset).isNotDone();
+            release.countDown();
+            importing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reset.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> jdbc.update(
+                    "UPDATE dir_user SET status = 'ACTIVE', password_hash = NULL WHERE org_id = ? AND id = ?", ORG,
+                    "00u2bob"));
+        }
+    }
+
+    /**
      * A user is found by its id before any login that reads like it, so an action on a user never lands on another;
      * a name several applications or groups share finds none of them (the caller is told to use an id).
      */
