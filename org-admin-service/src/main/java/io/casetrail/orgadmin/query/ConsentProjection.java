@@ -2,6 +2,7 @@ package io.casetrail.orgadmin.query;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +37,11 @@ public class ConsentProjection implements Projection {
     }
 
     private final Jdbc jdbc;
+    private final Clock clock;
 
-    public ConsentProjection(Jdbc jdbc) {
+    public ConsentProjection(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     @EventHandler
@@ -73,24 +76,32 @@ public class ConsentProjection implements Projection {
         List<Object> parameters = new ArrayList<>(List.of(caseNumber));
         String sql = Page.At.query("SELECT * FROM consent_view WHERE case_number = ?", "given_at", "consent_id", false,
                 after, parameters, limit);
-        return Page.of(jdbc.query(sql, ConsentProjection::view, parameters.toArray()), limit,
+        Instant now = clock.instant();
+        return Page.of(jdbc.query(sql, row -> view(row, now), parameters.toArray()), limit,
                 consent -> new Page.At(consent.givenAt(), consent.consentId()).cursor());
     }
 
     /** One consent of a case. */
     public Optional<ConsentView> find(String caseNumber, String consentId) {
+        Instant now = clock.instant();
         return jdbc.queryOne("SELECT * FROM consent_view WHERE consent_id = ? AND case_number = ?",
-                ConsentProjection::view, consentId, caseNumber);
+                row -> view(row, now), consentId, caseNumber);
     }
 
-    private static ConsentView view(ResultSet row) throws SQLException {
+    /**
+     * A consent as of {@code now}: one past its expiry is shown EXPIRED (ended then) even before its expiry's event
+     * is recorded (a deadline, polled, and late after downtime), as the actions already treat it.
+     */
+    private static ConsentView view(ResultSet row, Instant now) throws SQLException {
+        Instant expiresAt = Jdbc.instant(row, "expires_at");
+        boolean lapsed = "ACTIVE".equals(row.getString("status")) && !now.isBefore(expiresAt);
         return new ConsentView(
                 row.getString("consent_id"), row.getString("org_id"), row.getString("case_number"),
                 row.getString("given_by"), ConsentChannel.valueOf(row.getString("channel")),
                 Jdbc.instant(row, "given_at"), split(row.getString("action_kinds")).stream()
                 .map(ActionKind::valueOf).toList(), split(row.getString("target_users")),
-                split(row.getString("feature_flags")), Jdbc.instant(row, "expires_at"),
-                row.getString("recorded_by"), row.getString("status"), Jdbc.instant(row, "ended_at"));
+                split(row.getString("feature_flags")), expiresAt, row.getString("recorded_by"),
+                lapsed ? "EXPIRED" : row.getString("status"), lapsed ? expiresAt : Jdbc.instant(row, "ended_at"));
     }
 
     private static List<String> split(String list) {

@@ -534,9 +534,15 @@ class OrgAdminApiTest {
     void expiredWithdrawnAndMismatchedConsentsAllowNothing() {
         long refused = stored("AdminActionRefused");
         int bobsMail = mailTo("bob@adm.example").size();
-        as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserIds\":[\"00u2bob\"],\"validForHours\":1}")
-                .post("/cases/" + caseNumber + "/consents").then().statusCode(201);
+        String shortLived = as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],\"targetUserIds\":[\"00u2bob\"],"
+                + "\"validForHours\":1}").post("/cases/" + caseNumber + "/consents").then().statusCode(201).extract()
+                .path("consentId");
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents/" + shortLived)
+                .then().statusCode(200).body("status", equalTo("ACTIVE")));
         clock.advance(Duration.ofHours(2));
+        // shown expired at once, as the actions treat it, before its expiry (a polled deadline) is recorded
+        as(ADA).get("/cases/" + caseNumber + "/consents/" + shortLived).then().statusCode(200)
+                .body("status", equalTo("EXPIRED"));
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/users/00u2bob/lifecycle"
                 + "/reset-password").then().statusCode(403).body("detail", containsString("expired"));
 
