@@ -4,8 +4,10 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
+import io.casetrail.escalations.command.ApprovalChains;
 import io.casetrail.escalations.command.EscalationStatus;
 import io.casetrail.escalations.query.EscalationQueries.Card;
+import io.casetrail.escalations.query.EscalationQueries.Detail;
 import io.casetrail.escalations.query.EscalationQueries.Teams;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
@@ -15,7 +17,8 @@ import io.casetrail.platform.security.Roles;
 /**
  * Who reads which escalation: auditors, escalation managers and engineering managers every one; engineers those
  * that reached Engineering; team leads and support managers their teams'; an engineer in support those of the
- * cases it works and those it raised. Customers none: escalations are internal.
+ * cases it works and those it raised; and whoever an escalation's current step awaits, that one in full. Customers
+ * none: escalations are internal.
  */
 @Singleton
 public class EscalationReadAccess {
@@ -52,8 +55,15 @@ public class EscalationReadAccess {
         return Teams.of(caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) ? caller.teams() : Set.of());
     }
 
-    public void requireRead(Caller caller, Card card) {
-        if (!mayRead(caller, card)) {
+    /**
+     * An escalation in full: as {@link #mayRead(Caller, Card)}, and besides by whoever its current step awaits (an
+     * approver the chain names from another team, an engineer a step asks for): nobody approves what it may not read.
+     */
+    public void requireRead(Caller caller, Detail detail) {
+        Card card = detail.escalation();
+        if (!mayRead(caller, card) && !(card.status() == EscalationStatus.AWAITING_APPROVAL
+                && ApprovalChains.awaitsApprovalOf(detail.chain(), detail.currentStep(), caller, card.team(),
+                card.raisedBy()))) {
             throw new AccessDenied("escalation " + card.escalationId() + " is not yours to read");
         }
     }

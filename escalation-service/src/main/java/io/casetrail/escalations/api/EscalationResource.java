@@ -155,7 +155,7 @@ public class EscalationResource {
             + " history.")
     public Detail detail(@PathParam("id") String escalationId) {
         Detail detail = queries.detail(escalationId).orElseThrow(() -> unknown(escalationId));
-        access.requireRead(caller, detail.escalation());
+        access.requireRead(caller, detail);
         return detail;
     }
 

@@ -122,13 +122,27 @@ public final class ApprovalChains {
         if (step.rule() == ApprovalRule.ALL && !step.approvers().contains(caller.id())) {
             return Eligibility.no("step '" + step.name() + "' is for its named approvers only");
         }
+        // a named approver approves whatever the case's team: the chain names it, and a step only it completes
+        // would otherwise wait for ever on a case of another team
+        boolean named = step.rule() == ApprovalRule.ALL;
         for (String role : step.roles()) {
-            if (caller.has(role) && (!TEAM_BOUND.contains(role) || caller.inTeam(team))) {
+            if (caller.has(role) && (named || !TEAM_BOUND.contains(role) || caller.inTeam(team))) {
                 return new Eligibility(role, null);
             }
         }
         return Eligibility.no("step '" + step.name() + "' needs a " + String.join(" or ", step.roles())
                 + (step.roles().stream().anyMatch(TEAM_BOUND::contains) ? " of team " + team : ""));
+    }
+
+    /**
+     * Whether step {@code step} of the chain awaits the caller's approval: it may approve it, and it is named in no
+     * later step (which it would then be kept from). What the pending list shows it, and what lets it read the
+     * escalation it is asked to approve.
+     */
+    public static boolean awaitsApprovalOf(List<ApprovalStep> chain, int step, Caller caller, String team,
+                                           String raisedBy) {
+        return step >= 0 && step < chain.size() && eligibility(chain.get(step), caller, team, raisedBy).allowed()
+                && namingLater(chain, step, caller.id()).isEmpty();
     }
 
     /**

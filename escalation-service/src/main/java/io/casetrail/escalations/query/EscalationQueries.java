@@ -104,10 +104,8 @@ public class EscalationQueries {
                 // its last step was approved; the approval itself follows in a moment (another batch of the view)
                 return false;
             }
-            ApprovalStep step = row.chain().get(row.step());
-            return ApprovalChains.eligibility(step, caller, row.card().team(), row.card().raisedBy()).allowed()
-                    && !row.approvers().contains(caller.id())
-                    && ApprovalChains.namingLater(row.chain(), row.step(), caller.id()).isEmpty();
+            return ApprovalChains.awaitsApprovalOf(row.chain(), row.step(), caller, row.card().team(),
+                    row.card().raisedBy()) && !row.approvers().contains(caller.id());
         }, after, limit);
     }
 

@@ -340,6 +340,30 @@ class EscalationApiTest {
                 .body("escalationId", hasItem(id)));
     }
 
+    /**
+     * Whoever a step awaits reads the escalation it is asked to approve, and a manager the chain names approves
+     * whatever the case's team: an engineer asked for a sign-off before the escalation reached Engineering, and a
+     * manager of another team named for the last step (who would otherwise leave it waiting for ever).
+     */
+    @Test
+    void whoeverAStepAwaitsReadsItAndANamedApproverApprovesForAnyTeam() {
+        String max = MINT.token("mgr-max").role(Roles.SUPPORT_MANAGER).team("mfa").sign();
+        String id = raise(caseOfTom(), "sign-off");
+        await().atMost(WAIT).untilAsserted(() -> as(DEV).get("/approvals/pending?limit=200").then().statusCode(200)
+                .body("escalationId", hasItem(id)));
+        as(DEV).get("/escalations/" + id).then().statusCode(200)
+                .body("customerImpact", equalTo("All users locked out"));
+        as(max).get("/escalations/" + id).then().statusCode(403); // not yet its step
+        post(DEV, id, "approvals", "", 200);
+        await().atMost(WAIT).untilAsserted(() -> as(max).get("/approvals/pending?limit=200").then()
+                .body("escalationId", hasItem(id)));
+        as(max).get("/escalations/" + id).then().statusCode(200);
+        as(DORA).get("/escalations/" + id).then().statusCode(403); // the engineers' step is done
+        post(max, id, "approvals", "", 200);
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + id).then()
+                .body("escalation.status", equalTo("APPROVED")));
+    }
+
     /** A case's escalations and an approver's pending approvals read page by page, oldest first, each once. */
     @Test
     void casesEscalationsAndPendingApprovalsArePaged() {
