@@ -2,6 +2,7 @@ package io.casetrail.cases.command;
 
 import java.util.Optional;
 
+import io.casetrail.events.Actor;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
@@ -39,18 +40,26 @@ final class CaseAccessPolicy {
                 || caller.has(Roles.SUPPORT_ENGINEER) && assignee != null && assignee.equals(caller.id());
     }
 
-    void requireCustomer(Caller caller, String what) {
+    /** The customer, as the actor of what it does on the case. */
+    Actor requireCustomer(Caller caller, String what) {
         if (!isCustomerOfCase(caller)) {
             throw new AccessDenied("only an admin of the case's org may " + what);
         }
+        return caller.actor();
     }
 
-    void requireWorker(Caller caller, String what) {
+    /**
+     * One who works the case, as the actor of what it does there: in the role that lets it act (events.md), the
+     * case's engineer, else a lead or manager of its team; not whichever of its roles comes first.
+     */
+    Actor requireWorker(Caller caller, String what) {
         if (!worksCase(caller)) {
             throw new AccessDenied(!caller.isCustomer()
                     ? "only the assigned engineer or a lead or manager of team " + team + " may " + what
                     : isCustomerOfCase(caller) ? "customers may not " + what : "this case belongs to another org");
         }
+        return caller.has(Roles.SUPPORT_ENGINEER) && caller.id().equals(assignee)
+                ? caller.actingAs(Roles.SUPPORT_ENGINEER) : caller.actingAs(caller.teamRole(team).orElseThrow());
     }
 
     /**
@@ -58,23 +67,23 @@ final class CaseAccessPolicy {
      * workers; but while an escalation manager is assigned to an active escalation of the case, that manager and
      * nobody else (a worker is told so, 409; anyone else is refused, 403).
      */
-    void requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
+    Actor requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
         if (isIntermediary(caller, escalationManager)) {
-            return;
+            return caller.actingAs(Roles.ESCALATION_MANAGER);
         }
-        requireWorker(caller, what);
+        Actor worker = requireWorker(caller, what);
         if (escalationManager.isPresent()) {
             throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get()
                     + " is the customer's intermediary while the escalation is active; only they may " + what
                     + " (an internal note reaches them)");
         }
+        return worker;
     }
 
     /** The case's workers, or the escalation manager who is the customer's intermediary on it (internal notes). */
-    void requireWorkerOrIntermediary(Caller caller, Optional<String> escalationManager, String what) {
-        if (!isIntermediary(caller, escalationManager)) {
-            requireWorker(caller, what);
-        }
+    Actor requireWorkerOrIntermediary(Caller caller, Optional<String> escalationManager, String what) {
+        return isIntermediary(caller, escalationManager) ? caller.actingAs(Roles.ESCALATION_MANAGER)
+                : requireWorker(caller, what);
     }
 
     private static boolean isIntermediary(Caller caller, Optional<String> escalationManager) {
@@ -82,9 +91,11 @@ final class CaseAccessPolicy {
                 && escalationManager.get().equals(caller.id());
     }
 
-    void requireLead(Caller caller, String what) {
+    /** A lead or manager of the case's team, as the actor of what it does there, in that role. */
+    Actor requireLead(Caller caller, String what) {
         if (!leadsCase(caller)) {
             throw new AccessDenied("only a team lead or support manager of team " + team + " may " + what);
         }
+        return caller.actingAs(caller.teamRole(team).orElseThrow());
     }
 }

@@ -185,7 +185,7 @@ public class SupportCase {
 
     @CommandHandler
     public CaseState handle(AssignCase command) {
-        policy().requireLead(command.caller(), "assign cases");
+        Actor actor = policy().requireLead(command.caller(), "assign cases");
         requireNotClosed("assign");
         if (isBlank(command.assignee())) {
             throw new InvalidInput("assignee is required");
@@ -200,7 +200,7 @@ public class SupportCase {
                     + " assigns it");
         }
         apply(new CaseAssigned(caseNumber, orgId, command.assignee(), assignee,
-                status == CaseStatus.NEW ? CaseStatus.OPEN : status, command.caller().actor()));
+                status == CaseStatus.NEW ? CaseStatus.OPEN : status, actor));
         return state(null);
     }
 
@@ -219,13 +219,16 @@ public class SupportCase {
             throw new AccessDenied("you opened case " + caseNumber + " on the customer's behalf; a team lead"
                     + " assigns it");
         }
-        apply(new CaseAssigned(caseNumber, orgId, caller.id(), null, CaseStatus.OPEN, caller.actor()));
+        // taken as its engineer from then on, else as a lead or manager of the team
+        Actor actor = caller.actingAs(caller.has(Roles.SUPPORT_ENGINEER) ? Roles.SUPPORT_ENGINEER
+                : caller.teamRole(team).orElseThrow());
+        apply(new CaseAssigned(caseNumber, orgId, caller.id(), null, CaseStatus.OPEN, actor));
         return state(null);
     }
 
     @CommandHandler
     public CaseState handle(ChangePriority command, CaseRules rules, DeadlineManager deadlines) {
-        policy().requireWorker(command.caller(), "change the priority");
+        Actor actor = policy().requireWorker(command.caller(), "change the priority");
         requireNotClosed("change the priority of");
         if (command.priority() == null) {
             throw new InvalidInput("priority is required");
@@ -234,8 +237,7 @@ public class SupportCase {
             throw new RuleViolation("unchanged", "case " + caseNumber + " already has priority " + priority);
         }
         Priority from = priority;
-        apply(new PriorityChanged(caseNumber, orgId, from, command.priority(), command.reason(),
-                command.caller().actor()));
+        apply(new PriorityChanged(caseNumber, orgId, from, command.priority(), command.reason(), actor));
         breachIfOverdue();
         if (slaTarget == null || slaBreached) {
             return state(null); // no clock, or its breach stands
@@ -267,10 +269,12 @@ public class SupportCase {
 
     @CommandHandler
     public CaseState handle(RemoveContact command) {
+        Actor actor;
         if (policy().isCustomerOfCase(command.caller())) {
             requireAssociatedAdmin(command.caller(), "remove its contacts");
+            actor = command.caller().actor();
         } else {
-            policy().requireWorker(command.caller(), "remove contacts");
+            actor = policy().requireWorker(command.caller(), "remove contacts");
         }
         requireNotClosed("change the contacts of");
         if (command.contactId() != null && command.contactId().equals(openedBy)) {
@@ -280,7 +284,7 @@ public class SupportCase {
         if (!contacts.contains(command.contactId())) {
             throw new RuleViolation("not-a-contact", command.contactId() + " is not a contact of case " + caseNumber);
         }
-        apply(new ContactRemoved(caseNumber, orgId, command.contactId(), command.caller().actor()));
+        apply(new ContactRemoved(caseNumber, orgId, command.contactId(), actor));
         return state(null);
     }
 
@@ -302,9 +306,10 @@ public class SupportCase {
             resumeClock(deadlines);
             return state(command.messageId());
         }
-        policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber), "reply on this case");
+        Actor actor = policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber),
+                "reply on this case");
         requireNotClosed("reply on");
-        apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), status, caller.actor()));
+        apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), status, actor));
         supportWrote(rules, deadlines);
         return state(command.messageId());
     }
@@ -327,7 +332,7 @@ public class SupportCase {
     @CommandHandler
     public CaseState handle(RecordPhoneCall command, CaseRules rules, DeadlineManager deadlines,
                             Intermediaries intermediaries) {
-        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+        Actor actor = policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
                 "record calls with the customer");
         requireNotClosed("record a call on");
         requireText(command.summary(), "summary");
@@ -341,7 +346,7 @@ public class SupportCase {
         }
         CaseStatus after = command.customerAnswered() ? CaseStatus.OPEN : status;
         apply(new PhoneCallRecorded(caseNumber, orgId, command.callId(), command.contactId(), command.summary(),
-                command.customerAnswered(), after, command.caller().actor()));
+                command.customerAnswered(), after, actor));
         supportWrote(rules, deadlines);
         return state(command.callId());
     }
@@ -349,25 +354,24 @@ public class SupportCase {
     @CommandHandler
     public CaseState handle(PostInternalNote command, Intermediaries intermediaries) {
         // the escalation manager who speaks to the customer answers support where the customer cannot read it
-        policy().requireWorkerOrIntermediary(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+        Actor actor = policy().requireWorkerOrIntermediary(command.caller(), intermediaries.escalationManagerOf(caseNumber),
                 "post internal notes");
         requireText(command.body(), "body");
-        apply(new InternalNotePosted(caseNumber, orgId, command.noteId(), command.body(), command.caller().actor()));
+        apply(new InternalNotePosted(caseNumber, orgId, command.noteId(), command.body(), actor));
         return state(command.noteId());
     }
 
     @CommandHandler
     public CaseState handle(RequestInformation command, CaseRules rules, DeadlineManager deadlines,
                             Intermediaries intermediaries) {
-        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+        Actor actor = policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
                 "request information");
         requireText(command.body(), "body");
         if (status != CaseStatus.OPEN) {
             throw new RuleViolation("illegal-transition", "information can be requested on OPEN cases; case "
                     + caseNumber + " is " + status);
         }
-        apply(new InformationRequested(caseNumber, orgId, command.messageId(), command.body(),
-                command.caller().actor()));
+        apply(new InformationRequested(caseNumber, orgId, command.messageId(), command.body(), actor));
         supportResponded(rules, deadlines);
         pauseClock(deadlines);
         return state(command.messageId());
@@ -375,7 +379,7 @@ public class SupportCase {
 
     @CommandHandler
     public CaseState handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines) {
-        policy().requireWorker(command.caller(), "propose a resolution");
+        Actor actor = policy().requireWorker(command.caller(), "propose a resolution");
         requireText(command.summary(), "summary");
         if (status != CaseStatus.OPEN && status != CaseStatus.PENDING_CUSTOMER) {
             throw new RuleViolation("illegal-transition", "a resolution can be proposed on OPEN or PENDING_CUSTOMER"
@@ -383,7 +387,7 @@ public class SupportCase {
         }
         Instant autoClose = now().plus(rules.autoCloseAfter());
         apply(new ResolutionProposed(caseNumber, orgId, command.summary(), command.knowledgeArticleId(), autoClose,
-                command.caller().actor()));
+                actor));
         stopClock(deadlines);
         deadlines.schedule(autoClose, AUTO_CLOSE_DEADLINE, new AutoCloseDue(autoClose));
         return state(null);
@@ -478,13 +482,13 @@ public class SupportCase {
     public CaseState handle(RecordAttachment command, CaseRules rules, Intermediaries intermediaries,
                             DeadlineManager deadlines) {
         Caller caller = command.caller();
-        requireMayUpload(caller, command.internal(), intermediaries);
+        Actor actor = requireMayUpload(caller, command.internal(), intermediaries);
         boolean customer = policy().isCustomerOfCase(caller);
         // a customer's file answers a request for information as a reply does (a HAR file, a screenshot)
         boolean answers = customer && status == CaseStatus.PENDING_CUSTOMER;
         apply(new AttachmentAdded(caseNumber, orgId, command.attachmentId(), command.fileName(),
                 command.contentType(), command.sizeBytes(), command.sha256(), command.internal(),
-                answers ? CaseStatus.OPEN : status, caller.actor()));
+                answers ? CaseStatus.OPEN : status, actor));
         if (answers) {
             resumeClock(deadlines);
         } else if (!customer && !command.internal()) {
@@ -493,18 +497,20 @@ public class SupportCase {
         return state(command.attachmentId());
     }
 
-    private void requireMayUpload(Caller caller, boolean internal, Intermediaries intermediaries) {
+    /** Whoever may upload, as the actor of the upload. */
+    private Actor requireMayUpload(Caller caller, boolean internal, Intermediaries intermediaries) {
         boolean customer = policy().isCustomerOfCase(caller);
+        Actor actor = caller.actor();
         if (customer) {
             if (internal) {
                 throw new InvalidInput("internal files are support's; what a customer uploads is visible to the"
                         + " customer");
             }
         } else if (internal) {
-            policy().requireWorker(caller, "upload to this case");
+            actor = policy().requireWorker(caller, "upload to this case");
         } else {
             // a file support shares with the customer is correspondence
-            policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber),
+            actor = policy().requireCorrespondent(caller, intermediaries.escalationManagerOf(caseNumber),
                     "share files with the customer");
         }
         requireNotClosed("upload to");
@@ -513,15 +519,16 @@ public class SupportCase {
             throw new RuleViolation("resolution-pending", "case " + caseNumber + " has a proposed resolution:"
                     + " confirm it, or reject it with your reason, then upload");
         }
+        return actor;
     }
 
     @CommandHandler
     public CaseState handle(LinkKnowledgeArticle command) {
-        policy().requireWorker(command.caller(), "reference knowledge articles");
+        Actor actor = policy().requireWorker(command.caller(), "reference knowledge articles");
         requireNotClosed("reference articles on");
         requireText(command.articleId(), "articleId");
         apply(new KnowledgeArticleLinked(caseNumber, orgId, command.articleId(), command.title(), command.url(),
-                command.caller().actor()));
+                actor));
         return state(command.articleId());
     }
 
@@ -529,25 +536,25 @@ public class SupportCase {
     @CommandHandler
     public CaseState handle(OfferRemoteSession command, CaseRules rules, Intermediaries intermediaries,
                             DeadlineManager deadlines) {
-        policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+        Actor actor = policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
                 "offer remote sessions");
         requireNotClosed("offer a remote session on");
         requireText(command.joinUrl(), "joinUrl");
         apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),
-                command.proposedStart(), command.note(), command.caller().actor()));
+                command.proposedStart(), command.note(), actor));
         supportWrote(rules, deadlines);
         return state(command.offerId());
     }
 
     @CommandHandler
     public CaseState handle(RecordConsultation command) {
-        policy().requireWorker(command.caller(), "record consultations");
+        Actor actor = policy().requireWorker(command.caller(), "record consultations");
         if (command.party() == null) {
             throw new InvalidInput("party is required");
         }
         requireText(command.notes(), "notes");
         apply(new ConsultationRecorded(caseNumber, orgId, command.consultationId(), command.party(),
-                command.consultant(), command.notes(), command.caller().actor()));
+                command.consultant(), command.notes(), actor));
         return state(command.consultationId());
     }
 

@@ -331,6 +331,35 @@ class SupportCaseTest {
     @Nested
     class Correspondence {
 
+        /**
+         * An event names the role that let its actor act on the case (events.md), not whichever of its roles comes
+         * first: a lead of another team who is also an engineer, assigned the case, acts as its engineer; a lead of
+         * the case's team who is also an engineer, not assigned, as its lead; an escalation manager who is also a
+         * lead of the team, as the customer's intermediary, as escalation manager.
+         */
+        @Test
+        void eventsNameTheRoleTheCallerActedIn() {
+            Caller leadAndEngineer = new Caller("lead-lea", "Lea", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_ENGINEER),
+                    null, Set.of("mfa"));
+            fixture.given(opened(), new CaseAssigned(CASE, ORG, "lead-lea", null, CaseStatus.OPEN, LEAD.actor()))
+                    .when(new PostInternalNote(CASE, "n-1", "Looking", leadAndEngineer))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-1", "Looking",
+                            leadAndEngineer.actingAs(Roles.SUPPORT_ENGINEER)));
+            Caller ssoLeadAndEngineer = new Caller("lead-lou", "Lou", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_ENGINEER),
+                    null, Set.of("sso"));
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-2", "Seen", ssoLeadAndEngineer))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-2", "Seen",
+                            ssoLeadAndEngineer.actingAs(Roles.TEAM_LEAD)));
+            escalationManager = "em-lu";
+            Caller managerAndLead = new Caller("em-lu", "Lu", Set.of(Roles.TEAM_LEAD, Roles.ESCALATION_MANAGER), null,
+                    Set.of("sso"));
+            fixture.given(opened(), assigned())
+                    .when(new PostInternalNote(CASE, "n-3", "On it", managerAndLead))
+                    .expectEvents(new InternalNotePosted(CASE, ORG, "n-3", "On it",
+                            managerAndLead.actingAs(Roles.ESCALATION_MANAGER)));
+        }
+
         @Test
         void firstPublicReplyOfSupportMeetsTheFirstResponseTargetAndStartsTheUpdateClock() {
             fixture.given(opened(), clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))), assigned())
