@@ -100,10 +100,8 @@ public class EscalationQueries {
      */
     public Page<Card> pendingFor(Caller caller, Page.At after, int limit) {
         return scan("status = ?", List.of(EscalationStatus.AWAITING_APPROVAL), Order.RAISED, row -> {
-            if (row.step() >= row.chain().size()) {
-                // its last step was approved; the approval itself follows in a moment (another batch of the view)
-                return false;
-            }
+            // past its last step (approved; the approval itself follows in a moment, another batch of the view),
+            // it awaits nobody
             return ApprovalChains.awaitsApprovalOf(row.chain(), row.step(), caller, row.card().team(),
                     row.card().raisedBy()) && !row.approvers().contains(caller.id());
         }, after, limit);

@@ -130,12 +130,12 @@ public class AdminActionResource {
     }
 
     private Response run(RunAdminAction action) {
-        RequestId.aboutCase(action.caseNumber());
         Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id(),
                 action.caseNumber());
         if (impersonating.isPresent()) {
             // no support role changes an org while impersonating in it (DOMAIN.md); the attempt is on record
             ImpersonationSessions.Running session = impersonating.get();
+            RequestId.aboutCase(session.caseNumber());
             String path = "/" + uri.getPath().replaceFirst("^/", "");
             commands.sendAndWait(new RecordImpersonationWrite(session.caseNumber(), action.orgId(),
                     session.sessionId(), "POST", path, caller.id(), caller.displayName()));
@@ -144,6 +144,9 @@ public class AdminActionResource {
                     + " was refused and recorded", uri);
         }
         ActionOutcome outcome = commands.sendAndWait(action);
+        // done or refused for want of consent, the action was the caller's on a case it holds: its request log is
+        // filed under that case (a case named in a refused request is no proof of anything)
+        RequestId.aboutCase(action.caseNumber());
         if (outcome.status() == ActionOutcome.Status.REFUSED) {
             return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem(
                     URI.create("https://casetrail.io/problems/consent-required"), "Consent required", 403,

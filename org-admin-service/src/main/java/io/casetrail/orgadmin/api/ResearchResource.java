@@ -30,6 +30,7 @@ import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -139,6 +140,7 @@ public class ResearchResource {
             throw new InvalidInput("caseNumber: research is done for a case you hold; name it");
         }
         CaseAdministration.heldCase(knownCases, caseNumber, orgId, caller, "research org " + orgId);
+        RequestId.aboutCase(caseNumber); // held: the request log is filed under the case
         T found = lookup.get();
         commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
                 results.applyAsInt(found), caller));

@@ -117,7 +117,6 @@ public class SessionResource {
             + " engineer, or a lead or manager of its team), inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
             + " admin views), taken until the session ends.")
     public Response start(@Valid @NotNull StartRequest request) {
-        RequestId.aboutCase(request.caseNumber());
         // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
         // or reassignment ending sessions): one order for both, so neither waits on the other for good
         KnownCases.KnownCase known = knownCases.findLocked(request.caseNumber())
@@ -139,6 +138,7 @@ public class SessionResource {
                     + request.caseNumber());
         }
         jdbc.update("INSERT INTO session_directory (session_id, org_id) VALUES (?, ?)", sessionId, orgId);
+        RequestId.aboutCase(request.caseNumber()); // started: the request log is filed under the case
         // the token lasts as long as the session may (its grant may be extended); the services that take it refuse
         // it as soon as their view of the session says it ended or passed its end
         String token = tokens.sign(caller, orgId, request.caseNumber(), sessionId, startedAt,

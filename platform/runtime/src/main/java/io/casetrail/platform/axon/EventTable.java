@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.jboss.logging.Logger;
 
 /**
  * Axon's JDBC event storage engine (its tables, queries and gap-aware tokens), except that an event read from the
@@ -26,19 +27,24 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
  */
 final class EventTable extends JdbcEventStorageEngine {
 
+    private static final Logger LOG = Logger.getLogger(EventTable.class);
+
     /**
      * Axon's settings for gaps (an index below the latest read whose transaction has not committed yet), set here
      * because {@link #getTrackedEventData} applies them itself (settings for these three given to the builder are
-     * replaced by these). A gap is waited for until the event after it is older than the gap timeout, which is as
-     * long as the JTA transaction timeout ({@code quarkus.transaction-manager.default-transaction-timeout}): no
-     * transaction stays open longer. Axon also gives up on a gap once it lies {@code maxGapOffset} indexes below the
-     * latest read; its default, 10,000, is a few seconds of events at full load here, so a transaction held up that
-     * long (a pause, a lock wait) would commit an event no reader ever reads. The offset here is more events than a
-     * service stores in the timeout, so the timeout alone decides. It costs nothing while gaps fill: the token keeps
-     * only the indexes still missing.
+     * replaced by these). A gap is waited for until an event after it is older than the gap timeout, as long as the
+     * JTA transaction timeout ({@code quarkus.transaction-manager.default-transaction-timeout}): no transaction stays
+     * open longer. Axon also gives up on a gap once it lies {@code maxGapOffset} indexes below the latest read. Its
+     * default, 10,000, is a few seconds of events at full load here: a transaction held up that long (a pause, a lock
+     * wait) would commit an event no reader reads. The offset cannot grow without bound either: every gap a token
+     * keeps is a parameter of the readers' next query (PostgreSQL takes 32,767) and is copied with the token, and
+     * gaps that never fill (the index of a rolled-back append) stay until the gap timeout. 25,000 waits out a
+     * minute-long transaction up to about 400 events a second, and eight seconds at the peak the command benchmark
+     * reaches; a gap given up while younger than the timeout is logged (WARN), as the sign of an event that may not
+     * be read.
      */
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
-    static final int MAX_GAP_OFFSET = 10_000_000;
+    static final int MAX_GAP_OFFSET = 25_000;
     static final int GAP_TIMEOUT_MILLIS = 60_000;
 
     private EventTable(Builder builder) {
@@ -68,6 +74,12 @@ final class EventTable extends JdbcEventStorageEngine {
                     : Collections.emptySortedSet());
         } else {
             token = previous.advanceTo(index, recent ? MAX_GAP_OFFSET : 0);
+            if (recent && !previous.getGaps().isEmpty() && previous.getGaps().first() < index - MAX_GAP_OFFSET) {
+                LOG.warnf("Gave up waiting for events %d to %d (%d indexes behind the latest read, %d, within the gap"
+                        + " timeout): a transaction that took one of them and commits later is not read by this"
+                        + " processor", previous.getGaps().first(), index - MAX_GAP_OFFSET - 1, MAX_GAP_OFFSET,
+                        index);
+            }
         }
         return new TrackedDomainEventData<>(token, event);
     }

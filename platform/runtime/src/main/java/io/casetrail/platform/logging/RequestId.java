@@ -31,7 +31,7 @@ public class RequestId {
         this.value = value;
     }
 
-    /** The case this request is about, when its body names it (a path or query parameter is read by itself). */
+    /** The case this request is about, when an endpoint named it (a path parameter is read by itself). */
     String caseNumber() {
         return caseNumber;
     }
@@ -41,8 +41,9 @@ public class RequestId {
     }
 
     /**
-     * Names the case the current request is about, for its request log: an endpoint whose body names the case calls
-     * it, so that the log is filed under the case as the endpoints with the case in their path are.
+     * Names the case the current request is about, for its request log: an endpoint whose query or body names the
+     * case calls it once it found the case the caller's, so that the log is filed under the case as the endpoints
+     * with the case in their path are.
      */
     public static void aboutCase(String caseNumber) {
         ManagedContext context = Arc.container().requestContext();

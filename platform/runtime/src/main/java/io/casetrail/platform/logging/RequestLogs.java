@@ -174,11 +174,10 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
         data.put("orgId", orgId);
-        // the case: the path's, else the query's (research names it there), else the one the body named
+        // the case: the path's, else the one the endpoint named once it found the case the caller's (research, an
+        // admin action, a session's start name it in the query or the body: any string a client puts there is no
+        // proof of the case, and would file the log where the caller's colleagues do not look)
         String caseNumber = first(pathParameters, "caseNumber");
-        if (caseNumber == null) {
-            caseNumber = first(request.getUriInfo().getQueryParameters(), "caseNumber");
-        }
         if (caseNumber == null && known) {
             caseNumber = this.requestId.caseNumber();
         }

@@ -127,7 +127,7 @@ class VerifiedJwtsTest {
         assertThat(parser.checks).hasValue(2);
     }
 
-    /** With an expected audience configured (MP_JWT_VERIFY_AUDIENCES), a token for another application is refused. */
+    /** With the expected audience (casetrail.jwt.audience), a token for another application, or for none, is refused. */
     @Test
     void anExpectedAudienceRefusesATokenIssuedForAnotherApplication() throws Exception {
         JWTAuthContextInfo context = new JWTAuthContextInfo(keys.getPublic(), ISSUER);
