@@ -147,9 +147,12 @@ public class OktaSupportResource {
                         + caseNumber));
         Instant expiration;
         try {
-            if ("ENABLED".equals(status)) {
-                expiration = commands.<AccessState>sendAndWait(new GrantCaseSupport(caller.orgId(),
-                        UUID.randomUUID().toString(), caseNumber, origin, caller)).caseExpiresAt();
+            if ("ENABLED".equals(status) && update.impersonation().expiration() != null) {
+                // the case as listed, sent back with an expiration: an extension, as the expiration alone is, of a
+                // grant in force; a grant, as the status alone is, of none
+                expiration = extendOrGrant(caseNumber);
+            } else if ("ENABLED".equals(status)) {
+                expiration = grant(caseNumber);
             } else if ("DISABLED".equals(status)) {
                 expiration = commands.<AccessState>sendAndWait(new RevokeCaseSupport(caller.orgId(), caseNumber,
                         origin, caller)).caseExpiresAt();
@@ -173,6 +176,25 @@ public class OktaSupportResource {
             throw refused(status == null ? "impersonation.expiration" : "impersonation.status", e);
         }
         return supportCase(known, expiration);
+    }
+
+    private Instant grant(String caseNumber) {
+        return commands.<AccessState>sendAndWait(new GrantCaseSupport(caller.orgId(), UUID.randomUUID().toString(),
+                caseNumber, origin, caller)).caseExpiresAt();
+    }
+
+    private Instant extendOrGrant(String caseNumber) {
+        try {
+            return commands.<AccessState>sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber, origin,
+                    caller)).caseExpiresAt();
+        } catch (AggregateNotFoundException e) {
+            return grant(caseNumber);
+        } catch (RuleViolation e) {
+            if (!"not-granted".equals(e.slug())) {
+                throw e;
+            }
+            return grant(caseNumber);
+        }
     }
 
     private OktaSupportCase supportCase(KnownCase known) {

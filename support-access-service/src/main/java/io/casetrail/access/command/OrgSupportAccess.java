@@ -145,11 +145,12 @@ public class OrgSupportAccess {
     @CommandHandler
     public AccessState handle(RevokeOrgSupport command) {
         requireSuperAdmin(command.caller(), orgId);
-        Grant grant = orgGrant();
-        if (grant == null) {
-            return state(null, null, null); // nothing to revoke: revoking is idempotent
+        // the identity platform's one switch for support access to the org: turned off, every grant in force ends,
+        // a case's own ones too, as its answer (DISABLED) says; with none, revoking is idempotent
+        List<Grant> inForce = grants.values().stream().filter(this::inForce).toList();
+        for (Grant grant : inForce) {
+            revoke(grant, command.origin(), command.caller());
         }
-        revoke(grant, command.origin(), command.caller());
         return state(null, null, null);
     }
 

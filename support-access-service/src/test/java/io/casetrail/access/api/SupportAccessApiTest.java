@@ -436,12 +436,33 @@ class SupportAccessApiTest {
                 .body("detail", containsString("only support working case " + caseNumber));
         jwt(org.superAdmin()).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
                 .statusCode(403);
-        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200);
-        // the case's own grant outlives the org-wide one, and can be revoked now
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/revoke").then().statusCode(200)
+                .body("support", equalTo("DISABLED"));
+        // the platform's one switch turned off ends support access to the org, the case's own grant too, as its
+        // DISABLED says: nothing is left to start a session in, nor to revoke
+        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403);
         jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200)
                 .body("impersonation.status", equalTo("DISABLED"));
-        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403);
+    }
+
+    /**
+     * A case as listed, sent back with the later expiration a client wants (its status still ENABLED), extends the
+     * case's grant, as the expiration alone does; it is not taken for a second grant, which would change nothing.
+     */
+    @Test
+    void aCaseSentBackAsListedWithALaterExpirationExtendsItsGrant() {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        Instant granted = Instant.parse(jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200).extract()
+                .path("impersonation.expiration"));
+        String sentBack = "{\"caseNumber\":\"" + caseNumber + "\",\"impersonation\":{\"status\":\"ENABLED\","
+                + "\"expiration\":\"" + granted.plus(Duration.ofHours(24)) + "\"}}";
+        Instant extended = Instant.parse(jwt(org.superAdmin()).body(sentBack)
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200).extract()
+                .path("impersonation.expiration"));
+        assertThat(extended).isEqualTo(granted.plus(Duration.ofHours(24)));
     }
 
     @Test

@@ -467,6 +467,17 @@ class OrgSupportAccessTest {
                                 SUPER.actor()));
     }
 
+    /** The org's revoke, the identity platform's one switch, ends every grant in force, a case's own too. */
+    @Test
+    void revokingOrgSupportEndsEveryGrant() {
+        fixture.given(orgGranted(), caseGranted())
+                .when(new RevokeOrgSupport(ORG, ORIGIN, SUPER))
+                .expectEvents(new SupportAccessRevoked(ORG, "g-1", GrantScope.ORG, null, List.of(CASE), ORIGIN,
+                                SUPER.actor()),
+                        new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE), ORIGIN,
+                                SUPER.actor()));
+    }
+
     @Test
     void revokingACaseGrantLeavesTheOrgGrantsSessions() {
         fixture.given(orgGranted(), caseGranted(), started())
