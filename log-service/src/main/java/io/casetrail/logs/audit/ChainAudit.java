@@ -113,7 +113,8 @@ public final class ChainAudit {
             throw new IOException("the checkpoint key log-service publishes is not an RSA key", e);
         }
         String fingerprint = Checkpoints.fingerprint(publicKey);
-        JsonNode serviceReport = get(base + "/internal-logs/verify").body;
+        // at the same cadence: after a change of cadence, log-service's own would find old entries unsigned
+        JsonNode serviceReport = get(base + "/internal-logs/verify?every=" + checkpointEvery).body;
         if (pinnedKey != null && !pinnedKey.equalsIgnoreCase(fingerprint)) {
             return new Result(0, 0, false, null, "log-service signs its checkpoints with key " + fingerprint
                     + ", not with the one given (" + pinnedKey + ")", serviceReport.path("verified").asBoolean(),

@@ -55,10 +55,35 @@ public class InternalLog {
 
         /**
          * NUL, which PostgreSQL's text refuses, as U+FFFD: a request for {@code /cases/%00}, refused, is still
-         * logged, and its path in the message would otherwise stop the log for every entry behind it.
+         * logged, and its path in the message would otherwise stop the log for every entry behind it. A lone half of
+         * a surrogate pair (a message cut in the middle of an emoji, an escape in an event's JSON) as U+FFFD too:
+         * the driver would store it as {@code ?}, and the entry's hash, taken over the text as it was, would fail
+         * verification for good.
          */
         private static String clean(String text) {
-            return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+            if (text == null) {
+                return null;
+            }
+            StringBuilder out = null;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1));
+                boolean unstorable = c == '\u0000' || !pair && Character.isSurrogate(c);
+                if (unstorable && out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                if (out != null) {
+                    out.append(unstorable ? '\uFFFD' : c);
+                    if (pair) {
+                        out.append(text.charAt(i + 1));
+                    }
+                }
+                if (pair) {
+                    i++;
+                }
+            }
+            return out == null ? text : out.toString();
         }
     }
 

@@ -89,6 +89,11 @@ public class InternalLogConsumer implements CloudEventConsumer {
     }
 
     private static String cut(String message) {
-        return message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
+        if (message.length() <= MESSAGE_LIMIT) {
+            return message;
+        }
+        int end = MESSAGE_LIMIT - 1;
+        // never inside a surrogate pair
+        return message.substring(0, Character.isLowSurrogate(message.charAt(end)) ? end - 1 : end) + "…";
     }
 }

@@ -53,7 +53,13 @@ public final class Redactor {
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)\\s+[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern RESET_LINK = Pattern.compile("(?i)(/reset_password/|/activate/|/recovery/)[A-Za-z0-9._~-]+");
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    // no repeated group in these two: a text of thousands of dotted labels must not recurse once per label
+    // bounded as the names they stand for are: an unbounded run re-read from every position of a long text is
+    // quadratic
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-][A-Za-z0-9.-]{0,253}\\.[A-Za-z]{2,63}");
+    /** A URL whose host is one name with no dot: a service name (case-service, kafka, postgres) inside a network. */
+    private static final Pattern BARE_HOST_URL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[a-z0-9_-]+(?=[:/?#\\s]|$)");
     private static final Pattern IPV4 = Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
     private static final Pattern IPV6 = Pattern.compile("(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
             + "|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})"
@@ -61,6 +67,7 @@ public final class Redactor {
 
     private final Set<String> secretWords;
     private final Pattern secretKeyValue;
+    private final Pattern secretQuoted;
     private final Pattern secretJsonText;
     private final Pattern internalHost;
     private final List<Pattern> extra = new ArrayList<>();
@@ -68,13 +75,17 @@ public final class Redactor {
     public Redactor(Rules rules) {
         this.secretWords = Set.copyOf(rules.secretWords().stream().map(w -> w.toLowerCase(Locale.ROOT)).toList());
         String words = String.join("|", rules.secretWords().stream().map(Pattern::quote).toList());
-        this.secretKeyValue = Pattern.compile("(?i)([A-Za-z0-9_.-]*(?:" + words + ")[A-Za-z0-9_.-]*)(\\s*[=:]\\s*)"
-                + "(?!\\s*[\\[{\"])([^\\s,;&\"'<>)}\\]]+)");
+        // a key's name around its secret word is bounded: a long run of letters costs a pass per letter, not a
+        // pass per pair of them
+        String key = "[A-Za-z0-9_.-]{0,64}(?:" + words + ")[A-Za-z0-9_.-]{0,64}";
+        this.secretKeyValue = Pattern.compile("(?i)(" + key + ")(\\s*[=:]\\s*)"
+                + "(?!\\s*[\\[{\"'])([^\\s,;&\"'<>)}\\]]+)");
+        // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote
+        this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)(\\s*[=:]\\s*)('[^']{0,4096}'|\"[^\"]{0,4096}\")");
         this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\""
                 + "|[^,}\\]\\s]+)");
         String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
-        this.internalHost = Pattern.compile("(?i)\\b(?:localhost|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:" + domains
-                + "))\\b");
+        this.internalHost = Pattern.compile("(?i)\\b(?:localhost|[a-z0-9][a-z0-9.-]{0,253}\\.(?:" + domains + "))\\b");
         for (String pattern : rules.extraPatterns()) {
             extra.add(Pattern.compile(pattern));
         }
@@ -98,8 +109,15 @@ public final class Redactor {
         // address): decoded only after the first pass, an escape cannot hide part of a secret from it (%26 in a
         // token would otherwise end the value early, %22 make it look like JSON)
         String out = rules(text, viewer);
-        String decoded = percentDecoded(out);
-        return decoded.equals(out) ? out : rules(decoded, viewer);
+        String decoded = percentDecoded(out, CodingErrorAction.REPORT);
+        if (!decoded.equals(out)) {
+            return rules(decoded, viewer);
+        }
+        // escapes that are no UTF-8 among them (Latin-1's %E9): read leniently, whatever the others hid is found;
+        // the text is shown decoded only if something was (otherwise "100%DEF" stays as written)
+        String lenient = percentDecoded(out, CodingErrorAction.REPLACE);
+        String redacted = lenient.equals(out) ? out : rules(lenient, viewer);
+        return redacted.equals(lenient) ? out : redacted;
     }
 
     private String rules(String text, Viewer viewer) {
@@ -108,11 +126,16 @@ public final class Redactor {
         out = CREDENTIAL.matcher(out).replaceAll("$1 " + REDACTED);
         out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
         out = secretJsonText.matcher(out).replaceAll("$1\"" + REDACTED + "\"");
+        out = secretQuoted.matcher(out).replaceAll(quoted -> {
+            String quote = quoted.group(3).substring(0, 1);
+            return Matcher.quoteReplacement(quoted.group(1) + quoted.group(2) + quote + REDACTED + quote);
+        });
         out = secretKeyValue.matcher(out).replaceAll("$1$2" + REDACTED);
         out = emails(out, viewer);
         out = IPV4.matcher(out).replaceAll("[address]");
         out = IPV6.matcher(out).replaceAll("[address]");
         out = internalHost.matcher(out).replaceAll("[internal-host]");
+        out = BARE_HOST_URL.matcher(out).replaceAll("$1[internal-host]");
         for (Pattern pattern : extra) {
             out = pattern.matcher(out).replaceAll(REDACTED);
         }
@@ -174,9 +197,10 @@ public final class Redactor {
 
     /**
      * The text with its percent-escapes decoded (as often as it was encoded, up to three times). {@code +} stays as
-     * it is; a round whose bytes are not UTF-8 ({@code 100%DEF}) is not decoded.
+     * it is. Bytes that are no UTF-8: with {@link CodingErrorAction#REPORT} that round is not decoded
+     * ({@code 100%DEF} stays), with {@link CodingErrorAction#REPLACE} they read as U+FFFD.
      */
-    static String percentDecoded(String text) {
+    static String percentDecoded(String text, CodingErrorAction notUtf8) {
         String out = text;
         for (int round = 0; round < 3 && PERCENT_ESCAPE.matcher(out).find(); round++) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.length());
@@ -192,10 +216,9 @@ public final class Redactor {
                 }
             }
             try {
-                out = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
-                        .toString();
-            } catch (CharacterCodingException notUtf8) {
+                out = StandardCharsets.UTF_8.newDecoder().onMalformedInput(notUtf8).onUnmappableCharacter(notUtf8)
+                        .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            } catch (CharacterCodingException noUtf8) {
                 return out;
             }
         }

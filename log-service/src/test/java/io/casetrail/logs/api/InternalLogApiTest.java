@@ -404,6 +404,11 @@ class InternalLogApiTest {
             // a cadence every one the log had divides: the operator's, after a change of cadence
             as(AUDITOR).queryParam("every", hidden * 1000).get("/internal-logs/verify").then()
                     .body("verified", equalTo(true));
+            // and the audit given that cadence asks log-service to verify at it too: both agree
+            ChainAudit.Result atCadence = new ChainAudit(service.toString(), AUDITOR, System.err, 1000, key,
+                    hidden * 1000, null).run();
+            assertThat(atCadence.verified()).isTrue();
+            assertThat(atCadence.serviceVerified()).isTrue();
         } finally {
             QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log_checkpoint (seq, hash,"
                     + " signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)", row.toArray()));

@@ -22,4 +22,20 @@ class NewEntryTest {
         assertThat(entry.orgId()).isEqualTo("org\uFFFD");
         assertThat(entry.entryId()).isEqualTo("id\uFFFD");
     }
+
+    /**
+     * Half an emoji (a long path's message cut inside it, or an escape in an event's JSON) is kept as U+FFFD; whole
+     * ones stay. PostgreSQL's driver would store the half as '?', and the hash taken over the text as it arrived
+     * would fail verification from that entry on.
+     */
+    @Test
+    void aLoneHalfOfASurrogatePairIsKeptAsTheReplacementCharacter() {
+        String emoji = "\uD83D\uDE00";
+        InternalLog.NewEntry entry = new InternalLog.NewEntry("id", Instant.EPOCH, "REQUEST", "org", null, "req",
+                "type", "INFO", "/casetrail/x", "tse", "GET /cases/" + emoji + "x\uD83D", "{\"p\":\"\uDE00" + emoji + "\"}");
+        assertThat(entry.message()).isEqualTo("GET /cases/" + emoji + "x\uFFFD");
+        assertThat(entry.attributes()).isEqualTo("{\"p\":\"\uFFFD" + emoji + "\"}");
+        assertThat(new String(entry.message().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(entry.message()); // what a driver stores
+    }
 }

@@ -74,7 +74,22 @@ class RedactorTest {
                 // an escape inside a secret hides none of it
                 Arguments.of("access_token=abc%26" + SECRET + "&q=1", "access_token=" + r + "&q=1"),
                 Arguments.of("password=%22" + SECRET + "%22", "password=" + r),
-                Arguments.of("client_secret=s3cr%20" + SECRET + "%3Bmore", "client_secret=" + r));
+                Arguments.of("client_secret=s3cr%20" + SECRET + "%3Bmore", "client_secret=" + r),
+                // quoted values, whichever quote, however spaced
+                Arguments.of("password='" + SECRET + "'", "password='" + r + "'"),
+                Arguments.of("password = \"" + SECRET + "\"", "password = \"" + r + "\""),
+                Arguments.of("password: \"" + SECRET + "\" then", "password: \"" + r + "\" then"),
+                Arguments.of("{'password': '" + SECRET + "'}", "{'password': '" + r + "'}"),
+                Arguments.of("?q=x&password='" + SECRET + "'", "?q=x&password='" + r + "'"),
+                Arguments.of("%70assword%3D%27" + SECRET + "%27", "password='" + r + "'"),
+                // one escape that is no UTF-8 leaves the others decoded, and what they hid found
+                Arguments.of("q=bob%40globex.example&t=SSWS%20" + SECRET + "&n=Jos%E9",
+                        "q=[email]&t=SSWS " + r + "&n=Jos\uFFFD"),
+                // a service's name inside the network, in a URL
+                Arguments.of("upstream http://case-service:8080/cases failed", "upstream http://[internal-host]:8080/cases"
+                        + " failed"),
+                Arguments.of("jdbc:postgresql://postgres:5432/casetrail_case", "jdbc:postgresql://[internal-host]:5432"
+                        + "/casetrail_case"));
     }
 
     @ParameterizedTest
@@ -117,6 +132,15 @@ class RedactorTest {
                 .contains("org-acme ").contains("org-acme-2");
         JsonNode json = redactor.json(JSON.readTree("{\"org-globex\":{\"orgId\":\"org-globex\"}}"), ACME);
         assertThat(json.toString()).doesNotContain("globex");
+    }
+
+    /** Texts of thousands of dotted labels are redacted, not a stack overflow (which answered the page 500). */
+    @Test
+    void longDottedTextsAreRedacted() {
+        String labels = "GET /orgs/org-acme/users/" + "a.".repeat(5_000) + "x.internal";
+        assertThat(redactor.text(labels, ACME)).startsWith("GET /orgs/org-acme/users/").endsWith("[internal-host]");
+        assertThat(redactor.text("a".repeat(5_000) + " password=" + SECRET, ACME)).endsWith("password=[redacted]");
+        assertThat(redactor.text("mail x@" + "b.".repeat(100) + "com", ACME)).isEqualTo("mail [email]");
     }
 
     @Test
