@@ -101,7 +101,7 @@ public class ApiTokenResource {
         commands.sendAndWait(new CreateApiToken(tokenId, caller.orgId(), request.name(), ApiTokens.hash(secret),
                 caller));
         return Response.created(URI.create("/org-api-tokens/" + tokenId))
-                .entity(new CreatedToken(tokenId, request.name(), secret, clock.instant())).build();
+                .entity(new CreatedToken(tokenId, request.name().trim(), secret, clock.instant())).build(); // as kept
     }
 
     @GET

@@ -3,6 +3,7 @@ package io.casetrail.access.api;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -13,7 +14,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record OktaSupportCase(String caseNumber, String subject, Impersonation impersonation,
                               SelfAssigned selfAssigned) {
 
-    public record Impersonation(String status, @JsonInclude(JsonInclude.Include.ALWAYS) Instant expiration) {
+    public record Impersonation(String status, @JsonInclude(JsonInclude.Include.ALWAYS)
+                                @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = OktaSupportSettings.OKTA_TIME,
+                                        timezone = "UTC") Instant expiration) {
     }
 
     public record SelfAssigned(String status) {

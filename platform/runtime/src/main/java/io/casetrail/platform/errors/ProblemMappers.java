@@ -78,6 +78,11 @@ public class ProblemMappers {
             return malformed(json, uri);
         }
         int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            // a server failure the framework raised: its message may name classes and internals, as any other
+            // failure's would; logged with an id, answered without them
+            return unexpected(e, uri);
+        }
         if (status == 404 && e.getCause() != null) {
             // JAX-RS answers a query or path parameter it cannot convert (limit=abc, an unknown enum value) with
             // a 404 wrapping the conversion's error; the request is what is wrong, not the resource
