@@ -107,11 +107,13 @@ public class ChainVerifier {
                 count++;
             }
         }
-        if (to == null && count > 0 && !head.hash().equals(expectedPrev)) {
+        // a range that reaches the head is the chain's end, checked as such: the head, and checkpoints past it
+        boolean toTheEnd = to == null || to >= head.seq();
+        if (toTheEnd && count > 0 && !head.hash().equals(expectedPrev)) {
             return new Report(first, last, count, checked, false, new Problem(last, null,
                     "the chain head does not name entry " + last), checkpoints.keyId());
         }
-        if (to == null) {
+        if (toTheEnd) {
             Optional<Long> orphan = checkpoints.orphanAfter(last);
             if (orphan.isPresent()) {
                 return new Report(first, last, count, checked, false, new Problem(orphan.get(), null,

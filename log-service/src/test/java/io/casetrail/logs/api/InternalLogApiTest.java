@@ -429,6 +429,9 @@ class InternalLogApiTest {
                     .body("firstProblem.seq", equalTo((int) beyond))
                     .body("firstProblem.problem", startsWith("the checkpoint at entry " + beyond + " vouches for"
                             + " entries the log no longer has"));
+            // as does a range that reaches past the end: it is the whole chain's end too
+            as(AUDITOR).queryParam("from", 1).queryParam("to", beyond * 2).get("/internal-logs/verify").then()
+                    .statusCode(200).body("verified", equalTo(false)).body("firstProblem.seq", equalTo((int) beyond));
         } finally {
             withoutGuards("DELETE FROM internal_log_checkpoint WHERE seq = " + beyond);
         }
