@@ -1,6 +1,7 @@
 package io.casetrail.platform.logging;
 
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 
@@ -46,10 +47,7 @@ public class RequestId {
      * with the case in their path are.
      */
     public static void aboutCase(String caseNumber) {
-        ManagedContext context = Arc.container().requestContext();
-        if (context.isActive()) {
-            Arc.container().instance(RequestId.class).get().setCaseNumber(caseNumber); // the proxy: a method
-        }
+        ofThisRequest().ifPresent(request -> request.setCaseNumber(caseNumber));
     }
 
     /** This request's id (through the bean's client proxy: a method, never the field). */
@@ -59,11 +57,13 @@ public class RequestId {
 
     /** The current request's id; null outside a request or before {@link RequestLogs} has named it. */
     public static String current() {
+        return ofThisRequest().map(RequestId::value).orElse(null);
+    }
+
+    /** The bean of the request being answered (its client proxy: reached through methods only), if there is one. */
+    private static Optional<RequestId> ofThisRequest() {
         ManagedContext context = Arc.container().requestContext();
-        if (!context.isActive()) {
-            return null;
-        }
-        return Arc.container().instance(RequestId.class).get().value();
+        return context.isActive() ? Optional.of(Arc.container().instance(RequestId.class).get()) : Optional.empty();
     }
 
     /** Gives a command dispatched while answering a request that request's id. */
