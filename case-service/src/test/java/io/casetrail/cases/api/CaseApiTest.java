@@ -893,33 +893,82 @@ class CaseApiTest {
      * waited for the other until the poller gave up).
      */
     @Test
-    @SuppressWarnings("unchecked")
     void aDeadlineFiringWhileACommandHoldsTheCaseLetsTheCommandChangeItsDeadlines() throws Exception {
         String caseNumber = openAcmeCase("P1");
+        whileTheFirstResponseDeadlineWaitsForTheCase(caseNumber, () -> {
+            // the command cancels the case's deadlines
+            var cancelled = java.util.concurrent.CompletableFuture.supplyAsync(() -> jdbc.update(
+                    "DELETE FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'", caseNumber));
+            assertThat(cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        });
+        // the case let go, the deadline is handled: the clock still ran, so the breach is recorded, once
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
+                .isEqualTo(1));
+        assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'",
+                row -> row.getString(1), caseNumber)).isEmpty();
+    }
+
+    /**
+     * A firing that waited for the case longer than its claim, while another poll claimed the deadline again, is
+     * rolled back: the deadline is fired once, by the claim that holds it.
+     */
+    @Test
+    void aDeadlineClaimedAgainWhileItFiredIsRolledBackAndFiredOnce() throws Exception {
+        String caseNumber = openAcmeCase("P1");
+        whileTheFirstResponseDeadlineWaitsForTheCase(caseNumber, () -> {
+            // the poller's claim times out as it waits, and another instance claims the deadline for an hour
+            assertThat(jdbc.update("UPDATE deadline_entry SET claimed_until = ?, claimed_by = 'another-instance',"
+                    + " attempts = attempts + 1 WHERE scope_id = ? AND deadline_name = 'sla'",
+                    Jdbc.utc(clock.instant().plus(Duration.ofHours(1))), caseNumber)).isEqualTo(1);
+        });
+        // the first firing ran its handler, found the claim gone and was rolled back: no breach, the row stays
+        await().atMost(PROJECTION_WAIT).until(() -> !aDeadlineFires());
+        assertThat(storedEvents(caseNumber, "%SlaBreached")).isZero();
+        assertThat(jdbc.query("SELECT claimed_by FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'",
+                row -> row.getString(1), caseNumber)).containsExactly("another-instance");
+        // the other instance never fires it (it died); once its claim times out, this one fires it, once
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
+                .isEqualTo(1));
+        assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'",
+                row -> row.getString(1), caseNumber)).isEmpty();
+    }
+
+    /**
+     * Holds the case as a command handler does, lets its first response (P1: 1 h) fall overdue, and runs
+     * {@code meanwhile} once the poller has claimed the deadline and its firing waits for the case; then lets go.
+     */
+    @SuppressWarnings("unchecked")
+    private void whileTheFirstResponseDeadlineWaitsForTheCase(String caseNumber, Meanwhile meanwhile)
+            throws Exception {
         var repository = (org.axonframework.modelling.command.Repository<SupportCase>) axon.configuration()
                 .repository(SupportCase.class);
         var command = org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(
                 org.axonframework.commandhandling.GenericCommandMessage.asCommandMessage("hold the case"));
         try {
             repository.load(caseNumber); // the case's lock, as a command handler holds it
-            clock.advance(Duration.ofHours(2)); // the first response (P1: 1 h) is overdue
+            clock.advance(Duration.ofHours(2));
             await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().values().stream()
-                    .anyMatch(stack -> java.util.Arrays.stream(stack).anyMatch(frame -> frame.getClassName()
-                            .endsWith("JdbcDeadlineManager") && frame.getMethodName().equals("fire"))
-                            && java.util.Arrays.stream(stack).anyMatch(frame -> frame.getMethodName()
-                            .equals("obtainLock"))));
-            // the poller has claimed the deadline and waits for the case; the command cancels the case's deadlines
-            var cancelled = java.util.concurrent.CompletableFuture.supplyAsync(() -> jdbc.update(
-                    "DELETE FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'", caseNumber));
-            assertThat(cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+                    .anyMatch(stack -> firing(stack) && java.util.Arrays.stream(stack)
+                            .anyMatch(frame -> frame.getMethodName().equals("obtainLock"))));
+            meanwhile.run();
         } finally {
             command.rollback();
         }
-        // the case let go, the deadline is handled: the clock still ran, so the breach is recorded, once
-        await().atMost(PROJECTION_WAIT).untilAsserted(() -> assertThat(storedEvents(caseNumber, "%SlaBreached"))
-                .isEqualTo(1));
-        assertThat(jdbc.query("SELECT id FROM deadline_entry WHERE scope_id = ? AND deadline_name = 'sla'",
-                row -> row.getString(1), caseNumber)).isEmpty();
+    }
+
+    @FunctionalInterface
+    private interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    private static boolean aDeadlineFires() {
+        return Thread.getAllStackTraces().values().stream().anyMatch(CaseApiTest::firing);
+    }
+
+    private static boolean firing(StackTraceElement[] stack) {
+        return java.util.Arrays.stream(stack).anyMatch(frame -> frame.getClassName().endsWith("JdbcDeadlineManager")
+                && frame.getMethodName().equals("fire"));
     }
 
     @Test

@@ -50,7 +50,7 @@ import io.quarkus.scheduler.Scheduled;
  * events that asked for it were stored. Firing loads the aggregate and runs its {@code @DeadlineHandler} in a
  * transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
  * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
- * table. Only aggregate-scoped deadlines are supported (Casetrail has no sagas).
+ * table; a firing whose claim timed out and was taken by another poll meanwhile is rolled back at its delete. Only aggregate-scoped deadlines are supported (Casetrail has no sagas).
  */
 @Singleton
 public class JdbcDeadlineManager extends AbstractDeadlineManager {
@@ -246,12 +246,50 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
             // it), as a command takes them: the aggregate, then the rows. Deleted first, its row was locked while
             // the poller waited for the aggregate, and a command holding the aggregate and cancelling the deadline
             // waited for the row, each for the other
-            execute("DELETE FROM deadline_entry WHERE id = ?", ps -> ps.setString(1, due.id()));
+            deleteClaimed(due);
             return null;
         });
-        if (result.isExceptional()) {
+        if (result.isExceptional() && result.exceptionResult() instanceof ClaimLost lost) {
+            LOG.info(lost.getMessage());
+        } else if (result.isExceptional()) {
             LOG.warnf(result.exceptionResult(), "Deadline %s of %s %s failed (attempt %d); it stays and is retried"
                     + " when its claim times out", due.name(), due.scopeType(), due.scopeId(), due.attempts() + 1);
+        }
+    }
+
+    /**
+     * Deletes the fired entry if this instance still holds the claim it fired it under; if another instance has
+     * claimed it since (this one's claim timed out while the handler waited), the firing is rolled back: the
+     * entry is the other's to fire. An entry already gone was cancelled, by the handler itself or by a command
+     * that committed first on the aggregate the handler then read: the firing stands.
+     */
+    private void deleteClaimed(Due due) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement(
+                     "DELETE FROM deadline_entry WHERE id = ? AND claimed_by = ? AND attempts = ?");
+             PreparedStatement exists = c.prepareStatement("SELECT COUNT(*) FROM deadline_entry WHERE id = ?")) {
+            delete.setString(1, due.id());
+            delete.setString(2, owner);
+            delete.setInt(3, due.attempts() + 1);
+            if (delete.executeUpdate() == 1) {
+                return;
+            }
+            exists.setString(1, due.id());
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    throw new ClaimLost(due);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Deadline store failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The entry being fired was claimed by another poll meanwhile; the firing is rolled back. */
+    static final class ClaimLost extends RuntimeException {
+        ClaimLost(Due due) {
+            super("Deadline " + due.id() + " was claimed again while it fired; this firing is rolled back");
         }
     }
 
