@@ -98,6 +98,35 @@ class ProjectionRebuildTest {
         assertThat(probedCases()).isEqualTo(openedCases());
     }
 
+    /**
+     * A processor that goes on from a rebuild cut short (here by a failure; after a crash it starts from the same
+     * tokens) replays what the rebuild had not reached, and says so until it has passed where the rebuild began.
+     */
+    @Test
+    void aProjectionGoingOnFromARebuildCutShortShowsItReplaysUntilItPassesWhereTheRebuildBegan() throws Exception {
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cases.add(openAssignedCase("P3"));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        RebuildProbeProjection.Hold hold = new RebuildProbeProjection.Hold(cases.get(2));
+        RebuildProbeProjection.FAIL_ONCE_ON.set(cases.get(2)); // the rebuild fails there
+        RebuildProbeProjection.HOLD.set(hold); // and the processor, going on from the rebuild's token, waits there
+        try {
+            given().auth().oauth2(OPERATOR).post("/ops/projections/" + RebuildProbeProjection.GROUP + "/rebuild")
+                    .then().statusCode(202);
+            assertThat(hold.reached().await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await().atMost(WAIT).until(() -> !rebuilds.rebuilding(RebuildProbeProjection.GROUP));
+            assertThat(projection(RebuildProbeProjection.GROUP)).containsEntry("replaying", true);
+            assertThat(((Number) projection(RebuildProbeProjection.GROUP).get("lag")).longValue()).isPositive();
+        } finally {
+            hold.released().countDown();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        assertThat(projection(RebuildProbeProjection.GROUP)).containsEntry("replaying", false);
+        assertThat(probedCases()).isEqualTo(openedCases()).containsAll(cases);
+    }
+
     @Test
     void theIndexesARebuildDropsAreThereAgainAfterIt() {
         assumeTrue(jdbc.postgres(), "secondary indexes are deferred on PostgreSQL only");
@@ -136,6 +165,7 @@ class ProjectionRebuildTest {
     @AfterEach
     void noProbeFailureLeftOver() {
         RebuildProbeProjection.FAIL_ONCE_ON.set(null);
+        RebuildProbeProjection.HOLD.set(null);
     }
 
     private List<String> probedCases() {

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -59,7 +60,9 @@ import io.quarkus.runtime.StartupEvent;
  * again when the rebuild ends however it ends, or at the next start after a crash. The events reach the handlers
  * as they reach them from the processor (tracked messages with their tokens, in order, the whole stream to one
  * segment), but not through the processor's interceptors, and without Axon's replay status: a projection must not
- * use {@code @DisallowReplay} or {@code ReplayStatus} (none does).
+ * use {@code @DisallowReplay} or {@code ReplayStatus} (none does). The tokens a chunk stores are replay tokens while
+ * they are short of where the processor was reset from, so a processor going on from a rebuild cut short reports
+ * itself replaying until it passes that point, as after a reset of its own.
  */
 @ApplicationScoped
 public class ProjectionRebuilds {
@@ -269,6 +272,7 @@ public class ProjectionRebuilds {
             try {
                 TokenStore tokens = axon.tokenStore(group);
                 int[] segments = tokens.fetchSegments(group);
+                TrackingToken[] resetPoints = resetPoints(tokens, segments);
                 List<Handler> handlers = handlersOf(processor.eventHandlerInvoker());
                 LOG.infof("Rebuilding projection %s from the event store", group);
                 reader.start();
@@ -283,7 +287,7 @@ public class ProjectionRebuilds {
                     if (chunk.events().isEmpty()) {
                         break;
                     }
-                    apply(chunk.events(), handlers, tokens, segments);
+                    apply(chunk.events(), handlers, tokens, segments, resetPoints);
                     events += chunk.events().size();
                 }
                 for (int segment : segments) {
@@ -324,9 +328,28 @@ public class ProjectionRebuilds {
             }
         }
 
-        /** One chunk, one transaction: the handlers' writes and every segment's token at the chunk's last event. */
+        /**
+         * Where each segment was when its tokens were reset (the reset's replay tokens hold it), or null for a
+         * segment that had handled nothing.
+         */
+        private TrackingToken[] resetPoints(TokenStore tokens, int[] segments) {
+            TrackingToken[] points = new TrackingToken[segments.length];
+            axon.transactions().executeInTransaction(() -> {
+                for (int i = 0; i < segments.length; i++) {
+                    TrackingToken token = tokens.fetchToken(group, segments[i]);
+                    points[i] = token instanceof ReplayToken replay ? replay.getTokenAtReset() : null;
+                }
+            });
+            return points;
+        }
+
+        /**
+         * One chunk, one transaction: the handlers' writes and every segment's token at the chunk's last event, as a
+         * replay token while it is short of where the segment was reset from: a processor that goes on from it (the
+         * rebuild cut short by a failure or a crash) replays, and says so, until it passes that point.
+         */
         private void apply(List<TrackedEventMessage<?>> events, List<Handler> handlers,
-                TokenStore tokens, int[] segments) throws Exception {
+                TokenStore tokens, int[] segments, TrackingToken[] resetPoints) throws Exception {
             TrackingToken last = events.get(events.size() - 1).trackingToken();
             UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
             try {
@@ -341,8 +364,8 @@ public class ProjectionRebuilds {
                 long committing = System.nanoTime();
                 handleNanos += committing - handling;
                 unitOfWork.onPrepareCommit(u -> {
-                    for (int segment : segments) {
-                        tokens.storeToken(last, group, segment);
+                    for (int i = 0; i < segments.length; i++) {
+                        tokens.storeToken(ReplayToken.createReplayToken(resetPoints[i], last), group, segments[i]);
                     }
                 });
                 unitOfWork.commit();
