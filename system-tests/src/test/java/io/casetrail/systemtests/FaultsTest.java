@@ -38,11 +38,13 @@ import io.casetrail.testing.TopicReader;
 import io.restassured.response.Response;
 
 /**
- * Faults, each followed by the same question: is every command that was answered 2xx in case-service's store, on
- * its topic and in every projection that shows it (case-service's own list, support-access-service's list of the
- * org's open cases, log-service's internal logs), exactly once? A stream of customers opening cases runs while a
- * service is killed with SIGKILL, while the broker is stopped and started again, and while a service's database is
- * cut off; log-service's consumer groups are also reset to the beginning of every topic.
+ * Faults, each followed by the same question: is every command that was answered 2xx in its service's store, on
+ * its topic and in every projection that shows it, exactly once? The commands: customers opening cases, the lead
+ * assigning each to an engineer, the org's Super Administrator creating API tokens. The projections: case-service's
+ * case list, engineer's queue and timelines, support-access-service's list of the org's open cases, log-service's
+ * internal logs and the org's System Log. The stream runs while a service is killed with SIGKILL, while the broker
+ * is stopped and started again, and while a service's database is cut off; log-service's consumer groups are also
+ * reset to the beginning of every topic.
  */
 class FaultsTest extends StackTest {
 
@@ -66,6 +68,12 @@ class FaultsTest extends StackTest {
             stream.awaitAnswered(stream.answered().size() + 10);
             stack.restart("log-service");
             stream.awaitAnswered(stream.answered().size() + 10);
+            // and support-access-service, which takes the org's API tokens (System Log entries)
+            int tokensBefore = stream.tokens().size();
+            stack.kill("support-access-service");
+            stream.awaitAnswered(stream.answered().size() + 10);
+            stack.restart("support-access-service");
+            stream.awaitTokens(tokensBefore + 3);
         }
         everyAnsweredCommandIsEverywhereOnce(org);
     }
@@ -109,15 +117,10 @@ class FaultsTest extends StackTest {
     void log_servicesConsumerGroupsResetToTheBeginningShowNothingTwice() throws Exception {
         Org org = new Org("reset");
         try (CommandStream stream = new CommandStream(org, 1)) {
-            stream.awaitAnswered(5);
+            stream.awaitTokens(3); // System Log entries too
         }
-        // and one System Log entry: the org's Super Administrator creates an API token
-        as(org.superAdmin).body("{\"name\":\"SIEM\"}").post(url("support-access-service", "/org-api-tokens")).then()
-                .statusCode(201);
         everyAnsweredCommandIsEverywhereOnce(org);
-        await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(
-                as(org.superAdmin).get(url("log-service", "/api/v1/logs")).then().statusCode(200).extract()
-                        .jsonPath().getList("eventType", String.class)).containsExactly("system.api_token.create"));
+        int entriesBefore = org.tokens.size();
         String systemLogBefore = systemLog(org);
         List<String> eventsBefore = internalLogEvents(org.id);
 
@@ -158,10 +161,9 @@ class FaultsTest extends StackTest {
         as(org.superAdmin).body("{\"name\":\"SIEM 2\"}").post(url("support-access-service", "/org-api-tokens"))
                 .then().statusCode(201);
         await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var log = as(org.superAdmin).get(url("log-service", "/api/v1/logs")).then().statusCode(200).extract()
-                    .jsonPath();
-            assertThat(log.getList("eventType", String.class)).containsExactly("system.api_token.create",
-                    "system.api_token.create");
+            var log = io.restassured.path.json.JsonPath.from(systemLog(org));
+            assertThat(log.getList("eventType", String.class)).hasSize(entriesBefore + 1)
+                    .containsOnly("system.api_token.create");
             assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
         });
     }
@@ -175,46 +177,79 @@ class FaultsTest extends StackTest {
     private static void everyAnsweredCommandIsEverywhereOnce(Org org) throws Exception {
         Set<String> answered = org.answered;
         assertThat(answered).isNotEmpty();
+        assertThat(org.assigned).isNotEmpty();
+        assertThat(org.tokens).isNotEmpty();
 
-        // the store: one CaseOpened for every answered command (and for any committed whose answer was lost)
+        // the stores: one event for every answered command (and for any committed whose answer was lost)
         Set<String> stored = answered;
+        Set<String> storedAssigned = org.assigned;
+        Set<String> storedTokens = org.tokens;
         if (stack.onPostgres()) {
-            Map<String, Integer> opened = openedInStore(org.id);
+            Map<String, Integer> opened = inStore("case-service", "%.CaseOpened", org.id);
             assertThat(opened.keySet()).containsAll(answered);
             assertThat(opened.values()).allMatch(n -> n == 1);
             stored = opened.keySet();
+            Set<String> ofTheOrg = stored;
+            Map<String, Integer> assigned = inStore("case-service", "%.CaseAssigned", null);
+            assigned.keySet().retainAll(ofTheOrg);
+            assertThat(assigned.keySet()).containsAll(org.assigned);
+            assertThat(assigned.values()).allMatch(n -> n == 1);
+            storedAssigned = assigned.keySet();
+            Map<String, Integer> tokens = inStore("support-access-service", "%.ApiTokenCreated", org.id);
+            assertThat(tokens.keySet()).containsAll(org.tokens);
+            assertThat(tokens.values()).allMatch(n -> n == 1);
+            storedTokens = tokens.keySet();
         }
         Set<String> expected = stored;
+        Set<String> expectedAssigned = storedAssigned;
+        Set<String> expectedTokens = storedTokens;
 
-        // the topic
+        // the topic: each stored event once (a copy sent again carries the same ce_id, which consumers drop)
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(stack.kafka(), Topics.CASE,
-                read -> openedOnTopic(read).containsAll(expected), RECOVERY);
-        assertThat(openedOnTopic(records)).containsAll(expected);
+                read -> onTopic(read, OPENED, org.id).keySet().containsAll(expected)
+                        && onTopic(read, ASSIGNED, null).keySet().containsAll(expectedAssigned), RECOVERY);
+        Map<String, Set<String>> openings = onTopic(records, OPENED, org.id);
+        assertThat(openings.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(openings.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        Map<String, Set<String>> assignments = onTopic(records, ASSIGNED, null);
+        assignments.keySet().retainAll(expected);
+        assertThat(assignments.keySet()).containsExactlyInAnyOrderElementsOf(expectedAssigned);
+        assertThat(assignments.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
 
         // case-service's own read model, support-access-service's and log-service's: each case exactly once; each
-        // assignment answered shows
+        // assignment shows
         await().atMost(RECOVERY).untilAsserted(() -> {
-            List<Map<String, Object>> listed = caseList(org);
+            List<Map<String, Object>> listed = pages(org.admin, url("case-service", "/cases?limit=200"));
             assertThat(listed.stream().map(c -> (String) c.get("caseNumber")))
                     .containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(listed.stream().filter(c -> org.assigned.contains(c.get("caseNumber"))))
-                    .hasSize(org.assigned.size()).allSatisfy(c -> assertThat(List.of(c.get("status"),
+            assertThat(listed.stream().filter(c -> expectedAssigned.contains(c.get("caseNumber"))))
+                    .hasSize(expectedAssigned.size()).allSatisfy(c -> assertThat(List.of(c.get("status"),
                             c.get("assignee"))).containsExactly("OPEN", "tse-tom"));
         });
+        await().atMost(RECOVERY).untilAsserted(() -> assertThat(pages(LEAD, url("case-service",
+                "/queues/engineers/tse-tom?limit=200&orgId=" + org.id)).stream().map(c -> (String) c.get("caseNumber")))
+                .containsExactlyInAnyOrderElementsOf(expectedAssigned));
         await().atMost(RECOVERY).untilAsserted(() -> assertThat(as(org.superAdmin).get(url("support-access-service",
                 "/api/v1/org/privacy/oktaSupport/cases")).then().statusCode(200).extract().jsonPath()
                 .getList("supportCases.caseNumber", String.class)).containsExactlyInAnyOrderElementsOf(expected));
-        await().atMost(RECOVERY).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("orgId", org.id)
-                .queryParam("type", OPENED).queryParam("limit", 1000).get(url("log-service", "/internal-logs"))
-                .then().statusCode(200).extract().jsonPath().getList("caseNumber", String.class))
-                .containsExactlyInAnyOrderElementsOf(expected));
+        await().atMost(RECOVERY).untilAsserted(() -> {
+            assertThat(internalLog(org, OPENED)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(internalLog(org, ASSIGNED)).containsExactlyInAnyOrderElementsOf(expectedAssigned);
+        });
+        // the org's System Log: one entry per token created
+        await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var log = io.restassured.path.json.JsonPath.from(systemLog(org));
+            assertThat(log.getList("findAll { it.eventType == 'system.api_token.create' }.collect { it.target[0].id }",
+                    String.class)).containsExactlyInAnyOrderElementsOf(expectedTokens);
+            assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
+        });
         // and each case's timeline, case-service's other projection: its opening once, its assignment once
         for (String caseNumber : expected) {
             await().atMost(RECOVERY).untilAsserted(() -> {
                 var timeline = as(LEAD).get(url("case-service", "/cases/" + caseNumber + "/timeline")).then()
                         .statusCode(200).extract().jsonPath();
                 assertThat(timeline.getList("type", String.class)).containsOnlyOnce(OPENED);
-                if (org.assigned.contains(caseNumber)) {
+                if (expectedAssigned.contains(caseNumber)) {
                     assertThat(timeline.getList("type", String.class)).containsOnlyOnce(ASSIGNED);
                 }
                 assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
@@ -222,31 +257,53 @@ class FaultsTest extends StackTest {
         }
     }
 
-    private static Map<String, Integer> openedInStore(String orgId) throws Exception {
-        Map<String, Integer> opened = new HashMap<>();
-        try (Connection sql = stack.sql("case-service"); PreparedStatement query = sql.prepareStatement(
-                "SELECT aggregateidentifier, payload FROM domainevententry WHERE payloadtype LIKE '%.CaseOpened'")) {
+    /**
+     * How many events of a type each aggregate has in a service's store; only those whose payload names the org,
+     * when one is given.
+     */
+    private static Map<String, Integer> inStore(String service, String payloadType, String orgId) throws Exception {
+        Map<String, Integer> found = new HashMap<>();
+        try (Connection sql = stack.sql(service); PreparedStatement query = sql.prepareStatement(
+                "SELECT aggregateidentifier, payload FROM domainevententry WHERE payloadtype LIKE ?")) {
+            query.setString(1, payloadType);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    if (new String(rows.getBytes(2), StandardCharsets.UTF_8).contains("\"" + orgId + "\"")) {
-                        opened.merge(rows.getString(1), 1, Integer::sum);
+                    if (orgId == null
+                            || new String(rows.getBytes(2), StandardCharsets.UTF_8).contains("\"" + orgId + "\"")) {
+                        found.merge(rows.getString(1), 1, Integer::sum);
                     }
                 }
             }
         }
-        return opened;
+        return found;
     }
 
-    private static Set<String> openedOnTopic(Collection<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().filter(r -> OPENED.equals(new String(r.headers().lastHeader("ce_type").value(),
-                StandardCharsets.UTF_8))).map(ConsumerRecord::key).collect(Collectors.toSet());
+    /** The records of a type on the topic, by key, with their distinct ids ({@code ce_id}); of one org if given. */
+    private static Map<String, Set<String>> onTopic(Collection<ConsumerRecord<String, byte[]>> records, String type,
+                                                    String orgId) {
+        return records.stream().filter(r -> type.equals(header(r, "ce_type"))
+                        && (orgId == null || orgId.equals(header(r, "ce_orgid"))))
+                .collect(Collectors.groupingBy(ConsumerRecord::key, HashMap::new,
+                        Collectors.mapping(r -> header(r, "ce_id"), Collectors.toSet())));
     }
 
-    private static List<Map<String, Object>> caseList(Org org) {
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> internalLog(Org org, String type) {
+        return as(AUDITOR).queryParam("orgId", org.id).queryParam("type", type).queryParam("limit", 1000)
+                .get(url("log-service", "/internal-logs")).then().statusCode(200).extract().jsonPath()
+                .getList("caseNumber", String.class);
+    }
+
+    /** Every item of a paged list, following its next links. */
+    private static List<Map<String, Object>> pages(String token, String first) {
         List<Map<String, Object>> cases = new ArrayList<>();
-        String next = url("case-service", "/cases?limit=200");
+        String next = first;
         while (next != null) {
-            Response page = as(org.admin).get(next);
+            Response page = as(token).get(next);
             assertThat(page.statusCode()).isEqualTo(200);
             cases.addAll(page.jsonPath().getList(""));
             next = nextLink(page);
@@ -281,6 +338,8 @@ class FaultsTest extends StackTest {
         final Set<String> answered = ConcurrentHashMap.newKeySet();
         /** The cases whose assignment to Tom was answered 2xx. */
         final Set<String> assigned = ConcurrentHashMap.newKeySet();
+        /** The API tokens whose creation was answered 2xx. */
+        final Set<String> tokens = ConcurrentHashMap.newKeySet();
 
         Org(String name) {
             id = "org-" + name + "-" + Long.toString(System.nanoTime(), 36);
@@ -328,11 +387,26 @@ class FaultsTest extends StackTest {
                         failed.incrementAndGet();
                         pause();
                     }
+                    if (n % 3 == 0) { // every third round, a token too
+                        createToken(n);
+                    }
                 } catch (Exception e) {
                     // no answer (the service died under the request, or is not listening): not answered 2xx
                     failed.incrementAndGet();
                     pause();
                 }
+            }
+        }
+
+        private void createToken(int n) {
+            try {
+                Response token = as(org.superAdmin).body("{\"name\":\"Fault %d\"}".formatted(n))
+                        .post(url("support-access-service", "/org-api-tokens"));
+                if (token.statusCode() == 201) {
+                    org.tokens.add(token.jsonPath().getString("id"));
+                }
+            } catch (Exception e) {
+                // support-access-service is down: not answered 2xx, and the cases go on
             }
         }
 
@@ -346,6 +420,14 @@ class FaultsTest extends StackTest {
 
         Set<String> answered() {
             return org.answered;
+        }
+
+        Set<String> tokens() {
+            return org.tokens;
+        }
+
+        void awaitTokens(int count) {
+            await().atMost(RECOVERY).until(() -> org.tokens.size() >= count);
         }
 
         int failed() {

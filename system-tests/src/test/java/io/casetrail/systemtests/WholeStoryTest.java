@@ -79,9 +79,13 @@ class WholeStoryTest extends StackTest {
                 .statusCode(200).body("status", equalTo("OPEN"));
 
         // the customer consents in writing; the TSE resets Alice's password; the e-mail arrives
-        await().atMost(WAIT).untilAsserted(() -> as(ADA).body("{\"actionKinds\":[\"RESET_PASSWORD\"],"
-                + "\"targetUserIds\":[\"" + ALICE + "\"]}").post(url("org-admin-service", cases + "/consents"))
-                .then().statusCode(201));
+        String consent = await().atMost(WAIT).ignoreExceptions().until(() -> as(ADA).body("{\"actionKinds\":"
+                + "[\"RESET_PASSWORD\"],\"targetUserIds\":[\"" + ALICE + "\"]}").post(url("org-admin-service",
+                        cases + "/consents")).then().statusCode(201).extract().<String>path("consentId"),
+                id -> id != null);
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get(url("org-admin-service", cases + "/consents/" + consent))
+                .then().statusCode(200).body("channel", equalTo("API")).body("givenBy", equalTo("admin-ada")) // written, by the admin
+                .body("status", equalTo("ACTIVE")));
         as(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}")
                 .post(url("org-admin-service", "/orgs/" + ORG + "/users/" + ALICE + "/lifecycle/reset-password"))
                 .then().statusCode(200).body("status", equalTo("DONE"));
@@ -109,11 +113,15 @@ class WholeStoryTest extends StackTest {
                 .post(url("support-access-service", "/sessions")).then().statusCode(201).extract().jsonPath();
         String sessionToken = session.getString("token");
         await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", "Session " + sessionToken)
-                .get(url("org-admin-service", "/admin-view/groups")).then().statusCode(200));
+                .get(url("org-admin-service", "/admin-view/groups")).then().statusCode(200)
+                .body("profile.name", equalTo(List.of("Everyone"))));
         given().header("Authorization", "Session " + sessionToken).contentType(ContentType.JSON)
                 .body("{\"profile\":{\"firstName\":\"Mallory\"}}")
                 .post(url("org-admin-service", "/admin-view/users/" + ALICE)).then().statusCode(403)
                 .body("type", equalTo("https://casetrail.io/problems/read-only-impersonation"));
+        // and changed nothing (the engineer's look is recorded too)
+        as(TSE).get(url("org-admin-service", "/orgs/" + ORG + "/users/" + ALICE + "?caseNumber=" + caseNumber))
+                .then().statusCode(200).body("profile.firstName", equalTo("Alice"));
         as(TSE).post(url("support-access-service", "/sessions/" + session.getString("sessionId") + "/stop")).then()
                 .statusCode(200);
         // ended: the session's token opens nothing any more
@@ -166,6 +174,12 @@ class WholeStoryTest extends StackTest {
                 .body("status", equalTo("CLOSED"));
         as(ADA).body("{\"reason\":\"It happens again\"}").post(url("case-service", cases + "/reopen")).then()
                 .statusCode(200).body("status", equalTo("OPEN"));
+        // the views follow: the case open again, Tom's, once in his queue
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get(url("case-service", cases)).then().statusCode(200)
+                .body("status", equalTo("OPEN")).body("assignee", equalTo("tse-tom")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(TSE).queryParam("orgId", ORG).get(url("case-service",
+                "/queues/mine")).then().statusCode(200).extract().jsonPath().getList("caseNumber", String.class))
+                .containsOnlyOnce(caseNumber));
         await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get(url("escalation-service", "/escalations/"
                 + question)).then().statusCode(200).body("escalation.status", equalTo("WITHDRAWN"))
                 .body("history[-1].actorId", equalTo("system")));
@@ -177,7 +191,8 @@ class WholeStoryTest extends StackTest {
         String byCase = "debugContext.debugData.case_number eq \"" + caseNumber + "\"";
         String until = OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(10).toString();
         List<String> expectedLog = List.of("user.account.reset_password", "user.session.impersonation.grant",
-                "user.session.impersonation.initiate", "support.org.update", "user.session.impersonation.end");
+                "user.session.impersonation.initiate", "support.org.update", "support.org.view",
+                "user.session.impersonation.end");
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(logTypes(
                 logs.listLogEvents(since, until, null, byCase, null, 100, "ASCENDING")))
                 .containsExactlyElementsOf(expectedLog));
@@ -191,13 +206,13 @@ class WholeStoryTest extends StackTest {
                 "io.casetrail.case.information-requested.v1", "io.casetrail.case.reply-posted.v1",
                 "io.casetrail.orgadmin.consent-given.v1", "io.casetrail.orgadmin.password-reset-sent.v1",
                 "io.casetrail.access.session-started.v1", "io.casetrail.orgadmin.impersonation-write-refused.v1",
-                "io.casetrail.access.session-ended.v1", "io.casetrail.escalation.raised.v1",
+                "io.casetrail.orgadmin.org-researched.v1", "io.casetrail.access.session-ended.v1",
+                "io.casetrail.escalation.raised.v1",
                 "io.casetrail.escalation.approved.v1", "io.casetrail.escalation.accepted.v1",
                 "io.casetrail.escalation.manager-assigned.v1", "io.casetrail.case.reply-posted.v1",
                 "io.casetrail.escalation.closed.v1",
                 "io.casetrail.case.resolution-proposed.v1", "io.casetrail.case.closed.v1",
                 "io.casetrail.case.reopened.v1");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(types(timeline(cases))).containsSubsequence(story));
         // and all of it, each once (the SLA clock's bookkeeping aside, whose moments depend on the timing of the run;
         // in any order: the withdrawal of the question follows the closure by a consumer's moment, the reopening
         // may come first)
@@ -205,7 +220,8 @@ class WholeStoryTest extends StackTest {
                 "io.casetrail.case.information-requested.v1", "io.casetrail.case.reply-posted.v1",
                 "io.casetrail.orgadmin.consent-given.v1", "io.casetrail.orgadmin.password-reset-sent.v1",
                 "io.casetrail.access.granted.v1", "io.casetrail.access.session-started.v1",
-                "io.casetrail.orgadmin.impersonation-write-refused.v1", "io.casetrail.access.session-ended.v1",
+                "io.casetrail.orgadmin.impersonation-write-refused.v1", "io.casetrail.orgadmin.org-researched.v1",
+                "io.casetrail.access.session-ended.v1",
                 "io.casetrail.escalation.raised.v1", "io.casetrail.escalation.step-approved.v1",
                 "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
                 "io.casetrail.escalation.accepted.v1",
@@ -213,10 +229,27 @@ class WholeStoryTest extends StackTest {
                 "io.casetrail.escalation.resolved.v1", "io.casetrail.escalation.closed.v1",
                 "io.casetrail.escalation.raised.v1", "io.casetrail.case.resolution-proposed.v1",
                 "io.casetrail.case.closed.v1", "io.casetrail.escalation.withdrawn.v1", "io.casetrail.case.reopened.v1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<Map<String, Object>> read = timeline(cases);
+            assertThat(types(read)).containsSubsequence(story);
+            assertThat(types(read).stream().filter(type -> !type.startsWith("io.casetrail.case.sla-clock-")))
+                    .containsExactlyInAnyOrderElementsOf(everything);
+            assertThat(read.stream().map(e -> e.get("id"))).doesNotHaveDuplicates();
+        });
         List<Map<String, Object>> timeline = timeline(cases);
-        assertThat(types(timeline).stream().filter(type -> !type.startsWith("io.casetrail.case.sla-clock-")))
-                .containsExactlyInAnyOrderElementsOf(everything);
-        assertThat(timeline.stream().map(e -> e.get("id"))).doesNotHaveDuplicates();
+        // the System Log's entries are the timeline's: the same events (an entry's uuid is its event's id), by the
+        // same people
+        List<String> inTheSystemLog = List.of("io.casetrail.orgadmin.password-reset-sent.v1", "io.casetrail.access.granted.v1",
+                "io.casetrail.access.session-started.v1", "io.casetrail.orgadmin.impersonation-write-refused.v1",
+                "io.casetrail.orgadmin.org-researched.v1", "io.casetrail.access.session-ended.v1");
+        for (int i = 0; i < inTheSystemLog.size(); i++) {
+            String type = inTheSystemLog.get(i);
+            Map<String, Object> shown = timeline.stream().filter(e -> type.equals(e.get("type"))).findFirst()
+                    .orElseThrow();
+            assertThat(((String) shown.get("id")).replaceFirst(":" + caseNumber + "$", "")).as(type)
+                    .isEqualTo(entries.get(i).getUuid());
+            assertThat(shown.get("actorId")).as(type).isEqualTo(entries.get(i).getActor().getId());
+        }
 
         // 3. the internal logs hold every event of the case, each once, the ones the timeline shows; their chain
         // verifies, outside log-service too, against the checkpoint key log-service was given
@@ -255,7 +288,8 @@ class WholeStoryTest extends StackTest {
         // 5. and the case's timeline replayed from case-service's event store is the one it showed (entries of one
         // instant in the order of their ids: the replay writes case-service's own after the other services')
         List<Map<String, Object>> shown = byTimeAndId(timeline(cases));
-        as(OPERATOR).post(url("case-service", "/ops/projections/case-timeline/rebuild")).then().statusCode(202);
+        as(OPERATOR).post(url("case-service", "/ops/projections/case-timeline/rebuild")).then().statusCode(202)
+                .body("name", equalTo("case-timeline")).body("replaying", equalTo(true));
         await().atMost(WAIT).untilAsserted(() -> assertThat(as(OPERATOR).get(url("case-service", "/ops/projections"))
                 .then().statusCode(200).extract().jsonPath().getList("findAll { it.name == 'case-timeline' }.replaying",
                         Boolean.class)).containsExactly(false));
