@@ -429,6 +429,26 @@ class CaseApiTest {
                  "productArea":"SSO","priority":"P1","contactPreference":"EMAIL"}
                 """).post("/cases").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("at 'subject'")).body("detail", containsString("NUL"));
+        // half an emoji, which no UTF-8 text holds
+        as(ACME_ADMIN).body("""
+                {"orgUrl":"https://acme.okta.com","subject":"SAML \\ud83d login","description":"d",
+                 "productArea":"SSO","priority":"P1","contactPreference":"EMAIL"}
+                """).post("/cases").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("at 'subject'")).body("detail", containsString("surrogate"));
+        // nothing converted: a priority by number (Jackson took 1 as the second constant, P2) or by its number as
+        // text; nothing after the body; no field twice (the last won)
+        for (String body : List.of(
+                "{\"orgUrl\":\"https://acme.okta.com\",\"subject\":\"s\",\"description\":\"d\",\"productArea\":\"SSO\","
+                        + "\"priority\":1,\"contactPreference\":\"EMAIL\"}",
+                "{\"orgUrl\":\"https://acme.okta.com\",\"subject\":\"s\",\"description\":\"d\",\"productArea\":\"SSO\","
+                        + "\"priority\":\"1\",\"contactPreference\":\"EMAIL\"}",
+                "{\"orgUrl\":\"https://acme.okta.com\",\"subject\":\"s\",\"description\":\"d\",\"productArea\":\"SSO\","
+                        + "\"priority\":\"P1\",\"contactPreference\":\"EMAIL\"} and more",
+                "{\"orgUrl\":\"https://acme.okta.com\",\"subject\":\"s\",\"description\":\"d\",\"productArea\":\"SSO\","
+                        + "\"priority\":\"P4\",\"priority\":\"P1\",\"contactPreference\":\"EMAIL\"}")) {
+            as(ACME_ADMIN).body(body).post("/cases").then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/malformed-body"));
+        }
         given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).get("/cases/%00").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("NUL"));
         given().auth().oauth2(ACME_ADMIN).urlEncodingEnabled(false).get("/cases?q=a%00b").then().statusCode(400)

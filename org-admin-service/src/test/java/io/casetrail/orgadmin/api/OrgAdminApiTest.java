@@ -388,6 +388,14 @@ class OrgAdminApiTest {
 
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
                 .then().statusCode(409).body("detail", containsString("ftrBASE"));
+        // force is true or false, never a number or a text taken for one
+        for (String force : List.of("2", "\"true\"", "1.0")) {
+            as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":" + force + "}").post("/orgs/" + ORG
+                    + "/features/ftrBETA/enable").then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                    .body("detail", containsString("force"));
+        }
+        assertThat(stored("FeatureFlagChanged")).isZero();
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":true}").post("/orgs/" + ORG
                 + "/features/ftrBETA/enable").then().statusCode(200).body("enabled", equalTo(true));
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/disable")
@@ -696,6 +704,14 @@ class OrgAdminApiTest {
                 .body("detail", containsString("validForHours: at most 96"));
         as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
                 + "\"validForHours\":97}").post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(400);
+        // hours are whole: a fraction is not cut to its whole part; an action kind is named, not numbered
+        as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":1.9}")
+                .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", containsString("validForHours"));
+        as(ADA).body("{\"actionKinds\":[3]}").post("/cases/" + caseNumber + "/consents").then().statusCode(400)
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", containsString("actionKinds"));
         assertThat(stored("ConsentGiven")).isZero();
         as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":96}")
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(201);

@@ -1,6 +1,9 @@
 package io.casetrail.platform.api;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.inject.Singleton;
 
@@ -8,6 +11,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -22,21 +28,48 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  *       {@code targetUserIds}) would be a consent for every user. Bodies that mirror another system's documents
  *       (the identity platform's, a directory export) say {@code @JsonIgnoreProperties(ignoreUnknown = true)}.</li>
  *   <li>Text with the NUL character ({@code \u0000}) is refused, naming the field: PostgreSQL stores no NUL in
- *       text, so such a value, taken and recorded in an event, would stop every read model it reaches.</li>
+ *       text, so such a value, taken and recorded in an event, would stop every read model it reaches. So is text
+ *       with half of a surrogate pair (half an emoji, {@code "\ud83d"}), which no UTF-8 can hold: PostgreSQL's
+ *       driver would store {@code ?}, and the read models would differ from the event.</li>
+ *   <li>A value of another type is never converted: a number for an enum (Jackson would take it as the constant's
+ *       index: {@code "priority":1} would be P2), a number or a string for a boolean ({@code "force":2}), a
+ *       fraction or a string for a whole number ({@code 1.9} would be 1). ({@code null} for a primitive still
+ *       reads as its default, as an absent field does.)</li>
+ *   <li>A body is one JSON value with each field once: text after it, or a field given twice (the last would
+ *       win), is refused.</li>
  * </ul>
  * Events are read with their own mapper ({@code EventJson}), which ignores fields it does not know.
  */
 @Singleton
 public class RequestJson implements ObjectMapperCustomizer {
 
+    /** The JSON values each kind of field is read from; any other is refused, never converted. */
+    private static final Map<LogicalType, Set<CoercionInputShape>> OWN_SHAPES = Map.of(
+            LogicalType.Boolean, Set.of(CoercionInputShape.Boolean),
+            LogicalType.Integer, Set.of(CoercionInputShape.Integer),
+            LogicalType.Float, Set.of(CoercionInputShape.Float, CoercionInputShape.Integer),
+            LogicalType.Enum, Set.of(CoercionInputShape.String));
+
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        OWN_SHAPES.forEach((type, own) -> {
+            for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean, CoercionInputShape.String)) {
+                if (!own.contains(shape)) {
+                    mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+                }
+            }
+        });
         mapper.registerModule(new SimpleModule("casetrail-request-text").addDeserializer(String.class,
                 new TextWithoutNul()));
     }
 
-    /** Jackson's own string reading, refusing NUL. */
+    /** Jackson's own string reading, refusing NUL and half surrogate pairs. */
     static final class TextWithoutNul extends StringDeserializer {
 
         @Override
@@ -46,7 +79,24 @@ public class RequestJson implements ObjectMapperCustomizer {
                 throw InvalidFormatException.from(parser, "text may not contain the NUL character (\\u0000)", text,
                         String.class);
             }
+            if (text != null && halfASurrogatePair(text)) {
+                throw InvalidFormatException.from(parser, "text may not contain half of a surrogate pair (half an"
+                        + " emoji, as \\ud83d alone)", text, String.class);
+            }
             return text;
+        }
+
+        private static boolean halfASurrogatePair(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }
