@@ -307,6 +307,37 @@ class InternalLogApiTest {
                 .body("entryId", equalTo(List.of(id))).body("[0].kind", equalTo("EVENT")));
     }
 
+    /**
+     * A record that can never be an event (its time is none, its value no JSON) is passed over: the events after it
+     * on its partition (the same key) are not held up behind it, and it leaves no entry.
+     */
+    @Test
+    void recordsThatCanNeverBeEventsArePassedOverAndHoldNothingUp() {
+        String subject = "s-bad-" + RUN;
+        String timeless = "bad-time-" + RUN;
+        String notJson = "bad-json-" + RUN;
+        TopicReader.send(withTime(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(timeless,
+                "/casetrail/case-service", "io.casetrail.log.metric.v1", null, subject, ORG, null, "tse-tom", null,
+                "c-" + RUN, "{}".getBytes(StandardCharsets.UTF_8))), "yesterday"));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(notJson, "/casetrail/case-service",
+                "io.casetrail.log.metric.v1", Instant.now(), subject, ORG, null, "tse-tom", null, "c-" + RUN,
+                "not json {".getBytes(StandardCharsets.UTF_8))));
+        String after = "after-bad-" + RUN;
+        TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(after, "/casetrail/case-service",
+                "io.casetrail.log.metric.v1", Instant.now(), subject, ORG, null, "tse-tom", null, "c-" + RUN,
+                "{\"note\":\"after two records that are none\"}".getBytes(StandardCharsets.UTF_8))));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("type", "io.casetrail.log.metric.v1")
+                .queryParam("orgId", ORG).queryParam("limit", 1000).get("/internal-logs").then().statusCode(200)
+                .extract().jsonPath().getList("entryId", String.class)).contains(after)
+                .doesNotContain(timeless, notJson));
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> withTime(
+            org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record, String time) {
+        record.headers().add(io.casetrail.events.CloudEventHeaders.TIME, time.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
     @Test
     void onlyEngineeringAuditorsAndSupportHoldingACaseRead() {
         as(ADA).get("/internal-logs").then().statusCode(403);

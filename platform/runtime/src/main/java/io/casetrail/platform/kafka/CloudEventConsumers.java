@@ -38,6 +38,7 @@ import io.quarkus.runtime.StartupEvent;
 public class CloudEventConsumers {
 
     private static final Logger LOG = Logger.getLogger(CloudEventConsumers.class);
+    private static final com.fasterxml.jackson.core.JsonFactory JSON_TEXT = new com.fasterxml.jackson.core.JsonFactory();
 
     @Inject
     @Any
@@ -115,7 +116,9 @@ public class CloudEventConsumers {
                     if (running) {
                         LOG.warnf("Consumer %s woken up unexpectedly; restarting", group);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a stack overflow in a handler, a class that failed to load): the thread goes on,
+                    // from the committed offsets, rather than leave the consumer stopped until the service restarts
                     if (!running) {
                         break;
                     }
@@ -168,13 +171,24 @@ public class CloudEventConsumers {
                 throw new IllegalStateException("event " + event.id() + " is of type " + event.type() + ", which this"
                         + " version of the service does not know: upgrade it; the consumer goes on from this event");
             }
-            boolean first = QuarkusTransaction.requiringNew().call(() -> {
-                if (!consumed.firstDelivery(consumer.name(), event.id())) {
-                    return false;
+            boolean first;
+            try {
+                first = QuarkusTransaction.requiringNew().call(() -> {
+                    if (!consumed.firstDelivery(consumer.name(), event.id())) {
+                        return false;
+                    }
+                    consumer.apply(event);
+                    return true;
+                });
+            } catch (RuntimeException e) {
+                if (notJson(event.data())) {
+                    // a value that is not JSON at all can never become valid either
+                    LOG.errorf("Consumer %s passes over %s-%d@%d: its value is not JSON (%s)", group, record.topic(),
+                            record.partition(), record.offset(), e.toString());
+                    return;
                 }
-                consumer.apply(event);
-                return true;
-            });
+                throw e;
+            }
             (first ? applied : duplicates).increment();
         }
 
@@ -188,6 +202,21 @@ public class CloudEventConsumers {
                 thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Whether the value is no JSON text at all (a failure to apply it then can never go away). */
+        private static boolean notJson(byte[] value) {
+            try (com.fasterxml.jackson.core.JsonParser parser = JSON_TEXT.createParser(value)) {
+                if (parser.nextToken() == null) {
+                    return true; // empty
+                }
+                while (parser.nextToken() != null) {
+                    // read to the end
+                }
+                return false;
+            } catch (java.io.IOException e) {
+                return true;
             }
         }
 

@@ -2,6 +2,7 @@ package io.casetrail.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,7 +37,10 @@ public final class CloudEventRecords {
         return new ProducerRecord<>(topic, null, event.subject(), event.data(), headers);
     }
 
-    /** The event in a record, or a {@link NotACloudEvent} when required attributes are missing. */
+    /**
+     * The event in a record, or a {@link NotACloudEvent} when required attributes are missing or an attribute is
+     * not what it names.
+     */
     public static CloudEvent fromRecord(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
         String id = get(headers, CloudEventHeaders.ID);
@@ -48,10 +52,18 @@ public final class CloudEventRecords {
         }
         String time = get(headers, CloudEventHeaders.TIME);
         String sequence = get(headers, CloudEventHeaders.SEQUENCE);
-        return new CloudEvent(id, source, type, time == null ? null : Instant.parse(time),
-                get(headers, CloudEventHeaders.SUBJECT), get(headers, CloudEventHeaders.ORG_ID),
-                get(headers, CloudEventHeaders.CASE_ID), get(headers, CloudEventHeaders.ACTOR),
-                sequence == null ? null : Long.valueOf(sequence), get(headers, CloudEventHeaders.CORRELATION_ID),
+        Instant at;
+        Long number;
+        try {
+            at = time == null ? null : Instant.parse(time);
+            number = sequence == null ? null : Long.valueOf(sequence);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " has a ce_time or ce_sequence that is not one (" + e.getMessage() + ")");
+        }
+        return new CloudEvent(id, source, type, at, get(headers, CloudEventHeaders.SUBJECT),
+                get(headers, CloudEventHeaders.ORG_ID), get(headers, CloudEventHeaders.CASE_ID),
+                get(headers, CloudEventHeaders.ACTOR), number, get(headers, CloudEventHeaders.CORRELATION_ID),
                 record.value());
     }
 
