@@ -90,7 +90,8 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
             return;
         }
         if (payload instanceof EscalationRaised raised) {
-            jdbc.update("INSERT INTO case_escalation (escalation_id, case_number, active) VALUES (?, ?, TRUE)",
+            jdbc.update("INSERT INTO case_escalation (escalation_id, case_number, active) VALUES (?, ?, TRUE)"
+                    + " ON CONFLICT DO NOTHING", // delivered again past consumed_event: as it was
                     raised.escalationId(), raised.caseNumber());
         } else if (payload instanceof EscalationManagerAssigned assigned) {
             jdbc.update("UPDATE case_escalation SET manager_id = ?, manager_name = ?, manager_since = ?"

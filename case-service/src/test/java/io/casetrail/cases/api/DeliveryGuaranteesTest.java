@@ -245,10 +245,40 @@ class DeliveryGuaranteesTest {
     /** An escalation of the case, raised by Tom as escalation-service would publish it; its id. */
     static String escalationRaisedOn(String caseNumber) {
         String escalation = UUID.randomUUID().toString();
+        raise(escalation, caseNumber, UUID.randomUUID().toString());
+        return escalation;
+    }
+
+    private static void raise(String escalation, String caseNumber, String eventId) {
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
                 ACME, caseNumber, "sso", "defect", "SAML rejected", "everyone locked out", List.of(), List.of(),
-                List.of(), List.of(), List.of(), TOM));
-        return escalation;
+                List.of(), List.of(), List.of(), TOM), java.time.Instant.now(), eventId);
+    }
+
+    /**
+     * An escalation delivered again after the consumers' record of it was cleared (a consumer renamed, a read model
+     * replayed from the topics) changes nothing and stops nothing: what follows it still applies.
+     */
+    @Test
+    void anEscalationDeliveredAgainPastTheConsumersRecordChangesNothing() {
+        String caseNumber = TestPrincipals.openAssignedCase("P2");
+        String escalation = UUID.randomUUID().toString();
+        String raised = UUID.randomUUID().toString();
+        raise(escalation, caseNumber, raised);
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
+                escalation, ACME, caseNumber, "em-eve", "Eve", EVE));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("escalated", equalTo(true)).body("intermediary", equalTo("em-eve")));
+        assertThat(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> jdbc.update(
+                "DELETE FROM consumed_event WHERE event_id = ?", raised))).isPositive();
+        raise(escalation, caseNumber, raised);
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationWithdrawn(escalation,
+                ACME, caseNumber, "ACCEPTED", "Customer found the cause", EVE));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(LEAD_LU).get("/cases/" + caseNumber
+                + "/timeline").then().extract().jsonPath().getList("type", String.class).stream()
+                .filter("io.casetrail.escalation.raised.v1"::equals)).hasSize(1));
     }
 
     /** A withdrawn escalation no longer counts: its manager hands the customer back, on the internal timeline. */

@@ -94,8 +94,10 @@ public class CaseDigest implements CloudEventConsumer {
                         event.orgId());
                 continue;
             }
+            // ON CONFLICT: delivered again past consumed_event (a consumer renamed, the digest replayed), as it was
             jdbc.update("INSERT INTO case_digest (event_id, case_number, seq, at, type, actor, text)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", AccessEvents.entryId(event, caseNumber), caseNumber,
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    AccessEvents.entryId(event, caseNumber), caseNumber,
                     event.sequence() == null ? 0L : event.sequence(),
                     event.time() == null ? Instant.EPOCH : event.time(), event.type(), cut(actor, 255), text(data));
         }

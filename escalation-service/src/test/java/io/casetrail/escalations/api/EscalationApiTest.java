@@ -181,6 +181,23 @@ class EscalationApiTest {
         assertThat(jdbc.query("SELECT event_id FROM case_digest WHERE case_number = ? AND type = ?",
                 row -> row.getString(1), caseNumber, "io.casetrail.access.granted.v1"))
                 .containsExactly(granted + ":" + caseNumber);
+        // delivered again past the consumer's record of it (a consumer renamed, the digest replayed from the
+        // topics): nothing changes, and what follows still applies
+        assertThat(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> jdbc.update(
+                "DELETE FROM consumed_event WHERE event_id = ?", granted))).isPositive();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 0, new SupportAccessGranted(ORG, "g-org",
+                GrantScope.ORG, null, List.of(caseNumber, another), now.plus(Duration.ofHours(8)), RequestOrigin.NONE,
+                sam), Instant.now().plusSeconds(1), granted);
+        TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", another, 0, new ConsentGiven(ORG, another,
+                "c-2", "admin-ada", ConsentChannel.API, now, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
+                now.plus(Duration.ofHours(24)), ada));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?",
+                row -> row.getLong(1), another).orElseThrow() == 5L);
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?", row -> row.getLong(1),
+                caseNumber)).contains(5L);
+        assertThat(jdbc.query("SELECT event_id FROM case_digest WHERE case_number = ? AND type = ?",
+                row -> row.getString(1), caseNumber, "io.casetrail.access.granted.v1"))
+                .containsExactly(granted + ":" + caseNumber);
 
         String id = raise(caseNumber, "question");
         as(LU).get("/escalations/" + id).then().statusCode(200)
