@@ -93,8 +93,13 @@ public class InternalLogResource {
             cases = knownCases.casesWorkedBy(caller, orgId);
         }
         int size = size(limit);
-        List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), instant("since", since),
-                instant("until", until), blank(requestId), blank(type), cases), cursor(after), size);
+        Instant from = instant("since", since);
+        Instant to = instant("until", until);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new InvalidInput("since, until: since must be before until");
+        }
+        List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), from, to, blank(requestId),
+                blank(type), cases), cursor(after), size);
         return page(found, size, InternalLogEntry::seq);
     }
 
@@ -116,9 +121,7 @@ public class InternalLogResource {
             + " all) and checks the signed checkpoints in the range; reports the first entry that does not hold.")
     public ChainVerifier.Report verify(@QueryParam("from") Long from, @QueryParam("to") Long to,
                                        @QueryParam("every") Long every) {
-        if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && to < from) {
-            throw new InvalidInput("from, to: entry numbers from 1, with from <= to");
-        }
+        entryRange(from, to);
         if (every != null && every < 1) {
             throw new InvalidInput("every: the checkpoint cadence, from 1");
         }
@@ -132,6 +135,7 @@ public class InternalLogResource {
             + " in chain order; paged by after/limit with Link headers.")
     public Response checkpoints(@QueryParam("from") Long from, @QueryParam("to") Long to,
                                 @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        entryRange(from, to);
         int size = size(limit);
         long start = Math.max(from == null ? 1 : from, cursor(after) + 1);
         return page(checkpoints.between(start, to == null ? Long.MAX_VALUE : to, size + 1), size,
@@ -145,6 +149,13 @@ public class InternalLogResource {
     public CheckpointKey checkpointKey() {
         return new CheckpointKey(checkpoints.keyId(), "SHA256withRSA",
                 Base64.getEncoder().encodeToString(checkpoints.publicKey().getEncoded()));
+    }
+
+    /** Checks a range of entry numbers: from 1, {@code from <= to}. */
+    private static void entryRange(Long from, Long to) {
+        if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && to < from) {
+            throw new InvalidInput("from, to: entry numbers from 1, with from <= to");
+        }
     }
 
     private static String blank(String value) {
@@ -178,10 +189,15 @@ public class InternalLogResource {
         if (after == null || after.isBlank()) {
             return 0;
         }
+        long seq;
         try {
-            return Long.parseLong(Page.parts(after, 1)[0]);
+            seq = Long.parseLong(Page.parts(after, 1)[0]);
         } catch (NumberFormatException e) {
             throw Page.badCursor();
         }
+        if (seq < 0 || seq == Long.MAX_VALUE) {
+            throw Page.badCursor(); // never one this service wrote (the next number would overflow)
+        }
+        return seq;
     }
 }

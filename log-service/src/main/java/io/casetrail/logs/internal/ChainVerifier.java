@@ -9,6 +9,7 @@ import java.util.Optional;
 import jakarta.inject.Singleton;
 
 import io.casetrail.logs.internal.Checkpoints.Checkpoint;
+import io.casetrail.platform.errors.InvalidInput;
 
 /**
  * Re-computes the internal log's hash chain over a range and reports the first entry that does not hold: one that
@@ -49,6 +50,10 @@ public class ChainVerifier {
         long cadence = every == null ? checkpoints.everyEntries() : every;
         InternalLog.Head head = log.head();
         long first = Math.max(1, from);
+        if (first > 1 && first > head.seq()) {
+            // nothing there to verify: "verified" would vouch for entries the chain does not have
+            throw new InvalidInput("from: past the chain's head, entry " + head.seq());
+        }
         long last = to == null ? head.seq() : Math.min(to, head.seq());
         PublicKey key = checkpoints.publicKey();
         Map<Long, Checkpoint> signed = new HashMap<>();

@@ -358,6 +358,23 @@ class InternalLogApiTest {
         as(AUDITOR).queryParam("since", "-5000-01-01T00:00:00Z").get("/internal-logs").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("years 1 to 9999"));
         as(AUDITOR).queryParam("until", "+10000-01-01T00:00:00Z").get("/internal-logs").then().statusCode(400);
+        // a window that holds no instant, as the System Log refuses it
+        as(AUDITOR).queryParam("since", "2026-01-02T00:00:00Z").queryParam("until", "2026-01-01T00:00:00Z")
+                .get("/internal-logs").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("since must be before until"));
+        // entry numbers as /verify takes them; a cursor this service never wrote (its next number overflows)
+        for (Map<String, Object> range : List.<Map<String, Object>>of(Map.of("from", -5), Map.of("to", 0),
+                Map.of("from", 5, "to", 4))) {
+            as(AUDITOR).queryParams(range).get("/internal-logs/checkpoints").then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("entry numbers from 1"));
+        }
+        String overflowing = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                Long.toString(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8));
+        as(AUDITOR).queryParam("after", overflowing).get("/internal-logs/checkpoints").then().statusCode(400);
+        as(AUDITOR).queryParam("after", overflowing).get("/internal-logs").then().statusCode(400);
+        // nothing past the chain's head is verified: there is nothing there to vouch for
+        as(AUDITOR).queryParam("from", Long.MAX_VALUE / 2).get("/internal-logs/verify").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("past the chain's head"));
     }
 
     /**
