@@ -906,6 +906,14 @@ class OrgAdminApiTest {
                 "\"url\":\"https://adm.okta.com/" + "u".repeat(2048) + "\"");
         as(OPERATOR).body(longUrl).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .body("errors.field", hasItem("org.url"));
+        // an id with a comma, which the stored lists of ids separate them with (a flag named "ftr,BASE" depended on
+        // was taken for flags "ftr" and "BASE": disabling it found no dependent)
+        for (String commaId : List.of(directory().replace("\"ftrBASE\"", "\"ftr,BASE\""),
+                directory().replace("\"00u1alice\"", "\"00u1,alice\""))) {
+            as(OPERATOR).body(commaId).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("letters, digits and _ . ~ - only"));
+        }
         String longStage = directory().replace("\"value\":\"BETA\"", "\"value\":\"" + "x".repeat(300) + "\"");
         as(OPERATOR).body(longStage).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .contentType("application/problem+json");
