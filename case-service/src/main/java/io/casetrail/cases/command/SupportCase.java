@@ -540,6 +540,12 @@ public class SupportCase {
                 "offer remote sessions");
         requireNotClosed("offer a remote session on");
         requireText(command.joinUrl(), "joinUrl");
+        Instant start = command.proposedStart();
+        // a session proposed for a time gone by, or beyond a year (epoch milliseconds sent for seconds: year 57970)
+        if (start != null && (start.isBefore(now().minus(Duration.ofHours(1)))
+                || start.isAfter(now().plus(Duration.ofDays(366))))) {
+            throw new InvalidInput("proposedStart: a time from the last hour to a year ahead");
+        }
         apply(new RemoteSessionOffered(caseNumber, orgId, command.offerId(), command.joinUrl(),
                 command.proposedStart(), command.note(), actor));
         supportWrote(rules, deadlines);

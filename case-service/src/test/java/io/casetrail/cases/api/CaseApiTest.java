@@ -230,6 +230,13 @@ class CaseApiTest {
                 .body("find { it.type == 'io.casetrail.case.opened.v1' }.data.team", equalTo("sso"));
         as(TSE_TOM).get("/cases/" + caseNumber).then().statusCode(200)
                 .body("sla.target", equalTo("FIRST_RESPONSE")).body("team", equalTo("sso"));
+        // a remote session is proposed for a time to come (not years ahead: epoch milliseconds taken for seconds)
+        for (String start : List.of("1970-01-01T00:00:00Z", "+57970-01-01T00:00:00Z", "1767225600000")) {
+            String quoted = start.startsWith("1767") ? start : "\"" + start + "\"";
+            as(TSE_TOM).body("{\"joinUrl\":\"https://meet.example/1\",\"proposedStart\":" + quoted + "}")
+                    .post("/cases/" + caseNumber + "/remote-session-offers").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
         // a remote session offered is correspondence: it shows
         int offered = as(TSE_TOM).body("{\"joinUrl\":\"https://meet.example/1\"}")
                 .post("/cases/" + caseNumber + "/remote-session-offers").then().statusCode(200).extract()
