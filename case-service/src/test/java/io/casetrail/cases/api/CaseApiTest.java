@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
@@ -557,6 +558,14 @@ class CaseApiTest {
                 .then().statusCode(201).header("Location", containsString("/cases/" + first))
                 .extract().path("caseNumber");
         assertThat(again).isEqualTo(first);
+        // whatever host the client names (it is the request's, before the path the answer keeps)
+        String longHost = "h".repeat(2100) + ".example";
+        String hosted = as(ACME_ADMIN).header("Host", longHost).header("Idempotency-Key", "open-once-2").body(body)
+                .post("/cases").then().statusCode(201).header("Location", startsWith("http://" + longHost + "/cases/"))
+                .extract().path("caseNumber");
+        as(ACME_ADMIN).header("Idempotency-Key", "open-once-2").body(body).post("/cases").then().statusCode(201)
+                .header("Location", endsWith("/cases/" + hosted)).header("Location", not(containsString(longHost)))
+                .body("caseNumber", equalTo(hosted));
     }
 
     /**

@@ -239,8 +239,17 @@ public class IdempotencyInterceptor {
         return entity instanceof String s ? s : objectMapper.writeValueAsString(entity);
     }
 
+    /**
+     * The path the answer's {@code Location} names, without the scheme and host the framework put before it: those
+     * are the request's, as long as any client sends (a Host of 2,100 characters overflowed the record's column),
+     * and a replay is made absolute again against its own request.
+     */
     private static String location(Response answer) {
-        return answer.getLocation() == null ? null : answer.getLocation().toString();
+        URI location = answer.getLocation();
+        if (location == null || !location.isAbsolute() || location.getRawPath() == null) {
+            return location == null ? null : location.toString();
+        }
+        return location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
     }
 
     private static MessageDigest sha256() {
