@@ -236,7 +236,7 @@ class CaseApiTest {
             String quoted = start.startsWith("1767") ? start : "\"" + start + "\"";
             as(TSE_TOM).body("{\"joinUrl\":\"https://meet.example/1\",\"proposedStart\":" + quoted + "}")
                     .post("/cases/" + caseNumber + "/remote-session-offers").then().statusCode(400)
-                    .contentType("application/problem+json");
+                    .contentType("application/problem+json").body("detail", containsString("proposedStart"));
         }
         // a remote session offered is correspondence: it shows
         int offered = as(TSE_TOM).body("{\"joinUrl\":\"https://meet.example/1\"}")

@@ -119,12 +119,30 @@ class ProjectionRebuildTest {
             await().atMost(WAIT).until(() -> !rebuilds.rebuilding(RebuildProbeProjection.GROUP));
             assertThat(projection(RebuildProbeProjection.GROUP)).containsEntry("replaying", true);
             assertThat(((Number) projection(RebuildProbeProjection.GROUP).get("lag")).longValue()).isPositive();
+            // and a rebuild may begin again: the processor going on by itself is no rebuild under way
+            RebuildProbeProjection.HOLD.set(null);
+            given().auth().oauth2(OPERATOR).post("/ops/projections/" + RebuildProbeProjection.GROUP + "/rebuild")
+                    .then().statusCode(202);
         } finally {
             hold.released().countDown();
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
         assertThat(projection(RebuildProbeProjection.GROUP)).containsEntry("replaying", false);
         assertThat(probedCases()).isEqualTo(openedCases()).containsAll(cases);
+    }
+
+    /** A rebuild that reaches the head of the store hands the processor a token that is no longer replaying. */
+    @Test
+    void aRebuildThatEndsAtTheHeadLeavesNothingReplaying() {
+        openAssignedCase("P3");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(caughtUp()).isTrue());
+        given().auth().oauth2(OPERATOR).post("/ops/projections/" + RebuildProbeProjection.GROUP + "/rebuild").then()
+                .statusCode(202);
+        await().atMost(WAIT).until(() -> !rebuilds.rebuilding(RebuildProbeProjection.GROUP));
+        // no event since: the processor starts from where the rebuild ended, which is where it was reset from
+        await().atMost(WAIT).untilAsserted(() -> assertThat(projection(RebuildProbeProjection.GROUP))
+                .containsEntry("replaying", false).containsEntry("lag", 0));
+        assertThat(probedCases()).isEqualTo(openedCases());
     }
 
     @Test

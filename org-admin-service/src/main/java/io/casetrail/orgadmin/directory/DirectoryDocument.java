@@ -31,13 +31,6 @@ public record DirectoryDocument(@NotNull @Valid Org org,
                                 @Size(max = 1_000) List<JsonNode> profileSources,
                                 @Size(max = 1_000) List<@NotNull @Valid Feature> features) {
 
-    /**
-     * What the identity platform's ids are made of (00u1alice, ftrBETA, 0oa1): no comma, which the stored lists
-     * (a flag's dependencies, a consent's users and flags) separate their ids with, no space, no slash.
-     */
-    static final String ID = "[A-Za-z0-9_.~-]+";
-    static final String ID_RULE = "an id of letters, digits and _ . ~ - only";
-
     public DirectoryDocument {
         users = users == null ? List.of() : users;
         groups = groups == null ? List.of() : groups;
@@ -82,7 +75,7 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record User(@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE) String id, @NotBlank @Size(max = 255) String login,
+    public record User(@NotBlank @DirectoryId String id, @NotBlank @Size(max = 255) String login,
                        @Size(max = 255) String firstName, @Size(max = 255) String lastName,
                        @NotBlank @Size(max = 255) String email, @Size(max = 255) String secondEmail,
                        @NotBlank @Size(max = 32) String status, List<@NotNull @Valid Factor> factors) {
@@ -93,15 +86,14 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Factor(@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE) String id, @NotBlank @Size(max = 64) String factorType,
+    public record Factor(@NotBlank @DirectoryId String id, @NotBlank @Size(max = 64) String factorType,
                          @NotBlank @Size(max = 64) String provider, @NotBlank @Size(max = 32) String status) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Group(@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE) String id, @NotBlank @Size(max = 255) String name,
+    public record Group(@NotBlank @DirectoryId String id, @NotBlank @Size(max = 255) String name,
                         @Size(max = 1000) String description,
-                        @Size(max = 100_000) List<@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE)
-                                String> members) {
+                        @Size(max = 100_000) List<@NotBlank @DirectoryId String> members) {
 
         public Group {
             members = members == null ? List.of() : members;
@@ -109,17 +101,16 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Application(@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE) String id, @NotBlank @Size(max = 255) String name,
+    public record Application(@NotBlank @DirectoryId String id, @NotBlank @Size(max = 255) String name,
                               @NotBlank @Size(max = 255) String label, @NotBlank @Size(max = 32) String status,
                               @Size(max = 64) String signOnMode) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Feature(@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE) String id, @NotBlank @Size(max = 255) String name,
+    public record Feature(@NotBlank @DirectoryId String id, @NotBlank @Size(max = 255) String name,
                           @Size(max = 1000) String description,
                           @NotBlank @Pattern(regexp = "ENABLED|DISABLED") String status, @Valid Stage stage,
-                          @Size(max = 30) List<@NotBlank @Size(max = 64) @Pattern(regexp = ID, message = ID_RULE)
-                                  String> dependencies) {
+                          @Size(max = 30) List<@NotBlank @DirectoryId String> dependencies) {
 
         public Feature {
             dependencies = dependencies == null ? List.of() : dependencies;

@@ -389,7 +389,7 @@ class OrgAdminApiTest {
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
                 .then().statusCode(409).body("detail", containsString("ftrBASE"));
         // force is true or false, never a number or a text taken for one
-        for (String force : List.of("2", "\"true\"", "1.0")) {
+        for (String force : List.of("2", "\"true\"", "1.0", "\"\"")) {
             as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":" + force + "}").post("/orgs/" + ORG
                     + "/features/ftrBETA/enable").then().statusCode(400).contentType("application/problem+json")
                     .body("type", equalTo("https://casetrail.io/problems/malformed-body"))

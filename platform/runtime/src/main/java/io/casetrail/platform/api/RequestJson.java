@@ -31,9 +31,11 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  *       text, so such a value, taken and recorded in an event, would stop every read model it reaches. So is text
  *       with half of a surrogate pair (half an emoji, {@code "\ud83d"}), which no UTF-8 can hold: PostgreSQL's
  *       driver would store {@code ?}, and the read models would differ from the event.</li>
- *   <li>A value of another type is never converted: a number for an enum (Jackson would take it as the constant's
- *       index: {@code "priority":1} would be P2), a number or a string for a boolean ({@code "force":2}), a
- *       fraction or a string for a whole number ({@code 1.9} would be 1). ({@code null} for a primitive still
+ *   <li>No value is converted to an enum, a boolean or a number: a number for an enum (Jackson would take it as
+ *       the constant's index: {@code "priority":1} would be P2, and so would {@code "1"}), a number or text for a
+ *       boolean ({@code "force":2}), a fraction or text for a whole number ({@code 1.9} would be 1), an empty text
+ *       for any of them ({@code "validForHours":""} would be absent). A number or boolean given for a text is read
+ *       as its text. ({@code null} for a primitive still
  *       reads as its default, as an absent field does.)</li>
  *   <li>A body is one JSON value with each field once: text after it, or a field given twice (the last would
  *       win), is refused.</li>
@@ -48,18 +50,17 @@ public class RequestJson implements ObjectMapperCustomizer {
             LogicalType.Boolean, Set.of(CoercionInputShape.Boolean),
             LogicalType.Integer, Set.of(CoercionInputShape.Integer),
             LogicalType.Float, Set.of(CoercionInputShape.Float, CoercionInputShape.Integer),
-            LogicalType.Enum, Set.of(CoercionInputShape.String));
+            LogicalType.Enum, Set.of(CoercionInputShape.String)); // "" is no constant's name either
 
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         OWN_SHAPES.forEach((type, own) -> {
             for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
-                    CoercionInputShape.Boolean, CoercionInputShape.String)) {
+                    CoercionInputShape.Boolean, CoercionInputShape.String, CoercionInputShape.EmptyString)) {
                 if (!own.contains(shape)) {
                     mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
                 }

@@ -91,7 +91,8 @@ public class ProjectionRebuilds {
                 .filter(TrackingEventProcessor.class::isInstance).map(TrackingEventProcessor.class::cast)
                 .orElseThrow(() -> new NotFound("this service has no projection " + group));
         Rebuild rebuild = new Rebuild(group, processor);
-        if (processor.isReplaying() || running.putIfAbsent(group, rebuild) != null) {
+        // a processor replaying by itself (going on from a rebuild cut short) is no rebuild: it may be rebuilt
+        if (running.putIfAbsent(group, rebuild) != null) {
             throw new RuleViolation("already-rebuilding", "projection " + group + " is being rebuilt");
         }
         axon.shutDownNow(processor);
@@ -365,7 +366,9 @@ public class ProjectionRebuilds {
                 handleNanos += committing - handling;
                 unitOfWork.onPrepareCommit(u -> {
                     for (int i = 0; i < segments.length; i++) {
-                        tokens.storeToken(ReplayToken.createReplayToken(resetPoints[i], last), group, segments[i]);
+                        TrackingToken resetPoint = resetPoints[i];
+                        tokens.storeToken(resetPoint == null || last.covers(resetPoint) ? last
+                                : ReplayToken.createReplayToken(resetPoint, last), group, segments[i]);
                     }
                 });
                 unitOfWork.commit();

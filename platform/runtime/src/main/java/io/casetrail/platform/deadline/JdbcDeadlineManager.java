@@ -50,7 +50,9 @@ import io.quarkus.scheduler.Scheduled;
  * events that asked for it were stored. Firing loads the aggregate and runs its {@code @DeadlineHandler} in a
  * transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
  * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
- * table; a firing whose claim timed out and was taken by another poll meanwhile is rolled back at its delete. Only aggregate-scoped deadlines are supported (Casetrail has no sagas).
+ * table; a firing whose claim timed out and was taken by another instance meanwhile is rolled back at its delete
+ * (so the claim timeout must outlast the longest firing: an aggregate's load and handler). Only aggregate-scoped
+ * deadlines are supported (Casetrail has no sagas).
  */
 @Singleton
 public class JdbcDeadlineManager extends AbstractDeadlineManager {
@@ -266,11 +268,10 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     private void deleteClaimed(Due due) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement delete = c.prepareStatement(
-                     "DELETE FROM deadline_entry WHERE id = ? AND claimed_by = ? AND attempts = ?");
+                     "DELETE FROM deadline_entry WHERE id = ? AND claimed_by = ?");
              PreparedStatement exists = c.prepareStatement("SELECT COUNT(*) FROM deadline_entry WHERE id = ?")) {
             delete.setString(1, due.id());
-            delete.setString(2, owner);
-            delete.setInt(3, due.attempts() + 1);
+            delete.setString(2, owner); // its polls take turns: claimed by this instance, claimed by this firing
             if (delete.executeUpdate() == 1) {
                 return;
             }

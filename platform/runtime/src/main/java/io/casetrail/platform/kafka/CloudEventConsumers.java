@@ -22,6 +22,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+
 import io.casetrail.events.CloudEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +42,7 @@ import io.quarkus.runtime.StartupEvent;
 public class CloudEventConsumers {
 
     private static final Logger LOG = Logger.getLogger(CloudEventConsumers.class);
-    private static final com.fasterxml.jackson.core.JsonFactory JSON_TEXT = new com.fasterxml.jackson.core.JsonFactory();
+    private static final JsonFactory JSON_TEXT = new JsonFactory();
 
     @Inject
     @Any
@@ -116,9 +120,9 @@ public class CloudEventConsumers {
                     if (running) {
                         LOG.warnf("Consumer %s woken up unexpectedly; restarting", group);
                     }
-                } catch (RuntimeException | Error e) {
-                    // an Error too (a stack overflow in a handler, a class that failed to load): the thread goes on,
-                    // from the committed offsets, rather than leave the consumer stopped until the service restarts
+                } catch (RuntimeException | StackOverflowError | LinkageError e) {
+                    // a stack overflow in a handler, a class that failed to load, too: the thread goes on, from the
+                    // committed offsets, rather than leave the consumer stopped until the service restarts
                     if (!running) {
                         break;
                     }
@@ -143,7 +147,7 @@ public class CloudEventConsumers {
                     for (ConsumerRecord<String, byte[]> record : records) {
                         try {
                             applyOnce(record);
-                        } catch (RuntimeException e) {
+                        } catch (RuntimeException | StackOverflowError | LinkageError e) {
                             // where it is stuck, for the operator (operations.md, "when something is stuck")
                             throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
                                     + "@" + record.offset() + " not applied: " + e.getMessage(), e);
@@ -181,8 +185,9 @@ public class CloudEventConsumers {
                     return true;
                 });
             } catch (RuntimeException e) {
-                if (notJson(event.data())) {
-                    // a value that is not JSON at all can never become valid either
+                if (failedToParse(e) && notJson(event.data())) {
+                    // a value that is not JSON at all can never become valid either (and the failure was the
+                    // consumer's reading it, not a database outage that a retry outlasts)
                     LOG.errorf("Consumer %s passes over %s-%d@%d: its value is not JSON (%s)", group, record.topic(),
                             record.partition(), record.offset(), e.toString());
                     return;
@@ -205,9 +210,19 @@ public class CloudEventConsumers {
             }
         }
 
+        /** Whether a failure was a JSON parser's (not, say, the database's). */
+        private static boolean failedToParse(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof JsonParseException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Whether the value is no JSON text at all (a failure to apply it then can never go away). */
         private static boolean notJson(byte[] value) {
-            try (com.fasterxml.jackson.core.JsonParser parser = JSON_TEXT.createParser(value)) {
+            try (JsonParser parser = JSON_TEXT.createParser(value)) {
                 if (parser.nextToken() == null) {
                     return true; // empty
                 }
