@@ -569,6 +569,45 @@ class CaseApiTest {
     }
 
     /**
+     * Commands on one case at the same moment, each with an Idempotency-Key (so each in a transaction of its
+     * request's), and uploads: the one that loses the race for the case's next event runs again, in a new transaction, and every
+     * one is answered 200 and stored once. (Axon lets the case go when a command's work ends, before its request's
+     * transaction commits: the next command read the case without it, and its events collided; it was answered 409.)
+     */
+    @Test
+    void concurrentIdempotentCommandsOnOneCaseAllSucceed() throws Exception {
+        String caseNumber = openAssignedCase("P3");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String key = "race-" + caseNumber + "-" + i;
+                String body = "{\"body\":\"update " + i + "\"}";
+                answers.add(pool.submit(() -> as(TSE_TOM).header("Idempotency-Key", key).body(body)
+                        .post("/cases/" + caseNumber + "/internal-notes").statusCode()));
+            }
+            for (var answer : answers) {
+                assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+            // and uploads, whose writes run in a transaction of their own once the body is read
+            List<java.util.concurrent.Future<Integer>> uploads = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String name = "trace-" + i + ".txt";
+                uploads.add(pool.submit(() -> given().auth().oauth2(TSE_TOM).contentType("text/plain")
+                        .body("trace " + name).post("/cases/" + caseNumber + "/attachments?fileName=" + name
+                                + "&internal=true").statusCode()));
+            }
+            for (var answer : uploads) {
+                assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(storedEvents(caseNumber, "%InternalNotePosted")).isEqualTo(24);
+        assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isEqualTo(12);
+    }
+
+    /**
      * A command may name the version of the case it acts on, as its last answer gave it (If-Match): at another
      * version, the case changed meanwhile, and the command is refused (409 stale-version) and changes nothing.
      */

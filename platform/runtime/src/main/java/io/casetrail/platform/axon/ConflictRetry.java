@@ -22,10 +22,10 @@ import org.axonframework.modelling.command.ConcurrencyException;
  * impersonating is recorded on the case, and a refusal answered "conflict, retry" would be on record nowhere.
  *
  * <p>Only a command that ran in a transaction of its own is sent again: inside a caller's transaction (an
- * {@code Idempotency-Key} request's) the refused insert has spoiled that transaction, and the conflict is answered
- * (409) for the client to retry.
+ * {@code Idempotency-Key} request's, a {@code @Transactional} endpoint's) the refused insert has spoiled that
+ * transaction, and the whole request's transaction is run again instead ({@link TransactionRetry}).
  */
-final class ConflictRetry implements RetryScheduler {
+public final class ConflictRetry implements RetryScheduler {
 
     /** Attempts in all, the first included. */
     static final int ATTEMPTS = 4;
@@ -46,7 +46,30 @@ final class ConflictRetry implements RetryScheduler {
         return true;
     }
 
-    private static boolean isConflict(Throwable failure) {
+    /** One attempt at a piece of work in a transaction of its own. */
+    @FunctionalInterface
+    public interface Attempt<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code attempt}, a whole transaction, again as long as it loses a race for an aggregate, {@value #ATTEMPTS}
+     * times in all; then, or on any other failure, throws what it threw.
+     */
+    public static <T, E extends Exception> T untilWon(Attempt<T, E> attempt) throws E {
+        for (int made = 1; ; made++) {
+            try {
+                return attempt.run();
+            } catch (RuntimeException e) {
+                if (made >= ATTEMPTS || !isConflict(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether a failure is a lost race for an aggregate's next sequence number (or its first). */
+    public static boolean isConflict(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConcurrencyException || cause instanceof AggregateStreamCreationException) {
                 return true;

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.core.Response;
 
+import io.casetrail.platform.axon.ConflictRetry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -42,6 +43,8 @@ public class IdempotentWrites {
         }
         committed = true;
         Claim current = claim;
-        return QuarkusTransaction.requiringNew().call(() -> current == null ? writes.call() : current.run(writes));
+        // a transaction lost to a race for an aggregate runs again, as TransactionRetry runs other requests again
+        return ConflictRetry.untilWon(() -> QuarkusTransaction.requiringNew().call(
+                () -> current == null ? writes.call() : current.run(writes)));
     }
 }
