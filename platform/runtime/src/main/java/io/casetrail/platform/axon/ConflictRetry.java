@@ -10,6 +10,7 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.jboss.logging.Logger;
 
 /**
  * Sends a command again, at once, when its events lost the race for their aggregate's next sequence number
@@ -26,6 +27,8 @@ import org.axonframework.modelling.command.ConcurrencyException;
  * transaction, and the whole request's transaction is run again instead ({@link TransactionRetry}).
  */
 public final class ConflictRetry implements RetryScheduler {
+
+    private static final Logger LOG = Logger.getLogger(ConflictRetry.class);
 
     /** Attempts in all, the first included. */
     static final int ATTEMPTS = 4;
@@ -64,6 +67,8 @@ public final class ConflictRetry implements RetryScheduler {
                 if (made >= ATTEMPTS || !isConflict(e)) {
                     throw e;
                 }
+                LOG.debugf("A transaction lost a race for an aggregate (attempt %d of %d); running it again", made,
+                        ATTEMPTS);
             }
         }
     }

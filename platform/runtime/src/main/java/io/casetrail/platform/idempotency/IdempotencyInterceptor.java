@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.casetrail.platform.axon.ConflictRetry;
 import io.casetrail.platform.errors.DomainException;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.RuleViolation;
@@ -107,6 +108,9 @@ public class IdempotencyInterceptor {
         } catch (DomainException e) {
             throw e;
         } catch (Exception e) {
+            if (ConflictRetry.isConflict(e)) {
+                throw e; // a race for an aggregate (its events' key), not for this key: TransactionRetry's to run again
+            }
             if (store.isDuplicateKey(e)) {
                 // a concurrent first request with this key committed while we ran: answer as it did. The refused
                 // insert spoiled the endpoint's own transaction, if it has one (PostgreSQL refuses every statement
