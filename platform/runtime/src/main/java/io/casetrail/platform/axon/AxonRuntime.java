@@ -86,6 +86,9 @@ public class AxonRuntime {
     jakarta.transaction.TransactionManager jta;
 
     @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry synchronizations;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -130,6 +133,13 @@ public class AxonRuntime {
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
     int snapshotThreshold;
 
+    /** How long a command waits for an aggregate another transaction holds before it fails (409). */
+    @ConfigProperty(name = "casetrail.axon.lock-wait", defaultValue = "PT10S")
+    Duration lockWait;
+
+    /** The aggregates' locks, each held until the transaction that took it completes. */
+    private TransactionBoundLocks locks;
+
     private final Map<String, Set<Thread>> processorThreads = new ConcurrentHashMap<>();
     private volatile Configuration configuration;
     private volatile EventStorageEngine storageEngine;
@@ -165,9 +175,13 @@ public class AxonRuntime {
         return configuration;
     }
 
-    /** An aggregate registration with snapshots every {@code casetrail.axon.snapshot-threshold} events. */
+    /**
+     * An aggregate registration with snapshots every {@code casetrail.axon.snapshot-threshold} events, locked until
+     * each command's transaction completes ({@link TransactionBoundLocks}).
+     */
     public <A> AggregateConfigurer<A> eventSourced(Class<A> aggregateType) {
         return AggregateConfigurer.defaultConfiguration(aggregateType)
+                .configureLockFactory(c -> locks)
                 .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(),
                         snapshotThreshold));
     }
@@ -264,6 +278,7 @@ public class AxonRuntime {
         // and Agroal keeps the physical connection bound to the transaction until it ends.
         ConnectionProvider connections = dataSource::getConnection;
         TransactionManager transactions = new JtaTransactionManager(jta);
+        locks = new TransactionBoundLocks(synchronizations, lockWait);
         this.transactions = transactions;
         ClassLoader appClassLoader = Thread.currentThread().getContextClassLoader();
         Serializer serializer = TypeCachingSerializer.of(EventJson.newMapper(), appClassLoader);

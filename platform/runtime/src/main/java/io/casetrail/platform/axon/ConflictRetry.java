@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
  * Sends a command again, at once, when its events lost the race for their aggregate's next sequence number
  * ({@link ConcurrencyException}: the event store's unique key refused the append; or
  * {@link AggregateStreamCreationException} when the race was for an aggregate's first event, two instances each
- * creating the case's record). Within one instance Axon's
- * aggregate lock puts the commands on an aggregate one after the other; across instances only that key does, and the
+ * creating the case's record). Within one instance the aggregate's lock puts the commands on an aggregate one after
+ * the other, up to their commits ({@link TransactionBoundLocks}); across instances only that key does, and the
  * command that lost is evaluated afresh against the aggregate as the winner left it, as a client told to retry would.
  * It matters most where the outcome is itself a record: a refused consented action or a refused write while
  * impersonating is recorded on the case, and a refusal answered "conflict, retry" would be on record nowhere.

@@ -19,8 +19,8 @@ import io.vertx.core.http.HttpServerRequest;
  * Runs a command endpoint's transaction again, at once, when a command in it lost the race for an aggregate's next
  * sequence number. Inside a transaction the endpoint holds (a {@code @Transactional} endpoint's, an
  * {@code Idempotency-Key} request's) the refused insert has spoiled that transaction, so {@link ConflictRetry}
- * cannot send the command again; and Axon's aggregate lock does not put such commands one after the other, even on
- * one instance: it is let go when the command's unit of work ends, before the transaction commits. Each attempt is
+ * cannot send the command again. Within one instance the aggregate's lock, held until the transaction completes
+ * ({@link TransactionBoundLocks}), keeps such races away; across instances they happen. Each attempt is
  * a transaction of its own, rolled back whole (the idempotency key's claim with it), and is evaluated afresh against
  * the aggregate as the winner left it; {@value ConflictRetry#ATTEMPTS} attempts in all, then the conflict is answered
  * (409 {@code concurrent-modification}). It runs before the transaction begins, and leaves alone a request already

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.common.lock.LockAcquisitionFailedException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -124,9 +125,18 @@ public class ProblemMappers {
         return concurrentModification(uri);
     }
 
+    /** Another transaction held the aggregate for longer than a command waits (casetrail.axon.lock-wait). */
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response busy(LockAcquisitionFailedException e, UriInfo uri) {
+        return concurrentModification(uri, "the resource was held by other requests for too long; retry");
+    }
+
     private Response concurrentModification(UriInfo uri) {
-        return answer(uri, Problem.of("concurrent-modification", "Conflict", 409,
-                "the resource was changed by another request at the same time; retry", path(uri)));
+        return concurrentModification(uri, "the resource was changed by another request at the same time; retry");
+    }
+
+    private Response concurrentModification(UriInfo uri, String detail) {
+        return answer(uri, Problem.of("concurrent-modification", "Conflict", 409, detail, path(uri)));
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
