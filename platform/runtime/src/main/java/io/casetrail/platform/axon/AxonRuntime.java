@@ -134,7 +134,7 @@ public class AxonRuntime {
     int snapshotThreshold;
 
     /** How long a command waits for an aggregate another transaction holds before it fails (409). */
-    @ConfigProperty(name = "casetrail.axon.lock-wait", defaultValue = "PT10S")
+    @ConfigProperty(name = "casetrail.axon.lock-wait", defaultValue = "PT20S")
     Duration lockWait;
 
     /** The aggregates' locks, each held until the transaction that took it completes. */

@@ -20,8 +20,9 @@ import org.axonframework.common.lock.LockFactory;
  * theirs. Here a lock taken inside an active JTA transaction belongs to the transaction, whatever thread ends it
  * (the transaction reaper rolls a timed-out one back on a thread of its own): it is let go in the transaction's
  * {@code afterCompletion}, and the same transaction may take it again meanwhile (a request's second command on the
- * same case). A lock taken outside an active transaction belongs to its thread and is let go when Axon releases
- * it, as Axon's own would be.
+ * same case, also once a failed command marked the transaction rollback-only). A lock taken outside a transaction
+ * belongs to its thread and is let go when Axon releases it, as Axon's own would be; so is one a rollback-only
+ * transaction takes first (nothing of it will commit).
  *
  * <p>Within one instance the commands on an aggregate are so put one after the other up to their commits; across
  * instances only the event store's unique key does that, and the loser runs again ({@link ConflictRetry},
@@ -44,7 +45,10 @@ final class TransactionBoundLocks implements LockFactory {
 
     @Override
     public Lock obtainLock(String identifier) {
-        Object transaction = transactions.getTransactionStatus() == Status.STATUS_ACTIVE
+        int status = transactions.getTransactionStatus();
+        // a transaction marked rollback-only (a command of it failed) still owns what it took: its next command on
+        // the same aggregate takes it again rather than waiting for itself
+        Object transaction = status == Status.STATUS_ACTIVE || status == Status.STATUS_MARKED_ROLLBACK
                 ? transactions.getTransactionKey() : null;
         Object owner = transaction != null ? transaction : Thread.currentThread();
         Entry entry = enter(identifier);
@@ -53,21 +57,28 @@ final class TransactionBoundLocks implements LockFactory {
             first = entry.acquire(owner, waitNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            leave(identifier, 1);
+            leave(identifier);
             throw new LockAcquisitionFailedException("Interrupted while waiting for the lock of " + identifier, e);
         } catch (LockAcquisitionFailedException e) {
-            leave(identifier, 1);
+            leave(identifier);
             throw e;
         }
-        if (transaction != null && first) {
+        boolean onCompletion;
+        if (first && status == Status.STATUS_ACTIVE) {
+            entry.releaseOnCompletion(owner);
             try {
-                transactions.registerInterposedSynchronization(new ReleaseOnCompletion(identifier, entry, owner));
+                transactions.registerInterposedSynchronization(new ReleaseOnCompletion(identifier, owner));
             } catch (RuntimeException e) { // the transaction ended meanwhile (its timeout): nothing of it commits
-                leave(identifier, entry.releaseAll(owner));
+                release(identifier, owner, true);
                 throw e;
             }
+            onCompletion = true;
+        } else {
+            // a thread's take goes when Axon releases it; so does a rollback-only transaction's that took the
+            // aggregate first with no synchronization (nothing of it will commit)
+            onCompletion = !first && entry.releasedOnCompletion(owner);
         }
-        return new Held(identifier, entry, owner, transaction == null);
+        return new Held(identifier, entry, owner, !onCompletion);
     }
 
     /** Aggregates locked or waited for now (for tests: none is left behind). */
@@ -83,8 +94,19 @@ final class TransactionBoundLocks implements LockFactory {
         });
     }
 
-    private void leave(String identifier, int times) {
-        entries.computeIfPresent(identifier, (key, entry) -> (entry.users -= times) == 0 ? null : entry);
+    private void leave(String identifier) {
+        entries.computeIfPresent(identifier, (key, entry) -> --entry.users == 0 ? null : entry);
+    }
+
+    /**
+     * Gives back one take of {@code owner}'s, or all of them, and its uses with them, in one step: a waiter woken
+     * here finds the entry's count already down when it leaves in turn.
+     */
+    private void release(String identifier, Object owner, boolean all) {
+        entries.computeIfPresent(identifier, (key, current) -> {
+            int released = all ? current.releaseAll(owner) : current.release(owner);
+            return (current.users -= released) == 0 ? null : current;
+        });
     }
 
     /** One aggregate's lock: its owner (a transaction's key or a thread) and how often that owner took it. */
@@ -97,6 +119,9 @@ final class TransactionBoundLocks implements LockFactory {
 
         private Object owner;
         private int holds;
+
+        /** Whether the owner's takes are given back when its transaction completes, not one by one. */
+        private boolean onCompletion;
 
         Entry(String identifier) {
             this.identifier = identifier;
@@ -117,12 +142,23 @@ final class TransactionBoundLocks implements LockFactory {
             return ++holds == 1;
         }
 
-        /** Gives back one take of {@code holder}'s. */
-        synchronized void release(Object holder) {
-            if (holder.equals(owner) && --holds == 0) {
-                owner = null;
-                notifyAll();
+        synchronized void releaseOnCompletion(Object holder) {
+            onCompletion = holder.equals(owner);
+        }
+
+        synchronized boolean releasedOnCompletion(Object holder) {
+            return onCompletion && holder.equals(owner);
+        }
+
+        /** Gives back one take of {@code holder}'s; whether it had one (1) or not (0). */
+        synchronized int release(Object holder) {
+            if (!holder.equals(owner)) {
+                return 0;
             }
+            if (--holds == 0) {
+                free();
+            }
+            return 1;
         }
 
         /** Gives back every take of {@code holder}'s; how many there were. */
@@ -132,13 +168,18 @@ final class TransactionBoundLocks implements LockFactory {
             }
             int released = holds;
             holds = 0;
-            owner = null;
-            notifyAll();
+            free();
             return released;
         }
 
         synchronized boolean heldBy(Object holder) {
             return holder.equals(owner);
+        }
+
+        private void free() {
+            owner = null;
+            onCompletion = false;
+            notifyAll();
         }
     }
 
@@ -146,12 +187,10 @@ final class TransactionBoundLocks implements LockFactory {
     private final class ReleaseOnCompletion implements Synchronization {
 
         private final String identifier;
-        private final Entry entry;
         private final Object owner;
 
-        ReleaseOnCompletion(String identifier, Entry entry, Object owner) {
+        ReleaseOnCompletion(String identifier, Object owner) {
             this.identifier = identifier;
-            this.entry = entry;
             this.owner = owner;
         }
 
@@ -161,7 +200,7 @@ final class TransactionBoundLocks implements LockFactory {
 
         @Override
         public void afterCompletion(int status) {
-            leave(identifier, entry.releaseAll(owner));
+            release(identifier, owner, true);
         }
     }
 
@@ -171,14 +210,15 @@ final class TransactionBoundLocks implements LockFactory {
         private final String identifier;
         private final Entry entry;
         private final Object owner;
-        private final boolean threadBound;
+        /** Whether this take is given back here (a thread's), or when its transaction completes. */
+        private final boolean releasedHere;
         private boolean released;
 
-        Held(String identifier, Entry entry, Object owner, boolean threadBound) {
+        Held(String identifier, Entry entry, Object owner, boolean releasedHere) {
             this.identifier = identifier;
             this.entry = entry;
             this.owner = owner;
-            this.threadBound = threadBound;
+            this.releasedHere = releasedHere;
         }
 
         @Override
@@ -187,9 +227,8 @@ final class TransactionBoundLocks implements LockFactory {
                 return;
             }
             released = true;
-            if (threadBound) {
-                entry.release(owner);
-                leave(identifier, 1);
+            if (releasedHere) {
+                TransactionBoundLocks.this.release(identifier, owner, false);
             }
         }
 

@@ -15,6 +15,7 @@ import jakarta.transaction.TransactionManager;
 
 import org.axonframework.common.lock.Lock;
 import org.axonframework.common.lock.LockAcquisitionFailedException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,11 @@ class TransactionBoundLocksTest {
     static void narayana() {
         System.setProperty("ObjectStoreEnvironmentBean.objectStoreDir", "target/narayana-object-store");
         jta = com.arjuna.ats.jta.TransactionManager.transactionManager();
+    }
+
+    @AfterAll
+    static void stopThreads() {
+        OTHERS.shutdownNow();
     }
 
     @AfterEach
@@ -89,6 +95,26 @@ class TransactionBoundLocksTest {
 
         assertThat(inAnotherTransaction("case-1").get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(inAnotherTransaction("case-2").get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A command of the transaction failed and marked it rollback-only; its next one on the case must not wait. */
+    @Test
+    void aTransactionMarkedRollbackOnlyTakesItsAggregateAgainAtOnce() throws Exception {
+        jta.begin();
+        locks.obtainLock("case-1").release();
+        jta.setRollbackOnly();
+        Lock again = locks.obtainLock("case-1");
+        assertThat(again.isHeld()).isTrue();
+        again.release();
+        // and one it had not taken yet is given back as Axon releases it: it has no synchronization to wait for
+        Lock otherCase = locks.obtainLock("case-2");
+        otherCase.release();
+        assertThat(inAnotherTransaction("case-2").get(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> waiting = inAnotherTransaction("case-1");
+        assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+
+        jta.rollback();
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -151,11 +177,17 @@ class TransactionBoundLocksTest {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 jta.begin();
-                Lock lock = locks.obtainLock(aggregate);
-                boolean held = lock.isHeld();
-                lock.release();
-                jta.commit();
-                return held;
+                try {
+                    Lock lock = locks.obtainLock(aggregate);
+                    boolean held = lock.isHeld();
+                    lock.release();
+                    jta.commit();
+                    return held;
+                } finally {
+                    if (jta.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                        jta.rollback();
+                    }
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
