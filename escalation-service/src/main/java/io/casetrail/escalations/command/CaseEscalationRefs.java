@@ -35,6 +35,13 @@ public class CaseEscalationRefs implements EscalationsByCase {
     }
 
     @Override
+    public Optional<String> otherManager(String caseNumber, String escalationId, String managerId) {
+        return jdbc.queryOne("SELECT manager_id FROM escalation_view WHERE case_number = ? AND escalation_id <> ?"
+                + " AND manager_id IS NOT NULL AND manager_id <> ? AND status NOT IN ('CLOSED', 'REJECTED', 'WITHDRAWN')"
+                + " ORDER BY updated_at DESC LIMIT 1", row -> row.getString(1), caseNumber, escalationId, managerId);
+    }
+
+    @Override
     public List<String> raisedBefore(String caseNumber, long sequence) {
         return jdbc.query("SELECT escalation_id FROM case_escalation_ref WHERE case_number = ?"
                 + " AND (case_status_seq IS NULL OR case_status_seq < ?)"

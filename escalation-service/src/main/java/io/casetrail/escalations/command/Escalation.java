@@ -269,7 +269,7 @@ public class Escalation {
     }
 
     @CommandHandler
-    public EscalationStatus handle(AssignManager command, CaseLookup cases) {
+    public EscalationStatus handle(AssignManager command, CaseLookup cases, EscalationsByCase byCase) {
         if (!status.isActive()) {
             throw illegal("given a manager");
         }
@@ -288,6 +288,14 @@ public class Escalation {
             if (managerId != null && !lead) {
                 throw new RuleViolation("managed", "escalation " + escalationId + " is managed by " + managerId
                         + "; a lead or manager of team " + team + " hands it to another escalation manager");
+            }
+            // nor by taking another escalation of the case: the latest manager is the customer's intermediary
+            Optional<String> other = lead ? Optional.empty() : byCase.otherManager(caseNumber, escalationId,
+                    caller.id());
+            if (other.isPresent()) {
+                throw new RuleViolation("managed", "case " + caseNumber + " has an escalation managed by "
+                        + other.get() + ", the customer's intermediary; a lead or manager of team " + team
+                        + " hands this one to another escalation manager");
             }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
                     caller.actingAs(Roles.ESCALATION_MANAGER)));

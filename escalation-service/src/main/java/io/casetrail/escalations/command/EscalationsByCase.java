@@ -1,6 +1,7 @@
 package io.casetrail.escalations.command;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The escalations raised on each case, as the command side keeps them: written by the raise in its own transaction,
@@ -17,4 +18,11 @@ public interface EscalationsByCase {
 
     /** The case's escalations, whatever their status, raised on a status older than the event {@code sequence}. */
     List<String> raisedBefore(String caseNumber, long sequence);
+
+    /**
+     * The escalation manager, other than {@code managerId}, of another active escalation of the case, if it has
+     * one: the customer's intermediary on the case, or one who was (as the escalations' view shows them, moments
+     * behind the commands).
+     */
+    Optional<String> otherManager(String caseNumber, String escalationId, String managerId);
 }

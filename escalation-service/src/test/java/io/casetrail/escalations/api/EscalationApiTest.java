@@ -80,6 +80,7 @@ class EscalationApiTest {
     static final String DEV = MINT.token("eng-dev").role(Roles.ENGINEER).name("Dev").sign();
     static final String DORA = MINT.token("eng-dora").role(Roles.ENGINEER).sign();
     static final String EVE = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+    static final String MAX = MINT.token("em-max").role(Roles.ESCALATION_MANAGER).name("Max").sign();
     static final String AUDITOR = MINT.token("aud-al").role(Roles.AUDITOR).sign();
     static final String ADA = MINT.token("admin-ada").role(Roles.ORG_ADMIN).org(ORG).sign();
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -266,6 +267,30 @@ class EscalationApiTest {
                 .body("escalation.managerId", equalTo("em-eve")).body("escalation.owner", equalTo("eng-dev")));
         as(TOM).get("/cases/" + caseNumber + "/escalations").then().statusCode(200)
                 .body("escalationId", equalTo(List.of(id)));
+    }
+
+    /**
+     * The latest escalation manager of a case is the customer's intermediary: another one does not take the case
+     * over by taking a second escalation of it (409 managed, nothing recorded); a lead of the team hands it on.
+     */
+    @Test
+    void anEscalationManagerDoesNotTakeTheCustomerOverThroughAnotherEscalationOfTheCase() {
+        String caseNumber = caseOfTom();
+        String first = raise(caseNumber, "question");
+        String second = raise(caseNumber, "question");
+        post(EVE, first, "manager", "", 200);
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + first).then()
+                .body("escalation.managerId", equalTo("em-eve")));
+
+        as(MAX).post("/escalations/" + second + "/manager").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/managed"))
+                .body("detail", org.hamcrest.Matchers.containsString("managed by em-eve"));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), second)).contains(1L);
+        post(EVE, second, "manager", "", 200);                     // the intermediary takes it itself
+        as(LU).body("{\"managerId\":\"em-max\",\"managerName\":\"Max\"}")
+                .post("/escalations/" + first + "/manager").then().statusCode(200); // a lead hands one on
     }
 
     /** Every command takes an Idempotency-Key: a retried approval gets the first answer, not a second approval. */

@@ -122,6 +122,12 @@ class EscalationTest {
             return byCase.getOrDefault(caseNumber, Map.of()).entrySet().stream()
                     .filter(e -> e.getValue() == null || e.getValue() < sequence).map(Map.Entry::getKey).toList();
         }
+
+        /** No other escalation of a case has a manager here (CaseEscalationRefs reads them from the view). */
+        @Override
+        public Optional<String> otherManager(String caseNumber, String escalationId, String managerId) {
+            return Optional.empty();
+        }
     }
 
     AggregateTestFixture<Escalation> fixture;
