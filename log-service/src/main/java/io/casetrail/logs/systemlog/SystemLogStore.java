@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
@@ -20,9 +21,12 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class SystemLogStore {
 
-    /** The longest keyword, target id and actor id indexed (their columns' length). */
     /** The longest id or keyword the index columns hold; longer ones are kept in the entry's body only. */
     static final int MAX_KEYWORD = 255;
+
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern AROUND_WORD = Pattern.compile("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$");
+    private static final Pattern BETWEEN_PARTS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -69,14 +73,21 @@ public class SystemLogStore {
     }
 
     /**
-     * The words {@code q} matches: of every attribute value, the whole value and each of its parts between
-     * characters that are neither letters nor digits (so a hyphenated value matches whole and by its parts),
+     * The words {@code q} matches: of every attribute value, the whole value, each of its words (between spaces,
+     * without the punctuation around them: {@code "grant (org-wide)"} has {@code org-wide}) and each of their parts
+     * between characters that are neither letters nor digits (so a hyphenated word matches whole and by its parts),
      * lower case.
      */
     static Set<String> keywords(JsonNode event) {
         Set<String> keywords = new LinkedHashSet<>();
         collect(event, keywords);
         return keywords;
+    }
+
+    private static void add(String keyword, Set<String> keywords) {
+        if (!keyword.isEmpty() && keyword.length() <= MAX_KEYWORD) {
+            keywords.add(keyword);
+        }
     }
 
     private static void collect(JsonNode node, Set<String> keywords) {
@@ -88,13 +99,12 @@ public class SystemLogStore {
             node.forEach(element -> collect(element, keywords));
         } else if (node.isValueNode() && !node.isNull()) {
             String value = node.asText().toLowerCase(Locale.ROOT);
-            if (!value.isEmpty() && value.length() <= MAX_KEYWORD) {
-                keywords.add(value);
+            add(value, keywords);
+            for (String word : SPACES.split(value)) {
+                add(AROUND_WORD.matcher(word).replaceAll(""), keywords);
             }
-            for (String part : value.split("[^\\p{L}\\p{N}]+")) {
-                if (!part.isEmpty() && part.length() <= MAX_KEYWORD) {
-                    keywords.add(part);
-                }
+            for (String part : BETWEEN_PARTS.split(value)) {
+                add(part, keywords);
             }
         }
     }

@@ -369,6 +369,11 @@ class SystemLogApiTest {
         assertThat(uuids(ssws(SECRET).queryParam("q", "user.session.impersonation.initiate").get("/api/v1/logs")))
                 .containsExactly(IDS.get(2));
         assertThat(uuids(ssws(SECRET).queryParam("q", "imperson").get("/api/v1/logs"))).isEmpty();
+        // a hyphenated word inside a longer value, by itself or by its parts ("Support access (org-wide)")
+        assertThat(uuids(ssws(SECRET).queryParam("q", "Org-Wide").get("/api/v1/logs")))
+                .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4));
+        assertThat(uuids(ssws(SECRET).queryParam("q", "wide").get("/api/v1/logs")))
+                .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4));
     }
 
     @Test
