@@ -291,6 +291,9 @@ public final class LogEventMapper {
         }
 
         Entry origin(RequestOrigin origin) {
+            if (origin != null && origin.apiTokenId() != null) { // as the platform names it, for filter and q
+                ((ObjectNode) body.get("transaction").get("detail")).put("requestApiTokenId", origin.apiTokenId());
+            }
             if (origin == null || origin.ipAddress() == null) {
                 return this;
             }

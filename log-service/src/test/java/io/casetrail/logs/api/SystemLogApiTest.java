@@ -71,7 +71,7 @@ class SystemLogApiTest {
     static final Instant T0 = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     static final Actor SUPER = new Actor("admin-sam", "Sam Super", Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN);
     static final Actor TOM = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
-    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "okta-sdk-java/24.0.0");
+    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "okta-sdk-java/24.0.0", null);
     static final List<String> IDS = new ArrayList<>();
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -94,7 +94,8 @@ class SystemLogApiTest {
         publish(1, new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
                 T0.plus(Duration.ofHours(8)), ORIGIN, SUPER), 10);
         publish(2, new SupportAccessExtended(ORG, "g-1", GrantScope.ORG, null, List.of(CASE),
-                T0.plus(Duration.ofHours(32)), ORIGIN, SUPER), 40);
+                T0.plus(Duration.ofHours(32)), new RequestOrigin(ORIGIN.ipAddress(), ORIGIN.userAgent(),
+                "00Ttest" + RUN), SUPER), 40); // made with the org's API token
         publish(3, new ImpersonationStarted(ORG, "s-1", CASE, "g-1", T0.plus(Duration.ofHours(1)), 2L, ORIGIN, TOM),
                 20);
         publish(4, new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED, ORIGIN, TOM), 30);
@@ -374,6 +375,24 @@ class SystemLogApiTest {
                 .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4));
         assertThat(uuids(ssws(SECRET).queryParam("q", "wide").get("/api/v1/logs")))
                 .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4));
+    }
+
+    /**
+     * An entry of a request made with an org API token names the token where the platform does
+     * ({@code transaction.detail.requestApiTokenId}), so a customer finds what a token did; others have none.
+     */
+    @Test
+    void anEntryOfARequestMadeWithAnApiTokenNamesTheToken() {
+        String token = "00Ttest" + RUN;
+        assertThat(uuids(ssws(SECRET).queryParam("filter", "transaction.detail.requestApiTokenId eq \"" + token + "\"")
+                .get("/api/v1/logs"))).containsExactly(IDS.get(1));
+        assertThat(uuids(ssws(SECRET).queryParam("q", token).get("/api/v1/logs"))).hasSize(2)
+                .contains(IDS.get(1)); // and the token's creation, its target
+        ssws(SECRET).queryParam("filter", "uuid eq \"" + IDS.get(1) + "\"").get("/api/v1/logs").then()
+                .body("[0].transaction.detail.requestApiTokenId", equalTo(token))
+                .body("[0].client.ipAddress", equalTo("203.0.113.7"));
+        ssws(SECRET).queryParam("filter", "uuid eq \"" + IDS.get(0) + "\"").get("/api/v1/logs").then()
+                .body("[0].transaction.detail", equalTo(java.util.Map.of()));
     }
 
     @Test

@@ -81,7 +81,7 @@ class AuditReplayTest {
                     Instant at = t0.plusMillis(a * 1000L + seq);
                     DomainEvent event = seq == 0
                             ? new SupportAccessGranted(ORG, "g-" + a, GrantScope.ORG, null, List.of(), at.plus(
-                            Duration.ofHours(8)), new RequestOrigin("203.0.113.9", "audit-test"), SAM)
+                            Duration.ofHours(8)), new RequestOrigin("203.0.113.9", "audit-test", null), SAM)
                             : new SupportAccessExtended(ORG, "g-" + a, GrantScope.ORG, null, List.of(),
                             at.plus(Duration.ofHours(8 + 24L * seq)), RequestOrigin.NONE, SAM);
                     String id = UUID.randomUUID().toString();

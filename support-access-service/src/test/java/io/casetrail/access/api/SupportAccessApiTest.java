@@ -170,6 +170,13 @@ class SupportAccessApiTest {
                 .body("support", equalTo("DISABLED")).body("expiration", nullValue());
         await().atMost(WAIT).untilAsserted(() -> ssws(secret).get("/api/v1/org/privacy/oktaSupport")
                 .then().body("support", equalTo("DISABLED")));
+        // each event names the token the request was made with, for the org's System Log
+        String tokenId = jwt(org.superAdmin()).get("/org-api-tokens").then().statusCode(200).extract()
+                .path("[0].id");
+        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE '%SupportAccess%' ORDER BY sequencenumber", row -> new String(row.getBytes(1),
+                StandardCharsets.UTF_8), org.id())).hasSize(3)
+                .allSatisfy(payload -> assertThat(payload).contains("\"apiTokenId\":\"" + tokenId + "\""));
     }
 
     @Test
@@ -186,7 +193,8 @@ class SupportAccessApiTest {
         assertThat(granted.subject()).isEqualTo(org.id());
         assertThat(granted.actor()).isEqualTo("super-" + org.id());
         assertThat(new String(granted.data(), StandardCharsets.UTF_8)).contains("\"scope\":\"ORG\"")
-                .contains("\"coveredCases\":[\"" + caseNumber + "\"]");
+                .contains("\"coveredCases\":[\"" + caseNumber + "\"]")
+                .doesNotContain("apiTokenId"); // made with a JWT
     }
 
     @Test

@@ -55,7 +55,7 @@ class OrgSupportAccessTest {
     static final String OTHER_ORG_CASE = "00100003";
     /** A case of the org opened after the org-wide grant of {@link #orgGranted()}. */
     static final String LATER_CASE = "00100004";
-    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8");
+    static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8", null);
 
     static final Caller SUPER = new Caller("admin-sam", "Sam", Set.of(Roles.ORG_SUPER_ADMIN), ORG, Set.of());
     static final Caller ADMIN = new Caller("admin-ada", "Ada", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
