@@ -91,12 +91,13 @@ public class Escalation {
         Caller caller = command.caller();
         KnownCase known = cases.findLocked(command.caseNumber())
                 .orElseThrow(() -> new NotFound("there is no case " + command.caseNumber()));
-        if (!known.isOpen()) {
-            throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed; it cannot be escalated");
-        }
+        // who may escalate it first: a stranger learns nothing of the case, not even that it is closed
         String role = known.workingRole(caller).orElseThrow(() -> new AccessDenied("only support working case "
                 + known.caseNumber() + " (its engineer, or a lead or manager of team " + known.team()
                 + ") may escalate it"));
+        if (!known.isOpen()) {
+            throw new RuleViolation("case-closed", "case " + known.caseNumber() + " is closed; it cannot be escalated");
+        }
         List<ApprovalStep> steps = chains.chain(command.requestType()).orElseThrow(() -> new InvalidInput(
                 "requestType: one of " + chains.requestTypes()));
         // nobody approves their own escalation: a step that needs the raiser's approval would never complete
@@ -116,6 +117,7 @@ public class Escalation {
 
     @CommandHandler
     public EscalationStatus handle(ApproveStep command) {
+        requireApproverOfTheChain(command.caller());
         requireStatus(EscalationStatus.AWAITING_APPROVAL, "approved");
         ApprovalStep current = chain.get(step);
         String role = approverRole(current, command.caller());
@@ -145,12 +147,25 @@ public class Escalation {
 
     @CommandHandler
     public EscalationStatus handle(RejectEscalation command) {
+        requireApproverOfTheChain(command.caller());
         requireStatus(EscalationStatus.AWAITING_APPROVAL, "rejected");
         ApprovalStep current = chain.get(step);
         String role = approverRole(current, command.caller());
         apply(new EscalationRejected(escalationId, orgId, caseNumber, step, current.name(), command.reason(),
                 command.caller().actingAs(role)));
         return status;
+    }
+
+    /**
+     * Once the chain is no longer awaited, only one who could approve a step of it learns so (409): anyone else is
+     * refused (403), as while it is awaited, and learns nothing of where the escalation stands.
+     */
+    private void requireApproverOfTheChain(Caller caller) {
+        if (status != EscalationStatus.AWAITING_APPROVAL && chain.stream().noneMatch(any ->
+                ApprovalChains.eligibility(any, caller, team, raisedBy).allowed())) {
+            throw new AccessDenied("only an approver of escalation " + escalationId + "'s chain approves or rejects"
+                    + " it");
+        }
     }
 
     private String approverRole(ApprovalStep current, Caller caller) {
@@ -205,9 +220,13 @@ public class Escalation {
         return status;
     }
 
+    /** An engineer, on an escalation that reached Engineering: one never approved it does not see, nor its status. */
     private void requireEngineer(Caller caller) {
         if (!caller.has(Roles.ENGINEER)) {
             throw new AccessDenied("only Engineering accepts escalations");
+        }
+        if (step < chain.size()) {
+            throw new AccessDenied("escalation " + escalationId + " has not reached Engineering");
         }
     }
 

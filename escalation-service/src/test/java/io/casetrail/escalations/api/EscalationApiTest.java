@@ -228,7 +228,7 @@ class EscalationApiTest {
         as(LEO).get("/approvals/pending").then().statusCode(200).body("escalationId", not(hasItem(id)));
         as(MAY).get("/approvals/pending").then().body("escalationId", not(hasItem(id)));
 
-        post(DEV, id, "acceptance", "", 409);                       // Engineering before approval
+        post(DEV, id, "acceptance", "", 403);                       // Engineering before approval
         post(MAY, id, "approvals", "", 403);                        // not the step's role
         post(LU, id, "approvals", "", 200);
         post(LU, id, "approvals", "", 403);                         // the next step is not a lead's

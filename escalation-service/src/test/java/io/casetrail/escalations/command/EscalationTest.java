@@ -218,6 +218,9 @@ class EscalationTest {
                     null, List.of(), TOM)).expectException(NotFound.class);
             fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00100002", "defect", "s", "i", null, null,
                     null, List.of(), TOM)).expectException(RuleViolation.class).expectNoEvents();
+            // one who may not escalate the case is told so, not that it is closed
+            fixture.givenNoPriorActivity().when(new RaiseEscalation(ID, "00100002", "defect", "s", "i", null, null,
+                    null, List.of(), LEO)).expectException(AccessDenied.class).expectNoEvents();
         }
 
         @Test
@@ -390,6 +393,20 @@ class EscalationTest {
             fixture.given(raised("question")).when(new ApproveStep(ID, LEO)).expectException(AccessDenied.class);
         }
 
+        /** Once the chain ended, one who is no approver of it is refused as before, not told how it ended. */
+        @Test
+        void aStrangerToTheChainLearnsNothingOfHowItEnded() {
+            Object[] rejected = {raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                    as(LU, Roles.TEAM_LEAD))};
+            for (Caller stranger : List.of(LEO, DEV, TOM)) {
+                fixture.given(rejected).when(new ApproveStep(ID, stranger)).expectException(AccessDenied.class)
+                        .expectNoEvents();
+                fixture.given(rejected).when(new RejectEscalation(ID, "no", stranger))
+                        .expectException(AccessDenied.class).expectNoEvents();
+            }
+            fixture.given(rejected).when(new ApproveStep(ID, MAY)).expectException(RuleViolation.class); // an approver
+        }
+
         @Test
         void roleOutsideTheStepIsRefused() {
             fixture.given(raised("question")).when(new ApproveStep(ID, DEV)).expectException(AccessDenied.class);
@@ -420,14 +437,18 @@ class EscalationTest {
     @Nested
     class Engineering {
 
+        /** Engineering does not see an escalation before its approval: refused (403), not told its status. */
         @Test
         void nothingBeforeApproval() {
-            fixture.given(raised("defect")).when(new AcceptEscalation(ID, DEV)).expectException(RuleViolation.class)
-                    .expectNoEvents();
+            fixture.given(raised("defect")).when(new AcceptEscalation(ID, DEV)).expectException(AccessDenied.class)
+                    .expectExceptionMessage("escalation " + ID + " has not reached Engineering").expectNoEvents();
             fixture.given(raised("defect")).when(new PostUpdate(ID, "looking", DEV))
-                    .expectException(RuleViolation.class);
+                    .expectException(AccessDenied.class);
             fixture.given(raised("defect")).when(new ResolveEscalation(ID, "done", DEV))
-                    .expectException(RuleViolation.class);
+                    .expectException(AccessDenied.class);
+            fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                    as(LU, Roles.TEAM_LEAD))).when(new AcceptEscalation(ID, DEV))
+                    .expectException(AccessDenied.class).expectNoEvents();
         }
 
         @Test
