@@ -308,9 +308,10 @@ public class CaseAdministration {
 
     private ActionOutcome featureFlag(KnownCase known, String consentId, RunAdminAction command,
                                       IdentityPlatform platform, Actor actor) {
-        String name = platform.setFeature(known.orgId(), command.target(), command.enable(), command.force());
-        apply(new FeatureFlagChanged(known.orgId(), known.caseNumber(), consentId, command.target(), name,
-                command.enable(), command.force(), actor));
+        IdentityPlatform.FeatureChange change = platform.setFeature(known.orgId(), command.target(),
+                command.enable(), command.force());
+        apply(new FeatureFlagChanged(known.orgId(), known.caseNumber(), consentId, command.target(), change.name(),
+                command.enable(), change.forced(), actor));
         return new ActionOutcome(known.caseNumber(), ActionKind.FEATURE_FLAG, command.target(),
                 ActionOutcome.Status.DONE, null, consentId, null, null, command.enable());
     }

@@ -74,29 +74,28 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
     }
 
     @Override
-    public String setFeature(String orgId, String flagId, boolean enabled, boolean force) {
+    public FeatureChange setFeature(String orgId, String flagId, boolean enabled, boolean force) {
         directory.lockOrg(orgId);
         String[] flag = directory.feature(orgId, flagId)
                 .orElseThrow(() -> new NotFound("org " + orgId + " has no feature flag " + flagId));
-        if (!force) {
-            if (enabled) {
-                List<String> dependencies = flag[3] == null || flag[3].isBlank() ? List.of()
-                        : List.of(flag[3].split(","));
-                List<String> missing = new ArrayList<>(dependencies);
-                missing.removeAll(directory.enabledAmong(orgId, dependencies));
-                if (!missing.isEmpty()) {
-                    throw new RuleViolation("feature-dependencies", "feature " + flagId + " depends on " + missing
-                            + ", which are disabled; enable them first, or force the change");
-                }
-            } else {
-                List<String> enabledDependents = directory.enabledAmong(orgId, directory.dependents(orgId, flagId));
-                if (!enabledDependents.isEmpty()) {
-                    throw new RuleViolation("feature-dependents", "features " + enabledDependents + " depend on "
-                            + flagId + " and are enabled; disable them first, or force the change");
-                }
+        if (enabled) {
+            List<String> dependencies = flag[3] == null || flag[3].isBlank() ? List.of()
+                    : List.of(flag[3].split(","));
+            List<String> missing = new ArrayList<>(dependencies);
+            missing.removeAll(directory.enabledAmong(orgId, dependencies));
+            if (!missing.isEmpty() && !force) {
+                throw new RuleViolation("feature-dependencies", "feature " + flagId + " depends on " + missing
+                        + ", which are disabled; enable them first, or force the change");
             }
+            directory.setFeatureStatus(orgId, flagId, true);
+            return new FeatureChange(flag[1], !missing.isEmpty());
         }
-        directory.setFeatureStatus(orgId, flagId, enabled);
-        return flag[1];
+        List<String> enabledDependents = directory.enabledAmong(orgId, directory.dependents(orgId, flagId));
+        if (!enabledDependents.isEmpty() && !force) {
+            throw new RuleViolation("feature-dependents", "features " + enabledDependents + " depend on "
+                    + flagId + " and are enabled; disable them first, or force the change");
+        }
+        directory.setFeatureStatus(orgId, flagId, false);
+        return new FeatureChange(flag[1], !enabledDependents.isEmpty());
     }
 }

@@ -29,7 +29,15 @@ public interface IdentityPlatform {
 
     /**
      * Enables or disables a feature flag; refuses (409) a change its dependencies or dependents do not allow unless
-     * forced. Answers the flag's name.
+     * forced.
      */
-    String setFeature(String orgId, String flagId, boolean enabled, boolean force);
+    FeatureChange setFeature(String orgId, String flagId, boolean enabled, boolean force);
+
+    /**
+     * @param name   the flag's name
+     * @param forced whether the change went past dependencies (to enable) or dependents (to disable) that did not
+     *               allow it: {@code force} asked for and needed
+     */
+    record FeatureChange(String name, boolean forced) {
+    }
 }

@@ -400,7 +400,13 @@ class OrgAdminApiTest {
                 + "/features/ftrBETA/enable").then().statusCode(200).body("enabled", equalTo(true));
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/disable")
                 .then().statusCode(200);
-        assertThat(stored("FeatureFlagChanged")).isEqualTo(2);
+        // force asked for where nothing stood in the way: the change is on record as not forced
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":true}").post("/orgs/" + ORG
+                + "/features/ftrBASE/enable").then().statusCode(200).body("enabled", equalTo(true));
+        assertThat(stored("FeatureFlagChanged")).isEqualTo(3);
+        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE '%FeatureFlagChanged' ORDER BY sequencenumber", row -> new String(row.getBytes(1),
+                StandardCharsets.UTF_8).contains("\"forced\":true"), caseNumber)).containsExactly(true, false, false);
     }
 
     /**

@@ -108,9 +108,9 @@ class CaseAdministrationTest {
         }
 
         @Override
-        public String setFeature(String orgId, String flagId, boolean enabled, boolean force) {
+        public FeatureChange setFeature(String orgId, String flagId, boolean enabled, boolean force) {
             calls.add("feature " + flagId + " " + enabled);
-            return "Beta feature";
+            return new FeatureChange("Beta feature", force);
         }
     }
 
