@@ -6,6 +6,7 @@ import org.axonframework.config.Configurer;
 
 import io.casetrail.platform.axon.AxonModule;
 import io.casetrail.platform.axon.AxonRuntime;
+import io.casetrail.platform.cases.Intermediaries;
 
 /** Registers the support case aggregate and what its command handlers take as parameters. */
 @Singleton

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.casetrail.cases.command.Intermediaries;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
@@ -23,6 +22,7 @@ import io.casetrail.events.escalation.EscalationManagerAssigned;
 import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.events.escalation.EscalationRejected;
 import io.casetrail.events.escalation.EscalationWithdrawn;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.kafka.CloudEventConsumer;
 import io.casetrail.platform.store.Jdbc;
 

@@ -116,9 +116,10 @@ public class ConsentResource {
     @POST
     @Path("/verbal")
     @Idempotent
-    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
+    @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Record verbal consent", description = "Support holding the case records what an admin who"
-            + " opened the case or is one of its contacts consented to on the phone or in a remote session.")
+            + " opened the case or is one of its contacts consented to on the phone or in a remote session; while an"
+            + " escalation manager is the customer's intermediary on the case, that manager only.")
     public Response recordVerbal(@PathParam("caseNumber") String caseNumber, @Valid @NotNull VerbalConsent request) {
         String consentId = UUID.randomUUID().toString();
         commands.sendAndWait(new RecordVerbalConsent(caseNumber, consentId, request.givenBy(), request.channel(),

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.axonframework.commandhandling.CommandHandler;
@@ -45,6 +46,7 @@ import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.command.AdminCommands.Scope;
 import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
 import io.casetrail.platform.cases.CaseLookup;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -114,9 +116,10 @@ public class CaseAdministration {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public String handle(RecordVerbalConsent command, CaseLookup cases, IdentityPlatform platform,
-                         DeadlineManager deadlines) {
+                         DeadlineManager deadlines, Intermediaries intermediaries) {
         KnownCase known = knownCase(cases, command.caseNumber());
-        requireWorker(command.caller(), known, "record verbal consent");
+        Actor recorder = requireIntermediary(command.caller(), known,
+                intermediaries.escalationManagerOf(known.caseNumber()));
         requireOpen(known);
         if (command.channel() == null || command.channel() == ConsentChannel.API) {
             throw new InvalidInput("channel: verbal consent is given on the PHONE or in a REMOTE_SESSION");
@@ -136,7 +139,7 @@ public class CaseAdministration {
             throw new InvalidInput("givenAt: a consent given then has already expired");
         }
         give(known, command.consentId(), command.givenBy(), command.channel(), givenAt,
-                scope(known, command.scope(), platform), expiresAt, known.actorWorking(command.caller()), deadlines);
+                scope(known, command.scope(), platform), expiresAt, recorder, deadlines);
         return command.consentId();
     }
 
@@ -392,6 +395,25 @@ public class CaseAdministration {
         if (org != null && !org.equals(known.orgId())) {
             throw new AccessDenied("case " + known.caseNumber() + " is not a case of org " + org);
         }
+    }
+
+    /**
+     * Who speaks with the customer on the case, and so hears its verbal consent: support working it; but while an
+     * escalation manager is assigned to an active escalation of the case, that manager and nobody else (a worker is
+     * told so, 409; anyone else is refused, 403), as case-service holds the customer's correspondence to them.
+     */
+    private static Actor requireIntermediary(Caller caller, KnownCase known, Optional<String> escalationManager) {
+        if (escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
+                && caller.id().equals(escalationManager.get())) {
+            return caller.actingAs(Roles.ESCALATION_MANAGER);
+        }
+        requireWorker(caller, known, "record verbal consent");
+        if (escalationManager.isPresent()) {
+            throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get() + " is the"
+                    + " customer's intermediary on case " + known.caseNumber() + " while the escalation is active;"
+                    + " only they may record the customer's verbal consent");
+        }
+        return known.actorWorking(caller);
     }
 
     private static void requireWorker(Caller caller, KnownCase known, String what) {

@@ -5,9 +5,11 @@ import jakarta.inject.Singleton;
 import org.axonframework.config.Configurer;
 
 import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.orgadmin.query.EscalationManagers;
 import io.casetrail.platform.axon.AxonModule;
 import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.cases.CaseLookup;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.cases.KnownCases;
 
 /** Registers the org administration aggregates and what their command handlers take as parameters. */
@@ -19,14 +21,16 @@ public class OrgAdminAxonModule implements AxonModule {
     private final IdentityPlatform platform;
     private final Mailbox mailbox;
     private final DirectoryStore directory;
+    private final EscalationManagers escalationManagers;
 
     public OrgAdminAxonModule(AxonRuntime axon, KnownCases knownCases, DirectoryIdentityPlatform platform,
-                              SmtpMailbox mailbox, DirectoryStore directory) {
+                              SmtpMailbox mailbox, DirectoryStore directory, EscalationManagers escalationManagers) {
         this.axon = axon;
         this.knownCases = knownCases;
         this.platform = platform;
         this.mailbox = mailbox;
         this.directory = directory;
+        this.escalationManagers = escalationManagers;
     }
 
     @Override
@@ -34,6 +38,7 @@ public class OrgAdminAxonModule implements AxonModule {
         configurer.configureAggregate(axon.eventSourced(CaseAdministration.class))
                 .configureAggregate(axon.eventSourced(DirectoryImport.class))
                 .registerComponent(CaseLookup.class, c -> knownCases)
+                .registerComponent(Intermediaries.class, c -> escalationManagers)
                 .registerComponent(IdentityPlatform.class, c -> platform)
                 .registerComponent(Mailbox.class, c -> mailbox)
                 .registerComponent(DirectoryStore.class, c -> directory);

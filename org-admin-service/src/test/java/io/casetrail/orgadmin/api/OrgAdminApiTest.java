@@ -58,6 +58,11 @@ import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.escalation.ApprovalRule;
+import io.casetrail.events.escalation.ApprovalStep;
+import io.casetrail.events.escalation.EscalationClosed;
+import io.casetrail.events.escalation.EscalationManagerAssigned;
+import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.orgadmin.command.PasswordHashes;
 import io.casetrail.orgadmin.directory.DirectoryStore;
@@ -793,6 +798,39 @@ class OrgAdminApiTest {
 
         as(lea).get("/orgs/" + ORG + "/users?caseNumber=" + onBehalf + "&q=alice").then().statusCode(200);
         as(lea).body(verbal).post("/cases/" + onBehalf + "/consents/verbal").then().statusCode(201);
+    }
+
+    /**
+     * While escalation-service names an escalation manager on an active escalation of the case, that manager is the
+     * customer's intermediary: it records the customer's verbal consent, and the case's engineer is told so (409);
+     * once the escalation ends, the engineer again.
+     */
+    @Test
+    void whileAnEscalationManagerIsTheIntermediaryOnlyThatManagerRecordsVerbalConsent() {
+        String eve = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+        String escalation = UUID.randomUUID().toString();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        Actor lu = new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD);
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
+                ORG, caseNumber, "sso", "question", "s", "i", List.of(), List.of(), List.of(), List.of(), List.of(
+                new ApprovalStep("team-lead", List.of(Roles.TEAM_LEAD), ApprovalRule.ANY, List.of(), 1)), tom));
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
+                escalation, ORG, caseNumber, "em-eve", "Eve", lu));
+        String verbal = "{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}";
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(verbal).post("/cases/" + caseNumber
+                + "/consents/verbal").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/intermediary"))
+                .body("detail", containsString("em-eve")));
+        as(TIA).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
+        as(eve).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
+        assertThat(stored("ConsentGiven")).isEqualTo(1);
+
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationClosed(escalation,
+                ORG, caseNumber, Actor.SYSTEM));
+        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(verbal).post("/cases/" + caseNumber
+                + "/consents/verbal").then().statusCode(201));
+        as(eve).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
+        assertThat(stored("ConsentGiven")).isEqualTo(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.command.AdminCommands.Scope;
 import io.casetrail.orgadmin.command.AdminCommands.WithdrawConsent;
 import io.casetrail.platform.cases.CaseLookup;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.cases.KnownCases.KnownCase;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -129,6 +131,9 @@ class CaseAdministrationTest {
     Outbox outbox;
     Instant t0;
 
+    /** The escalation manager of each case's active escalation, as escalation-service's events would name it. */
+    final Map<String, String> escalationManagers = new HashMap<>();
+
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(CaseAdministration.class);
@@ -137,6 +142,8 @@ class CaseAdministrationTest {
         fixture.registerInjectableResource(FACTS);
         fixture.registerInjectableResource(platform);
         fixture.registerInjectableResource(outbox);
+        fixture.registerInjectableResource((Intermediaries) number -> Optional.ofNullable(
+                escalationManagers.get(number)));
         t0 = fixture.currentTime();
     }
 
@@ -177,6 +184,33 @@ class CaseAdministrationTest {
                         new Scope(List.of(ActionKind.FEATURE_FLAG), null, List.of("ftrBETA", "ftrNOPE")),
                         Duration.ofHours(24), TOM))
                 .expectException(InvalidInput.class).expectNoEvents();
+    }
+
+    /**
+     * While an escalation manager is the customer's intermediary, that manager hears and records the customer's
+     * verbal consent; the case's engineer is told so (409), anyone else refused (403).
+     */
+    @Test
+    void whileAnEscalationManagerIsTheIntermediaryOnlyThatManagerRecordsVerbalConsent() {
+        escalationManagers.put(CASE, "em-eve");
+        Caller eve = new Caller("em-eve", "Eve", Set.of(Roles.ESCALATION_MANAGER), null, Set.of());
+        Caller max = new Caller("em-max", "Max", Set.of(Roles.ESCALATION_MANAGER), null, Set.of());
+        Scope mfa = new Scope(List.of(ActionKind.RESET_MFA), null, null);
+        fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
+                null, mfa, Duration.ofHours(24), TOM)).expectException(RuleViolation.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("em-eve")).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
+                null, mfa, Duration.ofHours(24), max)).expectException(AccessDenied.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
+                null, mfa, Duration.ofHours(24), eve)).expectEvents(new ConsentGiven(ORG, CASE, "c-1", "admin-bo",
+                ConsentChannel.PHONE, t0, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
+                t0.plus(Duration.ofHours(24)), new Actor("em-eve", "Eve", Actor.Kind.SUPPORT,
+                        Roles.ESCALATION_MANAGER)));
+        escalationManagers.clear(); // the escalation ended: the case's engineer again
+        fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
+                null, mfa, Duration.ofHours(24), eve)).expectException(AccessDenied.class);
+        fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
+                null, mfa, Duration.ofHours(24), TOM)).expectSuccessfulHandlerExecution();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.casetrail.cases.command;
+package io.casetrail.platform.cases;
 
 import java.util.Optional;
 
