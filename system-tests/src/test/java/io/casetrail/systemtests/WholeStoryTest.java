@@ -137,8 +137,8 @@ class WholeStoryTest extends StackTest {
         String esc = "/escalations/" + escalation;
         as(LEAD).post(url("escalation-service", esc + "/approvals")).then().statusCode(200)
                 .body("status", equalTo("AWAITING_APPROVAL"));
-        // a defect needs its manager's approval too: Engineering cannot take it yet
-        as(DEV).post(url("escalation-service", esc + "/acceptance")).then().statusCode(409);
+        // a defect needs its manager's approval too: Engineering cannot take it yet, nor see it
+        as(DEV).post(url("escalation-service", esc + "/acceptance")).then().statusCode(403);
         as(MAY).post(url("escalation-service", esc + "/approvals")).then().statusCode(200)
                 .body("status", equalTo("APPROVED"));
         as(DEV).post(url("escalation-service", esc + "/acceptance")).then().statusCode(200)

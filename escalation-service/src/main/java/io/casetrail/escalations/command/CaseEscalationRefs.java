@@ -1,7 +1,9 @@
 package io.casetrail.escalations.command;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Singleton;
 
@@ -14,6 +16,10 @@ import io.casetrail.platform.store.Jdbc;
  */
 @Singleton
 public class CaseEscalationRefs implements EscalationsByCase {
+
+    /** The statuses of ended escalations, as an SQL list. */
+    private static final String ENDED = Arrays.stream(EscalationStatus.values()).filter(status -> !status.isActive())
+            .map(status -> "'" + status.name() + "'").collect(Collectors.joining(", ", "(", ")"));
 
     private final Jdbc jdbc;
 
@@ -35,10 +41,10 @@ public class CaseEscalationRefs implements EscalationsByCase {
     }
 
     @Override
-    public Optional<String> otherManager(String caseNumber, String escalationId, String managerId) {
+    public Optional<String> intermediaryBesides(String caseNumber, String escalationId) {
         return jdbc.queryOne("SELECT manager_id FROM escalation_view WHERE case_number = ? AND escalation_id <> ?"
-                + " AND manager_id IS NOT NULL AND manager_id <> ? AND status NOT IN ('CLOSED', 'REJECTED', 'WITHDRAWN')"
-                + " ORDER BY updated_at DESC LIMIT 1", row -> row.getString(1), caseNumber, escalationId, managerId);
+                + " AND manager_id IS NOT NULL AND status NOT IN " + ENDED + " ORDER BY manager_since DESC LIMIT 1",
+                row -> row.getString(1), caseNumber, escalationId);
     }
 
     @Override

@@ -308,12 +308,12 @@ public class Escalation {
                 throw new RuleViolation("managed", "escalation " + escalationId + " is managed by " + managerId
                         + "; a lead or manager of team " + team + " hands it to another escalation manager");
             }
-            // nor by taking another escalation of the case: the latest manager is the customer's intermediary
-            Optional<String> other = lead ? Optional.empty() : byCase.otherManager(caseNumber, escalationId,
-                    caller.id());
-            if (other.isPresent()) {
+            // nor by taking another escalation of the case: its latest manager is the customer's intermediary
+            Optional<String> intermediary = lead ? Optional.empty()
+                    : byCase.intermediaryBesides(caseNumber, escalationId).filter(id -> !id.equals(caller.id()));
+            if (intermediary.isPresent()) {
                 throw new RuleViolation("managed", "case " + caseNumber + " has an escalation managed by "
-                        + other.get() + ", the customer's intermediary; a lead or manager of team " + team
+                        + intermediary.get() + ", the customer's intermediary; a lead or manager of team " + team
                         + " hands this one to another escalation manager");
             }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),

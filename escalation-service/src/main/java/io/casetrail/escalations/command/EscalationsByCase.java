@@ -20,9 +20,9 @@ public interface EscalationsByCase {
     List<String> raisedBefore(String caseNumber, long sequence);
 
     /**
-     * The escalation manager, other than {@code managerId}, of another active escalation of the case, if it has
-     * one: the customer's intermediary on the case, or one who was (as the escalations' view shows them, moments
-     * behind the commands).
+     * The latest assigned escalation manager of the case's other active escalations, if one has a manager: the
+     * customer's intermediary on the case, unless this escalation's manager came later (as the escalations' view
+     * shows them, moments behind the commands).
      */
-    Optional<String> otherManager(String caseNumber, String escalationId, String managerId);
+    Optional<String> intermediaryBesides(String caseNumber, String escalationId);
 }

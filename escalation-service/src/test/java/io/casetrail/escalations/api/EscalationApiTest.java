@@ -291,6 +291,13 @@ class EscalationApiTest {
         post(EVE, second, "manager", "", 200);                     // the intermediary takes it itself
         as(LU).body("{\"managerId\":\"em-max\",\"managerName\":\"Max\"}")
                 .post("/escalations/" + first + "/manager").then().statusCode(200); // a lead hands one on
+        // Max, the latest assigned, is the intermediary now: he takes a third, Eve does not
+        String third = raise(caseNumber, "question");
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + first).then()
+                .body("escalation.managerId", equalTo("em-max")));
+        await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + third).then().statusCode(200));
+        post(EVE, third, "manager", "", 409);
+        post(MAX, third, "manager", "", 200);
     }
 
     /** Every command takes an Idempotency-Key: a retried approval gets the first answer, not a second approval. */

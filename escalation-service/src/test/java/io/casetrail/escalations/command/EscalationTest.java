@@ -123,10 +123,12 @@ class EscalationTest {
                     .filter(e -> e.getValue() == null || e.getValue() < sequence).map(Map.Entry::getKey).toList();
         }
 
-        /** No other escalation of a case has a manager here (CaseEscalationRefs reads them from the view). */
+        /** The latest manager of each case's other active escalations, as the escalations' view would show it. */
+        final Map<String, String> intermediaries = new LinkedHashMap<>();
+
         @Override
-        public Optional<String> otherManager(String caseNumber, String escalationId, String managerId) {
-            return Optional.empty();
+        public Optional<String> intermediaryBesides(String caseNumber, String escalationId) {
+            return Optional.ofNullable(intermediaries.get(caseNumber));
         }
     }
 
@@ -576,6 +578,24 @@ class EscalationTest {
             fixture.given(managed).when(new AssignManager(ID, null, null, leadAndManager))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "lead-lia", "Lia",
                             as(leadAndManager, Roles.ESCALATION_MANAGER)));
+        }
+
+        /**
+         * Another escalation of the case has the customer's intermediary: an escalation manager does not take this
+         * one from them by taking it (409); the intermediary itself may, and a lead of the team hands it to anyone.
+         */
+        @Test
+        void anEscalationManagerDoesNotTakeTheCustomerFromTheIntermediaryOfAnotherEscalation() {
+            byCase.intermediaries.put(CASE, "em-max");
+            fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
+                    .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "managed by em-max")).expectNoEvents();
+            fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LU))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor()));
+            byCase.intermediaries.put(CASE, "em-eve");
+            fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "em-eve",
+                            as(EVE, Roles.ESCALATION_MANAGER)));
         }
 
         @Test

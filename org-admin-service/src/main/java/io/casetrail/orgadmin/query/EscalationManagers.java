@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +35,7 @@ import io.casetrail.platform.store.Jdbc;
 @Singleton
 public class EscalationManagers implements CloudEventConsumer, Intermediaries {
 
+    private static final Logger LOG = Logger.getLogger(EscalationManagers.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String RAISED = EventCatalog.typeOf(EscalationRaised.class);
     private static final String ASSIGNED = EventCatalog.typeOf(EscalationManagerAssigned.class);
@@ -73,7 +76,10 @@ public class EscalationManagers implements CloudEventConsumer, Intermediaries {
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
         String escalationId = data.path("escalationId").asText(null);
         String caseNumber = data.path("caseNumber").asText(null);
-        if (escalationId == null || caseNumber == null) {
+        if (escalationId == null || caseNumber == null || escalationId.length() > 64 || caseNumber.length() > 16) {
+            // a contract violation that no retry can mend: say so loudly and go on rather than stop the consumer
+            LOG.errorf("Escalation event %s (%s) names no escalation and case this service can keep; ignored",
+                    event.id(), event.type());
             return;
         }
         if (raised) {

@@ -66,6 +66,7 @@ import io.casetrail.events.escalation.EscalationRaised;
 import io.casetrail.orgadmin.GreenMailResource;
 import io.casetrail.orgadmin.command.PasswordHashes;
 import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.orgadmin.query.EscalationManagers;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -122,6 +123,9 @@ class OrgAdminApiTest {
 
     @Inject
     KnownCases knownCases;
+
+    @Inject
+    EscalationManagers escalationManagers;
 
     @Inject
     DirectoryStore directoryStore;
@@ -817,18 +821,19 @@ class OrgAdminApiTest {
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
                 escalation, ORG, caseNumber, "em-eve", "Eve", lu));
         String verbal = "{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"]}";
-        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(verbal).post("/cases/" + caseNumber
-                + "/consents/verbal").then().statusCode(409).contentType("application/problem+json")
+        await().atMost(WAIT).until(() -> escalationManagers.escalationManagerOf(caseNumber).isPresent());
+        as(TOM).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(409)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://casetrail.io/problems/intermediary"))
-                .body("detail", containsString("em-eve")));
+                .body("detail", containsString("em-eve"));
         as(TIA).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
         as(eve).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
         assertThat(stored("ConsentGiven")).isEqualTo(1);
 
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationClosed(escalation,
                 ORG, caseNumber, Actor.SYSTEM));
-        await().atMost(WAIT).untilAsserted(() -> as(TOM).body(verbal).post("/cases/" + caseNumber
-                + "/consents/verbal").then().statusCode(201));
+        await().atMost(WAIT).until(() -> escalationManagers.escalationManagerOf(caseNumber).isEmpty());
+        as(TOM).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
         as(eve).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
         assertThat(stored("ConsentGiven")).isEqualTo(2);
     }
