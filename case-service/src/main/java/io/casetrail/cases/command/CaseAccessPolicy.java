@@ -3,8 +3,8 @@ package io.casetrail.cases.command;
 import java.util.Optional;
 
 import io.casetrail.events.Actor;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.errors.AccessDenied;
-import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -68,27 +68,14 @@ final class CaseAccessPolicy {
      * nobody else (a worker is told so, 409; anyone else is refused, 403).
      */
     Actor requireCorrespondent(Caller caller, Optional<String> escalationManager, String what) {
-        if (isIntermediary(caller, escalationManager)) {
-            return caller.actingAs(Roles.ESCALATION_MANAGER);
-        }
-        Actor worker = requireWorker(caller, what);
-        if (escalationManager.isPresent()) {
-            throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get()
-                    + " is the customer's intermediary while the escalation is active; only they may " + what
-                    + " (an internal note reaches them)");
-        }
-        return worker;
+        return Intermediaries.requireCorrespondent(caller, escalationManager, () -> requireWorker(caller, what),
+                what + " (an internal note reaches them)");
     }
 
     /** The case's workers, or the escalation manager who is the customer's intermediary on it (internal notes). */
     Actor requireWorkerOrIntermediary(Caller caller, Optional<String> escalationManager, String what) {
-        return isIntermediary(caller, escalationManager) ? caller.actingAs(Roles.ESCALATION_MANAGER)
+        return Intermediaries.isIntermediary(caller, escalationManager) ? caller.actingAs(Roles.ESCALATION_MANAGER)
                 : requireWorker(caller, what);
-    }
-
-    private static boolean isIntermediary(Caller caller, Optional<String> escalationManager) {
-        return escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
-                && escalationManager.get().equals(caller.id());
     }
 
     /** A lead or manager of the case's team, as the actor of what it does there, in that role. */

@@ -398,22 +398,15 @@ public class CaseAdministration {
     }
 
     /**
-     * Who speaks with the customer on the case, and so hears its verbal consent: support working it; but while an
-     * escalation manager is assigned to an active escalation of the case, that manager and nobody else (a worker is
-     * told so, 409; anyone else is refused, 403), as case-service holds the customer's correspondence to them.
+     * Who speaks with the customer on the case, and so hears its verbal consent: support working it, or while an
+     * escalation manager is the customer's intermediary, that manager only ({@link Intermediaries#requireCorrespondent},
+     * as case-service holds the customer's correspondence).
      */
     private static Actor requireIntermediary(Caller caller, KnownCase known, Optional<String> escalationManager) {
-        if (escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
-                && caller.id().equals(escalationManager.get())) {
-            return caller.actingAs(Roles.ESCALATION_MANAGER);
-        }
-        requireWorker(caller, known, "record verbal consent");
-        if (escalationManager.isPresent()) {
-            throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get() + " is the"
-                    + " customer's intermediary on case " + known.caseNumber() + " while the escalation is active;"
-                    + " only they may record the customer's verbal consent");
-        }
-        return known.actorWorking(caller);
+        return Intermediaries.requireCorrespondent(caller, escalationManager, () -> {
+            requireWorker(caller, known, "record verbal consent");
+            return known.actorWorking(caller);
+        }, "record the customer's verbal consent");
     }
 
     private static void requireWorker(Caller caller, KnownCase known, String what) {

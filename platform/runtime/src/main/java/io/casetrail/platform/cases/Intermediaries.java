@@ -1,6 +1,12 @@
 package io.casetrail.platform.cases;
 
 import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.casetrail.events.Actor;
+import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.Caller;
+import io.casetrail.platform.security.Roles;
 
 /**
  * Who speaks to the customer for a case other than the people working it: the escalation manager of an active
@@ -11,4 +17,28 @@ public interface Intermediaries {
 
     /** The id of the escalation manager assigned to an active escalation of the case (the latest assigned). */
     Optional<String> escalationManagerOf(String caseNumber);
+
+    /** Whether the caller is the case's escalation manager, its intermediary. */
+    static boolean isIntermediary(Caller caller, Optional<String> escalationManager) {
+        return escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
+                && escalationManager.get().equals(caller.id());
+    }
+
+    /**
+     * Who may speak with the customer on the case: its workers ({@code worker} refuses anyone else, 403); but while
+     * an escalation manager is assigned to an active escalation of the case, that manager and nobody else (a worker
+     * is told so, 409 {@code intermediary}).
+     */
+    static Actor requireCorrespondent(Caller caller, Optional<String> escalationManager, Supplier<Actor> worker,
+                                      String what) {
+        if (isIntermediary(caller, escalationManager)) {
+            return caller.actingAs(Roles.ESCALATION_MANAGER);
+        }
+        Actor working = worker.get();
+        if (escalationManager.isPresent()) {
+            throw new RuleViolation("intermediary", "escalation manager " + escalationManager.get()
+                    + " is the customer's intermediary while the escalation is active; only they may " + what);
+        }
+        return working;
+    }
 }
