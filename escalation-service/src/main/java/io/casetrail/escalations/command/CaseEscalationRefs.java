@@ -10,9 +10,9 @@ import jakarta.inject.Singleton;
 import io.casetrail.platform.store.Jdbc;
 
 /**
- * {@link EscalationsByCase} in table {@code case_escalation_ref}, in the caller's transaction. Escalations the
- * escalation view holds and the table does not (raised before it existed, not yet projected when it was filled)
- * count as raised before any closure.
+ * {@link EscalationsByCase} in table {@code case_escalation_ref}, in the caller's transaction. Whether an escalation
+ * has ended is read from the escalation view: one ended a moment ago may still count as active there, which can only
+ * refuse a manager's take until the view catches up, never let one through.
  */
 @Singleton
 public class CaseEscalationRefs implements EscalationsByCase {
@@ -35,24 +35,39 @@ public class CaseEscalationRefs implements EscalationsByCase {
 
     /** The case the escalation was raised on, as the raise recorded it (or the escalation view, for older ones). */
     public Optional<String> caseOf(String escalationId) {
-        return jdbc.queryOne("SELECT case_number FROM case_escalation_ref WHERE escalation_id = ?"
-                + " UNION SELECT case_number FROM escalation_view WHERE escalation_id = ?", row -> row.getString(1),
-                escalationId, escalationId);
+        return jdbc.queryOne("SELECT case_number FROM case_escalation_ref WHERE escalation_id = ?",
+                row -> row.getString(1), escalationId);
     }
 
     @Override
     public Optional<String> intermediaryBesides(String caseNumber, String escalationId) {
-        return jdbc.queryOne("SELECT manager_id FROM escalation_view WHERE case_number = ? AND escalation_id <> ?"
-                + " AND manager_id IS NOT NULL AND status NOT IN " + ENDED + " ORDER BY manager_since DESC LIMIT 1",
-                row -> row.getString(1), caseNumber, escalationId);
+        holdEscalationsOf(caseNumber);
+        return jdbc.queryOne("SELECT r.manager_id FROM case_escalation_ref r WHERE r.case_number = ?"
+                + " AND r.escalation_id <> ? AND r.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+                + " FROM escalation_view v WHERE v.escalation_id = r.escalation_id AND v.status IN " + ENDED + ")"
+                + " ORDER BY r.manager_seq DESC LIMIT 1", row -> row.getString(1), caseNumber, escalationId);
+    }
+
+    @Override
+    public void managerAssigned(String caseNumber, String escalationId, String managerId) {
+        holdEscalationsOf(caseNumber);
+        // the case's escalations held: later than any assignment committed before
+        long latest = jdbc.queryOne("SELECT COALESCE(MAX(manager_seq), 0) FROM case_escalation_ref"
+                + " WHERE case_number = ?", row -> row.getLong(1), caseNumber).orElse(0L);
+        jdbc.update("UPDATE case_escalation_ref SET manager_id = ?, manager_seq = ? WHERE case_number = ?"
+                + " AND escalation_id = ?", managerId, latest + 1, caseNumber, escalationId);
+    }
+
+    /** Locks the case's escalations' rows, in one order, until the transaction ends. */
+    private void holdEscalationsOf(String caseNumber) {
+        jdbc.query("SELECT escalation_id FROM case_escalation_ref WHERE case_number = ? ORDER BY escalation_id"
+                + " FOR UPDATE", row -> row.getString(1), caseNumber);
     }
 
     @Override
     public List<String> raisedBefore(String caseNumber, long sequence) {
         return jdbc.query("SELECT escalation_id FROM case_escalation_ref WHERE case_number = ?"
-                + " AND (case_status_seq IS NULL OR case_status_seq < ?)"
-                + " UNION SELECT v.escalation_id FROM escalation_view v WHERE v.case_number = ?"
-                + " AND NOT EXISTS (SELECT 1 FROM case_escalation_ref r WHERE r.escalation_id = v.escalation_id)"
-                + " ORDER BY 1", row -> row.getString(1), caseNumber, sequence, caseNumber);
+                + " AND (case_status_seq IS NULL OR case_status_seq < ?) ORDER BY 1", row -> row.getString(1),
+                caseNumber, sequence);
     }
 }

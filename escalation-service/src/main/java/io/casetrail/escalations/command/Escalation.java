@@ -318,6 +318,7 @@ public class Escalation {
             }
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
                     caller.actingAs(Roles.ESCALATION_MANAGER)));
+            byCase.managerAssigned(caseNumber, escalationId, caller.id());
             return status;
         }
         if (!lead) {
@@ -343,6 +344,7 @@ public class Escalation {
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
                 command.managerName() == null ? command.managerId() : command.managerName(),
                 caller.actingAs(leadRole.get())));
+        byCase.managerAssigned(caseNumber, escalationId, command.managerId());
         return status;
     }
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The escalations raised on each case, as the command side keeps them: written by the raise in its own transaction,
  * with the case's status it was raised on, so a case's closure finds every escalation raised before it, however far
- * behind the projections are, and none raised after a reopen.
+ * behind the projections are, and none raised after a reopen; and each escalation's manager, written by its
+ * assignment, so the case's intermediary is known as the commands left it.
  */
 public interface EscalationsByCase {
 
@@ -21,8 +22,11 @@ public interface EscalationsByCase {
 
     /**
      * The latest assigned escalation manager of the case's other active escalations, if one has a manager: the
-     * customer's intermediary on the case, unless this escalation's manager came later (as the escalations' view
-     * shows them, moments behind the commands).
+     * customer's intermediary on the case, unless this escalation's manager came later. Holds the case's escalations
+     * until the transaction ends, so a manager taken meanwhile by another transaction is seen, not raced.
      */
     Optional<String> intermediaryBesides(String caseNumber, String escalationId);
+
+    /** Records, in the caller's transaction, that {@code managerId} manages the escalation from now on. */
+    void managerAssigned(String caseNumber, String escalationId, String managerId);
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ import io.casetrail.events.orgadmin.ActionKind;
 import io.casetrail.events.orgadmin.ConsentChannel;
 import io.casetrail.events.orgadmin.ConsentGiven;
 import io.casetrail.events.orgadmin.OrgResearched;
+import io.casetrail.platform.axon.AxonRuntime;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
@@ -95,6 +97,9 @@ class EscalationApiTest {
 
     @Inject
     Jdbc jdbc;
+
+    @Inject
+    AxonRuntime axon;
 
     @Inject
     DataSource dataSource;
@@ -298,6 +303,52 @@ class EscalationApiTest {
         await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + third).then().statusCode(200));
         post(EVE, third, "manager", "", 409);
         post(MAX, third, "manager", "", 200);
+    }
+
+    /**
+     * The check reads who manages the case's escalations as the commands left it, not as the escalations' view shows
+     * it: with the view stopped, a second manager is refused the moment the first one's take is answered.
+     */
+    @Test
+    void anEscalationManagerIsRefusedTheCaseTheMomentAnotherTookIt() {
+        String caseNumber = caseOfTom();
+        String first = raise(caseNumber, "question");
+        String second = raise(caseNumber, "question");
+        StreamingEventProcessor views = axon.processor("escalation-views").orElseThrow();
+        views.shutDown();
+        try {
+            post(EVE, first, "manager", "", 200);
+            as(MAX).post("/escalations/" + second + "/manager").then().statusCode(409)
+                    .body("type", equalTo("https://casetrail.io/problems/managed"))
+                    .body("detail", org.hamcrest.Matchers.containsString("managed by em-eve"));
+            assertThat(jdbc.queryOne("SELECT COUNT(*) FROM escalation_view WHERE case_number = ?"
+                    + " AND manager_id IS NOT NULL", row -> row.getLong(1), caseNumber)).contains(0L);
+        } finally {
+            views.start();
+        }
+    }
+
+    /**
+     * Two escalation managers taking two escalations of one case at the same moment: the second waits until the
+     * first one's take commits (here a transaction of the test's own, holding it), then is refused. Without the wait
+     * both would pass, each unaware of the other, and the case would have two intermediaries.
+     */
+    @Test
+    void aTakeWaitsForAnotherTakeOfTheCaseBeingRecordedAndThenIsRefused() throws Exception {
+        String caseNumber = caseOfTom();
+        String first = raise(caseNumber, "question");
+        String second = raise(caseNumber, "question");
+        try (HeldRows take = HeldRows.hold(dataSource, "UPDATE case_escalation_ref SET manager_id = 'em-eve',"
+                + " manager_seq = 1 WHERE escalation_id = ?", first)) {
+            CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> as(MAX)
+                    .post("/escalations/" + second + "/manager").statusCode());
+            LockWaits.awaitWaiter(dataSource, "FROM case_escalation_ref WHERE case_number", WAIT);
+            assertThat(taken).isNotDone();
+            take.commit();
+            assertThat(taken.get(30, TimeUnit.SECONDS)).isEqualTo(409);
+        }
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), second)).contains(1L);
     }
 
     /** Every command takes an Idempotency-Key: a retried approval gets the first answer, not a second approval. */

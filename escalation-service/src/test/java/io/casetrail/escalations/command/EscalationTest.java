@@ -123,12 +123,21 @@ class EscalationTest {
                     .filter(e -> e.getValue() == null || e.getValue() < sequence).map(Map.Entry::getKey).toList();
         }
 
-        /** The latest manager of each case's other active escalations, as the escalations' view would show it. */
-        final Map<String, String> intermediaries = new LinkedHashMap<>();
+        /** Each case's escalations' managers, latest assigned last. */
+        final Map<String, LinkedHashMap<String, String>> managers = new LinkedHashMap<>();
 
         @Override
         public Optional<String> intermediaryBesides(String caseNumber, String escalationId) {
-            return Optional.ofNullable(intermediaries.get(caseNumber));
+            return managers.getOrDefault(caseNumber, new LinkedHashMap<>()).entrySet().stream()
+                    .filter(e -> !e.getKey().equals(escalationId)).map(Map.Entry::getValue)
+                    .reduce((earlier, later) -> later);
+        }
+
+        @Override
+        public void managerAssigned(String caseNumber, String escalationId, String managerId) {
+            LinkedHashMap<String, String> ofCase = managers.computeIfAbsent(caseNumber, c -> new LinkedHashMap<>());
+            ofCase.remove(escalationId);
+            ofCase.put(escalationId, managerId);
         }
     }
 
@@ -586,13 +595,14 @@ class EscalationTest {
          */
         @Test
         void anEscalationManagerDoesNotTakeTheCustomerFromTheIntermediaryOfAnotherEscalation() {
-            byCase.intermediaries.put(CASE, "em-max");
+            byCase.managerAssigned(CASE, "esc-other", "em-max");
             fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
                     .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
                             "managed by em-max")).expectNoEvents();
             fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LU))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor()));
-            byCase.intermediaries.put(CASE, "em-eve");
+            assertThat(byCase.intermediaryBesides(CASE, "esc-other")).contains("em-eve"); // the lead's, recorded
+            byCase.managerAssigned(CASE, "esc-other", "em-eve");
             fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "em-eve",
                             as(EVE, Roles.ESCALATION_MANAGER)));
