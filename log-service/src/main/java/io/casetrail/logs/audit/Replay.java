@@ -159,13 +159,7 @@ public final class Replay {
 
         Map<TopicPartition, Long> snapshot;
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : TOPICS) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-                if (infos != null) {
-                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-                }
-            }
+            List<TopicPartition> partitions = partitionsOf(consumer, TOPICS);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             snapshot = end;
@@ -359,8 +353,27 @@ public final class Replay {
         return List.of(cases.split(",")).contains(options.caseNumber());
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
+    /**
+     * The topics' partitions. Every service creates its topics when it starts: a topic missing is not the system's
+     * broker, or a topic whose history was deleted, and an audit of nothing would read as healthy.
+     */
+    List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> consumer, List<String> topics) throws IOException {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos == null || infos.isEmpty()) {
+                throw new IOException("topic " + topic + " does not exist on " + options.bootstrapServers()
+                        + ": not the system's broker, or the topic was deleted");
+            }
+            infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        return partitions;
+    }
+
+    KafkaConsumer<String, byte[]> consumer() {
         Properties config = new Properties();
+        // asking for a topic's partitions must not create it on a broker that lacks it
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "casetrail-audit-" + UUID.randomUUID());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

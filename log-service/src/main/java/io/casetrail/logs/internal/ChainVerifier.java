@@ -60,12 +60,15 @@ public class ChainVerifier {
         for (Checkpoint checkpoint : checkpoints.between(first, last)) {
             signed.put(checkpoint.seq(), checkpoint);
         }
-        String expectedPrev = null;
+        String expectedPrev = HashChain.GENESIS;
         if (first > 1) {
+            // the range is tied to the chain by its predecessor: without it, its first entry's link is unchecked
             List<InternalLogEntry> before = log.range(first - 1, first - 1, 1);
-            expectedPrev = before.isEmpty() ? null : before.get(0).hash();
-        } else {
-            expectedPrev = HashChain.GENESIS;
+            if (before.isEmpty()) {
+                return new Report(first, last, 0, 0, false, new Problem(first - 1, null,
+                        "entry " + (first - 1) + " is missing"), checkpoints.keyId());
+            }
+            expectedPrev = before.get(0).hash();
         }
         long expectedSeq = first;
         long count = 0;
@@ -81,7 +84,7 @@ public class ChainVerifier {
                     return new Report(first, last, count, checked, false, new Problem(expectedSeq, null,
                             "entry " + expectedSeq + " is missing"), checkpoints.keyId());
                 }
-                if (expectedPrev != null && !expectedPrev.equals(entry.prevHash())) {
+                if (!expectedPrev.equals(entry.prevHash())) {
                     return new Report(first, last, count, checked, false, new Problem(entry.seq(), entry.entryId(),
                             "entry " + entry.seq() + " does not follow entry " + (entry.seq() - 1)
                                     + ": its previous hash differs"), checkpoints.keyId());
@@ -119,6 +122,14 @@ public class ChainVerifier {
                     "the chain head does not name entry " + last), checkpoints.keyId());
         }
         if (toTheEnd) {
+            // the head moved back over entries the log has: it would vouch for a prefix, and the next append clash.
+            // An entry appended meanwhile committed with the head that names it, so the head read after it does
+            List<InternalLogEntry> pastTheHead = log.range(last + 1, Long.MAX_VALUE, 1);
+            if (!pastTheHead.isEmpty() && log.head().seq() < pastTheHead.get(0).seq()) {
+                return new Report(first, last, count, checked, false, new Problem(pastTheHead.get(0).seq(),
+                        pastTheHead.get(0).entryId(), "the chain head names entry " + last + ", but the log goes on"
+                                + " past it with entry " + pastTheHead.get(0).seq()), checkpoints.keyId());
+            }
             Optional<Long> orphan = checkpoints.orphanAfter(last);
             if (orphan.isPresent()) {
                 return new Report(first, last, count, checked, false, new Problem(orphan.get(), null,

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * What may be shown to a customer of an internal log entry. Removed: the values of secret-like fields (any key
  * containing one of the configured words, in any case, at any depth, also as URL parameters and {@code key=value}
  * text), bearer/SSWS credentials, JWTs and reset links in any text, e-mail addresses other than the viewer's, IP
- * addresses, host names under the configured internal domains, and the identifiers of any org but the viewer's.
+ * addresses, host names under the configured internal domains, the configured one-name internal hosts (the
+ * services' names), and the identifiers of any org but the viewer's.
  * Text that is itself JSON is redacted as JSON.
  */
 public final class Redactor {
@@ -32,7 +33,8 @@ public final class Redactor {
     public static final String REDACTED = "[redacted]";
 
     /** The configuration of the rules. */
-    public record Rules(List<String> secretWords, List<String> internalDomains, List<String> extraPatterns) {
+    public record Rules(List<String> secretWords, List<String> internalDomains, List<String> internalHosts,
+                        List<String> extraPatterns) {
     }
 
     /**
@@ -42,8 +44,9 @@ public final class Redactor {
     public record Viewer(String orgId, String email, Pattern otherOrgNames) {
 
         public static Viewer of(String orgId, Set<String> otherOrgs, String email) {
+            // matched in any case, so told apart from the viewer's own in any case
             List<String> names = otherOrgs.stream().filter(org -> org != null && !org.isBlank()
-                    && !org.equals(orgId)).map(Pattern::quote).toList();
+                    && !org.equalsIgnoreCase(orgId)).map(Pattern::quote).toList();
             return new Viewer(orgId, email, names.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:"
                     + String.join("|", names) + ")(?![A-Za-z0-9_-])"));
         }
@@ -70,6 +73,7 @@ public final class Redactor {
     private final Pattern secretQuoted;
     private final Pattern secretJsonText;
     private final Pattern internalHost;
+    private final Pattern internalHostName;
     private final List<Pattern> extra = new ArrayList<>();
 
     public Redactor(Rules rules) {
@@ -86,6 +90,11 @@ public final class Redactor {
                 + "|[^,}\\]\\s]+)");
         String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
         this.internalHost = Pattern.compile("(?i)\\b(?:localhost|[a-z0-9][a-z0-9.-]{0,253}\\.(?:" + domains + "))\\b");
+        // one-name hosts inside the network (the services' own names) wherever they stand: case-service:8081, a
+        // request log's "service"; a longer word that holds one (my-case-service-notes) is not one
+        List<String> hosts = rules.internalHosts().stream().filter(h -> !h.isBlank()).map(Pattern::quote).toList();
+        this.internalHostName = hosts.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_.-])(?:"
+                + String.join("|", hosts) + ")(?![A-Za-z0-9_-]|\\.[A-Za-z0-9]|:/)"); // not a URL's scheme
         for (String pattern : rules.extraPatterns()) {
             extra.add(Pattern.compile(pattern));
         }
@@ -136,6 +145,9 @@ public final class Redactor {
         out = IPV6.matcher(out).replaceAll("[address]");
         out = internalHost.matcher(out).replaceAll("[internal-host]");
         out = BARE_HOST_URL.matcher(out).replaceAll("$1[internal-host]");
+        if (internalHostName != null) {
+            out = internalHostName.matcher(out).replaceAll("[internal-host]");
+        }
         for (Pattern pattern : extra) {
             out = pattern.matcher(out).replaceAll(REDACTED);
         }

@@ -54,6 +54,7 @@ import io.casetrail.testing.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.casetrail.logs.audit.ChainAudit;
 import io.casetrail.logs.internal.Checkpoints;
+import io.casetrail.logs.internal.InternalLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -566,11 +567,43 @@ class InternalLogApiTest {
         as(AUDITOR).get("/internal-logs/verify").then().body("verified", equalTo(false))
                 .body("firstProblem.seq", equalTo((int) seq))
                 .body("firstProblem.problem", equalTo("entry " + seq + " is missing"));
+        // a range starting after the gap is tied to the chain by its predecessor, which is missing
+        as(AUDITOR).queryParam("from", seq + 1).get("/internal-logs/verify").then().body("verified", equalTo(false))
+                .body("firstProblem.seq", equalTo((int) seq))
+                .body("firstProblem.problem", equalTo("entry " + seq + " is missing"));
         QuarkusTransaction.requiringNew().run(() -> jdbc.update("INSERT INTO internal_log (" + String.join(", ",
                 row.keySet()) + ") VALUES (" + String.join(", ", row.keySet().stream().map(k -> "?").toList())
                 + ")", row.values().toArray()));
         as(AUDITOR).queryParam("from", Math.max(1, seq - 5)).queryParam("to", seq + 5).get("/internal-logs/verify")
                 .then().body("verified", equalTo(true)).body("entries", equalTo(11));
+    }
+
+    /**
+     * The chain head moved back over entries the log still has (its row is not append-only: every append moves it)
+     * vouches for a prefix only; the verification goes past it and says so.
+     */
+    @Test
+    void aHeadMovedBackOverEntriesTheLogHasIsReported() {
+        long last = QuarkusTransaction.requiringNew().call(() -> {
+            InternalLog.Head head = jdbc.queryOne("SELECT seq, hash FROM internal_log_head WHERE id = 1 FOR UPDATE",
+                    row -> new InternalLog.Head(row.getLong(1), row.getString(2))).orElseThrow();
+            String before = jdbc.queryOne("SELECT hash FROM internal_log WHERE seq = ?", row -> row.getString(1),
+                    head.seq() - 1).orElseThrow();
+            jdbc.update("UPDATE internal_log_head SET seq = ?, hash = ? WHERE id = 1", head.seq() - 1, before);
+            return head.seq();
+        });
+        try {
+            as(AUDITOR).get("/internal-logs/verify").then().statusCode(200).body("verified", equalTo(false))
+                    .body("firstProblem.seq", equalTo((int) last))
+                    .body("firstProblem.problem", equalTo("the chain head names entry " + (last - 1) + ", but the log"
+                            + " goes on past it with entry " + last));
+        } finally {
+            // no entry joins while the head is back (the next one's number is taken), so the last is still last
+            QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE internal_log_head SET seq = ?, hash ="
+                    + " (SELECT hash FROM internal_log WHERE seq = ?) WHERE id = 1", last, last));
+        }
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/internal-logs/verify").then()
+                .body("verified", equalTo(true)));
     }
 
     @Test
@@ -595,13 +628,17 @@ class InternalLogApiTest {
 
     @Test
     void theCustomersViewShowsSupportActivityAndLeaksNothing() {
+        // an anonymous request naming any org files its log there, and makes no org of it: "users" is not hidden
+        given().queryParam("orgId", "users").get("/internal-logs").then().statusCode(401);
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM internal_log WHERE org_id = 'users'",
+                row -> row.getLong(1)).orElseThrow() > 0);
         String view = as(ADA).queryParam("limit", 1000).get("/orgs/" + ORG + "/support-activity").then()
                 .statusCode(200).extract().asString();
         assertThat(view).contains("io.casetrail.access.granted.v1").contains("tse-tom")
                 .contains("ada@int.example")
                 .doesNotContain(SECRET).doesNotContain("alice@int.example").doesNotContain(GLOBEX)
                 .doesNotContain("db-1.prod").doesNotContain("10.0.3.17").doesNotContain("req-customer-")
-                .doesNotContain("io.casetrail.case.opened.v1");
+                .doesNotContain("io.casetrail.case.opened.v1").contains("/orgs/" + ORG + "/users");
         io.restassured.path.json.JsonPath items = io.restassured.path.json.JsonPath.from(view);
         assertThat(items.getList("findAll { it.kind == 'EVENT' }.type", String.class)).hasSize(12)
                 .containsOnly("io.casetrail.access.granted.v1");

@@ -1,6 +1,7 @@
 package io.casetrail.logs.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
@@ -265,6 +266,28 @@ class AuditReplayTest {
                 service.toString(), AUDITOR, null, org, "00100002"), System.err).run();
         assertThat(other.healthy()).as("%s", other).isTrue();
         assertThat(other.expectedEntries()).isEqualTo(2); // its grant and its extension
+    }
+
+    /**
+     * A broker without the system's topics (another cluster, or a topic whose history was deleted) is no audit of
+     * nothing reading as healthy: the replay cannot run (exit 2), and it creates no topic by asking for it.
+     */
+    @Test
+    void aTopicMissingFromTheBrokerStopsTheReplayAndIsNotCreated() throws Exception {
+        String missing = "casetrail.missing-" + UUID.randomUUID() + ".v1";
+        Replay replay = new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(),
+                AUDITOR, null, null, null), System.err);
+        try (var consumer = replay.consumer()) {
+            assertThat(replay.partitionsOf(consumer, List.of(Topics.CASE))).isNotEmpty();
+            assertThatThrownBy(() -> replay.partitionsOf(consumer, List.of(Topics.CASE, missing)))
+                    .isInstanceOf(java.io.IOException.class).hasMessage("topic " + missing + " does not exist on "
+                            + KafkaBrokers.shared().bootstrapServers() + ": not the system's broker, or the topic was"
+                            + " deleted");
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                KafkaBrokers.shared().bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).contains(Topics.CASE).doesNotContain(missing);
+        }
     }
 
     /**

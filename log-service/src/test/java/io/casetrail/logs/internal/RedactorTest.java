@@ -34,7 +34,8 @@ class RedactorTest {
             p.load(reader);
         }
         return new Redactor(new Redactor.Rules(List.of(p.getProperty("casetrail.redaction.secret-words").split(",")),
-                List.of(p.getProperty("casetrail.redaction.internal-domains").split(",")), List.of()));
+                List.of(p.getProperty("casetrail.redaction.internal-domains").split(",")),
+                List.of(p.getProperty("casetrail.redaction.internal-hosts").split(",")), List.of()));
     }
 
     final Redactor redactor;
@@ -89,7 +90,12 @@ class RedactorTest {
                 Arguments.of("upstream http://case-service:8080/cases failed", "upstream http://[internal-host]:8080/cases"
                         + " failed"),
                 Arguments.of("jdbc:postgresql://postgres:5432/casetrail_case", "jdbc:postgresql://[internal-host]:5432"
-                        + "/casetrail_case"));
+                        + "/casetrail_case"),
+                // and by its name alone, any case, where no URL says it is a host
+                Arguments.of("connect to case-service:8081 refused", "connect to [internal-host]:8081 refused"),
+                Arguments.of("{\"service\":\"Org-Admin-Service\"}", "{\"service\":\"[internal-host]\"}"),
+                Arguments.of("my-case-service-notes, log-service.md, kafka.apache.org",
+                        "my-case-service-notes, log-service.md, kafka.apache.org"));
     }
 
     @ParameterizedTest
@@ -132,6 +138,10 @@ class RedactorTest {
                 .contains("org-acme ").contains("org-acme-2");
         JsonNode json = redactor.json(JSON.readTree("{\"org-globex\":{\"orgId\":\"org-globex\"}}"), ACME);
         assertThat(json.toString()).doesNotContain("globex");
+        // the viewer's own org, known in another case too, is the viewer's in any case
+        Redactor.Viewer upper = Redactor.Viewer.of("org-acme", Set.of("ORG-ACME", "org-globex"), null);
+        assertThat(redactor.text("POST /orgs/org-acme/users and Org-Acme's", upper))
+                .isEqualTo("POST /orgs/org-acme/users and Org-Acme's");
     }
 
     /** Texts of thousands of dotted labels are redacted, not a stack overflow (which answered the page 500). */
