@@ -142,22 +142,22 @@ public class OktaSupportResource {
                     List.of("impersonation: give {\"status\":\"ENABLED\"|\"DISABLED\"} or {\"expiration\":...}"));
         }
         String status = update.impersonation().status();
+        Instant sentExpiration = update.impersonation().expiration();
         KnownCase known = knownCases.find(caseNumber).filter(c -> c.orgId().equals(caller.orgId()))
                 .orElseThrow(() -> new OktaApiException(404, "E0000007", "Not found: Resource not found: "
                         + caseNumber));
         Instant expiration;
         try {
-            if ("ENABLED".equals(status) && update.impersonation().expiration() != null) {
-                // the case as listed, sent back with an expiration: an extension, as the expiration alone is, of a
-                // grant in force; a grant, as the status alone is, of none
-                expiration = extendOrGrant(caseNumber);
+            if (sentExpiration != null && (status == null || "ENABLED".equals(status))) {
+                // an expiration, alone or in the case as listed: of a grant in force, its own changes nothing and a
+                // later one extends it; with none in force it grants nothing (a client that saw a grant since
+                // revoked would otherwise undo the revocation)
+                expiration = commands.<AccessState>sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber,
+                        sentExpiration, origin, caller)).caseExpiresAt();
             } else if ("ENABLED".equals(status)) {
                 expiration = grant(caseNumber);
             } else if ("DISABLED".equals(status)) {
                 expiration = commands.<AccessState>sendAndWait(new RevokeCaseSupport(caller.orgId(), caseNumber,
-                        origin, caller)).caseExpiresAt();
-            } else if (status == null && update.impersonation().expiration() != null) {
-                expiration = commands.<AccessState>sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber,
                         origin, caller)).caseExpiresAt();
             } else {
                 throw new OktaApiException(400, "E0000001", "Api validation failed: impersonation.status",
@@ -173,7 +173,7 @@ public class OktaSupportResource {
                 throw notGranted();
             }
             // covered by the org-wide grant, or the case closed: the platform answers a refused change as invalid
-            throw refused(status == null ? "impersonation.expiration" : "impersonation.status", e);
+            throw refused(sentExpiration != null ? "impersonation.expiration" : "impersonation.status", e);
         }
         return supportCase(known, expiration);
     }
@@ -181,20 +181,6 @@ public class OktaSupportResource {
     private Instant grant(String caseNumber) {
         return commands.<AccessState>sendAndWait(new GrantCaseSupport(caller.orgId(), UUID.randomUUID().toString(),
                 caseNumber, origin, caller)).caseExpiresAt();
-    }
-
-    private Instant extendOrGrant(String caseNumber) {
-        try {
-            return commands.<AccessState>sendAndWait(new ExtendCaseSupport(caller.orgId(), caseNumber, origin,
-                    caller)).caseExpiresAt();
-        } catch (AggregateNotFoundException e) {
-            return grant(caseNumber);
-        } catch (RuleViolation e) {
-            if (!"not-granted".equals(e.slug())) {
-                throw e;
-            }
-            return grant(caseNumber);
-        }
     }
 
     private OktaSupportCase supportCase(KnownCase known) {

@@ -1,5 +1,7 @@
 package io.casetrail.access.command;
 
+import java.time.Instant;
+
 import java.util.List;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
@@ -34,9 +36,13 @@ public final class AccessCommands {
                                    RequestOrigin origin, Caller caller) {
     }
 
-    /** Add 24 hours to what the case's active grant has left. */
-    public record ExtendCaseSupport(@TargetAggregateIdentifier String orgId, String caseNumber, RequestOrigin origin,
-                                    Caller caller) {
+    /**
+     * Add 24 hours to what the case's active grant has left, as the platform does, when {@code expiration} (what the
+     * caller sends) is later than the grant's; the grant's own expiration sent back changes nothing, and an earlier
+     * one is refused.
+     */
+    public record ExtendCaseSupport(@TargetAggregateIdentifier String orgId, String caseNumber, Instant expiration,
+                                    RequestOrigin origin, Caller caller) {
     }
 
     /** End the case's active grant now. */

@@ -73,13 +73,17 @@ public class OrgSupportAccess {
 
     /**
      * An active grant and the cases it covers: a case grant its case; the org-wide grant the org's cases open when
-     * it was given. {@code null} in a snapshot taken before grants kept them: such a grant covers no case (a case
-     * grant is given for it), so that no instance reads it more widely than its events do.
+     * it was given. {@code null} in a snapshot taken before grants kept them: an org-wide grant then covers no case
+     * (a case grant is given for it), so that no instance reads it more widely than its events do; a case's grant
+     * covers its case, as its events say.
      */
     record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt) {
 
         boolean covers(String caseNumber) {
-            return coveredCases != null && coveredCases.contains(caseNumber);
+            if (coveredCases == null) {
+                return scope == GrantScope.CASE && caseNumber.equals(this.caseNumber());
+            }
+            return coveredCases.contains(caseNumber);
         }
     }
 
@@ -179,6 +183,17 @@ public class OrgSupportAccess {
             throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
                     + " is not granted");
         }
+        // the expiration sent is what the caller saw, or wants: the case sent back as listed is no extension, and
+        // one that would end access sooner is no extension either (revoking ends it)
+        Instant current = grant.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+        Instant sent = command.expiration().truncatedTo(ChronoUnit.MILLIS);
+        if (sent.equals(current)) {
+            return state(command.caseNumber(), null, null);
+        }
+        if (sent.isBefore(current)) {
+            throw new RuleViolation("earlier-expiration", "support access for case " + command.caseNumber()
+                    + " expires at " + current + "; an extension asks for a later expiration, and revoking ends it");
+        }
         // a case closed since it was granted takes no more time: its sessions ended with it
         openCaseOfOrg(cases.find(command.caseNumber()), command.caseNumber(), orgId);
         extend(grant, rules, command.origin(), command.caller(), deadlines);
@@ -228,10 +243,12 @@ public class OrgSupportAccess {
     public AccessState handle(StartImpersonation command, AccessRules rules, CaseLookup cases,
                               DeadlineManager deadlines) {
         Caller caller = command.caller();
-        KnownCase known = openCaseOfOrg(cases.findLocked(command.caseNumber()), command.caseNumber(), orgId);
+        // who works the case first: one who does not learns nothing of it, closed or not, granted or not
+        KnownCase known = caseOfOrg(cases.findLocked(command.caseNumber()), command.caseNumber(), orgId);
         if (!known.isWorkedBy(caller)) {
             throw new AccessDenied(StartImpersonation.notWorking(known));
         }
+        requireOpen(known);
         Grant grant = caseGrant(known.caseNumber());
         if (grant == null) {
             grant = orgGrant();
@@ -461,10 +478,19 @@ public class OrgSupportAccess {
     }
 
     private static KnownCase openCaseOfOrg(Optional<KnownCase> found, String caseNumber, String org) {
+        return requireOpen(caseOfOrg(found, caseNumber, org));
+    }
+
+    private static KnownCase caseOfOrg(Optional<KnownCase> found, String caseNumber, String org) {
         KnownCase known = found.orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         if (!known.orgId().equals(org)) {
             throw new AccessDenied("case " + caseNumber + " belongs to another org");
         }
+        return known;
+    }
+
+    private static KnownCase requireOpen(KnownCase known) {
+        String caseNumber = known.caseNumber();
         if (!known.isOpen()) {
             throw new RuleViolation("case-closed", "case " + caseNumber + " is closed");
         }

@@ -125,6 +125,29 @@ class SupportAccessApiTest {
         return given().header("Authorization", "SSWS " + secret).contentType(ContentType.JSON);
     }
 
+    /**
+     * An Idempotency-Key is the caller's within its org: two orgs' Super Administrators whose identity providers
+     * give them one subject, sending one key, each get their own token, not the other's answer replayed.
+     */
+    @Test
+    void twoOrgsPrincipalsWithOneSubjectDoNotShareIdempotencyKeys() {
+        String subject = "admin-" + System.nanoTime();
+        String key = UUID.randomUUID().toString();
+        List<String> orgs = List.of(newOrg().id(), newOrg().id());
+        List<String> tokenIds = new java.util.ArrayList<>();
+        for (String org : orgs) {
+            String superAdmin = MINT.token(subject).role(Roles.ORG_SUPER_ADMIN).org(org).name("Sam").sign();
+            tokenIds.add(jwt(superAdmin).header("Idempotency-Key", key).body("{\"name\":\"SIEM\"}")
+                    .post("/org-api-tokens").then().statusCode(201).header("Idempotent-Replayed", nullValue())
+                    .extract().path("id"));
+        }
+        assertThat(tokenIds.get(1)).isNotEqualTo(tokenIds.get(0));
+        for (int i = 0; i < 2; i++) {
+            assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                    row -> row.getLong(1), tokenIds.get(i))).contains(1L);
+        }
+    }
+
     String createToken(Org org) {
         String secret = jwt(org.superAdmin()).body("{\"name\":\"SIEM export\"}").post("/org-api-tokens")
                 .then().statusCode(201).body("id", notNullValue()).extract().path("token");
@@ -473,6 +496,29 @@ class SupportAccessApiTest {
                 .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200).extract()
                 .path("impersonation.expiration"));
         assertThat(extended).isEqualTo(granted.plus(Duration.ofHours(24)));
+        long events = jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), org.id()).orElseThrow();
+
+        // sent back as listed, unchanged, it changes nothing; an earlier expiration (the past) is refused
+        String asListed = "{\"caseNumber\":\"" + caseNumber + "\",\"impersonation\":{\"status\":\"ENABLED\","
+                + "\"expiration\":\"" + extended + "\"}}";
+        assertThat(Instant.parse(jwt(org.superAdmin()).body(asListed).patch("/api/v1/org/privacy/oktaSupport/cases/"
+                + caseNumber).then().statusCode(200).extract().<String>path("impersonation.expiration")))
+                .isEqualTo(extended);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"expiration\":\"2000-01-01T00:00:00Z\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(400)
+                .body("errorCode", equalTo("E0000001"))
+                .body("errorCauses[0].errorSummary", containsString("impersonation.expiration"));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), org.id())).contains(events);
+
+        // a client that saw the grant, sending it back after another admin revoked it, does not grant again
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"DISABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        jwt(org.superAdmin()).body(asListed).patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then()
+                .statusCode(400).body("errorCode", equalTo("E0000001"))
+                .body("errorSummary", containsString("not granted"));
+        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(403);
     }
 
     @Test
@@ -693,8 +739,9 @@ class SupportAccessApiTest {
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
         assertThat(Instant.ofEpochSecond(claims.path("exp").asLong())).isAfter(Instant.parse(expiration));
 
-        jwt(org.superAdmin()).body("{\"impersonation\":{\"expiration\":\"" + expiration + "\"}}")
-                .patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber).then().statusCode(200);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"expiration\":\"" + Instant.parse(expiration)
+                .plus(Duration.ofHours(24)) + "\"}}").patch("/api/v1/org/privacy/oktaSupport/cases/" + caseNumber)
+                .then().statusCode(200);
         // now an hour from its start, its maximum length
         await().atMost(WAIT).untilAsserted(() -> {
             var view = jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200).extract();

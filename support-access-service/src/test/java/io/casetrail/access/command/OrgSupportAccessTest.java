@@ -143,7 +143,7 @@ class OrgSupportAccessTest {
                     .when(new RevokeOrgSupport(ORG, ORIGIN, other))
                     .expectException(AccessDenied.class).expectNoEvents();
             fixture.given(orgGranted(), caseGranted())
-                    .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, other))
+                    .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(32)), ORIGIN, other))
                     .expectException(AccessDenied.class).expectNoEvents();
             fixture.given(orgGranted(), caseGranted())
                     .when(new RevokeCaseSupport(ORG, CASE, ORIGIN, other))
@@ -338,6 +338,15 @@ class OrgSupportAccessTest {
                 .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, OTHER_TSE))
                 .expectException(AccessDenied.class)
                 .expectNoEvents();
+        // nor learns that a case is closed (with no grant, the service answers the same, 403)
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CLOSED_CASE, ORIGIN, OTHER_TSE))
+                .expectException(AccessDenied.class)
+                .expectNoEvents();
+        fixture.given(orgGranted())
+                .when(new StartImpersonation(ORG, "s-1", CLOSED_CASE, ORIGIN, TSE))
+                .expectException(RuleViolation.class).expectExceptionMessage("case " + CLOSED_CASE + " is closed")
+                .expectNoEvents();
     }
 
     /** DOMAIN.md: a lead or manager may, on a case of its team, everything the engineer may. */
@@ -523,12 +532,23 @@ class OrgSupportAccessTest {
                         RequestOrigin.NONE, Actor.SYSTEM));
     }
 
+    /**
+     * A case's grant restored from a snapshot taken before grants kept the cases they cover covers its own case, as
+     * its events say; an org-wide grant so restored covers none.
+     */
+    @Test
+    void aCaseGrantWithoutItsCoveredCasesCoversItsCase() {
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CASE)).isTrue();
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CLOSED_CASE)).isFalse();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).covers(CASE)).isFalse();
+    }
+
     /** A case closed since its grant was given takes no more time (its grant may still be revoked). */
     @Test
     void theGrantOfACaseClosedSinceIsNotExtended() {
         fixture.given(new SupportAccessGranted(ORG, "g-9", GrantScope.CASE, CLOSED_CASE, List.of(CLOSED_CASE),
                         t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
-                .when(new ExtendCaseSupport(ORG, CLOSED_CASE, ORIGIN, SUPER))
+                .when(new ExtendCaseSupport(ORG, CLOSED_CASE, t0.plus(Duration.ofHours(32)), ORIGIN, SUPER))
                 .expectException(RuleViolation.class)
                 .expectExceptionMessage("case " + CLOSED_CASE + " is closed")
                 .expectNoEvents();
@@ -539,10 +559,33 @@ class OrgSupportAccessTest {
                         ORIGIN, SUPER.actor()));
     }
 
+    /**
+     * The expiration sent is what the caller saw or wants: the grant's own (the case sent back as listed) changes
+     * nothing, an earlier one is refused, a later one extends by the platform's 24 hours.
+     */
+    @Test
+    void anExtensionAsksForALaterExpiration() {
+        fixture.given(caseGranted())
+                .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(8)), ORIGIN, SUPER))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(caseGranted())
+                .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(7)), ORIGIN, SUPER))
+                .expectException(RuleViolation.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("an extension asks for a later expiration"))
+                .expectNoEvents();
+        fixture.given(caseGranted())
+                .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(9)), ORIGIN, SUPER))
+                .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
+                        t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
+        fixture.givenNoPriorActivity()
+                .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(9)), ORIGIN, SUPER))
+                .expectException(org.axonframework.modelling.command.AggregateNotFoundException.class);
+    }
+
     @Test
     void caseGrantIsExtendedAndRevoked() {
         fixture.given(caseGranted())
-                .when(new ExtendCaseSupport(ORG, CASE, ORIGIN, SUPER))
+                .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(32)), ORIGIN, SUPER))
                 .expectEvents(new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
         fixture.given(caseGranted(), new SupportAccessExtended(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE),

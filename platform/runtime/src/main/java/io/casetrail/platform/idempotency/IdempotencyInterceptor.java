@@ -28,6 +28,8 @@ import io.casetrail.platform.axon.ConflictRetry;
 import io.casetrail.platform.errors.DomainException;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.RuleViolation;
+import io.casetrail.platform.security.CallerProducer;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -55,6 +57,8 @@ public class IdempotencyInterceptor {
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
+    /** The store's principal column. */
+    private static final int MAX_PRINCIPAL_LENGTH = 255;
 
     @Inject
     IdempotencyStore store;
@@ -63,13 +67,29 @@ public class IdempotencyInterceptor {
     HttpServerRequest request;
 
     @Inject
-    JsonWebToken jwt;
+    SecurityIdentity identity;
 
     @Inject
     ObjectMapper objectMapper;
 
     @Inject
     IdempotentWrites streamed;
+
+    /**
+     * Whose keys: the caller's org (a customer's token's, an org API token's) and id, so two orgs' principals with
+     * one subject, or two API tokens, never answer each other's retries. Too long for the column: its SHA-256.
+     */
+    private String keySpace() {
+        if (identity == null || identity.isAnonymous()) {
+            return "anonymous";
+        }
+        String id = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
+                : identity.getPrincipal().getName();
+        String org = CallerProducer.orgOf(identity);
+        String space = (org == null ? "" : org + "/") + id;
+        return space.length() <= MAX_PRINCIPAL_LENGTH ? space
+                : "sha256:" + HexFormat.of().formatHex(sha256().digest(space.getBytes(StandardCharsets.UTF_8)));
+    }
 
     @AroundInvoke
     Object aroundCommand(InvocationContext ctx) throws Exception {
@@ -84,7 +104,7 @@ public class IdempotencyInterceptor {
         if (!Response.class.equals(method.getReturnType())) {
             throw new IllegalStateException(method + " is @Idempotent but does not return a Response");
         }
-        String principal = jwt == null || jwt.getSubject() == null ? "anonymous" : jwt.getSubject();
+        String principal = keySpace();
         String fingerprint = fingerprint(ctx);
         // a streamed body (an upload) is part of the request too: it is digested as it is read
         DigestedBody body = digestingBody(ctx);

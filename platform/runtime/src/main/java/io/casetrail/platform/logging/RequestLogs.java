@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -39,7 +38,6 @@ import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.kafka.KafkaSettings;
 import io.casetrail.platform.kafka.TopicProvisioner;
 import io.casetrail.platform.security.CallerProducer;
-import io.casetrail.platform.security.SswsAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -147,12 +145,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
         // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else
         // the query
-        String orgId = null;
-        if (known) {
-            Object org = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(CallerProducer.ORG_CLAIM)
-                    : identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE);
-            orgId = org instanceof JsonString s ? s.getString() : org == null ? null : org.toString();
-        }
+        String orgId = known ? CallerProducer.orgOf(identity) : null;
         if (orgId == null) {
             orgId = first(pathParameters, "orgId");
         }

@@ -64,6 +64,18 @@ public class CallerProducer {
         return caller;
     }
 
+    /** The org the authenticated principal is bound to (a customer's token, an org API token), else null. */
+    public static String orgOf(SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            return null;
+        }
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            return stringClaim(jwt, ORG_CLAIM);
+        }
+        Object org = identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE);
+        return org == null ? null : org.toString();
+    }
+
     private static String stringClaim(JsonWebToken jwt, String name) {
         Object value = jwt.getClaim(name);
         if (value == null) {
