@@ -137,6 +137,10 @@ public class AxonRuntime {
     @ConfigProperty(name = "casetrail.axon.lock-wait", defaultValue = "PT20S")
     Duration lockWait;
 
+    /** The longest a transaction stays open: how long a reader waits for an event whose index it went past. */
+    @ConfigProperty(name = "quarkus.transaction-manager.default-transaction-timeout", defaultValue = "PT60S")
+    Duration transactionTimeout;
+
     /** The aggregates' locks, each held until the transaction that took it completes. */
     private TransactionBoundLocks locks;
 
@@ -312,7 +316,7 @@ public class AxonRuntime {
                             // SQLIntegrityConstraintViolationException; without this a conflict would be a 500.
                             // 23505 only: another integrity failure is no lost race, and is not sent again
                             .persistenceExceptionResolver(new SQLStateResolver("23505"))
-                            .batchSize(fetchSize));
+                            .batchSize(fetchSize), transactionTimeout);
                     EmbeddedEventStore store = EmbeddedEventStore.builder()
                             .storageEngine(storageEngine)
                             // Axon wakes its readers when its unit of work commits, which is before the JTA

@@ -1,9 +1,13 @@
 package io.casetrail.platform.axon;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -16,7 +20,7 @@ import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.jboss.logging.Logger;
+import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
 
 /**
  * Axon's JDBC event storage engine (its tables, queries and gap-aware tokens), except that an event read from the
@@ -27,34 +31,59 @@ import org.jboss.logging.Logger;
  */
 final class EventTable extends JdbcEventStorageEngine {
 
-    private static final Logger LOG = Logger.getLogger(EventTable.class);
-
     /**
      * Axon's settings for gaps (an index below the latest read whose transaction has not committed yet), set here
-     * because {@link #getTrackedEventData} applies them itself (settings for these three given to the builder are
-     * replaced by these). A gap is waited for until an event after it is older than the gap timeout, as long as the
-     * JTA transaction timeout ({@code quarkus.transaction-manager.default-transaction-timeout}): no transaction stays
-     * open longer. Axon also gives up on a gap once it lies {@code maxGapOffset} indexes below the latest read. Its
-     * default, 10,000, is a few seconds of events at full load here: a transaction held up that long (a pause, a lock
-     * wait) would commit an event no reader reads. The offset cannot grow without bound either: every gap a token
-     * keeps is a parameter of the readers' next query (PostgreSQL takes 32,767) and is copied with the token, and
-     * gaps that never fill (the index of a rolled-back append) stay until the gap timeout. 25,000 waits out a
-     * minute-long transaction up to about 400 events a second, and eight seconds at the peak the command benchmark
-     * reaches; a gap given up while younger than the timeout is logged (WARN), as the sign of an event that may not
-     * be read.
+     * because {@link #getTrackedEventData} applies them itself (settings for these given to the builder are replaced
+     * by these). A gap is waited for until an event after it is older than the gap timeout: three times the JTA
+     * transaction timeout ({@code quarkus.transaction-manager.default-transaction-timeout}). The event's time is when
+     * its command applied it, up to a transaction's length before it took its index; the transaction that took the
+     * gap's index ends at most a transaction's length after taking it, and its commit may take a moment more: twice
+     * the timeout is the bound, the third its margin. Nothing else gives a gap up: Axon also drops one lying
+     * {@code maxGapOffset} indexes below the latest read (10,000 by default, seconds of events at full load here, a
+     * transaction held up by a pause or a lock wait would commit an event no reader reads), so that offset is set
+     * beyond reach. Gaps that never fill (the index of a rolled-back append) go once an event after them is older than
+     * the timeout (Axon cleans them up then). Every gap a token keeps is one value of the readers' next query, which
+     * passes them as one array ({@link #readWithGaps}), not one parameter each, of which PostgreSQL's driver takes
+     * 65,535.
      */
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
-    static final int MAX_GAP_OFFSET = 25_000;
-    static final int GAP_TIMEOUT_MILLIS = 60_000;
+    static final int MAX_GAP_OFFSET = Integer.MAX_VALUE;
+    static final int GAP_TIMEOUTS_PER_TRANSACTION_TIMEOUT = 3;
 
-    private EventTable(Builder builder) {
+    private final long gapTimeoutMillis;
+
+    private EventTable(Builder builder, long gapTimeoutMillis) {
         super(builder.lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE).maxGapOffset(MAX_GAP_OFFSET)
-                .gapTimeout(GAP_TIMEOUT_MILLIS));
+                .gapTimeout((int) gapTimeoutMillis).readEventDataWithGaps(EventTable::readWithGaps));
+        this.gapTimeoutMillis = gapTimeoutMillis;
     }
 
-    /** The engine built from Axon's builder. */
-    static EventTable of(Builder builder) {
-        return new EventTable(builder);
+    /** The engine built from Axon's builder, for transactions that last at most {@code transactionTimeout}. */
+    static EventTable of(Builder builder, Duration transactionTimeout) {
+        return new EventTable(builder, Math.min(Integer.MAX_VALUE,
+                transactionTimeout.toMillis() * GAP_TIMEOUTS_PER_TRANSACTION_TIMEOUT));
+    }
+
+    /**
+     * Axon's query of the events after a token and in its gaps, on PostgreSQL with the gaps as one array parameter:
+     * Axon's own binds each gap as a parameter of an {@code IN} list, and fails past the driver's limit on
+     * parameters. H2 takes Axon's (it has no such limit, and takes arrays of at most 65,536 values).
+     */
+    static PreparedStatement readWithGaps(Connection connection, EventSchema schema, long index, int batchSize,
+                                          List<Long> gaps) throws SQLException {
+        if (!connection.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")) {
+            return JdbcEventStorageEngineStatements.readEventDataWithGaps(connection, schema, index, batchSize, gaps);
+        }
+        String column = schema.globalIndexColumn();
+        PreparedStatement statement = connection.prepareStatement("SELECT " + schema.trackedEventFields() + " FROM "
+                + schema.domainEventTable() + " WHERE (" + column + " > ? AND " + column + " <= ?)"
+                + (gaps.isEmpty() ? "" : " OR " + column + " = ANY (?)") + " ORDER BY " + column + " ASC");
+        statement.setLong(1, index);
+        statement.setLong(2, index + batchSize);
+        if (!gaps.isEmpty()) {
+            statement.setArray(3, connection.createArrayOf("BIGINT", gaps.toArray()));
+        }
+        return statement;
     }
 
     @Override
@@ -65,7 +94,7 @@ final class EventTable extends JdbcEventStorageEngine {
         // Gaps before an event are kept only while a transaction that took a lower index may still commit: an event
         // older than the gap timeout leaves none behind it (Axon's rule, which the processor's tokens rely on).
         boolean recent = event.getTimestamp()
-                .isAfter(GenericEventMessage.clock.instant().minusMillis(GAP_TIMEOUT_MILLIS));
+                .isAfter(GenericEventMessage.clock.instant().minusMillis(gapTimeoutMillis));
         GapAwareTrackingToken token;
         if (previous == null) {
             token = GapAwareTrackingToken.newInstance(index, recent
@@ -74,12 +103,6 @@ final class EventTable extends JdbcEventStorageEngine {
                     : Collections.emptySortedSet());
         } else {
             token = previous.advanceTo(index, recent ? MAX_GAP_OFFSET : 0);
-            if (recent && !previous.getGaps().isEmpty() && previous.getGaps().first() < index - MAX_GAP_OFFSET) {
-                LOG.warnf("Gave up waiting for events %d to %d (%d indexes behind the latest read, %d, within the gap"
-                        + " timeout): a transaction that took one of them and commits later is not read by this"
-                        + " processor", previous.getGaps().first(), index - MAX_GAP_OFFSET - 1, MAX_GAP_OFFSET,
-                        index);
-            }
         }
         return new TrackedDomainEventData<>(token, event);
     }

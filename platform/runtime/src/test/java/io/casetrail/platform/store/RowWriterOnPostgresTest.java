@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,59 +14,33 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.casetrail.platform.store.RowWriter.Table;
 
 /**
- * Every case of {@link RowWriterTest} again on PostgreSQL (127.0.0.1:5432 or {@code casetrail.pg.base-url}, user
- * {@code postgres}; its own database, created afresh), where a shape of at least {@link RowWriter#COPY_FROM} inserts
- * goes as one {@code COPY}: the same rows come out, whatever the text holds, and a duplicate key still fails the
- * batch.
+ * Every case of {@link RowWriterTest} again on PostgreSQL ({@link LocalPostgres}; its own database, created afresh),
+ * where a shape of at least {@link RowWriter#COPY_FROM} inserts goes as one {@code COPY}: the same rows come out,
+ * whatever the text holds, and a duplicate key still fails the batch.
  */
 class RowWriterOnPostgresTest extends RowWriterTest {
 
-    private static final String BASE_URL = System.getProperty("casetrail.pg.base-url",
-            "jdbc:postgresql://127.0.0.1:5432/");
     private static final String DATABASE = "casetrail_rowwriter_test";
 
     private static final Table ENTRY = Table.of("entry", "id");
 
     enum Kind { PLAIN, ODD }
 
-    /**
-     * A machine without PostgreSQL skips these (the README's promise: JDK and Maven are enough), unless
-     * {@code CASETRAIL_SYSTEM_TESTS_REQUIRE_POSTGRES=true} (CI) makes its absence a failure.
-     */
     @BeforeAll
     static void freshDatabase() throws SQLException {
-        Connection reached;
-        try {
-            reached = DriverManager.getConnection(BASE_URL + "postgres", "postgres", null);
-        } catch (SQLException e) {
-            if (Boolean.parseBoolean(System.getenv("CASETRAIL_SYSTEM_TESTS_REQUIRE_POSTGRES"))) {
-                throw e;
-            }
-            Assumptions.abort("no PostgreSQL at " + BASE_URL + ": " + e.getMessage());
-            return;
-        }
-        try (Connection admin = reached;
-             Statement sql = admin.createStatement()) {
-            sql.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            sql.execute("CREATE DATABASE " + DATABASE);
-        }
+        LocalPostgres.freshDatabase(DATABASE);
     }
 
     @Override
     DataSource dataSource() {
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setUrl(BASE_URL + DATABASE);
-        postgres.setUser("postgres");
-        return postgres;
+        return LocalPostgres.dataSource(DATABASE);
     }
 
     @Override
