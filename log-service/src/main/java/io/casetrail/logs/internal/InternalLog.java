@@ -89,10 +89,15 @@ public class InternalLog {
 
     /**
      * What to look for; nulls match everything. {@code cases}: when given, entries of other cases are left out
-     * (entries of no case stay).
+     * (entries of no case stay). {@code typesLeftOut}: when given, entries whose type starts with it are left out.
      */
     public record Query(String orgId, Instant since, Instant until, String requestId, String type,
-                        Collection<String> cases) {
+                        Collection<String> cases, String typesLeftOut) {
+
+        public Query(String orgId, Instant since, Instant until, String requestId, String type,
+                     Collection<String> cases) {
+            this(orgId, since, until, requestId, type, cases, null);
+        }
     }
 
     static final String COLUMNS = "seq, entry_id, recorded_at, occurred_at, kind, org_id, case_number, request_id,"
@@ -178,6 +183,10 @@ public class InternalLog {
         if (q.type() != null) {
             sql.append(" AND type = ?");
             parameters.add(q.type());
+        }
+        if (q.typesLeftOut() != null) {
+            sql.append(" AND type NOT LIKE ?");
+            parameters.add(q.typesLeftOut() + "%"); // a prefix of ours: no wildcard in it
         }
         if (q.cases() != null) {
             sql.append(" AND (case_number IS NULL");

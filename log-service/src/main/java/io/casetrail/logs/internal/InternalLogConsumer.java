@@ -9,7 +9,9 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casetrail.events.CloudEvent;
@@ -56,8 +58,19 @@ public class InternalLogConsumer implements CloudEventConsumer {
 
     @Override
     public void apply(CloudEvent event) throws Exception {
-        JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
-        if (RequestLogs.TYPE.equals(event.type())) {
+        String value = new String(event.data(), StandardCharsets.UTF_8);
+        JsonNode data;
+        try {
+            data = JSON.readTree(value);
+        } catch (JsonProcessingException notJson) {
+            data = null;
+        }
+        if (data == null || data.isMissingNode()) {
+            // kept as it came: the internal log holds every record of the topics, also one no service can read (the
+            // other consumers pass over it), so that what was on them is there to see
+            data = TextNode.valueOf(value);
+        }
+        if (RequestLogs.TYPE.equals(event.type()) && data.isObject()) {
             log.append(new InternalLog.NewEntry(event.id(), time(event), InternalLogEntry.REQUEST,
                     text(data, "orgId"), text(data, "caseNumber"), text(data, "requestId"), event.type(),
                     data.path("level").asText("INFO"), event.source(), event.actor(),

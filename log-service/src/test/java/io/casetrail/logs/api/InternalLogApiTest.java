@@ -309,8 +309,9 @@ class InternalLogApiTest {
     }
 
     /**
-     * A record that can never be an event (its time is none, its value no JSON) is passed over: the events after it
-     * on its partition (the same key) are not held up behind it, and it leaves no entry.
+     * A record that can never be an event (its time is none) is passed over: the events after it on its partition
+     * (the same key) are not held up behind it, and it leaves no entry. One whose value is no JSON holds nothing up
+     * either, and is kept as it came (the internal log has what was on the topics).
      */
     @Test
     void recordsThatCanNeverBeEventsArePassedOverAndHoldNothingUp() {
@@ -329,8 +330,8 @@ class InternalLogApiTest {
                 "{\"note\":\"after two records that are none\"}".getBytes(StandardCharsets.UTF_8))));
         await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("type", "io.casetrail.log.metric.v1")
                 .queryParam("orgId", ORG).queryParam("limit", 1000).get("/internal-logs").then().statusCode(200)
-                .extract().jsonPath().getList("entryId", String.class)).contains(after)
-                .doesNotContain(timeless, notJson));
+                .extract().jsonPath().getList("entryId", String.class)).contains(after, notJson)
+                .doesNotContain(timeless));
     }
 
     private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> withTime(
@@ -576,6 +577,43 @@ class InternalLogApiTest {
                 + ")", row.values().toArray()));
         as(AUDITOR).queryParam("from", Math.max(1, seq - 5)).queryParam("to", seq + 5).get("/internal-logs/verify")
                 .then().body("verified", equalTo(true)).body("entries", equalTo(11));
+    }
+
+    /**
+     * Engineering reads the internal log, but not escalations' events: it sees an escalation once it reached
+     * Engineering, in escalation-service, which decides that. Auditors read them.
+     */
+    @Test
+    void engineeringDoesNotReadEscalationsInTheInternalLog() {
+        String id = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(id,
+                "/casetrail/escalation-service", "io.casetrail.escalation.raised.v1", Instant.now(), "esc-" + id, ORG,
+                CASE, "tse-tom", 0L, id,
+                "{\"summary\":\"customer impact: all logins fail\"}".getBytes(StandardCharsets.UTF_8))));
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs")
+                .then().statusCode(200).body("entryId", equalTo(List.of(id))));
+        as(ENGINEER).queryParam("requestId", id).get("/internal-logs").then().statusCode(200)
+                .body("entryId", equalTo(List.of()));
+        as(ENGINEER).queryParam("type", "io.casetrail.escalation.raised.v1").get("/internal-logs").then()
+                .statusCode(200).body("entryId", equalTo(List.of()));
+        // the rest of the log, as before
+        as(ENGINEER).queryParam("requestId", REQUEST).get("/internal-logs").then().statusCode(200)
+                .body("kind", equalTo(List.of("REQUEST")));
+    }
+
+    /**
+     * A record whose value no service can read (no JSON) is still on the record of what was on the topics: its entry
+     * keeps the value as it came.
+     */
+    @Test
+    void aRecordNoServiceCanReadIsKeptAsItCame() {
+        String id = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(id, "/casetrail/unknown",
+                "io.casetrail.escalation.raised.v1", Instant.now(), "esc-" + RUN, ORG, null, "someone", 0L, id,
+                "not json at all".getBytes(StandardCharsets.UTF_8))));
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs")
+                .then().statusCode(200).body("entryId", equalTo(List.of(id)))
+                .body("[0].attributes", org.hamcrest.Matchers.containsString("\"data\":\"not json at all\"")));
     }
 
     /**

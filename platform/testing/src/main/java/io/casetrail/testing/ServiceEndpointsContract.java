@@ -72,6 +72,40 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * Deny by default: every operation of the service's API, as its OpenAPI document lists them, refuses a request
+     * without a credential (401), one whose token carries no Casetrail role (403), and a bearer token claiming the
+     * role only an impersonation session's own token has (401), before anything of the request is looked at.
+     */
+    @Test
+    void everyOperationRefusesNoCredentialAndATokenWithoutARole() {
+        TokenMinter mint = TokenMinter.forTests();
+        String noRole = mint.token("nobody-" + System.nanoTime()).org("org-nobody").sign();
+        String impersonation = mint.token("tse-posing").role("impersonation").org("org-nobody").sign();
+        java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
+                .statusCode(200).extract().jsonPath().getMap("paths");
+        int operations = 0;
+        for (var path : paths.entrySet()) {
+            // every path parameter given a value of the right shape, so the route is found
+            String url = path.getKey().replaceAll("\\{[^}]+}", "x1");
+            for (String method : path.getValue().keySet()) {
+                if (!java.util.Set.of("get", "post", "put", "patch", "delete").contains(method)) {
+                    continue;
+                }
+                operations++;
+                String operation = method.toUpperCase(Locale.ROOT) + " " + path.getKey();
+                Assertions.assertEquals(401, given().contentType("application/json").body("{}")
+                        .request(method, url).statusCode(), operation + " without a credential");
+                Assertions.assertEquals(403, given().auth().oauth2(noRole).contentType("application/json")
+                        .body("{}").request(method, url).statusCode(), operation + " with a token of no role");
+                Assertions.assertEquals(401, given().auth().oauth2(impersonation).contentType("application/json")
+                        .body("{}").request(method, url).statusCode(), operation + " with a bearer token claiming"
+                        + " the impersonation role");
+            }
+        }
+        Assertions.assertTrue(operations >= 3, "the OpenAPI document lists the service's operations: " + operations);
+    }
+
+    /**
      * A credential the server refuses (a forged bearer token) is answered before the request filters run; the answer
      * carries the request's id all the same, the one the client sent or a new one.
      */

@@ -67,6 +67,11 @@ public class VerifiedJwts implements JWTParser {
             verified.remove(token, known);
         }
         JsonWebToken checked = parser.parse(token);
+        if (checked.getGroups() != null && checked.getGroups().contains(Roles.IMPERSONATION)) {
+            // that role comes with an impersonation session's own token (Authorization: Session), never from the
+            // identity provider: a bearer token naming it is no caller's
+            throw new ParseException("a bearer token does not carry the " + Roles.IMPERSONATION + " role");
+        }
         long expires = checked.getExpirationTime();
         if (expires > 0) {
             // from then on the full check decides again (it would refuse an expired token, or one older than
