@@ -122,10 +122,11 @@ public class AttachmentResource {
         if (contentLength != null && contentLength > limit) {
             throw tooLarge(limit);
         }
+        byte[] sentDigest = sentSha256(headers);
         MessageDigest sha256 = sha256();
         byte[] content;
         try (InputStream in = new DigestInputStream(body, sha256)) {
-            content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            content = in.readNBytes((int) limit + 1); // the limit is at most 1 GiB - 1 (CaseSettings)
         }
         if (content.length > limit) {
             throw tooLarge(limit);
@@ -133,8 +134,14 @@ public class AttachmentResource {
         if (content.length == 0) {
             throw new InvalidInput("the file is empty");
         }
+        byte[] received = sha256.digest();
+        if (sentDigest != null && !MessageDigest.isEqual(sentDigest, received)) {
+            throw new InvalidInput("Content-Digest: the file arrived with SHA-256 " + HexFormat.of().formatHex(received)
+                    + ", not the " + HexFormat.of().formatHex(sentDigest) + " sent: it changed on its way; send it"
+                    + " again");
+        }
         String id = UUID.randomUUID().toString();
-        String digest = HexFormat.of().formatHex(sha256.digest());
+        String digest = HexFormat.of().formatHex(received);
         String type = contentType == null ? MediaType.APPLICATION_OCTET_STREAM : contentType;
         return writes.commit(() -> {
             jdbc.update("INSERT INTO attachment_content (attachment_id, case_number, file_name, content_type,"
@@ -162,13 +169,21 @@ public class AttachmentResource {
                     if (row.getBoolean("internal") && caller.isCustomer()) {
                         throw new AccessDenied("this file is internal to support");
                     }
-                    return Response.ok(row.getBytes("content"), row.getString("content_type"))
+                    byte[] content = row.getBytes("content");
+                    String stored = row.getString("sha256");
+                    // the file is served as it was received, or not at all: a changed one is not vouched for
+                    if (!HexFormat.of().formatHex(sha256().digest(content)).equals(stored)) {
+                        throw new IllegalStateException("file " + attachmentId + " of case " + caseNumber
+                                + " no longer matches its SHA-256 " + stored + ": its stored content changed");
+                    }
+                    String base64 = java.util.Base64.getEncoder().encodeToString(HexFormat.of().parseHex(stored));
+                    return Response.ok(content, row.getString("content_type"))
                             .header("Content-Disposition", contentDisposition(row.getString("file_name")))
                             // a browser shows the file as the type it was uploaded with, never as what it sniffs
                             .header("X-Content-Type-Options", "nosniff")
-                            .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(
-                                    HexFormat.of().parseHex(row.getString("sha256"))))
-                            .header("X-Content-SHA256", row.getString("sha256"))
+                            .header("Digest", "sha-256=" + base64)
+                            .header("Repr-Digest", "sha-256=:" + base64 + ":")
+                            .header("X-Content-SHA256", stored)
                             .build();
                 }, attachmentId, caseNumber)
                 .orElseThrow(() -> new NotFound("case " + caseNumber + " has no file " + attachmentId));
@@ -220,6 +235,39 @@ public class AttachmentResource {
 
     private static PayloadTooLarge tooLarge(long limit) {
         return new PayloadTooLarge("files may be at most " + limit + " bytes");
+    }
+
+    /**
+     * The SHA-256 a client sent for the file, as RFC 9530 has it ({@code Content-Digest} or {@code Repr-Digest}:
+     * {@code sha-256=:<base64>:}, among other algorithms, which are not checked); null when it sent none.
+     */
+    static byte[] sentSha256(HttpHeaders headers) {
+        for (String header : new String[] {"Content-Digest", "Repr-Digest"}) {
+            String value = headers.getHeaderString(header);
+            if (value == null) {
+                continue;
+            }
+            for (String member : value.split(",")) {
+                String[] pair = member.trim().split("=", 2);
+                if (!pair[0].trim().equalsIgnoreCase("sha-256")) {
+                    continue;
+                }
+                String encoded = pair.length < 2 ? "" : pair[1].trim();
+                try {
+                    if (encoded.length() < 2 || !encoded.startsWith(":") || !encoded.endsWith(":")) {
+                        throw new IllegalArgumentException("not :base64:");
+                    }
+                    byte[] digest = java.util.Base64.getDecoder().decode(encoded.substring(1, encoded.length() - 1));
+                    if (digest.length == 32) {
+                        return digest;
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    // answered below
+                }
+                throw new InvalidInput(header + ": sha-256=:<the file's SHA-256 in base64>:");
+            }
+        }
+        return null;
     }
 
     private static MessageDigest sha256() {

@@ -23,8 +23,13 @@ public interface CaseSettings {
     @WithDefault("P7D")
     Duration autoCloseAfter();
 
-    /** Largest accepted upload, in bytes. */
+    /**
+     * Largest accepted upload, in bytes: at most 1 GiB - 1, the most a PostgreSQL {@code bytea} holds (a service set
+     * higher does not start).
+     */
     @WithDefault("26214400")
+    @jakarta.validation.constraints.Min(1)
+    @jakarta.validation.constraints.Max(1_073_741_823L)
     long maxUploadBytes();
 
     /** One priority's targets. */

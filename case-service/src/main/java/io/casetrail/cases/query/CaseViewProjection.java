@@ -26,6 +26,7 @@ import io.casetrail.events.cases.FollowUpCaseOpened;
 import io.casetrail.events.cases.InformationRequested;
 import io.casetrail.events.cases.PriorityChanged;
 import io.casetrail.events.cases.PhoneCallRecorded;
+import io.casetrail.events.cases.KnowledgeArticleLinked;
 import io.casetrail.events.cases.RemoteSessionOffered;
 import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.events.cases.ResolutionProposed;
@@ -120,6 +121,12 @@ public class CaseViewProjection implements Projection {
         rows.update(CASE_VIEW, e.caseNumber(), touch(at, version));
     }
 
+    /** A knowledge article linked is on the customer's timeline: the customer's updatedAt moves, as with a reply. */
+    @EventHandler
+    void on(KnowledgeArticleLinked e, @Timestamp Instant at, @SequenceNumber long version) {
+        rows.update(CASE_VIEW, e.caseNumber(), touch(at, version));
+    }
+
     /** An internal file is internal as a note is: it moves the version only, not the customer's updatedAt. */
     @EventHandler
     void on(AttachmentAdded e, @Timestamp Instant at, @SequenceNumber long version) {
@@ -197,7 +204,7 @@ public class CaseViewProjection implements Projection {
     }
 
     /**
-     * Any other event of a case (an internal note, a consultation, a linked article) shows
+     * Any other event of a case (an internal note, a consultation) shows
      * nowhere in the view but in its version, which a command's If-Match names.
      */
     @EventHandler

@@ -502,18 +502,27 @@ class CaseApiTest {
                 .isEmpty();
     }
 
-    /** A knowledge article's link reaches the customer: only an https URL is taken. */
+    /**
+     * A knowledge article's link reaches the customer: only an https URL is taken, and the customer's case shows
+     * that something changed (its updatedAt moves, as with a reply).
+     */
     @Test
     void knowledgeArticleLinksMustBeHttps() {
-        String caseNumber = openAssignedCase("P3");
+        String caseNumber = visible(openAssignedCase("P3"));
         long eventsBefore = storedEvents(caseNumber);
+        String updatedAt = as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200).extract()
+                .path("updatedAt");
         as(TSE_TOM).body("{\"articleId\":\"KB-1\",\"url\":\"javascript:alert(1)\"}")
                 .post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(400)
                 .body("errors.field", hasItem("url"));
         assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
-        as(TSE_TOM).body("{\"articleId\":\"KB-1\",\"url\":\"https://support.okta.com/kb/KB-1\"}")
-                .post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(200);
+        int linked = as(TSE_TOM).body("{\"articleId\":\"KB-1\",\"url\":\"https://support.okta.com/kb/KB-1\"}")
+                .post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(200).extract()
+                .path("version");
         assertThat(storedEvents(caseNumber, "%KnowledgeArticleLinked")).isEqualTo(1);
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
+                .body("version", equalTo(linked)));
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("updatedAt", not(equalTo(updatedAt)));
     }
 
     @Test
@@ -749,6 +758,40 @@ class CaseApiTest {
                         + " AND payloadtype LIKE ?", row -> new String(row.getBytes(1), StandardCharsets.UTF_8),
                 caseNumber, "%AttachmentAdded").orElseThrow();
         assertThat(event).contains("\"sha256\":\"" + sha + "\"").contains("\"sizeBytes\":" + content.length);
+    }
+
+    /**
+     * A client that sends the file's SHA-256 (RFC 9530 Content-Digest or Repr-Digest) has it checked: a file that
+     * changed on its way is refused and nothing is stored. A stored file that no longer matches its SHA-256 is not
+     * served as if it did.
+     */
+    @Test
+    void aFileIsCheckedAgainstTheDigestItWasSentWithAndServedOnlyAsReceived() throws Exception {
+        String caseNumber = visible(openAssignedCase("P3"));
+        byte[] content = "trace line 1\n".getBytes(StandardCharsets.UTF_8);
+        String base64 = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(content));
+        String other = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest("trace line 2\n".getBytes(StandardCharsets.UTF_8)));
+        String path = "/cases/" + caseNumber + "/attachments?fileName=trace.txt";
+        given().auth().oauth2(ACME_ADMIN).header("Content-Digest", "sha-512=:AAAA:, sha-256=:" + other + ":")
+                .contentType("text/plain").body(content).post(path).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("it changed on its way"));
+        given().auth().oauth2(ACME_ADMIN).header("Repr-Digest", "sha-256=" + base64).contentType("text/plain")
+                .body(content).post(path).then().statusCode(400)
+                .body("detail", containsString("Repr-Digest: sha-256=:"));
+        assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isZero();
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM attachment_content WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber)).contains(0L);
+
+        String location = given().auth().oauth2(ACME_ADMIN).header("Content-Digest", "sha-256=:" + base64 + ":")
+                .contentType("text/plain").body(content).post(path).then().statusCode(201).extract()
+                .header("Location");
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> given().auth().oauth2(TSE_TOM).get(location).then()
+                .statusCode(200).header("Repr-Digest", "sha-256=:" + base64 + ":"));
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE attachment_content SET content = ?"
+                + " WHERE case_number = ?", "trace line 2\n".getBytes(StandardCharsets.UTF_8), caseNumber));
+        given().auth().oauth2(TSE_TOM).get(location).then().statusCode(500);
     }
 
     @Test

@@ -120,9 +120,11 @@ public class CloudEventConsumers {
                     if (running) {
                         LOG.warnf("Consumer %s woken up unexpectedly; restarting", group);
                     }
-                } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                    // a stack overflow in a handler, a class that failed to load, too: the thread goes on, from the
-                    // committed offsets, rather than leave the consumer stopped until the service restarts
+                } catch (RuntimeException | Error e) {
+                    // a stack overflow in a handler, a class that failed to load, an assertion, too: the thread goes
+                    // on, from the committed offsets, rather than leave the consumer stopped until the service
+                    // restarts with nothing telling of it (memory running out ends the process instead:
+                    // -XX:+ExitOnOutOfMemoryError, as the launcher and the images run the services)
                     if (!running) {
                         break;
                     }
@@ -147,7 +149,7 @@ public class CloudEventConsumers {
                     for (ConsumerRecord<String, byte[]> record : records) {
                         try {
                             applyOnce(record);
-                        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+                        } catch (RuntimeException | Error e) {
                             // where it is stuck, for the operator (operations.md, "when something is stuck")
                             throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
                                     + "@" + record.offset() + " not applied: " + e.getMessage(), e);
