@@ -723,6 +723,12 @@ class EscalationApiTest {
         // a manager named blank is bad input, whoever names it
         post(EVE, id, "manager", "{\"managerId\":\" \"}", 400);
         post(LU, id, "manager", "{\"managerId\":\"em-eve\",\"managerName\":\"\"}", 400);
+        // a rejection is an approver's (not the raiser's, not another team's lead); a manager is taken by an
+        // escalation manager or named by a lead of the team, not by the case's engineer or another team's lead
+        post(TOM, id, "rejection", "{\"reason\":\"no\"}", 403);
+        post(LEO, id, "rejection", "{\"reason\":\"no\"}", 403);
+        post(TOM, id, "manager", "{\"managerId\":\"em-eve\"}", 403);
+        post(LEO, id, "manager", "{\"managerId\":\"em-eve\"}", 403);
         for (String outsider : List.of(ADA, TOM)) {
             as(outsider).get("/board").then().statusCode(403).contentType("application/problem+json");
             as(outsider).get("/board/APPROVED").then().statusCode(403);

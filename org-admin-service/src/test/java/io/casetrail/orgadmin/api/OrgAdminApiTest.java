@@ -859,6 +859,27 @@ class OrgAdminApiTest {
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/org-other/users/00u2bob/lifecycle"
                 + "/reset-factors").then().statusCode(403).body("detail", containsString("is not a case of org"));
         as(ADA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber).then().statusCode(403);
+        // every lookup alike: an engineer not holding the case, the customer itself, another org named with the case
+        for (String lookup : List.of("/users/00u1alice", "/groups", "/groups/Everyone", "/applications",
+                "/applications/Workday")) {
+            String query = "?caseNumber=" + caseNumber;
+            as(TIA).get("/orgs/" + ORG + lookup + query).then().statusCode(403)
+                    .contentType("application/problem+json");
+            as(ADA).get("/orgs/" + ORG + lookup + query).then().statusCode(403);
+            as(TOM).get("/orgs/org-other" + lookup + query).then().statusCode(403);
+            given().get("/orgs/" + ORG + lookup + query).then().statusCode(401);
+        }
+        // and every action: the feature flags' too
+        for (String action : List.of("/users/00u2bob/lifecycle/reset-password",
+                "/users/00u2bob/lifecycle/temporary-password", "/features/new_dashboard/enable",
+                "/features/new_dashboard/disable")) {
+            String held = "{\"caseNumber\":\"" + caseNumber + "\"}";
+            as(TIA).body(held).post("/orgs/" + ORG + action).then().statusCode(403);
+            as(ADA).body(held).post("/orgs/" + ORG + action).then().statusCode(403);
+            as(TOM).body(held).post("/orgs/org-other" + action).then().statusCode(403);
+        }
+        assertThat(stored("PasswordResetSent") + stored("TemporaryPasswordSent") + stored("FeatureFlagChanged"))
+                .isZero();
         as(OPERATOR).body(directory()).put("/orgs/other/directory").then().statusCode(400);
         as(TOM).body(directory()).put("/orgs/" + ORG + "/directory").then().statusCode(403);
         as(TOM).get("/orgs/" + ORG + "/directory").then().statusCode(403);

@@ -406,6 +406,10 @@ class SupportAccessApiTest {
                 + " AND payloadtype NOT LIKE '%SupportAccessGranted'", row -> row.getLong(1), org.id()).orElseThrow())
                 .as("nothing else recorded: no extension, no token").isZero();
 
+        // a session is stopped by its engineer (or a lead of the case's team), not by another engineer nor the org
+        jwt(OTHER_TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(403)
+                .contentType("application/problem+json");
+        jwt(org.superAdmin()).post("/sessions/" + sessionId + "/stop").then().statusCode(403);
         jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200)
                 .body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
                 .body("endReason", equalTo("STOPPED"));
