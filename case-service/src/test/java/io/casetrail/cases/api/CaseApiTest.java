@@ -335,6 +335,9 @@ class CaseApiTest {
         work.put("/phone-calls", "{\"contactId\":\"admin-ada\",\"summary\":\"s\",\"customerAnswered\":false}");
         work.forEach((path, body) -> as(TSE_TIA).body(body).post(base + path).then().statusCode(403)
                 .contentType("application/problem+json"));
+        given().auth().oauth2(TSE_TIA).contentType("text/plain").body("x").post(base + "/attachments?fileName=a.txt")
+                .then().statusCode(403);
+        as(TSE_TIA).get(base + "/timeline").then().statusCode(403);
         // a lead's view of an engineer's queue is not the engineer's, nor another team's engineer's case
         as(TSE_TIA).get("/queues/engineers/tse-tom").then().statusCode(403);
         String mfaEngineer = TestPrincipals.MINT.token("tse-max").role(Roles.SUPPORT_ENGINEER).team("mfa").sign();
@@ -389,6 +392,28 @@ class CaseApiTest {
         as(ACME_ADMIN).body("{\"assignee\":\"tse-tom\"}").post("/cases/" + caseNumber + "/assignment")
                 .then().statusCode(403);
         as(ACME_ADMIN).get("/queues/teams/sso/unassigned").then().statusCode(403);
+        // an unassigned case of the sso team: another team's engineer does not take it, another team's lead does not
+        // assign it; the auditor changes nothing anywhere
+        String mfaEngineer = TestPrincipals.MINT.token("tse-max").role(Roles.SUPPORT_ENGINEER).team("mfa").sign();
+        String mfaLead = TestPrincipals.MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign();
+        as(mfaEngineer).post("/cases/" + caseNumber + "/take").then().statusCode(403)
+                .contentType("application/problem+json");
+        as(mfaLead).body("{\"assignee\":\"tse-max\"}").post("/cases/" + caseNumber + "/assignment").then()
+                .statusCode(403);
+        String base = "/cases/" + caseNumber;
+        for (Response refused : List.of(as(AUDITOR).post(base + "/take"),
+                as(AUDITOR).body("{\"body\":\"x\"}").post(base + "/replies"),
+                as(AUDITOR).body("{\"body\":\"x\"}").post(base + "/internal-notes"),
+                as(AUDITOR).body("{\"priority\":\"P1\",\"reason\":\"r\"}").post(base + "/priority"),
+                as(AUDITOR).body("{\"summary\":\"fixed\"}").post(base + "/resolution"),
+                as(AUDITOR).post(base + "/resolution/confirmation"),
+                as(AUDITOR).body("{\"reason\":\"again\"}").post(base + "/reopen"),
+                given().auth().oauth2(AUDITOR).contentType("text/plain").body("x")
+                        .post(base + "/attachments?fileName=a.txt"),
+                as(ENGINEER).get(base + "/timeline"),
+                as(ENGINEER).post(base + "/resolution/confirmation"))) {
+            refused.then().statusCode(403).contentType("application/problem+json");
+        }
         assertThat(storedEvents(caseNumber)).isEqualTo(stored);
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber).then()
                 .statusCode(200).body("status", equalTo("NEW")).body("assignee", nullValue()));
