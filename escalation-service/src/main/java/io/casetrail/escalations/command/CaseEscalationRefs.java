@@ -54,8 +54,12 @@ public class CaseEscalationRefs implements EscalationsByCase {
         // the case's escalations held: later than any assignment committed before
         long latest = jdbc.queryOne("SELECT COALESCE(MAX(manager_seq), 0) FROM case_escalation_ref"
                 + " WHERE case_number = ?", row -> row.getLong(1), caseNumber).orElse(0L);
-        jdbc.update("UPDATE case_escalation_ref SET manager_id = ?, manager_seq = ? WHERE case_number = ?"
-                + " AND escalation_id = ?", managerId, latest + 1, caseNumber, escalationId);
+        if (jdbc.update("UPDATE case_escalation_ref SET manager_id = ?, manager_seq = ? WHERE case_number = ?"
+                + " AND escalation_id = ?", managerId, latest + 1, caseNumber, escalationId) == 0) {
+            // raised before the table kept the case's escalations and not in the view when it was filled
+            jdbc.update("INSERT INTO case_escalation_ref (case_number, escalation_id, manager_id, manager_seq)"
+                    + " VALUES (?, ?, ?, ?)", caseNumber, escalationId, managerId, latest + 1);
+        }
     }
 
     /** Locks the case's escalations' rows, in one order, until the transaction ends. */

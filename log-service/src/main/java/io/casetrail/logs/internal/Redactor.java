@@ -33,8 +33,13 @@ public final class Redactor {
     public static final String REDACTED = "[redacted]";
 
     /** The configuration of the rules. */
+    /**
+     * {@code internalHosts}: one-name hosts removed wherever they stand (the services' own, distinctive names);
+     * {@code internalPortHosts}: names that are also ordinary words (kafka, postgres), removed only as a host, a port
+     * after them.
+     */
     public record Rules(List<String> secretWords, List<String> internalDomains, List<String> internalHosts,
-                        List<String> extraPatterns) {
+                        List<String> internalPortHosts, List<String> extraPatterns) {
     }
 
     /**
@@ -93,8 +98,13 @@ public final class Redactor {
         // one-name hosts inside the network (the services' own names) wherever they stand: case-service:8081, a
         // request log's "service"; a longer word that holds one (my-case-service-notes) is not one
         List<String> hosts = rules.internalHosts().stream().filter(h -> !h.isBlank()).map(Pattern::quote).toList();
-        this.internalHostName = hosts.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_.-])(?:"
-                + String.join("|", hosts) + ")(?![A-Za-z0-9_-]|\\.[A-Za-z0-9]|:/)"); // not a URL's scheme
+        List<String> portHosts = rules.internalPortHosts().stream().filter(h -> !h.isBlank()).map(Pattern::quote)
+                .toList();
+        String anywhere = hosts.isEmpty() ? null : "(?:" + String.join("|", hosts)
+                + ")(?![A-Za-z0-9_-]|\\.[A-Za-z0-9]|:/)"; // not a URL's scheme
+        String beforePort = portHosts.isEmpty() ? null : "(?:" + String.join("|", portHosts) + ")(?=:[0-9])";
+        String either = anywhere == null ? beforePort : beforePort == null ? anywhere : anywhere + "|" + beforePort;
+        this.internalHostName = either == null ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_.-])(?:" + either + ")");
         for (String pattern : rules.extraPatterns()) {
             extra.add(Pattern.compile(pattern));
         }

@@ -50,11 +50,12 @@ public class SupportActivity {
                            @ConfigProperty(name = "casetrail.redaction.secret-words") List<String> secretWords,
                            @ConfigProperty(name = "casetrail.redaction.internal-domains") List<String> domains,
                            @ConfigProperty(name = "casetrail.redaction.internal-hosts") List<String> hosts,
+                           @ConfigProperty(name = "casetrail.redaction.internal-port-hosts") List<String> portHosts,
                            @ConfigProperty(name = "casetrail.redaction.patterns") Optional<List<String>> patterns) {
         this.log = log;
         this.jdbc = jdbc;
         this.typePrefixes = List.copyOf(types);
-        this.redactor = new Redactor(new Redactor.Rules(secretWords, domains, hosts, patterns.orElse(List.of())));
+        this.redactor = new Redactor(new Redactor.Rules(secretWords, domains, hosts, portHosts, patterns.orElse(List.of())));
     }
 
     /** The org's support activity after {@code afterSeq}, redacted for the viewer. */
@@ -97,14 +98,14 @@ public class SupportActivity {
     }
 
     /**
-     * Every org the known cases, the services' events or support's answered requests name, but this one. Not the org
-     * of any request log: a refused or anonymous request is filed under the org its path or query names, whatever
-     * string that is ({@code ?orgId=users}), and a name taken from there would be hidden in every org's view.
+     * Every org the known cases or the services' events name, but this one. Not the org of a request log: a request
+     * is filed under the org its path or query names when its caller is bound to none (support, an auditor, an
+     * anonymous caller), whatever string that is ({@code ?orgId=users}), and a name taken from there would be hidden
+     * in every org's view. Support acts in an org only on its cases, which name it.
      */
     private Set<String> otherOrgs(String orgId) {
         Set<String> orgs = new HashSet<>(jdbc.query("SELECT DISTINCT org_id FROM internal_log WHERE org_id IS NOT NULL"
-                + " AND (kind = ? OR (actor IS NOT NULL AND level = 'INFO'))", row -> row.getString(1),
-                InternalLogEntry.EVENT));
+                + " AND kind = ?", row -> row.getString(1), InternalLogEntry.EVENT));
         orgs.addAll(jdbc.query("SELECT DISTINCT org_id FROM known_case", row -> row.getString(1)));
         return orgs;
     }

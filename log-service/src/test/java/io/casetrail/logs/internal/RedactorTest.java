@@ -35,7 +35,8 @@ class RedactorTest {
         }
         return new Redactor(new Redactor.Rules(List.of(p.getProperty("casetrail.redaction.secret-words").split(",")),
                 List.of(p.getProperty("casetrail.redaction.internal-domains").split(",")),
-                List.of(p.getProperty("casetrail.redaction.internal-hosts").split(",")), List.of()));
+                List.of(p.getProperty("casetrail.redaction.internal-hosts").split(",")),
+                List.of(p.getProperty("casetrail.redaction.internal-port-hosts").split(",")), List.of()));
     }
 
     final Redactor redactor;
@@ -95,7 +96,11 @@ class RedactorTest {
                 Arguments.of("connect to case-service:8081 refused", "connect to [internal-host]:8081 refused"),
                 Arguments.of("{\"service\":\"Org-Admin-Service\"}", "{\"service\":\"[internal-host]\"}"),
                 Arguments.of("my-case-service-notes, log-service.md, kafka.apache.org",
-                        "my-case-service-notes, log-service.md, kafka.apache.org"));
+                        "my-case-service-notes, log-service.md, kafka.apache.org"),
+                // names that are also words, only as hosts
+                Arguments.of("brokers kafka:9092, POSTGRES:5432", "brokers [internal-host]:9092, [internal-host]:5432"),
+                Arguments.of("group Postgres Admins, app Kafka UI, Franz Kafka: author",
+                        "group Postgres Admins, app Kafka UI, Franz Kafka: author"));
     }
 
     @ParameterizedTest

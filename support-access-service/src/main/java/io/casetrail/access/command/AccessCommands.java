@@ -38,8 +38,8 @@ public final class AccessCommands {
 
     /**
      * Add 24 hours to what the case's active grant has left, as the platform does, when {@code expiration} (what the
-     * caller sends) is later than the grant's; the grant's own expiration sent back changes nothing, and an earlier
-     * one is refused.
+     * caller sends) is later than the grant's; the grant's own expiration sent back, or an earlier one still to come,
+     * changes nothing, and one past is refused.
      */
     public record ExtendCaseSupport(@TargetAggregateIdentifier String orgId, String caseNumber, Instant expiration,
                                     RequestOrigin origin, Caller caller) {

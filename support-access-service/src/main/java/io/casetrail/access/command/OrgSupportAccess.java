@@ -183,16 +183,16 @@ public class OrgSupportAccess {
             throw new RuleViolation("not-granted", "support access for case " + command.caseNumber()
                     + " is not granted");
         }
-        // the expiration sent is what the caller saw, or wants: the case sent back as listed is no extension, and
-        // one that would end access sooner is no extension either (revoking ends it)
+        // the expiration sent is what the caller saw, or wants: one past is no extension (revoking ends access);
+        // the case sent back as listed, or as listed before another admin extended it, changes nothing
         Instant current = grant.expiresAt().truncatedTo(ChronoUnit.MILLIS);
         Instant sent = command.expiration().truncatedTo(ChronoUnit.MILLIS);
-        if (sent.equals(current)) {
-            return state(command.caseNumber(), null, null);
+        if (!sent.isAfter(now())) {
+            throw new RuleViolation("past-expiration", "support access for case " + command.caseNumber()
+                    + " is not extended to " + sent + ", which is past; revoking ends it");
         }
-        if (sent.isBefore(current)) {
-            throw new RuleViolation("earlier-expiration", "support access for case " + command.caseNumber()
-                    + " expires at " + current + "; an extension asks for a later expiration, and revoking ends it");
+        if (!sent.isAfter(current)) {
+            return state(command.caseNumber(), null, null);
         }
         // a case closed since it was granted takes no more time: its sessions ended with it
         openCaseOfOrg(cases.find(command.caseNumber()), command.caseNumber(), orgId);

@@ -560,8 +560,9 @@ class OrgSupportAccessTest {
     }
 
     /**
-     * The expiration sent is what the caller saw or wants: the grant's own (the case sent back as listed) changes
-     * nothing, an earlier one is refused, a later one extends by the platform's 24 hours.
+     * The expiration sent is what the caller saw or wants: the grant's own (the case sent back as listed), or an
+     * earlier one still to come (listed before another admin extended it), changes nothing; one past is refused; a
+     * later one extends by the platform's 24 hours.
      */
     @Test
     void anExtensionAsksForALaterExpiration() {
@@ -570,8 +571,11 @@ class OrgSupportAccessTest {
                 .expectSuccessfulHandlerExecution().expectNoEvents();
         fixture.given(caseGranted())
                 .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(7)), ORIGIN, SUPER))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(caseGranted())
+                .when(new ExtendCaseSupport(ORG, CASE, t0.minus(Duration.ofMinutes(1)), ORIGIN, SUPER))
                 .expectException(RuleViolation.class)
-                .expectExceptionMessage(org.hamcrest.Matchers.containsString("an extension asks for a later expiration"))
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("which is past"))
                 .expectNoEvents();
         fixture.given(caseGranted())
                 .when(new ExtendCaseSupport(ORG, CASE, t0.plus(Duration.ofHours(9)), ORIGIN, SUPER))

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -41,20 +42,23 @@ final class EventTable extends JdbcEventStorageEngine {
      * the timeout is the bound, the third its margin. Nothing else gives a gap up: Axon also drops one lying
      * {@code maxGapOffset} indexes below the latest read (10,000 by default, seconds of events at full load here, a
      * transaction held up by a pause or a lock wait would commit an event no reader reads), so that offset is set
-     * beyond reach. Gaps that never fill (the index of a rolled-back append) go once an event after them is older than
-     * the timeout (Axon cleans them up then). Every gap a token keeps is one value of the readers' next query, which
-     * passes them as one array ({@link #readWithGaps}), not one parameter each, of which PostgreSQL's driver takes
-     * 65,535.
+     * beyond reach. Gaps that never fill (the index of a rolled-back append, a retried conflict's) go once a token
+     * reads an event older than the timeout, or keeps more than 250 of them: Axon then gives up those behind events
+     * older than the timeout ({@link #eventsAfterOldestGap}). Every gap a token keeps is one value of the readers'
+     * next query, which passes them as one array ({@link #readWithGaps}), not one parameter each, of which
+     * PostgreSQL's driver takes 65,535.
      */
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
     static final int MAX_GAP_OFFSET = Integer.MAX_VALUE;
     static final int GAP_TIMEOUTS_PER_TRANSACTION_TIMEOUT = 3;
+    static final int CLEAN_GAPS_ROWS = 10_000;
 
     private final long gapTimeoutMillis;
 
     private EventTable(Builder builder, long gapTimeoutMillis) {
         super(builder.lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE).maxGapOffset(MAX_GAP_OFFSET)
-                .gapTimeout((int) gapTimeoutMillis).readEventDataWithGaps(EventTable::readWithGaps));
+                .gapTimeout((int) gapTimeoutMillis).readEventDataWithGaps(EventTable::readWithGaps)
+                .cleanGaps(EventTable::eventsAfterOldestGap));
         this.gapTimeoutMillis = gapTimeoutMillis;
     }
 
@@ -65,9 +69,26 @@ final class EventTable extends JdbcEventStorageEngine {
     }
 
     /**
+     * Axon's query of what follows a token's oldest gap, which it reads (once the token keeps more than 250 gaps) to
+     * give up the gaps behind events older than the gap timeout, stopping at the first recent event or filled gap:
+     * here in index order and at most {@value #CLEAN_GAPS_ROWS} rows at a time, so that gaps kept for long (nothing
+     * but time gives one up) never make it read, and hold in memory, all the events since.
+     */
+    static PreparedStatement eventsAfterOldestGap(Connection connection, EventSchema schema, SortedSet<Long> gaps)
+            throws SQLException {
+        String column = schema.globalIndexColumn();
+        PreparedStatement statement = connection.prepareStatement("SELECT " + column + ", "
+                + schema.timestampColumn() + " FROM " + schema.domainEventTable() + " WHERE " + column + " >= ? AND "
+                + column + " <= ? ORDER BY " + column + " ASC LIMIT " + CLEAN_GAPS_ROWS);
+        statement.setLong(1, gaps.first());
+        statement.setLong(2, gaps.last() + 1);
+        return statement;
+    }
+
+    /**
      * Axon's query of the events after a token and in its gaps, on PostgreSQL with the gaps as one array parameter:
      * Axon's own binds each gap as a parameter of an {@code IN} list, and fails past the driver's limit on
-     * parameters. H2 takes Axon's (it has no such limit, and takes arrays of at most 65,536 values).
+     * parameters. H2 takes Axon's (it takes 100,000 parameters, and arrays of at most 65,536 values).
      */
     static PreparedStatement readWithGaps(Connection connection, EventSchema schema, long index, int batchSize,
                                           List<Long> gaps) throws SQLException {

@@ -29,6 +29,7 @@ import io.casetrail.platform.errors.DomainException;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.CallerProducer;
+import io.casetrail.platform.security.SswsAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
@@ -83,8 +84,10 @@ public class IdempotencyInterceptor {
         if (identity == null || identity.isAnonymous()) {
             return "anonymous";
         }
+        // an org API token is a caller of its own, whoever created it
+        Object token = identity.getAttribute(SswsAuthentication.TOKEN_ATTRIBUTE);
         String id = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
-                : identity.getPrincipal().getName();
+                : token != null ? "api-token:" + token : identity.getPrincipal().getName();
         String org = CallerProducer.orgOf(identity);
         String space = (org == null ? "" : org + "/") + id;
         return space.length() <= MAX_PRINCIPAL_LENGTH ? space

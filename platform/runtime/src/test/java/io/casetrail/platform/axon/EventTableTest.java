@@ -104,22 +104,7 @@ class EventTableTest {
      */
     @Test
     void aTokenWithMoreGapsThanAStatementTakesParametersStillReads() throws SQLException {
-        try (Connection rolledBack = dataSource.getConnection()) {
-            rolledBack.setAutoCommit(false);
-            try (PreparedStatement insert = rolledBack.prepareStatement("INSERT INTO domainevententry"
-                    + " (aggregateidentifier, sequencenumber, type, eventidentifier, payload, payloadtype, timestamp)"
-                    + " VALUES ('gone', ?, 'Test', ?, ?, 'java.lang.String', ?)")) {
-                for (int i = 0; i < 70_000; i++) {
-                    insert.setLong(1, i);
-                    insert.setString(2, UUID.randomUUID().toString());
-                    insert.setBytes(3, "\"gone\"".getBytes(StandardCharsets.UTF_8));
-                    insert.setString(4, Instant.now().toString());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            rolledBack.rollback();
-        }
+        insert(70_000, "gone", Instant.now(), false);
         events.appendEvents(List.of(new GenericDomainEventMessage<>("Test", "on-time", 0, "first")));
         List<? extends TrackedEventMessage<?>> read = events.readEvents(null, false).collect(Collectors.toList());
         List<Object> first = read.stream().map(TrackedEventMessage::getPayload).collect(Collectors.toList());
@@ -131,5 +116,48 @@ class EventTableTest {
         List<Object> second = events.readEvents(after, false).map(TrackedEventMessage::getPayload)
                 .collect(Collectors.toList());
         assertThat(second).containsExactly("second");
+    }
+
+    /**
+     * Gaps that never fill (appends rolled back) are given up behind an event older than the gap timeout once a token
+     * keeps more than 250, reading what follows the oldest in index order, a bounded number of rows at a time.
+     */
+    @Test
+    void gapsBehindAnOldEventAreGivenUpOnceATokenKeepsMany() throws SQLException {
+        insert(299, "gone", Instant.now(), false);                           // indexes 1 to 299, never to fill
+        insert(1, "old", Instant.now().minus(Duration.ofMinutes(10)), true); // 300, committed, past the timeout
+        events.appendEvents(List.of(new GenericDomainEventMessage<>("Test", "on-time", 0, "new")));
+        TrackingToken kept = GapAwareTrackingToken.newInstance(300, java.util.stream.LongStream.range(1, 300)
+                .boxed().collect(Collectors.toCollection(java.util.TreeSet::new)));
+
+        List<? extends TrackedEventMessage<?>> read = events.readEvents(kept, false).collect(Collectors.toList());
+        List<Object> payloads = read.stream().map(TrackedEventMessage::getPayload).collect(Collectors.toList());
+        assertThat(payloads).containsExactly("new");
+        assertThat(((GapAwareTrackingToken) read.get(0).trackingToken()).getGaps()).isEmpty();
+    }
+
+    /** {@code count} rows of aggregate {@code aggregate} at {@code time}, committed or rolled back. */
+    private void insert(int count, String aggregate, Instant time, boolean commit) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO domainevententry"
+                    + " (aggregateidentifier, sequencenumber, type, eventidentifier, payload, payloadtype, timestamp)"
+                    + " VALUES (?, ?, 'Test', ?, ?, 'java.lang.String', ?)")) {
+                for (int i = 0; i < count; i++) {
+                    insert.setString(1, aggregate);
+                    insert.setLong(2, i);
+                    insert.setString(3, UUID.randomUUID().toString());
+                    insert.setBytes(4, ("\"" + aggregate + "\"").getBytes(StandardCharsets.UTF_8));
+                    insert.setString(5, time.toString());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            if (commit) {
+                connection.commit();
+            } else {
+                connection.rollback();
+            }
+        }
     }
 }
