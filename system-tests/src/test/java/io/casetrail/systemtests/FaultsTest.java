@@ -51,6 +51,7 @@ class FaultsTest extends StackTest {
     static final Duration RECOVERY = Duration.ofSeconds(180);
     static final String OPENED = "io.casetrail.case.opened.v1";
     static final String ASSIGNED = "io.casetrail.case.assigned.v1";
+    static final String TOKEN_CREATED = "io.casetrail.access.api-token-created.v1";
     static final String AUDITOR = MINT.token("aud-ari").role(Roles.AUDITOR).sign();
 
     @Test
@@ -204,10 +205,12 @@ class FaultsTest extends StackTest {
         Set<String> expectedAssigned = storedAssigned;
         Set<String> expectedTokens = storedTokens;
 
-        // the topic: each stored event once (a copy sent again carries the same ce_id, which consumers drop)
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(stack.kafka(), Topics.CASE,
+        // the topic: each stored event once (a copy sent again carries the same ce_id, which consumers drop), read to
+        // its end once every one has come, so that a later copy under another id would show
+        TopicReader.readUntil(stack.kafka(), Topics.CASE,
                 read -> onTopic(read, OPENED, org.id).keySet().containsAll(expected)
                         && onTopic(read, ASSIGNED, null).keySet().containsAll(expectedAssigned), RECOVERY);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(stack.kafka(), Topics.CASE);
         Map<String, Set<String>> openings = onTopic(records, OPENED, org.id);
         assertThat(openings.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(openings.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
@@ -215,6 +218,13 @@ class FaultsTest extends StackTest {
         assignments.keySet().retainAll(expected);
         assertThat(assignments.keySet()).containsExactlyInAnyOrderElementsOf(expectedAssigned);
         assertThat(assignments.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        // and each token created on support-access-service's topic, once
+        TopicReader.readUntil(stack.kafka(), Topics.ACCESS,
+                read -> onTopic(read, TOKEN_CREATED, org.id).keySet().containsAll(expectedTokens), RECOVERY);
+        Map<String, Set<String>> tokensOnTopic = onTopic(TopicReader.readAll(stack.kafka(), Topics.ACCESS),
+                TOKEN_CREATED, org.id);
+        assertThat(tokensOnTopic.keySet()).containsExactlyInAnyOrderElementsOf(expectedTokens);
+        assertThat(tokensOnTopic.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
 
         // case-service's own read model, support-access-service's and log-service's: each case exactly once; each
         // assignment shows
@@ -232,6 +242,19 @@ class FaultsTest extends StackTest {
         await().atMost(RECOVERY).untilAsserted(() -> assertThat(as(org.superAdmin).get(url("support-access-service",
                 "/api/v1/org/privacy/oktaSupport/cases")).then().statusCode(200).extract().jsonPath()
                 .getList("supportCases.caseNumber", String.class)).containsExactlyInAnyOrderElementsOf(expected));
+        // the cases as the other services keep them (each consumes the case topic into its own known_case): each
+        // case once, with its assignee
+        if (stack.onPostgres()) {
+            for (String service : List.of("org-admin-service", "support-access-service", "log-service",
+                    "escalation-service")) {
+                await().atMost(RECOVERY).untilAsserted(() -> {
+                    Map<String, String> known = knownCases(service, org.id);
+                    assertThat(known.keySet()).as(service).containsExactlyInAnyOrderElementsOf(expected);
+                    assertThat(known.entrySet().stream().filter(c -> "tse-tom".equals(c.getValue()))
+                            .map(Map.Entry::getKey)).as(service).containsExactlyInAnyOrderElementsOf(expectedAssigned);
+                });
+            }
+        }
         await().atMost(RECOVERY).untilAsserted(() -> {
             assertThat(internalLog(org, OPENED)).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(internalLog(org, ASSIGNED)).containsExactlyInAnyOrderElementsOf(expectedAssigned);
@@ -272,6 +295,21 @@ class FaultsTest extends StackTest {
                             || new String(rows.getBytes(2), StandardCharsets.UTF_8).contains("\"" + orgId + "\"")) {
                         found.merge(rows.getString(1), 1, Integer::sum);
                     }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A service's known cases of the org (its {@code known_case} rows, each once by its key), with their assignee. */
+    private static Map<String, String> knownCases(String service, String orgId) throws Exception {
+        Map<String, String> found = new HashMap<>();
+        try (Connection sql = stack.sql(service); PreparedStatement query = sql.prepareStatement(
+                "SELECT case_number, assignee FROM known_case WHERE org_id = ?")) {
+            query.setString(1, orgId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found.put(rows.getString(1), rows.getString(2));
                 }
             }
         }

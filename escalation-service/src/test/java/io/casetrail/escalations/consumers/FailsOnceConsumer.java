@@ -21,7 +21,7 @@ public class FailsOnceConsumer implements CloudEventConsumer {
     static final String TOPIC = "casetrail.test-fails-once.v1";
 
     final Set<String> failed = ConcurrentHashMap.newKeySet();
-    final Set<String> applied = ConcurrentHashMap.newKeySet();
+    final List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public String name() {

@@ -63,9 +63,14 @@ public final class TopicReader {
      * reached within 30 seconds.
      */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        return readAll(KafkaBrokers.shared().bootstrapServers(), topic);
+    }
+
+    /** {@link #readAll(String)} from the broker at {@code bootstrapServers}. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
