@@ -91,6 +91,7 @@ class FaultsTest extends StackTest {
             stack.startKafka();
             stream.awaitAnswered(stream.answered().size() + 10);
         }
+        assertThat(org.refusals).as("openings refused while the broker was away").isEmpty();
         everyAnsweredCommandIsEverywhereOnce(org);
     }
 
@@ -111,6 +112,9 @@ class FaultsTest extends StackTest {
             await().atMost(RECOVERY).until(() -> stack.readiness("case-service") == 200);
             stream.awaitAnswered(stream.answered().size() + 10);
         }
+        // refused as unavailable, to be tried again, never as a failure of the service
+        assertThat(org.refusals).as("openings refused while the database was away").isNotEmpty()
+                .containsOnlyKeys(503);
         everyAnsweredCommandIsEverywhereOnce(org);
     }
 
@@ -232,6 +236,9 @@ class FaultsTest extends StackTest {
             List<Map<String, Object>> listed = pages(org.admin, url("case-service", "/cases?limit=200"));
             assertThat(listed.stream().map(c -> (String) c.get("caseNumber")))
                     .containsExactlyInAnyOrderElementsOf(expected);
+            // a refusal recorded nothing: no case holds the subject of an opening that was refused
+            assertThat(listed.stream().map(c -> (String) c.get("subject"))).hasSize(expected.size())
+                    .noneMatch(org.refusedSubjects::contains);
             assertThat(listed.stream().filter(c -> expectedAssigned.contains(c.get("caseNumber"))))
                     .hasSize(expectedAssigned.size()).allSatisfy(c -> assertThat(List.of(c.get("status"),
                             c.get("assignee"))).containsExactly("OPEN", "tse-tom"));
@@ -378,6 +385,10 @@ class FaultsTest extends StackTest {
         final Set<String> assigned = ConcurrentHashMap.newKeySet();
         /** The API tokens whose creation was answered 2xx. */
         final Set<String> tokens = ConcurrentHashMap.newKeySet();
+        /** The subjects of the cases whose opening was answered with a refusal (an HTTP status, not 201). */
+        final Set<String> refusedSubjects = ConcurrentHashMap.newKeySet();
+        /** How many openings were answered with each refusing status. */
+        final Map<Integer, Integer> refusals = new ConcurrentHashMap<>();
 
         Org(String name) {
             id = "org-" + name + "-" + Long.toString(System.nanoTime(), 36);
@@ -409,11 +420,16 @@ class FaultsTest extends StackTest {
         private void run() {
             int n = 0;
             while (running) {
+                String subject = "Fault " + Thread.currentThread().getName() + " " + n++;
                 try {
                     Response response = as(org.admin).body("""
-                            {"orgUrl":"https://fault.okta.com","subject":"Fault %d","description":"under faults",
-                             "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}""".formatted(n++))
+                            {"orgUrl":"https://fault.okta.com","subject":"%s","description":"under faults",
+                             "productArea":"SSO","priority":"P3","contactPreference":"EMAIL"}""".formatted(subject))
                             .post(url("case-service", "/cases"));
+                    if (response.statusCode() != 201) {
+                        org.refusedSubjects.add(subject);
+                        org.refusals.merge(response.statusCode(), 1, Integer::sum);
+                    }
                     if (response.statusCode() == 201) {
                         String caseNumber = response.jsonPath().getString("caseNumber");
                         org.answered.add(caseNumber);

@@ -181,10 +181,37 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER + 100)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (databaseUnreachable(e)) {
+            // not the request's fault nor a bug: the same request a moment later may well succeed, and nothing of
+            // this one was recorded (its transaction did not commit)
+            LOG.warnf("Database unreachable on %s: %s", path(uri), e.toString());
+            return Response.fromResponse(answer(uri, Problem.of("unavailable", "Service Unavailable", 503,
+                    "the service cannot reach its database; nothing was recorded; try again shortly", path(uri))))
+                    .header(HttpHeaders.RETRY_AFTER, "5").build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure %s on %s", errorId, path(uri));
         return answer(uri, Problem.of("internal-error", "Internal Server Error", 500,
                 "an unexpected error occurred; quote error id " + errorId + " to the operators", path(uri)));
+    }
+
+    /**
+     * Whether the failure is the database out of reach: a connection that failed or could not be made (SQLState class
+     * 08), or none to be had from the pool in time (Agroal's acquisition timeout, which names no state).
+     */
+    static boolean databaseUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) || String.valueOf(sql.getMessage())
+                    .contains("acquisition timeout"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response unauthenticated(UriInfo uri) {
