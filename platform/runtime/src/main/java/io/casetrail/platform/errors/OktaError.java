@@ -28,6 +28,9 @@ public record OktaError(String errorCode, String errorSummary, String errorLink,
             case 404 -> of("E0000007", "Not found: Resource not found: " + detail, List.of());
             case 405 -> of("E0000022", "The endpoint does not support the provided HTTP method", List.of());
             case 429 -> of("E0000047", "API call exceeded rate limit due to too many requests.", List.of());
+            // the platform's code for a request that did not complete in time, which its clients retry; the summary
+            // says why
+            case 503 -> of("E0000009", "Service unavailable: " + detail, List.of(detail));
             // any other refusal of the request itself (406, 413, 415, ...) is the caller's to mend, never a server
             // error: clients read E0000009 as the identity platform failing
             default -> status < 500 ? of("E0000001", "Api validation failed: " + detail, List.of(detail))

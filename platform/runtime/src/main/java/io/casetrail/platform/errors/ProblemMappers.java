@@ -182,12 +182,13 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = Priorities.USER + 100)
     public Response unexpected(Throwable e, UriInfo uri) {
         if (databaseUnreachable(e)) {
-            // not the request's fault nor a bug: the same request a moment later may well succeed, and nothing of
-            // this one was recorded (its transaction did not commit)
-            LOG.warnf("Database unreachable on %s: %s", path(uri), e.toString());
+            // not the request's fault: the same request a moment later may well succeed. Whether this one was
+            // recorded is not known when the connection broke at its commit
+            LOG.warnf("Database out of reach on %s: %s", path(uri), e.toString());
             return Response.fromResponse(answer(uri, Problem.of("unavailable", "Service Unavailable", 503,
-                    "the service cannot reach its database; nothing was recorded; try again shortly", path(uri))))
-                    .header(HttpHeaders.RETRY_AFTER, "5").build();
+                    "the service cannot reach its database, or has no connection to it free, right now; the request"
+                            + " may not have been recorded: send it again shortly with the same Idempotency-Key",
+                    path(uri)))).header(HttpHeaders.RETRY_AFTER, "5").build();
         }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure %s on %s", errorId, path(uri));
@@ -197,7 +198,9 @@ public class ProblemMappers {
 
     /**
      * Whether the failure is the database out of reach: a connection that failed or could not be made (SQLState class
-     * 08), or none to be had from the pool in time (Agroal's acquisition timeout, which names no state).
+     * 08, but 08P01, a protocol violation, which is a bug), the server shutting down, crashed or starting up (57P01,
+     * 57P02, 57P03: a restart, a failover), or no connection to be had from the pool in time (Agroal's acquisition
+     * timeout, which names no state).
      */
     static boolean databaseUnreachable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -205,14 +208,18 @@ public class ProblemMappers {
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) || String.valueOf(sql.getMessage())
-                    .contains("acquisition timeout"))) {
-                return true;
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if ((state.startsWith("08") && !state.equals("08P01")) || UNAVAILABLE_STATES.contains(state)
+                        || String.valueOf(sql.getMessage()).contains("acquisition timeout")) {
+                    return true;
+                }
             }
         }
         return false;
     }
+
+    private static final java.util.Set<String> UNAVAILABLE_STATES = java.util.Set.of("57P01", "57P02", "57P03");
 
     private Response unauthenticated(UriInfo uri) {
         return Response.fromResponse(answer(uri, Problem.of("unauthenticated", "Unauthorized", 401,
