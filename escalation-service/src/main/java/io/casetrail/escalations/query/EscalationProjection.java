@@ -135,8 +135,8 @@ public class EscalationProjection implements Projection {
     @EventHandler
     void on(EscalationManagerAssigned e, @MessageIdentifier String id, @SequenceNumber long seq,
             @Timestamp Instant at) {
-        jdbc.update("UPDATE escalation_view SET manager_id = ?, manager_name = ?, manager_since = ?, updated_at = ?"
-                + " WHERE escalation_id = ?", e.managerId(), e.managerName(), at, at, e.escalationId());
+        jdbc.update("UPDATE escalation_view SET manager_id = ?, manager_name = ?, updated_at = ?"
+                + " WHERE escalation_id = ?", e.managerId(), e.managerName(), at, e.escalationId());
         entry(id, e.escalationId(), seq, at, "manager-assigned", e.actor(), e.managerName());
     }
 

@@ -34,7 +34,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Runs an {@link Idempotent} endpoint and its first answer in one JTA transaction: the key is claimed, the
@@ -86,8 +85,7 @@ public class IdempotencyInterceptor {
         }
         // an org API token is a caller of its own, whoever created it
         Object token = identity.getAttribute(SswsAuthentication.TOKEN_ATTRIBUTE);
-        String id = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
-                : token != null ? "api-token:" + token : identity.getPrincipal().getName();
+        String id = token != null ? "api-token:" + token : CallerProducer.idOf(identity);
         String org = CallerProducer.orgOf(identity);
         String space = (org == null ? "" : org + "/") + id;
         return space.length() <= MAX_PRINCIPAL_LENGTH ? space

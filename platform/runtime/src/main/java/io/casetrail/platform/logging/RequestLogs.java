@@ -23,7 +23,6 @@ import jakarta.ws.rs.ext.Provider;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -139,8 +138,7 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         // no start time: the request was refused before the request filters ran (a forged or revoked credential),
         // so the identity that failed must not be read, and the principal and the duration stay unknown
         boolean known = started != null && identity != null && !identity.isAnonymous();
-        String principal = !known ? null : identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
-                : identity.getPrincipal().getName();
+        String principal = known ? CallerProducer.idOf(identity) : null;
         Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
         // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
         // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else

@@ -48,7 +48,7 @@ public class CallerProducer {
             caller = new Caller(jwt.getSubject(), stringClaim(jwt, NAME_CLAIM), roles, stringClaim(jwt, ORG_CLAIM),
                     teams(jwt));
         } else {
-            caller = new Caller(identity.getPrincipal().getName(), identity.getAttribute(SswsAuthentication.NAME_ATTRIBUTE),
+            caller = new Caller(idOf(identity), identity.getAttribute(SswsAuthentication.NAME_ATTRIBUTE),
                     roles, identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE), Set.of());
         }
         if (caller.isCustomer() && (caller.orgId() == null || caller.orgId().isBlank())) {
@@ -62,6 +62,12 @@ public class CallerProducer {
                     caller.orgId(), caller.teams());
         }
         return caller;
+    }
+
+    /** The authenticated principal's id: a token's subject, else its principal's name (an API token's creator). */
+    public static String idOf(SecurityIdentity identity) {
+        return identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject()
+                : identity.getPrincipal().getName();
     }
 
     /** The org the authenticated principal is bound to (a customer's token, an org API token), else null. */
