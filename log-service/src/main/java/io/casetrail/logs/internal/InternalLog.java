@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.inject.Singleton;
 
@@ -133,9 +135,19 @@ public class InternalLog {
                 entry.orgId(), entry.caseNumber(), entry.requestId(), entry.type(), entry.level(), entry.source(),
                 entry.actor(), entry.message(), entry.attributes(), prevHash, hash);
         jdbc.update("UPDATE internal_log_head SET seq = ?, hash = ? WHERE id = 1", seq, hash);
+        if (InternalLogEntry.EVENT.equals(entry.kind()) && entry.orgId() != null) {
+            // under the head's lock: no other append adds the same org meanwhile
+            jdbc.update("INSERT INTO internal_log_org (org_id) SELECT ? WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM internal_log_org WHERE org_id = ?)", entry.orgId(), entry.orgId());
+        }
         if (checkpoints.dueAt(seq)) {
             checkpoints.sign(seq, hash, clock.instant());
         }
+    }
+
+    /** Every org a domain event in the log names. */
+    public Set<String> eventOrgs() {
+        return new HashSet<>(jdbc.query("SELECT org_id FROM internal_log_org", row -> row.getString(1)));
     }
 
     /** The chain head: its last sequence number and hash. */

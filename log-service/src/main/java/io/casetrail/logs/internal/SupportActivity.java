@@ -104,8 +104,7 @@ public class SupportActivity {
      * in every org's view. Support acts in an org only on its cases, which name it.
      */
     private Set<String> otherOrgs(String orgId) {
-        Set<String> orgs = new HashSet<>(jdbc.query("SELECT DISTINCT org_id FROM internal_log WHERE org_id IS NOT NULL"
-                + " AND kind = ?", row -> row.getString(1), InternalLogEntry.EVENT));
+        Set<String> orgs = log.eventOrgs();
         orgs.addAll(jdbc.query("SELECT DISTINCT org_id FROM known_case", row -> row.getString(1)));
         return orgs;
     }
