@@ -536,21 +536,33 @@ class OrgAdminApiTest {
     }
 
     @Test
-    void aRefusedActionRetriedWithItsIdempotencyKeyOnceConsentIsGivenGoesThrough() {
+    void aRefusedActionRetriedWithItsIdempotencyKeyGetsItsFirstAnswerAndIsNotRecordedAgain() {
         String reset = "/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password";
         String key = "reset-bob-" + caseNumber;
+        String body = "{\"caseNumber\":\"" + caseNumber + "\"}";
         long refused = stored("AdminActionRefused");
-        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
-                .statusCode(403).body("type", equalTo("https://casetrail.io/problems/consent-required"));
+        String first = as(TOM).header("Idempotency-Key", key).body(body).post(reset).then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/consent-required")).extract().asString();
         assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
+        // a client that lost the answer sends it again: the refusal is answered as it was, and not recorded twice
+        assertThat(as(TOM).header("Idempotency-Key", key).body(body).post(reset).then().statusCode(403)
+                .contentType("application/problem+json").header("Idempotent-Replayed", "true").extract().asString())
+                .isEqualTo(first);
+        assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
+        // once consent is given, the same key still answers what it answered; trying again is a new request
         consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
-        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
+        as(TOM).header("Idempotency-Key", key).body(body).post(reset).then().statusCode(403)
+                .header("Idempotent-Replayed", "true");
+        assertThat(stored("PasswordResetSent")).isZero();
+        String again = key + "-after-consent";
+        as(TOM).header("Idempotency-Key", again).body(body).post(reset).then()
                 .statusCode(200).header("Idempotent-Replayed", nullValue()).body("status", equalTo("DONE"));
         assertThat(stored("PasswordResetSent")).isEqualTo(1);
-        // and the answer that did something is the one a further retry gets
-        as(TOM).header("Idempotency-Key", key).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(reset).then()
+        as(TOM).header("Idempotency-Key", again).body(body).post(reset).then()
                 .statusCode(200).header("Idempotent-Replayed", "true");
         assertThat(stored("PasswordResetSent")).isEqualTo(1);
+        assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
     }
 
     @Test

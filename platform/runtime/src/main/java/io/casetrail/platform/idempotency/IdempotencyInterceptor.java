@@ -46,8 +46,9 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Keys are scoped to the principal, so two clients cannot see each other's answers. A refused command
  * (4xx) rolls back and stores nothing: it changed nothing, and a retry is evaluated afresh. An error the endpoint
- * answers itself (a refusal it records) commits what it recorded but not its answer: a retry is evaluated afresh
- * too.
+ * answers itself (a refusal it records, such as an admin action refused for want of consent) commits what it
+ * recorded and its answer: a retry gets that answer and records nothing again (ARCHITECTURE.md: a retried key
+ * returns the first answer); trying again once consent is given is a new request, with a new key.
  */
 @Idempotent
 @Interceptor
@@ -156,12 +157,8 @@ public class IdempotencyInterceptor {
                              Callable<Response> work) throws Exception {
         store.claim(principal, key, fingerprint);
         Response answer = work.call();
-        if (answer.getStatus() >= 400) {
-            // a refusal the endpoint answers itself, having recorded it (a consented action refused for want of
-            // consent): the record stands, the key does not, so a retry is evaluated afresh
-            store.forget(principal, key);
-            return answer;
-        }
+        // a refusal the endpoint answers itself has recorded it (a consented action refused for want of consent):
+        // kept like any answer, so that a retry is not recorded again
         store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
                 body(answer));
         return answer;

@@ -86,17 +86,6 @@ public class IdempotencyStore {
         }
     }
 
-    /** Lets the claimed key go, in the current transaction: the next request with it runs afresh. */
-    void forget(String principal, String key) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM idempotency_record WHERE principal = ? AND"
-                     + " idem_key = ?")) {
-            ps.setString(1, principal);
-            ps.setString(2, key);
-            ps.executeUpdate();
-        }
-    }
-
     boolean isDuplicateKey(Throwable e) {
         return IdempotencyInterceptor.isSqlDuplicate(e);
     }
