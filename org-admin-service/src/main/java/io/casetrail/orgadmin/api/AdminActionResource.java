@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -30,6 +31,7 @@ import io.casetrail.orgadmin.command.ActionOutcome;
 import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
 import io.casetrail.orgadmin.command.AdminCommands.RunAdminAction;
 import io.casetrail.orgadmin.query.ImpersonationSessions;
+import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.logging.RequestId;
@@ -69,8 +71,12 @@ public class AdminActionResource {
     @Inject
     ImpersonationSessions sessions;
 
+    @Inject
+    KnownCases knownCases;
+
     @POST
     @Path("/users/{userId}/lifecycle/reset-password")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Reset a user's password", description = "The user gets a one-time reset link by e-mail.")
@@ -84,6 +90,7 @@ public class AdminActionResource {
 
     @POST
     @Path("/users/{userId}/lifecycle/temporary-password")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Send a temporary password", description = "Generated, e-mailed to the user's primary and"
@@ -96,6 +103,7 @@ public class AdminActionResource {
 
     @POST
     @Path("/users/{userId}/lifecycle/reset-factors")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Reset a user's MFA", description = "Every enrolled factor is removed.")
@@ -107,6 +115,7 @@ public class AdminActionResource {
 
     @POST
     @Path("/features/{flagId}/enable")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Enable a feature flag", description = "Refused (409) while a dependency is disabled, unless"
@@ -119,6 +128,7 @@ public class AdminActionResource {
 
     @POST
     @Path("/features/{flagId}/disable")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Disable a feature flag", description = "Refused (409) while an enabled flag depends on it,"
@@ -130,6 +140,9 @@ public class AdminActionResource {
     }
 
     private Response run(RunAdminAction action) {
+        // the case's row first, as the known-cases consumer takes it before the case's consents (a closure ending
+        // them): a closure recorded meanwhile waits for this action, and one recorded before is what it sees
+        knownCases.findLocked(action.caseNumber());
         Optional<ImpersonationSessions.Running> impersonating = sessions.runningSessionOf(action.orgId(), caller.id(),
                 action.caseNumber());
         if (impersonating.isPresent()) {

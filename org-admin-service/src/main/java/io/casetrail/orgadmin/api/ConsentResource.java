@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -43,6 +44,7 @@ import io.casetrail.orgadmin.query.ConsentProjection;
 import io.casetrail.orgadmin.query.ConsentProjection.ConsentView;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.InvalidInput;
@@ -93,6 +95,9 @@ public class ConsentResource {
     KnownCases knownCases;
 
     @Inject
+    Intermediaries intermediaries;
+
+    @Inject
     OrgAdminSettings settings;
 
     @Inject
@@ -102,11 +107,14 @@ public class ConsentResource {
     UriInfo uri;
 
     @POST
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
     @Operation(summary = "Give written consent", description = "By an admin of the case's org who opened the case or"
             + " is one of its contacts.")
     public Response giveWritten(@PathParam("caseNumber") String caseNumber, @Valid @NotNull WrittenConsent request) {
+        // the case's row first: a closure ending the case's consents waits for this one, or this one sees it
+        knownCases.findLocked(caseNumber);
         String consentId = UUID.randomUUID().toString();
         commands.sendAndWait(new GiveWrittenConsent(caseNumber, consentId, new Scope(request.actionKinds(),
                 request.targetUserIds(), request.featureFlags()), validity(request.validForHours()), caller));
@@ -115,12 +123,14 @@ public class ConsentResource {
 
     @POST
     @Path("/verbal")
+    @Transactional
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Record verbal consent", description = "Support holding the case records what an admin who"
             + " opened the case or is one of its contacts consented to on the phone or in a remote session; while an"
             + " escalation manager is the customer's intermediary on the case, that manager only.")
     public Response recordVerbal(@PathParam("caseNumber") String caseNumber, @Valid @NotNull VerbalConsent request) {
+        knownCases.findLocked(caseNumber);
         String consentId = UUID.randomUUID().toString();
         commands.sendAndWait(new RecordVerbalConsent(caseNumber, consentId, request.givenBy(), request.channel(),
                 request.givenAt(), new Scope(request.actionKinds(), request.targetUserIds(), request.featureFlags()),
@@ -132,8 +142,9 @@ public class ConsentResource {
     @Path("/{consentId}/withdrawal")
     @Idempotent
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
-            Roles.SUPPORT_MANAGER})
-    @Operation(summary = "Withdraw a consent")
+            Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Withdraw a consent", description = "By an admin of the case's org, support holding the"
+            + " case, or the escalation manager who is the customer's intermediary on it.")
     public Response withdraw(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId) {
         commands.sendAndWait(new WithdrawConsent(caseNumber, consentId, caller));
         return Response.noContent().build();
@@ -141,9 +152,9 @@ public class ConsentResource {
 
     @GET
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
-            Roles.SUPPORT_MANAGER, Roles.AUDITOR})
-    @Operation(summary = "The consents of a case", description = "For the org's admins, support holding the case and"
-            + " auditors; oldest first, paged by after/limit with Link headers.")
+            Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
+    @Operation(summary = "The consents of a case", description = "For the org's admins, support holding the case, its"
+            + " escalation manager while the customer's intermediary, and auditors; oldest first, paged by after/limit with Link headers.")
     public Response list(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
                          @QueryParam("limit") Integer limit) {
         requireReader(caseNumber);
@@ -154,7 +165,7 @@ public class ConsentResource {
     @GET
     @Path("/{consentId}")
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
-            Roles.SUPPORT_MANAGER, Roles.AUDITOR})
+            Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
     @Operation(summary = "One consent of a case", description = "Where a consent's 201 points; for those who may"
             + " read the case's consents. It follows the command within moments.")
     public ConsentView get(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId) {
@@ -163,12 +174,16 @@ public class ConsentResource {
                 .orElseThrow(() -> new NotFound("case " + caseNumber + " has no consent " + consentId));
     }
 
-    /** The case's org admins, support holding it and auditors read its consents. */
+    /**
+     * The case's org admins, support holding it, its escalation manager while the customer's intermediary (who
+     * records the verbal consents) and auditors read its consents.
+     */
     private void requireReader(String caseNumber) {
         KnownCases.KnownCase known = knownCases.find(caseNumber)
                 .orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(known.orgId())
-                : caller.has(Roles.AUDITOR) || known.isWorkedBy(caller);
+                : caller.has(Roles.AUDITOR) || known.isWorkedBy(caller)
+                || Intermediaries.isIntermediary(caller, intermediaries.escalationManagerOf(caseNumber));
         if (!allowed) {
             throw new AccessDenied("case " + caseNumber + " is not yours to read");
         }

@@ -42,6 +42,10 @@ public final class AdminCommands {
     public record WithdrawConsent(@TargetAggregateIdentifier String caseNumber, String consentId, Caller caller) {
     }
 
+    /** The case closed: its consents still live end with it ({@link ConsentClosures}). */
+    public record EndConsentsOfClosedCase(@TargetAggregateIdentifier String caseNumber) {
+    }
+
     /** Support looked something up in the org for the case. */
     public record RecordResearch(@TargetAggregateIdentifier String caseNumber, String orgId, String resource,
                                  String query, int results, Caller caller) {

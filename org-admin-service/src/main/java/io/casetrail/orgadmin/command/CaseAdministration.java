@@ -38,6 +38,7 @@ import io.casetrail.events.orgadmin.MfaFactorsReset;
 import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.events.orgadmin.PasswordResetSent;
 import io.casetrail.events.orgadmin.TemporaryPasswordSent;
+import io.casetrail.orgadmin.command.AdminCommands.EndConsentsOfClosedCase;
 import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
 import io.casetrail.orgadmin.command.AdminCommands.RecordImpersonationWrite;
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
@@ -150,12 +151,15 @@ public class CaseAdministration {
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(WithdrawConsent command, CaseLookup cases) {
+    public void handle(WithdrawConsent command, CaseLookup cases, Intermediaries intermediaries) {
         Caller caller = command.caller();
         KnownCase known = knownCase(cases, command.caseNumber());
-        if (!caller.isCustomerOf(known.orgId()) && !known.isWorkedBy(caller)) {
-            throw new AccessDenied("only an admin of the case's org or support working case " + known.caseNumber()
-                    + " withdraws its consents");
+        // the escalation manager who is the customer's intermediary hears a withdrawal as it hears a consent
+        boolean intermediary = Intermediaries.isIntermediary(caller,
+                intermediaries.escalationManagerOf(known.caseNumber()));
+        if (!caller.isCustomerOf(known.orgId()) && !known.isWorkedBy(caller) && !intermediary) {
+            throw new AccessDenied("only an admin of the case's org, support working case " + known.caseNumber()
+                    + " or its escalation manager withdraws its consents");
         }
         ConsentPolicy.Consent consent = consents.get(command.consentId());
         if (consent == null && !expiredConsents.contains(command.consentId())) {
@@ -166,7 +170,8 @@ public class CaseAdministration {
             throw new RuleViolation("consent-ended", "consent " + command.consentId() + " has already ended");
         }
         apply(new ConsentWithdrawn(orgId, caseNumber, command.consentId(),
-                caller.isCustomerOf(known.orgId()) ? caller.actor() : known.actorWorking(caller)));
+                caller.isCustomerOf(known.orgId()) ? caller.actor()
+                        : intermediary ? caller.actingAs(Roles.ESCALATION_MANAGER) : known.actorWorking(caller)));
     }
 
     @DeadlineHandler(deadlineName = CONSENT_EXPIRY)
@@ -175,6 +180,21 @@ public class CaseAdministration {
         if (consent != null && !consent.withdrawn() && !expiredConsents.contains(due.consentId())
                 && consent.expiresAt().equals(due.expiresAt())) {
             apply(new ConsentExpired(orgId, caseNumber, due.consentId(), due.expiresAt(), Actor.SYSTEM));
+        }
+    }
+
+    /**
+     * The case closed: consent is scoped to the case, and a case closed is over. Every consent still live expires
+     * at the closure, so none allows an action again if the case is reopened; the customer consents anew.
+     */
+    @CommandHandler
+    public void handle(EndConsentsOfClosedCase command) {
+        Instant now = now();
+        for (ConsentPolicy.Consent consent : List.copyOf(consents.values())) {
+            if (!consent.withdrawn() && !expiredConsents.contains(consent.consentId())
+                    && now.isBefore(consent.expiresAt())) {
+                apply(new ConsentExpired(orgId, caseNumber, consent.consentId(), now, Actor.SYSTEM));
+            }
         }
     }
 
@@ -249,8 +269,9 @@ public class CaseAdministration {
             throw new NotFound("org " + known.orgId() + " has no feature flag " + command.target());
         }
         String target = user == null ? command.target() : user.id();
-        ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), known.caseNumber(), command.kind(),
-                target, now(), admin -> cases.isOpenerOrContact(known.caseNumber(), admin));
+        ConsentPolicy.Decision decision = ConsentPolicy.decide(consents.values(), expiredConsents,
+                known.caseNumber(), command.kind(), target, now(),
+                admin -> cases.isOpenerOrContact(known.caseNumber(), admin));
         if (decision.consentId().isEmpty()) {
             apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
                     command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(), actor));

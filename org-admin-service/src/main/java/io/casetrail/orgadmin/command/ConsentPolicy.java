@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import io.casetrail.events.orgadmin.ActionKind;
@@ -32,8 +33,12 @@ final class ConsentPolicy {
     private ConsentPolicy() {
     }
 
-    static Decision decide(Collection<Consent> consents, String caseNumber, ActionKind kind, String target,
-                           Instant now, Predicate<String> associated) {
+    /**
+     * @param expired the consents recorded as expired: ended, whatever this instance's clock says of their expiry
+     *                (a deadline run on an instance whose clock is ahead, or a closure of the case)
+     */
+    static Decision decide(Collection<Consent> consents, Set<String> expired, String caseNumber, ActionKind kind,
+                           String target, Instant now, Predicate<String> associated) {
         String why = "no consent was given on case " + caseNumber;
         // the reason names a consent that would have covered the action, if one would have: an unrelated consent
         // that ended says nothing about this refusal
@@ -53,8 +58,9 @@ final class ConsentPolicy {
                 why = "consent " + consent.consentId() + " was withdrawn";
                 continue;
             }
-            if (!now.isBefore(consent.expiresAt())) {
-                why = "consent " + consent.consentId() + " expired at " + consent.expiresAt();
+            if (expired.contains(consent.consentId()) || !now.isBefore(consent.expiresAt())) {
+                why = "consent " + consent.consentId() + " expired" + (now.isBefore(consent.expiresAt()) ? ""
+                        : " at " + consent.expiresAt());
                 continue;
             }
             // a consent restored from a snapshot taken before its giver was kept names none: it counts, as it did

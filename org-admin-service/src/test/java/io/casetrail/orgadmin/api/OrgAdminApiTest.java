@@ -52,9 +52,12 @@ import io.casetrail.events.access.ImpersonationExtended;
 import io.casetrail.events.access.ImpersonationStarted;
 import io.casetrail.events.access.SessionEndReason;
 import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseOpened;
-import io.casetrail.events.cases.ContactRemoved;
+import io.casetrail.events.cases.CaseReopened;
 import io.casetrail.events.cases.CaseStatus;
+import io.casetrail.events.cases.CloseReason;
+import io.casetrail.events.cases.ContactRemoved;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
@@ -848,6 +851,70 @@ class OrgAdminApiTest {
         as(TOM).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(201);
         as(eve).body(verbal).post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(403);
         assertThat(stored("ConsentGiven")).isEqualTo(2);
+    }
+
+    /**
+     * Consent is scoped to the case: when the case closes, its live consents expire with it, and a reopened case
+     * needs the customer's consent anew. A consent already ended stays as it ended.
+     */
+    @Test
+    void aCaseClosedEndsItsConsentsAndAReopenedCaseNeedsNewOnes() {
+        String live = consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        String withdrawn = consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
+        as(ADA).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(204);
+        Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 3, new CaseClosed(caseNumber, ORG,
+                CloseReason.CONFIRMED, ada, clock.instant()));
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents/" + live).then()
+                .statusCode(200).body("status", equalTo("EXPIRED")));
+        assertThat(stored("ConsentExpired")).isEqualTo(1);
+        as(ADA).get("/cases/" + caseNumber + "/consents/" + withdrawn).then().body("status", equalTo("WITHDRAWN"));
+
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 4, new CaseReopened(caseNumber, ORG, "again",
+                ada));
+        await().atMost(WAIT).until(() -> knownCases.find(caseNumber).filter(KnownCases.KnownCase::isOpen)
+                .isPresent());
+        long refused = stored("AdminActionRefused");
+        post("/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
+                .body("detail", containsString("consent " + live + " expired"));
+        assertThat(stored("AdminActionRefused")).isEqualTo(refused + 1);
+        assertThat(stored("MfaFactorsReset")).isZero();
+        consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        post("/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(200);
+        assertThat(stored("ConsentExpired")).isEqualTo(1);
+    }
+
+    /**
+     * The escalation manager who is the customer's intermediary records the customer's verbal consent, and so also
+     * reads the case's consents and records a withdrawal; another escalation manager does neither.
+     */
+    @Test
+    void theEscalationManagerWhoIsTheIntermediaryReadsAndWithdrawsConsents() {
+        String eve = MINT.token("em-eve").role(Roles.ESCALATION_MANAGER).name("Eve").sign();
+        String max = MINT.token("em-max").role(Roles.ESCALATION_MANAGER).name("Max").sign();
+        String consentId = consent(ADA, "\"RESET_MFA\"", "\"00u1alice\"");
+        as(eve).get("/cases/" + caseNumber + "/consents").then().statusCode(403);
+        as(eve).post("/cases/" + caseNumber + "/consents/" + consentId + "/withdrawal").then().statusCode(403);
+        String escalation = UUID.randomUUID().toString();
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(escalation,
+                ORG, caseNumber, "sso", "question", "s", "i", List.of(), List.of(), List.of(), List.of(), List.of(
+                new ApprovalStep("team-lead", List.of(Roles.TEAM_LEAD), ApprovalRule.ANY, List.of(), 1)), tom));
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 1, new EscalationManagerAssigned(
+                escalation, ORG, caseNumber, "em-eve", "Eve", new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT,
+                Roles.TEAM_LEAD)));
+        await().atMost(WAIT).until(() -> escalationManagers.escalationManagerOf(caseNumber).isPresent());
+
+        as(max).get("/cases/" + caseNumber + "/consents/" + consentId).then().statusCode(403);
+        as(max).post("/cases/" + caseNumber + "/consents/" + consentId + "/withdrawal").then().statusCode(403);
+        as(eve).get("/cases/" + caseNumber + "/consents").then().statusCode(200)
+                .body("consentId", equalTo(List.of(consentId)));
+        as(eve).post("/cases/" + caseNumber + "/consents/" + consentId + "/withdrawal").then().statusCode(204);
+        assertThat(stored("ConsentWithdrawn")).isEqualTo(1);
+        await().atMost(WAIT).untilAsserted(() -> as(eve).get("/cases/" + caseNumber + "/consents/" + consentId)
+                .then().statusCode(200).body("status", equalTo("WITHDRAWN")));
+        post("/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
+                .body("detail", containsString("withdrawn"));
     }
 
     @Test
