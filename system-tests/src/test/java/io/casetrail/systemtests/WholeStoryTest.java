@@ -166,7 +166,11 @@ class WholeStoryTest extends StackTest {
                 .post(url("escalation-service", cases + "/escalations")).then().statusCode(201)
                 .extract().path("escalationId");
 
-        // the TSE proposes a resolution, the customer confirms, the case closes; the customer reopens it
+        // the TSE proposes a resolution (the manager's escalation over, the engineer is again the customer's
+        // intermediary, once case-service has its closure), the customer confirms, the case closes; the customer
+        // reopens it
+        await().atMost(WAIT).untilAsserted(() -> as(TSE).get(url("case-service", cases)).then().statusCode(200)
+                .body("intermediary", equalTo("tse-tom")));
         as(TSE).body("{\"summary\":\"Session service fixed\",\"knowledgeArticleId\":\"KB-7\"}")
                 .post(url("case-service", cases + "/resolution")).then().statusCode(200)
                 .body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));

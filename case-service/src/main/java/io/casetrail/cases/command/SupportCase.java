@@ -379,8 +379,11 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines) {
-        Actor actor = policy().requireWorker(command.caller(), "propose a resolution");
+    public CaseState handle(ProposeResolution command, CaseRules rules, DeadlineManager deadlines,
+                            Intermediaries intermediaries) {
+        // a resolution is proposed to the customer: by its intermediary, as a reply is
+        Actor actor = policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "propose a resolution");
         requireText(command.summary(), "summary");
         if (status != CaseStatus.OPEN && status != CaseStatus.PENDING_CUSTOMER) {
             throw new RuleViolation("illegal-transition", "a resolution can be proposed on OPEN or PENDING_CUSTOMER"
@@ -524,8 +527,10 @@ public class SupportCase {
     }
 
     @CommandHandler
-    public CaseState handle(LinkKnowledgeArticle command) {
-        Actor actor = policy().requireWorker(command.caller(), "reference knowledge articles");
+    public CaseState handle(LinkKnowledgeArticle command, Intermediaries intermediaries) {
+        // the customer reads the reference on the timeline: it comes from its intermediary, as a reply does
+        Actor actor = policy().requireCorrespondent(command.caller(), intermediaries.escalationManagerOf(caseNumber),
+                "reference knowledge articles");
         requireNotClosed("reference articles on");
         requireText(command.articleId(), "articleId");
         apply(new KnowledgeArticleLinked(caseNumber, orgId, command.articleId(), command.title(), command.url(),

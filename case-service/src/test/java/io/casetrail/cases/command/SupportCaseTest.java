@@ -510,6 +510,40 @@ class SupportCaseTest {
                     .expectException(AccessDenied.class).expectNoEvents();
         }
 
+        /**
+         * A resolution proposed, or a knowledge article referenced, is read by the customer: while an escalation
+         * manager is its intermediary, that manager proposes and references, and the case's workers are told so.
+         */
+        @Test
+        void whileAnEscalationManagerIsTheIntermediaryOnlyTheyProposeAResolutionOrReferenceAnArticle() {
+            escalationManager = EM.id();
+            fixture.given(opened(), assigned())
+                    .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, TSE))
+                    .expectException(RuleViolation.class)
+                    .expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "escalation manager em-eve is the customer's intermediary"))
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new LinkKnowledgeArticle(CASE, "KB-1", "SAML basics", "https://kb/1", LEAD))
+                    .expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, OTHER_EM))
+                    .expectException(AccessDenied.class)
+                    .expectNoEvents();
+            fixture.given(opened(), assigned())
+                    .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, EM))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                            org.hamcrest.Matchers.equalTo(new ResolutionProposed(CASE, ORG, "Fixed the ACS URL",
+                                    null, t0.plus(Duration.ofDays(7)), EM.actor())),
+                            Matchers.andNoMore())));
+            fixture.given(opened(), assigned())
+                    .when(new LinkKnowledgeArticle(CASE, "KB-1", "SAML basics", "https://kb/1", EM))
+                    .expectEvents(new KnowledgeArticleLinked(CASE, ORG, "KB-1", "SAML basics", "https://kb/1",
+                            EM.actor()));
+        }
+
         @Test
         void anEscalationManagerWhoIsNotTheIntermediaryPostsNoInternalNotes() {
             fixture.given(opened(), assigned())

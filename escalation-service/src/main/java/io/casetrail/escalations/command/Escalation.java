@@ -289,14 +289,19 @@ public class Escalation {
 
     @CommandHandler
     public EscalationStatus handle(AssignManager command, CaseLookup cases, EscalationsByCase byCase) {
-        if (!status.isActive()) {
-            throw illegal("given a manager");
-        }
         Caller caller = command.caller();
         boolean self = caller.has(Roles.ESCALATION_MANAGER)
                 && (command.managerId() == null || command.managerId().equals(caller.id()));
         Optional<String> leadRole = caller.teamRole(team);
         boolean lead = leadRole.isPresent();
+        // who may never give it a manager is refused before anything else: it learns nothing of where it stands
+        if (!self && !lead) {
+            throw new AccessDenied("an escalation manager takes an escalation itself; otherwise a lead or manager of"
+                    + " team " + team + " assigns one");
+        }
+        if (!status.isActive()) {
+            throw illegal("given a manager");
+        }
         if (self) {
             if (caller.id().equals(managerId)) {
                 throw new RuleViolation("already-assigned", caller.id() + " already manages escalation "
@@ -320,10 +325,6 @@ public class Escalation {
                     caller.actingAs(Roles.ESCALATION_MANAGER)));
             byCase.managerAssigned(caseNumber, escalationId, caller.id());
             return status;
-        }
-        if (!lead) {
-            throw new AccessDenied("an escalation manager takes an escalation itself; otherwise a lead or manager of"
-                    + " team " + team + " assigns one");
         }
         if (command.managerId() == null || command.managerId().isBlank()) {
             throw new InvalidInput("managerId: name the escalation manager");

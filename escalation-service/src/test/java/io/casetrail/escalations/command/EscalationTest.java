@@ -608,11 +608,18 @@ class EscalationTest {
                             as(EVE, Roles.ESCALATION_MANAGER)));
         }
 
+        /** ...and who may never give it one is refused first, so it learns nothing of where it stands. */
         @Test
         void anEndedEscalationTakesNoManager() {
             fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
                     as(LU, Roles.TEAM_LEAD))).when(new AssignManager(ID, null, null, EVE))
                     .expectException(RuleViolation.class);
+            fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                    as(LU, Roles.TEAM_LEAD))).when(new AssignManager(ID, "em-eve", "Eve", LEO))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(raised("defect"), new EscalationRejected(ID, ORG, CASE, 0, "team-lead", "no",
+                    as(LU, Roles.TEAM_LEAD))).when(new AssignManager(ID, "em-eve", "Eve", TOM))
+                    .expectException(AccessDenied.class).expectNoEvents();
         }
     }
 
