@@ -36,7 +36,8 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
 
     /** The escalation manager of the case {@code %s} names (a column or a parameter), as a scalar subquery. */
     static final String MANAGER_OF = "SELECT e.manager_id FROM case_escalation e WHERE e.case_number = %s"
-            + " AND e.active AND e.manager_id IS NOT NULL ORDER BY e.manager_since DESC LIMIT 1";
+            + " AND e.active AND e.manager_id IS NOT NULL ORDER BY "
+            + Intermediaries.latestAssignedFirst("e") + " LIMIT 1";
 
     /**
      * The cases whose escalation manager (as {@link #MANAGER_OF}: the latest assigned of an active escalation) is
@@ -44,7 +45,7 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
      */
     static final String MANAGED_BY = "SELECT e.case_number FROM case_escalation e WHERE e.manager_id = ?"
             + " AND e.active AND NOT EXISTS (SELECT 1 FROM case_escalation l WHERE l.case_number = e.case_number"
-            + " AND l.active AND l.manager_id IS NOT NULL AND l.manager_since > e.manager_since)";
+            + " AND l.active AND l.manager_id IS NOT NULL AND " + Intermediaries.assignedAfter("l", "e") + ")";
 
     private static final Logger LOG = Logger.getLogger(CaseEscalations.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
@@ -94,9 +95,10 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
                     + " ON CONFLICT DO NOTHING", // delivered again past consumed_event: as it was
                     raised.escalationId(), raised.caseNumber());
         } else if (payload instanceof EscalationManagerAssigned assigned) {
-            jdbc.update("UPDATE case_escalation SET manager_id = ?, manager_name = ?, manager_since = ?"
-                    + " WHERE escalation_id = ?", assigned.managerId(), assigned.managerName(),
-                    event.time() == null ? Instant.now() : event.time(), assigned.escalationId());
+            jdbc.update("UPDATE case_escalation SET manager_id = ?, manager_name = ?, manager_since = ?,"
+                    + " case_assignment = ? WHERE escalation_id = ?", assigned.managerId(), assigned.managerName(),
+                    event.time() == null ? Instant.now() : event.time(), assigned.caseAssignment(),
+                    assigned.escalationId());
         } else if (payload instanceof EscalationRejected rejected) {
             end(rejected.escalationId());
         } else if (payload instanceof EscalationClosed closed) {

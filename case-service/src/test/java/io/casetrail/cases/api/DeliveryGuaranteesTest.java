@@ -281,6 +281,45 @@ class DeliveryGuaranteesTest {
                 .filter("io.casetrail.escalation.raised.v1"::equals)).hasSize(1));
     }
 
+    /**
+     * Two escalations of one case given managers: the customer's intermediary is the manager escalation-service
+     * assigned last ({@code caseAssignment}), whatever order or times the two events arrive in (two escalations, two
+     * aggregates, two partitions). The later assignment arrives first here, and the earlier one with a later time.
+     */
+    @Test
+    void theIntermediaryIsTheManagerAssignedLastNotTheLastToArrive() {
+        String caseNumber = TestPrincipals.openAssignedCase("P2");
+        String first = escalationRaisedOn(caseNumber);
+        String second = escalationRaisedOn(caseNumber);
+        Actor ed = new Actor("em-ed", "Ed", Actor.Kind.SUPPORT, "escalation-manager");
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", second, 1, new EscalationManagerAssigned(
+                second, ACME, caseNumber, "em-ed", "Ed", ed, 2L));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200).body("intermediary", equalTo("em-ed")));
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", first, 1, new EscalationManagerAssigned(
+                first, ACME, caseNumber, "em-eve", "Eve", EVE, 1L));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_escalation"
+                + " WHERE case_number = ? AND manager_id IS NOT NULL", row -> row.getLong(1), caseNumber)
+                .orElseThrow() == 2);
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("intermediary", equalTo("em-ed"));
+        // the intermediary alone of the two reads the case and writes to the customer
+        as(EM_ED).get("/cases/" + caseNumber).then().statusCode(200);
+        as(EM_EVE).get("/cases/" + caseNumber).then().statusCode(403);
+        as(EM_EVE).body("{\"body\":\"Hello\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403);
+        as(EM_ED).body("{\"body\":\"I am Ed, your escalation manager\"}").post("/cases/" + caseNumber + "/replies")
+                .then().statusCode(200);
+        // the later one's escalation over, the earlier one's manager is the intermediary again
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", second, 2, new EscalationWithdrawn(second,
+                ACME, caseNumber, "AWAITING_APPROVAL", "Not needed", ed));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("intermediary", equalTo("em-eve")));
+        // and once both are over, the engineer (the managers manage no case of the other tests)
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", first, 2, new EscalationWithdrawn(first,
+                ACME, caseNumber, "AWAITING_APPROVAL", "Not needed", EVE));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+    }
+
     /** A withdrawn escalation no longer counts: its manager hands the customer back, on the internal timeline. */
     @Test
     void aWithdrawnEscalationEndsTheManagersTurnAsIntermediary() {

@@ -49,7 +49,7 @@ public class CaseEscalationRefs implements EscalationsByCase {
     }
 
     @Override
-    public void managerAssigned(String caseNumber, String escalationId, String managerId) {
+    public long managerAssigned(String caseNumber, String escalationId, String managerId) {
         holdEscalationsOf(caseNumber);
         // the case's escalations held: later than any assignment committed before
         long latest = jdbc.queryOne("SELECT COALESCE(MAX(manager_seq), 0) FROM case_escalation_ref"
@@ -60,6 +60,7 @@ public class CaseEscalationRefs implements EscalationsByCase {
             jdbc.update("INSERT INTO case_escalation_ref (case_number, escalation_id, manager_id, manager_seq)"
                     + " VALUES (?, ?, ?, ?)", caseNumber, escalationId, managerId, latest + 1);
         }
+        return latest + 1;
     }
 
     /** Locks the case's escalations' rows, in one order, until the transaction ends. */

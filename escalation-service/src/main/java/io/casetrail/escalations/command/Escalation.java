@@ -321,9 +321,10 @@ public class Escalation {
                         + intermediary.get() + ", the customer's intermediary; a lead or manager of team " + team
                         + " hands this one to another escalation manager");
             }
+            // recorded first: the event carries the assignment's place among the case's
+            long place = byCase.managerAssigned(caseNumber, escalationId, caller.id());
             apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, caller.id(), caller.displayName(),
-                    caller.actingAs(Roles.ESCALATION_MANAGER)));
-            byCase.managerAssigned(caseNumber, escalationId, caller.id());
+                    caller.actingAs(Roles.ESCALATION_MANAGER), place));
             return status;
         }
         if (command.managerId() == null || command.managerId().isBlank()) {
@@ -342,10 +343,10 @@ public class Escalation {
             throw new InvalidInput("managerId: " + command.managerId() + " works the case or raised the escalation;"
                     + " name an escalation manager, who takes over from support as the customer's intermediary");
         }
+        long place = byCase.managerAssigned(caseNumber, escalationId, command.managerId());
         apply(new EscalationManagerAssigned(escalationId, orgId, caseNumber, command.managerId(),
                 command.managerName() == null ? command.managerId() : command.managerName(),
-                caller.actingAs(leadRole.get())));
-        byCase.managerAssigned(caseNumber, escalationId, command.managerId());
+                caller.actingAs(leadRole.get()), place));
         return status;
     }
 

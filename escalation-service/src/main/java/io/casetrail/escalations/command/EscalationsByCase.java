@@ -27,6 +27,9 @@ public interface EscalationsByCase {
      */
     Optional<String> intermediaryBesides(String caseNumber, String escalationId);
 
-    /** Records, in the caller's transaction, that {@code managerId} manages the escalation from now on. */
-    void managerAssigned(String caseNumber, String escalationId, String managerId);
+    /**
+     * Records, in the caller's transaction, that {@code managerId} manages the escalation from now on, and answers
+     * the assignment's place among the case's (1, 2, ...: later than any committed before).
+     */
+    long managerAssigned(String caseNumber, String escalationId, String managerId);
 }

@@ -304,6 +304,23 @@ class EscalationApiTest {
         await().atMost(WAIT).untilAsserted(() -> as(LU).get("/escalations/" + third).then().statusCode(200));
         post(EVE, third, "manager", "", 409);
         post(MAX, third, "manager", "", 200);
+        // each assignment tells the services that follow the case its place among the case's, as committed
+        List<String> expected = List.of(first + " em-eve 1", second + " em-eve 2", first + " em-max 3",
+                third + " em-max 4");
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(Topics.ESCALATION,
+                read -> assignments(read, caseNumber).size() >= expected.size(), WAIT);
+        assertThat(assignments(records, caseNumber)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** The case's manager assignments on the topic: "escalation manager place". */
+    private static List<String> assignments(List<ConsumerRecord<String, byte[]>> records, String caseNumber) {
+        return records.stream()
+                .filter(r -> "io.casetrail.escalation.manager-assigned.v1".equals(header(r, "ce_type")))
+                .map(r -> io.restassured.path.json.JsonPath.from(new String(r.value(), StandardCharsets.UTF_8)))
+                .filter(json -> caseNumber.equals(json.getString("caseNumber")))
+                .map(json -> json.getString("escalationId") + " " + json.getString("managerId") + " "
+                        + json.getString("caseAssignment"))
+                .toList();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,11 +134,15 @@ class EscalationTest {
                     .reduce((earlier, later) -> later);
         }
 
+        /** Each case's assignments so far. */
+        final Map<String, Long> places = new HashMap<>();
+
         @Override
-        public void managerAssigned(String caseNumber, String escalationId, String managerId) {
+        public long managerAssigned(String caseNumber, String escalationId, String managerId) {
             LinkedHashMap<String, String> ofCase = managers.computeIfAbsent(caseNumber, c -> new LinkedHashMap<>());
             ofCase.remove(escalationId);
             ofCase.put(escalationId, managerId);
+            return places.merge(caseNumber, 1L, Long::sum);
         }
     }
 
@@ -518,7 +523,7 @@ class EscalationTest {
         void anEscalationManagerTakesItAndMayThenAnswerAndClose() {
             fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "em-eve",
-                            as(EVE, Roles.ESCALATION_MANAGER)));
+                            as(EVE, Roles.ESCALATION_MANAGER), 1L));
             Object[] waiting = java.util.Arrays.copyOf(accepted(), accepted().length + 2);
             waiting[waiting.length - 2] = new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve",
                     LU.actor());
@@ -535,7 +540,7 @@ class EscalationTest {
         @Test
         void aLeadOfTheTeamNamesOneOthersMayNot() {
             fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LU))
-                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor()));
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor(), 1L));
             fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LEO))
                     .expectException(AccessDenied.class);
             fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", TOM))
@@ -581,12 +586,12 @@ class EscalationTest {
             fixture.given(managed).when(new AssignManager(ID, "em-ed", null, ed))
                     .expectException(RuleViolation.class).expectNoEvents();
             fixture.given(managed).when(new AssignManager(ID, "em-ed", "Ed", LU))
-                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-ed", "Ed", LU.actor()));
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-ed", "Ed", LU.actor(), 1L));
             Caller leadAndManager = new Caller("lead-lia", "Lia", Set.of(Roles.TEAM_LEAD, Roles.ESCALATION_MANAGER),
                     null, Set.of("sso"));
             fixture.given(managed).when(new AssignManager(ID, null, null, leadAndManager))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "lead-lia", "Lia",
-                            as(leadAndManager, Roles.ESCALATION_MANAGER)));
+                            as(leadAndManager, Roles.ESCALATION_MANAGER), 2L));
         }
 
         /**
@@ -600,12 +605,12 @@ class EscalationTest {
                     .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
                             "managed by em-max")).expectNoEvents();
             fixture.given(raised("defect")).when(new AssignManager(ID, "em-eve", "Eve", LU))
-                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor()));
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LU.actor(), 2L));
             assertThat(byCase.intermediaryBesides(CASE, "esc-other")).contains("em-eve"); // the lead's, recorded
             byCase.managerAssigned(CASE, "esc-other", "em-eve");
             fixture.given(raised("defect")).when(new AssignManager(ID, null, null, EVE))
                     .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "em-eve",
-                            as(EVE, Roles.ESCALATION_MANAGER)));
+                            as(EVE, Roles.ESCALATION_MANAGER), 4L));
         }
 
         /** ...and who may never give it one is refused first, so it learns nothing of where it stands. */

@@ -60,9 +60,9 @@ public class EscalationManagers implements CloudEventConsumer, Intermediaries {
 
     @Override
     public Optional<String> escalationManagerOf(String caseNumber) {
-        return jdbc.queryOne("SELECT manager_id FROM case_escalation_manager WHERE case_number = ? AND active"
-                + " AND manager_id IS NOT NULL ORDER BY manager_since DESC LIMIT 1", row -> row.getString(1),
-                caseNumber);
+        return jdbc.queryOne("SELECT e.manager_id FROM case_escalation_manager e WHERE e.case_number = ? AND e.active"
+                + " AND e.manager_id IS NOT NULL ORDER BY " + Intermediaries.latestAssignedFirst("e") + " LIMIT 1",
+                row -> row.getString(1), caseNumber);
     }
 
     @Override
@@ -87,8 +87,10 @@ public class EscalationManagers implements CloudEventConsumer, Intermediaries {
                     + " ON CONFLICT DO NOTHING", escalationId, caseNumber); // delivered again: as it was
         } else if (assigned) {
             Instant since = event.time() == null ? Instant.now() : event.time();
-            jdbc.update("UPDATE case_escalation_manager SET manager_id = ?, manager_since = ? WHERE escalation_id = ?",
-                    data.path("managerId").asText(null), since, escalationId);
+            JsonNode place = data.path("caseAssignment");
+            jdbc.update("UPDATE case_escalation_manager SET manager_id = ?, manager_since = ?, case_assignment = ?"
+                    + " WHERE escalation_id = ?", data.path("managerId").asText(null), since,
+                    place.canConvertToLong() ? place.asLong() : null, escalationId);
         } else {
             jdbc.update("UPDATE case_escalation_manager SET active = FALSE WHERE escalation_id = ?", escalationId);
         }

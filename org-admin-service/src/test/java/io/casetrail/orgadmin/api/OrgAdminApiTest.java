@@ -917,6 +917,32 @@ class OrgAdminApiTest {
                 .body("detail", containsString("withdrawn"));
     }
 
+    /**
+     * Of two escalations of the case with managers, the intermediary is the manager escalation-service assigned last
+     * ({@code caseAssignment}), not the last to arrive: the later assignment arrives first here.
+     */
+    @Test
+    void theIntermediaryIsTheManagerAssignedLastNotTheLastToArrive() {
+        Actor tom = new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER);
+        Actor lu = new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD);
+        List<String> escalations = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        for (String escalation : escalations) {
+            TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 0, new EscalationRaised(
+                    escalation, ORG, caseNumber, "sso", "question", "s", "i", List.of(), List.of(), List.of(),
+                    List.of(), List.of(new ApprovalStep("team-lead", List.of(Roles.TEAM_LEAD), ApprovalRule.ANY,
+                    List.of(), 1)), tom));
+        }
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalations.get(1), 1,
+                new EscalationManagerAssigned(escalations.get(1), ORG, caseNumber, "em-ed", "Ed", lu, 2L));
+        await().atMost(WAIT).until(() -> escalationManagers.escalationManagerOf(caseNumber).isPresent());
+        TestEvents.publish(Topics.ESCALATION, "escalation-service", escalations.get(0), 1,
+                new EscalationManagerAssigned(escalations.get(0), ORG, caseNumber, "em-eve", "Eve", lu, 1L));
+        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_escalation_manager WHERE"
+                + " case_number = ? AND manager_id IS NOT NULL", row -> row.getLong(1), caseNumber)
+                .orElseThrow() == 2);
+        assertThat(escalationManagers.escalationManagerOf(caseNumber)).contains("em-ed");
+    }
+
     @Test
     void engineerWithoutAnOpenCaseOfTheOrgCannotResearchOrAct() {
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403);

@@ -18,6 +18,25 @@ public interface Intermediaries {
     /** The id of the escalation manager assigned to an active escalation of the case (the latest assigned). */
     Optional<String> escalationManagerOf(String caseNumber);
 
+    /**
+     * SQL ordering a case's escalation rows {@code alias} (columns {@code case_assignment}, {@code manager_since},
+     * {@code escalation_id}) latest assignment first: by the assignment's place among the case's
+     * ({@code EscalationManagerAssigned.caseAssignment}, none before any), then its event's time, then the id.
+     */
+    static String latestAssignedFirst(String alias) {
+        return "COALESCE(%1$s.case_assignment, 0) DESC, %1$s.manager_since DESC, %1$s.escalation_id DESC"
+                .formatted(alias);
+    }
+
+    /** SQL: row {@code later} was assigned after row {@code earlier}, in the order of {@link #latestAssignedFirst}. */
+    static String assignedAfter(String later, String earlier) {
+        return ("(COALESCE(%1$s.case_assignment, 0) > COALESCE(%2$s.case_assignment, 0)"
+                + " OR COALESCE(%1$s.case_assignment, 0) = COALESCE(%2$s.case_assignment, 0)"
+                + " AND (%1$s.manager_since > %2$s.manager_since"
+                + " OR %1$s.manager_since = %2$s.manager_since AND %1$s.escalation_id > %2$s.escalation_id))")
+                .formatted(later, earlier);
+    }
+
     /** Whether the caller is the case's escalation manager, its intermediary. */
     static boolean isIntermediary(Caller caller, Optional<String> escalationManager) {
         return escalationManager.isPresent() && caller.has(Roles.ESCALATION_MANAGER)
