@@ -9,6 +9,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotNull;
@@ -165,9 +166,10 @@ public class EscalationResource {
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEER})
     @Operation(summary = "Approve the current step", description = "By an approver of the step who did not raise the"
-            + " escalation and has not approved the step yet.")
-    public Response approve(@PathParam("id") String escalationId) {
-        return state(escalationId, new ApproveStep(escalationId, caller));
+            + " escalation and has not approved the step yet. With ?step=N (0 first), the step the approver saw:"
+            + " 409 step-moved if the chain has moved on since.")
+    public Response approve(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step) {
+        return state(escalationId, new ApproveStep(escalationId, step, caller));
     }
 
     @POST
@@ -175,9 +177,11 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEER})
-    @Operation(summary = "Reject the escalation", description = "By an approver of the current step; ends it.")
-    public Response reject(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
-        return state(escalationId, new RejectEscalation(escalationId, request.reason(), caller));
+    @Operation(summary = "Reject the escalation", description = "By an approver of the current step; ends it. With"
+            + " ?step=N, the step the approver saw: 409 step-moved if the chain has moved on since.")
+    public Response reject(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
+                           @Valid @NotNull Reason request) {
+        return state(escalationId, new RejectEscalation(escalationId, step, request.reason(), caller));
     }
 
     @POST

@@ -119,6 +119,7 @@ public class Escalation {
     public EscalationStatus handle(ApproveStep command) {
         requireApproverOfTheChain(command.caller());
         requireStatus(EscalationStatus.AWAITING_APPROVAL, "approved");
+        requireStepSeen(command.step(), command.caller(), "approving");
         ApprovalStep current = chain.get(step);
         String role = approverRole(current, command.caller());
         if (stepApprovers.contains(command.caller().id())) {
@@ -149,6 +150,7 @@ public class Escalation {
     public EscalationStatus handle(RejectEscalation command) {
         requireApproverOfTheChain(command.caller());
         requireStatus(EscalationStatus.AWAITING_APPROVAL, "rejected");
+        requireStepSeen(command.step(), command.caller(), "rejecting");
         ApprovalStep current = chain.get(step);
         String role = approverRole(current, command.caller());
         apply(new EscalationRejected(escalationId, orgId, caseNumber, step, current.name(), command.reason(),
@@ -165,6 +167,19 @@ public class Escalation {
                 ApprovalChains.eligibility(any, caller, team, raisedBy).allowed())) {
             throw new AccessDenied("only an approver of escalation " + escalationId + "'s chain approves or rejects"
                     + " it");
+        }
+    }
+
+    /**
+     * The step an approver saw, when it names one, is still the current one: a decision about one step never lands
+     * on the next (two approvers at once: the one who lost the race would otherwise approve, or reject, a step it
+     * never saw). Told only to an approver of some step of the chain; anyone else is refused as before (403).
+     */
+    private void requireStepSeen(Integer seen, Caller caller, String what) {
+        if (seen != null && seen != step && chain.stream().anyMatch(any ->
+                ApprovalChains.eligibility(any, caller, team, raisedBy).allowed())) {
+            throw new RuleViolation("step-moved", "escalation " + escalationId + " is at step " + step + " ('"
+                    + chain.get(step).name() + "'), not step " + seen + ": look at it again before " + what);
         }
     }
 

@@ -20,12 +20,26 @@ public final class EscalationCommands {
                                   List<TimelineExcerpt> timeline, Caller caller) {
     }
 
-    /** An approver approves the escalation's current step. */
-    public record ApproveStep(@TargetAggregateIdentifier String escalationId, Caller caller) {
+    /**
+     * An approver approves the escalation's current step: {@code step} (0 first), when given, the one the approver
+     * saw; refused if the chain has moved on since.
+     */
+    public record ApproveStep(@TargetAggregateIdentifier String escalationId, Integer step, Caller caller) {
+
+        /** Whichever step is current. */
+        public ApproveStep(String escalationId, Caller caller) {
+            this(escalationId, null, caller);
+        }
     }
 
-    /** An approver of the current step rejects the escalation. */
-    public record RejectEscalation(@TargetAggregateIdentifier String escalationId, String reason, Caller caller) {
+    /** An approver of the current step rejects the escalation ({@code step}: as for {@link ApproveStep}). */
+    public record RejectEscalation(@TargetAggregateIdentifier String escalationId, Integer step, String reason,
+                                   Caller caller) {
+
+        /** Whichever step is current. */
+        public RejectEscalation(String escalationId, String reason, Caller caller) {
+            this(escalationId, null, reason, caller);
+        }
     }
 
     /** An engineer takes the approved escalation. */

@@ -404,6 +404,30 @@ class EscalationTest {
                             new EscalationApproved(ID, ORG, CASE, "defect", as(MAY, Roles.SUPPORT_MANAGER)));
         }
 
+        /**
+         * Two approvers at once: the one who lost the race, named with the step it saw, is told the chain moved on
+         * (409) rather than approving, or rejecting, the next step it never saw; a stranger is refused as ever.
+         */
+        @Test
+        void anApprovalOrRejectionNamingTheStepItSawDoesNotLandOnTheNext() {
+            Caller leadAndManager = new Caller("lead-lou", "Lou", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER),
+                    null, Set.of("sso"));
+            Object[] leadApproved = {raised("defect"), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD)};
+            fixture.given(leadApproved).when(new ApproveStep(ID, 0, leadAndManager))
+                    .expectException(RuleViolation.class).expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                            "is at step 1 ('support-manager'), not step 0"))
+                    .expectNoEvents();
+            fixture.given(leadApproved).when(new RejectEscalation(ID, 0, "not a defect", MAY))
+                    .expectException(RuleViolation.class).expectNoEvents();
+            fixture.given(leadApproved).when(new ApproveStep(ID, 0, LEO))
+                    .expectException(AccessDenied.class).expectNoEvents();
+            fixture.given(leadApproved).when(new ApproveStep(ID, 1, MAY))
+                    .expectEvents(approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                            new EscalationApproved(ID, ORG, CASE, "defect", as(MAY, Roles.SUPPORT_MANAGER)));
+            fixture.given(raised("defect")).when(new ApproveStep(ID, 0, LU))
+                    .expectEvents(approved(0, "team-lead", true, LU, Roles.TEAM_LEAD));
+        }
+
         @Test
         void supportApproversApproveOnlyForTheirOwnTeam() {
             fixture.given(raised("question")).when(new ApproveStep(ID, LEO)).expectException(AccessDenied.class);

@@ -266,7 +266,8 @@ public final class Replay {
                 report.missing(placed.orgId(), placed.uuid(), e.getValue().body().path("eventType").asText());
             } else {
                 boolean refusal = "DENY".equals(e.getValue().body().path("outcome").path("result").asText());
-                differences("", e.getValue().body(), actual, placed, refusal, report);
+                differences("", e.getValue().body(), inTodaysForm(e.getValue().body(), actual), placed, refusal,
+                        report);
             }
         }
         for (Map.Entry<Placed, JsonNode> e : live.entrySet()) {
@@ -274,6 +275,44 @@ public final class Replay {
                 report.unexpected(e.getKey().orgId(), e.getKey().uuid(), e.getValue().path("eventType").asText());
             }
         }
+    }
+
+    /** What entries written before 2026-12-01 added to a message that is now the platform's own, word for word. */
+    static final List<String> FORMER_MESSAGE_SUFFIXES = List.of(" (org-wide)", ": the grant expired",
+            " (by support, with consent)");
+
+    /**
+     * The live entry as it would be written today, where it was written in an earlier form of the same content: a
+     * message with a suffix since dropped ({@link #FORMER_MESSAGE_SUFFIXES}), and an org-wide grant's
+     * {@code case_number} listing exactly the cases its targets name, comma-separated (now targets only). Anything
+     * else is left as it is, to be compared.
+     */
+    static JsonNode inTodaysForm(JsonNode expected, JsonNode actual) {
+        if (!actual.isObject()) {
+            return actual;
+        }
+        ObjectNode today = ((ObjectNode) actual).deepCopy();
+        String message = expected.path("displayMessage").asText(null);
+        String written = actual.path("displayMessage").asText(null);
+        if (message != null && written != null
+                && FORMER_MESSAGE_SUFFIXES.stream().anyMatch(suffix -> written.equals(message + suffix))) {
+            today.put("displayMessage", message);
+        }
+        JsonNode debugData = today.path("debugContext").path("debugData");
+        String cases = debugData.path("case_number").asText(null);
+        if (cases != null && cases.contains(",") && expected.path("debugContext").path("debugData")
+                .path("case_number").isMissingNode() && debugData instanceof ObjectNode data) {
+            List<String> targets = new ArrayList<>();
+            expected.path("target").forEach(target -> {
+                if ("SupportCase".equals(target.path("type").asText())) {
+                    targets.add(target.path("id").asText());
+                }
+            });
+            if (String.join(",", targets).equals(cases)) {
+                data.remove("case_number");
+            }
+        }
+        return today;
     }
 
     /** Reports where a live entry differs from the one its event calls for ({@code refusal}: a DENY entry). */
@@ -342,15 +381,21 @@ public final class Replay {
     }
 
     /**
-     * Whether a System Log entry concerns the case asked for (any, without {@code --case}): its case number, or one
-     * of the cases an org-wide grant covers (its {@code case_number} lists them, comma-separated).
+     * Whether a System Log entry concerns the case asked for (any, without {@code --case}): one of its
+     * {@code SupportCase} targets, its case or one an org-wide grant covers (older entries of such a grant also
+     * listed them in {@code case_number}, comma-separated; their targets name them too).
      */
     private boolean concernsTheCase(JsonNode body) {
         if (options.caseNumber() == null) {
             return true;
         }
-        String cases = body.path("debugContext").path("debugData").path("case_number").asText("");
-        return List.of(cases.split(",")).contains(options.caseNumber());
+        for (JsonNode target : body.path("target")) {
+            if ("SupportCase".equals(target.path("type").asText())
+                    && options.caseNumber().equals(target.path("id").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -54,8 +54,10 @@ import io.casetrail.events.orgadmin.TemporaryPasswordSent;
  *       {@code debugContext.debugData.originalPrincipal};</li>
  *   <li>org API tokens → {@code system.api_token.create|revoke}.</li>
  * </ul>
- * Every support entry names its case in {@code debugContext.debugData.case_number} (comma-separated for an org-wide
- * grant covering several open cases).
+ * Every support entry names the cases it concerns as {@code SupportCase} targets, and its case in
+ * {@code debugContext.debugData.case_number}, one case number as on the platform: an org-wide grant covering several
+ * open cases names them as targets only. The display messages are the platform's own, word for word, where it has
+ * the event (rules match them exactly); who acted and on which consent are in {@code actor} and {@code debugData}.
  */
 public final class LogEventMapper {
 
@@ -96,9 +98,7 @@ public final class LogEventMapper {
         Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);
         Entry entry = new Entry(envelope, published);
         if (event instanceof SupportAccessGranted e) {
-            entry.type("user.session.impersonation.grant",
-                            e.scope() == GrantScope.ORG ? "Enable impersonation grant (org-wide)"
-                                    : "Enable impersonation grant")
+            entry.type("user.session.impersonation.grant", "Enable impersonation grant")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), e.expiresAt())
                     .cases(e.coveredCases());
         } else if (event instanceof SupportAccessExtended e) {
@@ -110,7 +110,7 @@ public final class LogEventMapper {
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), null)
                     .cases(e.coveredCases());
         } else if (event instanceof SupportAccessExpired e) {
-            entry.type("user.session.impersonation.revoke", "Revoke impersonation grant: the grant expired")
+            entry.type("user.session.impersonation.revoke", "Revoke impersonation grant")
                     .actor(e.actor()).origin(RequestOrigin.NONE).grantTarget(e.grantId(), e.scope(), e.expiredAt())
                     .cases(e.coveredCases()).reason("GRANT_EXPIRED");
         } else if (event instanceof ImpersonationStarted e) {
@@ -129,25 +129,24 @@ public final class LogEventMapper {
             entry.type("system.api_token.revoke", "Revoke API token")
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.tokenId(), "Token", e.tokenId(), null);
         } else if (event instanceof PasswordResetSent e) {
-            entry.type("user.account.reset_password", "Reset password for user (by support, with consent)")
+            entry.type("user.account.reset_password", "Reset password for user")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId());
         } else if (event instanceof TemporaryPasswordSent e) {
             entry.type("user.account.expire_password",
-                            "Expire password with a temporary password (by support, with consent)")
+                            "Expire password with a temporary password")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("temp_password_set", "true")
                     // the user's sessions stay (support never revokes them); the catalogue's key says so
                     .debug("session_revocation", "false");
         } else if (event instanceof MfaFactorsReset e) {
-            entry.type("user.mfa.factor.reset_all", "Reset all factors for user (by support, with consent)")
+            entry.type("user.mfa.factor.reset_all", "Reset all factors for user")
                     .actor(e.actor()).origin(RequestOrigin.NONE).user(e.userId(), e.userLogin())
                     .cases(List.of(e.caseNumber())).consent(e.consentId())
                     .debug("factors", String.join(",", e.factorTypes()));
         } else if (event instanceof FeatureFlagChanged e) {
             entry.type(e.enabled() ? "system.feature.enable" : "system.feature.disable",
-                            (e.enabled() ? "Enable" : "Disable") + " feature " + e.flagName() + " (by support, with"
-                                    + " consent)")
+                            (e.enabled() ? "Enable" : "Disable") + " feature " + e.flagName())
                     .actor(e.actor()).origin(RequestOrigin.NONE).target(e.flagId(), "Feature", e.flagId(),
                             e.flagName())
                     .cases(List.of(e.caseNumber())).consent(e.consentId()).debug("featureName", e.flagName())
@@ -336,8 +335,9 @@ public final class LogEventMapper {
             for (String caseNumber : caseNumbers) {
                 addTarget(caseNumber, "SupportCase", caseNumber, "Support case " + caseNumber);
             }
-            if (!caseNumbers.isEmpty()) {
-                debugData.put("case_number", String.join(",", caseNumbers));
+            // one case number, as the platform's field holds: an org-wide grant over several cases names them as targets
+            if (caseNumbers.size() == 1) {
+                debugData.put("case_number", caseNumbers.get(0));
             }
             return this;
         }

@@ -39,6 +39,40 @@ class ReplayDifferencesTest {
         assertThat(changes(extension, nullZone, false)).isEmpty();
     }
 
+    /**
+     * Entries written before 2026-12-01 carry an earlier form of the same content: a message with a suffix since
+     * dropped, and an org-wide grant's cases listed in {@code case_number}. Not a change; any other message, or a
+     * case list that is not the one its targets name, is.
+     */
+    @Test
+    void anEntryWrittenInItsFormerFormIsNoChange() throws Exception {
+        JsonNode expected = JSON.readTree("""
+                {"eventType":"user.session.impersonation.grant","displayMessage":"Enable impersonation grant",
+                 "target":[{"id":"g-1","type":"ImpersonationGrant"},{"id":"00100001","type":"SupportCase"},
+                           {"id":"00100002","type":"SupportCase"}],
+                 "debugContext":{"debugData":{}}}""");
+        JsonNode former = JSON.readTree("""
+                {"eventType":"user.session.impersonation.grant","displayMessage":"Enable impersonation grant (org-wide)",
+                 "target":[{"id":"g-1","type":"ImpersonationGrant"},{"id":"00100001","type":"SupportCase"},
+                           {"id":"00100002","type":"SupportCase"}],
+                 "debugContext":{"debugData":{"case_number":"00100001,00100002"}}}""");
+        assertThat(changes(expected, Replay.inTodaysForm(expected, former), false)).isEmpty();
+
+        ObjectNode otherMessage = ((ObjectNode) former.deepCopy()).put("displayMessage", "Enable grant (org-wide)");
+        assertThat(changes(expected, Replay.inTodaysForm(expected, otherMessage), false)).extracting(
+                AuditReport.Change::field).containsExactly("displayMessage");
+        ObjectNode otherCases = former.deepCopy();
+        ((ObjectNode) otherCases.path("debugContext").path("debugData")).put("case_number", "00100001,00100003");
+        assertThat(changes(expected, Replay.inTodaysForm(expected, otherCases), false)).extracting(
+                AuditReport.Change::field).containsExactly("debugContext.debugData.case_number");
+        JsonNode consented = JSON.readTree("""
+                {"eventType":"user.mfa.factor.reset_all","displayMessage":"Reset all factors for user"}""");
+        JsonNode consentedBefore = JSON.readTree("""
+                {"eventType":"user.mfa.factor.reset_all",
+                 "displayMessage":"Reset all factors for user (by support, with consent)"}""");
+        assertThat(changes(consented, Replay.inTodaysForm(consented, consentedBefore), false)).isEmpty();
+    }
+
     private static ObjectNode withoutLegacyType(JsonNode entry) {
         return ((ObjectNode) entry.deepCopy()).putNull("legacyEventType");
     }
