@@ -73,14 +73,16 @@ public abstract class ServiceEndpointsContract {
 
     /**
      * Deny by default: every operation of the service's API, as its OpenAPI document lists them, refuses a request
-     * without a credential (401), one whose token carries no Casetrail role (403), and a bearer token claiming the
-     * role only an impersonation session's own token has (401), before anything of the request is looked at.
+     * without a credential (401), one whose token carries no Casetrail role (403), a bearer token claiming the
+     * role only an impersonation session's own token has (401), and one carrying a customer's role and the
+     * vendor's at once (401: every role is on one side), before anything of the request is looked at.
      */
     @Test
     void everyOperationRefusesNoCredentialAndATokenWithoutARole() {
         TokenMinter mint = TokenMinter.forTests();
         String noRole = mint.token("nobody-" + System.nanoTime()).org("org-nobody").sign();
         String impersonation = mint.token("tse-posing").role("impersonation").org("org-nobody").sign();
+        String bothSides = mint.token("admin-and-auditor").role("org-admin").role("auditor").org("org-nobody").sign();
         java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
                 .statusCode(200).extract().jsonPath().getMap("paths");
         int operations = 0;
@@ -100,6 +102,9 @@ public abstract class ServiceEndpointsContract {
                 Assertions.assertEquals(401, given().auth().oauth2(impersonation).contentType("application/json")
                         .body("{}").request(method, url).statusCode(), operation + " with a bearer token claiming"
                         + " the impersonation role");
+                Assertions.assertEquals(401, given().auth().oauth2(bothSides).contentType("application/json")
+                        .body("{}").request(method, url).statusCode(), operation + " with a token of a customer's"
+                        + " role and the vendor's");
             }
         }
         Assertions.assertTrue(operations >= 3, "the OpenAPI document lists the service's operations: " + operations);

@@ -27,8 +27,12 @@ class DockerComposeTest {
     /** What a service needs from its environment in a container (see docs/operations.md). */
     private static final List<String> REQUIRED_VARIABLES = List.of("QUARKUS_PROFILE", "KAFKA_BOOTSTRAP_SERVERS",
             "CASETRAIL_PG_BASE_URL", "CASETRAIL_PG_USERNAME", "CASETRAIL_PG_PASSWORD", "CASETRAIL_JWT_PUBLIC_KEY",
-            "CASETRAIL_JWT_ISSUER", "CASETRAIL_JWT_AUDIENCE", "CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION",
-            "CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION");
+            "CASETRAIL_JWT_ISSUER", "CASETRAIL_JWT_AUDIENCE", "CASETRAIL_ACCESS_SESSION_TOKEN_PUBLIC_KEY_LOCATION");
+
+    /** The private keys, each only where it signs: whoever gets into another service cannot sign with it. */
+    private static final Map<String, String> PRIVATE_KEYS = Map.of(
+            "support-access-service", "CASETRAIL_ACCESS_SESSION_TOKEN_PRIVATE_KEY_LOCATION",
+            "log-service", "CASETRAIL_INTERNAL_LOG_CHECKPOINT_PRIVATE_KEY_LOCATION");
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> services() throws IOException {
@@ -74,6 +78,17 @@ class DockerComposeTest {
         Map<String, Object> environment = (Map<String, Object>) service.get("environment");
         assertThat(environment).containsKeys(REQUIRED_VARIABLES.toArray(String[]::new));
         assertThat(environment.get("QUARKUS_PROFILE").toString()).contains("pg");
+        for (Map.Entry<String, String> key : PRIVATE_KEYS.entrySet()) {
+            if (key.getKey().equals(name)) {
+                assertThat(environment).containsKey(key.getValue());
+            } else {
+                assertThat(environment).doesNotContainKey(key.getValue());
+            }
+        }
+        List<String> mounted = (List<String>) service.get("volumes");
+        assertThat(mounted).allMatch(volume -> volume.endsWith(":ro"));
+        assertThat(mounted.stream().filter(volume -> volume.contains("private"))).hasSize(
+                PRIVATE_KEYS.containsKey(name) ? 1 : 0);
         assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS").toString()).isEqualTo("kafka:9092");
         assertThat(((Map<String, Object>) service.get("depends_on"))).containsKeys("kafka", "postgres");
 

@@ -45,8 +45,7 @@ public class CallerProducer {
         roles.retainAll(Roles.ALL);
         Caller caller;
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            caller = new Caller(jwt.getSubject(), stringClaim(jwt, NAME_CLAIM), roles, stringClaim(jwt, ORG_CLAIM),
-                    teams(jwt));
+            caller = new Caller(jwt.getSubject(), stringClaim(jwt, NAME_CLAIM), roles, orgClaim(jwt), teams(jwt));
         } else {
             caller = new Caller(idOf(identity), identity.getAttribute(SswsAuthentication.NAME_ATTRIBUTE),
                     roles, identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE), Set.of());
@@ -76,10 +75,20 @@ public class CallerProducer {
             return null;
         }
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            return stringClaim(jwt, ORG_CLAIM);
+            return orgClaim(jwt);
         }
         Object org = identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE);
         return org == null ? null : org.toString();
+    }
+
+    /**
+     * The org a token binds its principal to: a customer's. The vendor's staff are bound to none, whatever claim
+     * their identity provider adds (it would file their requests, and key their retries, under that org).
+     */
+    private static String orgClaim(JsonWebToken jwt) {
+        java.util.Set<String> groups = jwt.getGroups();
+        return groups != null && groups.stream().anyMatch(Roles.CUSTOMER::contains) ? stringClaim(jwt, ORG_CLAIM)
+                : null;
     }
 
     private static String stringClaim(JsonWebToken jwt, String name) {

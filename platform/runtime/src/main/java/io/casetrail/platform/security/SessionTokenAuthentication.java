@@ -13,6 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -144,6 +146,10 @@ public class SessionTokenAuthentication implements HttpAuthenticationMechanism {
             if (consumer == null) {
                 PublicKey key = PemKeys.publicKey(publicKeyLocation.orElseThrow());
                 consumer = new JwtConsumerBuilder()
+                        // signed with support-access-service's RSA key, with RS256 only: no other algorithm is
+                        // taken, whatever a token's header names
+                        .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                                AlgorithmIdentifiers.RSA_USING_SHA256)
                         .setVerificationKey(key)
                         .setExpectedIssuer(issuer)
                         .setExpectedAudience(audience)

@@ -72,6 +72,12 @@ public class VerifiedJwts implements JWTParser {
             // identity provider: a bearer token naming it is no caller's
             throw new ParseException("a bearer token does not carry the " + Roles.IMPERSONATION + " role");
         }
+        if (customerAndVendor(checked.getGroups())) {
+            // a customer is bound to its org, the vendor's staff to none (DOMAIN.md: every role is on one side): a
+            // token of both would read every org's records as the vendor while filed under one org as a customer
+            throw new ParseException("a token carries customer roles (" + Roles.CUSTOMER + ") or the vendor's, not"
+                    + " both");
+        }
         long expires = checked.getExpirationTime();
         if (expires > 0) {
             // from then on the full check decides again (it would refuse an expired token, or one older than
@@ -86,6 +92,12 @@ public class VerifiedJwts implements JWTParser {
             verified.put(token, new Verified(checked, until));
         }
         return checked;
+    }
+
+    /** Whether the groups hold a customer role and a vendor role. */
+    static boolean customerAndVendor(java.util.Set<String> groups) {
+        return groups != null && groups.stream().anyMatch(Roles.CUSTOMER::contains)
+                && groups.stream().anyMatch(group -> Roles.ALL.contains(group) && !Roles.CUSTOMER.contains(group));
     }
 
     /** How many verified tokens are kept (tests). */
