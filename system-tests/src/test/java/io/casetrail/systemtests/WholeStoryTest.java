@@ -218,8 +218,8 @@ class WholeStoryTest extends StackTest {
                 "io.casetrail.case.resolution-proposed.v1", "io.casetrail.case.closed.v1",
                 "io.casetrail.case.reopened.v1");
         // and all of it, each once (the SLA clock's bookkeeping aside, whose moments depend on the timing of the run;
-        // in any order: the withdrawal of the question follows the closure by a consumer's moment, the reopening
-        // may come first)
+        // in any order: the withdrawal of the question, and the expiry of the consent still live, follow the closure
+        // by a consumer's moment, the reopening may come first)
         List<String> everything = List.of("io.casetrail.case.opened.v1", "io.casetrail.case.assigned.v1",
                 "io.casetrail.case.information-requested.v1", "io.casetrail.case.reply-posted.v1",
                 "io.casetrail.orgadmin.consent-given.v1", "io.casetrail.orgadmin.password-reset-sent.v1",
@@ -232,7 +232,8 @@ class WholeStoryTest extends StackTest {
                 "io.casetrail.escalation.manager-assigned.v1", "io.casetrail.case.reply-posted.v1",
                 "io.casetrail.escalation.resolved.v1", "io.casetrail.escalation.closed.v1",
                 "io.casetrail.escalation.raised.v1", "io.casetrail.case.resolution-proposed.v1",
-                "io.casetrail.case.closed.v1", "io.casetrail.escalation.withdrawn.v1", "io.casetrail.case.reopened.v1");
+                "io.casetrail.case.closed.v1", "io.casetrail.escalation.withdrawn.v1",
+                "io.casetrail.orgadmin.consent-expired.v1", "io.casetrail.case.reopened.v1");
         await().atMost(WAIT).untilAsserted(() -> {
             List<Map<String, Object>> read = timeline(cases);
             assertThat(types(read)).containsSubsequence(story);

@@ -1,9 +1,12 @@
 package io.casetrail.devstack;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -42,12 +45,18 @@ public final class DevTokens {
     /**
      * Writes the token key pair ({@code private.pem}, {@code public.pem}), support-access-service's session token
      * pair ({@code session-private.pem}, {@code session-public.pem}) and log-service's internal-log checkpoint pair
-     * ({@code checkpoint-private.pem}, {@code checkpoint-public.pem}) unless they exist.
+     * ({@code checkpoint-private.pem}, {@code checkpoint-public.pem}) unless they exist. Under a lock on the
+     * directory's {@code .lock} file: two launchers at once (./casetrail up, ./casetrail token) never write a private
+     * key of one pair and the public key of another.
      */
     static void initKeys(Path dir) throws IOException, NoSuchAlgorithmException {
-        initKeyPair(dir.resolve("private.pem"), dir.resolve("public.pem"));
-        initKeyPair(dir.resolve("session-private.pem"), dir.resolve("session-public.pem"));
-        initKeyPair(dir.resolve("checkpoint-private.pem"), dir.resolve("checkpoint-public.pem"));
+        Files.createDirectories(dir);
+        try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = lockFile.lock()) {
+            initKeyPair(dir.resolve("private.pem"), dir.resolve("public.pem"));
+            initKeyPair(dir.resolve("session-private.pem"), dir.resolve("session-public.pem"));
+            initKeyPair(dir.resolve("checkpoint-private.pem"), dir.resolve("checkpoint-public.pem"));
+        }
     }
 
     private static void initKeyPair(Path privateKey, Path publicKey) throws IOException, NoSuchAlgorithmException {
