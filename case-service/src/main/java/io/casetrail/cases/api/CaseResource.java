@@ -277,9 +277,10 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/resolution")
     @Idempotent
-    @RolesAllowed({TSE, LEAD, MANAGER})
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Propose a resolution", description = "→ RESOLVED_PENDING_CONFIRMATION; closes itself if"
-            + " the customer does not answer within the auto-close period (7 days by default).")
+            + " the customer does not answer within the auto-close period (7 days by default). While an escalation"
+            + " manager is the customer's intermediary, only they propose (409 for the case's engineer and leads).")
     public Response proposeResolution(@PathParam("caseNumber") String caseNumber,
                                       @Valid @NotNull ResolutionRequest request) {
         return ok(new ProposeResolution(caseNumber, request.summary(), request.knowledgeArticleId(), caller));
@@ -329,8 +330,10 @@ public class CaseResource {
     @POST
     @Path("/{caseNumber}/knowledge-articles")
     @Idempotent
-    @RolesAllowed({TSE, LEAD, MANAGER})
-    @Operation(summary = "Reference a knowledge article")
+    @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
+    @Operation(summary = "Reference a knowledge article", description = "Read by the customer: while an escalation"
+            + " manager is the customer's intermediary, only they reference one (409 for the case's engineer and"
+            + " leads).")
     public Response linkArticle(@PathParam("caseNumber") String caseNumber,
                                 @Valid @NotNull KnowledgeArticleRequest request) {
         return ok(new LinkKnowledgeArticle(caseNumber, request.articleId(), request.title(), request.url(), caller));

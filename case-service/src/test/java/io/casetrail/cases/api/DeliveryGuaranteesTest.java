@@ -380,6 +380,16 @@ class DeliveryGuaranteesTest {
         as(EM_ED).body("{\"body\":\"Hello\"}").post("/cases/" + caseNumber + "/replies").then().statusCode(403);
         as(EM_EVE).body("{\"body\":\"I am your escalation manager\"}").post("/cases/" + caseNumber + "/replies")
                 .then().statusCode(200);
+        // so also a knowledge article the customer reads, and the resolution it proposes
+        String article = "{\"articleId\":\"KB-77\",\"title\":\"Session loops\",\"url\":\"https://kb.example.com/77\"}";
+        as(TSE_TOM).body(article).post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(409);
+        as(EM_ED).body(article).post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(403);
+        as(EM_EVE).body(article).post("/cases/" + caseNumber + "/knowledge-articles").then().statusCode(200);
+        String resolution = "{\"summary\":\"Fixed by Engineering\",\"knowledgeArticleId\":\"KB-77\"}";
+        as(TSE_TOM).body(resolution).post("/cases/" + caseNumber + "/resolution").then().statusCode(409)
+                .body("type", equalTo("https://casetrail.io/problems/intermediary"));
+        as(EM_EVE).body(resolution).post("/cases/" + caseNumber + "/resolution").then().statusCode(200)
+                .body("status", equalTo("RESOLVED_PENDING_CONFIRMATION"));
         as(TSE_TOM).body("{\"body\":\"Customer asks for an ETA\"}").post("/cases/" + caseNumber + "/internal-notes")
                 .then().statusCode(200);
         as(EM_EVE).body("{\"body\":\"ETA is Friday\"}").post("/cases/" + caseNumber + "/internal-notes")

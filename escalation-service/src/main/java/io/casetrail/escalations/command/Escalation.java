@@ -163,8 +163,7 @@ public class Escalation {
      * refused (403), as while it is awaited, and learns nothing of where the escalation stands.
      */
     private void requireApproverOfTheChain(Caller caller) {
-        if (status != EscalationStatus.AWAITING_APPROVAL && chain.stream().noneMatch(any ->
-                ApprovalChains.eligibility(any, caller, team, raisedBy).allowed())) {
+        if (status != EscalationStatus.AWAITING_APPROVAL && !isApproverOfTheChain(caller)) {
             throw new AccessDenied("only an approver of escalation " + escalationId + "'s chain approves or rejects"
                     + " it");
         }
@@ -176,11 +175,15 @@ public class Escalation {
      * never saw). Told only to an approver of some step of the chain; anyone else is refused as before (403).
      */
     private void requireStepSeen(Integer seen, Caller caller, String what) {
-        if (seen != null && seen != step && chain.stream().anyMatch(any ->
-                ApprovalChains.eligibility(any, caller, team, raisedBy).allowed())) {
+        if (seen != null && seen != step && isApproverOfTheChain(caller)) {
             throw new RuleViolation("step-moved", "escalation " + escalationId + " is at step " + step + " ('"
                     + chain.get(step).name() + "'), not step " + seen + ": look at it again before " + what);
         }
+    }
+
+    /** Whether the caller may approve some step of the chain. */
+    private boolean isApproverOfTheChain(Caller caller) {
+        return chain.stream().anyMatch(any -> ApprovalChains.eligibility(any, caller, team, raisedBy).allowed());
     }
 
     private String approverRole(ApprovalStep current, Caller caller) {

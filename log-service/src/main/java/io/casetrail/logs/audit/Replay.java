@@ -277,31 +277,45 @@ public final class Replay {
         }
     }
 
-    /** What entries written before 2026-12-01 added to a message that is now the platform's own, word for word. */
-    static final List<String> FORMER_MESSAGE_SUFFIXES = List.of(" (org-wide)", ": the grant expired",
-            " (by support, with consent)");
+    /**
+     * What entries written before 2026-12-01 added to a message that is now the platform's own, word for word: by
+     * event type, the suffixes that type's entries had.
+     */
+    static final Map<String, List<String>> FORMER_MESSAGE_SUFFIXES = Map.of(
+            "user.session.impersonation.grant", List.of(" (org-wide)"),
+            "user.session.impersonation.revoke", List.of(": the grant expired"),
+            "user.account.reset_password", List.of(" (by support, with consent)"),
+            "user.account.expire_password", List.of(" (by support, with consent)"),
+            "user.mfa.factor.reset_all", List.of(" (by support, with consent)"),
+            "system.feature.enable", List.of(" (by support, with consent)"),
+            "system.feature.disable", List.of(" (by support, with consent)"));
+    /** The types whose entries listed an org-wide grant's cases in {@code case_number}, comma-separated. */
+    static final Set<String> FORMER_CASE_LISTS = Set.of("user.session.impersonation.grant",
+            "user.session.impersonation.extend", "user.session.impersonation.revoke");
 
     /**
-     * The live entry as it would be written today, where it was written in an earlier form of the same content: a
-     * message with a suffix since dropped ({@link #FORMER_MESSAGE_SUFFIXES}), and an org-wide grant's
+     * The live entry as it would be written today, where it was written in the former form of the same content: a
+     * message with the suffix its type had ({@link #FORMER_MESSAGE_SUFFIXES}), and an org-wide grant's
      * {@code case_number} listing exactly the cases its targets name, comma-separated (now targets only). Anything
-     * else is left as it is, to be compared.
+     * else is left as it is, to be compared. Either form says the same, so which one an entry has is no difference.
      */
     static JsonNode inTodaysForm(JsonNode expected, JsonNode actual) {
         if (!actual.isObject()) {
             return actual;
         }
         ObjectNode today = ((ObjectNode) actual).deepCopy();
+        String type = expected.path("eventType").asText("");
         String message = expected.path("displayMessage").asText(null);
         String written = actual.path("displayMessage").asText(null);
-        if (message != null && written != null
-                && FORMER_MESSAGE_SUFFIXES.stream().anyMatch(suffix -> written.equals(message + suffix))) {
+        if (message != null && written != null && FORMER_MESSAGE_SUFFIXES.getOrDefault(type, List.of()).stream()
+                .anyMatch(suffix -> written.equals(message + suffix))) {
             today.put("displayMessage", message);
         }
         JsonNode debugData = today.path("debugContext").path("debugData");
         String cases = debugData.path("case_number").asText(null);
-        if (cases != null && cases.contains(",") && expected.path("debugContext").path("debugData")
-                .path("case_number").isMissingNode() && debugData instanceof ObjectNode data) {
+        if (FORMER_CASE_LISTS.contains(type) && cases != null && cases.contains(",") && expected
+                .path("debugContext").path("debugData").path("case_number").isMissingNode()
+                && debugData instanceof ObjectNode data) {
             List<String> targets = new ArrayList<>();
             expected.path("target").forEach(target -> {
                 if ("SupportCase".equals(target.path("type").asText())) {

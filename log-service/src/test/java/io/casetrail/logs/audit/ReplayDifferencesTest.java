@@ -71,6 +71,11 @@ class ReplayDifferencesTest {
                 {"eventType":"user.mfa.factor.reset_all",
                  "displayMessage":"Reset all factors for user (by support, with consent)"}""");
         assertThat(changes(consented, Replay.inTodaysForm(consented, consentedBefore), false)).isEmpty();
+        // a suffix another type had is a change
+        JsonNode expiredOnAReset = JSON.readTree("""
+                {"eventType":"user.mfa.factor.reset_all","displayMessage":"Reset all factors for user: the grant expired"}""");
+        assertThat(changes(consented, Replay.inTodaysForm(consented, expiredOnAReset), false)).extracting(
+                AuditReport.Change::field).containsExactly("displayMessage");
     }
 
     private static ObjectNode withoutLegacyType(JsonNode entry) {

@@ -39,7 +39,7 @@ public record Caller(String id, String displayName, Set<String> roles, String or
 
     /** A customer's administrator, bound to {@link #orgId()}. */
     public boolean isCustomer() {
-        return Roles.CUSTOMER.stream().anyMatch(roles::contains);
+        return Roles.anyCustomer(roles);
     }
 
     /** A customer principal of exactly this org. */

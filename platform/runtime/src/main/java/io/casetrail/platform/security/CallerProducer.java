@@ -86,9 +86,7 @@ public class CallerProducer {
      * their identity provider adds (it would file their requests, and key their retries, under that org).
      */
     private static String orgClaim(JsonWebToken jwt) {
-        java.util.Set<String> groups = jwt.getGroups();
-        return groups != null && groups.stream().anyMatch(Roles.CUSTOMER::contains) ? stringClaim(jwt, ORG_CLAIM)
-                : null;
+        return Roles.anyCustomer(jwt.getGroups()) ? stringClaim(jwt, ORG_CLAIM) : null;
     }
 
     private static String stringClaim(JsonWebToken jwt, String name) {

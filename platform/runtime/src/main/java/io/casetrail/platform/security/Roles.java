@@ -33,6 +33,11 @@ public final class Roles {
     /** Customer-side roles: bound to one org by the {@code org_id} claim. */
     public static final List<String> CUSTOMER = List.of(ORG_SUPER_ADMIN, ORG_ADMIN);
 
+    /** Whether the roles (or a token's groups; null: none) hold a customer-side one. */
+    public static boolean anyCustomer(java.util.Collection<String> roles) {
+        return roles != null && roles.stream().anyMatch(CUSTOMER::contains);
+    }
+
     /** Every role, most specific first (the first a principal holds is the role it acts in). */
     public static final List<String> ALL = List.of(ORG_SUPER_ADMIN, ORG_ADMIN, SUPPORT_MANAGER, TEAM_LEAD,
             ESCALATION_MANAGER, SUPPORT_ENGINEER, ENGINEERING_MANAGER, ENGINEER, AUDITOR, PLATFORM_OPERATOR);

@@ -96,7 +96,7 @@ public class VerifiedJwts implements JWTParser {
 
     /** Whether the groups hold a customer role and a vendor role. */
     static boolean customerAndVendor(java.util.Set<String> groups) {
-        return groups != null && groups.stream().anyMatch(Roles.CUSTOMER::contains)
+        return Roles.anyCustomer(groups)
                 && groups.stream().anyMatch(group -> Roles.ALL.contains(group) && !Roles.CUSTOMER.contains(group));
     }
 
