@@ -42,7 +42,8 @@ import io.restassured.response.Response;
  * its topic and in every projection that shows it, exactly once? The commands: customers opening cases, the lead
  * assigning each to an engineer, the org's Super Administrator creating API tokens. The projections: case-service's
  * case list, engineer's queue and timelines, support-access-service's list of the org's open cases, log-service's
- * internal logs and the org's System Log. The stream runs while a service is killed with SIGKILL, while the broker
+ * internal logs and the org's System Log, and the known cases of the four services that follow the case topic. The
+ * stream runs while each service is killed with SIGKILL in turn, while the broker
  * is stopped and started again, and while a service's database is cut off; log-service's consumer groups are also
  * reset to the beginning of every topic.
  */
@@ -75,6 +76,14 @@ class FaultsTest extends StackTest {
             stream.awaitAnswered(stream.answered().size() + 10);
             stack.restart("support-access-service");
             stream.awaitTokens(tokensBefore + 3);
+            // and the two services that follow the cases for their own commands (consents and actions, escalations):
+            // each takes up the case topic where it stood, nothing lost or shown twice in its known cases
+            for (String follower : List.of("org-admin-service", "escalation-service")) {
+                stack.kill(follower);
+                stream.awaitAnswered(stream.answered().size() + 5);
+                stack.restart(follower);
+                stream.awaitAnswered(stream.answered().size() + 5);
+            }
         }
         everyAnsweredCommandIsEverywhereOnce(org);
     }
