@@ -316,13 +316,7 @@ public final class Replay {
         if (FORMER_CASE_LISTS.contains(type) && cases != null && cases.contains(",") && expected
                 .path("debugContext").path("debugData").path("case_number").isMissingNode()
                 && debugData instanceof ObjectNode data) {
-            List<String> targets = new ArrayList<>();
-            expected.path("target").forEach(target -> {
-                if ("SupportCase".equals(target.path("type").asText())) {
-                    targets.add(target.path("id").asText());
-                }
-            });
-            if (String.join(",", targets).equals(cases)) {
+            if (String.join(",", supportCases(expected)).equals(cases)) {
                 data.remove("case_number");
             }
         }
@@ -403,13 +397,18 @@ public final class Replay {
         if (options.caseNumber() == null) {
             return true;
         }
+        return supportCases(body).contains(options.caseNumber());
+    }
+
+    /** The cases an entry names as its {@code SupportCase} targets, in their order. */
+    private static List<String> supportCases(JsonNode body) {
+        List<String> cases = new ArrayList<>();
         for (JsonNode target : body.path("target")) {
-            if ("SupportCase".equals(target.path("type").asText())
-                    && options.caseNumber().equals(target.path("id").asText())) {
-                return true;
+            if (LogEventMapper.SUPPORT_CASE.equals(target.path("type").asText())) {
+                cases.add(target.path("id").asText());
             }
         }
-        return false;
+        return cases;
     }
 
     /**

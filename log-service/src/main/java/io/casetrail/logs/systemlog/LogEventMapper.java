@@ -90,6 +90,9 @@ public final class LogEventMapper {
 
     private final ObjectMapper json;
 
+    /** The target type naming a case an entry concerns. */
+    public static final String SUPPORT_CASE = "SupportCase";
+
     public LogEventMapper(ObjectMapper json) {
         this.json = json;
     }
@@ -333,7 +336,7 @@ public final class LogEventMapper {
 
         Entry cases(List<String> caseNumbers) {
             for (String caseNumber : caseNumbers) {
-                addTarget(caseNumber, "SupportCase", caseNumber, "Support case " + caseNumber);
+                addTarget(caseNumber, SUPPORT_CASE, caseNumber, "Support case " + caseNumber);
             }
             // one case number, as the platform's field holds: an org-wide grant over several cases names them as targets
             if (caseNumbers.size() == 1) {
