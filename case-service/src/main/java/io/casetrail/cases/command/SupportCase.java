@@ -165,9 +165,20 @@ public class SupportCase {
             contacts.add(original.openedBy);
         }
         String subject = "Follow-up to " + original.caseNumber + ": " + original.subject;
-        open(caseNumber, original.orgId, original.orgUrl, subject.length() <= MAX_SUBJECT ? subject
-                        : subject.substring(0, MAX_SUBJECT - 3) + "...", reason, original.productArea, original.priority,
-                original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules, deadlines);
+        open(caseNumber, original.orgId, original.orgUrl, shortened(subject), reason, original.productArea,
+                original.priority, original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules, deadlines);
+    }
+
+    /** A subject cut to MAX_SUBJECT characters where it is longer, never between the two halves of a surrogate pair. */
+    static String shortened(String subject) {
+        if (subject.length() <= MAX_SUBJECT) {
+            return subject;
+        }
+        int end = MAX_SUBJECT - 3;
+        if (Character.isHighSurrogate(subject.charAt(end - 1))) {
+            end--;
+        }
+        return subject.substring(0, end) + "...";
     }
 
     private void open(String number, String org, String url, String subjectLine, String description,
@@ -295,12 +306,10 @@ public class SupportCase {
         Caller caller = command.caller();
         requireText(command.body(), "body");
         if (policy().isCustomerOfCase(caller)) {
-            switch (status) {
-                case CLOSED -> throw new RuleViolation("closed", "case " + caseNumber
-                        + " is closed; reopen it to write again");
-                case RESOLVED_PENDING_CONFIRMATION -> throw new RuleViolation("resolution-pending", "case "
-                        + caseNumber + " has a proposed resolution: confirm it, or reject it with your reason");
-                default -> { }
+            requireNotClosed("write on", "; reopen it to write again");
+            if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION) {
+                throw new RuleViolation("resolution-pending", "case " + caseNumber
+                        + " has a proposed resolution: confirm it, or reject it with your reason");
             }
             CaseStatus after = status == CaseStatus.PENDING_CUSTOMER ? CaseStatus.OPEN : status;
             apply(new ReplyPosted(caseNumber, orgId, command.messageId(), command.body(), after, caller.actor()));
@@ -429,8 +438,7 @@ public class SupportCase {
      * that time finds the case closed, as it would have had the deadline fired on time. True when it closed.
      */
     private boolean closedAutomaticallyIfDue() {
-        if (status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && autoCloseAt != null
-                && !now().isBefore(autoCloseAt)) {
+        if (dueToCloseAutomatically()) {
             apply(new CaseClosed(caseNumber, orgId, CloseReason.AUTO_CLOSED, Actor.SYSTEM, autoCloseAt));
             return true;
         }
@@ -788,9 +796,28 @@ public class SupportCase {
         }
     }
 
+    /** A resolution left unanswered until its auto-close time: the case counts as closed since then. */
+    private boolean dueToCloseAutomatically() {
+        return status == CaseStatus.RESOLVED_PENDING_CONFIRMATION && autoCloseAt != null
+                && !now().isBefore(autoCloseAt);
+    }
+
     private void requireNotClosed(String what) {
+        requireNotClosed(what, "");
+    }
+
+    /**
+     * Refuses work on a closed case, and on one past its auto-close time whose deadline has not fired yet (deadlines
+     * are polled, and fire late after downtime): what comes after that time finds the case closed, as it would have
+     * had the deadline fired on time. The deadline records the closure; a refusal records nothing.
+     */
+    private void requireNotClosed(String what, String advice) {
         if (status == CaseStatus.CLOSED) {
-            throw new RuleViolation("closed", "case " + caseNumber + " is closed; cannot " + what + " it");
+            throw new RuleViolation("closed", "case " + caseNumber + " is closed; cannot " + what + " it" + advice);
+        }
+        if (dueToCloseAutomatically()) {
+            throw new RuleViolation("closed", "case " + caseNumber + " was closed automatically at " + autoCloseAt
+                    + ", its proposed resolution unanswered; cannot " + what + " it" + advice);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.casetrail.cases.command;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -787,6 +789,30 @@ class SupportCaseTest {
         }
 
         /**
+         * Work that comes after the auto-close time, before the polled deadline fired, finds the case closed as it
+         * would have had the deadline fired on time, and records nothing: the deadline records the closure.
+         */
+        @Test
+        void workAfterTheAutoCloseTimeIsRefusedAsOnAClosedCase() {
+            Instant late = t0.plus(Duration.ofDays(7)).plusSeconds(3600);
+            for (Object work : List.of(reply(TSE), reply(CUSTOMER), new AssignCase(CASE, OTHER_TSE.id(), LEAD),
+                    new AddContact(CASE, "admin-cy", CUSTOMER),
+                    new RecordPhoneCall(CASE, "call-1", "admin-ada", "Went through the fix", true, TSE))) {
+                fixture.given(opened(), assigned(), proposed()).andGivenCurrentTime(late)
+                        .when(work)
+                        .expectException(RuleViolation.class)
+                        .expectExceptionMessage(org.hamcrest.Matchers.containsString(
+                                "was closed automatically at " + t0.plus(Duration.ofDays(7))))
+                        .expectNoEvents();
+            }
+            // a second before that time, the support's reply is taken
+            fixture.given(opened(), assigned(), proposed())
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(7)).minusSeconds(1))
+                    .when(reply(TSE))
+                    .expectSuccessfulHandlerExecution();
+        }
+
+        /**
          * A case closed automatically closed at its auto-close time, however late the deadline fired: as its event
          * says (above), or, for an event recorded before it said so, the auto-close time it followed (here).
          */
@@ -843,6 +869,19 @@ class SupportCaseTest {
                             new SlaClockStarted("00200001", ORG, SlaTarget.FIRST_RESPONSE,
                                     reopenAt.plus(Duration.ofHours(4)), Actor.SYSTEM),
                             new FollowUpCaseOpened(CASE, ORG, "00200001", "It is back", CUSTOMER.actor()));
+        }
+
+        /** The follow-up's subject is cut to the subjects' limit, never between the halves of a surrogate pair. */
+        @Test
+        void aFollowUpsLongSubjectIsCutWholeCharactersOnly() {
+            String prefix = "Follow-up to " + CASE + ": ";
+            // the emoji's first half is the last character the cut would keep
+            String subject = "x".repeat(SupportCase.MAX_SUBJECT - 4 - prefix.length()) + "\uD83D\uDE00" + "y".repeat(20);
+            assertEquals(prefix + "x".repeat(SupportCase.MAX_SUBJECT - 4 - prefix.length()) + "...",
+                    SupportCase.shortened(prefix + subject));
+            String fits = "z".repeat(SupportCase.MAX_SUBJECT);
+            assertEquals(fits, SupportCase.shortened(fits));
+            assertEquals("z".repeat(SupportCase.MAX_SUBJECT - 3) + "...", SupportCase.shortened(fits + "z"));
         }
 
         @Test
