@@ -28,7 +28,7 @@ import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
-import io.casetrail.platform.errors.InvalidInput;
+import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
@@ -137,7 +137,9 @@ public class ResearchResource {
     private <T> T lookUp(String orgId, String caseNumber, String resource, String query, Supplier<T> lookup,
                          ToIntFunction<T> results) {
         if (caseNumber == null || caseNumber.isBlank()) {
-            throw new InvalidInput("caseNumber: research is done for a case you hold; name it");
+            // no case named, none held: refused as anyone else is, before any parameter is looked at (api.md)
+            throw new AccessDenied("research in org " + orgId + " is done for an open case of it that you hold;"
+                    + " name it (caseNumber)");
         }
         CaseAdministration.heldCase(knownCases, caseNumber, orgId, caller, "research org " + orgId);
         RequestId.aboutCase(caseNumber); // held: the request log is filed under the case

@@ -42,8 +42,11 @@ public final class AdminCommands {
     public record WithdrawConsent(@TargetAggregateIdentifier String caseNumber, String consentId, Caller caller) {
     }
 
-    /** The case closed: its consents still live end with it ({@link ConsentClosures}). */
-    public record EndConsentsOfClosedCase(@TargetAggregateIdentifier String caseNumber) {
+    /**
+     * The case closed, at its event {@code sequence}: its consents still live and given before it end with it
+     * ({@link ConsentClosures}).
+     */
+    public record EndConsentsOfClosedCase(@TargetAggregateIdentifier String caseNumber, long sequence) {
     }
 
     /** Support looked something up in the org for the case. */

@@ -184,14 +184,17 @@ public class CaseAdministration {
     }
 
     /**
-     * The case closed: consent is scoped to the case, and a case closed is over. Every consent still live expires
-     * at the closure, so none allows an action again if the case is reopened; the customer consents anew.
+     * The case closed: consent is scoped to the case, and a case closed is over. Every consent still live that was
+     * given before the closure expires at it, so none allows an action again if the case is reopened; the customer
+     * consents anew. One given after it (on the reopened case) stands, when a rebuild of the known cases delivers
+     * the closure again.
      */
     @CommandHandler
     public void handle(EndConsentsOfClosedCase command) {
         Instant now = now();
         for (ConsentPolicy.Consent consent : List.copyOf(consents.values())) {
-            if (!consent.withdrawn() && !expiredConsents.contains(consent.consentId())
+            boolean givenBefore = consent.caseSequence() == null || consent.caseSequence() < command.sequence();
+            if (givenBefore && !consent.withdrawn() && !expiredConsents.contains(consent.consentId())
                     && now.isBefore(consent.expiresAt())) {
                 apply(new ConsentExpired(orgId, caseNumber, consent.consentId(), now, Actor.SYSTEM));
             }
@@ -237,7 +240,8 @@ public class CaseAdministration {
     private void give(KnownCase known, String consentId, String givenBy, ConsentChannel channel, Instant givenAt,
                       Scope scope, Instant expiresAt, Actor actor, DeadlineManager deadlines) {
         apply(new ConsentGiven(known.orgId(), known.caseNumber(), consentId, givenBy, channel, givenAt,
-                scope.actionKinds(), scope.targetUserIds(), scope.featureFlags(), expiresAt, actor));
+                scope.actionKinds(), scope.targetUserIds(), scope.featureFlags(), expiresAt, actor,
+                known.statusSequence()));
         deadlines.schedule(expiresAt, CONSENT_EXPIRY, new ConsentDue(consentId, expiresAt));
     }
 
@@ -354,7 +358,8 @@ public class CaseAdministration {
     void on(ConsentGiven event) {
         identify(event.caseNumber(), event.orgId());
         consents.put(event.consentId(), new ConsentPolicy.Consent(event.consentId(), event.givenBy(),
-                event.actionKinds(), event.targetUserIds(), event.featureFlags(), event.expiresAt(), false));
+                event.actionKinds(), event.targetUserIds(), event.featureFlags(), event.expiresAt(), false,
+                event.caseSequence()));
     }
 
     @EventSourcingHandler

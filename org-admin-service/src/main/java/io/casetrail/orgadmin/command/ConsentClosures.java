@@ -11,7 +11,8 @@ import io.casetrail.platform.cases.KnownCases;
 
 /**
  * When a case closes, its consents still live expire (DOMAIN.md: consent is scoped to the case): a reopened case
- * needs the customer's consent anew. It acts in the transaction that records the closure in {@code known_case} (the
+ * needs the customer's consent anew. Only those given before the closure (by the case's event sequence): a rebuild
+ * of the known cases delivers old closures again, and a consent given on the reopened case outlives them. It acts in the transaction that records the closure in {@code known_case} (the
  * {@code known-cases} consumer's), so what it ends commits with the closure or the closure is delivered again. The
  * consents and the actions hold the case's row first ({@link io.casetrail.platform.cases.CaseLookup#findLocked}),
  * so a consent given as the case closes either saw it closed or is among those ended here, and an action either
@@ -31,7 +32,7 @@ public class ConsentClosures {
     void on(@Observes KnownCases.Closed closed) {
         // a case support never acted on here has no consent, nor an aggregate to load
         if (events.lastSequenceNumberFor(closed.caseNumber()).isPresent()) {
-            commands.sendAndWait(new EndConsentsOfClosedCase(closed.caseNumber()));
+            commands.sendAndWait(new EndConsentsOfClosedCase(closed.caseNumber(), closed.sequence()));
         }
     }
 }

@@ -17,12 +17,15 @@ import io.casetrail.events.orgadmin.ActionKind;
  */
 final class ConsentPolicy {
 
-    /** A consent as the policy sees it. */
+    /**
+     * A consent as the policy sees it, and where among the case's events it was given ({@code caseSequence}: a
+     * closure ends only the consents given before it).
+     */
     record Consent(String consentId, String givenBy, List<ActionKind> kinds, List<String> users, List<String> flags,
-                   Instant expiresAt, boolean withdrawn) {
+                   Instant expiresAt, boolean withdrawn, Long caseSequence) {
 
         Consent asWithdrawn() {
-            return new Consent(consentId, givenBy, kinds, users, flags, expiresAt, true);
+            return new Consent(consentId, givenBy, kinds, users, flags, expiresAt, true, caseSequence);
         }
     }
 

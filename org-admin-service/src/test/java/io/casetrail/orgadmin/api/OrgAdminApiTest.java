@@ -973,6 +973,10 @@ class OrgAdminApiTest {
             as(ADA).get("/orgs/" + ORG + lookup + query).then().statusCode(403);
             as(TOM).get("/orgs/org-other" + lookup + query).then().statusCode(403);
             given().get("/orgs/" + ORG + lookup + query).then().statusCode(401);
+            // naming no case is holding none: refused as such, whoever asks
+            as(TIA).get("/orgs/" + ORG + lookup).then().statusCode(403)
+                    .body("detail", containsString("name it (caseNumber)"));
+            as(TOM).get("/orgs/" + ORG + lookup + "?caseNumber=").then().statusCode(403);
         }
         // and every action: the feature flags' too
         for (String action : List.of("/users/00u2bob/lifecycle/reset-password",

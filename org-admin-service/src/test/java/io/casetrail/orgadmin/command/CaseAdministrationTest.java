@@ -28,6 +28,7 @@ import io.casetrail.events.orgadmin.MfaFactorsReset;
 import io.casetrail.events.orgadmin.OrgResearched;
 import io.casetrail.events.orgadmin.PasswordResetSent;
 import io.casetrail.events.orgadmin.TemporaryPasswordSent;
+import io.casetrail.orgadmin.command.AdminCommands.EndConsentsOfClosedCase;
 import io.casetrail.orgadmin.command.AdminCommands.GiveWrittenConsent;
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
 import io.casetrail.orgadmin.command.AdminCommands.RecordVerbalConsent;
@@ -147,9 +148,10 @@ class CaseAdministrationTest {
         t0 = fixture.currentTime();
     }
 
+    /** A consent given on the case as {@link #FACTS} know it (its status from its event 2). */
     ConsentGiven consent(String id, ActionKind kind, List<String> users) {
         return new ConsentGiven(ORG, CASE, id, "admin-ada", ConsentChannel.API, t0, List.of(kind), users, List.of(),
-                t0.plus(Duration.ofHours(24)), ADA.actor());
+                t0.plus(Duration.ofHours(24)), ADA.actor(), 2L);
     }
 
     RunAdminAction action(ActionKind kind, String target, Caller caller) {
@@ -205,7 +207,7 @@ class CaseAdministrationTest {
                 null, mfa, Duration.ofHours(24), eve)).expectEvents(new ConsentGiven(ORG, CASE, "c-1", "admin-bo",
                 ConsentChannel.PHONE, t0, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
                 t0.plus(Duration.ofHours(24)), new Actor("em-eve", "Eve", Actor.Kind.SUPPORT,
-                        Roles.ESCALATION_MANAGER)));
+                        Roles.ESCALATION_MANAGER), 2L));
         escalationManagers.clear(); // the escalation ended: the case's engineer again
         fixture.givenNoPriorActivity().when(new RecordVerbalConsent(CASE, "c-1", "admin-bo", ConsentChannel.PHONE,
                 null, mfa, Duration.ofHours(24), eve)).expectException(AccessDenied.class);
@@ -326,7 +328,7 @@ class CaseAdministrationTest {
                         TOM))
                 .expectEvents(new ConsentGiven(ORG, CASE, "c-2", "admin-bo", ConsentChannel.PHONE, said,
                         List.of(ActionKind.RESET_MFA), List.of("00u1alice"), List.of(), said.plus(Duration.ofHours(24)),
-                        TOM.actor()));
+                        TOM.actor(), 2L));
     }
 
     @Test
@@ -503,6 +505,35 @@ class CaseAdministrationTest {
                         null), Duration.ofHours(2), ADA))
                 .whenTimeElapses(Duration.ofHours(2))
                 .expectEvents(new ConsentExpired(ORG, CASE, "c-1", t0.plus(Duration.ofHours(2)), Actor.SYSTEM));
+    }
+
+    /**
+     * A closure ends the consents given before it (the case's event 4 here); one given after it, on the reopened case
+     * (at its event 6), stands when the closure is delivered again by a rebuild of the known cases.
+     */
+    @Test
+    void aClosureEndsOnlyTheConsentsGivenBeforeIt() {
+        Instant now = t0.plus(Duration.ofHours(1));
+        ConsentGiven beforeClosure = new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
+                List.of(ActionKind.RESET_MFA), List.of(), List.of(), t0.plus(Duration.ofHours(24)), ADA.actor(), 3L);
+        ConsentGiven afterReopen = new ConsentGiven(ORG, CASE, "c-2", "admin-ada", ConsentChannel.API, t0,
+                List.of(ActionKind.RESET_MFA), List.of(), List.of(), t0.plus(Duration.ofHours(24)), ADA.actor(), 6L);
+        // recorded before consents kept their place among the case's events: given before any closure
+        ConsentGiven unplaced = new ConsentGiven(ORG, CASE, "c-0", "admin-ada", ConsentChannel.API, t0,
+                List.of(ActionKind.RESET_PASSWORD), List.of(), List.of(), t0.plus(Duration.ofHours(24)), ADA.actor());
+        fixture.given(beforeClosure, afterReopen, unplaced)
+                .andGivenCurrentTime(now)
+                .when(new EndConsentsOfClosedCase(CASE, 4))
+                .expectEvents(new ConsentExpired(ORG, CASE, "c-1", now, Actor.SYSTEM),
+                        new ConsentExpired(ORG, CASE, "c-0", now, Actor.SYSTEM));
+        fixture.given(afterReopen)
+                .when(new EndConsentsOfClosedCase(CASE, 4))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(afterReopen)
+                .andGivenCurrentTime(now)
+                .when(new EndConsentsOfClosedCase(CASE, 7))
+                .expectEvents(new ConsentExpired(ORG, CASE, "c-2", now, Actor.SYSTEM));
     }
 
     /** A consent that ended by expiring is withdrawn no more (409 consent-ended), as one withdrawn before. */

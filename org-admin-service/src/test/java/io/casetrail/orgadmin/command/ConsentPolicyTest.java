@@ -20,7 +20,7 @@ class ConsentPolicyTest {
 
     static ConsentPolicy.Consent given(String by) {
         return new ConsentPolicy.Consent("c-1", by, List.of(ActionKind.RESET_MFA), List.of(), List.of(),
-                NOW.plusSeconds(3600), false);
+                NOW.plusSeconds(3600), false, 2L);
     }
 
     @Test
