@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -22,6 +23,9 @@ import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
+import org.axonframework.serialization.Serializer;
+
+import io.casetrail.platform.errors.PayloadTooLarge;
 
 /**
  * Axon's JDBC event storage engine (its tables, queries and gap-aware tokens), except that an event read from the
@@ -52,6 +56,15 @@ final class EventTable extends JdbcEventStorageEngine {
     static final int MAX_GAP_OFFSET = Integer.MAX_VALUE;
     static final int GAP_TIMEOUTS_PER_TRANSACTION_TIMEOUT = 3;
     static final int CLEAN_GAPS_ROWS = 10_000;
+
+    /**
+     * The most bytes one event's payload and metadata take together. The relay sends an event as one Kafka record:
+     * those bytes, its key and its headers (a few hundred bytes more); a record over the producer's and the
+     * broker's limit (1 MiB by default: {@code max.request.size}, {@code message.max.bytes}) would be refused at
+     * every attempt, and the relay, which keeps each aggregate's order, would publish neither it nor any event after
+     * it. Such an event is never stored ({@link #appendEvents(List, Serializer)}).
+     */
+    static final int MAX_EVENT_BYTES = 900 * 1024;
 
     private final long gapTimeoutMillis;
 
@@ -105,6 +118,25 @@ final class EventTable extends JdbcEventStorageEngine {
             statement.setArray(3, connection.createArrayOf("BIGINT", gaps.toArray()));
         }
         return statement;
+    }
+
+    /**
+     * Refuses, before anything is stored, an event whose payload and metadata together take more than
+     * {@link #MAX_EVENT_BYTES}: the command that applied it fails ({@code 413}) and records nothing. The bytes are
+     * serialized once: Axon's append takes them from the message, which keeps them.
+     */
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        for (EventMessage<?> event : events) {
+            long size = (long) event.serializePayload(serializer, byte[].class).getData().length
+                    + event.serializeMetaData(serializer, byte[].class).getData().length;
+            if (size > MAX_EVENT_BYTES) {
+                throw new PayloadTooLarge("what this request would record is too large: an event of " + size
+                        + " bytes (" + event.getPayloadType().getSimpleName() + "), where one may take at most "
+                        + MAX_EVENT_BYTES + "; send less text");
+            }
+        }
+        super.appendEvents(events, serializer);
     }
 
     @Override

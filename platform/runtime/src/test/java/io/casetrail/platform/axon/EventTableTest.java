@@ -98,6 +98,29 @@ class EventTableTest {
     }
 
     /**
+     * An event the relay could not send as one Kafka record (over the producer's and broker's 1 MiB) is never
+     * stored: the append is refused, with the events appended beside it; one at the limit is stored.
+     */
+    @Test
+    void anEventTooLargeForOneKafkaRecordIsRefusedAndNothingStored() throws SQLException {
+        // a JSON string: its quotes and the metadata's "{}" take 4 bytes
+        String tooLarge = "x".repeat(EventTable.MAX_EVENT_BYTES - 3);
+        org.junit.jupiter.api.Assertions.assertThrows(io.casetrail.platform.errors.PayloadTooLarge.class,
+                () -> events.appendEvents(List.of(new GenericDomainEventMessage<>("Test", "big", 0, "small"),
+                        new GenericDomainEventMessage<>("Test", "big", 1, tooLarge))));
+        try (Connection c = dataSource.getConnection(); Statement sql = c.createStatement();
+             var rows = sql.executeQuery("SELECT COUNT(*) FROM domainevententry")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isZero();
+        }
+        String atTheLimit = "x".repeat(EventTable.MAX_EVENT_BYTES - 4);
+        events.appendEvents(List.of(new GenericDomainEventMessage<>("Test", "big", 0, atTheLimit)));
+        List<Object> stored = events.readEvents(null, false).map(TrackedEventMessage::getPayload)
+                .collect(Collectors.toList());
+        assertThat(stored).containsExactly(atTheLimit);
+    }
+
+    /**
      * A token with more gaps than a statement takes parameters (PostgreSQL's driver: 65,535; here the indexes of
      * appends rolled back, which go only when the gap timeout passes) still reads: on PostgreSQL the gaps go to the
      * query as one array.
