@@ -500,8 +500,8 @@ public final class Replay {
         String id = headers.get(CloudEventHeaders.ID);
         String type = headers.get(CloudEventHeaders.TYPE);
         String source = headers.get(CloudEventHeaders.SOURCE);
-        if (id == null || type == null || source == null || record.value() == null) {
-            return null;
+        if (!CloudEvent.isTakenId(id) || type == null || source == null || record.value() == null) {
+            return null; // as the consumers pass it over
         }
         String time = headers.get(CloudEventHeaders.TIME);
         String sequence = headers.get(CloudEventHeaders.SEQUENCE);

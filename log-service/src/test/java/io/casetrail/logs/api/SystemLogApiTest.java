@@ -404,6 +404,25 @@ class SystemLogApiTest {
                 .containsExactly(IDS.get(0), IDS.get(1), IDS.get(4)); // the org-wide grant's, each naming its case
     }
 
+    /**
+     * An event's id is its entry's uuid, up to the 255 characters consumers take (an id longer, or with a control
+     * character, is no Casetrail event: passed over by every consumer, CloudEventRecordsTest, and reported unreadable
+     * by an audit replay). It stops nothing behind it.
+     */
+    @Test
+    void anEventOfTheLongestIdTakenHasItsEntry() {
+        String org = "org-longid-" + RUN;
+        String longId = "l".repeat(255 - RUN.length()) + RUN;
+        String marker = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 0, new SupportAccessRevoked(org, "g-1",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(), longId);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-4",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(), marker);
+        String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(auditor).get("/orgs/" + org + "/api/v1/logs")))
+                .containsExactly(longId, marker));
+    }
+
     @Test
     void replayingTheSameEventChangesNothing() {
         String replayed = IDS.get(0);

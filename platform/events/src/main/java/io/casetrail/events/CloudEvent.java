@@ -22,10 +22,21 @@ import java.util.Objects;
 public record CloudEvent(String id, String source, String type, Instant time, String subject, String orgId,
                          String caseId, String actor, Long sequence, String correlationId, byte[] data) {
 
+    /**
+     * The longest id a consumer takes (Casetrail's are UUIDs): what every consumer keeps to drop repeats holds it.
+     * An id no consumer could keep would stop it at that record for good.
+     */
+    public static final int MAX_ID = 255;
+
     public CloudEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
+    }
+
+    /** Whether consumers take an event of this id: 1 to {@value #MAX_ID} characters, none a control character. */
+    public static boolean isTakenId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= MAX_ID && id.chars().noneMatch(Character::isISOControl);
     }
 }

@@ -80,10 +80,15 @@ public class OrgSupportAccess {
     record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt) {
 
         boolean covers(String caseNumber) {
+            return cases().contains(caseNumber);
+        }
+
+        /** The cases it covers, as its events name them (a case grant's case, from a snapshot without them). */
+        List<String> cases() {
             if (coveredCases == null) {
-                return scope == GrantScope.CASE && caseNumber.equals(this.caseNumber());
+                return scope == GrantScope.CASE ? List.of(caseNumber) : List.of();
             }
-            return coveredCases.contains(caseNumber);
+            return coveredCases;
         }
     }
 
@@ -233,7 +238,7 @@ public class OrgSupportAccess {
             }
         }
         apply(new SupportAccessExpired(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.coveredCases(), grant.expiresAt(), Actor.SYSTEM));
+                grant.cases(), grant.expiresAt(), Actor.SYSTEM));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_EXPIRED, RequestOrigin.NONE, Actor.SYSTEM);
     }
 
@@ -350,7 +355,7 @@ public class OrgSupportAccess {
     void on(SupportAccessExtended event) {
         Grant grant = grants.get(event.grantId());
         grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.coveredCases(), event.expiresAt()));
+                grant.cases(), event.expiresAt()));
     }
 
     @EventSourcingHandler
@@ -390,7 +395,7 @@ public class OrgSupportAccess {
                         DeadlineManager deadlines) {
         Instant expiresAt = grant.expiresAt().plus(rules.extension());
         apply(new SupportAccessExtended(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.coveredCases(), expiresAt, origin, caller.actor()));
+                grant.cases(), expiresAt, origin, caller.actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(grant.grantId(), expiresAt));
         // a running session that was to end with the grant goes on: to its maximum length, or the new expiry if
         // earlier (the grant is in force, so such a session has not reached its end). One that was to end before
@@ -412,7 +417,7 @@ public class OrgSupportAccess {
     private void revoke(Grant grant, RequestOrigin origin, Caller caller) {
         endDueSessions(); // before the grant goes: they ended before it was revoked
         apply(new SupportAccessRevoked(orgId, grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.coveredCases(), origin, caller.actor()));
+                grant.cases(), origin, caller.actor()));
         endSessionsOf(grant.grantId(), SessionEndReason.GRANT_REVOKED, origin, caller.actor());
     }
 

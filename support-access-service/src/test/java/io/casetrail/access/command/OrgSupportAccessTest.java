@@ -541,6 +541,9 @@ class OrgSupportAccessTest {
         assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CASE)).isTrue();
         assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CLOSED_CASE)).isFalse();
         assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).covers(CASE)).isFalse();
+        // and its later events name that case, so that their System Log entries do (filter target.id eq the case)
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).cases()).containsExactly(CASE);
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).cases()).isEmpty();
     }
 
     /** A case closed since its grant was given takes no more time (its grant may still be revoked). */

@@ -39,7 +39,7 @@ public final class CloudEventRecords {
 
     /**
      * The event in a record, or a {@link NotACloudEvent} when required attributes are missing or an attribute is
-     * not what it names.
+     * not what it names (a {@code ce_id} must be one consumers take: {@link CloudEvent#isTakenId}).
      */
     public static CloudEvent fromRecord(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
@@ -49,6 +49,11 @@ public final class CloudEventRecords {
         if (id == null || type == null || source == null || record.value() == null) {
             throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
                     + " lacks ce_id, ce_type, ce_source or a value");
+        }
+        if (!CloudEvent.isTakenId(id)) {
+            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " has a ce_id that is empty, longer than " + CloudEvent.MAX_ID
+                    + " characters or with a control character");
         }
         String time = get(headers, CloudEventHeaders.TIME);
         String sequence = get(headers, CloudEventHeaders.SEQUENCE);

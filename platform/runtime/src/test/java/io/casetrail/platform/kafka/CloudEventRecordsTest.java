@@ -1,0 +1,41 @@
+package io.casetrail.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.casetrail.events.CloudEvent;
+import io.casetrail.events.CloudEventHeaders;
+
+/** What a consumer takes from a record on a Casetrail topic, and what it passes over. */
+class CloudEventRecordsTest {
+
+    static ConsumerRecord<String, byte[]> record(String id) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("casetrail.log.v1", 0, 7L, "key",
+                "{}".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.TYPE, "io.casetrail.test.v1".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(CloudEventHeaders.SOURCE, "test".getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    /**
+     * An id no consumer could keep to drop repeats (longer than its column, or with NUL, which PostgreSQL's text
+     * refuses) would stop every consumer of the topic at that record for good: it is no Casetrail event, and is
+     * passed over as one without a ce_id is.
+     */
+    @Test
+    void anIdNoConsumerCouldKeepIsNoCloudEvent() {
+        CloudEvent longest = CloudEventRecords.fromRecord(record("i".repeat(CloudEvent.MAX_ID)));
+        assertThat(longest.id()).hasSize(255);
+        for (String id : new String[] {"i".repeat(CloudEvent.MAX_ID + 1), "a\u0000b", "a\nb", ""}) {
+            assertThatThrownBy(() -> CloudEventRecords.fromRecord(record(id)))
+                    .isInstanceOf(CloudEventRecords.NotACloudEvent.class)
+                    .hasMessageContaining("casetrail.log.v1-0@7 has a ce_id that is empty, longer than 255");
+        }
+    }
+}
