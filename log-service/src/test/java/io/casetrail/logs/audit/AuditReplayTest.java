@@ -33,6 +33,10 @@ import io.casetrail.events.EventJson;
 import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.GrantScope;
+import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.ContactPreference;
+import io.casetrail.events.cases.Priority;
+import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
 import io.casetrail.platform.kafka.CloudEventRecords;
@@ -41,6 +45,7 @@ import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaBrokers;
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.MovableClock;
+import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -330,6 +335,39 @@ class AuditReplayTest {
         assertThat(report.healthy()).as("%s", report).isTrue();
         assertThat(report.expectedEntries()).isEqualTo(1);
         assertThat(report.liveEntries()).isEqualTo(1);
+    }
+
+    /**
+     * A replay of every org reads the live System Log of every org its records name, not only of those it expects
+     * entries of: an entry moved into an org that should have none is unexplained there (and missing where it was).
+     */
+    @Test
+    void aReplayOfEveryOrgFindsAnEntryInAnOrgThatShouldHaveNone() throws Exception {
+        String moved = "org-moved-" + RUN;
+        String quiet = "org-quiet-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(20));
+        String uuid = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, moved + "-grants", 0, new SupportAccessGranted(moved, "g-m", GrantScope.ORG, null,
+                    List.of(), t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
+            producer.flush();
+        }
+        // the quiet org has cases, and no support activity: no System Log entry
+        TestEvents.publish(Topics.CASE, "case-service", "00900001", 0, new CaseOpened("00900001", quiet,
+                "https://quiet.okta.com", "s", "d", ProductArea.SSO, Priority.P3, ContactPreference.EMAIL,
+                "admin-q", List.of(), "sso", null, new Actor("admin-q", "Q", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(moved) == 1);
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (String table : List.of("system_log_event", "system_log_target", "system_log_keyword")) {
+                jdbc.update("UPDATE " + table + " SET org_id = ? WHERE org_id = ?", quiet, moved);
+            }
+        });
+        AuditReport everyOrg = new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(),
+                service.toString(), AUDITOR, null, null, null), System.err).run();
+        assertThat(everyOrg.unexpected()).as("%s", everyOrg)
+                .contains(new AuditReport.Entry(quiet, uuid, "user.session.impersonation.grant"));
+        assertThat(everyOrg.missing()).extracting(AuditReport.Entry::uuid).contains(uuid);
+        assertThat(everyOrg.healthy()).isFalse();
     }
 
     private AuditReport replay(String org, PrintStream progress) throws Exception {
