@@ -50,8 +50,9 @@ import io.quarkus.scheduler.Scheduled;
  * events that asked for it were stored. Firing loads the aggregate and runs its {@code @DeadlineHandler} in a
  * transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
  * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
- * table; a firing whose claim timed out and was taken by another instance meanwhile is rolled back at its delete
- * (so the claim timeout must outlast the longest firing: an aggregate's load and handler). Only aggregate-scoped
+ * table. Each claim has an id of its own, and a firing deletes its entry by that claim: one whose claim timed out
+ * while it waited, the entry claimed, fired or cancelled meanwhile, is rolled back (so the claim timeout must outlast
+ * the longest firing: an aggregate's load and handler). Only aggregate-scoped
  * deadlines are supported (Casetrail has no sagas).
  */
 @Singleton
@@ -74,7 +75,8 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     @ConfigProperty(name = "casetrail.deadlines.batch", defaultValue = "100")
     int batch;
 
-    private final String owner = UUID.randomUUID().toString();
+    /** The firing on this thread (the poller's), while its handler runs: it may cancel its own entry. */
+    private final ThreadLocal<Firing> firing = new ThreadLocal<>();
     private volatile ScopeAwareProvider scopes;
     private volatile TransactionManager transactions;
     private volatile Serializer serializer;
@@ -118,6 +120,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
 
     @Override
     public void cancelSchedule(String deadlineName, String scheduleId) {
+        releaseFiringIf(due -> due.name().equals(deadlineName) && due.id().equals(scheduleId));
         execute("DELETE FROM deadline_entry WHERE deadline_name = ? AND id = ?", ps -> {
             ps.setString(1, deadlineName);
             ps.setString(2, scheduleId);
@@ -126,12 +129,15 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
 
     @Override
     public void cancelAll(String deadlineName) {
+        releaseFiringIf(due -> due.name().equals(deadlineName));
         execute("DELETE FROM deadline_entry WHERE deadline_name = ?", ps -> ps.setString(1, deadlineName));
     }
 
     @Override
     public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
         AggregateScopeDescriptor aggregate = aggregateScope(scope);
+        releaseFiringIf(due -> due.name().equals(deadlineName) && due.scopeType().equals(aggregate.getType())
+                && due.scopeId().equals(String.valueOf(aggregate.getIdentifier())));
         execute("DELETE FROM deadline_entry WHERE deadline_name = ? AND scope_type = ? AND scope_id = ?", ps -> {
             ps.setString(1, deadlineName);
             ps.setString(2, aggregate.getType());
@@ -156,8 +162,9 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         }
         for (Due entry : due) {
             try {
-                if (claim(entry)) {
-                    fire(entry);
+                String claim = claim(entry);
+                if (claim != null) {
+                    fire(new Firing(entry, claim));
                 }
             } catch (Exception e) {
                 // one bad entry must not hold up the others; it is retried when its claim times out
@@ -203,21 +210,46 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         return due;
     }
 
-    /** Claims an entry for this instance until the claim times out (then another poll may retry it). */
-    private boolean claim(Due due) throws SQLException {
+    /** A claimed entry being fired; {@code released} once its handler cancelled it (deleting it by its claim). */
+    private static final class Firing {
+        final Due due;
+        final String claim;
+        boolean released;
+
+        Firing(Due due, String claim) {
+            this.due = due;
+            this.claim = claim;
+        }
+    }
+
+    /**
+     * Claims an entry until the claim times out (then another poll may retry it); the claim's id, or null when
+     * another poll holds it.
+     */
+    private String claim(Due due) throws SQLException {
         Instant now = clock.instant();
+        String claim = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE deadline_entry SET claimed_until = ?, claimed_by = ?,"
                      + " attempts = attempts + 1 WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ?)")) {
             ps.setObject(1, Jdbc.utc(now.plus(claimTimeout)));
-            ps.setString(2, owner);
+            ps.setString(2, claim);
             ps.setString(3, due.id());
             ps.setObject(4, Jdbc.utc(now));
-            return ps.executeUpdate() == 1;
+            return ps.executeUpdate() == 1 ? claim : null;
         }
     }
 
-    private void fire(Due due) {
+    private void fire(Firing fired) {
+        firing.set(fired);
+        try {
+            fire(fired, fired.due);
+        } finally {
+            firing.remove();
+        }
+    }
+
+    private void fire(Firing fired, Due due) {
         Object payload = due.payloadType() == null ? null : serializer.deserialize(
                 new SimpleSerializedObject<>(due.payload(), byte[].class, due.payloadType(), due.payloadRevision()));
         Instant firedAt = clock.instant();
@@ -248,7 +280,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
             // it), as a command takes them: the aggregate, then the rows. Deleted first, its row was locked while
             // the poller waited for the aggregate, and a command holding the aggregate and cancelling the deadline
             // waited for the row, each for the other
-            deleteClaimed(due);
+            deleteClaimed(fired);
             return null;
         });
         if (result.isExceptional() && result.exceptionResult() instanceof ClaimLost lost) {
@@ -260,37 +292,42 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     }
 
     /**
-     * Deletes the fired entry if this instance still holds the claim it fired it under; if another instance has
-     * claimed it since (this one's claim timed out while the handler waited), the firing is rolled back: the
-     * entry is the other's to fire. An entry already gone was cancelled, by the handler itself or by a command
-     * that committed first on the aggregate the handler then read: the firing stands.
+     * Deletes the fired entry by the claim it was fired under, unless its handler did (cancelling it). An entry no
+     * longer under that claim was claimed again by another poll (this claim timed out while the firing waited for
+     * the aggregate), fired by it, or cancelled by a command that held the aggregate meanwhile: the firing is rolled
+     * back, and the entry fires once, by the claim that holds it, or not at all.
      */
-    private void deleteClaimed(Due due) {
+    private void deleteClaimed(Firing fired) {
+        if (!fired.released && !deleteByClaim(fired)) {
+            throw new ClaimLost(fired.due);
+        }
+    }
+
+    /** A cancellation by the firing's own handler that covers its entry deletes it by its claim first. */
+    private void releaseFiringIf(java.util.function.Predicate<Due> cancels) {
+        Firing current = firing.get();
+        if (current != null && !current.released && cancels.test(current.due)) {
+            current.released = deleteByClaim(current);
+        }
+    }
+
+    private boolean deleteByClaim(Firing fired) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement delete = c.prepareStatement(
-                     "DELETE FROM deadline_entry WHERE id = ? AND claimed_by = ?");
-             PreparedStatement exists = c.prepareStatement("SELECT COUNT(*) FROM deadline_entry WHERE id = ?")) {
-            delete.setString(1, due.id());
-            delete.setString(2, owner); // its polls take turns: claimed by this instance, claimed by this firing
-            if (delete.executeUpdate() == 1) {
-                return;
-            }
-            exists.setString(1, due.id());
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) > 0) {
-                    throw new ClaimLost(due);
-                }
-            }
+                     "DELETE FROM deadline_entry WHERE id = ? AND claimed_by = ?")) {
+            delete.setString(1, fired.due.id());
+            delete.setString(2, fired.claim);
+            return delete.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("Deadline store failed: " + e.getMessage(), e);
         }
     }
 
-    /** The entry being fired was claimed by another poll meanwhile; the firing is rolled back. */
+    /** The entry being fired was claimed, fired or cancelled meanwhile; the firing is rolled back. */
     static final class ClaimLost extends RuntimeException {
         ClaimLost(Due due) {
-            super("Deadline " + due.id() + " was claimed again while it fired; this firing is rolled back");
+            super("Deadline " + due.id() + " was claimed again, fired or cancelled while this firing waited; this"
+                    + " firing is rolled back");
         }
     }
 
