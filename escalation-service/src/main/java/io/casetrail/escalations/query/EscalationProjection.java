@@ -61,7 +61,7 @@ public class EscalationProjection implements Projection {
 
     @EventHandler
     void on(EscalationStepApproved e, @MessageIdentifier String id, @SequenceNumber long seq, @Timestamp Instant at) {
-        String approver = e.actor().id();
+        String approver = EscalationQueries.listed(e.actor().id());
         if (e.stepComplete()) {
             jdbc.update("UPDATE escalation_view SET current_step = ?, step_approvers = '', approvers = CASE WHEN"
                     + " approvers = '' THEN ? ELSE approvers || ',' || ? END, updated_at = ? WHERE escalation_id = ?",

@@ -213,7 +213,33 @@ public class EscalationQueries {
         return new Row(card, chain, step, ids(r.getString("step_approvers")), ids(r.getString("approvers")));
     }
 
-    private static List<String> ids(String commaSeparated) {
-        return commaSeparated == null || commaSeparated.isBlank() ? List.of() : List.of(commaSeparated.split(","));
+    /**
+     * An approver's id as the view lists it, comma-separated: a comma or a backslash in the id (a subject may be a
+     * distinguished name, {@code CN=Lu,OU=Support}) escaped with a backslash.
+     */
+    static String listed(String id) {
+        return id.replace("\\", "\\\\").replace(",", "\\,");
+    }
+
+    /** The ids of a list written with {@link #listed}. */
+    static List<String> ids(String list) {
+        if (list == null || list.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '\\' && i + 1 < list.length()) {
+                id.append(list.charAt(++i));
+            } else if (c == ',') {
+                ids.add(id.toString());
+                id.setLength(0);
+            } else {
+                id.append(c);
+            }
+        }
+        ids.add(id.toString());
+        return List.copyOf(ids);
     }
 }
