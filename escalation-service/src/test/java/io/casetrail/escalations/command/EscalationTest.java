@@ -273,22 +273,38 @@ class EscalationTest {
                     .expectNoEvents();
         }
 
+        /** A data fix needs a lead, a manager and an engineering manager; a hotfix two engineering managers. */
         @Test
-        void dataFixAndHotfixNeedLeadManagerAndAnEngineeringManager() {
+        void dataFixAndHotfixNeedLeadManagerAndEngineeringManagers() {
             for (String type : List.of("data-fix", "hotfix")) {
+                int engineeringManagers = type.equals("hotfix") ? 2 : 1;
+                String last = engineeringManagers == 1 ? "engineering-manager" : "2 of engineering-manager";
                 assertThat(chains.chain(type).orElseThrow()).extracting(ApprovalStep::name, ApprovalStep::rule,
                                 ApprovalStep::required)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("team-lead", ApprovalRule.ANY, 1),
                                 org.assertj.core.groups.Tuple.tuple("support-manager", ApprovalRule.ANY, 1),
-                                org.assertj.core.groups.Tuple.tuple("engineering-manager", ApprovalRule.ANY, 1));
+                                org.assertj.core.groups.Tuple.tuple(last, engineeringManagers == 1
+                                        ? ApprovalRule.ANY : ApprovalRule.N_OF, engineeringManagers));
                 fixture.given(raised(type), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD))
                         .when(new ApproveStep(ID, EMMA)).expectException(AccessDenied.class).expectNoEvents();
                 fixture.given(raised(type), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
                                 approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER))
                         .when(new ApproveStep(ID, EMMA))
-                        .expectEvents(approved(2, "engineering-manager", true, EMMA, Roles.ENGINEERING_MANAGER),
-                                new EscalationApproved(ID, ORG, CASE, type, as(EMMA, Roles.ENGINEERING_MANAGER)));
+                        .expectEvents(engineeringManagers == 1
+                                ? new Object[] {approved(2, last, true, EMMA, Roles.ENGINEERING_MANAGER),
+                                        new EscalationApproved(ID, ORG, CASE, type, as(EMMA,
+                                                Roles.ENGINEERING_MANAGER))}
+                                : new Object[] {approved(2, last, false, EMMA, Roles.ENGINEERING_MANAGER)});
             }
+            // the hotfix's second engineering manager approves it; the first cannot sign twice
+            Object[] firstSigned = {raised("hotfix"), approved(0, "team-lead", true, LU, Roles.TEAM_LEAD),
+                    approved(1, "support-manager", true, MAY, Roles.SUPPORT_MANAGER),
+                    approved(2, "2 of engineering-manager", false, EMMA, Roles.ENGINEERING_MANAGER)};
+            fixture.given(firstSigned).when(new ApproveStep(ID, EMMA)).expectException(RuleViolation.class)
+                    .expectNoEvents();
+            fixture.given(firstSigned).when(new ApproveStep(ID, ELI))
+                    .expectEvents(approved(2, "2 of engineering-manager", true, ELI, Roles.ENGINEERING_MANAGER),
+                            new EscalationApproved(ID, ORG, CASE, "hotfix", as(ELI, Roles.ENGINEERING_MANAGER)));
         }
     }
 
