@@ -138,7 +138,8 @@ class DeliveryGuaranteesTest {
         String uncovered = openAcmeCase("P3");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + uncovered)
                 .then().statusCode(200));
-        String grantId = UUID.randomUUID().toString();
+        // of the longest id consumers take: with the case, its timeline entry's id is longer still
+        String grantId = "g".repeat(io.casetrail.events.CloudEvent.MAX_ID - 36) + UUID.randomUUID();
         String data = """
                 {"orgId":"%s","grantId":"g-org","scope":"ORG","coveredCases":["%s","%s"],
                  "actor":{"id":"admin-sam","displayName":"Sam Super","kind":"CUSTOMER","role":"org-super-admin"}}

@@ -176,10 +176,11 @@ class EscalationApiTest {
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 0, new SupportAccessGranted("org-other",
                 "g-other", GrantScope.ORG, null, List.of(caseNumber), now.plus(Duration.ofHours(8)),
                 RequestOrigin.NONE, sam), Instant.now().plusMillis(500), java.util.UUID.randomUUID().toString());
+        // (of the longest id consumers take: with the case, its digest entry's id is longer still)
         String granted = TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 0,
                 new SupportAccessGranted(ORG, "g-org", GrantScope.ORG, null, List.of(caseNumber, another),
                         now.plus(Duration.ofHours(8)), RequestOrigin.NONE, sam), Instant.now().plusSeconds(1),
-                java.util.UUID.randomUUID().toString());
+                "g".repeat(io.casetrail.events.CloudEvent.MAX_ID - 36) + java.util.UUID.randomUUID());
         // the org's grant is in (on the other case too), so the other org's, before it, was handled
         await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM case_digest WHERE case_number = ?",
                 row -> row.getLong(1), another).orElseThrow() == 4L);

@@ -405,8 +405,8 @@ class SystemLogApiTest {
     }
 
     /**
-     * An event's id is its entry's uuid, up to the 255 characters consumers take (an id longer, or with a control
-     * character, is no Casetrail event: passed over by every consumer, CloudEventRecordsTest, and reported unreadable
+     * An event's id is its entry's uuid, up to the 255 characters consumers take (an id longer, or with NUL,
+     * is no Casetrail event: passed over by every consumer, CloudEventRecordsTest, and reported unreadable
      * by an audit replay). It stops nothing behind it.
      */
     @Test

@@ -356,6 +356,11 @@ class AuditReplayTest {
         TestEvents.publish(Topics.CASE, "case-service", "00900001", 0, new CaseOpened("00900001", quiet,
                 "https://quiet.okta.com", "s", "d", ProductArea.SSO, Priority.P3, ContactPreference.EMAIL,
                 "admin-q", List.of(), "sso", null, new Actor("admin-q", "Q", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        // and a case opened on a customer's behalf under an org id with a typo no URL takes as it is
+        TestEvents.publish(Topics.CASE, "case-service", "00900002", 0, new CaseOpened("00900002",
+                "org acme/typo?" + RUN, "https://acme.okta.com", "s", "d", ProductArea.SSO, Priority.P3,
+                ContactPreference.EMAIL, "admin-q", List.of(), "sso", null, new Actor("lead-lu", "Lu",
+                        Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
         await().atMost(Duration.ofSeconds(60)).until(() -> count(moved) == 1);
         QuarkusTransaction.requiringNew().run(() -> {
             for (String table : List.of("system_log_event", "system_log_target", "system_log_keyword")) {

@@ -1129,7 +1129,7 @@ class OrgAdminApiTest {
                 .body("[0].members", equalTo(List.of("00u1alice")));
         as(TOM).get("/orgs/" + ORG + "/applications/Salesforce?caseNumber=" + caseNumber).then().statusCode(200)
                 .body("signOnMode", equalTo("SAML_2_0"));
-        as(TOM).get("/orgs/" + ORG + "/users?q=alice").then().statusCode(400);
+        as(TOM).get("/orgs/" + ORG + "/users?q=alice").then().statusCode(403);
         assertThat(stored("OrgResearched")).isEqualTo(before + 4);
     }
 

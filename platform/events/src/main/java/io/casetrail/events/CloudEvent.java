@@ -35,8 +35,11 @@ public record CloudEvent(String id, String source, String type, Instant time, St
         Objects.requireNonNull(data, "data");
     }
 
-    /** Whether consumers take an event of this id: 1 to {@value #MAX_ID} characters, none a control character. */
+    /**
+     * Whether consumers take an event of this id: 1 to {@value #MAX_ID} characters, no NUL (which PostgreSQL's text
+     * refuses).
+     */
     public static boolean isTakenId(String id) {
-        return id != null && !id.isEmpty() && id.length() <= MAX_ID && id.chars().noneMatch(Character::isISOControl);
+        return id != null && !id.isEmpty() && id.length() <= MAX_ID && id.indexOf('\u0000') < 0;
     }
 }

@@ -52,8 +52,7 @@ public final class CloudEventRecords {
         }
         if (!CloudEvent.isTakenId(id)) {
             throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has a ce_id that is empty, longer than " + CloudEvent.MAX_ID
-                    + " characters or with a control character");
+                    + " has a ce_id that is empty, longer than " + CloudEvent.MAX_ID + " characters or with NUL");
         }
         String time = get(headers, CloudEventHeaders.TIME);
         String sequence = get(headers, CloudEventHeaders.SEQUENCE);
@@ -87,6 +86,7 @@ public final class CloudEventRecords {
 
     private static String get(Headers headers, String name) {
         Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        // a header without a value is none (a null value would otherwise stop the consumer at the record)
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
