@@ -40,9 +40,12 @@ import io.restassured.response.Response;
 /**
  * Faults, each followed by the same question: is every command that was answered 2xx in its service's store, on
  * its topic and in every projection that shows it, exactly once? The commands: customers opening cases, the lead
- * assigning each to an engineer, the org's Super Administrator creating API tokens. The projections: case-service's
- * case list, engineer's queue and timelines, support-access-service's list of the org's open cases, log-service's
- * internal logs and the org's System Log, and the known cases of the four services that follow the case topic. The
+ * assigning each to an engineer, the customer consenting in writing on a case opened before (org-admin-service),
+ * the engineer escalating the case before that (escalation-service), the org's Super Administrator creating API
+ * tokens. The projections: case-service's case list, engineer's queue and timelines, org-admin-service's consents,
+ * escalation-service's escalations of each case, support-access-service's token list and list of the org's open
+ * cases, log-service's internal logs and the org's System Log, and the known cases of the four services that follow
+ * the case topic. The
  * stream runs while each service is killed with SIGKILL in turn, while the broker
  * is stopped and started again, and while a service's database is cut off; log-service's consumer groups are also
  * reset to the beginning of every topic.
@@ -53,6 +56,8 @@ class FaultsTest extends StackTest {
     static final String OPENED = "io.casetrail.case.opened.v1";
     static final String ASSIGNED = "io.casetrail.case.assigned.v1";
     static final String TOKEN_CREATED = "io.casetrail.access.api-token-created.v1";
+    static final String CONSENT_GIVEN = "io.casetrail.orgadmin.consent-given.v1";
+    static final String ESCALATION_RAISED = "io.casetrail.escalation.raised.v1";
     static final String AUDITOR = MINT.token("aud-ari").role(Roles.AUDITOR).sign();
 
     @Test
@@ -193,11 +198,15 @@ class FaultsTest extends StackTest {
         assertThat(answered).isNotEmpty();
         assertThat(org.assigned).isNotEmpty();
         assertThat(org.tokens).isNotEmpty();
+        assertThat(org.consents).isNotEmpty();
+        assertThat(org.escalations).isNotEmpty();
 
         // the stores: one event for every answered command (and for any committed whose answer was lost)
         Set<String> stored = answered;
         Set<String> storedAssigned = org.assigned;
         Set<String> storedTokens = org.tokens;
+        Set<String> storedConsents = org.consents.keySet();
+        Set<String> storedEscalations = Set.copyOf(org.escalations.values());
         if (stack.onPostgres()) {
             Map<String, Integer> opened = inStore("case-service", "%.CaseOpened", org.id);
             assertThat(opened.keySet()).containsAll(answered);
@@ -213,10 +222,21 @@ class FaultsTest extends StackTest {
             assertThat(tokens.keySet()).containsAll(org.tokens);
             assertThat(tokens.values()).allMatch(n -> n == 1);
             storedTokens = tokens.keySet();
+            // a consent is an event of its case's record in org-admin-service (one consent per case here)
+            Map<String, Integer> consents = inStore("org-admin-service", "%.ConsentGiven", org.id);
+            assertThat(consents.keySet()).containsAll(org.consents.keySet());
+            assertThat(consents.values()).allMatch(n -> n == 1);
+            storedConsents = consents.keySet();
+            Map<String, Integer> escalations = inStore("escalation-service", "%.EscalationRaised", org.id);
+            assertThat(escalations.keySet()).containsAll(org.escalations.values());
+            assertThat(escalations.values()).allMatch(n -> n == 1);
+            storedEscalations = escalations.keySet();
         }
         Set<String> expected = stored;
         Set<String> expectedAssigned = storedAssigned;
         Set<String> expectedTokens = storedTokens;
+        Set<String> expectedConsents = storedConsents;
+        Set<String> expectedEscalations = storedEscalations;
 
         // the topic: each stored event once (a copy sent again carries the same ce_id, which consumers drop), read to
         // its end once every one has come, so that a later copy under another id would show
@@ -238,6 +258,9 @@ class FaultsTest extends StackTest {
                 TOKEN_CREATED, org.id);
         assertThat(tokensOnTopic.keySet()).containsExactlyInAnyOrderElementsOf(expectedTokens);
         assertThat(tokensOnTopic.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        // each consent on org-admin-service's topic (keyed by its case), each escalation on escalation-service's
+        assertOnTopicOnce(Topics.ORG_ADMIN, CONSENT_GIVEN, org.id, expectedConsents);
+        assertOnTopicOnce(Topics.ESCALATION, ESCALATION_RAISED, org.id, expectedEscalations);
 
         // case-service's own read model, support-access-service's and log-service's: each case exactly once; each
         // assignment shows
@@ -258,6 +281,27 @@ class FaultsTest extends StackTest {
         await().atMost(RECOVERY).untilAsserted(() -> assertThat(as(org.superAdmin).get(url("support-access-service",
                 "/api/v1/org/privacy/oktaSupport/cases")).then().statusCode(200).extract().jsonPath()
                 .getList("supportCases.caseNumber", String.class)).containsExactlyInAnyOrderElementsOf(expected));
+        // support-access-service's own list of the org's tokens
+        await().atMost(RECOVERY).untilAsserted(() -> assertThat(pages(org.superAdmin, url("support-access-service",
+                "/org-api-tokens?limit=200")).stream().map(t -> (String) t.get("id")))
+                .containsExactlyInAnyOrderElementsOf(expectedTokens));
+        // org-admin-service's consents and escalation-service's escalations of each case: those stored, once each
+        for (String caseNumber : expected) {
+            await().atMost(RECOVERY).untilAsserted(() -> {
+                List<String> consents = pages(org.admin, url("org-admin-service", "/cases/" + caseNumber
+                        + "/consents")).stream().map(c -> (String) c.get("consentId")).toList();
+                assertThat(consents).hasSize(expectedConsents.contains(caseNumber) ? 1 : 0);
+                if (org.consents.containsKey(caseNumber)) {
+                    assertThat(consents).containsExactly(org.consents.get(caseNumber));
+                }
+                List<String> escalations = pages(TSE, url("escalation-service", "/cases/" + caseNumber
+                        + "/escalations")).stream().map(e -> (String) e.get("escalationId")).toList();
+                assertThat(escalations).doesNotHaveDuplicates().allMatch(expectedEscalations::contains);
+                if (org.escalations.containsKey(caseNumber)) {
+                    assertThat(escalations).containsExactly(org.escalations.get(caseNumber));
+                }
+            });
+        }
         // the cases as the other services keep them (each consumes the case topic into its own known_case): each
         // case once, with its assignee
         if (stack.onPostgres()) {
@@ -291,6 +335,12 @@ class FaultsTest extends StackTest {
                 if (expectedAssigned.contains(caseNumber)) {
                     assertThat(timeline.getList("type", String.class)).containsOnlyOnce(ASSIGNED);
                 }
+                if (expectedConsents.contains(caseNumber)) {
+                    assertThat(timeline.getList("type", String.class)).containsOnlyOnce(CONSENT_GIVEN);
+                }
+                if (org.escalations.containsKey(caseNumber)) {
+                    assertThat(timeline.getList("type", String.class)).containsOnlyOnce(ESCALATION_RAISED);
+                }
                 assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
             });
         }
@@ -315,6 +365,15 @@ class FaultsTest extends StackTest {
             }
         }
         return found;
+    }
+
+    /** The records of a type of the org on a topic, read to its end once all expected came: each key once. */
+    private static void assertOnTopicOnce(String topic, String type, String orgId, Set<String> expectedKeys) {
+        TopicReader.readUntil(stack.kafka(), topic,
+                read -> onTopic(read, type, orgId).keySet().containsAll(expectedKeys), RECOVERY);
+        Map<String, Set<String>> found = onTopic(TopicReader.readAll(stack.kafka(), topic), type, orgId);
+        assertThat(found.keySet()).as(topic).containsExactlyInAnyOrderElementsOf(expectedKeys);
+        assertThat(found.values()).as(topic).allSatisfy(ids -> assertThat(ids).hasSize(1));
     }
 
     /** A service's known cases of the org (its {@code known_case} rows, each once by its key), with their assignee. */
@@ -394,6 +453,10 @@ class FaultsTest extends StackTest {
         final Set<String> assigned = ConcurrentHashMap.newKeySet();
         /** The API tokens whose creation was answered 2xx. */
         final Set<String> tokens = ConcurrentHashMap.newKeySet();
+        /** The consents answered 2xx, by their case. */
+        final Map<String, String> consents = new ConcurrentHashMap<>();
+        /** The escalations whose raising was answered 2xx, by their case. */
+        final Map<String, String> escalations = new ConcurrentHashMap<>();
         /** The subjects of the cases whose opening was refused (an HTTP status but 201, and 503: may be recorded). */
         final Set<String> refusedSubjects = ConcurrentHashMap.newKeySet();
         /** How many openings were answered with each refusing status. */
@@ -428,6 +491,10 @@ class FaultsTest extends StackTest {
 
         private void run() {
             int n = 0;
+            // the cases this thread had assigned a round and two rounds before: the other services know of them by
+            // now (they follow the case topic), so that the customer consents on one and Tom escalates the other
+            String previous = null;
+            String beforePrevious = null;
             while (running) {
                 String subject = "Fault " + Thread.currentThread().getName() + " " + n++;
                 try {
@@ -447,6 +514,10 @@ class FaultsTest extends StackTest {
                         if (as(LEAD).body("{\"assignee\":\"tse-tom\"}").post(url("case-service", "/cases/"
                                 + caseNumber + "/assignment")).statusCode() == 200) {
                             org.assigned.add(caseNumber);
+                            consent(previous);
+                            escalate(beforePrevious);
+                            beforePrevious = previous;
+                            previous = caseNumber;
                         }
                     } else {
                         failed.incrementAndGet();
@@ -460,6 +531,39 @@ class FaultsTest extends StackTest {
                     failed.incrementAndGet();
                     pause();
                 }
+            }
+        }
+
+        /** The case's opener consents in writing to an MFA reset. */
+        private void consent(String caseNumber) {
+            if (caseNumber == null) {
+                return;
+            }
+            try {
+                Response consent = as(org.admin).body("{\"actionKinds\":[\"RESET_MFA\"]}")
+                        .post(url("org-admin-service", "/cases/" + caseNumber + "/consents"));
+                if (consent.statusCode() == 201) {
+                    org.consents.put(caseNumber, consent.jsonPath().getString("consentId"));
+                }
+            } catch (Exception e) {
+                // org-admin-service is down: not answered 2xx
+            }
+        }
+
+        /** Tom, the case's engineer, raises a question to Engineering. */
+        private void escalate(String caseNumber) {
+            if (caseNumber == null) {
+                return;
+            }
+            try {
+                Response raised = as(TSE).body("""
+                        {"requestType":"question","summary":"Under faults","customerImpact":"None"}""")
+                        .post(url("escalation-service", "/cases/" + caseNumber + "/escalations"));
+                if (raised.statusCode() == 201) {
+                    org.escalations.put(caseNumber, raised.jsonPath().getString("escalationId"));
+                }
+            } catch (Exception e) {
+                // escalation-service is down: not answered 2xx
             }
         }
 
@@ -503,8 +607,10 @@ class FaultsTest extends StackTest {
             await().atMost(RECOVERY).until(() -> org.answered.size() >= count);
         }
 
+        /** Stops the stream once it has had a consent and an escalation answered too (they follow the openings). */
         @Override
         public void close() throws InterruptedException, ExecutionException {
+            await().atMost(RECOVERY).until(() -> !org.consents.isEmpty() && !org.escalations.isEmpty());
             running = false;
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(60));
