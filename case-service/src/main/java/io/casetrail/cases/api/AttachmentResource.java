@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -95,8 +97,14 @@ public class AttachmentResource {
     public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,
                            @QueryParam("internal") String internalParameter,
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @Context HttpHeaders headers, InputStream body)
+                           @Context HttpHeaders headers, @Context UriInfo uri, InputStream body)
             throws IOException {
+        for (String name : List.of("fileName", "internal")) {
+            // given twice, one of its values would be read and the other dropped: which file, public or internal?
+            if (uri.getQueryParameters().getOrDefault(name, List.of()).size() > 1) {
+                throw new InvalidInput(name + ": given more than once");
+            }
+        }
         // how the body is framed (a declared length, or chunks) is no part of the request an Idempotency-Key names:
         // read from the headers, not a parameter, so that the same bytes sent either way are the same request
         Long contentLength = declaredLength(headers);

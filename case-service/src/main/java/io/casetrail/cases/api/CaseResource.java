@@ -158,6 +158,10 @@ public class CaseResource {
                            @QueryParam("after") String after,
                            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit) {
         int pageSize = Page.limit(limit);
+        if (caller.isCustomer() && team != null) {
+            // the team a case is routed to is support's (a customer's view has none): no filter tells it either
+            throw new InvalidInput("team: cases are filtered by support team for support only");
+        }
         Page<CaseView> page = queries.search(CaseReadAccess.scope(caller),
                 new CaseFilter(orgId, status, priority, productArea, assignee, team), after, pageSize);
         return LinkHeaders.page(uri, caller.isCustomer()

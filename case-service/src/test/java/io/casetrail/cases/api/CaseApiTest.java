@@ -458,6 +458,10 @@ class CaseApiTest {
                 .body("type", org.hamcrest.Matchers.endsWith("/invalid-input"));
         as(ACME_ADMIN).get("/cases?status=SOLVED").then().statusCode(400)
                 .body("detail", containsString("SOLVED is none of NEW, OPEN, PENDING_CUSTOMER"));
+        // the support team a case is routed to is not the customer's to see, through a filter either
+        as(ACME_ADMIN).get("/cases?team=sso").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("team"));
+        as(LEAD_LU).get("/cases?team=sso").then().statusCode(200);
         // no such resource: still 404, with the title of every other 404
         as(ACME_ADMIN).get("/nothing-here").then().statusCode(404).body("title", equalTo("Not found"));
         as(ACME_ADMIN).get("/cases/99999999").then().statusCode(404).body("title", equalTo("Not found"));
@@ -514,15 +518,22 @@ class CaseApiTest {
         as(ACME_ADMIN).get("/cases?q=%22saml%22").then().statusCode(200);
     }
 
-    /** A file is internal with internal=true, shared with internal=false or none; any other value is refused. */
+    /**
+     * A file is internal with internal=true, shared with internal=false or none; any other value, or the flag given
+     * twice, is refused.
+     */
     @Test
     void anUploadsInternalFlagIsTrueOrFalse() {
         String caseNumber = visible(openAssignedCase("P3"));
-        for (String value : List.of("yes", "1", "TRUE")) {
+        for (String value : List.of("yes", "1", "TRUE", "false&internal=true", "true&internal=false")) {
             given().auth().oauth2(TSE_TOM).contentType("text/plain").body("trace").post("/cases/" + caseNumber
                     + "/attachments?fileName=trace.har&internal=" + value).then().statusCode(400)
                     .contentType("application/problem+json").body("detail", containsString("internal"));
         }
+        // a name given twice names no one file
+        given().auth().oauth2(TSE_TOM).contentType("text/plain").body("trace").post("/cases/" + caseNumber
+                + "/attachments?fileName=trace.har&fileName=notes.txt").then().statusCode(400)
+                .body("detail", containsString("fileName: given more than once"));
         assertThat(jdbc.query("SELECT 1 FROM attachment_content WHERE case_number = ?", row -> 1, caseNumber))
                 .isEmpty();
     }

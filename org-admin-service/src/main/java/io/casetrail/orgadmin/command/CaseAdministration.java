@@ -401,8 +401,9 @@ public class CaseAdministration {
      */
     public static KnownCase heldCase(CaseLookup cases, String number, String orgId, Caller caller, String what) {
         KnownCase known = knownCase(cases, number);
-        requireOrg(known, orgId);
+        // who does not hold the case is refused alike whichever org it is of: the refusal tells no case's org
         requireWorker(caller, known, what);
+        requireOrg(known, orgId);
         requireOpen(known);
         return known;
     }

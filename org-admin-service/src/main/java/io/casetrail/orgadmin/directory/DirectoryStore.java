@@ -118,8 +118,12 @@ public class DirectoryStore {
             if (id.isBlank() || id.length() > 64 || id.indexOf('\u0000') >= 0) {
                 throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters (no NUL)");
             }
-            jdbc.update("INSERT INTO dir_document (org_id, kind, id, body) VALUES (?, ?, ?, ?)", org, kind, id,
-                    document.toString());
+            String body = document.toString();
+            if (io.casetrail.platform.api.RequestJson.halfASurrogatePair(body)) {
+                // taken apart from its other half (its text cut in the middle of an emoji), PostgreSQL would keep '?'
+                throw new InvalidInput(kind + " " + id + ": text may not contain half of a surrogate pair");
+            }
+            jdbc.update("INSERT INTO dir_document (org_id, kind, id, body) VALUES (?, ?, ?, ?)", org, kind, id, body);
         }
     }
 

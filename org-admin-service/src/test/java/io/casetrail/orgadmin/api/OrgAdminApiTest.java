@@ -742,6 +742,13 @@ class OrgAdminApiTest {
         as(ADA).body("{\"actionKinds\":[3]}").post("/cases/" + caseNumber + "/consents").then().statusCode(400)
                 .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
                 .body("detail", containsString("actionKinds"));
+        // a time given as empty text is no time: refused, not read as "now"
+        for (String empty : List.of("\"\"", "\"  \"")) {
+            as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
+                    + "\"givenAt\":" + empty + "}").post("/cases/" + caseNumber + "/consents/verbal").then()
+                    .statusCode(400).body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                    .body("detail", containsString("givenAt"));
+        }
         assertThat(stored("ConsentGiven")).isZero();
         as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":96}")
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(201);
@@ -946,6 +953,11 @@ class OrgAdminApiTest {
     @Test
     void engineerWithoutAnOpenCaseOfTheOrgCannotResearchOrAct() {
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&q=alice").then().statusCode(403);
+        // one not holding the case learns not which org it is of: the refusal is the same naming either org
+        String ofItsOrg = as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber).then().statusCode(403)
+                .extract().path("detail");
+        as(TIA).get("/orgs/org-other/users?caseNumber=" + caseNumber).then().statusCode(403)
+                .body("detail", equalTo(ofItsOrg.replace(ORG, "org-other")));
         // refused before anything is read or checked: a bad page size is not even looked at
         as(TIA).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(403);
         as(TOM).get("/orgs/" + ORG + "/users?caseNumber=" + caseNumber + "&limit=5000").then().statusCode(400);
@@ -1093,6 +1105,10 @@ class OrgAdminApiTest {
                     .contentType("application/problem+json")
                     .body("detail", containsString("letters, digits and _ . ~ - only"));
         }
+        // half an emoji in a policy's text (PostgreSQL would keep '?', and two such ids would be one)
+        String halfEmoji = directory().replace("\"Min length 12\"", "\"Min length 12 \\ud83d\"");
+        as(OPERATOR).body(halfEmoji).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("half of a surrogate pair"));
         String longStage = directory().replace("\"value\":\"BETA\"", "\"value\":\"" + "x".repeat(300) + "\"");
         as(OPERATOR).body(longStage).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .contentType("application/problem+json");

@@ -66,8 +66,24 @@ public class RequestJson implements ObjectMapperCustomizer {
                 }
             }
         });
+        // an instant given as "" (or blanks) is none given: refused, not read as absent
+        mapper.coercionConfigFor(LogicalType.DateTime).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         mapper.registerModule(new SimpleModule("casetrail-request-text").addDeserializer(String.class,
                 new TextWithoutNul()));
+    }
+
+    /** Whether the text holds half a surrogate pair (which PostgreSQL's driver would store as '?'). */
+    public static boolean halfASurrogatePair(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jackson's own string reading, refusing NUL and half surrogate pairs. */
@@ -85,19 +101,6 @@ public class RequestJson implements ObjectMapperCustomizer {
                         + " emoji, as \\ud83d alone)", text, String.class);
             }
             return text;
-        }
-
-        private static boolean halfASurrogatePair(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else if (Character.isSurrogate(c)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }
