@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -304,7 +305,7 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     }
 
     /** A cancellation by the firing's own handler that covers its entry deletes it by its claim first. */
-    private void releaseFiringIf(java.util.function.Predicate<Due> cancels) {
+    private void releaseFiringIf(Predicate<Due> cancels) {
         Firing current = firing.get();
         if (current != null && !current.released && cancels.test(current.due)) {
             current.released = deleteByClaim(current);
