@@ -166,7 +166,8 @@ public class SupportCase {
         }
         String subject = "Follow-up to " + original.caseNumber + ": " + original.subject;
         open(caseNumber, original.orgId, original.orgUrl, shortened(subject), reason, original.productArea,
-                original.priority, original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules, deadlines);
+                original.priority, original.contactPreference, openedBy, contacts, original.caseNumber, actor, rules,
+                deadlines);
     }
 
     /** A subject cut to MAX_SUBJECT characters where it is longer, never between the two halves of a surrogate pair. */

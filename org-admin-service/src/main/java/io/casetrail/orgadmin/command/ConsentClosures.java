@@ -12,8 +12,9 @@ import io.casetrail.platform.cases.KnownCases;
 /**
  * When a case closes, its consents still live expire (DOMAIN.md: consent is scoped to the case): a reopened case
  * needs the customer's consent anew. Only those given before the closure (by the case's event sequence): a rebuild
- * of the known cases delivers old closures again, and a consent given on the reopened case outlives them. It acts in the transaction that records the closure in {@code known_case} (the
- * {@code known-cases} consumer's), so what it ends commits with the closure or the closure is delivered again. The
+ * of the known cases delivers old closures again, and a consent given on the reopened case outlives them. It acts
+ * in the transaction that records the closure in {@code known_case} (the {@code known-cases} consumer's), so what it
+ * ends commits with the closure or the closure is delivered again. The
  * consents and the actions hold the case's row first ({@link io.casetrail.platform.cases.CaseLookup#findLocked}),
  * so a consent given as the case closes either saw it closed or is among those ended here, and an action either
  * ran before the closure or sees the case closed.

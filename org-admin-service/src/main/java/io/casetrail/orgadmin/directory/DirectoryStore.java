@@ -24,6 +24,7 @@ import io.casetrail.orgadmin.directory.DirectoryViews.FeatureView;
 import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
 import io.casetrail.orgadmin.directory.DirectoryViews.UserView;
 import io.casetrail.platform.api.Page;
+import io.casetrail.platform.api.RequestJson;
 import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.store.Jdbc;
@@ -119,7 +120,7 @@ public class DirectoryStore {
                 throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters (no NUL)");
             }
             String body = document.toString();
-            if (io.casetrail.platform.api.RequestJson.halfASurrogatePair(body)) {
+            if (RequestJson.halfASurrogatePair(body)) {
                 // taken apart from its other half (its text cut in the middle of an emoji), PostgreSQL would keep '?'
                 throw new InvalidInput(kind + " " + id + ": text may not contain half of a surrogate pair");
             }
