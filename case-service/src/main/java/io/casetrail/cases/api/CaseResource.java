@@ -129,14 +129,26 @@ public class CaseResource {
     @APIResponse(responseCode = "400", description = "Invalid body (problem+json)")
     @APIResponse(responseCode = "403", description = "Not allowed for this role or org")
     public Response open(@Valid @NotNull OpenCaseRequest request) {
+        // everything the body can be refused for is checked before a case number is drawn: a refused opening
+        // leaves no gap in the numbers
         String orgId = request.orgId();
         if (caller.isCustomer()) {
+            if (orgId != null && orgId.isBlank()) {
+                throw new InvalidInput("orgId: leave it out, or name your own org");
+            }
             if (orgId != null && !orgId.equals(caller.orgId())) {
                 throw new AccessDenied("an org admin may open cases only for its own org");
+            }
+            if (request.openedBy() != null && !request.openedBy().equals(caller.id())) {
+                throw new InvalidInput("openedBy: an org admin opens cases as itself; openedBy names the admin when"
+                        + " support opens a case on a customer's behalf");
             }
             orgId = caller.orgId();
         } else if (orgId == null || orgId.isBlank()) {
             throw new InvalidInput("orgId: support must name the org the case is for");
+        } else if (request.openedBy() == null || request.openedBy().isBlank()) {
+            throw new InvalidInput("openedBy: support opening a case on a customer's behalf must name the org admin"
+                    + " it is for");
         }
         String caseNumber = numbers.next();
         commands.sendAndWait(new OpenCase(caseNumber, orgId, request.orgUrl(), request.subject(),

@@ -506,6 +506,45 @@ class CaseApiTest {
     }
 
     /**
+     * Who a case is for is named exactly: a customer opens for its own org as itself; support names the org and the
+     * admin. Every refusal comes before a case number is drawn, so the numbers run on without a gap.
+     */
+    @Test
+    void anOpeningNamesItsOrgAndOpenerExactlyAndARefusedOneDrawsNoNumber() {
+        String body = """
+                {%s"orgUrl":"https://acme.okta.com","subject":"s","description":"d","productArea":"SSO",
+                 "priority":"P3","contactPreference":"EMAIL"}""";
+        long before = Long.parseLong(openAcmeCase("P3"));
+        long opened = openedCases();
+        as(ACME_ADMIN).body(body.formatted("\"orgId\":\"\",")).post("/cases").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("orgId"));
+        as(ACME_ADMIN).body(body.formatted("\"openedBy\":\"admin-bo\",")).post("/cases").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("openedBy"));
+        as(ACME_ADMIN).body(body.formatted("\"orgId\":\"org-globex\",")).post("/cases").then().statusCode(403);
+        as(TSE_TOM).body(body.formatted("\"openedBy\":\"admin-bo\",")).post("/cases").then().statusCode(400)
+                .body("detail", containsString("orgId"));
+        as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",")).post("/cases").then().statusCode(400)
+                .body("detail", containsString("openedBy"));
+        as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\" \",")).post("/cases").then()
+                .statusCode(400).body("detail", containsString("openedBy"));
+        as(AUDITOR).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"admin-bo\","))
+                .post("/cases").then().statusCode(403);
+        assertThat(openedCases()).isEqualTo(opened);
+
+        String own = as(ACME_ADMIN).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"admin-ada\","))
+                .post("/cases").then().statusCode(201).extract().path("caseNumber");
+        String onBehalf = as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"admin-bo\","))
+                .post("/cases").then().statusCode(201).extract().path("caseNumber");
+        assertThat(List.of(own, onBehalf)).containsExactly("%08d".formatted(before + 1), "%08d".formatted(before + 2));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> {
+            as(ACME_ADMIN).get("/cases/" + own).then().statusCode(200).body("openedBy", equalTo("admin-ada"))
+                    .body("orgId", equalTo(ACME));
+            as(ACME_CONTACT).get("/cases/" + onBehalf).then().statusCode(200).body("openedBy", equalTo("admin-bo"))
+                    .body("orgId", equalTo(ACME));
+        });
+    }
+
+    /**
      * An address with characters a URI must encode left raw (as curl sends a value typed with quotes) is refused by
      * the HTTP server itself (400), before any of ours sees it; encoded, the same search is answered.
      */

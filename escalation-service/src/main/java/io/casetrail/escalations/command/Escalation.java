@@ -321,6 +321,11 @@ public class Escalation {
             throw illegal("given a manager");
         }
         if (self) {
+            if (command.managerName() != null && !command.managerName().equals(caller.displayName())) {
+                throw new InvalidInput("managerName: an escalation manager taking an escalation is named as its"
+                        + " sign-in names it (" + caller.displayName() + "); managerName goes with the managerId a"
+                        + " lead or manager names");
+            }
             if (caller.id().equals(managerId)) {
                 throw new RuleViolation("already-assigned", caller.id() + " already manages escalation "
                         + escalationId);

@@ -295,6 +295,12 @@ class EscalationApiTest {
                 .body("detail", org.hamcrest.Matchers.containsString("managed by em-eve"));
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
                 row -> row.getLong(1), second)).contains(1L);
+        // taking it, an escalation manager is named as its sign-in names it: another name is refused, not dropped
+        as(EVE).body("{\"managerName\":\"Mallory\"}").post("/escalations/" + second + "/manager").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("managerName"));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), second)).contains(1L);
         post(EVE, second, "manager", "", 200);                     // the intermediary takes it itself
         as(LU).body("{\"managerId\":\"em-max\",\"managerName\":\"Max\"}")
                 .post("/escalations/" + first + "/manager").then().statusCode(200); // a lead hands one on
