@@ -139,6 +139,12 @@ public class CaseAdministration {
         if (!expiresAt.isAfter(now)) {
             throw new InvalidInput("givenAt: a consent given then has already expired");
         }
+        // consent is given on the case as it is open now: not before it was opened, nor before it was last reopened
+        // (what was given before a closure ended with it)
+        if (known.openSince() != null && givenAt.isBefore(known.openSince().minus(CLOCK_SKEW))) {
+            throw new InvalidInput("givenAt: case " + known.caseNumber() + " is open since " + known.openSince()
+                    + "; consent recorded on it is given since then");
+        }
         give(known, command.consentId(), command.givenBy(), command.channel(), givenAt,
                 scope(known, command.scope(), platform), expiresAt, recorder, deadlines);
         return command.consentId();

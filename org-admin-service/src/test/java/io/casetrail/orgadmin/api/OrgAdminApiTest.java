@@ -877,10 +877,18 @@ class OrgAdminApiTest {
         assertThat(stored("ConsentExpired")).isEqualTo(1);
         as(ADA).get("/cases/" + caseNumber + "/consents/" + withdrawn).then().body("status", equalTo("WITHDRAWN"));
 
+        Instant reopenedAt = Instant.now();
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 4, new CaseReopened(caseNumber, ORG, "again",
-                ada));
+                ada), reopenedAt, UUID.randomUUID().toString());
         await().atMost(WAIT).until(() -> knownCases.find(caseNumber).filter(KnownCases.KnownCase::isOpen)
                 .isPresent());
+        // consent said before the reopening was said on the closed case: recorded as given then, it is refused
+        long given = stored("ConsentGiven");
+        as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
+                + "\"givenAt\":\"" + reopenedAt.minus(Duration.ofMinutes(10)) + "\"}")
+                .post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("is open since"));
+        assertThat(stored("ConsentGiven")).isEqualTo(given);
         long refused = stored("AdminActionRefused");
         post("/orgs/" + ORG + "/users/00u1alice/lifecycle/reset-factors").then().statusCode(403)
                 .body("detail", containsString("consent " + live + " expired"));

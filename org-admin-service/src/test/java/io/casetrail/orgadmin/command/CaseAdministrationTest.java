@@ -58,11 +58,14 @@ class CaseAdministrationTest {
     static final Caller TIA = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
     static final Caller LEAD = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
 
+    /** When case 00100001 was opened: an hour before the tests' time. */
+    static final Instant OPEN_SINCE = Instant.now().minus(Duration.ofHours(1));
+
     /** Case 00100001 of Acme: opened by Ada, Bo a contact, assigned to Tom. */
     static final CaseLookup FACTS = new CaseLookup() {
         final Map<String, KnownCase> cases = Map.of(CASE, new KnownCase(CASE, ORG, "SSO", "sso", "tse-tom",
-                "admin-ada", null, CaseStatus.OPEN, 2L), "00100002", new KnownCase("00100002", ORG, "old", "sso",
-                "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L));
+                "admin-ada", null, CaseStatus.OPEN, 2L, OPEN_SINCE), "00100002", new KnownCase("00100002", ORG, "old",
+                "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L, null));
 
         @Override
         public Optional<KnownCase> find(String caseNumber) {
@@ -312,6 +315,16 @@ class CaseAdministrationTest {
                         t0.minus(Duration.ofHours(25)), mfa, Duration.ofHours(24), TOM))
                 .expectException(InvalidInput.class).expectExceptionMessage("givenAt: a consent given then has"
                         + " already expired").expectNoEvents();
+        // nor is it given before the case was opened (or last reopened): the case it is for was not open then
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,
+                        OPEN_SINCE.minus(Duration.ofMinutes(2)), mfa, Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class).expectExceptionMessage("givenAt: case " + CASE + " is open since "
+                        + OPEN_SINCE + "; consent recorded on it is given since then").expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,
+                        OPEN_SINCE.plus(Duration.ofSeconds(1)), mfa, Duration.ofHours(24), TOM))
+                .expectSuccessfulHandlerExecution();
         // within the clock skew a minute ahead is now
         fixture.givenNoPriorActivity()
                 .when(new RecordVerbalConsent(CASE, "c-2", "admin-ada", ConsentChannel.PHONE,

@@ -65,13 +65,13 @@ class OrgSupportAccessTest {
     static final Caller OTHER_TSE = new Caller("tse-tia", "Tia", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
 
     static final Map<String, KnownCase> CASES = Map.of(
-            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L),
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L, null),
             CLOSED_CASE, new KnownCase(CLOSED_CASE, ORG, "old", "sso", "tse-tom", "admin-ada", null,
-                    CaseStatus.CLOSED, 2L),
+                    CaseStatus.CLOSED, 2L, null),
             OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
-                    CaseStatus.OPEN, 2L),
+                    CaseStatus.OPEN, 2L, null),
             LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN,
-                    2L));
+                    2L, null));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;

@@ -1,6 +1,7 @@
 package io.casetrail.platform.cases;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -42,10 +43,12 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
     /**
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
      * customer's behalf, if one did. {@code statusSequence}: the case's sequence number of the latest event that
-     * gave it its status or assignee (null for a case known before it was kept).
+     * gave it its status or assignee (null for a case known before it was kept). {@code openSince}: when the case
+     * was opened or last reopened, by case-service's clock (null for a case known before it was kept).
      */
     public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
-                            String openedBy, String openedBySupport, CaseStatus status, Long statusSequence) {
+                            String openedBy, String openedBySupport, CaseStatus status, Long statusSequence,
+                            Instant openSince) {
 
         public boolean isOpen() {
             return status != CaseStatus.CLOSED;
@@ -101,7 +104,7 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
-            + " opened_by_support, status, status_seq FROM known_case";
+            + " opened_by_support, status, status_seq, open_since FROM known_case";
 
     private final Jdbc jdbc;
     private final Event<Closed> closures;
@@ -133,9 +136,10 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         if (payload instanceof CaseOpened opened) {
             if (find(opened.caseNumber()).isEmpty()) {
                 jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, opened_by_support,"
-                        + " status, status_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(), opened.orgId(),
-                        opened.subject(), opened.team(), opened.openedBy(),
-                        opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW, event.sequence());
+                        + " status, status_seq, open_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(),
+                        opened.orgId(), opened.subject(), opened.team(), opened.openedBy(),
+                        opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW, event.sequence(),
+                        event.time());
                 for (String contact : opened.contacts()) {
                     addContact(opened.caseNumber(), contact);
                 }
@@ -153,7 +157,7 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         } else {
             Optional<CaseStatus> status = CaseEvents.statusAfter(payload);
             if (status.isPresent() && !(payload instanceof CaseOpened)) {
-                changeStatus(payload.caseNumber(), status.get(), event.sequence());
+                changeStatus(payload.caseNumber(), status.get(), event.sequence(), event.time());
             }
         }
     }
@@ -177,15 +181,19 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         }
     }
 
-    /** The case's status from an event newer than what it has it from; a closure is announced ({@link Closed}). */
-    private void changeStatus(String caseNumber, CaseStatus status, Long sequence) {
+    /**
+     * The case's status from an event newer than what it has it from; a closure is announced ({@link Closed}), a
+     * reopening starts the case's open time again.
+     */
+    private void changeStatus(String caseNumber, CaseStatus status, Long sequence, Instant at) {
         Optional<KnownCase> found = lockedIfOlder(caseNumber, sequence);
         if (found.isEmpty()) {
             return;
         }
         KnownCase known = found.get();
-        jdbc.update("UPDATE known_case SET status = ?, status_seq = ? WHERE case_number = ?", status,
-                sequenceAfter(known, sequence), caseNumber);
+        boolean reopened = known.status() == CaseStatus.CLOSED && status != CaseStatus.CLOSED;
+        jdbc.update("UPDATE known_case SET status = ?, status_seq = ?, open_since = ? WHERE case_number = ?", status,
+                sequenceAfter(known, sequence), reopened ? at : known.openSince(), caseNumber);
         if (status == CaseStatus.CLOSED && known.status() != CaseStatus.CLOSED) {
             closures.fire(new Closed(caseNumber, known.orgId(), sequence == null ? Long.MAX_VALUE : sequence));
         }
@@ -273,6 +281,6 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         Long statusSequence = row.wasNull() ? null : sequence; // none for a case known before it was kept
         return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)),
-                statusSequence);
+                statusSequence, Jdbc.instant(row, "open_since"));
     }
 }
