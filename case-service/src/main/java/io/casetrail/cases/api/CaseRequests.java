@@ -14,6 +14,7 @@ import io.casetrail.events.cases.ConsultationParty;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
+import io.casetrail.platform.api.NotBlankWhenGiven;
 
 /** The JSON bodies of case-service's commands. */
 public final class CaseRequests {
@@ -39,7 +40,7 @@ public final class CaseRequests {
     public record AssignRequest(@NotBlank @Size(max = 255) String assignee) {
     }
 
-    public record PriorityRequest(@NotNull Priority priority, @Size(max = 2000) String reason) {
+    public record PriorityRequest(@NotNull Priority priority, @NotBlankWhenGiven @Size(max = 2000) String reason) {
     }
 
     public record ContactRequest(@NotBlank @Size(max = 255) String contactId) {
@@ -54,17 +55,17 @@ public final class CaseRequests {
     }
 
     public record ResolutionRequest(@NotBlank @Size(max = 20000) String summary,
-                                    @Size(max = 255) String knowledgeArticleId) {
+                                    @NotBlankWhenGiven @Size(max = 255) String knowledgeArticleId) {
     }
 
     public record RejectionRequest(@NotBlank @Size(max = 20000) String reason) {
     }
 
-    public record ReopenRequest(@Size(max = 20000) String reason) {
+    public record ReopenRequest(@NotBlankWhenGiven @Size(max = 20000) String reason) {
     }
 
     public record KnowledgeArticleRequest(@NotBlank @Size(max = 255) String articleId,
-                                          @Size(max = 500) String title,
+                                          @NotBlankWhenGiven @Size(max = 500) String title,
                                           @Size(max = 2048)
                                           @Pattern(regexp = "https://\\S+", message = "must be an https URL")
                                           String url) {
@@ -74,10 +75,11 @@ public final class CaseRequests {
                                        @Pattern(regexp = "https://\\S+", message = "must be an https URL")
                                        String joinUrl,
                                        Instant proposedStart,
-                                       @Size(max = 2000) String note) {
+                                       @NotBlankWhenGiven @Size(max = 2000) String note) {
     }
 
-    public record ConsultationRequest(@NotNull ConsultationParty party, @Size(max = 255) String consultant,
+    public record ConsultationRequest(@NotNull ConsultationParty party,
+                                      @NotBlankWhenGiven @Size(max = 255) String consultant,
                                       @NotBlank @Size(max = 20000) String notes) {
     }
 }

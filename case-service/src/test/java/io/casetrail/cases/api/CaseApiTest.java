@@ -41,6 +41,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -325,7 +326,7 @@ class CaseApiTest {
         as(TSE_TIA).post("/cases/" + caseNumber + "/take").then().statusCode(409);
         // every command of the work on a case is its worker's, with a body that is itself valid
         String base = "/cases/" + caseNumber;
-        Map<String, String> work = new java.util.LinkedHashMap<>();
+        Map<String, String> work = new LinkedHashMap<>();
         work.put("/resolution", "{\"summary\":\"fixed\"}");
         work.put("/knowledge-articles", "{\"articleId\":\"KB1\",\"title\":\"t\"}");
         work.put("/consultations", "{\"party\":\"TEAM_LEAD\",\"consultant\":\"lead-lu\",\"notes\":\"n\"}");
@@ -598,6 +599,28 @@ class CaseApiTest {
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(TSE_TOM).get("/cases/" + caseNumber).then()
                 .body("version", equalTo(linked)));
         as(ACME_ADMIN).get("/cases/" + caseNumber).then().body("updatedAt", not(equalTo(updatedAt)));
+    }
+
+    /** An optional text given blank is refused, naming it: kept, it was shown as if something were said. */
+    @Test
+    void optionalTextGivenBlankIs400AndStoresNothing() {
+        String caseNumber = visible(openAssignedCase("P3"));
+        long eventsBefore = storedEvents(caseNumber);
+        String base = "/cases/" + caseNumber;
+        Map<String, String> blank = new LinkedHashMap<>();
+        blank.put("/priority", "{\"priority\":\"P1\",\"reason\":\"\"}");
+        blank.put("/resolution", "{\"summary\":\"Fixed\",\"knowledgeArticleId\":\"\"}");
+        blank.put("/knowledge-articles", "{\"articleId\":\"KB-1\",\"title\":\"  \"}");
+        blank.put("/remote-session-offers", "{\"joinUrl\":\"https://meet.example/x\",\"note\":\"\\n\"}");
+        blank.put("/consultations", "{\"party\":\"TEAM_LEAD\",\"consultant\":\"\",\"notes\":\"n\"}");
+        Map<String, String> field = Map.of("/priority", "reason", "/resolution", "knowledgeArticleId",
+                "/knowledge-articles", "title", "/remote-session-offers", "note", "/consultations", "consultant");
+        blank.forEach((path, body) -> as(TSE_TOM).body(body).post(base + path).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", equalTo(List.of(field.get(path)))));
+        assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
+        // left out, each is taken
+        as(TSE_TOM).body("{\"priority\":\"P1\"}").post(base + "/priority").then().statusCode(200);
+        as(TSE_TOM).body("{\"articleId\":\"KB-1\"}").post(base + "/knowledge-articles").then().statusCode(200);
     }
 
     @Test

@@ -11,7 +11,6 @@ import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -49,6 +48,7 @@ import io.casetrail.escalations.query.EscalationQueries;
 import io.casetrail.escalations.query.EscalationQueries.Card;
 import io.casetrail.escalations.query.EscalationQueries.Detail;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.NotBlankWhenGiven;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.NotFound;
@@ -82,11 +82,8 @@ public class EscalationResource {
     }
 
     /** Both optional (an escalation manager takes one itself with neither), but never blank when given. */
-    public record Manager(@Size(max = 255) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
-                          String managerId,
-                          @Size(max = 255) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
-                          String managerName) {
-        static final String NOT_BLANK = "(?s).*\\S.*";
+    public record Manager(@NotBlankWhenGiven @Size(max = 255) String managerId,
+                          @NotBlankWhenGiven @Size(max = 255) String managerName) {
     }
 
     /** What a command answers: the escalation and where it stands now. */
