@@ -56,11 +56,30 @@ public class CallerProducer {
         if (caller.id().length() > MAX_ID || (caller.orgId() != null && caller.orgId().length() > MAX_ID)) {
             throw new AccessDenied("token subject and org_id must be at most " + MAX_ID + " characters");
         }
-        if (caller.displayName().length() > MAX_ID) {
-            caller = new Caller(caller.id(), caller.displayName().substring(0, MAX_ID), caller.roles(),
-                    caller.orgId(), caller.teams());
+        String name = readable(caller.displayName(), MAX_ID);
+        if (!name.equals(caller.displayName())) {
+            caller = new Caller(caller.id(), name, caller.roles(), caller.orgId(), caller.teams());
         }
         return caller;
+    }
+
+    /**
+     * A display name as events and read models keep it: at most {@code max} characters, never cut inside a
+     * surrogate pair, with NUL and lone halves of surrogate pairs replaced by U+FFFD (PostgreSQL keeps neither in
+     * text; a name is shown, never matched, so it is mended rather than refused).
+     */
+    static String readable(String name, int max) {
+        StringBuilder kept = new StringBuilder(Math.min(name.length(), max));
+        for (int i = 0; i < name.length(); ) {
+            int c = name.codePointAt(i);
+            int length = Character.charCount(c);
+            if (kept.length() + length > max) {
+                break;
+            }
+            kept.appendCodePoint(c == 0 || Character.isSurrogate((char) c) && length == 1 ? 0xFFFD : c);
+            i += length;
+        }
+        return kept.toString();
     }
 
     /** The authenticated principal's id: a token's subject, else its principal's name (an API token's creator). */
@@ -89,7 +108,7 @@ public class CallerProducer {
         return Roles.anyCustomer(jwt.getGroups()) ? stringClaim(jwt, ORG_CLAIM) : null;
     }
 
-    private static String stringClaim(JsonWebToken jwt, String name) {
+    static String stringClaim(JsonWebToken jwt, String name) {
         Object value = jwt.getClaim(name);
         if (value == null) {
             return null;
@@ -100,7 +119,7 @@ public class CallerProducer {
         return value.toString();
     }
 
-    private static Set<String> teams(JsonWebToken jwt) {
+    static Set<String> teams(JsonWebToken jwt) {
         Object value = jwt.getClaim(TEAMS_CLAIM);
         Set<String> teams = new LinkedHashSet<>();
         if (value instanceof Collection<?> list) {

@@ -2,6 +2,8 @@ package io.casetrail.platform.security;
 
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.SecretKey;
@@ -13,6 +15,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.casetrail.platform.api.RequestJson;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -78,6 +81,12 @@ public class VerifiedJwts implements JWTParser {
             throw new ParseException("a token carries customer roles (" + Roles.CUSTOMER + ") or the vendor's, not"
                     + " both");
         }
+        String unkeepable = unkeepableIdClaim(checked);
+        if (unkeepable != null) {
+            // these are recorded in events and read models as they are: text PostgreSQL cannot keep would stop
+            // every projection an event of the caller's reaches
+            throw new ParseException(unkeepable);
+        }
         long expires = checked.getExpirationTime();
         if (expires > 0) {
             // from then on the full check decides again (it would refuse an expired token, or one older than
@@ -92,6 +101,25 @@ public class VerifiedJwts implements JWTParser {
             verified.put(token, new Verified(checked, until));
         }
         return checked;
+    }
+
+    /**
+     * Why the token's ids cannot be taken, or null: a token names its principal ({@code sub}), and its ids
+     * ({@code sub}, {@code org_id}, {@code teams}) hold no NUL and no half of a surrogate pair.
+     */
+    static String unkeepableIdClaim(JsonWebToken token) {
+        if (token.getSubject() == null || token.getSubject().isBlank()) {
+            return "a bearer token names its principal (claim sub)";
+        }
+        List<String> ids = new ArrayList<>(CallerProducer.teams(token));
+        ids.add(token.getSubject());
+        ids.add(CallerProducer.stringClaim(token, CallerProducer.ORG_CLAIM));
+        for (String id : ids) {
+            if (id != null && (id.indexOf('\u0000') >= 0 || RequestJson.halfASurrogatePair(id))) {
+                return "a token's sub, org_id and teams hold no NUL and no half of a surrogate pair";
+            }
+        }
+        return null;
     }
 
     /** Whether the groups hold a customer role and a vendor role. */

@@ -37,6 +37,16 @@ class CallerProducerTest {
         assertThat(VerifiedJwts.customerAndVendor(Set.of(Roles.ORG_ADMIN, "some-idp-group"))).isFalse();
     }
 
+    /** A display name is kept readable: NUL and lone halves of surrogate pairs mended, never cut inside a pair. */
+    @Test
+    void aDisplayNameIsMendedAndCutWholeCharacters() {
+        assertThat(CallerProducer.readable("Ada\u0000B\ud83d!", 255)).isEqualTo("Ada\uFFFDB\uFFFD!");
+        assertThat(CallerProducer.readable("Ada \ud83d\ude00", 255)).isEqualTo("Ada \ud83d\ude00");
+        String name = "a".repeat(254) + "\ud83d\ude00";
+        assertThat(CallerProducer.readable(name, 255)).isEqualTo("a".repeat(254));
+        assertThat(CallerProducer.readable("a".repeat(300), 255)).hasSize(255);
+    }
+
     private static SecurityIdentity identity(String subject, String role) {
         JwtClaims claims = new JwtClaims();
         claims.setSubject(subject);

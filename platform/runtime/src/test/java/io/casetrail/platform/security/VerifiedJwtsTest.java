@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,41 @@ class VerifiedJwtsTest {
         assertThat(first.getGroups()).containsExactly("support-engineer");
         assertThat(again).isSameAs(first);
         assertThat(parser.checks).hasValue(1);
+    }
+
+    /**
+     * A token's ids go into events and read models as they are: one naming no principal (only upn), or with NUL or
+     * half a surrogate pair in sub, org_id or teams, is refused (PostgreSQL keeps neither; the projections would stop).
+     */
+    @Test
+    void aTokenWhoseIdsCannotBeKeptIsRefused() throws Exception {
+        VerifiedJwts jwts = new VerifiedJwts(parser(60), 60, null);
+        long now = Instant.now().getEpochSecond();
+        java.util.function.Function<io.smallrye.jwt.build.JwtClaimsBuilder, String> signed = claims -> claims
+                .issuer(ISSUER).groups("org-admin").issuedAt(now).expiresAt(now + 300).jws().sign(keys.getPrivate());
+        for (String refused : java.util.List.of(
+                signed.apply(Jwt.upn("admin-ada").claim("org_id", "org-acme")),
+                signed.apply(Jwt.subject(" ").upn("admin-ada").claim("org_id", "org-acme")),
+                signed.apply(Jwt.subject("admin\u0000ada").claim("org_id", "org-acme")),
+                halfAPairInOrgId(now),
+                signed.apply(Jwt.subject("admin-ada").claim("org_id", "org-acme")
+                        .claim("teams", java.util.List.of("sso", "x\u0000"))))) {
+            assertThatThrownBy(() -> jwts.parse(refused)).isInstanceOf(ParseException.class);
+        }
+        assertThat(jwts.size()).isZero();
+        // a name is shown, not matched: it is taken (the caller mends it, CallerProducerTest)
+        assertThat(jwts.parse(signed.apply(Jwt.subject("admin-ada").claim("org_id", "org-acme")
+                .claim("name", "Ada\u0000\ud83d"))).getSubject()).isEqualTo("admin-ada");
+    }
+
+    /** Half a surrogate pair as JSON writes it (an escape): a JSON writer of Java text sends it as "?". */
+    static String halfAPairInOrgId(long now) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload("{\"iss\":\"" + ISSUER + "\",\"sub\":\"admin-ada\",\"groups\":[\"org-admin\"],"
+                + "\"org_id\":\"org-\\ud83d\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}");
+        jws.setKey(keys.getPrivate());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
     }
 
     @Test
