@@ -423,6 +423,28 @@ class SystemLogApiTest {
                 .containsExactly(longId, marker));
     }
 
+    /**
+     * A record with an event's headers whose value is no JSON text (empty, or not JSON) can never become that event:
+     * the System Log passes over it, and the events behind it get their entries.
+     */
+    @Test
+    void aRecordWhoseValueIsNoJsonHoldsNothingUp() {
+        String org = "org-nojson-" + RUN;
+        String type = io.casetrail.events.EventCatalog.typeOf(SupportAccessRevoked.class);
+        for (String value : List.of("", "not json {")) {
+            io.casetrail.testing.TopicReader.send(io.casetrail.platform.kafka.CloudEventRecords.toRecord(Topics.ACCESS,
+                    new io.casetrail.events.CloudEvent(UUID.randomUUID().toString(), "/casetrail/support-access-service",
+                            type, Instant.now(), org, org, null, "admin-sue", 0L, UUID.randomUUID().toString(),
+                            value.getBytes(StandardCharsets.UTF_8))));
+        }
+        String marker = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-5",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(), marker);
+        String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(auditor).get("/orgs/" + org + "/api/v1/logs")))
+                .containsExactly(marker));
+    }
+
     @Test
     void replayingTheSameEventChangesNothing() {
         String replayed = IDS.get(0);

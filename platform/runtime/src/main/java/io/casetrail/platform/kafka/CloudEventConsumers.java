@@ -23,7 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 
 import io.casetrail.events.CloudEvent;
@@ -212,10 +212,13 @@ public class CloudEventConsumers {
             }
         }
 
-        /** Whether a failure was a JSON parser's (not, say, the database's). */
+        /**
+         * Whether a failure was Jackson's reading a value (not, say, the database's): a parse error, or an input
+         * that ended before any value (an empty one).
+         */
         private static boolean failedToParse(Throwable failure) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof JsonParseException) {
+                if (cause instanceof JsonProcessingException) {
                     return true;
                 }
             }
