@@ -39,6 +39,7 @@ import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.events.access.SupportAccessExtended;
 import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -335,6 +336,73 @@ class AuditReplayTest {
         assertThat(report.healthy()).as("%s", report).isTrue();
         assertThat(report.expectedEntries()).isEqualTo(1);
         assertThat(report.liveEntries()).isEqualTo(1);
+    }
+
+    /**
+     * On a running system the relay may send an event again (a crash before its acknowledgement): sent again after
+     * the replay read the topics, the event is still the one the replay read, and its entry is compared, not missing.
+     */
+    @Test
+    void anEventSentAgainWhileTheReplayRanIsComparedNotMissing() throws Exception {
+        String org = "org-resent-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        SupportAccessGranted granted = new SupportAccessGranted(org, "g-1", GrantScope.CASE, "00100001",
+                List.of("00100001"), t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, org, 0, granted, t0, "r-0-" + org);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        java.util.concurrent.atomic.AtomicBoolean resent = new java.util.concurrent.atomic.AtomicBoolean();
+        ByteArrayOutputStream seen = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] bytes, int offset, int length) {
+                super.write(bytes, offset, length);
+                if (toString(java.nio.charset.StandardCharsets.UTF_8).contains("reading the live System Log")
+                        && resent.compareAndSet(false, true)) {
+                    try (KafkaProducer<String, byte[]> producer = producer()) {
+                        send(producer, org, 0, granted, t0, "r-0-" + org);
+                        producer.flush();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        AuditReport report = replay(org, new PrintStream(seen, true));
+        assertThat(resent).isTrue();
+        assertThat(report.missing()).isEmpty();
+        assertThat(report.healthy()).as("%s", report).isTrue();
+        assertThat(report.expectedEntries()).isEqualTo(1);
+        assertThat(report.liveEntries()).isEqualTo(1);
+    }
+
+    /**
+     * A record with an event's headers around a value that is no JSON text (consumers pass over it) is reported
+     * unreadable, and the replay goes on to the records behind it.
+     */
+    @Test
+    void aRecordWhoseValueIsNoJsonIsReportedUnreadable() throws Exception {
+        String org = "org-nojson-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(CloudEventRecords.toRecord(Topics.ACCESS, new CloudEvent("bad-" + org,
+                    "/casetrail/support-access-service", EventCatalog.typeOf(SupportAccessGranted.class), t0, org,
+                    org, "00100001", "admin-sam", 0L, "c-" + org, "not json {".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8))));
+            send(producer, org, 1, new SupportAccessRevoked(org, "g-1", GrantScope.CASE, "00100001",
+                    List.of("00100001"), RequestOrigin.NONE, SAM), t0.plus(Duration.ofMinutes(1)), "ok-" + org);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        AuditReport report = replay(org, new PrintStream(new ByteArrayOutputStream(), true));
+        assertThat(report.unreadable()).hasSize(1);
+        assertThat(report.unreadable().get(0)).startsWith(Topics.ACCESS + "/");
+        assertThat(report.healthy()).isFalse();
+        assertThat(report.expectedEntries()).isEqualTo(1);
+        assertThat(report.liveEntries()).isEqualTo(1);
+        assertThat(report.missing()).isEmpty();
+        assertThat(report.unexpected()).isEmpty();
     }
 
     /**

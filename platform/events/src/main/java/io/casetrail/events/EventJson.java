@@ -1,7 +1,10 @@
 package io.casetrail.events;
 
+import java.io.IOException;
 import java.time.Instant;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +19,8 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
  * field within the same event version. Instants in UTC are read without a formatter ({@link UtcInstants}).
  */
 public final class EventJson {
+
+    private static final JsonFactory JSON_TEXT = new JsonFactory();
 
     private EventJson() {
     }
@@ -35,5 +40,23 @@ public final class EventJson {
                 .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .build();
+    }
+
+    /**
+     * Whether a record's value is JSON text at all: not empty, one well-formed document. A value that is not can
+     * never become an event (consumers pass over it; an audit replay reports it unreadable).
+     */
+    public static boolean isJsonText(byte[] value) {
+        try (JsonParser parser = JSON_TEXT.createParser(value)) {
+            if (parser.nextToken() == null) {
+                return false; // empty
+            }
+            while (parser.nextToken() != null) {
+                // read to the end
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -22,11 +22,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParser;
 
 import io.casetrail.events.CloudEvent;
+import io.casetrail.events.EventJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
@@ -42,7 +41,6 @@ import io.quarkus.runtime.StartupEvent;
 public class CloudEventConsumers {
 
     private static final Logger LOG = Logger.getLogger(CloudEventConsumers.class);
-    private static final JsonFactory JSON_TEXT = new JsonFactory();
 
     @Inject
     @Any
@@ -187,7 +185,7 @@ public class CloudEventConsumers {
                     return true;
                 });
             } catch (RuntimeException e) {
-                if (failedToParse(e) && notJson(event.data())) {
+                if (failedToParse(e) && !EventJson.isJsonText(event.data())) {
                     // a value that is not JSON at all can never become valid either (and the failure was the
                     // consumer's reading it, not a database outage that a retry outlasts)
                     LOG.errorf("Consumer %s passes over %s-%d@%d: its value is not JSON (%s)", group, record.topic(),
@@ -223,21 +221,6 @@ public class CloudEventConsumers {
                 }
             }
             return false;
-        }
-
-        /** Whether the value is no JSON text at all (a failure to apply it then can never go away). */
-        private static boolean notJson(byte[] value) {
-            try (JsonParser parser = JSON_TEXT.createParser(value)) {
-                if (parser.nextToken() == null) {
-                    return true; // empty
-                }
-                while (parser.nextToken() != null) {
-                    // read to the end
-                }
-                return false;
-            } catch (java.io.IOException e) {
-                return true;
-            }
         }
 
         private void sleep(Duration duration) {
