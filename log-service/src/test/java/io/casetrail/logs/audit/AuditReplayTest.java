@@ -312,25 +312,16 @@ class AuditReplayTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
         // the moment the replay turns to the live System Log, the org's super admin extends the grant
         java.util.concurrent.atomic.AtomicBoolean extended = new java.util.concurrent.atomic.AtomicBoolean();
-        ByteArrayOutputStream seen = new ByteArrayOutputStream() {
-            @Override
-            public synchronized void write(byte[] bytes, int offset, int length) {
-                super.write(bytes, offset, length);
-                if (toString(java.nio.charset.StandardCharsets.UTF_8).contains("reading the live System Log")
-                        && extended.compareAndSet(false, true)) {
-                    try (KafkaProducer<String, byte[]> producer = producer()) {
-                        send(producer, org, 1, new SupportAccessExtended(org, "g-1", GrantScope.CASE, "00100001",
-                                List.of("00100001"), t0.plus(Duration.ofHours(32)), RequestOrigin.NONE, SAM),
-                                Instant.now(), "r-1-" + RUN);
-                        producer.flush();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 2);
-                }
+        PrintStream seen = whenReadingTheLiveLog(extended, () -> {
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                send(producer, org, 1, new SupportAccessExtended(org, "g-1", GrantScope.CASE, "00100001",
+                        List.of("00100001"), t0.plus(Duration.ofHours(32)), RequestOrigin.NONE, SAM),
+                        Instant.now(), "r-1-" + RUN);
+                producer.flush();
             }
-        };
-        AuditReport report = replay(org, new PrintStream(seen, true));
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 2);
+        });
+        AuditReport report = replay(org, seen);
         assertThat(extended).isTrue();
         assertThat(report.unexpected()).isEmpty();
         assertThat(report.healthy()).as("%s", report).isTrue();
@@ -354,22 +345,13 @@ class AuditReplayTest {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
         java.util.concurrent.atomic.AtomicBoolean resent = new java.util.concurrent.atomic.AtomicBoolean();
-        ByteArrayOutputStream seen = new ByteArrayOutputStream() {
-            @Override
-            public synchronized void write(byte[] bytes, int offset, int length) {
-                super.write(bytes, offset, length);
-                if (toString(java.nio.charset.StandardCharsets.UTF_8).contains("reading the live System Log")
-                        && resent.compareAndSet(false, true)) {
-                    try (KafkaProducer<String, byte[]> producer = producer()) {
-                        send(producer, org, 0, granted, t0, "r-0-" + org);
-                        producer.flush();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+        PrintStream seen = whenReadingTheLiveLog(resent, () -> {
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                send(producer, org, 0, granted, t0, "r-0-" + org);
+                producer.flush();
             }
-        };
-        AuditReport report = replay(org, new PrintStream(seen, true));
+        });
+        AuditReport report = replay(org, seen);
         assertThat(resent).isTrue();
         assertThat(report.missing()).isEmpty();
         assertThat(report.healthy()).as("%s", report).isTrue();
@@ -446,6 +428,28 @@ class AuditReplayTest {
     private AuditReport replay(String org, PrintStream progress) throws Exception {
         return new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), AUDITOR,
                 null, org, null), progress).run();
+    }
+
+    /** Something done (once, then {@code done} is set) the moment the replay turns to the live System Log. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static PrintStream whenReadingTheLiveLog(java.util.concurrent.atomic.AtomicBoolean done, Step step) {
+        return new PrintStream(new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] bytes, int offset, int length) {
+                super.write(bytes, offset, length);
+                if (toString(java.nio.charset.StandardCharsets.UTF_8).contains("reading the live System Log")
+                        && done.compareAndSet(false, true)) {
+                    try {
+                        step.run();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }, true);
     }
 
     private long count(String org) {
