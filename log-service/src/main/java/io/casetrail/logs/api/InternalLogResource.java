@@ -55,6 +55,7 @@ public class InternalLogResource {
 
     /** The types of escalation-service's events. */
     static final String ESCALATION_TYPES = "io.casetrail.escalation.";
+    static final String ESCALATION_SOURCE = "/casetrail/escalation-service";
 
     @Inject
     InternalLog log;
@@ -102,10 +103,12 @@ public class InternalLogResource {
             throw new InvalidInput("since, until: since must be before until");
         }
         // Engineering sees an escalation once it reached Engineering, in escalation-service, which decides it: the
-        // escalations' events (summary, impact, excerpts, the case's timeline) are not read here around that rule
-        String leftOut = caller.has(Roles.AUDITOR) || !caller.has(Roles.ENGINEER) ? null : ESCALATION_TYPES;
+        // escalations' events (summary, impact, excerpts, the case's timeline) are not read here around that rule,
+        // nor escalation-service's request logs (who raised, approved or rejected which escalation of which case)
+        boolean escalationsLeftOut = !caller.has(Roles.AUDITOR) && caller.has(Roles.ENGINEER);
         List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), from, to, blank(requestId),
-                blank(type), cases, leftOut), cursor(after), size);
+                blank(type), cases, escalationsLeftOut ? ESCALATION_TYPES : null,
+                escalationsLeftOut ? ESCALATION_SOURCE : null), cursor(after), size);
         return page(found, size, InternalLogEntry::seq);
     }
 

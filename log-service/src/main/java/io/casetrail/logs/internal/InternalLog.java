@@ -91,14 +91,15 @@ public class InternalLog {
 
     /**
      * What to look for; nulls match everything. {@code cases}: when given, entries of other cases are left out
-     * (entries of no case stay). {@code typesLeftOut}: when given, entries whose type starts with it are left out.
+     * (entries of no case stay). {@code typesLeftOut}: when given, entries whose type starts with it are left out;
+     * {@code sourceLeftOut}: when given, entries from that source.
      */
     public record Query(String orgId, Instant since, Instant until, String requestId, String type,
-                        Collection<String> cases, String typesLeftOut) {
+                        Collection<String> cases, String typesLeftOut, String sourceLeftOut) {
 
         public Query(String orgId, Instant since, Instant until, String requestId, String type,
                      Collection<String> cases) {
-            this(orgId, since, until, requestId, type, cases, null);
+            this(orgId, since, until, requestId, type, cases, null, null);
         }
     }
 
@@ -199,6 +200,10 @@ public class InternalLog {
         if (q.typesLeftOut() != null) {
             sql.append(" AND type NOT LIKE ?");
             parameters.add(q.typesLeftOut() + "%"); // a prefix of ours: no wildcard in it
+        }
+        if (q.sourceLeftOut() != null) {
+            sql.append(" AND source <> ?");
+            parameters.add(q.sourceLeftOut());
         }
         if (q.cases() != null) {
             sql.append(" AND (case_number IS NULL");

@@ -601,6 +601,21 @@ class InternalLogApiTest {
                 .body("entryId", equalTo(List.of()));
         as(ENGINEER).queryParam("type", "io.casetrail.escalation.raised.v1").get("/internal-logs").then()
                 .statusCode(200).body("entryId", equalTo(List.of()));
+        // nor escalation-service's request logs, which tell who raised, approved or rejected which escalation
+        String rejection = "req-esc-" + UUID.randomUUID();
+        try {
+            TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(rejection,
+                    "/casetrail/escalation-service", RequestLogs.TYPE, Instant.now(), rejection, null, CASE,
+                    "lead-lu", null, rejection, JSON.writeValueAsBytes(Map.of("requestId", rejection, "level", "INFO",
+                    "message", "POST /escalations/esc-1/rejection 200", "attributes", Map.of("principal",
+                            "lead-lu"))))));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", rejection).get("/internal-logs")
+                .then().statusCode(200).body("kind", equalTo(List.of("REQUEST"))));
+        as(ENGINEER).queryParam("requestId", rejection).get("/internal-logs").then().statusCode(200)
+                .body("entryId", equalTo(List.of()));
         // the rest of the log, as before
         as(ENGINEER).queryParam("requestId", REQUEST).get("/internal-logs").then().statusCode(200)
                 .body("kind", equalTo(List.of("REQUEST")));
