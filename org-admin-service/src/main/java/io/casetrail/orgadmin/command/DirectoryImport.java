@@ -35,8 +35,8 @@ public class DirectoryImport {
             throw new AccessDenied("only platform operators load an org's directory");
         }
         DirectoryDocument document = command.document();
-        document.duplicate().ifPresent(duplicate -> {
-            throw new InvalidInput(duplicate);
+        document.duplicate().or(document::unmailable).ifPresent(problem -> {
+            throw new InvalidInput(problem);
         });
         directory.replace(document);
         apply(new OrgDirectoryImported(document.org().id(), command.importId(), document.users().size(),

@@ -2,11 +2,13 @@ package io.casetrail.orgadmin.command;
 
 import jakarta.inject.Singleton;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
 
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.jboss.logging.Logger;
 
 import io.casetrail.platform.errors.DomainException;
+import io.casetrail.platform.errors.RuleViolation;
 
 /** Sends over SMTP ({@link SmtpSender}) when the command's unit of work prepares to commit. */
 @Singleton
@@ -25,6 +27,12 @@ public class SmtpMailbox implements Mailbox {
         CurrentUnitOfWork.get().onPrepareCommit(unitOfWork -> {
             try {
                 sender.send(message);
+            } catch (AddressException e) {
+                // the directory's address, not the server: trying again cannot help (imports now refuse such)
+                LOG.warnf("E-mail (%s) not sent: an address is none: %s", message.subject(), e.getMessage());
+                throw new RuleViolation("unmailable-address", "the e-mail (" + message.subject() + ") has no address"
+                        + " to go to: the user's address in the org's directory is none; nothing was changed (a"
+                        + " platform operator corrects the directory)");
             } catch (MessagingException | RuntimeException e) {
                 // the cause names the server and what failed, never the message's text
                 LOG.warnf("E-mail (%s) not handed to the mail server: %s", message.subject(), e.toString());

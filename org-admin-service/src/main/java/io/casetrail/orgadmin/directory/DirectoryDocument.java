@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -60,6 +62,29 @@ public record DirectoryDocument(@NotNull @Valid Org org,
                         users.stream().map(u -> first("users[" + u.id() + "].factors[].id",
                                 u.factors().stream().map(Factor::id))).flatMap(Optional::stream).findFirst())
                 .flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * A user's e-mail address the mail server would not be handed (resets and temporary passwords are mailed to
+     * them), as {@code field: value ...}; empty when every address is one. Read as the mailer reads it (strictly).
+     */
+    public Optional<String> unmailable() {
+        return users.stream().flatMap(u -> Stream.of(
+                        unmailable("users[" + u.id() + "].email", u.email()),
+                        unmailable("users[" + u.id() + "].secondEmail", u.secondEmail())))
+                .flatMap(Optional::stream).findFirst();
+    }
+
+    private static Optional<String> unmailable(String field, String address) {
+        if (address == null) {
+            return Optional.empty();
+        }
+        try {
+            new InternetAddress(address, true);
+            return Optional.empty();
+        } catch (AddressException e) {
+            return Optional.of(field + ": " + address + " is no e-mail address (" + e.getMessage() + ")");
+        }
     }
 
     private static Optional<String> first(String field, Stream<String> values) {

@@ -265,6 +265,28 @@ class OrgAdminApiTest {
                 .body("status", equalTo(status));
     }
 
+    /**
+     * An address in the directory that is none (one imported before imports checked them) is the directory's fault:
+     * 409, nothing changed, not a 503 whose "try again" never helps.
+     */
+    @Test
+    void aResetToAnAddressThatIsNoneIsRefusedAndChangesNothing() {
+        consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
+        String status = as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then()
+                .statusCode(200).extract().path("status");
+        jdbc.update("UPDATE dir_user SET email = 'bob smith@adm.example' WHERE org_id = ? AND id = '00u2bob'", ORG);
+        try {
+            post("/orgs/" + ORG + "/users/00u2bob/lifecycle/reset-password").then().statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/unmailable-address"));
+        } finally {
+            jdbc.update("UPDATE dir_user SET email = 'bob@adm.example' WHERE org_id = ? AND id = '00u2bob'", ORG);
+        }
+        assertThat(stored("PasswordResetSent")).isZero();
+        as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then().statusCode(200)
+                .body("status", equalTo(status));
+    }
+
     @Test
     void temporaryPasswordReachesBothAddressesAndAppearsNowhereElse() throws Exception {
         consent(BO, "\"TEMPORARY_PASSWORD\"", "");
@@ -1097,6 +1119,15 @@ class OrgAdminApiTest {
                 directory().replace("\"features\":[", "\"features\":[null,"))) {
             as(OPERATOR).body(nulled).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                     .contentType("application/problem+json");
+        }
+        // an address the mailer would not take (a reset mailed to it answered 503 "try again" for ever)
+        for (String unmailable : List.of(directory().replace("\"email\":\"bob@adm.example\"",
+                        "\"email\":\"bob smith@adm.example\""),
+                directory().replace("\"secondEmail\":\"alice.ng@home.example\"", "\"secondEmail\":\"alice\""))) {
+            as(OPERATOR).body(unmailable).put("/orgs/" + ORG + "/directory").then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("is no e-mail address"))
+                    .body("detail", org.hamcrest.Matchers.anyOf(containsString("users[00u2bob].email"),
+                            containsString("users[00u1alice].secondEmail")));
         }
         String sameFactor = directory().replace("{\"id\":\"f2\"", "{\"id\":\"f1\"");
         as(OPERATOR).body(sameFactor).put("/orgs/" + ORG + "/directory").then().statusCode(400)
