@@ -76,8 +76,8 @@ public record DirectoryDocument(@NotNull @Valid Org org,
     }
 
     private static Optional<String> unmailable(String field, String address) {
-        if (address == null) {
-            return Optional.empty();
+        if (address == null || address.isBlank()) {
+            return Optional.empty(); // none (a blank second address is none to the mailer too)
         }
         try {
             new InternetAddress(address, true);

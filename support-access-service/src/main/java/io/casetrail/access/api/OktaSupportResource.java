@@ -100,8 +100,10 @@ public class OktaSupportResource {
         try {
             AccessState state = commands.sendAndWait(new ExtendOrgSupport(caller.orgId(), origin, caller));
             return settings(state.orgExpiresAt());
-        } catch (AggregateNotFoundException | RuleViolation e) {
+        } catch (AggregateNotFoundException e) {
             throw notGranted();
+        } catch (RuleViolation e) {
+            throw "not-granted".equals(e.slug()) ? notGranted() : refused("support", e);
         }
     }
 

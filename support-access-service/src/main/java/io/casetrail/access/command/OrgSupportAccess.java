@@ -141,11 +141,17 @@ public class OrgSupportAccess {
     }
 
     @CommandHandler
-    public AccessState handle(ExtendOrgSupport command, AccessRules rules, DeadlineManager deadlines) {
+    public AccessState handle(ExtendOrgSupport command, AccessRules rules, CaseLookup cases,
+                              DeadlineManager deadlines) {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = orgGrant();
         if (grant == null) {
             throw new RuleViolation("not-granted", "support access to org " + orgId + " is not granted");
+        }
+        // as a case's grant: cases closed since take no more time, and a grant whose cases all closed allows nothing
+        if (grant.cases().stream().noneMatch(number -> cases.find(number).filter(KnownCase::isOpen).isPresent())) {
+            throw new RuleViolation("no-open-case", "the cases support access to org " + orgId + " covers ("
+                    + String.join(", ", grant.cases()) + ") are closed: it takes no more time");
         }
         extend(grant, rules, command.origin(), command.caller(), deadlines);
         return state(null, null, null);

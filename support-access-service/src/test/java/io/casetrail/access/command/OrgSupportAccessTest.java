@@ -160,6 +160,22 @@ class OrgSupportAccessTest {
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
     }
 
+    /** As a case's grant: an org-wide grant whose cases all closed since allows nothing, and takes no more time. */
+    @Test
+    void anOrgWideGrantWhoseCasesAllClosedIsNotExtended() {
+        fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CLOSED_CASE),
+                        t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectException(RuleViolation.class).expectExceptionMessage(
+                        "the cases support access to org " + ORG + " covers (" + CLOSED_CASE + ") are closed: it"
+                                + " takes no more time")
+                .expectNoEvents();
+        fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CLOSED_CASE, CASE),
+                        t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new ExtendOrgSupport(ORG, ORIGIN, SUPER))
+                .expectSuccessfulHandlerExecution();
+    }
+
     @Test
     void extendingWithoutAGrantIsRefused() {
         fixture.given(caseGranted())

@@ -15,6 +15,7 @@ import io.casetrail.events.RequestOrigin;
 import io.casetrail.platform.security.SswsAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The {@link RequestOrigin} of the current request, for audit: the client address and the {@code User-Agent}, and
@@ -29,7 +30,8 @@ public class RequestOrigins {
 
     private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /** Starting as InetAddress reads only literals: with a hex digit or a colon. */
+    private static final Pattern IPV6 = Pattern.compile("(?=[0-9A-Fa-f:])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final HttpServerRequest request;
     private final SecurityIdentity identity;
@@ -46,7 +48,10 @@ public class RequestOrigins {
     @Produces
     @Dependent
     RequestOrigin origin() {
-        String address = request.remoteAddress() == null ? null : request.remoteAddress().host();
+        // the connection's own address: the request's is rewritten from the first X-Forwarded-For hop, a value the
+        // client writes, when Quarkus's proxy-address-forwarding is on (operations.md sets it for the Link headers)
+        SocketAddress socket = request.connection() == null ? null : request.connection().remoteAddress();
+        String address = socket == null ? null : socket.host();
         if (trustForwardedFor) {
             address = clientAddress(address, request.headers().getAll("X-Forwarded-For"));
         }
