@@ -898,7 +898,7 @@ class CaseApiTest {
         String key = "upload-" + caseNumber;
         byte[] content = "trace line 1\n".getBytes(StandardCharsets.UTF_8);
         byte[] other = "trace line 2\n".getBytes(StandardCharsets.UTF_8); // same name, type and length
-        String path = "/cases/" + caseNumber + "/attachments?fileName=trace.txt";
+        String path = "/cases/" + caseNumber + "/attachments?fileName=trace.txt&internal=false";
 
         Response first = given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain")
                 .body(content).post(path);
@@ -909,6 +909,11 @@ class CaseApiTest {
         // the same bytes sent in chunks, without a declared length: the same request
         given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain")
                 .body(new java.io.ByteArrayInputStream(content)).post(path).then().statusCode(201)
+                .header("Idempotent-Replayed", "true");
+        // its parameters in another order, through another name of the host: the same request
+        given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).header("Host", "127.0.0.1:" + RestAssured.port)
+                .contentType("text/plain").body(content).post("/cases/" + caseNumber
+                        + "/attachments?internal=false&fileName=trace.txt").then().statusCode(201)
                 .header("Idempotent-Replayed", "true");
         given().auth().oauth2(ACME_ADMIN).header("Idempotency-Key", key).contentType("text/plain").body(other)
                 .post(path).then().statusCode(422).contentType("application/problem+json")

@@ -30,6 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.casetrail.access.command.AccessCommands.StartImpersonation;
 import io.casetrail.access.command.AccessCommands.StopImpersonation;
 import io.casetrail.access.command.AccessSettings;
@@ -71,7 +73,8 @@ public class SessionResource {
     public record StoppedSession(String sessionId, String orgId, String caseNumber, String endReason) {
     }
 
-    /** A started session and its token (shown once). */
+    /** A started session and its token (shown once: absent from a retry's answer). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StartedSession(String sessionId, String orgId, String caseNumber, Instant endsAt, String token)
             implements Unrepeatable {
 

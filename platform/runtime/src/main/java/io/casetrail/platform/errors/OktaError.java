@@ -15,8 +15,12 @@ public record OktaError(String errorCode, String errorSummary, String errorLink,
     }
 
     public static OktaError of(String code, String summary, List<String> causes) {
-        return new OktaError(code, summary, code, "oae" + UUID.randomUUID().toString().replace("-", "").substring(0, 19),
-                causes.stream().map(Cause::new).toList());
+        return new OktaError(code, summary, code, newErrorId(), causes.stream().map(Cause::new).toList());
+    }
+
+    /** An error id in the platform's form ({@code oae} and 19 hex digits). */
+    public static String newErrorId() {
+        return "oae" + UUID.randomUUID().toString().replace("-", "").substring(0, 19);
     }
 
     /** The standard code and summary for an HTTP status, where the failure carries none of its own. */

@@ -3,7 +3,6 @@ package io.casetrail.platform.errors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -185,13 +184,21 @@ public class ProblemMappers {
             // not the request's fault: the same request a moment later may well succeed. Whether this one was
             // recorded is not known when the connection broke at its commit
             LOG.warnf("Database out of reach on %s: %s", path(uri), e.toString());
+            // the identity platform's endpoints take no Idempotency-Key (its clients retry on their own)
+            String retry = isIdentityPlatformPath(path(uri)) ? "read what it would change before sending it again"
+                    : "send it again shortly with the same Idempotency-Key";
             return Response.fromResponse(answer(uri, Problem.of("unavailable", "Service Unavailable", 503,
                     "the service cannot reach its database, or has no connection to it free, right now; the request"
-                            + " may not have been recorded: send it again shortly with the same Idempotency-Key",
-                    path(uri)))).header(HttpHeaders.RETRY_AFTER, "5").build();
+                            + " may not have been recorded: " + retry, path(uri))))
+                    .header(HttpHeaders.RETRY_AFTER, "5").build();
         }
-        String errorId = UUID.randomUUID().toString();
+        // one id, logged and answered (the identity platform's errorId on its endpoints): what a caller quotes is
+        // what the operators find
+        String errorId = OktaError.newErrorId();
         LOG.errorf(e, "Unexpected failure %s on %s", errorId, path(uri));
+        if (isIdentityPlatformPath(path(uri))) {
+            return okta(500, new OktaError("E0000009", "Internal Server Error", "E0000009", errorId, List.of()));
+        }
         return answer(uri, Problem.of("internal-error", "Internal Server Error", 500,
                 "an unexpected error occurred; quote error id " + errorId + " to the operators", path(uri)));
     }

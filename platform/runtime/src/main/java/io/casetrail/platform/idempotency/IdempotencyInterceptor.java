@@ -21,6 +21,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -245,7 +246,10 @@ public class IdempotencyInterceptor {
         digest.update(request.method().name().getBytes(StandardCharsets.UTF_8));
         digest.update(request.path().getBytes(StandardCharsets.UTF_8));
         for (Object parameter : ctx.getParameters()) {
-            if (parameter == null || parameter instanceof InputStream || parameter instanceof HttpHeaders) {
+            // the request's context is not its parameters: its headers, its address (host, port, the query as
+            // written: the parameters it names are among the method's own) and a body read as it streams
+            if (parameter == null || parameter instanceof InputStream || parameter instanceof HttpHeaders
+                    || parameter instanceof UriInfo) {
                 continue;
             }
             digest.update(objectMapper.writeValueAsBytes(parameter));

@@ -27,6 +27,28 @@ class ProblemMappersTest {
                 .doesNotContain("io.casetrail").doesNotContain("MessageBodyWriter");
     }
 
+    /**
+     * On the identity platform's endpoints an unexpected failure is its E0000009 body, whose errorId is the id the
+     * failure is logged under (one id, in the platform's form); problem+json elsewhere quotes an id of that form.
+     */
+    @Test
+    void anUnexpectedFailureAnswersTheIdItIsLoggedUnder() {
+        var okta = mappers.unexpected(new IllegalStateException("boom"), uri("/api/v1/org/privacy/oktaSupport/extend"));
+        assertThat(okta.getStatus()).isEqualTo(500);
+        OktaError body = (OktaError) okta.getEntity();
+        assertThat(body.errorCode()).isEqualTo("E0000009");
+        assertThat(body.errorId()).matches("oae[0-9a-f]{19}");
+        var problem = mappers.unexpected(new IllegalStateException("boom"), uri("/cases/00100001"));
+        assertThat(((Problem) problem.getEntity()).detail()).matches("an unexpected error occurred; quote error id"
+                + " oae[0-9a-f]{19} to the operators");
+    }
+
+    private static jakarta.ws.rs.core.UriInfo uri(String path) {
+        return (jakarta.ws.rs.core.UriInfo) java.lang.reflect.Proxy.newProxyInstance(
+                ProblemMappersTest.class.getClassLoader(), new Class<?>[] {jakarta.ws.rs.core.UriInfo.class},
+                (proxy, method, args) -> method.getName().equals("getPath") ? path : null);
+    }
+
     /** A command that waited its time for an aggregate another transaction held: the client may retry. */
     @Test
     void anAggregateHeldTooLongIsAConflictToRetry() {
