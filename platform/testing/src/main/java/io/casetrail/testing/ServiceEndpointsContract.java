@@ -111,6 +111,32 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * An auditor reads and never changes anything (DOMAIN.md): every operation of the service that could change
+     * something (POST, PUT, PATCH, DELETE in its OpenAPI document) refuses an auditor's token, 403, before anything
+     * of the request is looked at. One role added to a write by mistake fails here.
+     */
+    @Test
+    void noWriteTakesAnAuditor() {
+        String auditor = TokenMinter.forTests().token("aud-" + System.nanoTime()).role("auditor").sign();
+        java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
+                .statusCode(200).extract().jsonPath().getMap("paths");
+        int writes = 0;
+        for (var path : paths.entrySet()) {
+            String url = path.getKey().replaceAll("\\{[^}]+}", "x1");
+            for (String method : path.getValue().keySet()) {
+                if (!java.util.Set.of("post", "put", "patch", "delete").contains(method)) {
+                    continue;
+                }
+                writes++;
+                Assertions.assertEquals(403, given().auth().oauth2(auditor).contentType("application/json")
+                        .body("{}").request(method, url).statusCode(), method.toUpperCase(Locale.ROOT) + " "
+                        + path.getKey() + " with an auditor's token");
+            }
+        }
+        Assertions.assertTrue(writes >= 1, "the OpenAPI document lists the service's writes: " + writes);
+    }
+
+    /**
      * A credential the server refuses (a forged bearer token) is answered before the request filters run; the answer
      * carries the request's id all the same, the one the client sent or a new one.
      */
