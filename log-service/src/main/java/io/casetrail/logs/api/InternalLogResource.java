@@ -55,6 +55,7 @@ public class InternalLogResource {
 
     /** The types of escalation-service's events. */
     static final String ESCALATION_TYPES = "io.casetrail.escalation.";
+    static final String CASE_TYPES = "io.casetrail.case.";
     static final String ESCALATION_SOURCE = "/casetrail/escalation-service";
 
     @Inject
@@ -102,13 +103,15 @@ public class InternalLogResource {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidInput("since, until: since must be before until");
         }
-        // Engineering sees an escalation once it reached Engineering, in escalation-service, which decides it: the
-        // escalations' events (summary, impact, excerpts, the case's timeline) are not read here around that rule,
-        // nor escalation-service's request logs (who raised, approved or rejected which escalation of which case)
-        boolean escalationsLeftOut = !caller.has(Roles.AUDITOR) && caller.has(Roles.ENGINEER);
+        // Engineering sees an escalation once it reached Engineering, in escalation-service, which decides it, and
+        // a case only through its escalations (case-service refuses it cases): neither the escalations' events
+        // (summary, impact, excerpts), nor escalation-service's request logs (who raised, approved or rejected which
+        // escalation of which case), nor the cases' events (correspondence, internal notes, descriptions) are read
+        // here around those rules. Request logs, support's actions in orgs and the platform's entries are read
+        boolean engineering = !caller.has(Roles.AUDITOR) && caller.has(Roles.ENGINEER);
         List<InternalLogEntry> found = log.find(new InternalLog.Query(blank(orgId), from, to, blank(requestId),
-                blank(type), cases, escalationsLeftOut ? ESCALATION_TYPES : null,
-                escalationsLeftOut ? ESCALATION_SOURCE : null), cursor(after), size);
+                blank(type), cases, engineering ? List.of(ESCALATION_TYPES, CASE_TYPES) : List.of(),
+                engineering ? ESCALATION_SOURCE : null), cursor(after), size);
         return page(found, size, InternalLogEntry::seq);
     }
 

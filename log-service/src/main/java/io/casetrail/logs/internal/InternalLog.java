@@ -91,15 +91,15 @@ public class InternalLog {
 
     /**
      * What to look for; nulls match everything. {@code cases}: when given, entries of other cases are left out
-     * (entries of no case stay). {@code typesLeftOut}: when given, entries whose type starts with it are left out;
+     * (entries of no case stay). {@code typesLeftOut}: entries whose type starts with one of them are left out;
      * {@code sourceLeftOut}: when given, entries from that source.
      */
     public record Query(String orgId, Instant since, Instant until, String requestId, String type,
-                        Collection<String> cases, String typesLeftOut, String sourceLeftOut) {
+                        Collection<String> cases, List<String> typesLeftOut, String sourceLeftOut) {
 
         public Query(String orgId, Instant since, Instant until, String requestId, String type,
                      Collection<String> cases) {
-            this(orgId, since, until, requestId, type, cases, null, null);
+            this(orgId, since, until, requestId, type, cases, List.of(), null);
         }
     }
 
@@ -197,9 +197,9 @@ public class InternalLog {
             sql.append(" AND type = ?");
             parameters.add(q.type());
         }
-        if (q.typesLeftOut() != null) {
+        for (String prefix : q.typesLeftOut()) {
             sql.append(" AND type NOT LIKE ?");
-            parameters.add(q.typesLeftOut() + "%"); // a prefix of ours: no wildcard in it
+            parameters.add(prefix + "%"); // a prefix of ours: no wildcard in it
         }
         if (q.sourceLeftOut() != null) {
             sql.append(" AND source <> ?");

@@ -585,11 +585,12 @@ class InternalLogApiTest {
     }
 
     /**
-     * Engineering reads the internal log, but not escalations' events: it sees an escalation once it reached
-     * Engineering, in escalation-service, which decides that. Auditors read them.
+     * Engineering reads the internal log, but not escalations' events nor cases': it sees an escalation once it
+     * reached Engineering, in escalation-service, which decides that, and a case through its escalations. Auditors
+     * read them.
      */
     @Test
-    void engineeringDoesNotReadEscalationsInTheInternalLog() {
+    void engineeringDoesNotReadEscalationsNorCasesInTheInternalLog() {
         String id = UUID.randomUUID().toString();
         TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(id,
                 "/casetrail/escalation-service", "io.casetrail.escalation.raised.v1", Instant.now(), "esc-" + id, ORG,
@@ -615,6 +616,16 @@ class InternalLogApiTest {
         await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", rejection).get("/internal-logs")
                 .then().statusCode(200).body("kind", equalTo(List.of("REQUEST"))));
         as(ENGINEER).queryParam("requestId", rejection).get("/internal-logs").then().statusCode(200)
+                .body("entryId", equalTo(List.of()));
+        // nor a case's own events: Engineering reads a case only through its escalations (case-service refuses
+        // it cases), and those events hold the correspondence, the internal notes, the description
+        String note = UUID.randomUUID().toString();
+        TopicReader.send(CloudEventRecords.toRecord(Topics.CASE, new CloudEvent(note, "/casetrail/case-service",
+                "io.casetrail.case.internal-note-posted.v1", Instant.now(), CASE, ORG, CASE, "tse-tom", 7L, note,
+                "{\"body\":\"the admin password is in the attached HAR\"}".getBytes(StandardCharsets.UTF_8))));
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", note).get("/internal-logs")
+                .then().statusCode(200).body("entryId", equalTo(List.of(note))));
+        as(ENGINEER).queryParam("requestId", note).get("/internal-logs").then().statusCode(200)
                 .body("entryId", equalTo(List.of()));
         // the rest of the log, as before
         as(ENGINEER).queryParam("requestId", REQUEST).get("/internal-logs").then().statusCode(200)

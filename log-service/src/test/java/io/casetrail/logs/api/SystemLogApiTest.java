@@ -433,9 +433,9 @@ class SystemLogApiTest {
         String type = io.casetrail.events.EventCatalog.typeOf(SupportAccessRevoked.class);
         for (String value : List.of("", "not json {")) {
             io.casetrail.testing.TopicReader.send(io.casetrail.platform.kafka.CloudEventRecords.toRecord(Topics.ACCESS,
-                    new io.casetrail.events.CloudEvent(UUID.randomUUID().toString(), "/casetrail/support-access-service",
-                            type, Instant.now(), org, org, null, "admin-sue", 0L, UUID.randomUUID().toString(),
-                            value.getBytes(StandardCharsets.UTF_8))));
+                    new io.casetrail.events.CloudEvent(UUID.randomUUID().toString(),
+                            "/casetrail/support-access-service", type, Instant.now(), org, org, null, "admin-sue", 0L,
+                            UUID.randomUUID().toString(), value.getBytes(StandardCharsets.UTF_8))));
         }
         String marker = UUID.randomUUID().toString();
         TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(org, "g-5",
