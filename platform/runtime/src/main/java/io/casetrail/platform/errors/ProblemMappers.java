@@ -192,6 +192,12 @@ public class ProblemMappers {
                             + " may not have been recorded: " + retry, path(uri))))
                     .header(HttpHeaders.RETRY_AFTER, "5").build();
         }
+        if (lockTimedOut(e)) {
+            // a row another transaction held past the database's lock timeout (a retry with an Idempotency-Key
+            // waiting for the first request's answer, on H2): nothing was done, and the same request may be sent again
+            LOG.debugf("Lock wait timed out on %s: %s", path(uri), e);
+            return concurrentModification(uri, "the resource was held by other requests for too long; retry");
+        }
         // one id, logged and answered (the identity platform's errorId on its endpoints): what a caller quotes is
         // what the operators find
         String errorId = OktaError.newErrorId();
@@ -227,6 +233,18 @@ public class ProblemMappers {
     }
 
     private static final java.util.Set<String> UNAVAILABLE_STATES = java.util.Set.of("57P01", "57P02", "57P03");
+
+    /** Whether the failure is a lock wait the database gave up: H2's lock timeout (HYT00), PostgreSQL's (55P03). */
+    static boolean lockTimedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && LOCK_TIMEOUT_STATES.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> LOCK_TIMEOUT_STATES = java.util.Set.of("HYT00", "55P03");
 
     private Response unauthenticated(UriInfo uri) {
         return Response.fromResponse(answer(uri, Problem.of("unauthenticated", "Unauthorized", 401,

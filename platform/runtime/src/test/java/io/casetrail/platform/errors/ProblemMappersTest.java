@@ -43,6 +43,18 @@ class ProblemMappersTest {
                 + " oae[0-9a-f]{19} to the operators");
     }
 
+    /** A lock wait the database gave up (H2, PostgreSQL) changed nothing: a conflict to retry, not a 500. */
+    @Test
+    void aLockWaitTheDatabaseGaveUpIsAConflictToRetry() {
+        for (String state : java.util.List.of("HYT00", "55P03")) {
+            var answer = mappers.unexpected(new IllegalStateException("SQL failed",
+                    new java.sql.SQLException("Timeout trying to lock table", state)), uri("/cases/00100001"));
+            assertThat(answer.getStatus()).as(state).isEqualTo(409);
+            assertThat(((Problem) answer.getEntity()).type())
+                    .hasToString("https://casetrail.io/problems/concurrent-modification");
+        }
+    }
+
     private static jakarta.ws.rs.core.UriInfo uri(String path) {
         return (jakarta.ws.rs.core.UriInfo) java.lang.reflect.Proxy.newProxyInstance(
                 ProblemMappersTest.class.getClassLoader(), new Class<?>[] {jakarta.ws.rs.core.UriInfo.class},
