@@ -2,6 +2,7 @@ package io.casetrail.access.api;
 
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -41,6 +42,7 @@ import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.idempotency.Unrepeatable;
+import io.casetrail.platform.security.ApiTokenRegistry;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -85,6 +87,9 @@ public class ApiTokenResource {
     java.time.Clock clock;
 
     @Inject
+    ApiTokenRegistry registry;
+
+    @Inject
     Caller caller;
 
     @Context
@@ -100,8 +105,11 @@ public class ApiTokenResource {
         String secret = ApiTokens.newSecret();
         commands.sendAndWait(new CreateApiToken(tokenId, caller.orgId(), request.name(), ApiTokens.hash(secret),
                 caller));
+        // as kept: the name trimmed, the time of the creation's event (registered in the command's transaction) in
+        // the milliseconds the event store keeps it with, as the token's reads show it
+        Instant createdAt = registry.createdAt(tokenId).orElseGet(clock::instant).truncatedTo(ChronoUnit.MILLIS);
         return Response.created(URI.create("/org-api-tokens/" + tokenId))
-                .entity(new CreatedToken(tokenId, request.name().trim(), secret, clock.instant())).build(); // as kept
+                .entity(new CreatedToken(tokenId, request.name().trim(), secret, createdAt)).build();
     }
 
     @GET

@@ -328,7 +328,8 @@ class SupportAccessApiTest {
                 .body("id", contains(id)).body("[0].revokedAt", notNullValue()));
         // where the creation's Location points: the token, never its secret; only for its org's Super Administrator
         jwt(org.superAdmin()).get("/org-api-tokens/" + id).then().statusCode(200).body("id", equalTo(id))
-                .body("name", equalTo("SIEM")).body("revokedAt", notNullValue()).body("$", not(hasKey("token")));
+                .body("name", equalTo("SIEM")).body("revokedAt", notNullValue()).body("$", not(hasKey("token")))
+                .body("createdAt", equalTo(first.getString("createdAt"))); // the time the creation answered
         jwt(newOrg().superAdmin()).get("/org-api-tokens/" + id).then().statusCode(403)
                 .body(not(containsString(org.id())));
         jwt(org.admin()).get("/org-api-tokens/" + id).then().statusCode(403); // an admin, not the Super Administrator

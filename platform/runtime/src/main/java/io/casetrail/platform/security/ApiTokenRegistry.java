@@ -90,6 +90,12 @@ public class ApiTokenRegistry implements CloudEventConsumer {
                 at, revoked.tokenId());
     }
 
+    /** When the token was created, as registered (its creation event's time), if it is known here. */
+    public Optional<Instant> createdAt(String tokenId) {
+        return jdbc.queryOne("SELECT created_at FROM api_token_registry WHERE token_id = ?",
+                row -> Jdbc.instant(row, "created_at"), tokenId);
+    }
+
     /** The active token with this secret, if any. */
     public Optional<RegisteredToken> find(String secret) {
         return jdbc.queryOne("SELECT token_id, org_id, name, role, created_by, created_by_name FROM api_token_registry"
