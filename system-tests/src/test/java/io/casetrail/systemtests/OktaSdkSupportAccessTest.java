@@ -1,6 +1,7 @@
 package io.casetrail.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.time.OffsetDateTime;
@@ -15,6 +16,7 @@ import com.okta.sdk.client.Clients;
 import com.okta.sdk.resource.api.OrgSettingSupportApi;
 import com.okta.sdk.resource.api.SystemLogApi;
 import com.okta.sdk.resource.client.ApiClient;
+import com.okta.sdk.resource.client.ApiException;
 import com.okta.sdk.resource.common.PagedList;
 import com.okta.sdk.resource.model.LogEvent;
 import com.okta.sdk.resource.model.OrgOktaSupportSetting;
@@ -70,8 +72,9 @@ class OktaSdkSupportAccessTest extends StackTest {
         SystemLogApi logs = new SystemLogApi(sdk("log-service", apiToken));
         String since = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1).toString();
         String byCase = "debugContext.debugData.case_number eq \"" + caseNumber + "\"";
-        await().atMost(WAIT).untilAsserted(() -> assertThat(types(logs.listLogEvents(since, null, null, byCase,
-                null, 100, "ASCENDING"))).containsExactly("user.session.impersonation.grant",
+        // (log-service learns of the API token from the broker: until then the SDK's call is refused, 401)
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(types(logs.listLogEvents(since, null,
+                null, byCase, null, 100, "ASCENDING"))).containsExactly("user.session.impersonation.grant",
                 "user.session.impersonation.initiate", "user.session.impersonation.end"));
 
         List<LogEvent> grants = logs.listLogEvents(since, null, null,
@@ -121,8 +124,18 @@ class OktaSdkSupportAccessTest extends StackTest {
                 .body("find { it.type == 'io.casetrail.access.session-started.v1' }.visibility",
                         org.hamcrest.Matchers.equalTo("PUBLIC")));
 
-        // revoking through the SDK
+        // extending and revoking through the SDK, each in the System Log with the case
+        OrgOktaSupportSettingsObj extended = support.extendOktaSupport();
+        assertThat(extended.getExpiration().toInstant()).isEqualTo(expiration.toInstant().plusSeconds(24 * 3600));
         assertThat(support.revokeOktaSupport().getSupport()).isEqualTo(OrgOktaSupportSetting.DISABLED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(types(logs.listLogEvents(since, null, null, byCase,
+                null, 100, "ASCENDING"))).containsExactly("user.session.impersonation.grant",
+                "user.session.impersonation.initiate", "user.session.impersonation.end",
+                "user.session.impersonation.extend", "user.session.impersonation.revoke"));
+        // a refusal reaches the SDK as the platform's error: extending what is no longer granted
+        ApiException refused = catchThrowableOfType(ApiException.class, support::extendOktaSupport);
+        assertThat(refused.getCode()).isEqualTo(400);
+        assertThat(refused.getResponseBody()).contains("\"errorCode\":\"E0000001\"").contains("not granted");
     }
 
     private static List<String> types(List<LogEvent> events) {
