@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.casetrail.logs.internal.SupportActivity;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -42,6 +44,12 @@ public class SupportActivityResource {
     Caller caller;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
     JsonWebToken jwt;
 
     @Context
@@ -57,11 +65,27 @@ public class SupportActivityResource {
         if (!caller.isCustomerOf(orgId)) {
             throw new AccessDenied("an org's admins see the support activity of their own org only");
         }
+        // every page is redacted entry by entry: a budget of its own per org, as the System Log's, so that one org
+        // polling it cannot take the service's cores from the others
+        RateLimiter.Window window = rateLimiter.take("support-activity|" + orgId);
+        if (!window.allowed()) {
+            return limited(Response.status(429).type(Problem.MEDIA_TYPE).entity(Problem.of("rate-limited",
+                    "Too Many Requests", 429, "more than " + window.limit() + " requests for org " + orgId
+                            + "'s support activity this minute; retry after the window resets",
+                    uri.getPath())), window).header(HttpHeaders.RETRY_AFTER,
+                    Math.max(1, window.resetEpochSecond() - clock.instant().getEpochSecond())).build();
+        }
         int size = InternalLogResource.size(limit);
         Object email = jwt.getClaim("email");
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
                 : email == null ? null : email.toString(), InternalLogResource.cursor(after), size);
-        return LinkHeaders.page(uri, page.items(), page.next() == null ? null
-                : InternalLogResource.encode(page.next()));
+        return limited(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
+                : InternalLogResource.encode(page.next()))), window).build();
+    }
+
+    private static Response.ResponseBuilder limited(Response.ResponseBuilder response, RateLimiter.Window window) {
+        return response.header("X-Rate-Limit-Limit", window.limit())
+                .header("X-Rate-Limit-Remaining", window.remaining())
+                .header("X-Rate-Limit-Reset", window.resetEpochSecond());
     }
 }

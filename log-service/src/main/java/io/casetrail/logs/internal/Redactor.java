@@ -43,23 +43,36 @@ public final class Redactor {
     }
 
     /**
-     * Who looks: their org, their own e-mail address if known, and the org ids to hide (every other known org) as
-     * one pattern, built once for all the texts shown to this viewer (null: none to hide).
+     * Who looks: their org, their own e-mail address if known, and the org ids to hide (every other known org),
+     * built once for all the texts shown to this viewer. Ids that are one word ({@code [A-Za-z0-9_-]}, as org ids
+     * are) are looked up word by word in a set, lower-cased: a text costs its length, however many orgs there are;
+     * any other id is matched by a pattern of those ids (null: none such).
      */
-    public record Viewer(String orgId, String email, Pattern otherOrgNames) {
+    public record Viewer(String orgId, String email, Set<String> otherOrgWords, Pattern otherOrgNames) {
 
         public static Viewer of(String orgId, Set<String> otherOrgs, String email) {
             // matched in any case, so told apart from the viewer's own in any case
-            List<String> names = otherOrgs.stream().filter(org -> org != null && !org.isBlank()
-                    && !org.equalsIgnoreCase(orgId)).map(Pattern::quote).toList();
-            return new Viewer(orgId, email, names.isEmpty() ? null : Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:"
-                    + String.join("|", names) + ")(?![A-Za-z0-9_-])"));
+            List<String> others = otherOrgs.stream().filter(org -> org != null && !org.isBlank()
+                    && !org.equalsIgnoreCase(orgId)).toList();
+            Set<String> words = others.stream().filter(org -> WORD.matcher(org).matches())
+                    .map(org -> org.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+            List<String> names = others.stream().filter(org -> !WORD.matcher(org).matches()).map(Pattern::quote)
+                    .toList();
+            return new Viewer(orgId, email, words, names.isEmpty() ? null : Pattern.compile(
+                    "(?i)(?<![A-Za-z0-9_-])(?:" + String.join("|", names) + ")(?![A-Za-z0-9_-])"));
         }
     }
 
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_-]+");
+
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
-    private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)\\s+[A-Za-z0-9._~+/=-]{8,}");
+    /** A scheme and its credential, apart by white space or, in a query, by a + (a space form-encoded). */
+    private static final Pattern CREDENTIAL = Pattern.compile(
+            "(?i)\\b(bearer|ssws|basic|session)(?:\\s|\\+)+[A-Za-z0-9._~+/=-]{8,}");
+    /** A URL's user:password@, whatever its host. */
+    private static final Pattern URL_PASSWORD = Pattern.compile(
+            "(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@]{0,256}:)[^@\\s/]{1,256}@");
     private static final Pattern RESET_LINK = Pattern.compile("(?i)(/reset_password/|/activate/|/recovery/)[A-Za-z0-9._~-]+");
     // no repeated group in these two: a text of thousands of dotted labels must not recurse once per label
     // bounded as the names they stand for are: an unbounded run re-read from every position of a long text is
@@ -86,13 +99,19 @@ public final class Redactor {
         String words = String.join("|", rules.secretWords().stream().map(Pattern::quote).toList());
         // a key's name around its secret word is bounded: a long run of letters costs a pass per letter, not a
         // pass per pair of them
-        String key = "[A-Za-z0-9_.-]{0,64}(?:" + words + ")[A-Za-z0-9_.-]{0,64}";
-        this.secretKeyValue = Pattern.compile("(?i)(" + key + ")(\\s*[=:]\\s*)"
-                + "(?!\\s*[\\[{\"'])([^\\s,;&\"'<>)}\\]]+)");
-        // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote
-        this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)(\\s*[=:]\\s*)('[^']{0,4096}'|\"[^\"]{0,4096}\")");
-        this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\""
-                + "|[^,}\\]\\s]+)");
+        // (user[password]= as nested parameters are named; =>, := as Ruby and Go write them)
+        String key = "[A-Za-z0-9_.\\[\\]-]{0,64}(?:" + words + ")[A-Za-z0-9_.\\[\\]-]{0,64}";
+        String separator = "(\\s*(?:=>|:=|[=:])\\s*)";
+        // a value runs to white space, a quote or a bracket: a comma or semicolon inside it (a=1,secret) is part
+        // of it, as in a URL's parameter
+        this.secretKeyValue = Pattern.compile("(?i)(" + key + ")" + separator
+                + "(?!\\s*[\\[{\"'])([^\\s&\"'<>)}\\]]+)");
+        // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote; password: ["x"] or
+        // password={x}: a bracketed one, whole
+        this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)" + separator + "('[^']{0,4096}'|\"[^\"]{0,4096}\""
+                + "|\\[[^\\]]{0,4096}\\]|\\{[^}]{0,4096}\\})");
+        this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*(?:=>|:)\\s*)"
+                + "(\"(?:[^\"\\\\]|\\\\.)*\"|\\[[^\\]]{0,4096}\\]|\\{[^}]{0,4096}\\}|[^,}\\]\\s]+)");
         String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
         this.internalHost = Pattern.compile("(?i)\\b(?:localhost|[a-z0-9][a-z0-9.-]{0,253}\\.(?:" + domains + "))\\b");
         // one-name hosts inside the network (the services' own names) wherever they stand: case-service:8081, a
@@ -130,10 +149,11 @@ public final class Redactor {
         String out = rules(text, viewer);
         String decoded = percentDecoded(out, CodingErrorAction.REPORT);
         if (!decoded.equals(out)) {
-            return rules(decoded, viewer);
+            out = rules(decoded, viewer);
         }
-        // escapes that are no UTF-8 among them (Latin-1's %E9): read leniently, whatever the others hid is found;
-        // the text is shown decoded only if something was (otherwise "100%DEF" stays as written)
+        // escapes that are no UTF-8 among them (Latin-1's %E9), also left after a round that decoded others:
+        // read leniently, whatever the others hid is found; the text is shown so decoded only if something was
+        // (otherwise "100%DEF" stays as written)
         String lenient = percentDecoded(out, CodingErrorAction.REPLACE);
         String redacted = lenient.equals(out) ? out : rules(lenient, viewer);
         return redacted.equals(lenient) ? out : redacted;
@@ -143,11 +163,13 @@ public final class Redactor {
         String out = text;
         out = JWT.matcher(out).replaceAll(REDACTED);
         out = CREDENTIAL.matcher(out).replaceAll("$1 " + REDACTED);
+        out = URL_PASSWORD.matcher(out).replaceAll("$1" + REDACTED + "@");
         out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
         out = secretJsonText.matcher(out).replaceAll("$1\"" + REDACTED + "\"");
         out = secretQuoted.matcher(out).replaceAll(quoted -> {
-            String quote = quoted.group(3).substring(0, 1);
-            return Matcher.quoteReplacement(quoted.group(1) + quoted.group(2) + quote + REDACTED + quote);
+            String open = quoted.group(3).substring(0, 1);
+            String close = quoted.group(3).substring(quoted.group(3).length() - 1);
+            return Matcher.quoteReplacement(quoted.group(1) + quoted.group(2) + open + REDACTED + close);
         });
         out = secretKeyValue.matcher(out).replaceAll("$1$2" + REDACTED);
         out = emails(out, viewer);
@@ -175,7 +197,9 @@ public final class Redactor {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String key = text(field.getKey(), viewer);
-                out.set(key, secretKey(field.getKey()) ? TextNode.valueOf(REDACTED) : json(field.getValue(), viewer));
+                boolean secret = secretKey(field.getKey())
+                        || secretKey(percentDecoded(field.getKey(), CodingErrorAction.REPLACE)); // pass%77ord
+                out.set(key, secret ? TextNode.valueOf(REDACTED) : json(field.getValue(), viewer));
             }
             return out;
         }
@@ -213,8 +237,19 @@ public final class Redactor {
     }
 
     private static String otherOrgs(String text, Viewer viewer) {
-        return viewer.otherOrgNames() == null ? text
-                : viewer.otherOrgNames().matcher(text).replaceAll("[other-org]");
+        String out = text;
+        if (!viewer.otherOrgWords().isEmpty()) {
+            Matcher word = WORD.matcher(out);
+            StringBuilder replaced = new StringBuilder(out.length());
+            while (word.find()) {
+                if (viewer.otherOrgWords().contains(word.group().toLowerCase(Locale.ROOT))) {
+                    word.appendReplacement(replaced, "[other-org]");
+                }
+            }
+            word.appendTail(replaced);
+            out = replaced.toString();
+        }
+        return viewer.otherOrgNames() == null ? out : viewer.otherOrgNames().matcher(out).replaceAll("[other-org]");
     }
 
     /**

@@ -722,6 +722,33 @@ class InternalLogApiTest {
                 .contains(ORG, GLOBEX).doesNotContain("users").doesNotHaveDuplicates();
     }
 
+    /**
+     * The support-activity view redacts every entry of a page: an org has a budget of requests a minute for it, as
+     * for the System Log, and past it is refused (429, with the window's headers) until the window resets.
+     */
+    @Test
+    void theSupportActivityViewIsRateLimitedPerOrg() throws InterruptedException {
+        String busyOrg = "org-busy-" + RUN;
+        String admin = MINT.token("admin-busy").role(Roles.ORG_ADMIN).org(busyOrg).sign();
+        String path = "/orgs/" + busyOrg + "/support-activity?limit=1";
+        io.restassured.response.Response response = as(admin).get(path);
+        long secondsLeft = Long.parseLong(response.header("X-Rate-Limit-Reset")) - Instant.now().getEpochSecond();
+        if (secondsLeft < 30) { // every request in one clock minute
+            Thread.sleep((secondsLeft + 1) * 1000);
+            response = as(admin).get(path);
+        }
+        int limit = Integer.parseInt(response.header("X-Rate-Limit-Limit"));
+        response.then().statusCode(200).header("X-Rate-Limit-Remaining", String.valueOf(limit - 1));
+        for (int i = 0; i < limit; i++) {
+            response = as(admin).get(path);
+        }
+        response.then().statusCode(429).contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/rate-limited"))
+                .header("X-Rate-Limit-Remaining", "0").header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        // another org's admins read on
+        as(ADA).get("/orgs/" + ORG + "/support-activity?limit=1").then().statusCode(200);
+    }
+
     // --- helpers --------------------------------------------------------------------------------------------
 
     private long seqOf(String requestId) {

@@ -87,6 +87,27 @@ class RedactorTest {
                 // one escape that is no UTF-8 leaves the others decoded, and what they hid found
                 Arguments.of("q=bob%40globex.example&t=SSWS%20" + SECRET + "&n=Jos%E9",
                         "q=[email]&t=SSWS " + r + "&n=Jos\uFFFD"),
+                // ...also left after a round that decoded others (double-encoded, with a double-encoded %E9)
+                Arguments.of("q=bob.smith%2540globex.example&n=Jos%25E9", "q=[email]&n=Jos\uFFFD"),
+                // nested parameter names, a space form-encoded as +, separators of other languages, a value with a
+                // comma or semicolon in it, bracketed values
+                Arguments.of("q=1&user[password]=" + SECRET, "q=1&user[password]=" + r),
+                Arguments.of("user%5Bpassword%5D=" + SECRET, "user[password]=" + r),
+                Arguments.of("password[]=" + SECRET, "password[]=" + r),
+                Arguments.of("GET /orgs/org-acme/users?q=SSWS+" + SECRET + "&limit=20",
+                        "GET /orgs/org-acme/users?q=SSWS " + r + "&limit=20"),
+                Arguments.of("password => " + SECRET, "password => " + r),
+                Arguments.of("password := " + SECRET, "password := " + r),
+                Arguments.of("{\"password\"=>\"" + SECRET + "\"}", "{\"password\"=>\"" + r + "\"}"),
+                Arguments.of("access_token=abc," + SECRET, "access_token=" + r),
+                Arguments.of("password=abc;" + SECRET, "password=" + r),
+                Arguments.of("password: [\"" + SECRET + "\"]", "password: [" + r + "]"),
+                Arguments.of("password={" + SECRET + "}", "password={" + r + "}"),
+                Arguments.of("error {\"secrets\": [\"a\",\"" + SECRET + "\"]} retry",
+                        "error {\"secrets\": \"" + r + "\"} retry"),
+                // a URL's user:password, whatever its host
+                Arguments.of("http://admin:" + SECRET + "@10.0.3.17:8080/",
+                        "http://[internal-host]:" + r + "@[address]:8080/"),
                 // a service's name inside the network, in a URL
                 Arguments.of("upstream http://case-service:8080/cases failed", "upstream http://[internal-host]:8080/cases"
                         + " failed"),
@@ -147,6 +168,35 @@ class RedactorTest {
         Redactor.Viewer upper = Redactor.Viewer.of("org-acme", Set.of("ORG-ACME", "org-globex"), null);
         assertThat(redactor.text("POST /orgs/org-acme/users and Org-Acme's", upper))
                 .isEqualTo("POST /orgs/org-acme/users and Org-Acme's");
+    }
+
+    /** A JSON key that names a secret only once decoded (pass%77ord) loses its value too. */
+    @Test
+    void anEncodedSecretKeyLosesItsValue() throws IOException {
+        assertThat(redactor.json(JSON.readTree("{\"pass%77ord\":\"" + SECRET + "\"}"), ACME).toString())
+                .doesNotContain(SECRET);
+        assertThat(redactor.text("jdbc:postgresql://casetrail:" + SECRET + "@postgres:5432/casetrail_case", ACME))
+                .doesNotContain(SECRET).doesNotContain("postgres:");
+    }
+
+    /**
+     * Every org Casetrail knows is hidden from a viewer of another, looked up word by word: fifty thousand of them
+     * cost a text its length, not a pass per org; an id that is not one word is still found.
+     */
+    @Test
+    void manyOtherOrgsAreFoundWordByWord() {
+        Set<String> others = new java.util.HashSet<>();
+        for (int i = 0; i < 50_000; i++) {
+            others.add("org-" + i);
+        }
+        others.add("Globex Corp.");
+        Redactor.Viewer viewer = Redactor.Viewer.of("org-acme", others, null);
+        assertThat(viewer.otherOrgNames()).isNotNull();
+        assertThat(viewer.otherOrgWords()).hasSize(50_000);
+        String page = "GET /orgs/org-acme/users?q=ORG-49999 org-7,org-acme-2 for globex corp. support ".repeat(1_000);
+        String out = redactor.text(page, viewer);
+        assertThat(out).doesNotContainIgnoringCase("org-49999").doesNotContain("org-7,")
+                .doesNotContainIgnoringCase("globex corp.").contains("/orgs/org-acme/").contains("org-acme-2");
     }
 
     /** Texts of thousands of dotted labels are redacted, not a stack overflow (which answered the page 500). */
