@@ -35,8 +35,9 @@ public final class EventJson {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                // a vN type may gain values of its enumerated fields: an older reader takes one it does not know
-                // for none rather than stop on the event
+                // a value of an enumerated field this reader does not know is read as none, so that a reader fails
+                // where the value matters, not on every field; a new value is a breaking change all the same, a new
+                // vN type (docs/events.md, "Versioning")
                 .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .build();
