@@ -42,14 +42,17 @@ public final class Bench {
             ObjectNode result = JSON.createObjectNode();
             result.put("benchmark", name);
             StringBuilder command = new StringBuilder("bench/run " + name);
+            // as it was typed, but a password (the results are committed)
             System.getProperties().stringPropertyNames().stream().filter(p -> p.startsWith("bench.")
                     && !p.equals("bench.root")).sorted().forEach(p -> command.append(" -D").append(p).append('=')
-                    .append(System.getProperty(p)));
+                    .append(p.equals("bench.pg-password") ? "***" : System.getProperty(p)));
             result.put("command", command.toString());
             result.put("startedAt", Instant.now().toString());
             result.set("machine", machine());
             result.set("code", code(root));
+            // every setting the services ran with beyond their production defaults: the stack's own, then the run's
             ObjectNode settings = result.putObject("serviceSettings");
+            BenchStack.SETTINGS.forEach(settings::put);
             System.getProperties().stringPropertyNames().stream().filter(p -> p.startsWith("bench.env.")).sorted()
                     .forEach(p -> settings.put(p.substring("bench.env.".length()), System.getProperty(p)));
             System.out.println("== " + name);

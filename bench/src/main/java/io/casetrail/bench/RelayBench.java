@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -47,6 +48,7 @@ final class RelayBench {
         try (BenchStack stack = new BenchStack(root, "case-service")) {
             EventStore.seed(stack, 1000);
             stack.stop("case-service");
+            long onTheTopic = records(stack.kafka(), "casetrail.case.v1"); // the seeded cases', published once
             long stored = EventStore.fill(stack, warmup + events);
             long payloadSize;
             try (Connection db = stack.database("case-service", true); Statement sql = db.createStatement()) {
@@ -83,6 +85,9 @@ final class RelayBench {
                 Thread.sleep(100);
             }
             long endedAt = System.nanoTime();
+            // every stored event published once more, none twice, none lost: the topic holds exactly that many
+            // records more (the producer is idempotent; a relay that sent a batch again would show here)
+            long addedToTopic = records(stack.kafka(), "casetrail.case.v1") - onTheTopic;
             double wholeRate = (published - first) / ((endedAt - firstAt) / 1e9);
             // a run too short to see the warm-up end before the end has no warm part: its whole-run rate stands in
             double relayRate = warm < 0 || warm >= published ? wholeRate
@@ -107,10 +112,28 @@ final class RelayBench {
             result.put("relayWholeRunEventsPerSecond", Bench.round(wholeRate));
             result.put("producerPerfTestRecordsPerSecond", Bench.round(perfRate));
             result.put("ratio", Bench.round(relayRate / perfRate));
+            result.put("storedEvents", stored);
+            result.put("recordsAddedToTopic", addedToTopic);
+            if (addedToTopic != stored) {
+                System.out.printf("relay: the topic holds %d records more, not the %d events stored%n", addedToTopic,
+                        stored);
+            }
             System.out.printf("relay: %.0f events/s over the last %d (%.0f over the whole run of %d) |"
                     + " kafka-producer-perf-test: %.0f records/s (%d records of %d bytes, acks=all, %d partitions) |"
                     + " ratio %.2f%n", relayRate, events, wholeRate, stored, perfRate, events, recordSize,
                     partitions, relayRate / perfRate);
+        }
+    }
+
+    /** How many records a topic holds: its partitions' end offsets added up (nothing is deleted in a run). */
+    static long records(String bootstrap, String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
