@@ -8,6 +8,7 @@ import static io.casetrail.cases.api.TestPrincipals.LEAD_LU;
 import static io.casetrail.cases.api.TestPrincipals.TSE_TOM;
 import static io.casetrail.cases.api.TestPrincipals.as;
 import static io.casetrail.cases.api.TestPrincipals.openAcmeCase;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -184,10 +185,22 @@ class DeliveryGuaranteesTest {
         await().atMost(Duration.ofSeconds(45)).until(() -> FutureTypeProbe.ASKED.stream()
                 .filter(futureType::equals).count() >= 2);
         assertThat(FutureTypeProbe.APPLIED).doesNotContain(future, known);
+        // and its metrics say so: both records wait (its counters alone would read as a quiet topic)
+        await().atMost(Duration.ofSeconds(15)).until(() -> probeLag() == 2);
+        assertThat(FutureTypeProbe.APPLIED).doesNotContain(future, known);
 
         FutureTypeProbe.UPGRADED.set(true);
         await().atMost(Duration.ofSeconds(45)).until(() -> FutureTypeProbe.APPLIED.contains(known));
         assertThat(FutureTypeProbe.APPLIED).containsSubsequence(future, known);
+        await().atMost(Duration.ofSeconds(15)).until(() -> probeLag() == 0);
+    }
+
+    private static double probeLag() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher lag = java.util.regex.Pattern.compile(
+                "casetrail_consumer_lag_records\\{consumer=\"test-probe\"} (\\S+)").matcher(metrics);
+        assertThat(lag.find()).as("the probe's lag on the metrics").isTrue();
+        return Double.parseDouble(lag.group(1));
     }
 
     @Test

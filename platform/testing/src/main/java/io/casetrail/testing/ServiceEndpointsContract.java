@@ -249,4 +249,18 @@ public abstract class ServiceEndpointsContract {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("casetrail_processor_lag_events{processor=\"kafka-relay\"}"));
     }
+
+    /** Every view fed from Kafka has its lag on the metrics, as each Axon projection does. */
+    @Test
+    void metricsIncludeEveryKafkaConsumersLag() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.List<String> applied = java.util.regex.Pattern.compile(
+                "casetrail_consumer_applied_events_total\\{consumer=\"([^\"]+)\"").matcher(metrics).results()
+                .map(m -> m.group(1)).distinct().toList();
+        Assertions.assertFalse(applied.isEmpty(), "the service's Kafka consumers are on the metrics");
+        for (String consumer : applied) {
+            Assertions.assertTrue(metrics.contains("casetrail_consumer_lag_records{consumer=\"" + consumer + "\"}"),
+                    "the lag of consumer " + consumer);
+        }
+    }
 }

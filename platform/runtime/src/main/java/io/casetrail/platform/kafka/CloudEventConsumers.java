@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +29,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.EventJson;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -93,6 +96,8 @@ public class CloudEventConsumers {
         private final Thread thread;
         private final Counter applied;
         private final Counter duplicates;
+        /** Records on the consumer's partitions not yet applied (those fetched and waiting included). */
+        private final AtomicLong lag = new AtomicLong();
         private volatile boolean running = true;
         private volatile KafkaConsumer<String, byte[]> kafka;
 
@@ -104,6 +109,10 @@ public class CloudEventConsumers {
                     .baseUnit("events").register(metrics);
             this.duplicates = Counter.builder("casetrail.consumer.duplicates").tag("consumer", consumer.name())
                     .baseUnit("events").register(metrics);
+            // how far the view it feeds is behind its topics: growing while it is stuck on a record, which its
+            // counters (then still) do not tell from a quiet topic
+            Gauge.builder("casetrail.consumer.lag", lag, AtomicLong::get).tag("consumer", consumer.name())
+                    .baseUnit("records").register(metrics);
         }
 
         @Override
@@ -140,6 +149,7 @@ public class CloudEventConsumers {
                 client.subscribe(consumer.topics());
                 while (running) {
                     ConsumerRecords<String, byte[]> records = client.poll(Duration.ofMillis(500));
+                    backlog(client, records).ifPresent(lag::set);
                     if (records.isEmpty()) {
                         continue;
                     }
@@ -156,10 +166,33 @@ public class CloudEventConsumers {
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
                     client.commitSync(done);
+                    backlog(client, ConsumerRecords.empty()).ifPresent(lag::set);
                 }
             } finally {
                 kafka = null;
             }
+        }
+
+        /**
+         * The records of the assigned partitions not yet applied: those past the fetch position (as the client
+         * knows the partitions' ends) and those fetched and not applied yet ({@code waiting}). None while the client
+         * has no partitions or does not know where one ends yet (joining its group, after a restart): the gauge
+         * keeps what it showed, rather than drop to 0 in the middle of a backlog.
+         */
+        private static OptionalLong backlog(KafkaConsumer<String, byte[]> client,
+                                            ConsumerRecords<String, byte[]> waiting) {
+            if (client.assignment().isEmpty()) {
+                return OptionalLong.empty();
+            }
+            long total = 0;
+            for (TopicPartition partition : client.assignment()) {
+                OptionalLong behind = client.currentLag(partition);
+                if (behind.isEmpty()) {
+                    return OptionalLong.empty();
+                }
+                total += behind.getAsLong() + waiting.records(partition).size();
+            }
+            return OptionalLong.of(total);
         }
 
         private void applyOnce(ConsumerRecord<String, byte[]> record) {
