@@ -67,12 +67,16 @@ public final class Redactor {
 
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
-    /** A scheme and its credential, apart by white space or, in a query, by a + (a space form-encoded). */
-    private static final Pattern CREDENTIAL = Pattern.compile(
-            "(?i)\\b(bearer|ssws|basic|session)(?:\\s|\\+)+[A-Za-z0-9._~+/=-]{8,}");
-    /** A URL's user:password@, whatever its host. */
+    /**
+     * A scheme and its credential, apart by white space or, in a query, by one + (a space form-encoded): then the
+     * credential is one token, up to the next +, so that a search for "session+management+app" stays as written.
+     * No repeated group: a run of thousands of spaces must not recurse once per space.
+     */
+    private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)"
+            + "(?:\\s++[A-Za-z0-9._~+/=-]{8,}|\\+[A-Za-z0-9._~/=-]{8,}+(?![+]))");
+    /** A URL's user:password@, whatever its host (the scheme bounded, as a URL's is). */
     private static final Pattern URL_PASSWORD = Pattern.compile(
-            "(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@]{0,256}:)[^@\\s/]{1,256}@");
+            "(?i)\\b([a-z][a-z0-9+.-]{0,31}://[^/\\s:@]{0,256}+:)[^@\\s/]{1,256}+@");
     private static final Pattern RESET_LINK = Pattern.compile("(?i)(/reset_password/|/activate/|/recovery/)[A-Za-z0-9._~-]+");
     // no repeated group in these two: a text of thousands of dotted labels must not recurse once per label
     // bounded as the names they stand for are: an unbounded run re-read from every position of a long text is
@@ -97,10 +101,10 @@ public final class Redactor {
     public Redactor(Rules rules) {
         this.secretWords = Set.copyOf(rules.secretWords().stream().map(w -> w.toLowerCase(Locale.ROOT)).toList());
         String words = String.join("|", rules.secretWords().stream().map(Pattern::quote).toList());
-        // a key's name around its secret word is bounded: a long run of letters costs a pass per letter, not a
-        // pass per pair of them
-        // (user[password]= as nested parameters are named; =>, := as Ruby and Go write them)
-        String key = "[A-Za-z0-9_.\\[\\]-]{0,64}(?:" + words + ")[A-Za-z0-9_.\\[\\]-]{0,64}";
+        // a key's name around its secret word is bounded, and anchored where the name starts: a long run of letters
+        // costs a pass per letter, not a pass per pair of them, and a value is tried once per key, not once per
+        // letter before its word (user[password]= as nested parameters are named; =>, := as Ruby and Go write them)
+        String key = "(?<![A-Za-z0-9_.\\[\\]-])[A-Za-z0-9_.\\[\\]-]{0,64}(?:" + words + ")[A-Za-z0-9_.\\[\\]-]{0,64}";
         String separator = "(\\s*(?:=>|:=|[=:])\\s*)";
         // a value runs to white space, a quote or a bracket: a comma or semicolon inside it (a=1,secret) is part
         // of it, as in a URL's parameter
@@ -108,10 +112,10 @@ public final class Redactor {
                 + "(?!\\s*[\\[{\"'])([^\\s&\"'<>)}\\]]+)");
         // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote; password: ["x"] or
         // password={x}: a bracketed one, whole
-        this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)" + separator + "('[^']{0,4096}'|\"[^\"]{0,4096}\""
-                + "|\\[[^\\]]{0,4096}\\]|\\{[^}]{0,4096}\\})");
+        this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)" + separator + "('[^']{0,4096}+'"
+                + "|\"[^\"]{0,4096}+\"|\\[[^\\]]{0,4096}+\\]|\\{[^}]{0,4096}+\\})");
         this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*(?:=>|:)\\s*)"
-                + "(\"(?:[^\"\\\\]|\\\\.)*\"|\\[[^\\]]{0,4096}\\]|\\{[^}]{0,4096}\\}|[^,}\\]\\s]+)");
+                + "(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|\\[[^\\]]{0,4096}+\\]|\\{[^}]{0,4096}+\\}|[^,}\\]\\s]++)");
         String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
         this.internalHost = Pattern.compile("(?i)\\b(?:localhost|[a-z0-9][a-z0-9.-]{0,253}\\.(?:" + domains + "))\\b");
         // one-name hosts inside the network (the services' own names) wherever they stand: case-service:8081, a

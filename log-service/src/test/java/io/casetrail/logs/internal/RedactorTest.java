@@ -170,6 +170,30 @@ class RedactorTest {
                 .isEqualTo("POST /orgs/org-acme/users and Org-Acme's");
     }
 
+    /** A search support made is no credential: only a token after Bearer/SSWS/Basic/Session goes. */
+    @Test
+    void aSearchThatStartsLikeASchemeStaysAsWritten() {
+        assertThat(redactor.text("GET /orgs/org-acme/applications?q=session+management+app&limit=20", ACME))
+                .isEqualTo("GET /orgs/org-acme/applications?q=session+management+app&limit=20");
+    }
+
+    /**
+     * Texts made to be expensive (a scheme and thousands of spaces, an unclosed bracket after key after key, a long
+     * quoted value full of escapes) are redacted, neither a stack overflow (the page answered 500) nor minutes.
+     */
+    @Test
+    void textsMadeToBeExpensiveAreRedacted() throws IOException {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+            assertThat(redactor.text("Basic" + " ".repeat(20_000) + SECRET, ACME)).doesNotContain(SECRET);
+            assertThat(redactor.text("SSWS" + "+".repeat(20_000) + SECRET, ACME)).endsWith(SECRET);
+            assertThat(redactor.json(JSON.readTree("{\"origin\":{\"userAgent\":\"Bearer" + " ".repeat(20_000)
+                    + SECRET + "\"}}"), ACME).toString()).doesNotContain(SECRET);
+            assertThat(redactor.text(("token=[" + "a".repeat(57)).repeat(350), ACME)).startsWith("token=");
+            assertThat(redactor.text("{x \"password\": \"" + "\\\"a".repeat(10_000) + "\" y}", ACME))
+                    .doesNotContain("\\\"a\\\"a");
+        });
+    }
+
     /** A JSON key that names a secret only once decoded (pass%77ord) loses its value too. */
     @Test
     void anEncodedSecretKeyLosesItsValue() throws IOException {
