@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -96,8 +96,11 @@ public class CloudEventConsumers {
         private final Thread thread;
         private final Counter applied;
         private final Counter duplicates;
-        /** Records on the consumer's partitions not yet applied (those fetched and waiting included). */
-        private final AtomicLong lag = new AtomicLong();
+        /**
+         * Records on the consumer's partitions not yet applied (those fetched and waiting included); NaN until the
+         * consumer first knows where its partitions end (a 0 then would read as caught up).
+         */
+        private final AtomicReference<Double> lag = new AtomicReference<>(Double.NaN);
         private volatile boolean running = true;
         private volatile KafkaConsumer<String, byte[]> kafka;
 
@@ -111,7 +114,7 @@ public class CloudEventConsumers {
                     .baseUnit("events").register(metrics);
             // how far the view it feeds is behind its topics: growing while it is stuck on a record, which its
             // counters (then still) do not tell from a quiet topic
-            Gauge.builder("casetrail.consumer.lag", lag, AtomicLong::get).tag("consumer", consumer.name())
+            Gauge.builder("casetrail.consumer.lag", lag, AtomicReference::get).tag("consumer", consumer.name())
                     .baseUnit("records").register(metrics);
         }
 
@@ -149,7 +152,7 @@ public class CloudEventConsumers {
                 client.subscribe(consumer.topics());
                 while (running) {
                     ConsumerRecords<String, byte[]> records = client.poll(Duration.ofMillis(500));
-                    backlog(client, records).ifPresent(lag::set);
+                    backlog(client, records).ifPresent(waiting -> lag.set((double) waiting));
                     if (records.isEmpty()) {
                         continue;
                     }
@@ -166,7 +169,7 @@ public class CloudEventConsumers {
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
                     client.commitSync(done);
-                    backlog(client, ConsumerRecords.empty()).ifPresent(lag::set);
+                    backlog(client, ConsumerRecords.empty()).ifPresent(waiting -> lag.set((double) waiting));
                 }
             } finally {
                 kafka = null;
