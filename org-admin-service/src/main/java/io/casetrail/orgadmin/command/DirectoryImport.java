@@ -7,6 +7,8 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateRoot;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
 import io.casetrail.events.orgadmin.OrgDirectoryImported;
 import io.casetrail.orgadmin.command.AdminCommands.ImportDirectory;
 import io.casetrail.orgadmin.directory.DirectoryDocument;
@@ -20,6 +22,9 @@ import io.casetrail.platform.security.Roles;
  * org, in the same transaction as the event that records the load.
  */
 @AggregateRoot(type = "DirectoryImport")
+// its snapshot keeps its fields, private as they are (without it, one loaded from a snapshot had no identifier)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class DirectoryImport {
 
     @AggregateIdentifier

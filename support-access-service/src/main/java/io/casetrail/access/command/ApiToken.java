@@ -7,6 +7,8 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateRoot;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
 import io.casetrail.access.command.AccessCommands.CreateApiToken;
 import io.casetrail.access.command.AccessCommands.RevokeApiToken;
 import io.casetrail.events.access.ApiTokenCreated;
@@ -22,6 +24,9 @@ import io.casetrail.platform.security.Roles;
  * Administrator; requests with it act in that role. The aggregate knows only the hash of the secret.
  */
 @AggregateRoot(type = "ApiToken")
+// its snapshot keeps its fields, private as they are (without it, one loaded from a snapshot had no identifier)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class ApiToken {
 
     @AggregateIdentifier
