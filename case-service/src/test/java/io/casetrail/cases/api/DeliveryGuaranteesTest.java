@@ -290,9 +290,13 @@ class DeliveryGuaranteesTest {
                 ACME, caseNumber, "ACCEPTED", "Customer found the cause", EVE));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+        // the timeline took the withdrawal, which came after the repeat on the same partition: the repeat stopped
+        // nothing there either, and shows once
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(LEAD_LU).get("/cases/" + caseNumber
-                + "/timeline").then().extract().jsonPath().getList("type", String.class).stream()
-                .filter("io.casetrail.escalation.raised.v1"::equals)).hasSize(1));
+                + "/timeline").then().extract().jsonPath().getList("type", String.class))
+                .contains("io.casetrail.escalation.withdrawn.v1"));
+        assertThat(as(LEAD_LU).get("/cases/" + caseNumber + "/timeline").then().extract().jsonPath()
+                .getList("type", String.class).stream().filter("io.casetrail.escalation.raised.v1"::equals)).hasSize(1);
     }
 
     /**

@@ -428,6 +428,14 @@ class InternalLogApiTest {
                 "DELETE FROM internal_log WHERE seq = ?", seq))).hasStackTraceContaining("append-only");
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update(
                 "DELETE FROM internal_log_checkpoint"))).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update(
+                "UPDATE internal_log_checkpoint SET signature = 'x'"))).hasStackTraceContaining("append-only");
+        if (jdbc.postgres()) { // H2 has no trigger on TRUNCATE (operations.md)
+            for (String table : List.of("internal_log", "internal_log_checkpoint")) {
+                assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> jdbc.update("TRUNCATE " + table)))
+                        .as(table).hasStackTraceContaining("append-only");
+            }
+        }
     }
 
     /**

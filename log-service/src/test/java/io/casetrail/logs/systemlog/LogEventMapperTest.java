@@ -59,6 +59,13 @@ class LogEventMapperTest {
                 .path("displayMessage").asText()).isEqualTo("Reset all factors for user");
     }
 
+    /** published as the platform writes it: UTC, always with milliseconds, whatever the host's zone. */
+    @Test
+    void publishedIsUtcWithMilliseconds() throws Exception {
+        assertThat(map(new SupportAccessExpired("org-1", "g-1", GrantScope.CASE, "00100001", List.of("00100001"),
+                T0, Actor.SYSTEM)).path("published").asText()).isEqualTo("2026-12-01T08:00:00.000Z");
+    }
+
     private static JsonNode map(DomainEvent event) throws Exception {
         byte[] data = JSON.writeValueAsBytes(event);
         CloudEvent envelope = new CloudEvent("e-" + System.nanoTime(), "/casetrail/test", EventCatalog.typeOf(

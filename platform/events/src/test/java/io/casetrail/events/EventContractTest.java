@@ -3,9 +3,6 @@ package io.casetrail.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,15 +15,18 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 
 /**
- * The published language's v1, as consumers were given it ({@code event-contract-v1.json}): every type's fields with
- * their Java types, the records they hold, and every enumerated field's values. Within a version only optional
- * fields may be added (ARCHITECTURE.md, docs/events.md "Versioning"): a field removed, renamed or retyped, a new
- * field of a primitive type (never absent), a value added to or taken from an enumeration, or a type gone fails
- * here. A breaking change is a new vN type. Run with {@code -Devents.contract.write=true} to write the file after an
+ * The published language's v1, as consumers were given it ({@code event-contract-v1.json}): every type's properties
+ * as the events' mapper writes them, with their types, the records they hold, and every enumerated field's values.
+ * Within a version only optional fields may be added (ARCHITECTURE.md, docs/events.md "Versioning"): a field
+ * removed, renamed or retyped, a new field of a primitive type (never absent), a value added to or taken from an
+ * enumeration, or a type gone fails here. A breaking change is a new vN type. Run with {@code -Devents.contract.write=true} to write the file after an
  * addition that is allowed (it records what v1 holds from then on).
  */
 class EventContractTest {
@@ -39,34 +39,50 @@ class EventContractTest {
                     Map<String, List<String>> enums) {
     }
 
+    /** The wire as the published language's mapper writes it: property names and types, as consumers read them. */
+    private static final ObjectMapper EVENTS = EventJson.newMapper();
+
     static Contract current() {
         Contract contract = new Contract(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         EventCatalog.all().stream().sorted(Comparator.comparing(EventCatalog::typeOf)).forEach(type ->
-                contract.types().put(EventCatalog.typeOf(type), fields(type, contract)));
+                contract.types().put(EventCatalog.typeOf(type), fields(EVENTS.constructType(type), contract)));
         return contract;
     }
 
-    private static Map<String, String> fields(Class<?> record, Contract contract) {
+    /** The properties the mapper writes for a type (a renamed or ignored one, an added getter, all show). */
+    private static Map<String, String> fields(JavaType type, Contract contract) {
         Map<String, String> fields = new java.util.LinkedHashMap<>();
-        for (RecordComponent component : record.getRecordComponents()) {
-            fields.put(component.getName(), component.getGenericType().getTypeName());
-            collect(component.getGenericType(), contract);
+        BeanDescription description = EVENTS.getSerializationConfig().introspect(type);
+        for (BeanPropertyDefinition property : description.findProperties()) {
+            if (!property.couldSerialize()) {
+                continue;
+            }
+            JavaType propertyType = property.getPrimaryType();
+            fields.put(property.getName(), propertyType.toCanonical());
+            collect(propertyType, contract);
         }
         return fields;
     }
 
-    /** The records and enums of the published language a field's type holds, at any depth. */
-    private static void collect(Type type, Contract contract) {
-        if (type instanceof ParameterizedType parameterized) {
-            Arrays.stream(parameterized.getActualTypeArguments()).forEach(argument -> collect(argument, contract));
-        } else if (type instanceof Class<?> c && c.getPackageName().startsWith("io.casetrail.events")) {
-            if (c.isEnum()) {
-                contract.enums().putIfAbsent(c.getName(), Arrays.stream(c.getEnumConstants())
-                        .map(constant -> ((Enum<?>) constant).name()).toList());
-            } else if (c.isRecord() && !contract.records().containsKey(c.getName())) {
-                contract.records().put(c.getName(), Map.of()); // before its fields: a record may hold itself
-                contract.records().put(c.getName(), fields(c, contract));
+    /** The records and enums of the published language a property's type holds, at any depth. */
+    private static void collect(JavaType type, Contract contract) {
+        if (type.isContainerType()) {
+            if (type.getKeyType() != null) {
+                collect(type.getKeyType(), contract);
             }
+            collect(type.getContentType(), contract);
+            return;
+        }
+        Class<?> c = type.getRawClass();
+        if (!c.getPackageName().startsWith("io.casetrail.events")) {
+            return;
+        }
+        if (c.isEnum()) {
+            contract.enums().putIfAbsent(c.getName(), Arrays.stream(c.getEnumConstants())
+                    .map(constant -> ((Enum<?>) constant).name()).toList());
+        } else if (!contract.records().containsKey(c.getName())) {
+            contract.records().put(c.getName(), Map.of()); // before its fields: a record may hold itself
+            contract.records().put(c.getName(), fields(type, contract));
         }
     }
 
