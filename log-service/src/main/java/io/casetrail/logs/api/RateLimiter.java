@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -20,6 +21,12 @@ public class RateLimiter {
 
     /** The state of a budget's window after a request: what the {@code X-Rate-Limit-*} headers say. */
     public record Window(int limit, int remaining, long resetEpochSecond, boolean allowed) {
+
+        /** The answer with the window's {@code X-Rate-Limit-Limit}, {@code -Remaining} and {@code -Reset}. */
+        public Response.ResponseBuilder headers(Response.ResponseBuilder response) {
+            return response.header("X-Rate-Limit-Limit", limit).header("X-Rate-Limit-Remaining", remaining)
+                    .header("X-Rate-Limit-Reset", resetEpochSecond);
+        }
     }
 
     private record Counter(long windowStartSecond, int used) {

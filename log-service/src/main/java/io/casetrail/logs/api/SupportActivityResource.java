@@ -69,23 +69,17 @@ public class SupportActivityResource {
         // polling it cannot take the service's cores from the others
         RateLimiter.Window window = rateLimiter.take("support-activity|" + orgId);
         if (!window.allowed()) {
-            return limited(Response.status(429).type(Problem.MEDIA_TYPE).entity(Problem.of("rate-limited",
+            return window.headers(Response.status(429).type(Problem.MEDIA_TYPE).entity(Problem.of("rate-limited",
                     "Too Many Requests", 429, "more than " + window.limit() + " requests for org " + orgId
                             + "'s support activity this minute; retry after the window resets",
-                    uri.getPath())), window).header(HttpHeaders.RETRY_AFTER,
+                    uri.getPath()))).header(HttpHeaders.RETRY_AFTER,
                     Math.max(1, window.resetEpochSecond() - clock.instant().getEpochSecond())).build();
         }
         int size = InternalLogResource.size(limit);
         Object email = jwt.getClaim("email");
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
                 : email == null ? null : email.toString(), InternalLogResource.cursor(after), size);
-        return limited(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
-                : InternalLogResource.encode(page.next()))), window).build();
-    }
-
-    private static Response.ResponseBuilder limited(Response.ResponseBuilder response, RateLimiter.Window window) {
-        return response.header("X-Rate-Limit-Limit", window.limit())
-                .header("X-Rate-Limit-Remaining", window.remaining())
-                .header("X-Rate-Limit-Reset", window.resetEpochSecond());
+        return window.headers(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
+                : InternalLogResource.encode(page.next())))).build();
     }
 }

@@ -180,11 +180,7 @@ public class SystemLogResource {
     }
 
     private Response rateLimited(Response.ResponseBuilder response, RateLimiter.Window window) {
-        return response.header("X-Rate-Limit-Limit", window.limit())
-                .header("X-Rate-Limit-Remaining", window.remaining())
-                .header("X-Rate-Limit-Reset", window.resetEpochSecond())
-                .header("Date", HTTP_DATE.format(clock.instant()))
-                .build();
+        return window.headers(response).header("Date", HTTP_DATE.format(clock.instant())).build();
     }
 
     private static Instant time(String parameter, String value) {
