@@ -66,14 +66,17 @@ public final class Redactor {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_-]+");
 
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
-    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
+    private static final Pattern JWT = Pattern.compile(
+            "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}+\\.[A-Za-z0-9_-]{5,}+\\.[A-Za-z0-9_-]*+");
     /**
-     * A scheme and its credential, apart by white space or, in a query, by one + (a space form-encoded): then the
-     * credential is one token, up to the next +, so that a search for "session+management+app" stays as written.
-     * No repeated group: a run of thousands of spaces must not recurse once per space.
+     * A scheme and its credential, apart by white space or, in a query, by a + (a space form-encoded; then the
+     * credential ends at the next +). A credential has the shape of one: a digit, a capital, =, / or + in it, so that
+     * words after the scheme ("session management", "basic+authentication", "session established") stay as
+     * written. No repeated group: a run of thousands of spaces must not recurse once per space.
      */
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|ssws|basic|session)"
-            + "(?:\\s++[A-Za-z0-9._~+/=-]{8,}|\\+[A-Za-z0-9._~/=-]{8,}+(?![+]))");
+            + "(?:\\s++(?-i:(?=[a-z._~-]*+[A-Z0-9+/=]))[A-Za-z0-9._~+/=-]{8,}+"
+            + "|\\+(?-i:(?=[a-z._~-]*+[A-Z0-9/=]))[A-Za-z0-9._~/=-]{8,}+)");
     /** A URL's user:password@, whatever its host (the scheme bounded, as a URL's is). */
     private static final Pattern URL_PASSWORD = Pattern.compile(
             "(?i)\\b([a-z][a-z0-9+.-]{0,31}://[^/\\s:@]{0,256}+:)[^@\\s/]{1,256}+@");
@@ -84,7 +87,8 @@ public final class Redactor {
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-][A-Za-z0-9.-]{0,253}\\.[A-Za-z]{2,63}");
     /** A URL whose host is one name with no dot: a service name (case-service, kafka, postgres) inside a network. */
-    private static final Pattern BARE_HOST_URL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[a-z0-9_-]+(?=[:/?#\\s]|$)");
+    private static final Pattern BARE_HOST_URL = Pattern.compile(
+            "(?i)\\b([a-z][a-z0-9+.-]{0,31}://)[a-z0-9_-]++(?=[:/?#\\s]|$)");
     private static final Pattern IPV4 = Pattern.compile("\\b(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}\\b");
     private static final Pattern IPV6 = Pattern.compile("(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
             + "|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})"
@@ -104,17 +108,19 @@ public final class Redactor {
         // a key's name around its secret word is bounded, and anchored where the name starts: a long run of letters
         // costs a pass per letter, not a pass per pair of them, and a value is tried once per key, not once per
         // letter before its word (user[password]= as nested parameters are named; =>, := as Ruby and Go write them)
-        String key = "(?<![A-Za-z0-9_.\\[\\]-])[A-Za-z0-9_.\\[\\]-]{0,64}(?:" + words + ")[A-Za-z0-9_.\\[\\]-]{0,64}";
-        String separator = "(\\s*(?:=>|:=|[=:])\\s*)";
+        String key = "(?<![A-Za-z0-9_.\\[\\]-])[A-Za-z0-9_.\\[\\]-]{0,256}(?:" + words + ")[A-Za-z0-9_.\\[\\]-]{0,256}";
+        String separator = "(\\s*+(?:=>|:=|[=:])\\s*+)";
         // a value runs to white space, a quote or a bracket: a comma or semicolon inside it (a=1,secret) is part
         // of it, as in a URL's parameter
         this.secretKeyValue = Pattern.compile("(?i)(" + key + ")" + separator
                 + "(?!\\s*[\\[{\"'])([^\\s&\"'<>)}\\]]+)");
-        // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote; password: ["x"] or
-        // password={x}: a bracketed one, whole
+        // password='x', password = "x", {'password': 'x'}: a quoted value, whichever quote (an escaped quote inside
+        // it); password: ["x"] or password={x}: a bracketed one, whole; one never closed runs to white space, & or
+        // the end (a query's password='x&limit=20)
         this.secretQuoted = Pattern.compile("(?i)(" + key + "['\"]?)" + separator + "('[^']{0,4096}+'"
-                + "|\"[^\"]{0,4096}+\"|\\[[^\\]]{0,4096}+\\]|\\{[^}]{0,4096}+\\})");
-        this.secretJsonText = Pattern.compile("(?i)(\"[^\"]*(?:" + words + ")[^\"]*\"\\s*(?:=>|:)\\s*)"
+                + "|\"[^\"\\\\]{0,4096}+(?:\\\\.[^\"\\\\]{0,4096}+)*+\"|\\[[^\\]]{0,4096}+\\]|\\{[^}]{0,4096}+\\}"
+                + "|['\"\\[{][^\\s&]{0,4096}+)");
+        this.secretJsonText = Pattern.compile("(?i)(\"(?=[^\"]*(?:" + words + "))[^\"]*+\"\\s*+(?:=>|:)\\s*+)"
                 + "(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|\\[[^\\]]{0,4096}+\\]|\\{[^}]{0,4096}+\\}|[^,}\\]\\s]++)");
         String domains = String.join("|", rules.internalDomains().stream().map(Pattern::quote).toList());
         this.internalHost = Pattern.compile("(?i)\\b(?:localhost|[a-z0-9][a-z0-9.-]{0,253}\\.(?:" + domains + "))\\b");
@@ -171,8 +177,11 @@ public final class Redactor {
         out = RESET_LINK.matcher(out).replaceAll("$1" + REDACTED);
         out = secretJsonText.matcher(out).replaceAll("$1\"" + REDACTED + "\"");
         out = secretQuoted.matcher(out).replaceAll(quoted -> {
-            String open = quoted.group(3).substring(0, 1);
-            String close = quoted.group(3).substring(quoted.group(3).length() - 1);
+            String value = quoted.group(3);
+            char open = value.charAt(0);
+            char closer = open == '[' ? ']' : open == '{' ? '}' : open;
+            String close = value.length() > 1 && value.charAt(value.length() - 1) == closer ? String.valueOf(closer)
+                    : ""; // one never closed: nothing of it stays
             return Matcher.quoteReplacement(quoted.group(1) + quoted.group(2) + open + REDACTED + close);
         });
         out = secretKeyValue.matcher(out).replaceAll("$1$2" + REDACTED);

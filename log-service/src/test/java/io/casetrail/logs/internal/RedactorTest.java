@@ -173,8 +173,26 @@ class RedactorTest {
     /** A search support made is no credential: only a token after Bearer/SSWS/Basic/Session goes. */
     @Test
     void aSearchThatStartsLikeASchemeStaysAsWritten() {
-        assertThat(redactor.text("GET /orgs/org-acme/applications?q=session+management+app&limit=20", ACME))
-                .isEqualTo("GET /orgs/org-acme/applications?q=session+management+app&limit=20");
+        for (String text : List.of("GET /orgs/org-acme/applications?q=session+management+app&limit=20",
+                "GET /orgs/org-acme/applications?q=basic%20authentication&limit=20",
+                "Support session established for Tom", "Basic authentication rejected for app 0oa1")) {
+            assertThat(redactor.text(text, ACME)).isEqualTo(text.replace("%20", " "));
+        }
+        // a credential form-encoded is one, whatever follows it
+        assertThat(redactor.text("GET /orgs/org-acme/users?q=SSWS+00aBcDeFgHiJkL0123456789ab+rejected", ACME))
+                .isEqualTo("GET /orgs/org-acme/users?q=SSWS [redacted]+rejected");
+    }
+
+    /** A quoted or bracketed value never closed, or with an escaped quote in it, goes whole. */
+    @Test
+    void valuesNeverClosedOrWithEscapedQuotesGoWhole() {
+        assertThat(redactor.text("GET /orgs/org-acme/users?password='" + SECRET + "&limit=20", ACME))
+                .isEqualTo("GET /orgs/org-acme/users?password='[redacted]&limit=20");
+        for (String text : List.of("token=[" + SECRET + "&limit=20", "password=\"" + SECRET, "password={" + SECRET,
+                "password: \"abc\\\"" + SECRET + "\"",
+                "spring.security.oauth2.client.registration.acme-okta-production-tenant.client-secret=" + SECRET)) {
+            assertThat(redactor.text(text, ACME)).as(text).doesNotContain(SECRET);
+        }
     }
 
     /**
@@ -189,6 +207,10 @@ class RedactorTest {
             assertThat(redactor.json(JSON.readTree("{\"origin\":{\"userAgent\":\"Bearer" + " ".repeat(20_000)
                     + SECRET + "\"}}"), ACME).toString()).doesNotContain(SECRET);
             assertThat(redactor.text(("token=[" + "a".repeat(57)).repeat(350), ACME)).startsWith("token=");
+            assertThat(redactor.text("a.".repeat(10_000), ACME)).startsWith("a.a.");
+            assertThat(redactor.text("password:" + " ".repeat(19_991), ACME)).startsWith("password:");
+            assertThat(redactor.text("eyJ".repeat(6_666), ACME)).startsWith("eyJ");
+            assertThat(redactor.text("\"" + "otp".repeat(6_666), ACME)).startsWith("\"otp");
             assertThat(redactor.text("{x \"password\": \"" + "\\\"a".repeat(10_000) + "\" y}", ACME))
                     .doesNotContain("\\\"a\\\"a");
         });
