@@ -83,31 +83,39 @@ public abstract class ServiceEndpointsContract {
         String noRole = mint.token("nobody-" + System.nanoTime()).org("org-nobody").sign();
         String impersonation = mint.token("tse-posing").role("impersonation").org("org-nobody").sign();
         String bothSides = mint.token("admin-and-auditor").role("org-admin").role("auditor").org("org-nobody").sign();
+        java.util.List<Operation> operations = operations(java.util.Set.of("get", "post", "put", "patch", "delete"));
+        for (Operation operation : operations) {
+            Assertions.assertEquals(401, given().contentType("application/json").body("{}")
+                    .request(operation.method(), operation.url()).statusCode(), operation + " without a credential");
+            Assertions.assertEquals(403, given().auth().oauth2(noRole).contentType("application/json").body("{}")
+                    .request(operation.method(), operation.url()).statusCode(), operation + " with a token of no role");
+            Assertions.assertEquals(401, given().auth().oauth2(impersonation).contentType("application/json")
+                    .body("{}").request(operation.method(), operation.url()).statusCode(), operation
+                    + " with a bearer token claiming the impersonation role");
+            Assertions.assertEquals(401, given().auth().oauth2(bothSides).contentType("application/json")
+                    .body("{}").request(operation.method(), operation.url()).statusCode(), operation
+                    + " with a token of a customer's role and the vendor's");
+        }
+        Assertions.assertTrue(operations.size() >= 3, "the OpenAPI document lists the service's operations: "
+                + operations.size());
+    }
+
+    /** An operation of the service's OpenAPI document, its path parameters given a value so its route is found. */
+    record Operation(String method, String path, String url) {
+        @Override
+        public String toString() {
+            return method.toUpperCase(Locale.ROOT) + " " + path;
+        }
+    }
+
+    /** The operations of the service's OpenAPI document with one of these (lower-case) methods. */
+    private static java.util.List<Operation> operations(java.util.Set<String> methods) {
         java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
                 .statusCode(200).extract().jsonPath().getMap("paths");
-        int operations = 0;
-        for (var path : paths.entrySet()) {
-            // every path parameter given a value of the right shape, so the route is found
-            String url = path.getKey().replaceAll("\\{[^}]+}", "x1");
-            for (String method : path.getValue().keySet()) {
-                if (!java.util.Set.of("get", "post", "put", "patch", "delete").contains(method)) {
-                    continue;
-                }
-                operations++;
-                String operation = method.toUpperCase(Locale.ROOT) + " " + path.getKey();
-                Assertions.assertEquals(401, given().contentType("application/json").body("{}")
-                        .request(method, url).statusCode(), operation + " without a credential");
-                Assertions.assertEquals(403, given().auth().oauth2(noRole).contentType("application/json")
-                        .body("{}").request(method, url).statusCode(), operation + " with a token of no role");
-                Assertions.assertEquals(401, given().auth().oauth2(impersonation).contentType("application/json")
-                        .body("{}").request(method, url).statusCode(), operation + " with a bearer token claiming"
-                        + " the impersonation role");
-                Assertions.assertEquals(401, given().auth().oauth2(bothSides).contentType("application/json")
-                        .body("{}").request(method, url).statusCode(), operation + " with a token of a customer's"
-                        + " role and the vendor's");
-            }
-        }
-        Assertions.assertTrue(operations >= 3, "the OpenAPI document lists the service's operations: " + operations);
+        java.util.List<Operation> operations = new java.util.ArrayList<>();
+        paths.forEach((path, byMethod) -> byMethod.keySet().stream().filter(methods::contains).forEach(method ->
+                operations.add(new Operation(method, path, path.replaceAll("\\{[^}]+}", "x1")))));
+        return operations;
     }
 
     /**
@@ -118,22 +126,12 @@ public abstract class ServiceEndpointsContract {
     @Test
     void noWriteTakesAnAuditor() {
         String auditor = TokenMinter.forTests().token("aud-" + System.nanoTime()).role("auditor").sign();
-        java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
-                .statusCode(200).extract().jsonPath().getMap("paths");
-        int writes = 0;
-        for (var path : paths.entrySet()) {
-            String url = path.getKey().replaceAll("\\{[^}]+}", "x1");
-            for (String method : path.getValue().keySet()) {
-                if (!java.util.Set.of("post", "put", "patch", "delete").contains(method)) {
-                    continue;
-                }
-                writes++;
-                Assertions.assertEquals(403, given().auth().oauth2(auditor).contentType("application/json")
-                        .body("{}").request(method, url).statusCode(), method.toUpperCase(Locale.ROOT) + " "
-                        + path.getKey() + " with an auditor's token");
-            }
+        java.util.List<Operation> writes = operations(java.util.Set.of("post", "put", "patch", "delete"));
+        for (Operation write : writes) {
+            Assertions.assertEquals(403, given().auth().oauth2(auditor).contentType("application/json").body("{}")
+                    .request(write.method(), write.url()).statusCode(), write + " with an auditor's token");
         }
-        Assertions.assertTrue(writes >= 1, "the OpenAPI document lists the service's writes: " + writes);
+        Assertions.assertTrue(writes.size() >= 1, "the OpenAPI document lists the service's writes: " + writes.size());
     }
 
     /**

@@ -216,17 +216,25 @@ public class ProblemMappers {
      * timeout, which names no state).
      */
     static boolean databaseUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return anyCause(failure, t -> {
             if (t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
             if (t instanceof java.sql.SQLException sql) {
                 String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-                if ((state.startsWith("08") && !state.equals("08P01")) || UNAVAILABLE_STATES.contains(state)
-                        || String.valueOf(sql.getMessage()).contains("acquisition timeout")) {
-                    return true;
-                }
+                return (state.startsWith("08") && !state.equals("08P01")) || UNAVAILABLE_STATES.contains(state)
+                        || String.valueOf(sql.getMessage()).contains("acquisition timeout");
+            }
+            return false;
+        });
+    }
+
+    /** Whether the failure or one of its causes is such. */
+    private static boolean anyCause(Throwable failure, java.util.function.Predicate<Throwable> such) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (such.test(t)) {
+                return true;
             }
         }
         return false;
@@ -236,12 +244,8 @@ public class ProblemMappers {
 
     /** Whether the failure is a lock wait the database gave up: H2's lock timeout (HYT00), PostgreSQL's (55P03). */
     static boolean lockTimedOut(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && LOCK_TIMEOUT_STATES.contains(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(failure, t -> t instanceof java.sql.SQLException sql
+                && LOCK_TIMEOUT_STATES.contains(sql.getSQLState()));
     }
 
     private static final java.util.Set<String> LOCK_TIMEOUT_STATES = java.util.Set.of("HYT00", "55P03");
