@@ -344,6 +344,11 @@ public class CaseAdministration {
                                       IdentityPlatform platform, Actor actor) {
         IdentityPlatform.FeatureChange change = platform.setFeature(known.orgId(), command.target(),
                 command.enable(), command.force());
+        if (!change.changed()) {
+            // nothing was done: nothing goes on record (a second "enable" entry would read as a second change)
+            return new ActionOutcome(known.caseNumber(), ActionKind.FEATURE_FLAG, command.target(),
+                    ActionOutcome.Status.DONE, null, consentId, null, null, command.enable());
+        }
         apply(new FeatureFlagChanged(known.orgId(), known.caseNumber(), consentId, command.target(), change.name(),
                 command.enable(), change.forced(), actor));
         return new ActionOutcome(known.caseNumber(), ActionKind.FEATURE_FLAG, command.target(),

@@ -78,6 +78,9 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
         directory.lockOrg(orgId);
         String[] flag = directory.feature(orgId, flagId)
                 .orElseThrow(() -> new NotFound("org " + orgId + " has no feature flag " + flagId));
+        if ("ENABLED".equals(flag[2]) == enabled) {
+            return new FeatureChange(flag[1], false, false); // as asked already: a retry, or another's change
+        }
         if (enabled) {
             List<String> dependencies = flag[3] == null || flag[3].isBlank() ? List.of()
                     : List.of(flag[3].split(","));
@@ -88,7 +91,7 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
                         + ", which are disabled; enable them first, or force the change");
             }
             directory.setFeatureStatus(orgId, flagId, true);
-            return new FeatureChange(flag[1], !missing.isEmpty());
+            return new FeatureChange(flag[1], !missing.isEmpty(), true);
         }
         List<String> enabledDependents = directory.enabledAmong(orgId, directory.dependents(orgId, flagId));
         if (!enabledDependents.isEmpty() && !force) {
@@ -96,6 +99,6 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
                     + flagId + " and are enabled; disable them first, or force the change");
         }
         directory.setFeatureStatus(orgId, flagId, false);
-        return new FeatureChange(flag[1], !enabledDependents.isEmpty());
+        return new FeatureChange(flag[1], !enabledDependents.isEmpty(), true);
     }
 }

@@ -29,7 +29,8 @@ public interface IdentityPlatform {
 
     /**
      * Enables or disables a feature flag; refuses (409) a change its dependencies or dependents do not allow unless
-     * forced.
+     * forced. A flag already as asked is left as it is ({@link FeatureChange#changed()} false), whatever its
+     * dependencies or dependents.
      */
     FeatureChange setFeature(String orgId, String flagId, boolean enabled, boolean force);
 
@@ -37,7 +38,8 @@ public interface IdentityPlatform {
      * @param name   the flag's name
      * @param forced whether the change went past dependencies (to enable) or dependents (to disable) that did not
      *               allow it: {@code force} asked for and needed
+     * @param changed whether the flag's status changed (false: it already was as asked)
      */
-    record FeatureChange(String name, boolean forced) {
+    record FeatureChange(String name, boolean forced, boolean changed) {
     }
 }

@@ -207,6 +207,11 @@ class OrgAdminApiTest {
                 + " LIKE ?", row -> row.getLong(1), caseNumber, "%" + payloadType).orElseThrow();
     }
 
+    private long importsStored() {
+        return jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE payloadtype LIKE ?", row -> row.getLong(1),
+                "%OrgDirectoryImported").orElseThrow();
+    }
+
     private io.restassured.response.Response post(String path) {
         return as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post(path).then().extract().response();
     }
@@ -441,6 +446,23 @@ class OrgAdminApiTest {
         assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
                 + " LIKE '%FeatureFlagChanged' ORDER BY sequencenumber", row -> new String(row.getBytes(1),
                 StandardCharsets.UTF_8).contains("\"forced\":true"), caseNumber)).containsExactly(true, false, false);
+        // a flag already as asked (a retry without a key): 200, nothing done, nothing on record; after a forced
+        // enable, enabling again is no longer refused for the disabled dependency
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBASE/enable")
+                .then().statusCode(200).body("enabled", equalTo(true));
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBASE/disable")
+                .then().statusCode(200);
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\",\"force\":true}").post("/orgs/" + ORG
+                + "/features/ftrBETA/enable").then().statusCode(200);
+        long changes = stored("FeatureFlagChanged");
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/enable")
+                .then().statusCode(200).body("enabled", equalTo(true));
+        assertThat(stored("FeatureFlagChanged")).isEqualTo(changes).isEqualTo(5);
+        // as the test found the flags after its first changes, for the others
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBETA/disable")
+                .then().statusCode(200);
+        as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG + "/features/ftrBASE/enable")
+                .then().statusCode(200);
     }
 
     /**
@@ -512,6 +534,11 @@ class OrgAdminApiTest {
             CompletableFuture<io.restassured.response.Response> imported = CompletableFuture.supplyAsync(() ->
                     as(OPERATOR).body(directory()).put("/orgs/" + ORG + "/directory"));
             LockWaits.awaitWaiter(dataSource, "SELECT org_id FROM dir_org", WAIT);
+            // waiting for the org, the import holds none of its flags (taken first, this would wait, and time out)
+            try (HeldRows flags = HeldRows.hold(dataSource, "SELECT id FROM dir_feature WHERE org_id = ? FOR UPDATE",
+                    ORG)) {
+                flags.commit();
+            }
             change.commit();
             imported.get(60, TimeUnit.SECONDS).then().statusCode(200).body("features", equalTo(2));
         }
@@ -607,6 +634,12 @@ class OrgAdminApiTest {
                 + "/reset-password").then().statusCode(403).body("detail", containsString("expired"));
 
         String withdrawn = consent(ADA, "\"RESET_PASSWORD\"", "\"00u2bob\"");
+        // an engineer of the case's team who does not hold it withdraws nothing
+        as(TIA).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(403)
+                .contentType("application/problem+json");
+        as(ADA).get("/cases/" + caseNumber + "/consents/" + withdrawn).then().statusCode(200)
+                .body("status", equalTo("ACTIVE"));
+        assertThat(stored("ConsentWithdrawn")).isZero();
         as(BO).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(204);
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG
                 + "/users/00u2bob/lifecycle/reset-password").then().statusCode(403)
@@ -1043,6 +1076,11 @@ class OrgAdminApiTest {
      */
     @Test
     void passwordChangesWaitForAnImportUnderWay() throws Exception {
+        waitsForAnImport(() -> directoryStore.markRecovery(ORG, "00u2bob", "hash"));
+        waitsForAnImport(() -> directoryStore.expirePassword(ORG, "00u2bob", "hash"));
+    }
+
+    private void waitsForAnImport(java.util.concurrent.Callable<Boolean> passwordChange) throws Exception {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -1057,19 +1095,19 @@ class OrgAdminApiTest {
                 }
             }));
             assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            var reset = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
-                    () -> directoryStore.expirePassword(ORG, "00u2bob", "hash")));
+            var change = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                    .call(passwordChange));
             LockWaits.awaitWaiter(dataSource, "dir_org", Duration.ofSeconds(30));
-            assertThat(reset).isNotDone();
+            assertThat(change).isNotDone();
             release.countDown();
             importing.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(reset.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(change.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
             release.countDown();
             threads.shutdownNow();
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> jdbc.update(
-                    "UPDATE dir_user SET status = 'ACTIVE', password_hash = NULL WHERE org_id = ? AND id = ?", ORG,
-                    "00u2bob"));
+                    "UPDATE dir_user SET status = 'ACTIVE', password_hash = NULL, recovery_token_hash = NULL"
+                    + " WHERE org_id = ? AND id = ?", ORG, "00u2bob"));
         }
     }
 
@@ -1101,6 +1139,11 @@ class OrgAdminApiTest {
 
     @Test
     void aDirectoryHoldingSomethingTwiceOrTooLongIsRefusedAndTheImportedOneStays() {
+        String importedBefore = as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200)
+                .extract().asString();
+        String bobBefore = as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then()
+                .statusCode(200).extract().asString();
+        long importsBefore = importsStored();
         String twice = directory().replace("\"login\":\"bob@adm.example\"", "\"login\":\"ALICE@adm.example\"");
         as(OPERATOR).body(twice).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("users[].login"));
@@ -1151,6 +1194,11 @@ class OrgAdminApiTest {
         String longStage = directory().replace("\"value\":\"BETA\"", "\"value\":\"" + "x".repeat(300) + "\"");
         as(OPERATOR).body(longStage).put("/orgs/" + ORG + "/directory").then().statusCode(400)
                 .contentType("application/problem+json");
+        // none of the refusals changed anything (some are found while the stored directory is being replaced)
+        as(OPERATOR).get("/orgs/" + ORG + "/directory").then().statusCode(200).body(equalTo(importedBefore));
+        as(TOM).get("/orgs/" + ORG + "/users/00u2bob?caseNumber=" + caseNumber).then().statusCode(200)
+                .body(equalTo(bobBefore));
+        assertThat(importsStored()).isEqualTo(importsBefore);
         // fields of the platform's export the directory keeps none of are passed over
         String exported = directory().replace("\"status\":\"ACTIVE\",\"factors\":[]",
                 "\"status\":\"ACTIVE\",\"created\":\"2020-01-01T00:00:00Z\",\"factors\":[]");

@@ -116,7 +116,8 @@ class CaseAdministrationTest {
         @Override
         public FeatureChange setFeature(String orgId, String flagId, boolean enabled, boolean force) {
             calls.add("feature " + flagId + " " + enabled);
-            return new FeatureChange("Beta feature", force);
+            // ftrBASE is enabled already
+            return new FeatureChange("Beta feature", force, !("ftrBASE".equals(flagId) && enabled));
         }
     }
 
@@ -405,6 +406,14 @@ class CaseAdministrationTest {
                 .when(action(ActionKind.FEATURE_FLAG, "ftrBETA", TOM))
                 .expectEvents(new FeatureFlagChanged(ORG, CASE, "c-1", "ftrBETA", "Beta feature", true, false,
                         TOM.actor()));
+        // a flag already as asked: done, and nothing on record
+        fixture.given(new ConsentGiven(ORG, CASE, "c-1", "admin-ada", ConsentChannel.API, t0,
+                        List.of(ActionKind.FEATURE_FLAG), List.of(), List.of("ftrBASE"), t0.plus(Duration.ofHours(24)),
+                        ADA.actor()))
+                .when(action(ActionKind.FEATURE_FLAG, "ftrBASE", TOM))
+                .expectSuccessfulHandlerExecution().expectNoEvents()
+                .expectResultMessagePayload(new ActionOutcome(CASE, ActionKind.FEATURE_FLAG, "ftrBASE",
+                        ActionOutcome.Status.DONE, null, "c-1", null, null, true));
     }
 
     @Test
@@ -571,6 +580,10 @@ class CaseAdministrationTest {
         fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
                 .when(new WithdrawConsent(CASE, "c-1", OZ))
                 .expectException(AccessDenied.class);
+        // support withdraws one only on a case it holds
+        fixture.given(consent("c-1", ActionKind.RESET_MFA, List.of()))
+                .when(new WithdrawConsent(CASE, "c-1", TIA))
+                .expectException(AccessDenied.class).expectNoEvents();
     }
 
     /** A principal with several roles acts, on record, in the one that lets it act here, not its first. */
