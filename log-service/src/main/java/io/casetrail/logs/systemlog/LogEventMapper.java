@@ -49,7 +49,8 @@ import io.casetrail.events.orgadmin.TemporaryPasswordSent;
  *       with outcome {@code DENY};</li>
  *   <li>grant, extension, revocation → {@code user.session.impersonation.grant|extend|revoke}; a grant that
  *       expires is recorded as {@code user.session.impersonation.revoke} by the system, outcome reason
- *       {@code GRANT_EXPIRED} (the identity platform has no expiry event);</li>
+ *       {@code GRANT_EXPIRED} (the identity platform has no expiry event), and a case's own grant ended as its case
+ *       closed as {@code user.session.impersonation.revoke} by the system, outcome reason {@code CASE_CLOSED};</li>
  *   <li>session start and end → {@code user.session.impersonation.initiate|end}, with the engineer as
  *       {@code debugContext.debugData.originalPrincipal};</li>
  *   <li>org API tokens → {@code system.api_token.create|revoke}.</li>
@@ -112,6 +113,9 @@ public final class LogEventMapper {
             entry.type("user.session.impersonation.revoke", "Revoke impersonation grant")
                     .actor(e.actor()).origin(e.origin()).grantTarget(e.grantId(), e.scope(), null)
                     .cases(e.coveredCases());
+            if (e.actor().kind() == Actor.Kind.SYSTEM) {
+                entry.reason("CASE_CLOSED"); // the system revokes only a case's own grant, as its case closes
+            }
         } else if (event instanceof SupportAccessExpired e) {
             entry.type("user.session.impersonation.revoke", "Revoke impersonation grant")
                     .actor(e.actor()).origin(RequestOrigin.NONE).grantTarget(e.grantId(), e.scope(), e.expiredAt())

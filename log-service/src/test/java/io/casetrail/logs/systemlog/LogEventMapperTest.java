@@ -20,6 +20,7 @@ import io.casetrail.events.RequestOrigin;
 import io.casetrail.events.access.GrantScope;
 import io.casetrail.events.access.SupportAccessExpired;
 import io.casetrail.events.access.SupportAccessGranted;
+import io.casetrail.events.access.SupportAccessRevoked;
 import io.casetrail.events.orgadmin.MfaFactorsReset;
 import io.casetrail.platform.security.Roles;
 
@@ -57,6 +58,19 @@ class LogEventMapperTest {
         assertThat(map(new MfaFactorsReset("org-1", "00100001", "c-1", "00u1", "alice@example.com", List.of("sms"),
                 new Actor("tse-tom", "Tom", Actor.Kind.SUPPORT, Roles.SUPPORT_ENGINEER)))
                 .path("displayMessage").asText()).isEqualTo("Reset all factors for user");
+    }
+
+    /** A grant the Super Administrator revoked has no reason; one ended by its case's closure says so. */
+    @Test
+    void aGrantEndedByItsCasesClosureSaysSo() throws Exception {
+        JsonNode bySystem = map(new SupportAccessRevoked("org-1", "g-1", GrantScope.CASE, "00100001",
+                List.of("00100001"), RequestOrigin.NONE, Actor.SYSTEM));
+        assertThat(bySystem.path("eventType").asText()).isEqualTo("user.session.impersonation.revoke");
+        assertThat(bySystem.path("outcome").path("reason").asText()).isEqualTo("CASE_CLOSED");
+        assertThat(bySystem.path("actor").path("id").asText()).isEqualTo("system");
+        JsonNode bySuperAdmin = map(new SupportAccessRevoked("org-1", "g-1", GrantScope.CASE, "00100001",
+                List.of("00100001"), ORIGIN, SUPER));
+        assertThat(bySuperAdmin.path("outcome").path("reason").isNull()).isTrue();
     }
 
     /** published as the platform writes it: UTC, always with milliseconds, whatever the host's zone. */

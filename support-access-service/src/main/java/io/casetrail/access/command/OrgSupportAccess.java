@@ -75,11 +75,24 @@ public class OrgSupportAccess {
      * An active grant and the cases it covers: a case grant its case; the org-wide grant the org's cases open when
      * it was given. {@code null} in a snapshot taken before grants kept them: an org-wide grant then covers no case
      * (a case grant is given for it), so that no instance reads it more widely than its events do; a case's grant
-     * covers its case, as its events say.
+     * covers its case, as its events say. {@code grantedAt}: when it was given (null in a snapshot taken before it
+     * was kept).
      */
-    record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt) {
+    record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt,
+                 Instant grantedAt) {
 
-        boolean covers(String caseNumber) {
+        /**
+         * Whether it covers the case as it is now: one of its cases, not reopened since the grant was given (a
+         * grant is for a case's open period; one closed since took its grant's cover along, and only the Super
+         * Administrator gives it anew).
+         */
+        boolean covers(KnownCase known) {
+            boolean reopenedSince = grantedAt != null && known.openSince() != null
+                    && known.openSince().isAfter(grantedAt);
+            return cases().contains(known.caseNumber()) && !reopenedSince;
+        }
+
+        boolean names(String caseNumber) {
             return cases().contains(caseNumber);
         }
 
@@ -217,7 +230,7 @@ public class OrgSupportAccess {
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
             Grant orgWide = orgGrant();
-            if (orgWide != null && orgWide.covers(command.caseNumber())) {
+            if (orgWide != null && orgWide.names(command.caseNumber())) {
                 // there is nothing of the case's own to revoke: answering DISABLED would read as the end of support
                 // access while the org-wide grant goes on. With a grant of its own, that grant is revoked (and its
                 // sessions end), and the org-wide grant's go on, as the answer (the case's own grant) says
@@ -268,9 +281,10 @@ public class OrgSupportAccess {
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + known.caseNumber());
         }
-        if (!grant.covers(known.caseNumber())) {
+        if (!grant.covers(known)) {
             throw new AccessDenied("the org-wide grant covers the cases open when it was given, not case "
-                    + known.caseNumber() + "; the Super Administrator grants access for it");
+                    + known.caseNumber() + " (opened or reopened since); the Super Administrator grants access for"
+                    + " it");
         }
         endDueSessions();
         for (Session session : sessions.values()) {
@@ -337,6 +351,16 @@ public class OrgSupportAccess {
             apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
                     command.reason(), RequestOrigin.NONE, Actor.SYSTEM));
         }
+        // the case's own grant was for the case while open: it ends with it, on record, so that a reopening (by any
+        // admin of the org) brings no access back without the Super Administrator; one past its expiry is left to
+        // its deadline. Closures are announced once each, newest first, so any grant in force was given before this
+        // one was known.
+        Grant caseGrant = command.reason() == SessionEndReason.CASE_CLOSED ? caseGrant(command.caseNumber()) : null;
+        if (caseGrant != null) {
+            apply(new SupportAccessRevoked(orgId, caseGrant.grantId(), caseGrant.scope(), caseGrant.caseNumber(),
+                    caseGrant.cases(), RequestOrigin.NONE, Actor.SYSTEM));
+            endSessionsOf(caseGrant.grantId(), SessionEndReason.CASE_CLOSED, RequestOrigin.NONE, Actor.SYSTEM);
+        }
     }
 
     @DeadlineHandler(deadlineName = SESSION_END)
@@ -351,17 +375,17 @@ public class OrgSupportAccess {
     // --- state changes ----------------------------------------------------------------------------------------
 
     @EventSourcingHandler
-    void on(SupportAccessGranted event) {
+    void on(SupportAccessGranted event, @Timestamp Instant at) {
         orgId = event.orgId();
         grants.put(event.grantId(), new Grant(event.grantId(), event.scope(), event.caseNumber(),
-                event.coveredCases(), event.expiresAt()));
+                event.coveredCases(), event.expiresAt(), at));
     }
 
     @EventSourcingHandler
     void on(SupportAccessExtended event) {
         Grant grant = grants.get(event.grantId());
         grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.cases(), event.expiresAt()));
+                grant.cases(), event.expiresAt(), grant.grantedAt()));
     }
 
     @EventSourcingHandler

@@ -40,6 +40,7 @@ import io.casetrail.events.Topics;
 import io.casetrail.events.cases.CaseAssigned;
 import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseOpened;
+import io.casetrail.events.cases.CaseReopened;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.CloseReason;
 import io.casetrail.events.cases.ContactPreference;
@@ -611,6 +612,46 @@ class SupportAccessApiTest {
     }
 
     /**
+     * A grant is for a case while open: the case's closure ends its own grant, on record, and a reopening (any admin
+     * of the org reopens) brings no access back, neither through the case's grant nor through an org-wide grant
+     * given before; the Super Administrator grants anew.
+     */
+    @Test
+    void aReopenedCaseNeedsTheSuperAdministratorToGrantAgain() {
+        Org org = newOrg();
+        String reopened = openCaseAssignedToTom(org);
+        String stillOpen = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + reopened).then().statusCode(200);
+        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + reopened + "\"}").post("/sessions").then()
+                .statusCode(201).extract().path("sessionId");
+        Actor ada = new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", reopened, 9, new CaseClosed(reopened, org.id(),
+                CloseReason.CONFIRMED, ada));
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                .body("endReason", equalTo("CASE_CLOSED")));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ? AND"
+                + " payloadtype LIKE '%SupportAccessRevoked'", row -> row.getLong(1), org.id())).contains(1L);
+        // (by the services' clock: the tests' clock may have been moved ahead of the wall clock)
+        TestEvents.publish(Topics.CASE, "case-service", reopened, 10, new CaseReopened(reopened, org.id(),
+                "It is back", ada), clock.instant(), java.util.UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> knownCases.find(reopened).map(KnownCases.KnownCase::isOpen).orElse(false));
+
+        jwt(TSE).body("{\"caseNumber\":\"" + reopened + "\"}").post("/sessions").then().statusCode(403)
+                .body("detail", containsString("opened or reopened since"));
+        jwt(org.superAdmin()).get("/api/v1/org/privacy/oktaSupport/cases").then().statusCode(200)
+                .body("supportCases.find { it.caseNumber == '" + reopened + "' }.impersonation.status",
+                        equalTo("DISABLED"));
+        // the org-wide grant goes on for the case open all along; granted anew, the reopened case is worked again
+        jwt(TSE).body("{\"caseNumber\":\"" + stillOpen + "\"}").post("/sessions").then().statusCode(201);
+        jwt(org.superAdmin()).body("{\"impersonation\":{\"status\":\"ENABLED\"}}")
+                .patch("/api/v1/org/privacy/oktaSupport/cases/" + reopened).then().statusCode(200)
+                .body("impersonation.status", equalTo("ENABLED"));
+        jwt(TSE).body("{\"caseNumber\":\"" + reopened + "\"}").post("/sessions").then().statusCode(201);
+    }
+
+    /**
      * A session start and the case's reassignment are recorded one after the other: while the reassignment is being
      * recorded (its transaction holds the case's row, as the known-cases consumer's does) the start waits, and then
      * finds the case is no longer Tom's.
@@ -663,14 +704,10 @@ class SupportAccessApiTest {
 
     /** A stored {@code SessionWriteRefused}: its method, path, session, case and actor. */
     private static String refusedWrite(byte[] payload) {
-        try {
-            JsonNode refused = JSON.readTree(payload);
-            return String.join(" ", refused.path("method").asText(), refused.path("path").asText(),
-                    refused.path("sessionId").asText(), refused.path("caseNumber").asText(),
-                    refused.path("actor").path("id").asText());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        JsonNode refused = readJson(payload);
+        return String.join(" ", refused.path("method").asText(), refused.path("path").asText(),
+                refused.path("sessionId").asText(), refused.path("caseNumber").asText(),
+                refused.path("actor").path("id").asText());
     }
 
     static RequestSpecification session(String token) {
@@ -778,6 +815,21 @@ class SupportAccessApiTest {
         assertThat(jdbc.update("UPDATE known_case SET status_seq = NULL WHERE case_number = ?", caseNumber))
                 .isEqualTo(1);
         assertThat(knownCases.find(caseNumber).orElseThrow().statusSequence()).isNull();
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then().statusCode(201);
+        JsonNode started = jdbc.queryOne("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND"
+                + " payloadtype LIKE '%ImpersonationStarted'", row -> readJson(row.getBytes(1)), org.id())
+                .orElseThrow();
+        assertThat(started.path("caseNumber").asText()).isEqualTo(caseNumber);
+        assertThat(started.path("caseSequence").isMissingNode() || started.path("caseSequence").isNull()).isTrue();
+    }
+
+    private static JsonNode readJson(byte[] payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -55,6 +55,8 @@ class OrgSupportAccessTest {
     static final String OTHER_ORG_CASE = "00100003";
     /** A case of the org opened after the org-wide grant of {@link #orgGranted()}. */
     static final String LATER_CASE = "00100004";
+    /** A case of the org, opened before the grants of the tests and reopened after them. */
+    static final String REOPENED_CASE = "00100005";
     static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8", null);
 
     static final Caller SUPER = new Caller("admin-sam", "Sam", Set.of(Roles.ORG_SUPER_ADMIN), ORG, Set.of());
@@ -71,7 +73,9 @@ class OrgSupportAccessTest {
             OTHER_ORG_CASE, new KnownCase(OTHER_ORG_CASE, "org-other", "x", "sso", "tse-tom", "admin-oz", null,
                     CaseStatus.OPEN, 2L, null),
             LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN,
-                    2L, null));
+                    2L, null),
+            REOPENED_CASE, new KnownCase(REOPENED_CASE, ORG, "SCIM", "sso", "tse-tom", "admin-ada", null,
+                    CaseStatus.OPEN, 12L, Instant.parse("2999-01-01T00:00:00Z")));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;
@@ -249,6 +253,45 @@ class OrgSupportAccessTest {
                 .expectSuccessfulHandlerExecution().expectNoEvents();
     }
 
+    /**
+     * A case's own grant is for the case while open: its closure ends it on record (a reopening, by any admin of
+     * the org, brings no access back), and the org-wide grant does not cover a case reopened since it was given.
+     */
+    @Test
+    void aCasesClosureEndsItsGrantAndAReopenedCaseIsCoveredByNoEarlierGrant() {
+        ImpersonationStarted onCaseGrant = new ImpersonationStarted(ORG, "s-1", CASE, "g-2",
+                t0.plus(Duration.ofHours(1)), 2L, ORIGIN, TSE.actor());
+        fixture.given(orgGranted(), caseGranted(), onCaseGrant)
+                .when(new EndCaseSessions(ORG, CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, TSE.id(), SessionEndReason.CASE_CLOSED,
+                                RequestOrigin.NONE, Actor.SYSTEM),
+                        new SupportAccessRevoked(ORG, "g-2", GrantScope.CASE, CASE, List.of(CASE), RequestOrigin.NONE,
+                                Actor.SYSTEM));
+        fixture.given(caseGranted())
+                .when(new EndCaseSessions(ORG, CASE, TSE.id(), 9, SessionEndReason.CASE_REASSIGNED))
+                .expectSuccessfulHandlerExecution().expectNoEvents(); // a reassignment leaves the grant
+
+        SupportAccessGranted coveringReopened = new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null,
+                List.of(CASE, REOPENED_CASE), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor());
+        fixture.given(coveringReopened)
+                .when(new StartImpersonation(ORG, "s-1", REOPENED_CASE, ORIGIN, TSE))
+                .expectException(AccessDenied.class).expectExceptionMessage(
+                        org.hamcrest.Matchers.containsString("opened or reopened since"))
+                .expectNoEvents();
+        fixture.given(coveringReopened)
+                .when(new StartImpersonation(ORG, "s-1", CASE, ORIGIN, TSE))
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)), 2L,
+                        ORIGIN, TSE.actor()));
+    }
+
+    /** A case's grant past its expiry when the case closes is left to its deadline, which records its end. */
+    @Test
+    void aClosureLeavesAnExpiredGrantToItsDeadline() {
+        fixture.given(caseGranted()).andGivenCurrentTime(t0.plus(Duration.ofHours(8)))
+                .when(new EndCaseSessions(ORG, CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
     /** Half an hour before the grant's expiry, with sessions of at most an hour. */
     Instant lastHalfHour() {
         return t0.plus(Duration.ofMinutes(7 * 60 + 30));
@@ -335,8 +378,9 @@ class OrgSupportAccessTest {
     /** A grant restored from a snapshot taken before grants named their cases is read narrowly, never widely. */
     @Test
     void aGrantWithoutItsCasesCoversNone() {
-        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).covers(CASE)).isFalse();
-        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, List.of(CASE), t0).covers(CASE)).isTrue();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0, null).names(CASE)).isFalse();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, List.of(CASE), t0, null).names(CASE))
+                .isTrue();
     }
 
     @Test
@@ -554,12 +598,14 @@ class OrgSupportAccessTest {
      */
     @Test
     void aCaseGrantWithoutItsCoveredCasesCoversItsCase() {
-        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CASE)).isTrue();
-        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).covers(CLOSED_CASE)).isFalse();
-        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).covers(CASE)).isFalse();
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0, null).names(CASE)).isTrue();
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0, null).names(CLOSED_CASE))
+                .isFalse();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0, null).names(CASE)).isFalse();
         // and its later events name that case, so that their System Log entries do (filter target.id eq the case)
-        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0).cases()).containsExactly(CASE);
-        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0).cases()).isEmpty();
+        assertThat(new OrgSupportAccess.Grant("g-2", GrantScope.CASE, CASE, null, t0, null).cases())
+                .containsExactly(CASE);
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, null, t0, null).cases()).isEmpty();
     }
 
     /** A case closed since its grant was given takes no more time (its grant may still be revoked). */
