@@ -32,7 +32,7 @@ public class CaseClosures {
 
     void on(@Observes KnownCases.Closed closed) {
         for (String escalationId : byCase.raisedBefore(closed.caseNumber(), closed.sequence())) {
-            commands.sendAndWait(new EndForClosedCase(escalationId));
+            commands.sendAndWait(new EndForClosedCase(escalationId, closed.sequence()));
         }
     }
 }

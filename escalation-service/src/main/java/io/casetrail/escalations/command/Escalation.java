@@ -76,6 +76,8 @@ public class Escalation {
     /** Who approved an earlier step: a chain of steps asks for that many people, not one person that many times. */
     private Set<String> earlierApprovers = new LinkedHashSet<>();
     private EscalationStatus status;
+    /** The case's status sequence it was resolved on (null: not resolved, or resolved before it was recorded). */
+    private Long resolvedOnCaseSequence;
     private String owner;
     private String managerId;
 
@@ -228,11 +230,13 @@ public class Escalation {
     public EscalationStatus handle(ResolveEscalation command, CaseLookup cases) {
         requireOwner(command.caller());
         requireStatus(EscalationStatus.ACCEPTED, "resolved");
+        // the case's row is held (the request locked it): a closure being recorded comes before or after this
+        Optional<KnownCase> known = cases.find(caseNumber);
         apply(new EscalationResolved(escalationId, orgId, caseNumber, command.resolution(),
-                command.caller().actingAs(Roles.ENGINEER)));
+                known.map(KnownCase::statusSequence).orElse(null), command.caller().actingAs(Roles.ENGINEER)));
         // its case closed while Engineering worked it (the closure left it to Engineering): nobody is left to close
         // it, and it would keep a closed case escalated, or its manager the intermediary of the case reopened
-        if (cases.find(caseNumber).map(known -> !known.isOpen()).orElse(false)) {
+        if (known.map(k -> !k.isOpen()).orElse(false)) {
             apply(new EscalationClosed(escalationId, orgId, caseNumber, Actor.SYSTEM));
         }
         return status;
@@ -300,7 +304,10 @@ public class Escalation {
         if (status == EscalationStatus.AWAITING_APPROVAL || status == EscalationStatus.APPROVED) {
             apply(new EscalationWithdrawn(escalationId, orgId, caseNumber, status.name(), "case " + caseNumber
                     + " closed before Engineering took the escalation", Actor.SYSTEM));
-        } else if (status == EscalationStatus.RESOLVED) {
+        } else if (status == EscalationStatus.RESOLVED
+                && (resolvedOnCaseSequence == null || resolvedOnCaseSequence < command.closureSequence())) {
+            // (resolved on a later status of the case, the case reopened since this closure, which is delivered
+            // again: a rebuild of the known cases; not resolved before it closed)
             apply(new EscalationClosed(escalationId, orgId, caseNumber, Actor.SYSTEM));
         }
     }
@@ -453,6 +460,7 @@ public class Escalation {
     @EventSourcingHandler
     void on(EscalationResolved event) {
         status = EscalationStatus.RESOLVED;
+        resolvedOnCaseSequence = event.caseSequence();
     }
 
     @EventSourcingHandler

@@ -75,10 +75,11 @@ public final class EscalationCommands {
     }
 
     /**
-     * Casetrail ends the escalation because its case closed: withdrawn if Engineering has not taken it yet, closed if
-     * Engineering resolved it; otherwise nothing happens.
+     * Casetrail ends the escalation because its case closed (the case's event {@code closureSequence}): withdrawn if
+     * Engineering has not taken it yet, closed if Engineering resolved it before that closure; otherwise nothing
+     * happens.
      */
-    public record EndForClosedCase(@TargetAggregateIdentifier String escalationId) {
+    public record EndForClosedCase(@TargetAggregateIdentifier String escalationId, long closureSequence) {
     }
 
     /**

@@ -210,7 +210,8 @@ class EscalationTest {
             Caller luAlsoManager = new Caller("lead-lu", "lead-lu", Set.of(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER,
                     Roles.ESCALATION_MANAGER), null, Set.of("sso"));
             Object[] resolved = java.util.Arrays.copyOf(accepted(), accepted().length + 1);
-            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", 2L,
+                    as(DEV, Roles.ENGINEER));
             fixture.given(resolved).when(new CloseEscalation(ID, luAlsoManager))
                     .expectEvents(new EscalationClosed(ID, ORG, CASE, as(luAlsoManager, Roles.TEAM_LEAD)));
         }
@@ -545,9 +546,11 @@ class EscalationTest {
         @Test
         void engineeringResolvesAndSupportCloses() {
             fixture.given(accepted()).when(new ResolveEscalation(ID, "Fixed in 2026.11.3", DEV))
-                    .expectEvents(new EscalationResolved(ID, ORG, CASE, "Fixed in 2026.11.3", as(DEV, Roles.ENGINEER)));
+                    .expectEvents(new EscalationResolved(ID, ORG, CASE, "Fixed in 2026.11.3", 2L,
+                            as(DEV, Roles.ENGINEER)));
             Object[] resolved = java.util.Arrays.copyOf(accepted(), accepted().length + 1);
-            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", 2L,
+                    as(DEV, Roles.ENGINEER));
             fixture.given(resolved).when(new CloseEscalation(ID, TOM))
                     .expectEvents(new EscalationClosed(ID, ORG, CASE, TOM.actor()))
                     .expectResultMessagePayload(EscalationStatus.CLOSED);
@@ -572,7 +575,8 @@ class EscalationTest {
             fixture.given(waiting).when(new ProvideInformation(ID, "a", EVE))
                     .expectEvents(new EngineeringInformationProvided(ID, ORG, CASE, "a", EVE.actor()));
             Object[] resolved = java.util.Arrays.copyOf(waiting, waiting.length);
-            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", as(DEV, Roles.ENGINEER));
+            resolved[resolved.length - 1] = new EscalationResolved(ID, ORG, CASE, "Fixed", 2L,
+                    as(DEV, Roles.ENGINEER));
             fixture.given(resolved).when(new CloseEscalation(ID, EVE))
                     .expectEvents(new EscalationClosed(ID, ORG, CASE, EVE.actor()));
         }
@@ -706,7 +710,7 @@ class EscalationTest {
 
         @Test
         void aResolvedEscalationIsClosedAndAnEndedOneStaysEnded() {
-            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed",
+            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed", 2L,
                     as(DEV, Roles.ENGINEER)));
             fixture.given(resolved).when(new WithdrawEscalation(ID, NO_LONGER_NEEDED, TOM))
                     .expectException(RuleViolation.class).expectNoEvents()
@@ -723,28 +727,36 @@ class EscalationTest {
         @Test
         void aCaseClosingWithdrawsWhatEngineeringHasNotTaken() {
             String reason = "case " + CASE + " closed before Engineering took the escalation";
-            fixture.given(raised("defect")).when(new EndForClosedCase(ID))
+            fixture.given(raised("defect")).when(new EndForClosedCase(ID, 9))
                     .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", reason, Actor.SYSTEM));
-            fixture.given(approvedDefect()).when(new EndForClosedCase(ID))
+            fixture.given(approvedDefect()).when(new EndForClosedCase(ID, 9))
                     .expectEvents(new EscalationWithdrawn(ID, ORG, CASE, "APPROVED", reason, Actor.SYSTEM));
         }
 
         @Test
         void aCaseClosingClosesWhatEngineeringResolved() {
-            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed",
+            Object[] resolved = with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed", 2L,
                     as(DEV, Roles.ENGINEER)));
-            fixture.given(resolved).when(new EndForClosedCase(ID))
+            fixture.given(resolved).when(new EndForClosedCase(ID, 9))
                     .expectEvents(new EscalationClosed(ID, ORG, CASE, Actor.SYSTEM));
             fixture.given(with(resolved, new EscalationClosed(ID, ORG, CASE, TOM.actor())))
-                    .when(new EndForClosedCase(ID)).expectSuccessfulHandlerExecution().expectNoEvents();
+                    .when(new EndForClosedCase(ID, 9)).expectSuccessfulHandlerExecution().expectNoEvents();
+            // resolved on the case reopened after this closure (delivered again: a rebuild of the known cases):
+            // support closes it, not the earlier closure; resolved before the sequence was recorded, it closes
+            fixture.given(with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed", 10L,
+                    as(DEV, Roles.ENGINEER)))).when(new EndForClosedCase(ID, 9))
+                    .expectSuccessfulHandlerExecution().expectNoEvents();
+            fixture.given(with(accepted(), new EscalationResolved(ID, ORG, CASE, "Fixed", null,
+                    as(DEV, Roles.ENGINEER)))).when(new EndForClosedCase(ID, 9))
+                    .expectEvents(new EscalationClosed(ID, ORG, CASE, Actor.SYSTEM));
         }
 
         @Test
         void aClosureLeavesTakenAndEndedEscalationsAlone() {
-            fixture.given(accepted()).when(new EndForClosedCase(ID))
+            fixture.given(accepted()).when(new EndForClosedCase(ID, 9))
                     .expectSuccessfulHandlerExecution().expectNoEvents();
             fixture.given(raised("defect"), new EscalationWithdrawn(ID, ORG, CASE, "AWAITING_APPROVAL", "x",
-                    TOM.actor())).when(new EndForClosedCase(ID)).expectSuccessfulHandlerExecution()
+                    TOM.actor())).when(new EndForClosedCase(ID, 9)).expectSuccessfulHandlerExecution()
                     .expectNoEvents();
         }
     }
