@@ -22,7 +22,7 @@ import io.casetrail.testing.TokenMinter;
  *
  * <pre>
  * DevTokens init-keys &lt;dir&gt;
- * DevTokens token &lt;dir&gt; --role R [--role R2] [--org O] [--sub S] [--team T]... [--name N] [--hours H]
+ * DevTokens token &lt;dir&gt; --role R [--role R2] [--org O] [--sub S] [--team T]... [--name N] [--email E] [--hours H]
  * </pre>
  */
 public final class DevTokens {
@@ -77,6 +77,7 @@ public final class DevTokens {
         String subject = null;
         String org = null;
         String name = null;
+        String email = null;
         long hours = 8;
         List<String> roles = new ArrayList<>();
         List<String> teams = new ArrayList<>();
@@ -89,6 +90,7 @@ public final class DevTokens {
                 case "--sub" -> subject = value;
                 case "--team" -> teams.add(value);
                 case "--name" -> name = value;
+                case "--email" -> email = value;
                 case "--hours" -> hours = Long.parseLong(value);
                 default -> usage();
             }
@@ -105,6 +107,9 @@ public final class DevTokens {
                 .org(org).name(name).lifetime(java.time.Duration.ofHours(hours));
         roles.forEach(token::role);
         teams.forEach(token::team);
+        if (email != null) {
+            token.claim("email", email);
+        }
         return token.sign();
     }
 
@@ -116,7 +121,7 @@ public final class DevTokens {
 
     private static String usage() {
         System.err.println("usage: DevTokens init-keys <dir> | token <dir> --role R [--org O] [--sub S]"
-                + " [--team T]... [--name N] [--hours H]");
+                + " [--team T]... [--name N] [--email E] [--hours H]");
         System.exit(2);
         return null;
     }
