@@ -52,6 +52,25 @@ public class Jdbc {
     }
 
     /**
+     * Runs one insert, update or delete for each of {@code rows} (its parameters), sent together: one round trip to
+     * the database, not one a row.
+     */
+    public void batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] parameters : rows) {
+                bind(ps, parameters);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    /**
      * Empties tables in the current transaction, as a projection's reset does: on PostgreSQL with one
      * {@code TRUNCATE} (transactional there, and far cheaper than deleting every row and its index entries: a
      * rebuild of a million events spent a second deleting the half million rows it was about to write again), on

@@ -87,6 +87,19 @@ class RowWriterTest {
         assertThat(items()).containsExactly("a|renamed|OPEN|2", "b|other|null|0");
     }
 
+    /** {@link Jdbc#batch}: one statement for all its rows; none for no rows. */
+    @Test
+    void aJdbcBatchIsOneStatementForAllItsRows() {
+        Jdbc counted = new Jdbc(counting(dataSource()));
+        String insert = "INSERT INTO tag (item_id, name) VALUES (?, ?)";
+        counted.batch(insert, List.of());
+        assertThat(prepared).isEmpty();
+        counted.batch(insert, List.of(new Object[] {"a", "x"}, new Object[] {"a", "y"}, new Object[] {"b", "x"}));
+        assertThat(prepared).containsExactly(insert);
+        assertThat(jdbc.query("SELECT item_id || ':' || name FROM tag ORDER BY 1", r -> r.getString(1)))
+                .containsExactly("a:x", "a:y", "b:x");
+    }
+
     @Test
     void aBatchOfManyRowsIsOneStatementPerShape() {
         inBatch(w -> {
