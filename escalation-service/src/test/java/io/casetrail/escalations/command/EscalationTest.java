@@ -83,9 +83,9 @@ class EscalationTest {
 
     /** Case 00100001 of Acme (sso team), assigned to Tom; case 00100002 closed. */
     static final CaseLookup FACTS = number -> Optional.ofNullable(Map.of(
-            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L, null),
+            CASE, new KnownCase(CASE, ORG, "SAML", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN, 2L, null, 0L),
             "00100002", new KnownCase("00100002", ORG, "old", "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED,
-                    5L, null))
+                    5L, null, null))
             .get(number));
 
     static Caller caller(String id, String role, String... teams) {

@@ -637,8 +637,8 @@ class OrgAdminApiTest {
         // an engineer of the case's team who does not hold it withdraws nothing
         as(TIA).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(403)
                 .contentType("application/problem+json");
-        as(ADA).get("/cases/" + caseNumber + "/consents/" + withdrawn).then().statusCode(200)
-                .body("status", equalTo("ACTIVE"));
+        await().atMost(WAIT).untilAsserted(() -> as(ADA).get("/cases/" + caseNumber + "/consents/" + withdrawn)
+                .then().statusCode(200).body("status", equalTo("ACTIVE")));  // (the view is projected moments later)
         assertThat(stored("ConsentWithdrawn")).isZero();
         as(BO).post("/cases/" + caseNumber + "/consents/" + withdrawn + "/withdrawal").then().statusCode(204);
         as(TOM).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/orgs/" + ORG

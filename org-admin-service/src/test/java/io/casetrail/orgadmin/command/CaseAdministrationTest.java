@@ -64,8 +64,8 @@ class CaseAdministrationTest {
     /** Case 00100001 of Acme: opened by Ada, Bo a contact, assigned to Tom. */
     static final CaseLookup FACTS = new CaseLookup() {
         final Map<String, KnownCase> cases = Map.of(CASE, new KnownCase(CASE, ORG, "SSO", "sso", "tse-tom",
-                "admin-ada", null, CaseStatus.OPEN, 2L, OPEN_SINCE), "00100002", new KnownCase("00100002", ORG, "old",
-                "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L, null));
+                "admin-ada", null, CaseStatus.OPEN, 2L, OPEN_SINCE, 0L), "00100002", new KnownCase("00100002", ORG, "old",
+                "sso", "tse-tom", "admin-ada", null, CaseStatus.CLOSED, 2L, null, null));
 
         @Override
         public Optional<KnownCase> find(String caseNumber) {

@@ -75,25 +75,26 @@ public class OrgSupportAccess {
      * An active grant and the cases it covers: a case grant its case; the org-wide grant the org's cases open when
      * it was given. {@code null} in a snapshot taken before grants kept them: an org-wide grant then covers no case
      * (a case grant is given for it), so that no instance reads it more widely than its events do; a case's grant
-     * covers its case, as its events say. {@code grantedAt}: when it was given (null in a snapshot taken before it
-     * was kept).
+     * covers its case, as its events say. {@code caseSequences}: the covered cases' status sequences as it was
+     * given (null in a snapshot taken before they were kept, and for a grant whose event has none).
      */
     record Grant(String grantId, GrantScope scope, String caseNumber, List<String> coveredCases, Instant expiresAt,
-                 Instant grantedAt) {
+                 Map<String, Long> caseSequences) {
 
         /**
          * Whether it covers the case as it is now: one of its cases, not reopened since the grant was given (a
          * grant is for a case's open period; one closed since took its grant's cover along, and only the Super
-         * Administrator gives it anew).
+         * Administrator gives it anew). By the case's sequence numbers, not by time: two services' clocks differ.
          */
         boolean covers(KnownCase known) {
-            boolean reopenedSince = grantedAt != null && known.openSince() != null
-                    && known.openSince().isAfter(grantedAt);
+            Long given = sequenceOf(known.caseNumber());
+            boolean reopenedSince = given != null && known.openSequence() != null && known.openSequence() > given;
             return cases().contains(known.caseNumber()) && !reopenedSince;
         }
 
-        boolean names(String caseNumber) {
-            return cases().contains(caseNumber);
+        /** The case's status sequence as the grant was given; null when not recorded. */
+        Long sequenceOf(String caseNumber) {
+            return caseSequences == null ? null : caseSequences.get(caseNumber);
         }
 
         /** The cases it covers, as its events name them (a case grant's case, from a snapshot without them). */
@@ -135,7 +136,8 @@ public class OrgSupportAccess {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public AccessState handle(GrantOrgSupport command, AccessRules rules, DeadlineManager deadlines) {
+    public AccessState handle(GrantOrgSupport command, AccessRules rules, CaseLookup cases,
+                              DeadlineManager deadlines) {
         requireSuperAdmin(command.caller(), command.orgId());
         if (orgGrant() != null) {
             return state(null, null, null); // granting again answers the active grant (the identity platform's way)
@@ -147,8 +149,12 @@ public class OrgSupportAccess {
                     + " access for (a case opened moments ago may not be known here yet: retry shortly)");
         }
         Instant expiresAt = now().plus(rules.grantLength());
+        Map<String, Long> sequences = new LinkedHashMap<>();
+        for (String number : command.coveredCases()) {
+            cases.find(number).map(KnownCase::statusSequence).ifPresent(sequence -> sequences.put(number, sequence));
+        }
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.ORG, null,
-                command.coveredCases(), expiresAt, command.origin(), command.caller().actor()));
+                command.coveredCases(), sequences, expiresAt, command.origin(), command.caller().actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(command.grantId(), expiresAt));
         return state(null, null, null);
     }
@@ -161,8 +167,10 @@ public class OrgSupportAccess {
         if (grant == null) {
             throw new RuleViolation("not-granted", "support access to org " + orgId + " is not granted");
         }
-        // as a case's grant: cases closed since take no more time, and a grant whose cases all closed allows nothing
-        if (grant.cases().stream().noneMatch(number -> cases.find(number).filter(KnownCase::isOpen).isPresent())) {
+        // as a case's grant: cases closed since take no more time, and a grant whose cases all closed (or were
+        // reopened since, which it no longer covers) allows nothing
+        if (grant.cases().stream().noneMatch(number -> cases.find(number)
+                .filter(known -> known.isOpen() && grant.covers(known)).isPresent())) {
             throw new RuleViolation("no-open-case", "the cases support access to org " + orgId + " covers ("
                     + String.join(", ", grant.cases()) + ") are closed: it takes no more time");
         }
@@ -192,8 +200,12 @@ public class OrgSupportAccess {
             return state(known.caseNumber(), null, null);
         }
         Instant expiresAt = now().plus(rules.grantLength());
+        Map<String, Long> sequences = new LinkedHashMap<>();
+        if (known.statusSequence() != null) {
+            sequences.put(known.caseNumber(), known.statusSequence());
+        }
         apply(new SupportAccessGranted(command.orgId(), command.grantId(), GrantScope.CASE, known.caseNumber(),
-                List.of(known.caseNumber()), expiresAt, command.origin(), command.caller().actor()));
+                List.of(known.caseNumber()), sequences, expiresAt, command.origin(), command.caller().actor()));
         deadlines.schedule(expiresAt, GRANT_EXPIRY, new GrantDue(command.grantId(), expiresAt));
         return state(known.caseNumber(), null, null);
     }
@@ -225,12 +237,12 @@ public class OrgSupportAccess {
     }
 
     @CommandHandler
-    public AccessState handle(RevokeCaseSupport command) {
+    public AccessState handle(RevokeCaseSupport command, CaseLookup cases) {
         requireSuperAdmin(command.caller(), orgId);
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
             Grant orgWide = orgGrant();
-            if (orgWide != null && orgWide.names(command.caseNumber())) {
+            if (orgWide != null && cases.find(command.caseNumber()).filter(orgWide::covers).isPresent()) {
                 // there is nothing of the case's own to revoke: answering DISABLED would read as the end of support
                 // access while the org-wide grant goes on. With a grant of its own, that grant is revoked (and its
                 // sessions end), and the org-wide grant's go on, as the answer (the case's own grant) says
@@ -353,10 +365,11 @@ public class OrgSupportAccess {
         }
         // the case's own grant was for the case while open: it ends with it, on record, so that a reopening (by any
         // admin of the org) brings no access back without the Super Administrator; one past its expiry is left to
-        // its deadline. Closures are announced once each, newest first, so any grant in force was given before this
-        // one was known.
+        // its deadline, and one given on a later status of the case (a closure delivered again: a rebuild of the
+        // known cases) is left as it is
         Grant caseGrant = command.reason() == SessionEndReason.CASE_CLOSED ? caseGrant(command.caseNumber()) : null;
-        if (caseGrant != null) {
+        Long given = caseGrant == null ? null : caseGrant.sequenceOf(command.caseNumber());
+        if (caseGrant != null && (given == null || given < command.sequence())) {
             apply(new SupportAccessRevoked(orgId, caseGrant.grantId(), caseGrant.scope(), caseGrant.caseNumber(),
                     caseGrant.cases(), RequestOrigin.NONE, Actor.SYSTEM));
             endSessionsOf(caseGrant.grantId(), SessionEndReason.CASE_CLOSED, RequestOrigin.NONE, Actor.SYSTEM);
@@ -375,17 +388,17 @@ public class OrgSupportAccess {
     // --- state changes ----------------------------------------------------------------------------------------
 
     @EventSourcingHandler
-    void on(SupportAccessGranted event, @Timestamp Instant at) {
+    void on(SupportAccessGranted event) {
         orgId = event.orgId();
         grants.put(event.grantId(), new Grant(event.grantId(), event.scope(), event.caseNumber(),
-                event.coveredCases(), event.expiresAt(), at));
+                event.coveredCases(), event.expiresAt(), event.caseSequences()));
     }
 
     @EventSourcingHandler
     void on(SupportAccessExtended event) {
         Grant grant = grants.get(event.grantId());
         grants.put(event.grantId(), new Grant(grant.grantId(), grant.scope(), grant.caseNumber(),
-                grant.cases(), event.expiresAt(), grant.grantedAt()));
+                grant.cases(), event.expiresAt(), grant.caseSequences()));
     }
 
     @EventSourcingHandler

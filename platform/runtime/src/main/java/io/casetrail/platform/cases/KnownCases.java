@@ -44,11 +44,12 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
      * customer's behalf, if one did. {@code statusSequence}: the case's sequence number of the latest event that
      * gave it its status or assignee (null for a case known before it was kept). {@code openSince}: when the case
-     * was opened or last reopened, by case-service's clock (null for a case known before it was kept).
+     * was opened or last reopened, by case-service's clock (null for a case known before it was kept);
+     * {@code openSequence}: the case's sequence number of that event (null for a case known before it was kept).
      */
     public record KnownCase(String caseNumber, String orgId, String subject, String team, String assignee,
                             String openedBy, String openedBySupport, CaseStatus status, Long statusSequence,
-                            Instant openSince) {
+                            Instant openSince, Long openSequence) {
 
         public boolean isOpen() {
             return status != CaseStatus.CLOSED;
@@ -104,7 +105,7 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
-            + " opened_by_support, status, status_seq, open_since FROM known_case";
+            + " opened_by_support, status, status_seq, open_since, open_seq FROM known_case";
 
     private final Jdbc jdbc;
     private final Event<Closed> closures;
@@ -136,10 +137,10 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         if (payload instanceof CaseOpened opened) {
             if (find(opened.caseNumber()).isEmpty()) {
                 jdbc.update("INSERT INTO known_case (case_number, org_id, subject, team, opened_by, opened_by_support,"
-                        + " status, status_seq, open_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", opened.caseNumber(),
-                        opened.orgId(), opened.subject(), opened.team(), opened.openedBy(),
+                        + " status, status_seq, open_since, open_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        opened.caseNumber(), opened.orgId(), opened.subject(), opened.team(), opened.openedBy(),
                         opened.actor().isCustomer() ? null : opened.actor().id(), CaseStatus.NEW, event.sequence(),
-                        event.time());
+                        event.time(), event.sequence());
                 for (String contact : opened.contacts()) {
                     addContact(opened.caseNumber(), contact);
                 }
@@ -192,8 +193,9 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         }
         KnownCase known = found.get();
         boolean reopened = known.status() == CaseStatus.CLOSED && status != CaseStatus.CLOSED;
-        jdbc.update("UPDATE known_case SET status = ?, status_seq = ?, open_since = ? WHERE case_number = ?", status,
-                sequenceAfter(known, sequence), reopened ? at : known.openSince(), caseNumber);
+        jdbc.update("UPDATE known_case SET status = ?, status_seq = ?, open_since = ?, open_seq = ? WHERE case_number"
+                + " = ?", status, sequenceAfter(known, sequence), reopened ? at : known.openSince(),
+                reopened ? sequence : known.openSequence(), caseNumber);
         if (status == CaseStatus.CLOSED && known.status() != CaseStatus.CLOSED) {
             closures.fire(new Closed(caseNumber, known.orgId(), sequence == null ? Long.MAX_VALUE : sequence));
         }
@@ -281,6 +283,6 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         Long statusSequence = row.wasNull() ? null : sequence; // none for a case known before it was kept
         return new KnownCase(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getString(7), CaseStatus.valueOf(row.getString(8)),
-                statusSequence, Jdbc.instant(row, "open_since"));
+                statusSequence, Jdbc.instant(row, "open_since"), row.getObject(11) == null ? null : row.getLong(11));
     }
 }
