@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.cases.query.CaseFilter;
 import io.casetrail.cases.query.CaseQueries;
+import io.casetrail.cases.query.CaseReadAccess;
 import io.casetrail.cases.query.CaseView;
 import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.Priority;
@@ -60,7 +61,9 @@ public class QueueResource {
     public Response mine(@QueryParam("status") CaseStatus status, @QueryParam("priority") Priority priority,
                          @QueryParam("orgId") String orgId, @QueryParam("productArea") ProductArea productArea,
                          @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
-        return engineerQueue(caller.id(), List.of(), status, priority, orgId, productArea, after, limit);
+        // only what the caller may read: a lead's case of another team (assigned to it by id) is not listed
+        return engineerQueue(caller.id(), List.of(), CaseReadAccess.scope(caller), status, priority, orgId,
+                productArea, after, limit);
     }
 
     @GET
@@ -75,8 +78,8 @@ public class QueueResource {
         if (caller.teams().isEmpty()) {
             throw new AccessDenied("the caller leads no team");
         }
-        return engineerQueue(engineerId, List.copyOf(caller.teams()), status, priority, orgId, productArea, after,
-                limit);
+        return engineerQueue(engineerId, List.copyOf(caller.teams()), null, status, priority, orgId, productArea,
+                after, limit);
     }
 
     @GET
@@ -96,11 +99,16 @@ public class QueueResource {
         return LinkHeaders.page(uri, page);
     }
 
-    private Response engineerQueue(String engineerId, List<String> teams, CaseStatus status, Priority priority,
-                                   String orgId, ProductArea productArea, String after, Integer limit) {
+    private Response engineerQueue(String engineerId, List<String> teams, CaseReadAccess.Scope scope,
+                                   CaseStatus status, Priority priority, String orgId, ProductArea productArea,
+                                   String after, Integer limit) {
         int pageSize = Page.limit(limit);
         StringBuilder condition = new StringBuilder("assignee = ?");
         List<Object> parameters = new ArrayList<>(List.of(engineerId));
+        if (scope != null) {
+            condition.append(" AND ").append(scope.condition());
+            parameters.addAll(scope.parameters());
+        }
         if (status == null) {
             condition.append(" AND status <> 'CLOSED'");
         }

@@ -360,6 +360,14 @@ class CaseApiTest {
                 .body("assignee", equalTo("lead-mo")));
         as(mo).get("/cases?limit=200&status=OPEN").then().statusCode(200).body("caseNumber", hasItem(caseNumber));
         as(mo).get("/queues/mine?limit=200").then().statusCode(200).body("caseNumber", hasItem(caseNumber));
+        // a lead of another team, not an engineer, does not read the case, and its queue does not list it
+        String bo = TestPrincipals.MINT.token("lead-bo").role(Roles.TEAM_LEAD).team("mfa").sign();
+        as(LEAD_LU).body("{\"assignee\":\"lead-bo\"}").post("/cases/" + caseNumber + "/assignment").then()
+                .statusCode(200);
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(LEAD_LU).get("/cases/" + caseNumber).then()
+                .body("assignee", equalTo("lead-bo")));
+        as(bo).get("/cases/" + caseNumber).then().statusCode(403);
+        as(bo).get("/queues/mine?limit=200").then().statusCode(200).body("caseNumber", not(hasItem(caseNumber)));
     }
 
     @Test
