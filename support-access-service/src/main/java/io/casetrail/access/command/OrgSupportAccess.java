@@ -88,7 +88,11 @@ public class OrgSupportAccess {
          */
         boolean covers(KnownCase known) {
             Long given = sequenceOf(known.caseNumber());
-            boolean reopenedSince = given != null && known.openSequence() != null && known.openSequence() > given;
+            // a grant that kept sequences but none for the case was given while the case had none (known before
+            // they were kept): a case with an opening's sequence now was reopened since. A grant without any (its
+            // event from before they were kept) cannot tell, and covers its cases until it ends.
+            boolean reopenedSince = known.openSequence() != null && (given != null ? known.openSequence() > given
+                    : caseSequences != null);
             return cases().contains(known.caseNumber()) && !reopenedSince;
         }
 

@@ -811,7 +811,7 @@ class SupportAccessApiTest {
         Org org = newOrg();
         String caseNumber = openCaseAssignedToTom(org);
         assertThat(knownCases.find(caseNumber).orElseThrow().statusSequence()).isEqualTo(2L);
-        assertThat(jdbc.update("UPDATE known_case SET status_seq = NULL WHERE case_number = ?", caseNumber))
+        assertThat(jdbc.update("UPDATE known_case SET status_seq = NULL, open_seq = NULL WHERE case_number = ?", caseNumber))
                 .isEqualTo(1);
         assertThat(knownCases.find(caseNumber).orElseThrow().statusSequence()).isNull();
         jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);

@@ -302,6 +302,23 @@ class OrgSupportAccessTest {
     }
 
     /**
+     * A grant given while the case had no status sequence (known before they were kept) does not cover it once it has
+     * an opening's sequence: it was reopened since. One whose event kept no sequences at all cannot tell.
+     */
+    @Test
+    void aGrantWithoutTheCasesSequenceCoversItUntilItIsReopened() {
+        KnownCase reopened = CASES.get(REOPENED_CASE);
+        KnownCase neverReopened = new KnownCase(REOPENED_CASE, ORG, "SCIM", "sso", "tse-tom", "admin-ada", null,
+                CaseStatus.OPEN, null, null, null);
+        OrgSupportAccess.Grant keptNone = new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null,
+                List.of(REOPENED_CASE), t0, Map.of());
+        assertThat(keptNone.covers(reopened)).isFalse();
+        assertThat(keptNone.covers(neverReopened)).isTrue();
+        assertThat(new OrgSupportAccess.Grant("g-1", GrantScope.ORG, null, List.of(REOPENED_CASE), t0, null)
+                .covers(reopened)).isTrue();
+    }
+
+    /**
      * A closure delivered again (a rebuild of the known cases replays the case's events) leaves a grant given on a
      * later status of the case, and the sessions started on it, as they are.
      */
