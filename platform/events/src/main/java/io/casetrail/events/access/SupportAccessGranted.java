@@ -35,9 +35,4 @@ public record SupportAccessGranted(String orgId, String grantId, GrantScope scop
                                 List<String> coveredCases, Instant expiresAt, RequestOrigin origin, Actor actor) {
         this(orgId, grantId, scope, caseNumber, coveredCases, null, expiresAt, origin, actor);
     }
-
-    /** The case's sequence as the grant was given, if recorded. */
-    public Long sequenceOf(String caseNumber) {
-        return caseSequences == null ? null : caseSequences.get(caseNumber);
-    }
 }
