@@ -155,7 +155,7 @@ public class SessionResource {
     @Path("/{sessionId}/stop")
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
-    @Operation(summary = "Stop an impersonation session", description = "By who started it.")
+    @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or a lead or manager of its case's team.")
     public Response stop(@PathParam("sessionId") String sessionId) {
         String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
                 row -> row.getString(1), sessionId)

@@ -246,7 +246,8 @@ public class OrgSupportAccess {
         Grant grant = caseGrant(command.caseNumber());
         if (grant == null) {
             Grant orgWide = orgGrant();
-            if (orgWide != null && cases.find(command.caseNumber()).filter(orgWide::covers).isPresent()) {
+            if (orgWide != null && cases.find(command.caseNumber()).filter(KnownCase::isOpen).filter(orgWide::covers)
+                    .isPresent()) {
                 // there is nothing of the case's own to revoke: answering DISABLED would read as the end of support
                 // access while the org-wide grant goes on. With a grant of its own, that grant is revoked (and its
                 // sessions end), and the org-wide grant's go on, as the answer (the case's own grant) says
@@ -319,28 +320,36 @@ public class OrgSupportAccess {
     /**
      * Stops a running session, answering how it ended: {@code STOPPED}, or the end it had already reached (its
      * deadline not handled yet), which is what is recorded. A session that no longer runs (stopped, ended by its
-     * grant, its case or its length) cannot be stopped: {@code 409 session-ended}.
+     * grant, its case or its length) cannot be stopped: {@code 409 session-ended}. Stopped by the engineer who
+     * started it, or by a lead or manager of its case's team (DOMAIN.md: they may do on any case of their queue what
+     * a TSE may), other than one who opened the case on the customer's behalf, as {@link KnownCase#isWorkedBy}.
      */
     @CommandHandler
-    public SessionStop handle(StopImpersonation command) {
+    public SessionStop handle(StopImpersonation command, CaseLookup cases) {
         Session session = sessions.get(command.sessionId());
         if (session == null) {
             throw new RuleViolation("session-ended", "impersonation session " + command.sessionId()
                     + " has ended; only a running session can be stopped");
         }
-        if (!session.engineer().equals(command.caller().id())) {
-            throw new AccessDenied("only the engineer who started session " + session.sessionId() + " stops it");
+        Caller caller = command.caller();
+        Actor actor;
+        if (session.engineer().equals(caller.id())) {
+            // in the role it started in (the engineer may no longer work the case)
+            actor = session.engineerRole() == null ? caller.actor() : caller.actingAs(session.engineerRole());
+        } else {
+            actor = cases.find(session.caseNumber())
+                    .filter(known -> !caller.id().equals(known.openedBySupport()))
+                    .flatMap(known -> caller.teamRole(known.team())).map(caller::actingAs)
+                    .orElseThrow(() -> new AccessDenied("session " + session.sessionId() + " is stopped by the"
+                            + " engineer who started it or by a lead or manager of its case's team"));
         }
         // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
         SessionEndReason reached = endIfDue(session);
         if (reached != null) {
             return new SessionStop(session.caseNumber(), reached);
         }
-        // in the role it started in (the engineer may no longer work the case)
-        Caller caller = command.caller();
         apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
-                SessionEndReason.STOPPED, command.origin(), session.engineerRole() == null ? caller.actor()
-                        : caller.actingAs(session.engineerRole())));
+                SessionEndReason.STOPPED, command.origin(), actor));
         return new SessionStop(session.caseNumber(), SessionEndReason.STOPPED);
     }
 

@@ -412,12 +412,15 @@ class SupportAccessApiTest {
                 + " AND payloadtype NOT LIKE '%SupportAccessGranted'", row -> row.getLong(1), org.id()).orElseThrow())
                 .as("nothing else recorded: no extension, no token").isZero();
 
-        // a session is stopped by its engineer (or a lead of the case's team), not by another engineer nor the org
+        // a session is stopped by its engineer or a lead of the case's team, not by another engineer, a lead of
+        // another team, nor the org
         jwt(OTHER_TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(403)
                 .contentType("application/problem+json");
         jwt(org.superAdmin()).post("/sessions/" + sessionId + "/stop").then().statusCode(403);
-        jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(200)
-                .body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
+        jwt(MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign()).post("/sessions/" + sessionId + "/stop")
+                .then().statusCode(403);
+        jwt(MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign()).post("/sessions/" + sessionId + "/stop")
+                .then().statusCode(200).body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
                 .body("endReason", equalTo("STOPPED"));
         // stopped, it runs no more: a second stop is a conflict, not an unknown session
         jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(409)

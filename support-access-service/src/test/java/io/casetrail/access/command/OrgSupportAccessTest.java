@@ -293,6 +293,11 @@ class OrgSupportAccessTest {
         fixture.given(coveringReopened)
                 .when(new RevokeCaseSupport(ORG, REOPENED_CASE, ORIGIN, SUPER))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
+        // nor a closed one's: the org-wide grant gives no access to it either
+        fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CLOSED_CASE, CASE),
+                        Map.of(CLOSED_CASE, 2L, CASE, 2L), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()))
+                .when(new RevokeCaseSupport(ORG, CLOSED_CASE, ORIGIN, SUPER))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
         // an org-wide grant whose cases closed or were reopened since allows nothing: it takes no more time
         fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(CLOSED_CASE,
                         REOPENED_CASE), Map.of(CLOSED_CASE, 2L, REOPENED_CASE, 9L), t0.plus(Duration.ofHours(8)),
@@ -575,11 +580,27 @@ class OrgSupportAccessTest {
                         t0.plus(Duration.ofHours(32)), ORIGIN, SUPER.actor()));
     }
 
+    /**
+     * A session is stopped by the engineer who started it or by a lead or manager of its case's team, in that role;
+     * not by another engineer, a lead of another team, or the org.
+     */
     @Test
-    void onlyTheEngineerWhoStartedASessionStopsIt() {
-        fixture.given(orgGranted(), started())
-                .when(new StopImpersonation(ORG, "s-1", ORIGIN, OTHER_TSE))
-                .expectException(AccessDenied.class);
+    void theEngineerOrALeadOfTheCasesTeamStopsASession() {
+        Caller lead = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        Caller manager = new Caller("mgr-may", "May", Set.of(Roles.SUPPORT_MANAGER), null, Set.of("sso"));
+        Caller otherLead = new Caller("lead-leo", "Leo", Set.of(Roles.TEAM_LEAD), null, Set.of("mfa"));
+        for (Caller refused : List.of(OTHER_TSE, otherLead, SUPER)) {
+            fixture.given(orgGranted(), started())
+                    .when(new StopImpersonation(ORG, "s-1", ORIGIN, refused))
+                    .expectException(AccessDenied.class).expectNoEvents();
+        }
+        for (Caller overseer : List.of(lead, manager)) {
+            fixture.given(orgGranted(), started())
+                    .when(new StopImpersonation(ORG, "s-1", ORIGIN, overseer))
+                    .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "tse-tom", SessionEndReason.STOPPED,
+                            ORIGIN, overseer.actor()))
+                    .expectResultMessagePayload(new SessionStop(CASE, SessionEndReason.STOPPED));
+        }
     }
 
     @Test
