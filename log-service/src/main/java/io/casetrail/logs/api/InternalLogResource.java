@@ -174,7 +174,7 @@ public class InternalLogResource {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static Instant instant(String name, String value) {
+    static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -181,6 +181,11 @@ public record AuditReport(Instant startedAt, Instant finishedAt, Instant from, S
             changed.add(new Change(orgId, uuid, field, expectedValue, liveValue));
         }
 
+        /** How many changes were reported so far. */
+        int changes() {
+            return changed.size();
+        }
+
         AuditReport build(Instant finishedAt) {
             boolean healthy = unreadable.isEmpty() && gaps.isEmpty() && duplicates.isEmpty() && missing.isEmpty()
                     && unexpected.isEmpty() && changed.isEmpty();

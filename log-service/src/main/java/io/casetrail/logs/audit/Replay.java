@@ -262,9 +262,12 @@ public final class Replay {
             }
         }
         Map<Placed, JsonNode> live = new LinkedHashMap<>();
+        Map<Placed, List<JsonNode>> indexMismatches = new LinkedHashMap<>();
         for (String org : orgs) {
             progress.printf("replay: reading the live System Log of %s%n", org);
             liveSystemLog(org, since).forEach((uuid, entry) -> live.put(new Placed(org, uuid), entry));
+            progress.printf("replay: checking the System Log index of %s%n", org);
+            indexMismatches.putAll(indexMismatches(org, since));
         }
         named.removeAll(orgs);
         for (String org : named) {
@@ -294,6 +297,7 @@ public final class Replay {
                     .isBefore(shownByEveryRead));
         }
         report.compared(expected.size(), live.size());
+        Set<Placed> bodyChanged = new HashSet<>();
         for (Map.Entry<Placed, Expected> e : expected.entrySet()) {
             Placed placed = e.getKey();
             JsonNode actual = live.get(placed);
@@ -301,8 +305,12 @@ public final class Replay {
                 report.missing(placed.orgId(), placed.uuid(), e.getValue().body().path("eventType").asText());
             } else {
                 boolean refusal = "DENY".equals(e.getValue().body().path("outcome").path("result").asText());
+                int before = report.changes();
                 differences("", e.getValue().body(), inTodaysForm(e.getValue().body(), actual), placed, refusal,
                         report);
+                if (report.changes() > before) {
+                    bodyChanged.add(placed);
+                }
             }
         }
         for (Map.Entry<Placed, JsonNode> e : live.entrySet()) {
@@ -310,6 +318,19 @@ public final class Replay {
                 report.unexpected(e.getKey().orgId(), e.getKey().uuid(), e.getValue().path("eventType").asText());
             }
         }
+        // of the entries compared that read right, an index that says otherwise: a filtered query would not find
+        // the entry, or find it where it does not belong (an entry that reads wrong is reported as it reads: its
+        // index, written from what it said before, differs from it too)
+        indexMismatches.forEach((placed, mismatches) -> {
+            if (live.containsKey(placed) && !bodyChanged.contains(placed)) {
+                mismatches.forEach(m -> report.changed(placed.orgId(), placed.uuid(), "index " + m.path("field")
+                        .asText(), text(m.path("expected")), text(m.path("stored"))));
+            }
+        });
+    }
+
+    private static String text(JsonNode node) {
+        return node.isNull() || node.isMissingNode() ? null : node.asText();
     }
 
     /**
@@ -389,10 +410,32 @@ public final class Replay {
 
     private Map<String, JsonNode> liveSystemLog(String org, Instant since) throws IOException, InterruptedException {
         Map<String, JsonNode> live = new LinkedHashMap<>();
-        String url = options.logServiceUrl().replaceAll("/+$", "") + "/orgs/"
-                + java.net.URLEncoder.encode(org, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/api/v1/logs?since="
-                + since + "&until=" + Instant.now().plus(Duration.ofMinutes(1)) + "&limit=1000";
+        readPages(orgUrl(org) + "/api/v1/logs?since=" + since + "&until=" + Instant.now().plus(Duration.ofMinutes(1))
+                + "&limit=1000", page -> page.forEach(entry -> live.put(entry.path("uuid").asText(), entry)));
+        return live;
+    }
+
+    /**
+     * What log-service's check of the org's System Log index found: where the columns and rows its filter and q are
+     * answered from differ from the entries' bodies (which the replay compares with the events), by entry.
+     */
+    private Map<Placed, List<JsonNode>> indexMismatches(String org, Instant since)
+            throws IOException, InterruptedException {
+        Map<Placed, List<JsonNode>> found = new LinkedHashMap<>();
+        readPages(orgUrl(org) + "/system-log/index-check?since=" + since + "&limit=1000",
+                page -> page.path("mismatches").forEach(mismatch -> found.computeIfAbsent(
+                        new Placed(org, mismatch.path("uuid").asText()), placed -> new ArrayList<>()).add(mismatch)));
+        return found;
+    }
+
+    private String orgUrl(String org) {
+        return options.logServiceUrl().replaceAll("/+$", "") + "/orgs/"
+                + java.net.URLEncoder.encode(org, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Reads a paged list of log-service from {@code url}, following its next links, waiting out its rate limit. */
+    private void readPages(String url, java.util.function.Consumer<JsonNode> onPage)
+            throws IOException, InterruptedException {
         for (int page = 0; url != null && page < 10_000; page++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + options.token()).header("Accept", "application/json")
@@ -407,9 +450,7 @@ public final class Replay {
                 throw new IOException("log-service answered " + response.statusCode() + " for " + url + ": "
                         + response.body());
             }
-            for (JsonNode entry : JSON.readTree(response.body())) {
-                live.put(entry.path("uuid").asText(), entry);
-            }
+            onPage.accept(JSON.readTree(response.body()));
             url = null;
             for (String link : response.headers().allValues("link")) {
                 Matcher m = NEXT.matcher(link);
@@ -418,7 +459,6 @@ public final class Replay {
                 }
             }
         }
-        return live;
     }
 
     private boolean ofTheOrg(CloudEvent event) {

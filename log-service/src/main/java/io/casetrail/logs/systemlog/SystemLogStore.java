@@ -80,8 +80,16 @@ public class SystemLogStore {
      * lower case.
      */
     static Set<String> keywords(JsonNode event) {
+        return keywords(event, true);
+    }
+
+    /**
+     * The keywords of an entry, {@code withWords} or without its words between spaces (which entries recorded
+     * before 2026-12-01 were not indexed by; they keep the keywords they had: {@link SystemLogIndexCheck}).
+     */
+    static Set<String> keywords(JsonNode event, boolean withWords) {
         Set<String> keywords = new LinkedHashSet<>();
-        collect(event, keywords);
+        collect(event, withWords, keywords);
         return keywords;
     }
 
@@ -91,17 +99,17 @@ public class SystemLogStore {
         }
     }
 
-    private static void collect(JsonNode node, Set<String> keywords) {
+    private static void collect(JsonNode node, boolean withWords, Set<String> keywords) {
         if (node.isObject()) {
             for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-                collect(it.next(), keywords);
+                collect(it.next(), withWords, keywords);
             }
         } else if (node.isArray()) {
-            node.forEach(element -> collect(element, keywords));
+            node.forEach(element -> collect(element, withWords, keywords));
         } else if (node.isValueNode() && !node.isNull()) {
             String value = node.asText().toLowerCase(Locale.ROOT);
             add(value, keywords);
-            for (String word : SPACES.split(value)) {
+            for (String word : withWords ? SPACES.split(value) : new String[0]) {
                 add(AROUND_WORD.matcher(word).replaceAll(""), keywords);
             }
             for (String part : BETWEEN_PARTS.split(value)) {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +50,11 @@ import io.casetrail.events.orgadmin.PasswordResetSent;
 import io.casetrail.events.orgadmin.TemporaryPasswordSent;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -76,6 +80,9 @@ class SystemLogApiTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static boolean seeded;
+
+    @jakarta.inject.Inject
+    Jdbc jdbc;
 
     @BeforeEach
     void orgWithSupportActivity() {
@@ -616,6 +623,82 @@ class SystemLogApiTest {
                 admin));
         await().atMost(WAIT).untilAsserted(() -> jwt(tse).get("/orgs/" + ORG + "/api/v1/logs").then()
                 .statusCode(403));
+    }
+
+    /**
+     * The index check: for auditors only, the org's entries checked page by page, nothing found while the index says
+     * what the entries say; then each field where a row changed, went missing or was added behind the service's
+     * back (which a filtered query shows: the entry is no longer found by its type), and nothing else.
+     */
+    @Test
+    void theIndexCheckReportsExactlyWhereTheIndexDiffersFromTheEntries() {
+        String org = "org-index-" + RUN;
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                UUID.randomUUID().toString());
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 0, new SupportAccessGranted(org, "g-1",
+                GrantScope.ORG, null, List.of(CASE), T0.plus(Duration.ofHours(8)), ORIGIN, SUPER), T0, ids.get(0));
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessExtended(org, "g-1",
+                GrantScope.ORG, null, List.of(CASE), T0.plus(Duration.ofHours(32)), ORIGIN, SUPER),
+                T0.plusSeconds(1), ids.get(1));
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 2, new SupportAccessRevoked(org, "g-1",
+                GrantScope.ORG, null, List.of(CASE), ORIGIN, SUPER), T0.plusSeconds(2), ids.get(2));
+        String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+        String path = "/orgs/" + org + "/system-log/index-check";
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(auditor).get("/orgs/" + org + "/api/v1/logs")))
+                .containsExactlyElementsOf(ids));
+
+        for (String refused : List.of(MINT.token("admin-sam").role(Roles.ORG_SUPER_ADMIN).org(org).sign(),
+                MINT.token("tse-tom").role(Roles.SUPPORT_ENGINEER).team("sso").sign(),
+                MINT.token("eng-eve").role(Roles.ENGINEER).sign())) {
+            jwt(refused).get(path).then().statusCode(403).contentType("application/problem+json");
+        }
+        jwt(auditor).queryParam("since", "yesterday").get(path).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("since"));
+        jwt(auditor).queryParam("limit", 1001).get(path).then().statusCode(400)
+                .contentType("application/problem+json");
+
+        Response first = jwt(auditor).queryParam("limit", 2).get(path);
+        first.then().statusCode(200).body("orgId", equalTo(org)).body("checked", equalTo(2))
+                .body("mismatches", hasSize(0));
+        String next = next(first);
+        assertThat(next).isNotNull();
+        given().urlEncodingEnabled(false).auth().oauth2(auditor).get(next).then().statusCode(200)
+                .body("checked", equalTo(1)).body("mismatches", hasSize(0)).header("link", not(containsString("next")));
+
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(jdbc.update("UPDATE system_log_event SET event_type = 'user.session.start' WHERE uuid = ?",
+                    ids.get(0))).isEqualTo(1);
+            long second = seqOf(ids.get(1));
+            assertThat(jdbc.update("DELETE FROM system_log_target WHERE seq = ? AND target_id = ?", second, CASE))
+                    .isEqualTo(1);
+            assertThat(jdbc.update("DELETE FROM system_log_keyword WHERE seq = ? AND keyword = 'sam'", second))
+                    .isEqualTo(1);
+            jdbc.update("INSERT INTO system_log_keyword (seq, org_id, keyword) VALUES (?, ?, 'forged')",
+                    seqOf(ids.get(2)), org);
+        });
+        jwt(auditor).queryParam("filter", "eventType eq \"user.session.impersonation.grant\"")
+                .get("/orgs/" + org + "/api/v1/logs").then().statusCode(200).body("$", hasSize(0));
+        List<Map<String, Object>> found = jwt(auditor).get(path).then().statusCode(200).body("checked", equalTo(3))
+                .extract().jsonPath().getList("mismatches");
+        assertThat(found).containsExactlyInAnyOrder(
+                mismatch(ids.get(0), "eventType", "user.session.impersonation.grant", "user.session.start"),
+                mismatch(ids.get(1), "target.id", CASE, null),
+                mismatch(ids.get(1), "keyword", "sam", null),
+                mismatch(ids.get(2), "keyword", null, "forged"));
+    }
+
+    private long seqOf(String uuid) {
+        return jdbc.queryOne("SELECT seq FROM system_log_event WHERE uuid = ?", row -> row.getLong(1), uuid)
+                .orElseThrow();
+    }
+
+    private static Map<String, Object> mismatch(String uuid, String field, String expected, String stored) {
+        Map<String, Object> mismatch = new java.util.HashMap<>();
+        mismatch.put("uuid", uuid);
+        mismatch.put("field", field);
+        mismatch.put("expected", expected);
+        mismatch.put("stored", stored);
+        return mismatch;
     }
 
     /** NUL in a parameter is refused with the identity platform's error body, not failed in the database. */

@@ -150,6 +150,12 @@ class AuditReplayTest {
             assertThat(jdbc.update("UPDATE system_log_event SET body = REPLACE(body,"
                     + " '\"legacyEventType\":\"core.user.impersonation.grant.extended\"', '\"legacyEventType\":null')"
                     + " WHERE uuid = ?", ids.get(ORG + "-grants-12#1"))).isEqualTo(1);
+            // and the index of two more, their bodies untouched: a filter on the type, a q on the actor's name
+            // would no longer find them
+            assertThat(jdbc.update("UPDATE system_log_event SET event_type = 'user.session.start' WHERE uuid = ?",
+                    ids.get(ORG + "-grants-15#1"))).isEqualTo(1);
+            assertThat(jdbc.update("DELETE FROM system_log_keyword WHERE keyword = 'sam' AND seq = (SELECT seq FROM"
+                    + " system_log_event WHERE uuid = ?)", ids.get(ORG + "-grants-16#1"))).isEqualTo(1);
         });
         assertThat(jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1),
                 ids.get(ORG + "-grants-12#1")).orElseThrow()).contains("\"legacyEventType\":null");
@@ -160,7 +166,9 @@ class AuditReplayTest {
         assertThat(tampered.changed()).containsExactlyInAnyOrder(new AuditReport.Change(ORG, changedUuid,
                 "outcome.result", "\"SUCCESS\"", "\"FAILURE\""), new AuditReport.Change(ORG,
                 ids.get(ORG + "-grants-12#1"), "legacyEventType", "\"core.user.impersonation.grant.extended\"",
-                "null"));
+                "null"), new AuditReport.Change(ORG, ids.get(ORG + "-grants-15#1"), "index eventType",
+                "user.session.impersonation.extend", "user.session.start"), new AuditReport.Change(ORG,
+                ids.get(ORG + "-grants-16#1"), "index keyword", "sam", null));
         assertThat(tampered.missing()).containsExactly(new AuditReport.Entry(ORG, removedUuid,
                 "user.session.impersonation.extend"));
         assertThat(tampered.unexpected()).isEmpty();
