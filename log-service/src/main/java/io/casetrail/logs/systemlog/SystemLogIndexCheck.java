@@ -25,9 +25,11 @@ import io.casetrail.platform.store.Jdbc;
  * on {@code eventType}, a case's {@code target.id}, a {@code q} word) while the unfiltered log, and the replay's
  * comparison of it, showed nothing wrong.
  *
- * <p>Words of the body that entries recorded before 2026-12-01 were not indexed by (words without the punctuation
- * around them, {@link SystemLogStore#keywords}) are not required: every version indexed each whole value and its
- * parts, and those are. A stored keyword the body does not have is reported whatever the version.
+ * <p>An entry's words (between spaces, without the punctuation around them, {@link SystemLogStore#keywords}) are
+ * required of the entries stored since migration {@code V2026_12_01_72} ({@code system_log_index_rules}), by a
+ * version that indexes them; entries stored before may lack them (they were indexed from 2026-12-01 on): of those,
+ * each whole value and its parts, which every version indexed. A stored keyword the body does not have is reported
+ * whatever the version.
  */
 @Singleton
 public class SystemLogIndexCheck {
@@ -66,6 +68,8 @@ public class SystemLogIndexCheck {
         if (entries.isEmpty()) {
             return new Result(0, after, false, List.of());
         }
+        long wordsFrom = jdbc.queryOne("SELECT from_seq FROM system_log_index_rules WHERE rules = 'words'",
+                row -> row.getLong(1)).orElse(Long.MAX_VALUE);
         Map<Long, Set<String>> targets = rowsOf("system_log_target", "target_id", orgId, entries);
         Map<Long, Set<String>> keywords = rowsOf("system_log_keyword", "keyword", orgId, entries);
         List<Mismatch> mismatches = new ArrayList<>();
@@ -77,7 +81,8 @@ public class SystemLogIndexCheck {
                 mismatches.add(new Mismatch(entry.uuid(), "body", "JSON", "not JSON"));
                 continue;
             }
-            compare(entry.uuid(), "published", published(body), entry.publishedMs(), mismatches);
+            compare(entry.uuid(), "published", published(body), Instant.ofEpochMilli(entry.publishedMs()),
+                    mismatches);
             compare(entry.uuid(), "eventType", text(body.path("eventType")), entry.eventType(), mismatches);
             compare(entry.uuid(), "severity", text(body.path("severity")), entry.severity(), mismatches);
             compare(entry.uuid(), "actor.id", indexable(text(body.path("actor").path("id"))), entry.actorId(),
@@ -93,8 +98,9 @@ public class SystemLogIndexCheck {
             });
             compare(entry.uuid(), "target.id", targetIds, targetIds,
                     targets.getOrDefault(entry.seq(), Set.of()), mismatches);
-            compare(entry.uuid(), "keyword", SystemLogStore.keywords(body, false), SystemLogStore.keywords(body),
-                    keywords.getOrDefault(entry.seq(), Set.of()), mismatches);
+            Set<String> all = SystemLogStore.keywords(body);
+            compare(entry.uuid(), "keyword", entry.seq() > wordsFrom ? all : SystemLogStore.keywords(body, false),
+                    all, keywords.getOrDefault(entry.seq(), Set.of()), mismatches);
         }
         Stored last = entries.get(entries.size() - 1);
         return new Result(entries.size(), last.seq(), entries.size() == limit, mismatches);
@@ -135,10 +141,11 @@ public class SystemLogIndexCheck {
         }
     }
 
-    private static Long published(JsonNode body) {
+    /** The body's published time, to the millisecond the store keeps. */
+    private static Instant published(JsonNode body) {
         String text = text(body.path("published"));
         try {
-            return text == null ? null : Instant.parse(text).toEpochMilli();
+            return text == null ? null : Instant.ofEpochMilli(Instant.parse(text).toEpochMilli());
         } catch (java.time.DateTimeException e) {
             return null;
         }

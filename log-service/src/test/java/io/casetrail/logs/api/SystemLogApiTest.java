@@ -668,6 +668,9 @@ class SystemLogApiTest {
         QuarkusTransaction.requiringNew().run(() -> {
             assertThat(jdbc.update("UPDATE system_log_event SET event_type = 'user.session.start' WHERE uuid = ?",
                     ids.get(0))).isEqualTo(1);
+            // a word of "Support access (org-wide)", without the punctuation around it
+            assertThat(jdbc.update("DELETE FROM system_log_keyword WHERE seq = ? AND keyword = 'org-wide'",
+                    seqOf(ids.get(0)))).isEqualTo(1);
             long second = seqOf(ids.get(1));
             assertThat(jdbc.update("DELETE FROM system_log_target WHERE seq = ? AND target_id = ?", second, CASE))
                     .isEqualTo(1);
@@ -678,13 +681,33 @@ class SystemLogApiTest {
         });
         jwt(auditor).queryParam("filter", "eventType eq \"user.session.impersonation.grant\"")
                 .get("/orgs/" + org + "/api/v1/logs").then().statusCode(200).body("$", hasSize(0));
+        assertThat(uuids(jwt(auditor).queryParam("q", "org-wide").get("/orgs/" + org + "/api/v1/logs")))
+                .containsExactly(ids.get(1), ids.get(2));
         List<Map<String, Object>> found = jwt(auditor).get(path).then().statusCode(200).body("checked", equalTo(3))
                 .extract().jsonPath().getList("mismatches");
         assertThat(found).containsExactlyInAnyOrder(
                 mismatch(ids.get(0), "eventType", "user.session.impersonation.grant", "user.session.start"),
+                mismatch(ids.get(0), "keyword", "org-wide", null),
                 mismatch(ids.get(1), "target.id", CASE, null),
                 mismatch(ids.get(1), "keyword", "sam", null),
                 mismatch(ids.get(2), "keyword", null, "forged"));
+
+        // an entry stored before its words were indexed need not have them; its whole values and their parts it must
+        long wordsFrom = jdbc.queryOne("SELECT from_seq FROM system_log_index_rules WHERE rules = 'words'",
+                row -> row.getLong(1)).orElseThrow();
+        QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE system_log_index_rules SET from_seq = ?"
+                + " WHERE rules = 'words'", seqOf(ids.get(2))));
+        try {
+            assertThat(jwt(auditor).get(path).then().statusCode(200).extract().jsonPath()
+                    .<Map<String, Object>>getList("mismatches")).containsExactlyInAnyOrder(
+                    mismatch(ids.get(0), "eventType", "user.session.impersonation.grant", "user.session.start"),
+                    mismatch(ids.get(1), "target.id", CASE, null),
+                    mismatch(ids.get(1), "keyword", "sam", null),
+                    mismatch(ids.get(2), "keyword", null, "forged"));
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> jdbc.update("UPDATE system_log_index_rules SET from_seq = ?"
+                    + " WHERE rules = 'words'", wordsFrom));
+        }
     }
 
     private long seqOf(String uuid) {

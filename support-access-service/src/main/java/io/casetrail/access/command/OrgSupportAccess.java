@@ -321,8 +321,9 @@ public class OrgSupportAccess {
      * Stops a running session, answering how it ended: {@code STOPPED}, or the end it had already reached (its
      * deadline not handled yet), which is what is recorded. A session that no longer runs (stopped, ended by its
      * grant, its case or its length) cannot be stopped: {@code 409 session-ended}. Stopped by the engineer who
-     * started it, or by a lead or manager of its case's team (DOMAIN.md: they may do on any case of their queue what
-     * a TSE may), other than one who opened the case on the customer's behalf, as {@link KnownCase#isWorkedBy}.
+     * started it, or by support working its case ({@link KnownCase#isWorkedBy}: the engineer it is assigned to, a
+     * lead or manager of its team other than one who opened it on the customer's behalf), in that role (DOMAIN.md: a
+     * TSE stops impersonation; leads may do on any case of their queue what a TSE may).
      */
     @CommandHandler
     public SessionStop handle(StopImpersonation command, CaseLookup cases) {
@@ -337,11 +338,10 @@ public class OrgSupportAccess {
             // in the role it started in (the engineer may no longer work the case)
             actor = session.engineerRole() == null ? caller.actor() : caller.actingAs(session.engineerRole());
         } else {
-            actor = cases.find(session.caseNumber())
-                    .filter(known -> !caller.id().equals(known.openedBySupport()))
-                    .flatMap(known -> caller.teamRole(known.team())).map(caller::actingAs)
+            actor = cases.find(session.caseNumber()).filter(known -> known.isWorkedBy(caller))
+                    .map(known -> known.actorWorking(caller))
                     .orElseThrow(() -> new AccessDenied("session " + session.sessionId() + " is stopped by the"
-                            + " engineer who started it or by a lead or manager of its case's team"));
+                            + " engineer who started it or by support working its case"));
         }
         // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
         SessionEndReason reached = endIfDue(session);

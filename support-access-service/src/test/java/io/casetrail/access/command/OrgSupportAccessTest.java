@@ -57,6 +57,8 @@ class OrgSupportAccessTest {
     static final String LATER_CASE = "00100004";
     /** A case of the org, opened before the grants of the tests and reopened after them. */
     static final String REOPENED_CASE = "00100005";
+    /** Opened by lead-otto on the customer's behalf. */
+    static final String ON_BEHALF_CASE = "00100006";
     static final RequestOrigin ORIGIN = new RequestOrigin("203.0.113.7", "curl/8", null);
 
     static final Caller SUPER = new Caller("admin-sam", "Sam", Set.of(Roles.ORG_SUPER_ADMIN), ORG, Set.of());
@@ -76,7 +78,9 @@ class OrgSupportAccessTest {
             LATER_CASE, new KnownCase(LATER_CASE, ORG, "MFA", "sso", "tse-tom", "admin-ada", null, CaseStatus.OPEN,
                     2L, null, 0L),
             REOPENED_CASE, new KnownCase(REOPENED_CASE, ORG, "SCIM", "sso", "tse-tom", "admin-ada", null,
-                    CaseStatus.OPEN, 12L, Instant.parse("2999-01-01T00:00:00Z"), 12L));
+                    CaseStatus.OPEN, 12L, Instant.parse("2999-01-01T00:00:00Z"), 12L),
+            ON_BEHALF_CASE, new KnownCase(ON_BEHALF_CASE, ORG, "API", "sso", "tse-tom", "admin-ada", "lead-otto",
+                    CaseStatus.OPEN, 2L, null, 0L));
 
     AggregateTestFixture<OrgSupportAccess> fixture;
     Instant t0;
@@ -581,11 +585,12 @@ class OrgSupportAccessTest {
     }
 
     /**
-     * A session is stopped by the engineer who started it or by a lead or manager of its case's team, in that role;
-     * not by another engineer, a lead of another team, or the org.
+     * A session is stopped by the engineer who started it or by support working its case (a lead or manager of its
+     * team; the engineer it is assigned to, a lead's session too), in that role; not by another engineer, a lead of
+     * another team, the lead who opened the case on the customer's behalf, or the org.
      */
     @Test
-    void theEngineerOrALeadOfTheCasesTeamStopsASession() {
+    void theEngineerOrSupportWorkingTheCaseStopsASession() {
         Caller lead = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
         Caller manager = new Caller("mgr-may", "May", Set.of(Roles.SUPPORT_MANAGER), null, Set.of("sso"));
         Caller otherLead = new Caller("lead-leo", "Leo", Set.of(Roles.TEAM_LEAD), null, Set.of("mfa"));
@@ -601,6 +606,26 @@ class OrgSupportAccessTest {
                             ORIGIN, overseer.actor()))
                     .expectResultMessagePayload(new SessionStop(CASE, SessionEndReason.STOPPED));
         }
+        // a lead's session, stopped by the engineer the case is assigned to
+        fixture.given(orgGranted(), new ImpersonationStarted(ORG, "s-1", CASE, "g-1", t0.plus(Duration.ofHours(1)),
+                        2L, ORIGIN, lead.actor()))
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, TSE))
+                .expectEvents(new ImpersonationEnded(ORG, "s-1", CASE, "lead-lu", SessionEndReason.STOPPED, ORIGIN,
+                        TSE.actor()));
+        // the lead who opened the case on the customer's behalf does not work it: another's session there is not its
+        Caller opener = new Caller("lead-otto", "Otto", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(ON_BEHALF_CASE),
+                        Map.of(ON_BEHALF_CASE, 2L), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()),
+                        new ImpersonationStarted(ORG, "s-1", ON_BEHALF_CASE, "g-1", t0.plus(Duration.ofHours(1)), 2L,
+                                ORIGIN, TSE.actor()))
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, opener))
+                .expectException(AccessDenied.class).expectNoEvents();
+        fixture.given(new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null, List.of(ON_BEHALF_CASE),
+                        Map.of(ON_BEHALF_CASE, 2L), t0.plus(Duration.ofHours(8)), ORIGIN, SUPER.actor()),
+                        new ImpersonationStarted(ORG, "s-1", ON_BEHALF_CASE, "g-1", t0.plus(Duration.ofHours(1)), 2L,
+                                ORIGIN, TSE.actor()))
+                .when(new StopImpersonation(ORG, "s-1", ORIGIN, lead))
+                .expectSuccessfulHandlerExecution();
     }
 
     @Test

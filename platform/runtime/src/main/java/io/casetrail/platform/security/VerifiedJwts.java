@@ -2,6 +2,7 @@ package io.casetrail.platform.security;
 
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.casetrail.platform.api.RequestJson;
@@ -22,12 +24,13 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * The bearer-token parser of every service: smallrye-jwt's, verifying a token string once for as long as it is
- * valid. The first request with a token runs the full check (RSA signature, issuer, expiry); later requests with
- * the very same string get the verified token back until its expiry plus the configured clock skew, the moment the
- * full check would start refusing it. Nothing else about a token can change (it is signed), so the answer is the
- * same; what is saved is the signature check, about a tenth of a command's CPU (benchmarks.md). A refused token is
- * never kept, and is checked in full each time.
+ * The bearer-token parser of every service: smallrye-jwt's, verifying a token string once for a while. The first
+ * request with a token runs the full check (RSA signature, issuer, expiry); later requests with the very same string
+ * get the verified token back for {@code casetrail.jwt.verified-for} (5 minutes) at most, and never past its expiry
+ * plus the configured clock skew, the moment the full check would start refusing it. A token cannot change (it is
+ * signed), but the keys it is checked against can: a key the identity provider withdrew (a leaked one) refuses the
+ * token at its next full check, at most that long after. What is saved is the signature check, about a tenth of a
+ * command's CPU (benchmarks.md). A refused token is never kept, and is checked in full each time.
  *
  * <p>At most {@value #MAX_TOKENS} tokens are kept; when full, the cache starts over. Session tokens of support
  * access are another mechanism ({@link SessionTokenAuthentication}) and checked against their session each time.
@@ -42,20 +45,23 @@ public class VerifiedJwts implements JWTParser {
     private final JWTParser parser;
     private final long clockSkewSeconds;
     private final Long tokenAgeSeconds;
+    private final long keptSeconds;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     private record Verified(JsonWebToken token, long refusedFromSecond) {
     }
 
     @Inject
-    public VerifiedJwts(DefaultJWTParser parser, JWTAuthContextInfo context) {
-        this(parser, context.getClockSkew(), context.getTokenAge());
+    public VerifiedJwts(DefaultJWTParser parser, JWTAuthContextInfo context,
+                        @ConfigProperty(name = "casetrail.jwt.verified-for", defaultValue = "PT5M") Duration keptFor) {
+        this(parser, context.getClockSkew(), context.getTokenAge(), keptFor.toSeconds());
     }
 
-    VerifiedJwts(JWTParser parser, long clockSkewSeconds, Long tokenAgeSeconds) {
+    VerifiedJwts(JWTParser parser, long clockSkewSeconds, Long tokenAgeSeconds, long keptSeconds) {
         this.parser = parser;
         this.clockSkewSeconds = clockSkewSeconds;
         this.tokenAgeSeconds = tokenAgeSeconds;
+        this.keptSeconds = keptSeconds;
     }
 
     @Override
@@ -91,7 +97,8 @@ public class VerifiedJwts implements JWTParser {
         if (expires > 0) {
             // from then on the full check decides again (it would refuse an expired token, or one older than
             // mp.jwt.verify.token.age where that is set)
-            long until = expires + clockSkewSeconds;
+            // and at most keptSeconds from now: the keys it was checked against may be withdrawn
+            long until = Math.min(expires + clockSkewSeconds, now + keptSeconds);
             if (tokenAgeSeconds != null) {
                 until = Math.min(until, checked.getIssuedAtTime() + tokenAgeSeconds + clockSkewSeconds);
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
 
@@ -65,7 +66,7 @@ class VerifiedJwtsTest {
     @Test
     void aValidTokenIsCheckedInFullOnceAndTheSameVerifiedTokenComesBack() throws Exception {
         CountingParser parser = parser(60);
-        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null, 300);
         String token = token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
 
         JsonWebToken first = jwts.parse(token);
@@ -83,7 +84,7 @@ class VerifiedJwtsTest {
      */
     @Test
     void aTokenWhoseIdsCannotBeKeptIsRefused() throws Exception {
-        VerifiedJwts jwts = new VerifiedJwts(parser(60), 60, null);
+        VerifiedJwts jwts = new VerifiedJwts(parser(60), 60, null, 300);
         long now = Instant.now().getEpochSecond();
         java.util.function.Function<io.smallrye.jwt.build.JwtClaimsBuilder, String> signed = claims -> claims
                 .issuer(ISSUER).groups("org-admin").issuedAt(now).expiresAt(now + 300).jws().sign(keys.getPrivate());
@@ -115,7 +116,7 @@ class VerifiedJwtsTest {
     @Test
     void refusedTokensAreRefusedEveryTimeAndNeverKept() throws Exception {
         CountingParser parser = parser(60);
-        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null, 300);
         String forged = token(otherKeys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
         String otherIssuer = token(keys.getPrivate(), "https://elsewhere.example", Instant.now().plusSeconds(300));
         String expired = token(keys.getPrivate(), ISSUER, Instant.now().minusSeconds(120));
@@ -132,7 +133,7 @@ class VerifiedJwtsTest {
     @Test
     void aKeptTokenIsCheckedInFullAgainOnceItExpires() throws Exception {
         CountingParser parser = parser(0);
-        VerifiedJwts jwts = new VerifiedJwts(parser, 0, null);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 0, null, 300);
         // room for the two checks below even on a busy machine (both must come before the expiry)
         Instant expires = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 5);
         String token = token(keys.getPrivate(), ISSUER, expires);
@@ -149,10 +150,44 @@ class VerifiedJwtsTest {
         assertThat(jwts.size()).isZero();
     }
 
+    /**
+     * A token is kept for casetrail.jwt.verified-for at most, however long it is valid: the full check after it
+     * refuses a token whose key the identity provider withdrew since (a parser that takes the token once, then no
+     * more, stands for that key set).
+     */
+    @Test
+    void aKeptTokenIsCheckedInFullAgainAfterItsTimeSoAWithdrawnKeyRefusesIt() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        CountingParser accepting = parser(0);
+        JWTParser keyWithdrawnAfterTheFirst = new DefaultJWTParser() {
+            @Override
+            public JsonWebToken parse(String token) throws ParseException {
+                if (checks.incrementAndGet() > 1) {
+                    throw new ParseException("no key of the key set verifies the token");
+                }
+                return accepting.parse(token);
+            }
+        };
+        VerifiedJwts jwts = new VerifiedJwts(keyWithdrawnAfterTheFirst, 0, null, 1);
+        String token = token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(3600));
+        long verifiedAt = Instant.now().getEpochSecond();
+        jwts.parse(token);
+        jwts.parse(token);
+        assertThat(checks).hasValue(1);
+
+        while (Instant.now().getEpochSecond() < verifiedAt + 2) {
+            Thread.sleep(50);
+        }
+
+        assertThatThrownBy(() -> jwts.parse(token)).isInstanceOf(ParseException.class);
+        assertThat(checks).hasValue(2);
+        assertThat(jwts.size()).isZero();
+    }
+
     @Test
     void withATokenAgeLimitAKeptTokenIsCheckedInFullAgainWhenItWouldBeTooOld() throws Exception {
         CountingParser parser = parser(0);
-        VerifiedJwts jwts = new VerifiedJwts(parser, 0, 1L);
+        VerifiedJwts jwts = new VerifiedJwts(parser, 0, 1L, 300);
         String token = token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300));
         long issued = jwts.parse(token).getIssuedAtTime();
 
@@ -169,7 +204,7 @@ class VerifiedJwtsTest {
     void anExpectedAudienceRefusesATokenIssuedForAnotherApplication() throws Exception {
         JWTAuthContextInfo context = new JWTAuthContextInfo(keys.getPublic(), ISSUER);
         context.setExpectedAudience(java.util.Set.of("casetrail"));
-        VerifiedJwts jwts = new VerifiedJwts(new CountingParser(context), 60, null);
+        VerifiedJwts jwts = new VerifiedJwts(new CountingParser(context), 60, null, 300);
         long now = Instant.now().getEpochSecond();
         String ours = Jwt.issuer(ISSUER).subject("tse-tom").audience("casetrail").issuedAt(now).expiresAt(now + 300)
                 .jws().sign(keys.getPrivate());
