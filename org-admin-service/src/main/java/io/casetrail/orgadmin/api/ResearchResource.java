@@ -30,6 +30,7 @@ import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
+import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -143,11 +144,25 @@ public class ResearchResource {
         }
         CaseAdministration.heldCase(knownCases, caseNumber, orgId, caller, "research org " + orgId);
         RequestId.aboutCase(caseNumber); // held: the request log is filed under the case
-        T found = lookup.get();
+        T found;
+        try {
+            found = lookup.get();
+        } catch (RuleViolation ambiguous) {
+            if (!"ambiguous-name".equals(ambiguous.slug())) {
+                throw ambiguous;
+            }
+            // more than one row answers the name: the org was read all the same, and the answer tells that much
+            commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
+                    AMBIGUOUS, caller));
+            throw ambiguous;
+        }
         commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
                 results.applyAsInt(found), caller));
         return found;
     }
+
+    /** The results recorded of a lookup whose name several rows have ({@code 409 ambiguous-name}): two or more. */
+    static final int AMBIGUOUS = 2;
 
     private static int count(Optional<?> found) {
         return found.isPresent() ? 1 : 0;

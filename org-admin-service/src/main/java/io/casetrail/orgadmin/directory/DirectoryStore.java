@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.inject.Singleton;
@@ -119,7 +120,7 @@ public class DirectoryStore {
             if (id.isBlank() || id.length() > 64 || id.indexOf('\u0000') >= 0) {
                 throw new InvalidInput(kind + ": every document needs an id of 1 to 64 characters (no NUL)");
             }
-            String body = document.toString();
+            String body = withoutSecrets(document).toString();
             if (RequestJson.halfASurrogatePair(body)) {
                 // taken apart from its other half (its text cut in the middle of an emoji), PostgreSQL would keep '?'
                 throw new InvalidInput(kind + " " + id + ": text may not contain half of a surrogate pair");
@@ -149,13 +150,15 @@ public class DirectoryStore {
 
     /** Users whose id is {@code q}, or whose login, names or e-mail start with it (ignoring case). */
     public Page<UserView> users(String orgId, String q, String after, int limit) {
-        return Page.of(search("dir_user", List.of("login", "first_name", "last_name", "email"), this::user, orgId, q,
-                afterId(after), limit), limit, user -> cursor(user.id()));
+        return Page.of(withDetails(orgId, search("dir_user", List.of("login", "first_name", "last_name", "email"),
+                DirectoryStore::user, orgId, q, afterId(after), limit), this::details), limit,
+                user -> cursor(user.id()));
     }
 
     /** A user by id or login. */
     public Optional<UserView> user(String orgId, String idOrLogin) {
-        return byIdOrName("dir_user", List.of("LOWER(login) = LOWER(?)"), this::user, UserView::id, orgId, idOrLogin);
+        return byIdOrName("dir_user", List.of("LOWER(login) = LOWER(?)"), DirectoryStore::user, UserView::id, orgId,
+                idOrLogin).map(user -> details(orgId, user));
     }
 
     /**
@@ -182,12 +185,13 @@ public class DirectoryStore {
             "applications");
 
     public Page<GroupView> groups(String orgId, String q, String after, int limit) {
-        return Page.of(search("dir_group", List.of("name"), this::group, orgId, q, afterId(after), limit), limit,
-                group -> cursor(group.id()));
+        return Page.of(withDetails(orgId, search("dir_group", List.of("name"), DirectoryStore::group, orgId, q,
+                afterId(after), limit), this::details), limit, group -> cursor(group.id()));
     }
 
     public Optional<GroupView> group(String orgId, String idOrName) {
-        return byIdOrName("dir_group", List.of("name = ?"), this::group, GroupView::id, orgId, idOrName);
+        return byIdOrName("dir_group", List.of("name = ?"), DirectoryStore::group, GroupView::id, orgId, idOrName)
+                .map(group -> details(orgId, group));
     }
 
     public Page<ApplicationView> applications(String orgId, String q, String after, int limit) {
@@ -380,24 +384,42 @@ public class DirectoryStore {
 
     // --- rows ------------------------------------------------------------------------------------------------
 
-    private UserView user(ResultSet row) throws SQLException {
-        String org = row.getString("org_id");
-        String id = row.getString("id");
-        List<FactorView> factors = jdbc.query("SELECT id, factor_type, provider, status FROM dir_factor WHERE org_id = ?"
-                        + " AND user_id = ? ORDER BY id", f -> new FactorView(f.getString(1), f.getString(2),
-                f.getString(3), f.getString(4)), org, id);
-        List<String> groups = jdbc.query("SELECT group_id FROM dir_group_member WHERE org_id = ? AND user_id = ?"
-                + " ORDER BY group_id", g -> g.getString(1), org, id);
-        return new UserView(id, row.getString("status"), new DirectoryViews.Profile(row.getString("login"),
-                row.getString("first_name"), row.getString("last_name"), row.getString("email"),
-                row.getString("second_email")), factors, groups);
+    // A row is read whole before its factors, groups or members are: queried from within the row mapper, each took
+    // a second connection while the list's query held the first, and as many lists at once as the pool has
+    // connections waited for one another until the pool's timeout (503)
+
+    /** A user as its row has it, without its factors and groups ({@link #details(String, UserView)}). */
+    private static UserView user(ResultSet row) throws SQLException {
+        return new UserView(row.getString("id"), row.getString("status"), new DirectoryViews.Profile(
+                row.getString("login"), row.getString("first_name"), row.getString("last_name"),
+                row.getString("email"), row.getString("second_email")), List.of(), List.of());
     }
 
-    private GroupView group(ResultSet row) throws SQLException {
-        List<String> members = jdbc.query("SELECT user_id FROM dir_group_member WHERE org_id = ? AND group_id = ?"
-                + " ORDER BY user_id", m -> m.getString(1), row.getString("org_id"), row.getString("id"));
+    private UserView details(String orgId, UserView user) {
+        List<FactorView> factors = jdbc.query("SELECT id, factor_type, provider, status FROM dir_factor WHERE org_id = ?"
+                        + " AND user_id = ? ORDER BY id", f -> new FactorView(f.getString(1), f.getString(2),
+                f.getString(3), f.getString(4)), orgId, user.id());
+        List<String> groups = jdbc.query("SELECT group_id FROM dir_group_member WHERE org_id = ? AND user_id = ?"
+                + " ORDER BY group_id", g -> g.getString(1), orgId, user.id());
+        return new UserView(user.id(), user.status(), user.profile(), factors, groups);
+    }
+
+    /** A group as its row has it, without its members ({@link #details(String, GroupView)}). */
+    private static GroupView group(ResultSet row) throws SQLException {
         return new GroupView(row.getString("id"), new DirectoryViews.Group(row.getString("name"),
-                row.getString("description")), members);
+                row.getString("description")), List.of());
+    }
+
+    private GroupView details(String orgId, GroupView group) {
+        List<String> members = jdbc.query("SELECT user_id FROM dir_group_member WHERE org_id = ? AND group_id = ?"
+                + " ORDER BY user_id", m -> m.getString(1), orgId, group.id());
+        return new GroupView(group.id(), group.profile(), members);
+    }
+
+    /** The rows of one org's list, each with its details read after the list's query has ended. */
+    private static <T> List<T> withDetails(String orgId, List<T> rows,
+                                           java.util.function.BiFunction<String, T, T> details) {
+        return rows.stream().map(row -> details.apply(orgId, row)).toList();
     }
 
     private static ApplicationView application(ResultSet row) throws SQLException {
@@ -425,11 +447,41 @@ public class DirectoryStore {
         }
     }
 
+    /** A stored document, without secrets (one imported before they were left out at import may have them). */
     private JsonNode read(String body) {
         try {
-            return json.readTree(body);
+            return withoutSecrets(json.readTree(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Keys whose values are secrets in the identity platform's exports of policies, profile mappings and profile
+     * sources (an identity provider's {@code protocol.credentials.client.client_secret}, an application's
+     * {@code credentials.oauthClient.client_secret}, a shared secret, a password, a private key), compared in lower
+     * case without {@code _} and {@code -}. Users and applications are imported field by field, and keep none.
+     */
+    static final Set<String> SECRET_KEYS = Set.of("clientsecret", "secret", "sharedsecret", "password",
+            "passwordhash", "privatekey", "apitoken", "recoveryanswer", "hmackey");
+
+    /**
+     * The document without the values of {@link #SECRET_KEYS}, at any depth: what the directory keeps and shows
+     * (research, an impersonation session's admin view) is what support may see, and a secret is no part of it.
+     */
+    static JsonNode withoutSecrets(JsonNode document) {
+        JsonNode copy = document.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            object.properties().removeIf(field -> SECRET_KEYS.contains(
+                    field.getKey().toLowerCase(java.util.Locale.ROOT).replace("_", "").replace("-", "")));
+            object.forEach(DirectoryStore::strip);
+        } else if (node.isArray()) {
+            node.forEach(DirectoryStore::strip);
         }
     }
 

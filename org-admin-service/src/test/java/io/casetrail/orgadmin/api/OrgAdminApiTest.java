@@ -38,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -1135,6 +1137,109 @@ class OrgAdminApiTest {
                 .hasMessageContaining("ask for one by its id");
         assertThatThrownBy(() -> directoryStore.group(org, "Admins")).isInstanceOf(RuleViolation.class);
         assertThat(directoryStore.group(org, "00g1").orElseThrow().id()).isEqualTo("00g1");
+
+        // asked by support for a case of the org, the refusal is research all the same, and recorded
+        String clashCase = String.format("5%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
+        Actor amy = new Actor("admin-amy", "Amy", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        TestEvents.publish(Topics.CASE, "case-service", clashCase, 0, new CaseOpened(clashCase, org,
+                "https://clash.okta.com", "Groups", "d", ProductArea.SSO, Priority.P3, ContactPreference.EMAIL,
+                "admin-amy", List.of(), "sso", null, amy));
+        TestEvents.publish(Topics.CASE, "case-service", clashCase, 2, new CaseAssigned(clashCase, org, "tse-tom", null,
+                CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        await().atMost(WAIT).until(() -> knownCases.find(clashCase).map(KnownCases.KnownCase::assignee)
+                .filter("tse-tom"::equals).isPresent());
+        as(TOM).get("/orgs/" + org + "/groups/Admins?caseNumber=" + clashCase).then().statusCode(409)
+                .body("type", equalTo("https://casetrail.io/problems/ambiguous-name"));
+        assertThat(jdbc.query("SELECT payload FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype"
+                + " LIKE '%OrgResearched'", row -> new String(row.getBytes(1), StandardCharsets.UTF_8), clashCase))
+                .singleElement().satisfies(payload -> assertThat(payload).contains("\"resource\":\"groups\"")
+                        .contains("\"query\":\"Admins\"").contains("\"results\":2"));
+    }
+
+    /**
+     * An export's secrets (an identity provider's client secret, an application's, a shared secret, a password) are
+     * not kept from an import, at any depth: what research and an impersonation session's admin view show is what
+     * support may see. Everything else of the document is.
+     */
+    @Test
+    void anImportedDocumentKeepsNoSecret() {
+        String org = "org-secrets-" + CASES.incrementAndGet();
+        as(OPERATOR).body("""
+                {"org":{"id":"%s","name":"Secrets","url":"https://secrets.okta.com"},
+                 "profileSources":[{"id":"0oaIdp","type":"OIDC","name":"Corp IdP",
+                   "protocol":{"credentials":{"client":{"client_id":"c-1","client_secret":"S3CRET-1"}}},
+                   "settings":[{"sharedSecret":"S3CRET-2","Password":"S3CRET-3","kept":"yes"}]}],
+                 "policies":[{"id":"00p9","name":"p","private_key":"S3CRET-4","rules":[]}]}
+                """.formatted(org)).put("/orgs/" + org + "/directory").then().statusCode(200);
+        JsonNode source = directoryStore.document(org, DirectoryStore.PROFILE_SOURCE, "0oaIdp").orElseThrow();
+        assertThat(source.toString()).doesNotContain("S3CRET").contains("\"client_id\":\"c-1\"")
+                .contains("\"kept\":\"yes\"").contains("Corp IdP");
+        assertThat(source.path("protocol").path("credentials").path("client").has("client_secret")).isFalse();
+        assertThat(directoryStore.document(org, DirectoryStore.POLICY, "00p9").orElseThrow().toString())
+                .doesNotContain("S3CRET").doesNotContain("private_key");
+        assertThat(jdbc.query("SELECT body FROM dir_document WHERE org_id = ?", row -> row.getString(1), org))
+                .hasSize(2).noneMatch(body -> body.contains("S3CRET"));
+    }
+
+    /**
+     * A list of users or groups holds one connection at a time: each row's factors, groups or members are read
+     * after the list's query. Read from within it, every list took two of the pool's connections at once, and as
+     * many lists as the pool has connections waited for each other until the pool gave up (503).
+     */
+    @Test
+    void directoryListsHoldOneConnectionAtATime() {
+        String org = "org-pool-" + CASES.incrementAndGet();
+        as(OPERATOR).body("""
+                {"org":{"id":"%s","name":"Pool","url":"https://pool.okta.com"},
+                 "users":[{"id":"00u1alice","login":"alice@pool.example","email":"alice@pool.example",
+                           "status":"ACTIVE","factors":[{"id":"f1","factorType":"push","provider":"OKTA",
+                           "status":"ACTIVE"},{"id":"f2","factorType":"sms","provider":"OKTA","status":"ACTIVE"}]},
+                          {"id":"00u2bob","login":"bob@pool.example","email":"bob@pool.example","status":"ACTIVE"}],
+                 "groups":[{"id":"00g1","name":"Engineering","members":["00u1alice"]},
+                           {"id":"00g2","name":"Support","members":["00u1alice","00u2bob"]}]}
+                """.formatted(org)).put("/orgs/" + org + "/directory").then().statusCode(200);
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        DataSource counting = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    Object result = invoke(method, dataSource, arguments);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    most.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (c, m, a) -> {
+                                if (m.getName().equals("close")) {
+                                    open.decrementAndGet();
+                                }
+                                return invoke(m, result, a);
+                            });
+                });
+        DirectoryStore store = new DirectoryStore(new Jdbc(counting), java.time.Clock.systemUTC());
+
+        var users = store.users(org, null, null, 50).items();
+        var groups = store.groups(org, null, null, 50).items();
+
+        assertThat(users).extracting(user -> user.id()).containsExactly("00u1alice", "00u2bob");
+        assertThat(users.get(0).factors()).extracting(f -> f.id()).containsExactly("f1", "f2");
+        assertThat(users.get(0).groups()).containsExactly("00g1", "00g2");
+        assertThat(users.get(1).factors()).isEmpty();
+        assertThat(users.get(1).groups()).containsExactly("00g2");
+        assertThat(groups).extracting(group -> group.members()).containsExactly(List.of("00u1alice"),
+                List.of("00u1alice", "00u2bob"));
+        assertThat(store.user(org, "alice@pool.example").orElseThrow().factors()).hasSize(2);
+        assertThat(store.group(org, "Support").orElseThrow().members()).containsExactly("00u1alice", "00u2bob");
+        assertThat(most).as("connections held at once").hasValue(1);
+        assertThat(open).hasValue(0);
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] arguments)
+            throws Throwable {
+        try {
+            return method.invoke(target, arguments);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
@@ -1430,6 +1535,20 @@ class OrgAdminApiTest {
                             row.getBytes(1), java.nio.charset.StandardCharsets.UTF_8), caseNumber).get(0))
                     .contains("\"path\":\"/nowhere\"").contains(sessionId);
             assertThat(stored("MfaFactorsReset")).isZero();
+            // what the session read and tried is filed under its case, as research and actions are
+            String viewed = "viewed-" + UUID.randomUUID();
+            String tried = "tried-" + UUID.randomUUID();
+            given().header("Authorization", "Session " + token).header("X-Request-Id", viewed)
+                    .get("/admin-view/policies").then().statusCode(200);
+            given().header("Authorization", "Session " + token).header("X-Request-Id", tried).contentType(
+                    ContentType.JSON).body("{}").post("/admin-view/groups").then().statusCode(403);
+            List<ConsumerRecord<String, byte[]>> logs = TopicReader.readUntil(Topics.LOG, read -> read.stream()
+                    .filter(r -> List.of(viewed, tried).contains(header(r, "ce_correlationid"))).count() >= 2, WAIT);
+            for (String id : List.of(viewed, tried)) {
+                ConsumerRecord<String, byte[]> log = logs.stream().filter(r -> id.equals(header(r,
+                        "ce_correlationid"))).findFirst().orElseThrow();
+                assertThat(header(log, "ce_caseid")).as(id).isEqualTo(caseNumber);
+            }
             as(TOM).get("/admin-view/policies").then().statusCode(403);
             for (String feature : List.of("/admin-view/features/ftrBETA", "/admin-view/features/ftrBETA/dependencies",
                     "/admin-view/features/ftrBASE/dependents")) {

@@ -37,6 +37,7 @@ import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.kafka.KafkaSettings;
 import io.casetrail.platform.kafka.TopicProvisioner;
 import io.casetrail.platform.security.CallerProducer;
+import io.casetrail.platform.security.SessionTokenAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -171,6 +172,11 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         String caseNumber = first(pathParameters, "caseNumber");
         if (caseNumber == null && known) {
             caseNumber = this.requestId.caseNumber();
+        }
+        if (caseNumber == null && known) {
+            // an impersonation session's request (its admin views, a write it refused): the session's case, which
+            // its token names, signed by support-access-service
+            caseNumber = identity.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE);
         }
         data.put("caseNumber", caseNumber);
         data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
