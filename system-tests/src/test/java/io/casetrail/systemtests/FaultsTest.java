@@ -45,7 +45,9 @@ import io.restassured.response.Response;
  * tokens. The projections: case-service's case list, engineer's queue and timelines, org-admin-service's consents,
  * escalation-service's escalations of each case, support-access-service's token list and list of the org's open
  * cases, log-service's internal logs and the org's System Log, and the known cases of the four services that follow
- * the case topic. The
+ * the case topic; asked once every consumer group and every projection has caught up, so that a copy sent again
+ * after a fault has shown by then, if it were to. A command is sent once (its subject, its name its own), so a
+ * second stored under another identity shows too. The
  * stream runs while each service is killed with SIGKILL in turn, while the broker
  * is stopped and started again, and while a service's database is cut off; log-service's consumer groups are also
  * reset to the beginning of every topic.
@@ -84,10 +86,19 @@ class FaultsTest extends StackTest {
             // and the two services that follow the cases for their own commands (consents and actions, escalations):
             // each takes up the case topic where it stood, nothing lost or shown twice in its known cases
             for (String follower : List.of("org-admin-service", "escalation-service")) {
+                AtomicInteger failures = follower.equals("org-admin-service") ? stream.consentsFailed
+                        : stream.escalationsFailed;
+                Collection<String> answeredThere = follower.equals("org-admin-service") ? org.consents.values()
+                        : org.escalations.values();
+                int failedBefore = failures.get();
                 stack.kill(follower);
                 stream.awaitAnswered(stream.answered().size() + 5);
+                assertThat(failures.get()).as(follower + "'s commands failing while it was down")
+                        .isGreaterThan(failedBefore);
+                int answeredBefore = answeredThere.size();
                 stack.restart(follower);
-                stream.awaitAnswered(stream.answered().size() + 5);
+                // and answering again after its restart
+                await().atMost(RECOVERY).until(() -> answeredThere.size() > answeredBefore);
             }
         }
         everyAnsweredCommandIsEverywhereOnce(org);
@@ -161,14 +172,8 @@ class FaultsTest extends StackTest {
 
             // the replay has caught up once every group has committed the end of every partition it reads
             for (String group : groups) {
-                await().atMost(RECOVERY).untilAsserted(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, group);
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                    var ends = admin.listOffsets(latest).all().get();
-                    assertThat(committed).isNotEmpty().allSatisfy((tp, offset) ->
-                            assertThat(offset.offset()).as(group + " " + tp).isEqualTo(ends.get(tp).offset()));
-                });
+                // the whole history again, request logs and all: as long as it takes, a fault or not
+                awaitCommittedToTheEnd(admin, group, true, RECOVERY.multipliedBy(2));
             }
         }
         // nothing showed twice
@@ -184,6 +189,26 @@ class FaultsTest extends StackTest {
             assertThat(log.getList("eventType", String.class)).hasSize(entriesBefore + 1)
                     .containsOnly("system.api_token.create");
             assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
+        });
+    }
+
+    /**
+     * Waits until the group has committed the end of every partition it has offsets of (and has some, if asked); of
+     * the event topics only, unless {@code someOffsets}: the request logs (every request of the test's own adds one)
+     * are the internal log's alone, and no projection asked after a fault shows them.
+     */
+    private static void awaitCommittedToTheEnd(Admin admin, String group, boolean someOffsets, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, group);
+            if (!someOffsets) {
+                committed.keySet().removeIf(tp -> tp.topic().equals(Topics.LOG));
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            assertThat(committed.isEmpty() && someOffsets).as(group + " has committed offsets").isFalse();
+            assertThat(committed).allSatisfy((tp, offset) ->
+                    assertThat(offset.offset()).as(group + " " + tp).isEqualTo(ends.get(tp).offset()));
         });
     }
 
@@ -207,10 +232,16 @@ class FaultsTest extends StackTest {
         Set<String> storedTokens = org.tokens;
         Set<String> storedConsents = org.consents.keySet();
         Set<String> storedEscalations = Set.copyOf(org.escalations.values());
+        Map<String, Set<String>> escalationsByCase = new HashMap<>();
+        org.escalations.forEach((caseNumber, id) -> escalationsByCase.put(caseNumber, Set.of(id)));
         if (stack.onPostgres()) {
             Map<String, Integer> opened = inStore("case-service", "%.CaseOpened", org.id);
             assertThat(opened.keySet()).containsAll(answered);
             assertThat(opened.values()).allMatch(n -> n == 1);
+            // no command stored twice under two identities: each opening sent once (its subject its own), each
+            // stored once, answered or not
+            assertThat(payloadValues("case-service", "%.CaseOpened", org.id, "subject").values())
+                    .hasSize(opened.size()).doesNotHaveDuplicates().noneMatch(org.refusedSubjects::contains);
             stored = opened.keySet();
             Set<String> ofTheOrg = stored;
             Map<String, Integer> assigned = inStore("case-service", "%.CaseAssigned", null);
@@ -221,6 +252,8 @@ class FaultsTest extends StackTest {
             Map<String, Integer> tokens = inStore("support-access-service", "%.ApiTokenCreated", org.id);
             assertThat(tokens.keySet()).containsAll(org.tokens);
             assertThat(tokens.values()).allMatch(n -> n == 1);
+            assertThat(payloadValues("support-access-service", "%.ApiTokenCreated", org.id, "name").values())
+                    .hasSize(tokens.size()).doesNotHaveDuplicates();
             storedTokens = tokens.keySet();
             // a consent is an event of its case's record in org-admin-service (one consent per case here)
             Map<String, Integer> consents = inStore("org-admin-service", "%.ConsentGiven", org.id);
@@ -231,6 +264,13 @@ class FaultsTest extends StackTest {
             assertThat(escalations.keySet()).containsAll(org.escalations.values());
             assertThat(escalations.values()).allMatch(n -> n == 1);
             storedEscalations = escalations.keySet();
+            // each case escalated once (the stream escalates a case once): one answered, or one whose answer was lost
+            escalationsByCase.clear();
+            payloadValues("escalation-service", "%.EscalationRaised", org.id, "caseNumber").forEach((id, caseNumber)
+                    -> escalationsByCase.computeIfAbsent(caseNumber, c -> new java.util.HashSet<>()).add(id));
+            assertThat(escalationsByCase.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+            org.escalations.forEach((caseNumber, id) -> assertThat(escalationsByCase.get(caseNumber)).as(caseNumber)
+                    .containsExactly(id));
         }
         Set<String> expected = stored;
         Set<String> expectedAssigned = storedAssigned;
@@ -259,8 +299,14 @@ class FaultsTest extends StackTest {
         assertThat(tokensOnTopic.keySet()).containsExactlyInAnyOrderElementsOf(expectedTokens);
         assertThat(tokensOnTopic.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
         // each consent on org-admin-service's topic (keyed by its case), each escalation on escalation-service's
-        assertOnTopicOnce(Topics.ORG_ADMIN, CONSENT_GIVEN, org.id, expectedConsents);
-        assertOnTopicOnce(Topics.ESCALATION, ESCALATION_RAISED, org.id, expectedEscalations);
+        Set<String> consentIds = assertOnTopicOnce(Topics.ORG_ADMIN, CONSENT_GIVEN, org.id, expectedConsents);
+        Set<String> escalationIds = assertOnTopicOnce(Topics.ESCALATION, ESCALATION_RAISED, org.id,
+                expectedEscalations);
+        Set<String> tokenIds = tokensOnTopic.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+
+        // every projection caught up before it is asked: whatever a copy sent again (a relay after a restart) could
+        // have done, it has done, so that "once" below is not read before a second showed
+        everythingCaughtUp();
 
         // case-service's own read model, support-access-service's and log-service's: each case exactly once; each
         // assignment shows
@@ -296,10 +342,8 @@ class FaultsTest extends StackTest {
                 }
                 List<String> escalations = pages(TSE, url("escalation-service", "/cases/" + caseNumber
                         + "/escalations")).stream().map(e -> (String) e.get("escalationId")).toList();
-                assertThat(escalations).doesNotHaveDuplicates().allMatch(expectedEscalations::contains);
-                if (org.escalations.containsKey(caseNumber)) {
-                    assertThat(escalations).containsExactly(org.escalations.get(caseNumber));
-                }
+                assertThat(escalations).containsExactlyInAnyOrderElementsOf(
+                        escalationsByCase.getOrDefault(caseNumber, Set.of()));
             });
         }
         // the cases as the other services keep them (each consumes the case topic into its own known_case): each
@@ -316,8 +360,13 @@ class FaultsTest extends StackTest {
             }
         }
         await().atMost(RECOVERY).untilAsserted(() -> {
-            assertThat(internalLog(org, OPENED)).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(internalLog(org, ASSIGNED)).containsExactlyInAnyOrderElementsOf(expectedAssigned);
+            assertThat(internalLog(org, OPENED, "caseNumber")).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(internalLog(org, ASSIGNED, "caseNumber")).containsExactlyInAnyOrderElementsOf(expectedAssigned);
+            // and every other event of the stream, by its id: each once
+            assertThat(internalLog(org, CONSENT_GIVEN, "entryId")).containsExactlyInAnyOrderElementsOf(consentIds);
+            assertThat(internalLog(org, ESCALATION_RAISED, "entryId"))
+                    .containsExactlyInAnyOrderElementsOf(escalationIds);
+            assertThat(internalLog(org, TOKEN_CREATED, "entryId")).containsExactlyInAnyOrderElementsOf(tokenIds);
         });
         // the org's System Log: one entry per token created
         await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -338,8 +387,10 @@ class FaultsTest extends StackTest {
                 if (expectedConsents.contains(caseNumber)) {
                     assertThat(timeline.getList("type", String.class)).containsOnlyOnce(CONSENT_GIVEN);
                 }
-                if (org.escalations.containsKey(caseNumber)) {
+                if (escalationsByCase.containsKey(caseNumber)) {
                     assertThat(timeline.getList("type", String.class)).containsOnlyOnce(ESCALATION_RAISED);
+                } else {
+                    assertThat(timeline.getList("type", String.class)).doesNotContain(ESCALATION_RAISED);
                 }
                 assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
             });
@@ -367,13 +418,60 @@ class FaultsTest extends StackTest {
         return found;
     }
 
-    /** The records of a type of the org on a topic, read to its end once all expected came: each key once. */
-    private static void assertOnTopicOnce(String topic, String type, String orgId, Set<String> expectedKeys) {
+    /**
+     * The records of a type of the org on a topic, read to its end once all expected came: each key once. Answers
+     * their ids ({@code ce_id}).
+     */
+    private static Set<String> assertOnTopicOnce(String topic, String type, String orgId, Set<String> expectedKeys) {
         TopicReader.readUntil(stack.kafka(), topic,
                 read -> onTopic(read, type, orgId).keySet().containsAll(expectedKeys), RECOVERY);
         Map<String, Set<String>> found = onTopic(TopicReader.readAll(stack.kafka(), topic), type, orgId);
         assertThat(found.keySet()).as(topic).containsExactlyInAnyOrderElementsOf(expectedKeys);
         assertThat(found.values()).as(topic).allSatisfy(ids -> assertThat(ids).hasSize(1));
+        return found.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+    }
+
+    /**
+     * Waits until every consumer group of every service has committed the end of every partition it reads (what
+     * the topics hold is applied: offsets are committed after their records' transactions), and every service's
+     * projections have reached the head of its event store.
+     */
+    private static void everythingCaughtUp() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka()))) {
+            List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
+                    .filter(group -> java.util.Arrays.stream(Stack.SERVICES).anyMatch(s -> group.startsWith(s + ".")))
+                    .toList();
+            assertThat(groups).contains("log-service.system-log", "log-service.internal-log");
+            for (String group : groups) {
+                awaitCommittedToTheEnd(admin, group, false, RECOVERY);
+            }
+        }
+        for (String service : Stack.SERVICES) {
+            await().atMost(RECOVERY).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(as(AUDITOR)
+                    .get(url(service, "/ops/projections"))
+                    .then().statusCode(200).extract().jsonPath().<Number>getList("lag")).as(service)
+                    .allMatch(lag -> lag.longValue() == 0));
+        }
+    }
+
+    /** A string field of the payloads of a type in a service's store, by aggregate; those naming the org. */
+    private static Map<String, String> payloadValues(String service, String payloadType, String orgId, String field)
+            throws Exception {
+        Map<String, String> found = new HashMap<>();
+        try (Connection sql = stack.sql(service); PreparedStatement query = sql.prepareStatement(
+                "SELECT aggregateidentifier, payload FROM domainevententry WHERE payloadtype LIKE ?")) {
+            query.setString(1, payloadType);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String payload = new String(rows.getBytes(2), StandardCharsets.UTF_8);
+                    if (payload.contains("\"" + orgId + "\"")) {
+                        assertThat(found.put(rows.getString(1), io.restassured.path.json.JsonPath.from(payload)
+                                .getString(field))).as("one %s of %s", payloadType, rows.getString(1)).isNull();
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** A service's known cases of the org (its {@code known_case} rows, each once by its key), with their assignee. */
@@ -405,10 +503,10 @@ class FaultsTest extends StackTest {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static List<String> internalLog(Org org, String type) {
-        return as(AUDITOR).queryParam("orgId", org.id).queryParam("type", type).queryParam("limit", 1000)
-                .get(url("log-service", "/internal-logs")).then().statusCode(200).extract().jsonPath()
-                .getList("caseNumber", String.class);
+    /** A field of the org's internal-log entries of a type, every page. */
+    private static List<String> internalLog(Org org, String type, String field) {
+        return pages(AUDITOR, url("log-service", "/internal-logs?orgId=" + org.id + "&type=" + type
+                + "&limit=1000")).stream().map(entry -> (String) entry.get(field)).toList();
     }
 
     /** Every item of a paged list, following its next links. */
@@ -477,6 +575,9 @@ class FaultsTest extends StackTest {
         private final Org org;
         private final List<Thread> threads = new ArrayList<>();
         private final AtomicInteger failed = new AtomicInteger();
+        /** Consents and escalations asked for and not answered 2xx (their service down, or refusing). */
+        final AtomicInteger consentsFailed = new AtomicInteger();
+        final AtomicInteger escalationsFailed = new AtomicInteger();
         private volatile boolean running = true;
 
         CommandStream(Org org, int clients) {
@@ -544,9 +645,12 @@ class FaultsTest extends StackTest {
                         .post(url("org-admin-service", "/cases/" + caseNumber + "/consents"));
                 if (consent.statusCode() == 201) {
                     org.consents.put(caseNumber, consent.jsonPath().getString("consentId"));
+                } else {
+                    consentsFailed.incrementAndGet();
                 }
             } catch (Exception e) {
                 // org-admin-service is down: not answered 2xx
+                consentsFailed.incrementAndGet();
             }
         }
 
@@ -561,15 +665,19 @@ class FaultsTest extends StackTest {
                         .post(url("escalation-service", "/cases/" + caseNumber + "/escalations"));
                 if (raised.statusCode() == 201) {
                     org.escalations.put(caseNumber, raised.jsonPath().getString("escalationId"));
+                } else {
+                    escalationsFailed.incrementAndGet();
                 }
             } catch (Exception e) {
                 // escalation-service is down: not answered 2xx
+                escalationsFailed.incrementAndGet();
             }
         }
 
         private void createToken(int n) {
             try {
-                Response token = as(org.superAdmin).body("{\"name\":\"Fault %d\"}".formatted(n))
+                Response token = as(org.superAdmin).body("{\"name\":\"Fault %s %d\"}".formatted(
+                        Thread.currentThread().getName(), n))
                         .post(url("support-access-service", "/org-api-tokens"));
                 if (token.statusCode() == 201) {
                     org.tokens.add(token.jsonPath().getString("id"));
