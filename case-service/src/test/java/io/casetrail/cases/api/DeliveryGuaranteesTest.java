@@ -131,6 +131,40 @@ class DeliveryGuaranteesTest {
                 .body("summary", hasItem("access: granted (by Sam Super)"));
     }
 
+    /**
+     * A backlog (a replay, a consumer back from an outage) is applied a poll's records to a transaction, not one
+     * each, and still each event once: copies within the same poll too.
+     */
+    @Test
+    void recordsArrivingTogetherAreAppliedInOneTransactionEachEventOnce() {
+        String caseNumber = openAcmeCase("P3");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        List<String> ids = new ArrayList<>();
+        List<org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            CloudEvent event = accessEvent(UUID.randomUUID().toString(), caseNumber, i % 2 == 0 ? "granted"
+                    : "revoked", ACME);
+            ids.add(event.id());
+            records.add(CloudEventRecords.toRecord(Topics.ACCESS, event));
+            records.add(CloudEventRecords.toRecord(Topics.ACCESS, event));
+        }
+        double transactionsBefore = consumerCount("casetrail.consumer.transactions");
+        double duplicatesBefore = duplicates();
+
+        TopicReader.sendTogether(records);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(ACME_ADMIN)
+                .get("/cases/" + caseNumber + "/timeline").then().statusCode(200).extract().jsonPath()
+                .getList("id", String.class)).containsAll(ids));
+        List<String> shown = as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline").then().extract().jsonPath()
+                .getList("id", String.class);
+        assertThat(shown.stream().filter(ids::contains)).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(duplicates() - duplicatesBefore).isEqualTo(40);
+        // 80 records, one fetch (same key, one produce request): a transaction each would be 80
+        assertThat(consumerCount("casetrail.consumer.transactions") - transactionsBefore).isBetween(1.0, 4.0);
+    }
+
     /** An org-wide grant names no one case: it is on the timeline of each case it covers, once. */
     @Test
     void anOrgWideGrantIsOnTheTimelineOfEachCaseItCovers() {
@@ -473,7 +507,12 @@ class DeliveryGuaranteesTest {
     }
 
     private double duplicates() {
-        var counter = metrics.find("casetrail.consumer.duplicates").tag("consumer", "case-timeline").counter();
+        return consumerCount("casetrail.consumer.duplicates");
+    }
+
+    /** A counter of the timeline's consumer of other contexts' events. */
+    private double consumerCount(String name) {
+        var counter = metrics.find(name).tag("consumer", "case-timeline").counter();
         return counter == null ? 0 : counter.count();
     }
 

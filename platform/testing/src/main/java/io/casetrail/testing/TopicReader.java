@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -92,14 +93,30 @@ public final class TopicReader {
 
     /** Sends one record and waits for the broker's acknowledgement. */
     public static void send(ProducerRecord<String, byte[]> record) {
+        sendTogether(List.of(record));
+    }
+
+    /**
+     * Sends the records in order, as one produce request where they fit in one (lingering until all are queued):
+     * those of one partition arrive at its consumers together, in one fetch.
+     */
+    public static void sendTogether(List<ProducerRecord<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 1000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            producer.send(record).get();
+            List<Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, byte[]> record : records) {
+                sent.add(producer.send(record));
+            }
+            producer.flush();
+            for (Future<?> each : sent) {
+                each.get();
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("could not send a test record", e);
+            throw new IllegalStateException("could not send test records", e);
         }
     }
 }

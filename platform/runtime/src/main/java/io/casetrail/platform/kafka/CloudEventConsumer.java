@@ -9,7 +9,9 @@ import io.casetrail.events.EventCatalog;
  * A projection fed by other services' topics. Implement it as a CDI bean; {@link CloudEventConsumers} runs
  * each in its own consumer group ({@code <service>.<name>}) and calls {@link #apply} inside a JTA
  * transaction that also records the event's {@code ce_id}: an event delivered twice (redelivery after a crash,
- * a relay that re-sent a batch, offsets reset to the beginning) is applied once. A failing {@link #apply} rolls
+ * a relay that re-sent a batch, offsets reset to the beginning) is applied once. The transaction may hold the other
+ * records of the same poll too: {@link #apply} writes to the database only, nothing that a rollback would not undo
+ * (a rolled-back poll is applied again one record at a time). A failing {@link #apply} rolls
  * back and is retried with back-off; the consumer does not move past an event it could not apply.
  */
 public interface CloudEventConsumer {

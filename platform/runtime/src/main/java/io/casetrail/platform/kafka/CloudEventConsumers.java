@@ -96,6 +96,7 @@ public class CloudEventConsumers {
         private final Thread thread;
         private final Counter applied;
         private final Counter duplicates;
+        private final Counter transactions;
         /**
          * Records on the consumer's partitions not yet applied (those fetched and waiting included); NaN until the
          * consumer first knows where its partitions end (a 0 then would read as caught up).
@@ -112,6 +113,9 @@ public class CloudEventConsumers {
                     .baseUnit("events").register(metrics);
             this.duplicates = Counter.builder("casetrail.consumer.duplicates").tag("consumer", consumer.name())
                     .baseUnit("events").register(metrics);
+            // a poll's records are applied in one transaction (one at a time only around a record that fails)
+            this.transactions = Counter.builder("casetrail.consumer.transactions").tag("consumer", consumer.name())
+                    .register(metrics);
             // how far the view it feeds is behind its topics: growing while it is stuck on a record, which its
             // counters (then still) do not tell from a quiet topic
             Gauge.builder("casetrail.consumer.lag", lag, AtomicReference::get).tag("consumer", consumer.name())
@@ -158,15 +162,19 @@ public class CloudEventConsumers {
                     }
                     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        try {
-                            applyOnce(record);
-                        } catch (RuntimeException | Error e) {
-                            // where it is stuck, for the operator (operations.md, "when something is stuck")
-                            throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
-                                    + "@" + record.offset() + " not applied: " + e.getMessage(), e);
-                        }
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
+                    }
+                    if (!appliedTogether(records)) {
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            try {
+                                applyOnce(record);
+                            } catch (RuntimeException | Error e) {
+                                // where it is stuck, for the operator (operations.md, "when something is stuck")
+                                throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
+                                        + "@" + record.offset() + " not applied: " + e.getMessage(), e);
+                            }
+                        }
                     }
                     client.commitSync(done);
                     backlog(client, ConsumerRecords.empty()).ifPresent(waiting -> lag.set((double) waiting));
@@ -196,6 +204,44 @@ public class CloudEventConsumers {
                 total += behind.getAsLong() + waiting.records(partition).size();
             }
             return OptionalLong.of(total);
+        }
+
+        /**
+         * Applies the records of one poll in one transaction, each once (a copy within the batch too: its id is
+         * recorded by then): a commit for the batch, not for each record, so that a backlog (a replay, a service
+         * back from an outage) is worked through at the database's pace rather than at its commits'. {@code false},
+         * with nothing applied, when a record is not a plain case (not a CloudEvent, of a type this version does not
+         * know, or failing to apply): the caller then takes them one at a time, in a transaction each, to pass over
+         * or stop at the one concerned.
+         */
+        private boolean appliedTogether(ConsumerRecords<String, byte[]> records) {
+            if (records.count() < 2) {
+                return false;
+            }
+            int firsts;
+            try {
+                firsts = QuarkusTransaction.requiringNew().call(() -> {
+                    int first = 0;
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        CloudEvent event = CloudEventRecords.fromRecord(record);
+                        if (!consumer.understands(event.type())) {
+                            throw new NotTogether();
+                        }
+                        if (consumed.firstDelivery(consumer.name(), event.id())) {
+                            consumer.apply(event);
+                            first++;
+                        }
+                    }
+                    return first;
+                });
+            } catch (RuntimeException | Error e) {
+                LOG.debugf("Consumer %s applies %d records one at a time (%s)", group, records.count(), e);
+                return false;
+            }
+            transactions.increment();
+            applied.increment(firsts);
+            duplicates.increment(records.count() - firsts);
+            return true;
         }
 
         private void applyOnce(ConsumerRecord<String, byte[]> record) {
@@ -230,7 +276,15 @@ public class CloudEventConsumers {
                 }
                 throw e;
             }
+            transactions.increment();
             (first ? applied : duplicates).increment();
+        }
+
+        /** A record the batch does not take: the records are applied one at a time instead. */
+        private static final class NotTogether extends RuntimeException {
+            NotTogether() {
+                super("a record of a type this version does not know", null, false, false);
+            }
         }
 
         void stop() {
