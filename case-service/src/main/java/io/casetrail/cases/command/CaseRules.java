@@ -14,6 +14,9 @@ import io.casetrail.events.cases.ProductArea;
  */
 public record CaseRules(Map<Priority, SlaTargets> sla, Duration autoCloseAfter, Map<ProductArea, String> routing) {
 
+    /** The longest team name: as long as every view of a case keeps. */
+    public static final int MAX_TEAM = 255;
+
     /** The two SLA targets of one priority. */
     public record SlaTargets(Duration firstResponse, Duration updateInterval) {
 
@@ -36,6 +39,12 @@ public record CaseRules(Map<Priority, SlaTargets> sla, Duration autoCloseAfter, 
         for (ProductArea a : ProductArea.values()) {
             if (!routing.containsKey(a)) {
                 throw new IllegalArgumentException("no team for product area " + a);
+            }
+            String team = routing.get(a);
+            // as long as every view of a case keeps (case_view, known_case, escalation_view: 255)
+            if (team.isBlank() || team.length() > MAX_TEAM) {
+                throw new IllegalArgumentException("the team of product area " + a + " is to be 1 to " + MAX_TEAM
+                        + " characters: " + team.length());
             }
         }
     }

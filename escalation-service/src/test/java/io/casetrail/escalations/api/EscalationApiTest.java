@@ -107,11 +107,24 @@ class EscalationApiTest {
 
     /** A case of the org in the sso team, assigned to Tom, with a customer's reply; known here once returned. */
     String caseOfTom() {
+        return caseOfTom("sso");
+    }
+
+    /** A case of the org in a team, assigned to Tom, with a customer's reply; known here once returned. */
+    String caseOfTom(String team) {
+        return caseOfTom(team, new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN));
+    }
+
+    /**
+     * A case of the org in a team, opened by Ada or on her behalf by support, assigned to Tom, with a customer's
+     * reply; known here once returned.
+     */
+    String caseOfTom(String team, Actor opener) {
         String caseNumber = String.format("7%07d", (System.nanoTime() / 1000 + CASES.incrementAndGet()) % 10_000_000);
         Actor ada = new Actor("admin-ada", "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, ORG,
                 "https://esc.okta.com", "SAML login fails", "400 from the IdP", ProductArea.SSO, Priority.P2,
-                ContactPreference.EMAIL, "admin-ada", List.of(), "sso", null, ada));
+                ContactPreference.EMAIL, "admin-ada", List.of(), team, null, opener));
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 1, new CaseAssigned(caseNumber, ORG, "tse-tom",
                 null, CaseStatus.OPEN, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
         TestEvents.publish(Topics.CASE, "case-service", caseNumber, 2, new ReplyPosted(caseNumber, ORG, "m-1",
@@ -131,6 +144,39 @@ class EscalationApiTest {
 
     static void post(String token, String escalationId, String action, String body, int status) {
         as(token).body(body).post("/escalations/" + escalationId + "/" + action).then().statusCode(status);
+    }
+
+    /**
+     * The lead who opened a case on the customer's behalf gets no team rights from it here either (security.md): its
+     * raise is refused and stores nothing; another lead of the team raises.
+     */
+    @Test
+    void theLeadWhoOpenedACaseOnTheCustomersBehalfRaisesNoEscalationOnIt() {
+        String caseNumber = caseOfTom("sso", new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD));
+        as(LU).body(RAISE.formatted("question")).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(403).contentType("application/problem+json");
+        as(TOM).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).body("", hasSize(0));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM case_escalation_ref WHERE case_number = ?",
+                row -> row.getLong(1), caseNumber).orElseThrow()).isZero();
+        String lea = MINT.token("lead-lea").role(Roles.TEAM_LEAD).team("sso").sign();
+        as(lea).body(RAISE.formatted("question")).post("/cases/" + caseNumber + "/escalations").then()
+                .statusCode(201);
+    }
+
+    /**
+     * A team's name as long as the cases' own views keep (255 characters) is an escalation's team too: a shorter
+     * column refused the view's row, and the view, stuck on that event, showed no escalation raised after it.
+     */
+    @Test
+    void anEscalationOfACaseWithALongTeamNameIsShownAndSoAreThoseAfterIt() {
+        String team = "t".repeat(255);
+        String lead = MINT.token("lead-lt").role(Roles.TEAM_LEAD).team(team).sign();
+        String id = raise(caseOfTom(team), "question");
+        await().atMost(WAIT).untilAsserted(() -> as(lead).get("/approvals/pending").then().statusCode(200)
+                .body("escalationId", hasItem(id)));
+        as(AUDITOR).get("/escalations/" + id).then().statusCode(200).body("escalation.team", equalTo(team));
+        String next = raise(caseOfTom(), "question");
+        await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).get("/escalations/" + next).then().statusCode(200));
     }
 
     /**

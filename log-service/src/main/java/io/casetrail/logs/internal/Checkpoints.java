@@ -42,6 +42,11 @@ public class Checkpoints {
                        @ConfigProperty(name = "casetrail.internal-log.checkpoint.private-key-location") String privateKey,
                        @ConfigProperty(name = "casetrail.internal-log.checkpoint.public-key-location") String publicKey,
                        @ConfigProperty(name = "casetrail.internal-log.checkpoint.every-entries") long everyEntries) {
+        if (everyEntries < 1) {
+            // every append would divide by it and fail, holding the internal log up for good: no start instead
+            throw new IllegalArgumentException("casetrail.internal-log.checkpoint.every-entries is to be 1 or more: "
+                    + everyEntries);
+        }
         this.jdbc = jdbc;
         this.privateKey = PemKeys.privateKey(privateKey);
         this.publicKey = PemKeys.publicKey(publicKey);
