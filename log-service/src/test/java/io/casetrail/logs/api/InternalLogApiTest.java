@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasLength;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -414,6 +415,25 @@ class InternalLogApiTest {
                 .get("/internal-logs").then().statusCode(200).body("caseNumber", equalTo(List.of(tias))));
         await().atMost(WAIT).untilAsserted(() -> as(TIA).queryParam("orgId", org).queryParam("requestId", request)
                 .get("/internal-logs").then().statusCode(200).body("requestId", equalTo(List.of(request))));
+    }
+
+    /**
+     * The lead who opened a case on the customer's behalf gets no right to the org's logs from it (security.md);
+     * another lead of the case's team reads them.
+     */
+    @Test
+    void theLeadWhoOpenedACaseOnTheCustomersBehalfReadsNoneOfTheOrgsLogsByIt() {
+        String org = "org-int-c-" + RUN;
+        String caseNumber = "5" + RUN.substring(Math.max(0, RUN.length() - 7));
+        TestEvents.publish(Topics.CASE, "case-service", caseNumber, 0, new CaseOpened(caseNumber, org,
+                "https://c.okta.com", "SAML", "d", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada",
+                List.of(), "sso", null, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD)));
+        String lea = MINT.token("lead-lea").role(Roles.TEAM_LEAD).team("sso").sign();
+        await().atMost(WAIT).untilAsserted(() -> as(lea).queryParam("orgId", org).get("/internal-logs").then()
+                .statusCode(200).body("caseNumber", hasItem(caseNumber)));
+        String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
+        as(lu).queryParam("orgId", org).get("/internal-logs").then().statusCode(403)
+                .contentType("application/problem+json");
     }
 
     // --- append-only and tamper-evident ---------------------------------------------------------------------

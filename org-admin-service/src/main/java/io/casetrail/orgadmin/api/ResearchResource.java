@@ -24,13 +24,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
 import io.casetrail.orgadmin.command.CaseAdministration;
+import io.casetrail.orgadmin.directory.AmbiguousName;
 import io.casetrail.orgadmin.directory.DirectoryStore;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
-import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
@@ -147,10 +147,7 @@ public class ResearchResource {
         T found;
         try {
             found = lookup.get();
-        } catch (RuleViolation ambiguous) {
-            if (!"ambiguous-name".equals(ambiguous.slug())) {
-                throw ambiguous;
-            }
+        } catch (AmbiguousName ambiguous) {
             // more than one row answers the name: the org was read all the same, and the answer tells that much
             commands.sendAndWait(new RecordResearch(caseNumber, orgId, resource, query == null ? "" : query,
                     AMBIGUOUS, caller));

@@ -175,7 +175,7 @@ public class DirectoryStore {
                 + String.join(" OR ", nameConditions) + ") ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, id LIMIT 2",
                 mapper, parameters.toArray());
         if (found.size() > 1 && !key.equals(id.apply(found.get(0)))) {
-            throw new RuleViolation("ambiguous-name", key + " names more than one of the org's " + KINDS.get(table)
+            throw new AmbiguousName(key + " names more than one of the org's " + KINDS.get(table)
                     + ": ask for one by its id");
         }
         return found.stream().findFirst();

@@ -860,7 +860,8 @@ class OrgAdminApiTest {
 
     /**
      * A lead who opened a case on a customer's behalf (naming any admin id it likes) gets no rights in the org from
-     * it: no research, no verbal consent it records itself, no action. Another lead of the team has them.
+     * it: no research, no verbal consent it records itself, no action, no reading or withdrawing the case's consents.
+     * Another lead of the team has them.
      */
     @Test
     void aLeadWhoOpenedACaseOnTheCustomersBehalfGetsNoRightsInTheOrgFromIt() {
@@ -880,7 +881,21 @@ class OrgAdminApiTest {
                 + "/reset-factors").then().statusCode(403);
 
         as(lea).get("/orgs/" + ORG + "/users?caseNumber=" + onBehalf + "&q=alice").then().statusCode(200);
-        as(lea).body(verbal).post("/cases/" + onBehalf + "/consents/verbal").then().statusCode(201);
+        String consentId = as(lea).body(verbal).post("/cases/" + onBehalf + "/consents/verbal").then()
+                .statusCode(201).extract().path("consentId");
+
+        // nor its consents: not read, not withdrawn (nothing recorded); nor by a stranger to the case
+        long withdrawn = stored("ConsentWithdrawn");
+        for (String stranger : List.of(lu, OZ, TIA)) {
+            as(stranger).get("/cases/" + onBehalf + "/consents").then().statusCode(403)
+                    .contentType("application/problem+json");
+            as(stranger).get("/cases/" + onBehalf + "/consents/" + consentId).then().statusCode(403);
+            as(stranger).post("/cases/" + onBehalf + "/consents/" + consentId + "/withdrawal").then()
+                    .statusCode(403);
+        }
+        assertThat(stored("ConsentWithdrawn")).isEqualTo(withdrawn);
+        await().atMost(WAIT).untilAsserted(() -> as(lea).get("/cases/" + onBehalf + "/consents/" + consentId)
+                .then().statusCode(200).body("status", equalTo("ACTIVE")));
     }
 
     /**

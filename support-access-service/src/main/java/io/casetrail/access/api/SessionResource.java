@@ -155,7 +155,7 @@ public class SessionResource {
     @Path("/{sessionId}/stop")
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
-    @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or a lead or manager of its case's team.")
+    @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or by support working its case: the engineer it is assigned to, or a lead or manager of its team (not the one who opened it on the customer's behalf).")
     public Response stop(@PathParam("sessionId") String sessionId) {
         String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
                 row -> row.getString(1), sessionId)

@@ -628,6 +628,26 @@ class OrgSupportAccessTest {
                 .expectSuccessfulHandlerExecution();
     }
 
+    /**
+     * The lead who opened a case on the customer's behalf starts no session on it (api.md, security.md: no team
+     * rights from that case); another lead of its team does.
+     */
+    @Test
+    void theLeadWhoOpenedACaseOnTheCustomersBehalfStartsNoSessionOnIt() {
+        SupportAccessGranted grant = new SupportAccessGranted(ORG, "g-1", GrantScope.ORG, null,
+                List.of(ON_BEHALF_CASE), Map.of(ON_BEHALF_CASE, 2L), t0.plus(Duration.ofHours(8)), ORIGIN,
+                SUPER.actor());
+        Caller opener = new Caller("lead-otto", "Otto", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        fixture.given(grant)
+                .when(new StartImpersonation(ORG, "s-1", ON_BEHALF_CASE, ORIGIN, opener))
+                .expectException(AccessDenied.class).expectNoEvents();
+        Caller lead = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        fixture.given(grant)
+                .when(new StartImpersonation(ORG, "s-1", ON_BEHALF_CASE, ORIGIN, lead))
+                .expectEvents(new ImpersonationStarted(ORG, "s-1", ON_BEHALF_CASE, "g-1",
+                        t0.plus(Duration.ofHours(1)), 2L, ORIGIN, lead.actor()));
+    }
+
     @Test
     void revokingTheGrantEndsItsSessions() {
         fixture.given(orgGranted(), started())
