@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Bench {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final List<String> ALL = List.of("commands", "relay", "end-to-end", "rebuild", "queries");
+    static final List<String> ALL = List.of("commands", "relay", "end-to-end", "rebuild", "queries",
+            "replay");
 
     private Bench() {
     }
@@ -62,6 +63,7 @@ public final class Bench {
                 case "end-to-end" -> EndToEndBench.run(root, result);
                 case "rebuild" -> RebuildBench.run(root, result);
                 case "queries" -> QueryBench.run(root, result);
+                case "replay" -> ReplayBench.run(root, result);
                 default -> {
                     System.err.println("unknown benchmark " + name + "; one of " + ALL);
                     System.exit(2);

@@ -89,6 +89,12 @@ final class BenchStack implements AutoCloseable {
         ServiceProcess.awaitReady(service, process, url(service), Duration.ofMinutes(3));
     }
 
+    /** Starts a service not started before, on its database created afresh, and waits until it is ready. */
+    void startAfresh(String service) throws Exception {
+        recreateDatabase(service);
+        start(service);
+    }
+
     /** Stops a service cleanly. */
     void stop(String service) throws InterruptedException {
         Process process = processes.remove(service);
