@@ -71,6 +71,18 @@ final class Plots {
                             .path("coldRebuildEventsPerSecond").asDouble()), new Bar("sequential read", rebuild
                             .path("sequentialReadEventsPerSecond").asDouble())))), 20_000.0));
         }
+        JsonNode replay = read(results, "replay");
+        if (replay != null) {
+            // the plain consumer's rate (some 60 times theirs) is in the text: as a bar it would flatten the others
+            write(out, "replay", chart("log-service through a backlog of " + replay.path("caseTopicRecords").asText()
+                    + " events", "records per second", List.of(
+                    new Group("internal log", List.of(new Bar("warm", replay.path("internalLog")
+                            .path("recordsPerSecond").asDouble()), new Bar("whole run", replay.path("internalLog")
+                            .path("wholeRunRecordsPerSecond").asDouble()))),
+                    new Group("known cases", List.of(new Bar("warm", replay.path("knownCases")
+                            .path("recordsPerSecond").asDouble()), new Bar("whole run", replay.path("knownCases")
+                            .path("wholeRunRecordsPerSecond").asDouble())))), null));
+        }
         JsonNode queries = read(results, "queries");
         if (queries != null) {
             List<Group> groups = new ArrayList<>();
