@@ -3,6 +3,8 @@ package io.casetrail.testing;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -31,14 +33,20 @@ public final class TestEvents {
     /** The same, with the event's time and id given (a given id published twice is a redelivery). */
     public static String publish(String topic, String service, String subject, long sequence, DomainEvent payload,
                                  Instant time, String id) {
+        TopicReader.send(record(topic, service, subject, sequence, payload, time, id));
+        return id;
+    }
+
+    /** The record {@link #publish} sends, to send it with others ({@link TopicReader#sendTogether}). */
+    public static ProducerRecord<String, byte[]> record(String topic, String service, String subject, long sequence,
+                                                        DomainEvent payload, Instant time, String id) {
         try {
-            TopicReader.send(CloudEventRecords.toRecord(topic, new CloudEvent(id, "/casetrail/" + service,
+            return CloudEventRecords.toRecord(topic, new CloudEvent(id, "/casetrail/" + service,
                     EventCatalog.typeOf(payload.getClass()), time, subject, payload.orgId(),
                     payload.caseNumber(), payload.actor() == null ? null : payload.actor().id(), sequence,
-                    UUID.randomUUID().toString(), JSON.writeValueAsBytes(payload))));
+                    UUID.randomUUID().toString(), JSON.writeValueAsBytes(payload)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return id;
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,7 @@ import io.casetrail.events.cases.CloseReason;
 import io.casetrail.events.cases.ContactPreference;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
+import io.casetrail.events.cases.ReplyPosted;
 import io.casetrail.platform.kafka.CloudEventRecords;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.testing.KafkaTestResource;
@@ -672,6 +675,45 @@ class SupportAccessApiTest {
             reassignment.commit();
             assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(403);
         }
+    }
+
+    /**
+     * A reassignment arriving with other records is applied alone: the session it ends (the org's aggregate locked
+     * until its transaction ends) is committed before the next record's case row is asked for. Applied in one
+     * transaction with the next, it held the org while that record waited for the row a session start held, and the
+     * start waited for the org: a 409 after the lock wait, the consumer stalled as long. (On PostgreSQL, as `.ci/run`
+     * runs it, the row waits for ever; H2's lock timeout ends the wait and hides the fault.)
+     */
+    @Test
+    void aReassignmentArrivingWithOtherRecordsFreesTheOrgBeforeTheirCasesRowsAreAsked() throws Exception {
+        Org org = newOrg();
+        String reassigned = openCaseAssignedToTom(org);
+        String held = openCaseAssignedToTom(org);
+        String other = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + reassigned + "\"}").post("/sessions").then()
+                .statusCode(201).extract().path("sessionId");
+        Actor lead = new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT, Roles.TEAM_LEAD);
+        Actor admin = new Actor("admin-" + org.id(), "Ada", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN);
+        try (HeldRows row = HeldRows.hold(dataSource,
+                "UPDATE known_case SET assignee = assignee WHERE case_number = ?", held)) {
+            // one partition, in this order, one fetch
+            TopicReader.sendTogether(Stream.of(
+                    TestEvents.record(Topics.CASE, "case-service", reassigned, 3, new CaseAssigned(reassigned,
+                            org.id(), "tse-tia", "tse-tom", CaseStatus.OPEN, lead), Instant.now(),
+                            UUID.randomUUID().toString()),
+                    TestEvents.record(Topics.CASE, "case-service", held, 3, new ReplyPosted(held, org.id(), "m-1",
+                            "Still failing", CaseStatus.OPEN, admin), Instant.now(), UUID.randomUUID().toString()))
+                    .map(r -> new ProducerRecord<>(r.topic(), 0, r.key(), r.value(), r.headers())).toList());
+            await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                    .body("endReason", equalTo("CASE_REASSIGNED")));
+            LockWaits.awaitWaiter(dataSource, "FROM known_case WHERE case_number", WAIT);
+            // the consumer waits for the held row, holding nothing of the org's: a session on another case starts
+            jwt(TSE).body("{\"caseNumber\":\"" + other + "\"}").post("/sessions").then().statusCode(201);
+            row.commit();
+        }
+        await().atMost(WAIT).until(() -> knownCases.find(held).map(KnownCases.KnownCase::statusSequence)
+                .filter(sequence -> sequence == 3L).isPresent());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
@@ -19,6 +20,7 @@ import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.Topics;
 import io.casetrail.events.cases.CaseAssigned;
+import io.casetrail.events.cases.CaseClosed;
 import io.casetrail.events.cases.CaseEvents;
 import io.casetrail.events.cases.CaseOpened;
 import io.casetrail.events.cases.CaseStatus;
@@ -104,6 +106,8 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
     }
 
     private static final ObjectMapper JSON = EventJson.newMapper();
+    private static final Set<String> ANNOUNCED = Set.of(EventCatalog.typeOf(CaseAssigned.class),
+            EventCatalog.typeOf(CaseClosed.class));
     private static final String SELECT = "SELECT case_number, org_id, subject, team, assignee, opened_by,"
             + " opened_by_support, status, status_seq, open_since, open_seq FROM known_case";
 
@@ -125,6 +129,15 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
     @Override
     public Collection<String> topics() {
         return List.of(Topics.CASE);
+    }
+
+    /**
+     * An assignment or a closure, alone: each may be announced ({@link Reassigned}, {@link Closed}), and observers
+     * send commands on it, whose aggregates stay locked until the transaction ends.
+     */
+    @Override
+    public boolean appliesAlone(CloudEvent event) {
+        return ANNOUNCED.contains(event.type());
     }
 
     @Override

@@ -26,6 +26,18 @@ public interface CloudEventConsumer {
     void apply(CloudEvent event) throws Exception;
 
     /**
+     * Whether the event is applied in a transaction of its own, the records before it committed first and those
+     * after it in the next: one whose applying may take locks beyond the consumer's own rows (commands sent to
+     * aggregates, whose locks are held until the transaction ends). Held on while the transaction went on to later
+     * records, they would be held while those records' rows are asked for: the other way round from the order a
+     * request takes the two in (the case's row, then the aggregate), and each would wait for the other. None by
+     * default.
+     */
+    default boolean appliesAlone(CloudEvent event) {
+        return false;
+    }
+
+    /**
      * Whether this build knows the event type: by default the types of the event catalogue. A type it does not
      * know (a new {@code vN} published by a service upgraded first) stops the consumer there, with a warning that
      * names it, until this service is upgraded too: passed over, its event would be recorded as applied and never

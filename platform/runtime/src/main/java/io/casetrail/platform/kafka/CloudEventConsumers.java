@@ -165,17 +165,17 @@ public class CloudEventConsumers {
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
-                    if (!appliedTogether(records)) {
-                        for (ConsumerRecord<String, byte[]> record : records) {
-                            try {
-                                applyOnce(record);
-                            } catch (RuntimeException | Error e) {
-                                // where it is stuck, for the operator (operations.md, "when something is stuck")
-                                throw new IllegalStateException("record " + record.topic() + "/" + record.partition()
-                                        + "@" + record.offset() + " not applied: " + e.getMessage(), e);
-                            }
+                    List<ConsumerRecord<String, byte[]>> together = new ArrayList<>();
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        if (appliesAlone(record)) {
+                            apply(together);
+                            together.clear();
+                            apply(List.of(record));
+                        } else {
+                            together.add(record);
                         }
                     }
+                    apply(together);
                     client.commitSync(done);
                     backlog(client, ConsumerRecords.empty()).ifPresent(waiting -> lag.set((double) waiting));
                 }
@@ -206,16 +206,41 @@ public class CloudEventConsumers {
             return OptionalLong.of(total);
         }
 
+        /** Applies records in order: in one transaction, or one at a time when they cannot all be together. */
+        private void apply(List<ConsumerRecord<String, byte[]>> records) {
+            if (appliedTogether(records)) {
+                return;
+            }
+            for (ConsumerRecord<String, byte[]> record : records) {
+                try {
+                    applyOnce(record);
+                } catch (RuntimeException | Error e) {
+                    // where it is stuck, for the operator (operations.md, "when something is stuck")
+                    throw new IllegalStateException("record " + record.topic() + "/" + record.partition() + "@"
+                            + record.offset() + " not applied: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        /** Whether the consumer applies the record's event alone; a record that is no CloudEvent is not. */
+        private boolean appliesAlone(ConsumerRecord<String, byte[]> record) {
+            try {
+                return consumer.appliesAlone(CloudEventRecords.fromRecord(record));
+            } catch (CloudEventRecords.NotACloudEvent e) {
+                return false;
+            }
+        }
+
         /**
-         * Applies the records of one poll in one transaction, each once (a copy within the batch too: its id is
+         * Applies records of one poll in one transaction, each once (a copy within the batch too: its id is
          * recorded by then): a commit for the batch, not for each record, so that a backlog (a replay, a service
          * back from an outage) is worked through at the database's pace rather than at its commits'. {@code false},
          * with nothing applied, when a record is not a plain case (not a CloudEvent, of a type this version does not
          * know, or failing to apply): the caller then takes them one at a time, in a transaction each, to pass over
          * or stop at the one concerned.
          */
-        private boolean appliedTogether(ConsumerRecords<String, byte[]> records) {
-            if (records.count() < 2) {
+        private boolean appliedTogether(List<ConsumerRecord<String, byte[]>> records) {
+            if (records.size() < 2) {
                 return false;
             }
             int firsts;
@@ -235,12 +260,12 @@ public class CloudEventConsumers {
                     return first;
                 });
             } catch (RuntimeException | Error e) {
-                LOG.debugf("Consumer %s applies %d records one at a time (%s)", group, records.count(), e);
+                LOG.debugf("Consumer %s applies %d records one at a time (%s)", group, records.size(), e);
                 return false;
             }
             transactions.increment();
             applied.increment(firsts);
-            duplicates.increment(records.count() - firsts);
+            duplicates.increment(records.size() - firsts);
             return true;
         }
 
