@@ -113,7 +113,8 @@ public class CloudEventConsumers {
                     .baseUnit("events").register(metrics);
             this.duplicates = Counter.builder("casetrail.consumer.duplicates").tag("consumer", consumer.name())
                     .baseUnit("events").register(metrics);
-            // a poll's records are applied in one transaction (one at a time only around a record that fails)
+            // a poll's records are applied in one transaction; one at a time a poll's only record, an event the
+            // consumer applies alone, and the records of a poll that could not be applied together
             this.transactions = Counter.builder("casetrail.consumer.transactions").tag("consumer", consumer.name())
                     .register(metrics);
             // how far the view it feeds is behind its topics: growing while it is stuck on a record, which its
