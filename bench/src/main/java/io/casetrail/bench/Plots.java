@@ -62,6 +62,15 @@ final class Plots {
                     e2e.path("ratePerSecond").asText() + " commands/s", List.of(new Bar("p50", e2e.path("p50Ms")
                     .asDouble()), new Bar("p99", e2e.path("p99Ms").asDouble()), new Bar("max", e2e.path("maxMs")
                     .asDouble())))), 500.0));
+            List<Group> settling = new ArrayList<>();
+            for (JsonNode slice : e2e.path("slices")) {
+                settling.add(new Group(slice.path("fromSecond").asText() + " s", List.of(new Bar("p50", slice
+                        .path("p50Ms").asDouble()), new Bar("p99", slice.path("p99Ms").asDouble()))));
+            }
+            if (!settling.isEmpty()) {
+                write(out, "end-to-end-settling", chart("The delay by 10 s from a cold start (warm-up included)",
+                        "ms", settling, 500.0));
+            }
         }
         JsonNode rebuild = read(results, "rebuild");
         if (rebuild != null) {
