@@ -166,14 +166,15 @@ public class CloudEventConsumers {
                         done.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1));
                     }
-                    List<ConsumerRecord<String, byte[]>> together = new ArrayList<>();
+                    List<Delivery> together = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        if (appliesAlone(record)) {
+                        Delivery delivery = Delivery.of(record);
+                        if (delivery.event() != null && consumer.appliesAlone(delivery.event())) {
                             apply(together);
                             together.clear();
-                            apply(List.of(record));
+                            apply(List.of(delivery));
                         } else {
-                            together.add(record);
+                            together.add(delivery);
                         }
                     }
                     apply(together);
@@ -208,27 +209,19 @@ public class CloudEventConsumers {
         }
 
         /** Applies records in order: in one transaction, or one at a time when they cannot all be together. */
-        private void apply(List<ConsumerRecord<String, byte[]>> records) {
-            if (appliedTogether(records)) {
+        private void apply(List<Delivery> deliveries) {
+            if (appliedTogether(deliveries)) {
                 return;
             }
-            for (ConsumerRecord<String, byte[]> record : records) {
+            for (Delivery delivery : deliveries) {
+                ConsumerRecord<String, byte[]> record = delivery.record();
                 try {
-                    applyOnce(record);
+                    applyOnce(delivery);
                 } catch (RuntimeException | Error e) {
                     // where it is stuck, for the operator (operations.md, "when something is stuck")
                     throw new IllegalStateException("record " + record.topic() + "/" + record.partition() + "@"
                             + record.offset() + " not applied: " + e.getMessage(), e);
                 }
-            }
-        }
-
-        /** Whether the consumer applies the record's event alone; a record that is no CloudEvent is not. */
-        private boolean appliesAlone(ConsumerRecord<String, byte[]> record) {
-            try {
-                return consumer.appliesAlone(CloudEventRecords.fromRecord(record));
-            } catch (CloudEventRecords.NotACloudEvent e) {
-                return false;
             }
         }
 
@@ -240,17 +233,17 @@ public class CloudEventConsumers {
          * know, or failing to apply): the caller then takes them one at a time, in a transaction each, to pass over
          * or stop at the one concerned.
          */
-        private boolean appliedTogether(List<ConsumerRecord<String, byte[]>> records) {
-            if (records.size() < 2) {
+        private boolean appliedTogether(List<Delivery> deliveries) {
+            if (deliveries.size() < 2) {
                 return false;
             }
             int firsts;
             try {
                 firsts = QuarkusTransaction.requiringNew().call(() -> {
                     int first = 0;
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        CloudEvent event = CloudEventRecords.fromRecord(record);
-                        if (!consumer.understands(event.type())) {
+                    for (Delivery delivery : deliveries) {
+                        CloudEvent event = delivery.event();
+                        if (event == null || !consumer.understands(event.type())) {
                             throw new NotTogether();
                         }
                         if (consumed.firstDelivery(consumer.name(), event.id())) {
@@ -261,22 +254,21 @@ public class CloudEventConsumers {
                     return first;
                 });
             } catch (RuntimeException | Error e) {
-                LOG.debugf("Consumer %s applies %d records one at a time (%s)", group, records.size(), e);
+                LOG.debugf("Consumer %s applies %d records one at a time (%s)", group, deliveries.size(), e);
                 return false;
             }
             transactions.increment();
             applied.increment(firsts);
-            duplicates.increment(records.size() - firsts);
+            duplicates.increment(deliveries.size() - firsts);
             return true;
         }
 
-        private void applyOnce(ConsumerRecord<String, byte[]> record) {
-            CloudEvent event;
-            try {
-                event = CloudEventRecords.fromRecord(record);
-            } catch (CloudEventRecords.NotACloudEvent e) {
+        private void applyOnce(Delivery delivery) {
+            ConsumerRecord<String, byte[]> record = delivery.record();
+            CloudEvent event = delivery.event();
+            if (event == null) {
                 // not ours to interpret; it can never become valid, so it is logged and passed over
-                LOG.errorf("Consumer %s passes over %s", group, e.getMessage());
+                LOG.errorf("Consumer %s passes over %s", group, delivery.notAnEvent());
                 return;
             }
             if (!consumer.understands(event.type())) {
@@ -309,7 +301,22 @@ public class CloudEventConsumers {
         /** A record the batch does not take: the records are applied one at a time instead. */
         private static final class NotTogether extends RuntimeException {
             NotTogether() {
-                super("a record of a type this version does not know", null, false, false);
+                super("a record that is no CloudEvent or of a type this version does not know", null, false, false);
+            }
+        }
+
+        /**
+         * A record and its CloudEvent, read from it once a poll ({@code null} with why, {@code notAnEvent}, when
+         * the record is no CloudEvent).
+         */
+        private record Delivery(ConsumerRecord<String, byte[]> record, CloudEvent event, String notAnEvent) {
+
+            static Delivery of(ConsumerRecord<String, byte[]> record) {
+                try {
+                    return new Delivery(record, CloudEventRecords.fromRecord(record), null);
+                } catch (CloudEventRecords.NotACloudEvent e) {
+                    return new Delivery(record, null, e.getMessage());
+                }
             }
         }
 
