@@ -315,9 +315,9 @@ class InternalLogApiTest {
     }
 
     /**
-     * A record that can never be an event (its time is none) is passed over: the events after it on its partition
-     * (the same key) are not held up behind it, and it leaves no entry. One whose value is no JSON holds nothing up
-     * either, and is kept as it came (the internal log has what was on the topics).
+     * A record that can never be an event (its time is none, or one no database keeps) is passed over: the events
+     * after it on its partition (the same key) are not held up behind it, and it leaves no entry. One whose value is
+     * no JSON holds nothing up either, and is kept as it came (the internal log has what was on the topics).
      */
     @Test
     void recordsThatCanNeverBeEventsArePassedOverAndHoldNothingUp() {
@@ -327,6 +327,12 @@ class InternalLogApiTest {
         TopicReader.send(withTime(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(timeless,
                 "/casetrail/case-service", "io.casetrail.log.metric.v1", null, subject, ORG, null, "tse-tom", null,
                 "c-" + RUN, "{}".getBytes(StandardCharsets.UTF_8))), "yesterday"));
+        List<String> outOfTime = List.of("bad-past-" + RUN, "bad-future-" + RUN);
+        for (String time : List.of("-5000-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z")) {
+            TopicReader.send(withTime(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(outOfTime.get(
+                    time.startsWith("-") ? 0 : 1), "/casetrail/case-service", "io.casetrail.log.metric.v1", null,
+                    subject, ORG, null, "tse-tom", null, "c-" + RUN, "{}".getBytes(StandardCharsets.UTF_8))), time));
+        }
         TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(notJson, "/casetrail/case-service",
                 "io.casetrail.log.metric.v1", Instant.now(), subject, ORG, null, "tse-tom", null, "c-" + RUN,
                 "not json {".getBytes(StandardCharsets.UTF_8))));
@@ -337,7 +343,7 @@ class InternalLogApiTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(as(AUDITOR).queryParam("type", "io.casetrail.log.metric.v1")
                 .queryParam("orgId", ORG).queryParam("limit", 1000).get("/internal-logs").then().statusCode(200)
                 .extract().jsonPath().getList("entryId", String.class)).contains(after, notJson)
-                .doesNotContain(timeless));
+                .doesNotContain(timeless).doesNotContainAnyElementsOf(outOfTime));
     }
 
     private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> withTime(

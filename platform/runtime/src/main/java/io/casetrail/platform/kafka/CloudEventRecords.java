@@ -12,6 +12,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.CloudEventHeaders;
+import io.casetrail.platform.api.Page;
 
 /** CloudEvents 1.0 Kafka binary mode: attributes as {@code ce_*} headers, the JSON payload as the value. */
 public final class CloudEventRecords {
@@ -64,6 +65,11 @@ public final class CloudEventRecords {
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
                     + " has a ce_time or ce_sequence that is not one (" + e.getMessage() + ")");
+        }
+        if (at != null && !Page.storable(at)) {
+            // a time no database keeps would fail every consumer's transaction, and hold up all behind it for good
+            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " has a ce_time outside the years 1 to 9999");
         }
         return new CloudEvent(id, source, type, at, get(headers, CloudEventHeaders.SUBJECT),
                 get(headers, CloudEventHeaders.ORG_ID), get(headers, CloudEventHeaders.CASE_ID),

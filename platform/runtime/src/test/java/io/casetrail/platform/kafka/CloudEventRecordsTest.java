@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,27 @@ class CloudEventRecordsTest {
         }
         // any other character is stored as it came (the internal log keeps every record it can)
         assertThat(CloudEventRecords.fromRecord(record("a\tb\nc")).id()).isEqualTo("a\tb\nc");
+    }
+
+    /**
+     * A time outside the years 1 to 9999 is none a database keeps: every consumer's transaction would fail on it and
+     * hold up its partition for good. It is no Casetrail event, and is passed over.
+     */
+    @Test
+    void aTimeNoStoreKeepsIsNoCloudEvent() {
+        for (String time : new String[] {"-5000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+                "+1000000000-01-01T00:00:00Z"}) {
+            ConsumerRecord<String, byte[]> record = record("x");
+            record.headers().add(CloudEventHeaders.TIME, time.getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> CloudEventRecords.fromRecord(record))
+                    .isInstanceOf(CloudEventRecords.NotACloudEvent.class)
+                    .hasMessageContaining("has a ce_time outside the years 1 to 9999");
+        }
+        for (String time : new String[] {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+            ConsumerRecord<String, byte[]> record = record("x");
+            record.headers().add(CloudEventHeaders.TIME, time.getBytes(StandardCharsets.UTF_8));
+            assertThat(CloudEventRecords.fromRecord(record).time()).isEqualTo(Instant.parse(time));
+        }
     }
 
     /** A header without a value is no attribute: a record whose ce_id has none is no CloudEvent. */
