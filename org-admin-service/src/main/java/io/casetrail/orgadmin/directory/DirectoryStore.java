@@ -447,10 +447,15 @@ public class DirectoryStore {
         }
     }
 
-    /** A stored document, without secrets (one imported before they were left out at import may have them). */
+    /**
+     * A stored document, without secrets (one imported before they were left out at import may have them): stripped
+     * in place, the tree being read afresh here.
+     */
     private JsonNode read(String body) {
         try {
-            return withoutSecrets(json.readTree(body));
+            JsonNode document = json.readTree(body);
+            strip(document);
+            return document;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
