@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.events.EventJson;
+import io.casetrail.platform.logging.CaseOrgLookup;
 import io.casetrail.platform.store.Jdbc;
 
 /**
@@ -14,7 +15,7 @@ import io.casetrail.platform.store.Jdbc;
  * about a case are checked against before they touch it.
  */
 @Singleton
-public class CaseOrgs {
+public class CaseOrgs implements CaseOrgLookup {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
 
@@ -24,6 +25,7 @@ public class CaseOrgs {
         this.jdbc = jdbc;
     }
 
+    @Override
     public Optional<String> orgOf(String caseNumber) throws Exception {
         Optional<byte[]> opened = jdbc.queryOne("SELECT payload FROM domainevententry WHERE aggregateidentifier = ?"
                 + " AND sequencenumber = 0", row -> row.getBytes(1), caseNumber);

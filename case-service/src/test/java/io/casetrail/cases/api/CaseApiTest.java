@@ -45,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.cases.command.PostInternalNote;
 import io.casetrail.cases.command.SupportCase;
@@ -160,6 +164,34 @@ class CaseApiTest {
                     read -> read.stream().filter(r -> caseNumber.equals(r.key())).count() >= 2, PROJECTION_WAIT);
             assertThat(records.stream().filter(r -> caseNumber.equals(r.key()))
                     .map(r -> header(r, "ce_correlationid")).distinct().toList()).containsExactly(requestId);
+        }
+    }
+
+    /**
+     * Support's requests about a case are filed under the case's org in their request logs (support is bound to no
+     * org, and the path names only the case): the internal log's org filter and the customer's view of support's
+     * activity find them, as they find the case's events. A case this service does not know gives no org.
+     */
+    @Test
+    void requestsAboutACaseAreLoggedUnderTheCasesOrg() throws Exception {
+        String caseNumber = visible(openAssignedCase("P3"));
+        String replied = "reply-" + UUID.randomUUID();
+        String read = "read-" + UUID.randomUUID();
+        String unknown = "unknown-" + UUID.randomUUID();
+        as(TSE_TOM).header("X-Request-Id", replied).body("{\"body\":\"Looking into it\"}")
+                .post("/cases/" + caseNumber + "/replies").then().statusCode(200);
+        as(AUDITOR).header("X-Request-Id", read).get("/cases/" + caseNumber).then().statusCode(200);
+        as(TSE_TOM).header("X-Request-Id", unknown).get("/cases/99999999").then().statusCode(404);
+        List<String> ids = List.of(replied, read, unknown);
+        List<ConsumerRecord<String, byte[]>> logs = TopicReader.readUntil(Topics.LOG, all -> all.stream()
+                .filter(r -> ids.contains(header(r, "ce_correlationid"))).count() >= 3, PROJECTION_WAIT);
+        for (String id : ids) {
+            ConsumerRecord<String, byte[]> log = logs.stream().filter(r -> id.equals(header(r, "ce_correlationid")))
+                    .findFirst().orElseThrow();
+            JsonNode data = new ObjectMapper().readTree(log.value());
+            String org = id.equals(unknown) ? null : ACME;
+            assertThat(data.path("orgId").isNull() ? null : data.path("orgId").asText()).as(id).isEqualTo(org);
+            assertThat(header(log, "ce_orgid")).as(id).isEqualTo(org);
         }
     }
 

@@ -19,7 +19,8 @@ import io.casetrail.platform.store.Jdbc;
 /**
  * The customer-facing view of support activity on an org, built from its internal log entries: the support-access
  * and org-administration events (and others listed in {@code casetrail.internal-log.customer-view.types}), and the
- * requests support made about the org; every value passed through the {@link Redactor}.
+ * requests support made in the org (research, admin actions, impersonation; not its work on cases, which the case's
+ * timeline shows as far as it is the customer's to see); every value passed through the {@link Redactor}.
  */
 @Singleton
 public class SupportActivity {
@@ -38,6 +39,12 @@ public class SupportActivity {
     private static final Set<String> SUPPORT_ROLES = Set.of(Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
             Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.ENGINEER, Roles.ENGINEERING_MANAGER,
             Roles.IMPERSONATION);
+    /**
+     * The services whose request logs are support's work on cases (filed under the case's org): not shown here. The
+     * case's timeline shows the customer what of that work is theirs to see; internal notes, consultations and
+     * escalations are not, and a request's path would tell of them.
+     */
+    private static final Set<String> CASE_WORK = Set.of("/casetrail/case-service", "/casetrail/escalation-service");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InternalLog log;
@@ -87,6 +94,9 @@ public class SupportActivity {
     private boolean shown(InternalLogEntry entry) throws java.io.IOException {
         if (InternalLogEntry.EVENT.equals(entry.kind())) {
             return typePrefixes.stream().anyMatch(entry.type()::startsWith);
+        }
+        if (CASE_WORK.contains(entry.source())) {
+            return false;
         }
         JsonNode roles = JSON.readTree(entry.attributes()).path("roles");
         for (JsonNode role : roles) {

@@ -147,6 +147,11 @@ class InternalLogApiTest {
 
     static void requestLog(Instant at, String org, String requestId, String principal, List<String> roles,
                            String message, Map<String, Object> attributes) {
+        requestLog("/casetrail/org-admin-service", at, org, requestId, principal, roles, message, attributes);
+    }
+
+    static void requestLog(String source, Instant at, String org, String requestId, String principal,
+                           List<String> roles, String message, Map<String, Object> attributes) {
         Map<String, Object> all = new java.util.LinkedHashMap<>(attributes);
         all.put("principal", principal);
         all.put("roles", roles);
@@ -154,7 +159,7 @@ class InternalLogApiTest {
             byte[] data = JSON.writeValueAsBytes(Map.of("requestId", requestId, "orgId", org, "level", "INFO",
                     "message", message, "attributes", all));
             TopicReader.send(CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(UUID.randomUUID().toString(),
-                    "/casetrail/org-admin-service", RequestLogs.TYPE, at, requestId, org, null, principal,
+                    source, RequestLogs.TYPE, at, requestId, org, null, principal,
                     null, requestId, data)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -737,13 +742,27 @@ class InternalLogApiTest {
         as(AUDITOR).queryParam("orgId", "users").get("/internal-logs").then().statusCode(200);
         await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT COUNT(*) FROM internal_log WHERE org_id = 'users'",
                 row -> row.getLong(1)).orElseThrow() > 1);
+        // support's work on a case, filed under the case's org: the case's timeline shows the customer what of it is
+        // theirs to see, and this view nothing (the path tells of an internal note, an escalation)
+        List<String> caseWork = List.of("req-note-" + RUN, "req-escalation-" + RUN);
+        requestLog("/casetrail/case-service", Instant.now(), ORG, caseWork.get(0), "tse-tom",
+                List.of(Roles.SUPPORT_ENGINEER), "POST /cases/" + CASE + "/internal-notes 201 (9 ms)",
+                Map.of("path", "/cases/" + CASE + "/internal-notes"));
+        requestLog("/casetrail/escalation-service", Instant.now(), ORG, caseWork.get(1), "tse-tom",
+                List.of(Roles.SUPPORT_ENGINEER), "POST /cases/" + CASE + "/escalations 201 (9 ms)",
+                Map.of("path", "/cases/" + CASE + "/escalations"));
+        for (String id : caseWork) {
+            await().atMost(WAIT).untilAsserted(() -> as(AUDITOR).queryParam("requestId", id).get("/internal-logs")
+                    .then().statusCode(200).body("orgId", equalTo(List.of(ORG))));
+        }
         String view = as(ADA).queryParam("limit", 1000).get("/orgs/" + ORG + "/support-activity").then()
                 .statusCode(200).extract().asString();
         assertThat(view).contains("io.casetrail.access.granted.v1").contains("tse-tom")
                 .contains("ada@int.example")
                 .doesNotContain(SECRET).doesNotContain("alice@int.example").doesNotContain(GLOBEX)
                 .doesNotContain("db-1.prod").doesNotContain("10.0.3.17").doesNotContain("req-customer-")
-                .doesNotContain("io.casetrail.case.opened.v1").contains("/orgs/" + ORG + "/users");
+                .doesNotContain("io.casetrail.case.opened.v1").contains("/orgs/" + ORG + "/users")
+                .doesNotContain("/internal-notes").doesNotContain("/escalations");
         io.restassured.path.json.JsonPath items = io.restassured.path.json.JsonPath.from(view);
         assertThat(items.getList("findAll { it.kind == 'EVENT' }.type", String.class)).hasSize(12)
                 .containsOnly("io.casetrail.access.granted.v1");

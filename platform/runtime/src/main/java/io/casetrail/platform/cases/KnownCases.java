@@ -27,6 +27,7 @@ import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.ContactAdded;
 import io.casetrail.events.cases.ContactRemoved;
 import io.casetrail.platform.kafka.CloudEventConsumer;
+import io.casetrail.platform.logging.CaseOrgLookup;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.store.Jdbc;
@@ -40,7 +41,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
  */
 @Singleton
 @LookupIfProperty(name = "casetrail.known-cases.enabled", stringValue = "true")
-public class KnownCases implements CloudEventConsumer, CaseLookup {
+public class KnownCases implements CloudEventConsumer, CaseLookup, CaseOrgLookup {
 
     /**
      * A case as other contexts know it. {@code openedBySupport}: the support principal that opened it on a
@@ -242,6 +243,12 @@ public class KnownCases implements CloudEventConsumer, CaseLookup {
         return find(caseNumber).map(c -> adminId.equals(c.openedBy())).orElse(false)
                 || jdbc.queryOne("SELECT 1 FROM known_case_contact WHERE case_number = ? AND contact_id = ?",
                 row -> 1, caseNumber, adminId).isPresent();
+    }
+
+    /** The org of a case this service knows (for request logs: {@link CaseOrgLookup}). */
+    @Override
+    public Optional<String> orgOf(String caseNumber) {
+        return find(caseNumber).map(KnownCase::orgId);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -93,6 +94,9 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
     @Inject
     RequestId requestId;
 
+    @Inject
+    Instance<CaseOrgLookup> caseOrgs;
+
     /** A request's id: the one the client sent ({@code given}) if it is one, else a new one. */
     public static String requestId(String given) {
         return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
@@ -141,12 +145,27 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         boolean known = started != null && identity != null && !identity.isAnonymous();
         String principal = known ? CallerProducer.idOf(identity) : null;
         Map<String, List<String>> pathParameters = request.getUriInfo().getPathParameters();
+        // the case: the path's, else the one the endpoint named once it found the case the caller's (research, an
+        // admin action, a session's start name it in the query or the body: any string a client puts there is no
+        // proof of the case, and would file the log where the caller's colleagues do not look)
+        String caseNumber = first(pathParameters, "caseNumber");
+        if (caseNumber == null && known) {
+            caseNumber = this.requestId.caseNumber();
+        }
+        if (caseNumber == null && known) {
+            // an impersonation session's request (its admin views, a write it refused): the session's case, which
+            // its token names, signed by support-access-service
+            caseNumber = identity.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE);
+        }
         // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
         // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else
-        // the query
+        // the case's (support's work on a case), else the query
         String orgId = known ? CallerProducer.orgOf(identity) : null;
         if (orgId == null) {
             orgId = first(pathParameters, "orgId");
+        }
+        if (orgId == null && caseNumber != null && known) {
+            orgId = orgOfCase(caseNumber);
         }
         if (orgId == null) {
             orgId = first(request.getUriInfo().getQueryParameters(), "orgId");
@@ -166,18 +185,6 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
         data.put("orgId", orgId);
-        // the case: the path's, else the one the endpoint named once it found the case the caller's (research, an
-        // admin action, a session's start name it in the query or the body: any string a client puts there is no
-        // proof of the case, and would file the log where the caller's colleagues do not look)
-        String caseNumber = first(pathParameters, "caseNumber");
-        if (caseNumber == null && known) {
-            caseNumber = this.requestId.caseNumber();
-        }
-        if (caseNumber == null && known) {
-            // an impersonation session's request (its admin views, a write it refused): the session's case, which
-            // its token names, signed by support-access-service
-            caseNumber = identity.getAttribute(SessionTokenAuthentication.CASE_ATTRIBUTE);
-        }
         data.put("caseNumber", caseNumber);
         data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
         data.put("message", method + " " + attributes.get("path") + " " + status
@@ -188,6 +195,20 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
                 TYPE, now, requestId, orgId, caseNumber, principal, null, requestId,
                 JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8));
         sender().send(CloudEventRecords.toRecord(Topics.LOG, event));
+    }
+
+    /** The case's org as this service knows it; none when it knows no such case or cannot tell now. */
+    private String orgOfCase(String caseNumber) {
+        if (!caseOrgs.isResolvable()) {
+            return null;
+        }
+        try {
+            return caseOrgs.get().orgOf(caseNumber).orElse(null);
+        } catch (Exception e) {
+            // the log goes out all the same, filed under no org (a database out of reach must not cost it)
+            LOG.debugf("Request log: the org of case %s not found (%s)", caseNumber, e.toString());
+            return null;
+        }
     }
 
     private RequestLogSender sender() {
