@@ -367,7 +367,12 @@ public class OrgSupportAccess {
         List<Session> ending = new ArrayList<>();
         for (Session session : sessions.values()) {
             boolean before = session.caseSequence() == null || session.caseSequence() < command.sequence();
-            boolean theirs = command.engineer() == null || session.engineer().equals(command.engineer());
+            // a lead or manager who held the case works it still, as one of its team: a session it started in that
+            // role goes on (one started as the assignee, or before roles were kept, ends)
+            boolean worksItStill = command.reason() == SessionEndReason.CASE_REASSIGNED
+                    && session.engineerRole() != null && !Roles.SUPPORT_ENGINEER.equals(session.engineerRole());
+            boolean theirs = command.engineer() == null
+                    || session.engineer().equals(command.engineer()) && !worksItStill;
             if (session.caseNumber().equals(command.caseNumber()) && theirs && before) {
                 ending.add(session);
             }

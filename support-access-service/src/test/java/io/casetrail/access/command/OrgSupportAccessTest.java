@@ -259,6 +259,24 @@ class OrgSupportAccessTest {
     }
 
     /**
+     * A lead who took the case and started a session as its team's lead works it still once it is assigned to an
+     * engineer: its session goes on. The case's closure ends it, as every session.
+     */
+    @Test
+    void aLeadsSessionOutlastsTheCasesReassignment() {
+        Caller lead = new Caller("lead-lu", "Lu", Set.of(Roles.TEAM_LEAD), null, Set.of("sso"));
+        ImpersonationStarted leads = new ImpersonationStarted(ORG, "s-3", CASE, "g-1", t0.plus(Duration.ofHours(1)),
+                2L, ORIGIN, lead.actingAs(Roles.TEAM_LEAD));
+        fixture.given(orgGranted(), leads)
+                .when(new EndCaseSessions(ORG, CASE, lead.id(), 5, SessionEndReason.CASE_REASSIGNED))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(orgGranted(), leads)
+                .when(new EndCaseSessions(ORG, CASE, null, 9, SessionEndReason.CASE_CLOSED))
+                .expectEvents(new ImpersonationEnded(ORG, "s-3", CASE, lead.id(), SessionEndReason.CASE_CLOSED,
+                        RequestOrigin.NONE, Actor.SYSTEM));
+    }
+
+    /**
      * A case's own grant is for the case while open: its closure ends it on record (a reopening, by any admin of
      * the org, brings no access back), and the org-wide grant does not cover a case reopened since it was given.
      */
