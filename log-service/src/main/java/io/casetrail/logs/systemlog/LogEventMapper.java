@@ -161,7 +161,8 @@ public final class LogEventMapper {
         } else if (event instanceof AdminActionRefused e) {
             entry.type(refusedType(e.kind(), e.enable()), "Support action refused: no live consent")
                     .actor(e.actor()).origin(RequestOrigin.NONE)
-                    .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User", e.target(), null)
+                    .target(e.target(), e.kind() == ActionKind.FEATURE_FLAG ? "Feature" : "User",
+                            e.targetLogin() == null ? e.target() : e.targetLogin(), e.targetLogin())
                     .cases(List.of(e.caseNumber())).outcome("DENY", "NO_CONSENT").debug("reason", e.reason());
         } else if (event instanceof ImpersonationWriteRefused e) {
             readOnlyRefusal(entry, e.actor(), e.sessionId(), e.caseNumber(), e.method() + " " + e.path());

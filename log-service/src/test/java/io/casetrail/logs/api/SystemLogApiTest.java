@@ -483,12 +483,12 @@ class SystemLogApiTest {
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 4, new FeatureFlagChanged(org, CASE, "c-1",
                 "ftrB", "Beta", false, false, TOM));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 5, new AdminActionRefused(org, CASE,
-                ActionKind.RESET_MFA, "00u2bob", null, "no consent was given on case " + CASE, TOM));
+                ActionKind.RESET_MFA, "00u2bob", null, "no consent was given on case " + CASE, TOM, "bob@x.example"));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 6, new AdminActionRefused(org, CASE,
-                ActionKind.FEATURE_FLAG, "ftrC", false, "no live consent covers FEATURE_FLAG for ftrC", TOM));
+                ActionKind.FEATURE_FLAG, "ftrC", false, "no live consent covers FEATURE_FLAG for ftrC", TOM, null));
         // a flag refusal recorded before the event said which way was asked: read as enable, as it always was
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 7, new AdminActionRefused(org, CASE,
-                ActionKind.FEATURE_FLAG, "ftrD", null, "no live consent covers FEATURE_FLAG for ftrD", TOM));
+                ActionKind.FEATURE_FLAG, "ftrD", null, "no live consent covers FEATURE_FLAG for ftrD", TOM, null));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 8, new ImpersonationWriteRefused(org, CASE,
                 "s-9", "DELETE", "/admin-view/groups/00g1\",\"reason\":{}}", TOM));
         // the same refused of the org's support access, by support-access-service (a moment later, on its topic)
@@ -505,6 +505,9 @@ class SystemLogApiTest {
                 .body("outcome.reason", contains("NO_CONSENT", "NO_CONSENT", "NO_CONSENT", "READ_ONLY_IMPERSONATION",
                         "READ_ONLY_IMPERSONATION"))
                 .body("[0].target[0].id", equalTo("00u2bob"))
+                // named by login, as the user of an action taken is: a search by login finds the refusals too
+                .body("[0].target[0].alternateId", equalTo("bob@x.example"))
+                .body("[0].target[0].displayName", equalTo("bob@x.example"))
                 .body("[1].target[0].id", equalTo("ftrC")).body("[1].target[0].type", equalTo("Feature"))
                 .body("[4].target[0].id", equalTo("s-9"))
                 .body("[4].debugContext.debugData.supportAction", containsString(

@@ -284,7 +284,8 @@ public class CaseAdministration {
                 admin -> cases.isOpenerOrContact(known.caseNumber(), admin));
         if (decision.consentId().isEmpty()) {
             apply(new AdminActionRefused(known.orgId(), known.caseNumber(), command.kind(), target,
-                    command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(), actor));
+                    command.kind() == ActionKind.FEATURE_FLAG ? command.enable() : null, decision.reason(), actor,
+                    user == null ? null : user.login()));
             return ActionOutcome.refused(known.caseNumber(), command.kind(), target, decision.reason());
         }
         String consentId = decision.consentId().get();

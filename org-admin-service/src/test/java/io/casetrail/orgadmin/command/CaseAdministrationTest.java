@@ -423,7 +423,7 @@ class CaseAdministrationTest {
                         ADA.actor()))
                 .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrBASE", false, false, TOM))
                 .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrBASE", false,
-                        "no live consent on case " + CASE + " covers FEATURE_FLAG for ftrBASE", TOM.actor()));
+                        "no live consent on case " + CASE + " covers FEATURE_FLAG for ftrBASE", TOM.actor(), null));
         assertThat(platform.calls).isEmpty();
     }
 
@@ -445,7 +445,7 @@ class CaseAdministrationTest {
                 .when(new RunAdminAction(CASE, ORG, ActionKind.FEATURE_FLAG, "ftrBETA", true, false, TOM))
                 .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.FEATURE_FLAG, "ftrBETA", true,
                         "consent c-1 was given by admin-cy, no longer the case's opener or one of its contacts",
-                        TOM.actor()));
+                        TOM.actor(), null));
         assertThat(platform.calls).isEmpty();
     }
 
@@ -454,7 +454,7 @@ class CaseAdministrationTest {
         fixture.givenNoPriorActivity()
                 .when(action(ActionKind.RESET_MFA, "00u1alice", TOM))
                 .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice", null,
-                        "no consent was given on case " + CASE, TOM.actor()));
+                        "no consent was given on case " + CASE, TOM.actor(), "alice@acme.example"));
         assertThat(platform.calls).isEmpty();
     }
 
@@ -609,7 +609,7 @@ class CaseAdministrationTest {
                 .when(action(ActionKind.RESET_MFA, "00u1alice", luAlsoEngineer))
                 .expectEvents(new AdminActionRefused(ORG, CASE, ActionKind.RESET_MFA, "00u1alice", null,
                         "no consent was given on case " + CASE, new Actor("lead-lu", "Lu", Actor.Kind.SUPPORT,
-                        Roles.TEAM_LEAD)));
+                        Roles.TEAM_LEAD), "alice@acme.example"));
     }
 
     @Test
