@@ -169,8 +169,8 @@ class CaseApiTest {
 
     /**
      * Support's requests about a case are filed under the case's org in their request logs (support is bound to no
-     * org, and the path names only the case): the internal log's org filter and the customer's view of support's
-     * activity find them, as they find the case's events. A case this service does not know gives no org.
+     * org, and the path names only the case): the internal log's org filter finds them, as it finds the case's
+     * events. A refusal is filed there too; a case this service does not know gives no org.
      */
     @Test
     void requestsAboutACaseAreLoggedUnderTheCasesOrg() throws Exception {
@@ -181,10 +181,14 @@ class CaseApiTest {
         as(TSE_TOM).header("X-Request-Id", replied).body("{\"body\":\"Looking into it\"}")
                 .post("/cases/" + caseNumber + "/replies").then().statusCode(200);
         as(AUDITOR).header("X-Request-Id", read).get("/cases/" + caseNumber).then().statusCode(200);
+        // refused for its role (answered where the role check runs, before any worker thread)
+        String refused = "refused-" + UUID.randomUUID();
+        as(AUDITOR).header("X-Request-Id", refused).body("{\"body\":\"hi\"}")
+                .post("/cases/" + caseNumber + "/replies").then().statusCode(403);
         as(TSE_TOM).header("X-Request-Id", unknown).get("/cases/99999999").then().statusCode(404);
-        List<String> ids = List.of(replied, read, unknown);
+        List<String> ids = List.of(replied, read, refused, unknown);
         List<ConsumerRecord<String, byte[]>> logs = TopicReader.readUntil(Topics.LOG, all -> all.stream()
-                .filter(r -> ids.contains(header(r, "ce_correlationid"))).count() >= 3, PROJECTION_WAIT);
+                .filter(r -> ids.contains(header(r, "ce_correlationid"))).count() >= 4, PROJECTION_WAIT);
         for (String id : ids) {
             ConsumerRecord<String, byte[]> log = logs.stream().filter(r -> id.equals(header(r, "ce_correlationid")))
                     .findFirst().orElseThrow();

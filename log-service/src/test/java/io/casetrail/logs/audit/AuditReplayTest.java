@@ -398,6 +398,29 @@ class AuditReplayTest {
     }
 
     /**
+     * A record whose time no database keeps (year 10000) is passed over by every consumer, as no CloudEvent: the
+     * replay takes it as the consumers do, so it is reported as unreadable, not as an entry missing from the live
+     * System Log. (Read here record by record: an unreadable record names no org a replay could leave it to, and
+     * one on the shared topics would be reported by every other test's replay.)
+     */
+    @Test
+    void aRecordWhoseTimeNoStoreKeepsIsNoEventToTheReplay() throws Exception {
+        for (String time : List.of("+10000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z")) {
+            org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> sent = CloudEventRecords.toRecord(
+                    Topics.ACCESS, new CloudEvent("far", "/casetrail/support-access-service",
+                            EventCatalog.typeOf(SupportAccessRevoked.class), null, "org-far", "org-far", "00100001",
+                            "admin-sam", 0L, "c-far", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record =
+                    new org.apache.kafka.clients.consumer.ConsumerRecord<>(Topics.ACCESS, 0, 1L, sent.key(),
+                            sent.value());
+            sent.headers().forEach(record.headers()::add);
+            record.headers().add(io.casetrail.events.CloudEventHeaders.TIME,
+                    time.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Replay.cloudEvent(record)).as(time).isNull();
+        }
+    }
+
+    /**
      * A replay of every org reads the live System Log of every org its records name, not only of those it expects
      * entries of: an entry moved into an org that should have none is unexplained there (and missing where it was).
      */

@@ -42,8 +42,8 @@ final class RequestLogSender implements AutoCloseable {
                 });
     }
 
-    /** Queues the log; returns at once. */
-    void send(ProducerRecord<String, byte[]> log) {
+    /** Queues the log, made on this sender's thread (what it looks up is looked up there); returns at once. */
+    void send(Supplier<ProducerRecord<String, byte[]>> log) {
         try {
             thread.execute(() -> sendNow(log));
         } catch (RejectedExecutionException full) {
@@ -66,7 +66,14 @@ final class RequestLogSender implements AutoCloseable {
         return dropped.get();
     }
 
-    private void sendNow(ProducerRecord<String, byte[]> log) {
+    private void sendNow(Supplier<ProducerRecord<String, byte[]>> made) {
+        ProducerRecord<String, byte[]> log;
+        try {
+            log = made.get();
+        } catch (RuntimeException e) {
+            drop("not made: " + e);
+            return;
+        }
         while (producer == null) {
             if (closed) {
                 drop("shutting down with no broker to reach"); // the log waited for a broker

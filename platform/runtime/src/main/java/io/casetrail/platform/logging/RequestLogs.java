@@ -128,13 +128,12 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         }
         try {
             publish(id.toString(), request, response);
-        } catch (RuntimeException | JsonProcessingException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("Request log %s not published: %s", id, e.toString());
         }
     }
 
-    private void publish(String requestId, ContainerRequestContext request, ContainerResponseContext response)
-            throws JsonProcessingException {
+    private void publish(String requestId, ContainerRequestContext request, ContainerResponseContext response) {
         Long started = (Long) request.getProperty(STARTED);
         Long millis = started == null ? null : (System.nanoTime() - started) / 1_000_000;
         int status = response.getStatus();
@@ -159,17 +158,14 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         }
         // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
         // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else
-        // the case's (support's work on a case), else the query
-        String orgId = known ? CallerProducer.orgOf(identity) : null;
-        if (orgId == null) {
-            orgId = first(pathParameters, "orgId");
+        // the case's (support's work on a case: looked up by the sending thread, as the request neither waits for
+        // its log nor may block the event loop a refusal is answered on), else the query
+        String named = known ? CallerProducer.orgOf(identity) : null;
+        if (named == null) {
+            named = first(pathParameters, "orgId");
         }
-        if (orgId == null && caseNumber != null && known) {
-            orgId = orgOfCase(caseNumber);
-        }
-        if (orgId == null) {
-            orgId = first(request.getUriInfo().getQueryParameters(), "orgId");
-        }
+        String caseToLookUp = named == null && known ? caseNumber : null;
+        String inQuery = first(request.getUriInfo().getQueryParameters(), "orgId");
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("service", settings.applicationName());
         attributes.put("method", method);
@@ -184,20 +180,39 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         attributes.put("roles", known ? List.copyOf(identity.getRoles()) : List.of());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
-        data.put("orgId", orgId);
+        data.put("orgId", named);
         data.put("caseNumber", caseNumber);
         data.put("level", status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO");
         data.put("message", method + " " + attributes.get("path") + " " + status
                 + (millis == null ? "" : " (" + millis + " ms)"));
         data.put("attributes", attributes);
         Instant now = clock.instant();
-        CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/casetrail/" + settings.applicationName(),
-                TYPE, now, requestId, orgId, caseNumber, principal, null, requestId,
-                JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8));
-        sender().send(CloudEventRecords.toRecord(Topics.LOG, event));
+        String source = "/casetrail/" + settings.applicationName();
+        String caseOfLog = caseNumber;
+        String namedOrg = named;
+        sender().send(() -> {
+            String orgId = namedOrg;
+            if (orgId == null && caseToLookUp != null) {
+                orgId = orgOfCase(caseToLookUp);
+            }
+            if (orgId == null) {
+                orgId = inQuery;
+            }
+            data.put("orgId", orgId);
+            try {
+                return CloudEventRecords.toRecord(Topics.LOG, new CloudEvent(UUID.randomUUID().toString(), source,
+                        TYPE, now, requestId, orgId, caseOfLog, principal, null, requestId,
+                        JSON.writeValueAsString(data).getBytes(StandardCharsets.UTF_8)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
-    /** The case's org as this service knows it; none when it knows no such case or cannot tell now. */
+    /**
+     * The case's org as this service knows it; none when it knows no such case or cannot tell now. On the sending
+     * thread.
+     */
     private String orgOfCase(String caseNumber) {
         if (!caseOrgs.isResolvable()) {
             return null;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -49,7 +50,7 @@ class RequestLogSenderTest {
         try {
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 for (int i = 0; i < 50; i++) {
-                    sender.send(LOG);
+                    sender.send(() -> LOG);
                 }
             });
             assertThat(opening.await(10, TimeUnit.SECONDS)).isTrue();
@@ -69,12 +70,50 @@ class RequestLogSenderTest {
             // each send waits max.block.ms (2 s) for metadata on the sender's thread; here none may wait at all
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 for (int i = 0; i < 50; i++) {
-                    sender.send(LOG);
+                    sender.send(() -> LOG);
                 }
             });
             // one on its way, ten queued: the rest dropped and counted
             assertThat(sender.dropped()).isBetween(30L, 40L); // 40 if the first one's wait ended already
         } finally {
+            sender.close();
+        }
+    }
+
+    /**
+     * A log is made on the sender's thread: what it looks up there (the org of the case a request was about, in the
+     * database) keeps no request waiting, and no event loop a refusal was answered on; one that cannot be made is
+     * dropped and counted.
+     */
+    @Test
+    void aLogIsMadeOnTheSendersThreadAndOneThatCannotBeMadeIsCounted() throws Exception {
+        CountDownLatch lookedUp = new CountDownLatch(1);
+        AtomicReference<String> madeOn = new AtomicReference<>();
+        RequestLogSender sender = new RequestLogSender(() -> {
+            throw new IllegalStateException("no broker");
+        }, 10);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> sender.send(() -> {
+                madeOn.set(Thread.currentThread().getName());
+                try {
+                    lookedUp.await(); // as a lookup in a database that does not answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("the database is away");
+            }));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (madeOn.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(madeOn.get()).isEqualTo("request-log-sender");
+            lookedUp.countDown();
+            while (sender.dropped() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sender.dropped()).isEqualTo(1);
+        } finally {
+            lookedUp.countDown();
             sender.close();
         }
     }
@@ -85,7 +124,7 @@ class RequestLogSenderTest {
         int nobody = freePort();
         RequestLogSender sender = new RequestLogSender(() -> producer(nobody), 10);
         try {
-            sender.send(LOG);
+            sender.send(() -> LOG);
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (sender.dropped() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
