@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -42,12 +44,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casetrail.events.CloudEvent;
+import io.casetrail.events.CloudEventHeaders;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
 import io.casetrail.events.Topics;
 import io.casetrail.logs.systemlog.LogEventMapper;
-import io.casetrail.platform.kafka.CloudEventRecords;
 
 /**
  * The audit replay: reads the event topics from the beginning (or from a point in time), checks every aggregate's
@@ -123,6 +125,9 @@ public final class Replay {
      * answers what is in the 90). Entries older than that are not compared: they would all read as missing.
      */
     static final Duration SYSTEM_LOG_WINDOW = Duration.ofDays(90);
+    /** The years 1 to 9999: a record's time outside them is none a database keeps, and the consumers pass it over. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
     private static final ObjectMapper JSON = EventJson.newMapper();
 
@@ -564,11 +569,37 @@ public final class Replay {
         return true;
     }
 
-    /** The CloudEvent of a record (binary mode), or null when it is not one: what the consumers pass over. */
+    /**
+     * The CloudEvent of a record (binary mode), or null when it is not one: what the consumers pass over
+     * ({@code CloudEventRecords.fromRecord}, in platform/runtime, which this tool does not carry), a time no database
+     * keeps included.
+     */
     static CloudEvent cloudEvent(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        Iterator<Header> it = record.headers().iterator();
+        while (it.hasNext()) {
+            Header h = it.next();
+            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        String id = headers.get(CloudEventHeaders.ID);
+        String type = headers.get(CloudEventHeaders.TYPE);
+        String source = headers.get(CloudEventHeaders.SOURCE);
+        if (!CloudEvent.isTakenId(id) || type == null || source == null || record.value() == null) {
+            return null; // as the consumers pass it over
+        }
+        String time = headers.get(CloudEventHeaders.TIME);
+        String sequence = headers.get(CloudEventHeaders.SEQUENCE);
         try {
-            return CloudEventRecords.fromRecord(record);
-        } catch (CloudEventRecords.NotACloudEvent e) {
+            Instant at = time == null ? null : Instant.parse(time);
+            if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
+                return null;
+            }
+            return new CloudEvent(id, source, type, at,
+                    headers.get(CloudEventHeaders.SUBJECT), headers.get(CloudEventHeaders.ORG_ID),
+                    headers.get(CloudEventHeaders.CASE_ID), headers.get(CloudEventHeaders.ACTOR),
+                    sequence == null ? null : Long.valueOf(sequence), headers.get(CloudEventHeaders.CORRELATION_ID),
+                    record.value());
+        } catch (RuntimeException e) {
             return null;
         }
     }
