@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.casetrail.events.UtcInstants;
 import io.casetrail.logs.internal.ChainVerifier;
 import io.casetrail.logs.internal.Checkpoints;
 import io.casetrail.logs.internal.InternalLog;
@@ -185,7 +186,7 @@ public class InternalLogResource {
             throw new InvalidInput(name + ": an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z");
         }
         // within the years 1 to 9999, as every stored time is: the database cannot compare one outside
-        if (!Page.storable(instant)) {
+        if (!UtcInstants.storable(instant)) {
             throw new InvalidInput(name + ": an instant within the years 1 to 9999");
         }
         return instant;

@@ -14,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casetrail.events.CloudEvent;
-import io.casetrail.events.CloudEventHeaders;
 import io.casetrail.events.DomainEvent;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
@@ -125,9 +123,6 @@ public final class Replay {
      * answers what is in the 90). Entries older than that are not compared: they would all read as missing.
      */
     static final Duration SYSTEM_LOG_WINDOW = Duration.ofDays(90);
-    /** The years 1 to 9999: a record's time outside them is none a database keeps, and the consumers pass it over. */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
     private static final ObjectMapper JSON = EventJson.newMapper();
 
@@ -570,37 +565,20 @@ public final class Replay {
     }
 
     /**
-     * The CloudEvent of a record (binary mode), or null when it is not one: what the consumers pass over
-     * ({@code CloudEventRecords.fromRecord}, in platform/runtime, which this tool does not carry), a time no database
-     * keeps included.
+     * The CloudEvent of a record (binary mode), or null when it is not one: read as the consumers read it
+     * ({@link CloudEvent#fromHeaders}), so a record they pass over is unreadable here too.
      */
     static CloudEvent cloudEvent(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        Iterator<Header> it = record.headers().iterator();
-        while (it.hasNext()) {
-            Header h = it.next();
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        String id = headers.get(CloudEventHeaders.ID);
-        String type = headers.get(CloudEventHeaders.TYPE);
-        String source = headers.get(CloudEventHeaders.SOURCE);
-        if (!CloudEvent.isTakenId(id) || type == null || source == null || record.value() == null) {
-            return null; // as the consumers pass it over
-        }
-        String time = headers.get(CloudEventHeaders.TIME);
-        String sequence = headers.get(CloudEventHeaders.SEQUENCE);
         try {
-            Instant at = time == null ? null : Instant.parse(time);
-            if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
-                return null;
-            }
-            return new CloudEvent(id, source, type, at,
-                    headers.get(CloudEventHeaders.SUBJECT), headers.get(CloudEventHeaders.ORG_ID),
-                    headers.get(CloudEventHeaders.CASE_ID), headers.get(CloudEventHeaders.ACTOR),
-                    sequence == null ? null : Long.valueOf(sequence), headers.get(CloudEventHeaders.CORRELATION_ID),
-                    record.value());
-        } catch (RuntimeException e) {
+            return CloudEvent.fromHeaders(name -> header(record, name), record.value(), record.topic());
+        } catch (CloudEvent.NotACloudEvent e) {
             return null;
         }
+    }
+
+    /** The last header of a name, null when absent or without a value (as the consumers take it). */
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -24,7 +24,18 @@ import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
  */
 public final class UtcInstants {
 
+    private static final Instant EARLIEST_STORABLE = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST_STORABLE = Instant.parse("9999-12-31T23:59:59Z");
+
     private UtcInstants() {
+    }
+
+    /**
+     * Whether an instant is within the years 1 to 9999, as every time Casetrail stores is: the databases keep and
+     * compare no other (Java parses years far beyond).
+     */
+    public static boolean storable(Instant at) {
+        return !at.isBefore(EARLIEST_STORABLE) && !at.isAfter(LATEST_STORABLE);
     }
 
     /**

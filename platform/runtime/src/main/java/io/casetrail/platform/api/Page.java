@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 
+import io.casetrail.events.UtcInstants;
 import io.casetrail.platform.errors.InvalidInput;
 
 /**
@@ -74,15 +75,10 @@ public record Page<T>(List<T> items, String next) {
      * the database could not even compare (or add to) one that is.
      */
     public static Instant cursorTime(Instant at) {
-        if (!storable(at)) {
+        if (!UtcInstants.storable(at)) {
             throw badCursor();
         }
         return at;
-    }
-
-    /** Whether a time is within the years 1 to 9999, as every stored time is: the database compares no other. */
-    public static boolean storable(Instant at) {
-        return !at.isBefore(At.EARLIEST) && !at.isAfter(At.LATEST);
     }
 
     /**
@@ -104,9 +100,6 @@ public record Page<T>(List<T> items, String next) {
 
     /** The position of a row in a list ordered by a time and then an id; its cursor continues after it. */
     public record At(Instant at, String id) {
-
-        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
         public String cursor() {
             return Page.cursor(at.toString(), id);

@@ -314,7 +314,7 @@ public class CloudEventConsumers {
             static Delivery of(ConsumerRecord<String, byte[]> record) {
                 try {
                     return new Delivery(record, CloudEventRecords.fromRecord(record), null);
-                } catch (CloudEventRecords.NotACloudEvent e) {
+                } catch (CloudEvent.NotACloudEvent e) {
                     return new Delivery(record, null, e.getMessage());
                 }
             }

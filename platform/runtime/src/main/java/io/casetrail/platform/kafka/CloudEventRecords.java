@@ -1,8 +1,6 @@
 package io.casetrail.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,7 +10,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.CloudEventHeaders;
-import io.casetrail.platform.api.Page;
 
 /** CloudEvents 1.0 Kafka binary mode: attributes as {@code ce_*} headers, the JSON payload as the value. */
 public final class CloudEventRecords {
@@ -39,49 +36,13 @@ public final class CloudEventRecords {
     }
 
     /**
-     * The event in a record, or a {@link NotACloudEvent} when required attributes are missing or an attribute is
-     * not what it names (a {@code ce_id} must be one consumers take: {@link CloudEvent#isTakenId}).
+     * The event in a record, or a {@link CloudEvent.NotACloudEvent} when it is not one
+     * ({@link CloudEvent#fromHeaders}).
      */
     public static CloudEvent fromRecord(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
-        String id = get(headers, CloudEventHeaders.ID);
-        String type = get(headers, CloudEventHeaders.TYPE);
-        String source = get(headers, CloudEventHeaders.SOURCE);
-        if (id == null || type == null || source == null || record.value() == null) {
-            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " lacks ce_id, ce_type, ce_source or a value");
-        }
-        if (!CloudEvent.isTakenId(id)) {
-            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has a ce_id that is empty, longer than " + CloudEvent.MAX_ID + " characters or with NUL");
-        }
-        String time = get(headers, CloudEventHeaders.TIME);
-        String sequence = get(headers, CloudEventHeaders.SEQUENCE);
-        Instant at;
-        Long number;
-        try {
-            at = time == null ? null : Instant.parse(time);
-            number = sequence == null ? null : Long.valueOf(sequence);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has a ce_time or ce_sequence that is not one (" + e.getMessage() + ")");
-        }
-        if (at != null && !Page.storable(at)) {
-            // a time no database keeps would fail every consumer's transaction, and hold up all behind it for good
-            throw new NotACloudEvent(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has a ce_time outside the years 1 to 9999");
-        }
-        return new CloudEvent(id, source, type, at, get(headers, CloudEventHeaders.SUBJECT),
-                get(headers, CloudEventHeaders.ORG_ID), get(headers, CloudEventHeaders.CASE_ID),
-                get(headers, CloudEventHeaders.ACTOR), number, get(headers, CloudEventHeaders.CORRELATION_ID),
-                record.value());
-    }
-
-    /** A record on a Casetrail topic that is not a CloudEvent in binary mode. */
-    public static final class NotACloudEvent extends RuntimeException {
-        NotACloudEvent(String message) {
-            super(message);
-        }
+        return CloudEvent.fromHeaders(name -> get(headers, name), record.value(),
+                record.topic() + "-" + record.partition() + "@" + record.offset());
     }
 
     private static void put(Headers headers, String name, String value) {

@@ -35,7 +35,7 @@ class CloudEventRecordsTest {
         assertThat(longest.id()).hasSize(255);
         for (String id : new String[] {"i".repeat(CloudEvent.MAX_ID + 1), "a\u0000b", ""}) {
             assertThatThrownBy(() -> CloudEventRecords.fromRecord(record(id)))
-                    .isInstanceOf(CloudEventRecords.NotACloudEvent.class)
+                    .isInstanceOf(CloudEvent.NotACloudEvent.class)
                     .hasMessageContaining("casetrail.log.v1-0@7 has a ce_id that is empty, longer than 255");
         }
         // any other character is stored as it came (the internal log keeps every record it can)
@@ -53,7 +53,7 @@ class CloudEventRecordsTest {
             ConsumerRecord<String, byte[]> record = record("x");
             record.headers().add(CloudEventHeaders.TIME, time.getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> CloudEventRecords.fromRecord(record))
-                    .isInstanceOf(CloudEventRecords.NotACloudEvent.class)
+                    .isInstanceOf(CloudEvent.NotACloudEvent.class)
                     .hasMessageContaining("has a ce_time outside the years 1 to 9999");
         }
         for (String time : new String[] {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
@@ -70,6 +70,6 @@ class CloudEventRecordsTest {
         record.headers().remove(CloudEventHeaders.ID);
         record.headers().add(CloudEventHeaders.ID, null);
         assertThatThrownBy(() -> CloudEventRecords.fromRecord(record))
-                .isInstanceOf(CloudEventRecords.NotACloudEvent.class).hasMessageContaining("lacks ce_id");
+                .isInstanceOf(CloudEvent.NotACloudEvent.class).hasMessageContaining("lacks ce_id");
     }
 }
