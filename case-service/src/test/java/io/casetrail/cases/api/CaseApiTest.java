@@ -59,8 +59,6 @@ import org.apache.kafka.common.header.Header;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.cases.command.PostInternalNote;
 import io.casetrail.cases.command.SupportCase;
@@ -74,6 +72,8 @@ import io.casetrail.testing.Links;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.RawHttp;
+import io.casetrail.testing.RequestLogRecords;
+import io.casetrail.testing.RequestLogRecords.Filed;
 import io.casetrail.testing.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -186,17 +186,11 @@ class CaseApiTest {
         as(AUDITOR).header("X-Request-Id", refused).body("{\"body\":\"hi\"}")
                 .post("/cases/" + caseNumber + "/replies").then().statusCode(403);
         as(TSE_TOM).header("X-Request-Id", unknown).get("/cases/99999999").then().statusCode(404);
-        List<String> ids = List.of(replied, read, refused, unknown);
-        List<ConsumerRecord<String, byte[]>> logs = TopicReader.readUntil(Topics.LOG, all -> all.stream()
-                .filter(r -> ids.contains(header(r, "ce_correlationid"))).count() >= 4, PROJECTION_WAIT);
-        for (String id : ids) {
-            ConsumerRecord<String, byte[]> log = logs.stream().filter(r -> id.equals(header(r, "ce_correlationid")))
-                    .findFirst().orElseThrow();
-            JsonNode data = new ObjectMapper().readTree(log.value());
-            String org = id.equals(unknown) ? null : ACME;
-            assertThat(data.path("orgId").isNull() ? null : data.path("orgId").asText()).as(id).isEqualTo(org);
-            assertThat(header(log, "ce_orgid")).as(id).isEqualTo(org);
+        Map<String, Filed> logs = RequestLogRecords.of(List.of(replied, read, refused, unknown), PROJECTION_WAIT);
+        for (String id : List.of(replied, read, refused)) {
+            assertThat(logs.get(id)).as(id).isEqualTo(Filed.under(ACME, caseNumber));
         }
+        assertThat(logs.get(unknown)).isEqualTo(Filed.under(null, "99999999"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.casetrail.escalations.api;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -53,6 +54,7 @@ import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -153,6 +155,7 @@ public class EscalationResource {
             + " history.")
     public Detail detail(@PathParam("id") String escalationId) {
         Detail detail = queries.detail(escalationId).orElseThrow(() -> unknown(escalationId));
+        RequestId.aboutCase(detail.escalation().caseNumber()); // a refusal too is filed under the case
         access.requireRead(caller, detail);
         return detail;
     }
@@ -229,8 +232,8 @@ public class EscalationResource {
     public Response resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         // the case's row first, as the known-cases consumer takes it before the escalations a closure ends: the
         // resolution and a closure being recorded are one after the other, and the resolution sees the case closed
-        refs.caseOf(escalationId).ifPresent(cases::findLocked);
-        return state(escalationId, new ResolveEscalation(escalationId, request.text(), caller));
+        aboutEscalation(escalationId).ifPresent(cases::findLocked);
+        return send(escalationId, new ResolveEscalation(escalationId, request.text(), caller));
     }
 
     @POST
@@ -267,8 +270,24 @@ public class EscalationResource {
 
     /** The escalation's state after the command, as a Response: what the idempotency layer stores and replays. */
     private Response state(String escalationId, Object command) {
+        aboutEscalation(escalationId);
+        return send(escalationId, command);
+    }
+
+    private Response send(String escalationId, Object command) {
         EscalationStatus status = commands.sendAndWait(command);
         return Response.ok(new State(escalationId, status)).build();
+    }
+
+    /**
+     * The case the escalation was raised on, named for the request's log: a request about an escalation is filed
+     * under its case and the case's org, as a request about the case is (the internal log's org filter finds
+     * Engineering's work on it). Empty for no such escalation.
+     */
+    private Optional<String> aboutEscalation(String escalationId) {
+        Optional<String> caseNumber = refs.caseOf(escalationId);
+        caseNumber.ifPresent(RequestId::aboutCase);
+        return caseNumber;
     }
 
     static NotFound unknown(String escalationId) {

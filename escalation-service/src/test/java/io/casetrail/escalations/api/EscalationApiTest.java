@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,8 @@ import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.HeldRows;
 import io.casetrail.testing.LockWaits;
 import io.casetrail.testing.Links;
+import io.casetrail.testing.RequestLogRecords;
+import io.casetrail.testing.RequestLogRecords.Filed;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
 import io.casetrail.testing.TopicReader;
@@ -580,6 +583,35 @@ class EscalationApiTest {
      * Support withdraws an escalation it no longer needs, with the reason: it leaves the approvers' lists and takes
      * no further step. Engineering, and support not working the case, may not withdraw it.
      */
+    /**
+     * Requests about an escalation name it by its id alone, by principals bound to no org: their request logs are
+     * filed under the escalation's case and its org all the same, refusals too, so that the internal log's org
+     * filter finds Engineering's and the approvers' work (DOMAIN.md: internal logs hold everything, request logs
+     * included, filtered by org). An escalation nobody raised names neither.
+     */
+    @Test
+    void requestsAboutAnEscalationAreLoggedUnderItsCaseAndOrg() throws Exception {
+        String caseNumber = caseOfTom();
+        String id = raise(caseNumber, "defect");
+        String approved = "approved-" + UUID.randomUUID();
+        String refused = "refused-" + UUID.randomUUID();
+        String unreadable = "unreadable-" + UUID.randomUUID();
+        String read = "read-" + UUID.randomUUID();
+        String unknown = "unknown-" + UUID.randomUUID();
+        as(LU).header("X-Request-Id", approved).post("/escalations/" + id + "/approvals").then().statusCode(200);
+        as(TIA).header("X-Request-Id", refused).body("{\"reason\":\"not needed\"}")
+                .post("/escalations/" + id + "/withdrawal").then().statusCode(403);
+        as(DEV).header("X-Request-Id", unreadable).get("/escalations/" + id).then().statusCode(403);
+        as(AUDITOR).header("X-Request-Id", read).get("/escalations/" + id).then().statusCode(200);
+        as(LU).header("X-Request-Id", unknown).post("/escalations/" + UUID.randomUUID() + "/approvals").then()
+                .statusCode(404);
+        Map<String, Filed> logs = RequestLogRecords.of(List.of(approved, refused, unreadable, read, unknown), WAIT);
+        for (String requestId : List.of(approved, refused, unreadable, read)) {
+            assertThat(logs.get(requestId)).as(requestId).isEqualTo(Filed.under(ORG, caseNumber));
+        }
+        assertThat(logs.get(unknown)).isEqualTo(Filed.under(null, null));
+    }
+
     @Test
     void supportWithdrawsAnEscalationNoLongerNeeded() {
         String reason = "{\"reason\":\"Customer found the cause: a rotated certificate\"}";

@@ -160,7 +160,9 @@ public class SessionResource {
         String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
                 row -> row.getString(1), sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
+        RequestId.aboutOrg(orgId); // the request log is filed under the session's org, a refusal's too
         SessionStop stop = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
+        RequestId.aboutCase(stop.caseNumber());
         return Response.ok(new StoppedSession(sessionId, orgId, stop.caseNumber(), stop.endReason().name())).build();
     }
 
@@ -183,6 +185,8 @@ public class SessionResource {
     public SessionView get(@PathParam("sessionId") String sessionId) {
         SessionView session = queries.session(sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
+        RequestId.aboutOrg(session.orgId()); // the request log is filed under the session's org and case
+        RequestId.aboutCase(session.caseNumber());
         boolean allowed = caller.isCustomer() ? caller.isCustomerOf(session.orgId())
                 : caller.id().equals(session.engineer()) || caller.has(Roles.AUDITOR)
                 || caller.hasAny(Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER) && knownCases.find(session.caseNumber())

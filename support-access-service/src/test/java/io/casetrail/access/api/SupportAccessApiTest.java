@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,8 @@ import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.MovableClock;
 import io.casetrail.testing.TestEvents;
 import io.casetrail.testing.TokenMinter;
+import io.casetrail.testing.RequestLogRecords;
+import io.casetrail.testing.RequestLogRecords.Filed;
 import io.casetrail.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -444,6 +447,42 @@ class SupportAccessApiTest {
                 .then().statusCode(403);
         jwt(OTHER_TSE).get("/sessions/" + sessionId).then().statusCode(403);
         jwt(MINT.token("aud-al").role(Roles.AUDITOR).sign()).get("/sessions/" + sessionId).then().statusCode(200);
+    }
+
+    /**
+     * Support's requests about a session name it by its id alone, by principals bound to no org: their request logs
+     * are filed under the session's org all the same (and its case, once the session is found in the view or
+     * stopped), refusals too, so that the internal log's org filter finds them. A session nobody started names
+     * neither.
+     */
+    @Test
+    void requestsAboutASessionAreLoggedUnderItsOrg() throws Exception {
+        Org org = newOrg();
+        String caseNumber = openCaseAssignedToTom(org);
+        jwt(org.superAdmin()).post("/api/v1/org/privacy/oktaSupport/grant").then().statusCode(200);
+        String sessionId = jwt(TSE).body("{\"caseNumber\":\"" + caseNumber + "\"}").post("/sessions").then()
+                .statusCode(201).extract().path("sessionId");
+        String refused = "refused-" + UUID.randomUUID();
+        String stopped = "stopped-" + UUID.randomUUID();
+        String read = "read-" + UUID.randomUUID();
+        String unreadable = "unreadable-" + UUID.randomUUID();
+        String unknown = "unknown-" + UUID.randomUUID();
+        jwt(OTHER_TSE).header("X-Request-Id", refused).post("/sessions/" + sessionId + "/stop").then().statusCode(403);
+        jwt(TSE).header("X-Request-Id", stopped).post("/sessions/" + sessionId + "/stop").then().statusCode(200);
+        await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
+                .body("endReason", equalTo("STOPPED")));
+        jwt(MINT.token("aud-al").role(Roles.AUDITOR).sign()).header("X-Request-Id", read)
+                .get("/sessions/" + sessionId).then().statusCode(200);
+        jwt(OTHER_TSE).header("X-Request-Id", unreadable).get("/sessions/" + sessionId).then().statusCode(403);
+        jwt(TSE).header("X-Request-Id", unknown).post("/sessions/" + UUID.randomUUID() + "/stop").then()
+                .statusCode(404);
+        Map<String, Filed> logs = RequestLogRecords.of(List.of(refused, stopped, read, unreadable, unknown), WAIT);
+        for (String requestId : List.of(stopped, read, unreadable)) {
+            assertThat(logs.get(requestId)).as(requestId).isEqualTo(Filed.under(org.id(), caseNumber));
+        }
+        // a refused stop is filed under the org its directory names; the case it learns only by stopping
+        assertThat(logs.get(refused)).isEqualTo(Filed.under(org.id(), null));
+        assertThat(logs.get(unknown)).isEqualTo(Filed.under(null, null));
     }
 
     @Test

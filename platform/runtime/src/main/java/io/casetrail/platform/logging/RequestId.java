@@ -27,6 +27,7 @@ public class RequestId {
 
     private String value;
     private String caseNumber;
+    private String orgId;
 
     void set(String value) {
         this.value = value;
@@ -48,6 +49,25 @@ public class RequestId {
      */
     public static void aboutCase(String caseNumber) {
         ofThisRequest().ifPresent(request -> request.setCaseNumber(caseNumber));
+    }
+
+    /** The org this request is about, when an endpoint found it (null otherwise). */
+    String orgId() {
+        return orgId;
+    }
+
+    void setOrgId(String orgId) {
+        this.orgId = orgId;
+    }
+
+    /**
+     * Names the org the current request is about, for its request log: an endpoint whose path names something of an
+     * org by its own id (an escalation, an impersonation session) calls it once it found that thing, so that the log
+     * of support's or Engineering's request (principals bound to no org) is filed under the org, where the internal
+     * log's org filter finds it.
+     */
+    public static void aboutOrg(String orgId) {
+        ofThisRequest().ifPresent(request -> request.setOrgId(orgId));
     }
 
     /** This request's id (through the bean's client proxy: a method, never the field). */

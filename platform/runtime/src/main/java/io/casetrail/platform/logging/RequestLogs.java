@@ -158,11 +158,15 @@ public class RequestLogs implements ContainerRequestFilter, ContainerResponseFil
         }
         // the org: that of a principal bound to one (a customer; support in an impersonation session), whatever it
         // asked for, so a customer cannot file entries under another org; otherwise the org the path names, else
-        // the case's (support's work on a case: looked up by the sending thread, as the request neither waits for
-        // its log nor may block the event loop a refusal is answered on), else the query
+        // the one the endpoint found for what the path names by its own id (an escalation, a session), else the
+        // case's (support's work on a case: looked up by the sending thread, as the request neither waits for its
+        // log nor may block the event loop a refusal is answered on), else the query
         String named = known ? CallerProducer.orgOf(identity) : null;
         if (named == null) {
             named = first(pathParameters, "orgId");
+        }
+        if (named == null && known) {
+            named = this.requestId.orgId(); // the org of what the path names by its own id, as the endpoint found it
         }
         String caseToLookUp = named == null && known ? caseNumber : null;
         String inQuery = first(request.getUriInfo().getQueryParameters(), "orgId");
