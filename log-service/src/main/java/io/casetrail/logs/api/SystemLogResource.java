@@ -141,9 +141,13 @@ public class SystemLogResource {
     private Response.ResponseBuilder page(String orgId, String since, String until, String after, String filter,
                                           String q, String limit, String sortOrder) {
         Instant now = clock.instant();
-        Instant untilTime = until == null || until.isEmpty() ? now : time("until", until);
-        Instant sinceTime = since == null || since.isEmpty() ? untilTime.minus(DEFAULT_RANGE) : time("since", since);
         boolean continued = after != null && !after.isEmpty();
+        Cursor position = continued ? Cursor.decode(after) : null;
+        boolean sinceGiven = since != null && !since.isEmpty();
+        Instant untilTime = until == null || until.isEmpty() ? now : time("until", until);
+        Instant sinceTime = sinceGiven ? time("since", since)
+                : position != null && position.windowStart() != null ? Instant.ofEpochMilli(position.windowStart())
+                : untilTime.minus(DEFAULT_RANGE);
         // a page that continues (after wins over since) is not refused when its since has grown old: a poller
         // follows its next links for as long as it runs
         if (!continued && sinceTime.isBefore(now.minus(MAX_AGE))) {
@@ -158,19 +162,25 @@ public class SystemLogResource {
         boolean polling = (until == null || until.isEmpty()) && !descending;
         LogFilter parsed = filter == null || filter.isBlank() ? null : LogFilterParser.parse(filter);
         SystemLogQueries.Page page = queries.read(new LogQuery(orgId, sinceTime, untilTime, now.minus(RETENTION),
-                polling, descending, continued ? Cursor.decode(after) : null, parsed, keywords(q), limit(limit)));
+                polling, descending, position, parsed, keywords(q), limit(limit)));
 
         Response.ResponseBuilder response = Response.ok("[" + String.join(",", page.events()) + "]",
                 MediaType.APPLICATION_JSON_TYPE).header("link", "<" + uri.getRequestUri() + ">; rel=\"self\"");
         if (page.next() != null) {
-            UriBuilder next = uri.getRequestUriBuilder().replaceQueryParam("after", page.next());
+            String nextPosition = page.next();
+            if (descending && !sinceGiven) {
+                // the window's start rides in the cursor too: the SDK re-sends its parameters with after, not the
+                // link, and a since derived again from the clock would pass over the window's oldest entries
+                nextPosition = Cursor.decode(nextPosition).withWindowStart(sinceTime).encode();
+            }
+            UriBuilder next = uri.getRequestUriBuilder().replaceQueryParam("after", nextPosition);
             if (!polling) {
                 // a bounded read keeps the window of its first page: since and until, when derived from the time
                 // of that page, are written into the link, or the window would slide while the client pages
                 if (until == null || until.isEmpty()) {
                     next.replaceQueryParam("until", untilTime.toString());
                 }
-                if (since == null || since.isEmpty()) {
+                if (!sinceGiven) {
                     next.replaceQueryParam("since", sinceTime.toString());
                 }
             }

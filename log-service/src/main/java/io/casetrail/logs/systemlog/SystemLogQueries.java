@@ -50,19 +50,32 @@ public class SystemLogQueries {
 
     /**
      * Where a page ended: {@code <millis>_<seq>} (published time for bounded reads, recording time for polling);
-     * sequence 0, which no entry has, marks where a read begins: that time, nothing read yet.
+     * sequence 0, which no entry has, marks where a read begins: that time, nothing read yet. A descending read
+     * without {@code since} adds {@code _<millis>}, the start of its first page's window ({@code windowStart}): a
+     * client that re-sends its own parameters with {@code after} (the Java SDK does, rather than follow the next
+     * link) keeps that window, which would otherwise slide with the clock past the oldest entries still to read.
      */
-    public record Cursor(long millis, long seq) {
+    public record Cursor(long millis, long seq, Long windowStart) {
+
+        public Cursor(long millis, long seq) {
+            this(millis, seq, null);
+        }
 
         public String encode() {
-            return millis + "_" + seq;
+            return millis + "_" + seq + (windowStart == null ? "" : "_" + windowStart);
+        }
+
+        /** This position, carrying the start of the read's window. */
+        public Cursor withWindowStart(Instant since) {
+            return new Cursor(millis, seq, since.toEpochMilli());
         }
 
         public static Cursor decode(String token) {
-            String[] parts = token == null ? new String[0] : token.split("_");
+            String[] parts = token == null ? new String[0] : token.split("_", -1);
             try {
-                if (parts.length == 2) {
-                    return new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                if (parts.length == 2 || parts.length == 3) {
+                    return new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+                            parts.length == 3 ? Long.valueOf(parts[2]) : null);
                 }
             } catch (NumberFormatException e) {
                 // refused below

@@ -347,6 +347,40 @@ class SystemLogApiTest {
         assertThat(read).containsSubsequence(IDS.get(4), IDS.get(1), IDS.get(3), IDS.get(2), IDS.get(0));
     }
 
+    /**
+     * The Java SDK pages by re-sending its own parameters with the next page's {@code after} (okta-apis.md 5.4), not
+     * by following the link: a descending read without since keeps its first page's window all the same (the cursor
+     * carries its start), so the oldest entry of that week is read even once the clock has moved past it.
+     */
+    @Test
+    void aDescendingReadPagedWithItsOwnParametersKeepsItsFirstPagesWindow() throws Exception {
+        String org = "org-window-" + RUN;
+        String secret = ApiTokens.newSecret();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", "00Twindow" + RUN, 0, new ApiTokenCreated(org,
+                "00Twindow" + RUN, "SIEM", ApiTokens.hash(secret), Roles.ORG_SUPER_ADMIN, SUPER), Instant.now(),
+                UUID.randomUUID().toString());
+        // the oldest entry a week's window holds for ten seconds more; the other one an hour old
+        Instant oldest = Instant.now().minus(Duration.ofDays(7)).plusSeconds(10);
+        String oldId = UUID.randomUUID().toString();
+        String newId = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessGranted(org, "g-w1",
+                GrantScope.ORG, null, List.of(), oldest.plus(Duration.ofHours(8)), ORIGIN, SUPER), oldest, oldId);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", org, 2, new SupportAccessRevoked(org, "g-w1",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now().minus(Duration.ofHours(1)), newId);
+        String filter = "eventType sw \"user.session\""; // not the token's creation
+        Response first = await().atMost(Duration.ofSeconds(8)).until(() -> ssws(secret).queryParam("filter", filter)
+                .queryParam("sortOrder", "DESCENDING").queryParam("limit", "1").get("/api/v1/logs"),
+                page -> next(page) != null);
+        assertThat(uuids(first)).containsExactly(newId);
+        String after = queryParam(next(first), "after");
+        // the clock moves past the oldest entry's week before the client asks for the next page
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), oldest.plus(Duration.ofDays(7))).toMillis() + 500));
+        Response second = ssws(secret).queryParam("filter", filter).queryParam("sortOrder", "DESCENDING")
+                .queryParam("limit", "1")
+                .queryParam("after", after).get("/api/v1/logs");
+        assertThat(uuids(second)).containsExactly(oldId);
+    }
+
     static String queryParam(String url, String name) {
         for (String pair : java.net.URI.create(url).getRawQuery().split("&")) {
             if (pair.startsWith(name + "=")) {
