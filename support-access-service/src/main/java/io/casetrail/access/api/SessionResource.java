@@ -140,7 +140,8 @@ public class SessionResource {
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + request.caseNumber());
         }
-        jdbc.update("INSERT INTO session_directory (session_id, org_id) VALUES (?, ?)", sessionId, orgId);
+        jdbc.update("INSERT INTO session_directory (session_id, org_id, engineer_id, case_number) VALUES (?, ?, ?, ?)",
+                sessionId, orgId, caller.id(), request.caseNumber());
         RequestId.aboutCase(request.caseNumber()); // started: the request log is filed under the case
         // the token lasts as long as the session may (its grant may be extended); the services that take it refuse
         // it as soon as their view of the session says it ended or passed its end
@@ -157,13 +158,16 @@ public class SessionResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or by support working its case: the engineer it is assigned to, or a lead or manager of its team (not the one who opened it on the customer's behalf).")
     public Response stop(@PathParam("sessionId") String sessionId) {
-        String orgId = jdbc.queryOne("SELECT org_id FROM session_directory WHERE session_id = ?",
-                row -> row.getString(1), sessionId)
+        StopImpersonation command = jdbc.queryOne("SELECT org_id, engineer_id, case_number FROM session_directory"
+                + " WHERE session_id = ?", row -> new StopImpersonation(row.getString(1), sessionId, row.getString(2),
+                row.getString(3), origin, caller), sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
-        RequestId.aboutOrg(orgId); // the request log is filed under the session's org, a refusal's too
-        SessionStop stop = commands.sendAndWait(new StopImpersonation(orgId, sessionId, origin, caller));
-        RequestId.aboutCase(stop.caseNumber());
-        return Response.ok(new StoppedSession(sessionId, orgId, stop.caseNumber(), stop.endReason().name())).build();
+        // the request log is filed under the session's org and case, a refusal's too
+        RequestId.aboutOrg(command.orgId());
+        RequestId.aboutCase(command.caseNumber());
+        SessionStop stop = commands.sendAndWait(command);
+        return Response.ok(new StoppedSession(sessionId, command.orgId(), stop.caseNumber(), stop.endReason().name()))
+                .build();
     }
 
     @GET

@@ -64,9 +64,19 @@ public final class AccessCommands {
         }
     }
 
-    /** The engineer ends its session. */
-    public record StopImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, RequestOrigin origin,
-                                    Caller caller) {
+    /**
+     * The engineer (or support working its case) ends a session. {@code engineer} and {@code caseNumber}: who started
+     * it and for which case, as the session directory recorded them at its start (null for a session started
+     * before it did): what a stop of a session that has already ended is checked against, as the org's support
+     * access keeps only its running sessions.
+     */
+    public record StopImpersonation(@TargetAggregateIdentifier String orgId, String sessionId, String engineer,
+                                    String caseNumber, RequestOrigin origin, Caller caller) {
+
+        /** A stop that names no engineer or case (a session ended before it is answered 409 to anyone). */
+        public StopImpersonation(String orgId, String sessionId, RequestOrigin origin, Caller caller) {
+            this(orgId, sessionId, null, null, origin, caller);
+        }
     }
 
     /** A change tried with a session's token, refused: recorded on the session's org. */

@@ -328,20 +328,22 @@ public class OrgSupportAccess {
     @CommandHandler
     public SessionStop handle(StopImpersonation command, CaseLookup cases) {
         Session session = sessions.get(command.sessionId());
+        Caller caller = command.caller();
         if (session == null) {
+            // ended: one who may not stop it learns nothing of it, not even that (its engineer and case as the
+            // session directory recorded them)
+            if (command.engineer() != null && !command.engineer().equals(caller.id())) {
+                stopper(caller, command.sessionId(), command.caseNumber(), cases);
+            }
             throw new RuleViolation("session-ended", "impersonation session " + command.sessionId()
                     + " has ended; only a running session can be stopped");
         }
-        Caller caller = command.caller();
         Actor actor;
         if (session.engineer().equals(caller.id())) {
             // in the role it started in (the engineer may no longer work the case)
             actor = session.engineerRole() == null ? caller.actor() : caller.actingAs(session.engineerRole());
         } else {
-            actor = cases.find(session.caseNumber()).filter(known -> known.isWorkedBy(caller))
-                    .map(known -> known.actorWorking(caller))
-                    .orElseThrow(() -> new AccessDenied("session " + session.sessionId() + " is stopped by the"
-                            + " engineer who started it or by support working its case"));
+            actor = stopper(caller, session.sessionId(), session.caseNumber(), cases);
         }
         // one that reached its end, its deadline not handled yet, ended then: so it is recorded, not as stopped
         SessionEndReason reached = endIfDue(session);
@@ -351,6 +353,17 @@ public class OrgSupportAccess {
         apply(new ImpersonationEnded(orgId, session.sessionId(), session.caseNumber(), session.engineer(),
                 SessionEndReason.STOPPED, command.origin(), actor));
         return new SessionStop(session.caseNumber(), SessionEndReason.STOPPED);
+    }
+
+    /**
+     * The caller as it stops a session it did not start, working its case; refused ({@code 403}) when it does not
+     * work the case.
+     */
+    private static Actor stopper(Caller caller, String sessionId, String caseNumber, CaseLookup cases) {
+        return cases.find(caseNumber).filter(known -> known.isWorkedBy(caller))
+                .map(known -> known.actorWorking(caller))
+                .orElseThrow(() -> new AccessDenied("session " + sessionId + " is stopped by the engineer who"
+                        + " started it or by support working its case"));
     }
 
     /** DOMAIN.md: during impersonation "any attempt to change something is refused and logged". */

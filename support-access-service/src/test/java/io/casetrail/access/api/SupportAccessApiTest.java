@@ -428,9 +428,16 @@ class SupportAccessApiTest {
         jwt(MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign()).post("/sessions/" + sessionId + "/stop")
                 .then().statusCode(200).body("sessionId", equalTo(sessionId)).body("caseNumber", equalTo(caseNumber))
                 .body("endReason", equalTo("STOPPED"));
-        // stopped, it runs no more: a second stop is a conflict, not an unknown session
+        // stopped, it runs no more: a second stop is a conflict, not an unknown session, to those who may stop it;
+        // anyone else is refused as before and learns nothing of it
         jwt(TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(409)
                 .body("type", endsWith("/session-ended"));
+        jwt(MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign()).post("/sessions/" + sessionId + "/stop")
+                .then().statusCode(409).body("type", endsWith("/session-ended"));
+        jwt(OTHER_TSE).post("/sessions/" + sessionId + "/stop").then().statusCode(403)
+                .contentType("application/problem+json");
+        jwt(MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign()).post("/sessions/" + sessionId + "/stop")
+                .then().statusCode(403);
         await().atMost(WAIT).untilAsserted(() -> jwt(TSE).get("/sessions/" + sessionId).then().statusCode(200)
                 .body("endReason", equalTo("STOPPED")).body("endedAt", notNullValue()));
         session(sessionToken).get("/sessions/current").then().statusCode(401);
@@ -451,9 +458,8 @@ class SupportAccessApiTest {
 
     /**
      * Support's requests about a session name it by its id alone, by principals bound to no org: their request logs
-     * are filed under the session's org all the same (and its case, once the session is found in the view or
-     * stopped), refusals too, so that the internal log's org filter finds them. A session nobody started names
-     * neither.
+     * are filed under the session's org and case all the same, refusals too, so that the internal log's org filter
+     * finds them. A session nobody started names neither.
      */
     @Test
     void requestsAboutASessionAreLoggedUnderItsOrg() throws Exception {
@@ -477,11 +483,9 @@ class SupportAccessApiTest {
         jwt(TSE).header("X-Request-Id", unknown).post("/sessions/" + UUID.randomUUID() + "/stop").then()
                 .statusCode(404);
         Map<String, Filed> logs = RequestLogRecords.of(List.of(refused, stopped, read, unreadable, unknown), WAIT);
-        for (String requestId : List.of(stopped, read, unreadable)) {
+        for (String requestId : List.of(refused, stopped, read, unreadable)) {
             assertThat(logs.get(requestId)).as(requestId).isEqualTo(Filed.under(org.id(), caseNumber));
         }
-        // a refused stop is filed under the org its directory names; the case it learns only by stopping
-        assertThat(logs.get(refused)).isEqualTo(Filed.under(org.id(), null));
         assertThat(logs.get(unknown)).isEqualTo(Filed.under(null, null));
     }
 
