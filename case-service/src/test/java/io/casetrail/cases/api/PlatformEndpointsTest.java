@@ -84,4 +84,14 @@ class PlatformEndpointsTest extends ServiceEndpointsContract {
                 .body(containsString("casetrail_processor_lag_events{processor=\"case-views\"}"))
                 .body(containsString("casetrail_processor_lag_events{processor=\"case-timeline\"}"));
     }
+
+    /** The connection pool's gauges (operations.md: what an operator watches when requests wait for connections). */
+    @Test
+    void metricsIncludeTheConnectionPool() {
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("agroal_active_count{datasource=\""))
+                .body(containsString("agroal_awaiting_count{datasource=\""))
+                .body(containsString("agroal_max_used_count{datasource=\""))
+                .body(containsString("agroal_blocking_time_"));
+    }
 }
