@@ -501,6 +501,49 @@ class SystemLogApiTest {
                 .containsExactly(replayed);
     }
 
+    /**
+     * An event delivered again after its consumed_event rows are gone (a replay from the beginning once they were
+     * cleaned, operations.md) shows once all the same: the System Log keeps one entry per uuid and the internal log
+     * one per entry id, so the copy adds nothing, after a poller's position either, and stops no consumer.
+     */
+    @Test
+    void anEventDeliveredAgainWithoutItsConsumedRowsShowsOnce() {
+        String again = UUID.randomUUID().toString();
+        SupportAccessRevoked revoked = new SupportAccessRevoked(ORG, "g-again", GrantScope.ORG, null, List.of(),
+                ORIGIN, SUPER);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 7, revoked, T0.plus(Duration.ofMinutes(57)),
+                again);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(ssws(SECRET).queryParam("filter",
+                "uuid eq \"" + again + "\"").get("/api/v1/logs"))).hasSize(1));
+        await().atMost(WAIT).until(() -> count("SELECT COUNT(*) FROM internal_log WHERE entry_id = ?", again) == 1);
+        // a poller's position after everything recorded so far
+        Response polled = ssws(SECRET).queryParam("limit", "1000").get("/api/v1/logs");
+        while (!uuids(polled).isEmpty()) {
+            polled = follow(next(polled));
+        }
+        String position = next(polled);
+
+        // every consumer of the topic (the System Log's, the internal log's, the API tokens') has taken it
+        long consumers = count("SELECT COUNT(*) FROM consumed_event WHERE event_id = ?", again);
+        assertThat(jdbc.update("DELETE FROM consumed_event WHERE event_id = ?", again)).isEqualTo(consumers)
+                .isGreaterThanOrEqualTo(2);
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 7, revoked, T0.plus(Duration.ofMinutes(57)),
+                again);
+        String marker = UUID.randomUUID().toString();
+        TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 8, new SupportAccessRevoked(ORG, "g-after",
+                GrantScope.ORG, null, List.of(), ORIGIN, SUPER), T0.plus(Duration.ofMinutes(58)), marker);
+        await().atMost(WAIT).until(() -> count("SELECT COUNT(*) FROM internal_log WHERE entry_id = ?", marker) == 1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(follow(position))).containsExactly(marker));
+        assertThat(count("SELECT COUNT(*) FROM system_log_event WHERE uuid = ?", again)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM internal_log WHERE entry_id = ?", again)).isEqualTo(1);
+        // delivered again, it was taken (not left to stop a consumer): each holds it as consumed again
+        assertThat(count("SELECT COUNT(*) FROM consumed_event WHERE event_id = ?", again)).isEqualTo(consumers);
+    }
+
+    private long count(String sql, String id) {
+        return jdbc.queryOne(sql, row -> row.getLong(1), id).orElseThrow();
+    }
+
     @Test
     void consentedAdminActionsAndTheirRefusalsHaveTheirSystemLogEntries() {
         String org = "org-actions-" + RUN;
