@@ -458,6 +458,56 @@ class AuditReplayTest {
         assertThat(everyOrg.healthy()).isFalse();
     }
 
+    /**
+     * An entry forged into an org's System Log with a time ahead of now is served to a polling client: the replay
+     * reads the live log up to the last time the API takes, so it is unexplained there, not passed over.
+     */
+    @Test
+    void anEntryForgedWithATimeAheadIsUnexplained() throws Exception {
+        String org = "org-ahead-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        String uuid = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, org + "-grants", 0, new SupportAccessGranted(org, "g-a", GrantScope.ORG, null, List.of(),
+                    t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        assertThat(replay(org, System.err).healthy()).isTrue();
+        String forged = UUID.randomUUID().toString();
+        long ahead = Instant.now().plus(Duration.ofDays(1)).toEpochMilli();
+        QuarkusTransaction.requiringNew().run(() -> assertThat(jdbc.update("INSERT INTO system_log_event (uuid,"
+                + " org_id, published_ms, ingested_ms, event_type, severity, actor_id, outcome_result, body) SELECT ?,"
+                + " org_id, ?, ingested_ms, event_type, severity, actor_id, outcome_result, REPLACE(body, ?, ?) FROM"
+                + " system_log_event WHERE uuid = ?", forged, ahead, uuid, forged, uuid)).isEqualTo(1));
+        AuditReport report = replay(org, System.err);
+        assertThat(report.unexpected()).as("%s", report)
+                .containsExactly(new AuditReport.Entry(org, forged, "user.session.impersonation.grant"));
+        assertThat(report.healthy()).isFalse();
+    }
+
+    /**
+     * A replay that cannot read an org's live System Log (log-service away, the token refused) could not run, also
+     * for an org it expects no entries of (a case's replay where the case had no support access): it fails, never
+     * reports a healthy log it did not read.
+     */
+    @Test
+    void aReplayThatCannotReadTheLiveSystemLogFails() throws Exception {
+        String quiet = "org-unread-" + RUN;
+        TestEvents.publish(Topics.CASE, "case-service", "00900003", 0, new CaseOpened("00900003", quiet,
+                "https://quiet.okta.com", "s", "d", ProductArea.SSO, Priority.P3, ContactPreference.EMAIL, "admin-q",
+                List.of(), "sso", null, new Actor("admin-q", "Q", Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
+        String customer = TokenMinter.forTests().token("admin-q").role(Roles.ORG_ADMIN).org("org-other").sign();
+        for (Replay.Options options : List.of(
+                new Replay.Options(KafkaBrokers.shared().bootstrapServers(), "http://127.0.0.1:1", AUDITOR, null,
+                        null, "00900003"),
+                new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), customer, null,
+                        null, "00900003"))) {
+            assertThatThrownBy(() -> new Replay(options, System.err).run()).as(options.logServiceUrl())
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
     private AuditReport replay(String org, PrintStream progress) throws Exception {
         return new Replay(new Replay.Options(KafkaBrokers.shared().bootstrapServers(), service.toString(), AUDITOR,
                 null, org, null), progress).run();
