@@ -71,6 +71,7 @@ import io.casetrail.events.cases.CaseStatus;
 import io.casetrail.events.cases.Priority;
 import io.casetrail.events.cases.ProductArea;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.NoBody;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.axon.ExpectedVersion;
 import io.casetrail.platform.errors.AccessDenied;
@@ -203,11 +204,12 @@ public class CaseResource {
 
     @POST
     @Path("/{caseNumber}/take")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({TSE, LEAD, MANAGER})
     @Operation(summary = "Take a case from the team queue", description = "Self-assignment of a NEW case of one of"
             + " the caller's teams.")
-    public Response take(@PathParam("caseNumber") String caseNumber) {
+    public Response take(@PathParam("caseNumber") String caseNumber, NoBody none) {
         return ok(new TakeCase(caseNumber, caller));
     }
 
@@ -233,12 +235,13 @@ public class CaseResource {
 
     @DELETE
     @Path("/{caseNumber}/contacts/{contactId}")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
     @Operation(summary = "Remove a contact", description = "The admin who opened the case always stays."
             + " The opener, a contact, or support working the case may remove one.")
     public Response removeContact(@PathParam("caseNumber") String caseNumber,
-                                  @PathParam("contactId") String contactId) {
+                                  @PathParam("contactId") String contactId, NoBody none) {
         return ok(new RemoveContact(caseNumber, contactId, caller));
     }
 
@@ -304,10 +307,11 @@ public class CaseResource {
 
     @POST
     @Path("/{caseNumber}/resolution/confirmation")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Confirm the proposed resolution", description = "The case closes.")
-    public Response confirm(@PathParam("caseNumber") String caseNumber) {
+    public Response confirm(@PathParam("caseNumber") String caseNumber, NoBody none) {
         return ok(new ConfirmResolution(caseNumber, caller));
     }
 

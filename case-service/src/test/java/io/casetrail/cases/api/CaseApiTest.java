@@ -342,6 +342,25 @@ class CaseApiTest {
                 .body("contacts", equalTo(List.of("admin-bo")));
     }
 
+    /**
+     * An operation that takes no body takes none, or {@code {}}, with or without a Content-Type (as curl sends it);
+     * a field in its body is refused 400 naming it and changes nothing, never dropped (docs/api.md).
+     */
+    @Test
+    void anOperationThatTakesNoBodyRefusesAFieldInOne() {
+        String refused = openAcmeCase("P3");
+        long before = storedEvents(refused);
+        as(TSE_TOM).body("{\"assignee\":\"tse-tia\"}").post("/cases/" + refused + "/take").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", containsString("\"assignee\""));
+        assertThat(storedEvents(refused)).isEqualTo(before);
+        given().auth().oauth2(TSE_TOM).post("/cases/" + refused + "/take").then().statusCode(200)
+                .body("assignee", equalTo("tse-tom"));
+        as(TSE_TOM).body("{}").post("/cases/" + openAcmeCase("P3") + "/take").then().statusCode(200);
+        as(TSE_TOM).post("/cases/" + openAcmeCase("P3") + "/take").then().statusCode(200);
+    }
+
     @Test
     void engineerIsRefusedOnACaseThatIsNotTheirs() {
         String caseNumber = openAssignedCase("P3");

@@ -57,6 +57,7 @@ import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.api.NoBody;
 
 /**
  * Escalations: support raises them on its cases, approvers approve or reject them step by step, Engineering works
@@ -162,13 +163,15 @@ public class EscalationResource {
 
     @POST
     @Path("/escalations/{id}/approvals")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ENGINEERING_MANAGER, Roles.ESCALATION_MANAGER,
             Roles.ENGINEER})
     @Operation(summary = "Approve the current step", description = "By an approver of the step who did not raise the"
             + " escalation and has not approved the step yet. With ?step=N (0 first), the step the approver saw:"
             + " 409 step-moved if the chain has moved on since.")
-    public Response approve(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step) {
+    public Response approve(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
+                            NoBody none) {
         return state(escalationId, new ApproveStep(escalationId, step, caller));
     }
 
@@ -186,10 +189,11 @@ public class EscalationResource {
 
     @POST
     @Path("/escalations/{id}/acceptance")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Accept an approved escalation", description = "The engineer owns it from now on.")
-    public Response accept(@PathParam("id") String escalationId) {
+    public Response accept(@PathParam("id") String escalationId, NoBody none) {
         return state(escalationId, new AcceptEscalation(escalationId, caller));
     }
 
@@ -238,11 +242,12 @@ public class EscalationResource {
 
     @POST
     @Path("/escalations/{id}/closure")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Close a resolved escalation", description = "By support working the case or the"
             + " escalation's manager.")
-    public Response close(@PathParam("id") String escalationId) {
+    public Response close(@PathParam("id") String escalationId, NoBody none) {
         return state(escalationId, new CloseEscalation(escalationId, caller));
     }
 

@@ -612,6 +612,25 @@ class EscalationApiTest {
         assertThat(logs.get(unknown)).isEqualTo(Filed.under(null, null));
     }
 
+    /**
+     * An approval takes its step in the query: {@code {"step":0}} in a body (which it takes none of) is refused 400
+     * naming the field, never dropped to approve whatever step is current; no body, or {@code {}}, approves.
+     */
+    @Test
+    void aStepSentInTheBodyIsRefusedNotDropped() {
+        String id = raise(caseOfTom(), "defect");
+        as(LU).body("{\"step\":1}").post("/escalations/" + id + "/approvals").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
+                .body("detail", org.hamcrest.Matchers.containsString("\"step\""));
+        assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
+                row -> row.getLong(1), id).orElseThrow()).isEqualTo(1L);
+        as(LU).body("{}").post("/escalations/" + id + "/approvals").then().statusCode(200)
+                .body("status", equalTo("AWAITING_APPROVAL"));
+        given().auth().oauth2(MAY).post("/escalations/" + id + "/approvals").then().statusCode(200)
+                .body("status", equalTo("APPROVED"));
+    }
+
     @Test
     void supportWithdrawsAnEscalationNoLongerNeeded() {
         String reason = "{\"reason\":\"Customer found the cause: a rotated certificate\"}";

@@ -52,6 +52,7 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.api.NoBody;
 
 /**
  * Consent to administrative actions on a case: written (an admin of the org who opened the case or is one of its
@@ -140,12 +141,14 @@ public class ConsentResource {
 
     @POST
     @Path("/{consentId}/withdrawal")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
             Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Withdraw a consent", description = "By an admin of the case's org, support holding the"
             + " case, or the escalation manager who is the customer's intermediary on it.")
-    public Response withdraw(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId) {
+    public Response withdraw(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId,
+                             NoBody none) {
         commands.sendAndWait(new WithdrawConsent(caseNumber, consentId, caller));
         return Response.noContent().build();
     }

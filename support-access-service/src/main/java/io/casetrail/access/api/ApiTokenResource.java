@@ -46,6 +46,7 @@ import io.casetrail.platform.security.ApiTokenRegistry;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.api.NoBody;
 
 /**
  * Org API tokens for the identity-platform endpoints ({@code Authorization: SSWS <token>}). The org's Super
@@ -136,10 +137,11 @@ public class ApiTokenResource {
 
     @DELETE
     @Path("/{tokenId}")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "Revoke an org API token")
-    public Response revoke(@PathParam("tokenId") String tokenId) {
+    public Response revoke(@PathParam("tokenId") String tokenId, NoBody none) {
         // the token's own aggregate decides (unknown: 404; another org's: 403), not the token list, which follows
         // moments later: a token can be revoked the moment it was created
         commands.sendAndWait(new RevokeApiToken(tokenId, caller));

@@ -51,6 +51,7 @@ import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.security.SessionTokenAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.casetrail.platform.store.Jdbc;
+import io.casetrail.platform.api.NoBody;
 
 /**
  * Impersonation sessions: the engineer assigned to a case starts one inside an active grant and gets a short-lived,
@@ -154,10 +155,11 @@ public class SessionResource {
 
     @POST
     @Path("/{sessionId}/stop")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or by support working its case: the engineer it is assigned to, or a lead or manager of its team (not the one who opened it on the customer's behalf).")
-    public Response stop(@PathParam("sessionId") String sessionId) {
+    public Response stop(@PathParam("sessionId") String sessionId, NoBody none) {
         StopImpersonation command = jdbc.queryOne("SELECT org_id, engineer_id, case_number FROM session_directory"
                 + " WHERE session_id = ?", row -> new StopImpersonation(row.getString(1), sessionId, row.getString(2),
                 row.getString(3), origin, caller), sessionId)

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.Consumes;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.casetrail.platform.api.NoBody;
 
 /**
  * Every service's projections, and their rebuild from the service's own event store ({@link ProjectionRebuilds}):
@@ -67,10 +69,11 @@ public class ProjectionResource {
 
     @POST
     @Path("/{name}/rebuild")
+    @Consumes(MediaType.WILDCARD) // no body, or {}: NoBody
     @RolesAllowed(Roles.PLATFORM_OPERATOR) // an auditor reads; it never changes anything (DOMAIN.md)
     @Operation(summary = "Rebuild a projection from the event store", description = "Answers 202 at once; follow the"
             + " progress here or on /q/metrics.")
-    public Response rebuild(@PathParam("name") String name) {
+    public Response rebuild(@PathParam("name") String name, NoBody none) {
         if (AxonRuntime.RELAY_GROUP.equals(name)) {
             throw new RuleViolation("not-a-projection", name + " publishes events; it is not rebuilt");
         }
