@@ -25,7 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.casetrail.logs.internal.SupportActivity;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.errors.AccessDenied;
+import io.casetrail.platform.errors.InvalidInput;
 import io.casetrail.platform.errors.Problem;
+import io.casetrail.platform.errors.ProblemMappers;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
 
@@ -75,10 +77,19 @@ public class SupportActivityResource {
                     uri.getPath()))).header(HttpHeaders.RETRY_AFTER,
                     Math.max(1, window.resetEpochSecond() - clock.instant().getEpochSecond())).build();
         }
-        int size = InternalLogResource.size(limit);
+        int size;
+        long from;
+        try {
+            size = InternalLogResource.size(limit);
+            from = InternalLogResource.cursor(after);
+        } catch (InvalidInput refused) {
+            // a refused page counts against the budget, and says so like any other answer
+            return window.headers(Response.fromResponse(ProblemMappers.answer(uri, Problem.of(refused.slug(),
+                    refused.title(), refused.status(), refused.getMessage(), uri.getPath())))).build();
+        }
         Object email = jwt.getClaim("email");
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
-                : email == null ? null : email.toString(), InternalLogResource.cursor(after), size);
+                : email == null ? null : email.toString(), from, size);
         return window.headers(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
                 : InternalLogResource.encode(page.next())))).build();
     }

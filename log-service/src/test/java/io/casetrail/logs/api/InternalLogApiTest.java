@@ -792,7 +792,12 @@ class InternalLogApiTest {
         }
         int limit = Integer.parseInt(response.header("X-Rate-Limit-Limit"));
         response.then().statusCode(200).header("X-Rate-Limit-Remaining", String.valueOf(limit - 1));
-        for (int i = 0; i < limit; i++) {
+        // a page refused for its paging counts too, and says so like any other answer
+        as(admin).get("/orgs/" + busyOrg + "/support-activity?limit=0").then().statusCode(400)
+                .contentType("application/problem+json").header("X-Rate-Limit-Remaining", String.valueOf(limit - 2));
+        as(admin).get("/orgs/" + busyOrg + "/support-activity?after=not-a-cursor").then().statusCode(400)
+                .header("X-Rate-Limit-Remaining", String.valueOf(limit - 3));
+        for (int i = 0; i < limit - 2; i++) {
             response = as(admin).get(path);
         }
         response.then().statusCode(429).contentType("application/problem+json")
