@@ -17,6 +17,7 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.AggregateRoot;
@@ -456,6 +457,7 @@ public class SupportCase {
     @CommandHandler
     public CaseState handle(ReopenCase command, CaseRules rules, CaseNumbers numbers, DeadlineManager deadlines)
             throws Exception {
+        Long versionBefore = AggregateLifecycle.getVersion();
         Caller caller = command.caller();
         // the customer's decision alone (DOMAIN: reopen is the org admins'): support reopening a closed case would
         // hand itself an open case in the org again, and with it research and admin actions there
@@ -478,6 +480,9 @@ public class SupportCase {
             throw new RuleViolation("already-followed-up", "case " + caseNumber + " was closed more than 21 days"
                     + " ago and is followed up by case " + followUpCase);
         }
+        // a follow-up draws a case number, which no rollback gives back: a stale If-Match is refused before it (as
+        // any refused opening draws none), not only once the handler is done
+        ExpectedVersion.check((CommandMessage<?>) CurrentUnitOfWork.get().getMessage(), caseNumber, versionBefore);
         String followUp = numbers.next();
         String reason = isBlank(command.reason()) ? "Reopen requested for case " + caseNumber : command.reason();
         createNew(SupportCase.class, () -> new SupportCase(followUp, this, reason, caller.actor(), rules,

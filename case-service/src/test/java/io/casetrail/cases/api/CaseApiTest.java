@@ -1358,10 +1358,16 @@ class CaseApiTest {
     void reopenAfter21DaysOpensALinkedFollowUpCase() {
         String caseNumber = closedCase();
         clock.advance(Duration.ofDays(22));
+        // a reopen refused for a stale If-Match opens nothing and draws no case number
+        String before = openAcmeCase("P3");
+        as(ACME_ADMIN).header("If-Match", "\"1\"").body("{\"reason\":\"It is back\"}")
+                .post("/cases/" + caseNumber + "/reopen").then().statusCode(409)
+                .body("type", equalTo("https://casetrail.io/problems/stale-version"));
         var answer = as(ACME_ADMIN).body("{\"reason\":\"It is back\"}").post("/cases/" + caseNumber + "/reopen");
         String followUp = answer.then().statusCode(201).body("status", equalTo("CLOSED"))
                 .extract().path("followUpCase");
         assertThat(followUp).isNotNull().isNotEqualTo(caseNumber);
+        assertThat(Long.parseLong(followUp)).isEqualTo(Long.parseLong(before) + 1);
         assertThat(answer.header("Location")).endsWith("/cases/" + followUp);
 
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + followUp)
