@@ -354,6 +354,12 @@ class CaseApiTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://casetrail.io/problems/malformed-body"))
                 .body("detail", containsString("\"assignee\""));
+        // nor a body that is no JSON at all: a form, text, a truncated object
+        for (String body : List.of("assignee=tse-tia", "x", "{")) {
+            given().auth().oauth2(TSE_TOM).contentType("text/plain").body(body).post("/cases/" + refused + "/take")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://casetrail.io/problems/malformed-body"));
+        }
         assertThat(storedEvents(refused)).isEqualTo(before);
         given().auth().oauth2(TSE_TOM).post("/cases/" + refused + "/take").then().statusCode(200)
                 .body("assignee", equalTo("tse-tom"));

@@ -63,7 +63,7 @@ public class SupportActivityResource {
             + " and the requests support made about the org, from the internal logs, with secrets, tokens, other"
             + " people's e-mail addresses, internal hosts and addresses and other orgs' identifiers removed.")
     public Response supportActivity(@PathParam("orgId") String orgId, @QueryParam("after") String after,
-                                    @QueryParam("limit") Integer limit) throws IOException {
+                                    @QueryParam("limit") String limit) throws IOException {
         if (!caller.isCustomerOf(orgId)) {
             throw new AccessDenied("an org's admins see the support activity of their own org only");
         }
@@ -80,7 +80,7 @@ public class SupportActivityResource {
         int size;
         long from;
         try {
-            size = InternalLogResource.size(limit);
+            size = InternalLogResource.size(number(limit));
             from = InternalLogResource.cursor(after);
         } catch (InvalidInput refused) {
             // a refused page counts against the budget, and says so like any other answer
@@ -92,5 +92,20 @@ public class SupportActivityResource {
                 : email == null ? null : email.toString(), from, size);
         return window.headers(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
                 : InternalLogResource.encode(page.next())))).build();
+    }
+
+    /**
+     * The page size asked for, read here rather than by JAX-RS, so that one refused is answered with the budget's
+     * headers as any other answer.
+     */
+    private static Integer number(String limit) {
+        if (limit == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(limit);
+        } catch (NumberFormatException e) {
+            throw new InvalidInput("limit must be a whole number between 1 and 1000");
+        }
     }
 }

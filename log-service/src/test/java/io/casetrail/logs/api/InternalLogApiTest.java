@@ -797,7 +797,9 @@ class InternalLogApiTest {
                 .contentType("application/problem+json").header("X-Rate-Limit-Remaining", String.valueOf(limit - 2));
         as(admin).get("/orgs/" + busyOrg + "/support-activity?after=not-a-cursor").then().statusCode(400)
                 .header("X-Rate-Limit-Remaining", String.valueOf(limit - 3));
-        for (int i = 0; i < limit - 2; i++) {
+        as(admin).get("/orgs/" + busyOrg + "/support-activity?limit=abc").then().statusCode(400)
+                .header("X-Rate-Limit-Remaining", String.valueOf(limit - 4));
+        for (int i = 0; i < limit - 3; i++) {
             response = as(admin).get(path);
         }
         response.then().statusCode(429).contentType("application/problem+json")

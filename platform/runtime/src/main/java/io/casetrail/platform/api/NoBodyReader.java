@@ -7,11 +7,14 @@ import java.lang.reflect.Type;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.Provider;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -35,7 +38,15 @@ public class NoBodyReader implements MessageBodyReader<NoBody> {
     public NoBody readFrom(Class<NoBody> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream body) throws IOException {
         byte[] bytes = body.readAllBytes();
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank() ? null
-                : json.readValue(bytes, NoBody.class);
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(bytes, NoBody.class);
+        } catch (JsonProcessingException e) {
+            // a field, or no JSON at all (text, a form, a truncated object): 400 malformed-body, as Jackson's own
+            // reader answers for the operations that take a body
+            throw new WebApplicationException(e, Response.Status.BAD_REQUEST);
+        }
     }
 }
