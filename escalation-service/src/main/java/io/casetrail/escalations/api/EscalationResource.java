@@ -49,6 +49,7 @@ import io.casetrail.escalations.query.EscalationQueries;
 import io.casetrail.escalations.query.EscalationQueries.Card;
 import io.casetrail.escalations.query.EscalationQueries.Detail;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.NoBody;
 import io.casetrail.platform.api.NotBlankWhenGiven;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
@@ -57,7 +58,6 @@ import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
-import io.casetrail.platform.api.NoBody;
 
 /**
  * Escalations: support raises them on its cases, approvers approve or reject them step by step, Engineering works

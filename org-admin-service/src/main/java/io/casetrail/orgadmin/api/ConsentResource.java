@@ -43,6 +43,7 @@ import io.casetrail.orgadmin.command.OrgAdminSettings;
 import io.casetrail.orgadmin.query.ConsentProjection;
 import io.casetrail.orgadmin.query.ConsentProjection.ConsentView;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.NoBody;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.Intermediaries;
 import io.casetrail.platform.cases.KnownCases;
@@ -52,7 +53,6 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.idempotency.Idempotent;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
-import io.casetrail.platform.api.NoBody;
 
 /**
  * Consent to administrative actions on a case: written (an admin of the org who opened the case or is one of its

@@ -37,6 +37,7 @@ import io.casetrail.access.command.AccessCommands.RevokeApiToken;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.TokenView;
 import io.casetrail.platform.api.LinkHeaders;
+import io.casetrail.platform.api.NoBody;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
@@ -46,7 +47,6 @@ import io.casetrail.platform.security.ApiTokenRegistry;
 import io.casetrail.platform.security.ApiTokens;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
-import io.casetrail.platform.api.NoBody;
 
 /**
  * Org API tokens for the identity-platform endpoints ({@code Authorization: SSWS <token>}). The org's Super

@@ -40,6 +40,7 @@ import io.casetrail.access.command.SessionStop;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.SessionView;
 import io.casetrail.events.RequestOrigin;
+import io.casetrail.platform.api.NoBody;
 import io.casetrail.platform.cases.KnownCases;
 import io.casetrail.platform.errors.AccessDenied;
 import io.casetrail.platform.errors.NotFound;
@@ -51,7 +52,6 @@ import io.casetrail.platform.security.Roles;
 import io.casetrail.platform.security.SessionTokenAuthentication;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.casetrail.platform.store.Jdbc;
-import io.casetrail.platform.api.NoBody;
 
 /**
  * Impersonation sessions: the engineer assigned to a case starts one inside an active grant and gets a short-lived,
