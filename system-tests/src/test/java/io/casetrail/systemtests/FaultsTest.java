@@ -1,5 +1,6 @@
 package io.casetrail.systemtests;
 
+import static io.casetrail.testing.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -503,10 +504,6 @@ class FaultsTest extends StackTest {
                         Collectors.mapping(r -> header(r, "ce_id"), Collectors.toSet())));
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 
     /** A field of the org's internal-log entries of a type, every page. */
     private static List<String> internalLog(Org org, String type, String field) {

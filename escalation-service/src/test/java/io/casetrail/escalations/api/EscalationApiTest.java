@@ -1,5 +1,6 @@
 package io.casetrail.escalations.api;
 
+import static io.casetrail.testing.TopicReader.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -885,7 +886,4 @@ class EscalationApiTest {
                 .toList();
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
 }

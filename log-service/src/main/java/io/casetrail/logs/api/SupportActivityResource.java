@@ -84,8 +84,7 @@ public class SupportActivityResource {
             from = InternalLogResource.cursor(after);
         } catch (InvalidInput refused) {
             // a refused page counts against the budget, and says so like any other answer
-            return window.headers(Response.fromResponse(ProblemMappers.answer(uri, Problem.of(refused.slug(),
-                    refused.title(), refused.status(), refused.getMessage(), uri.getPath())))).build();
+            return window.headers(Response.fromResponse(ProblemMappers.answer(uri, refused))).build();
         }
         Object email = jwt.getClaim("email");
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
@@ -105,7 +104,7 @@ public class SupportActivityResource {
         try {
             return Integer.valueOf(limit);
         } catch (NumberFormatException e) {
-            throw new InvalidInput("limit must be a whole number between 1 and 1000");
+            throw new InvalidInput("limit must be a whole number between 1 and " + InternalLogResource.MAX_LIMIT);
         }
     }
 }

@@ -798,7 +798,9 @@ class InternalLogApiTest {
         as(admin).get("/orgs/" + busyOrg + "/support-activity?after=not-a-cursor").then().statusCode(400)
                 .header("X-Rate-Limit-Remaining", String.valueOf(limit - 3));
         as(admin).get("/orgs/" + busyOrg + "/support-activity?limit=abc").then().statusCode(400)
-                .header("X-Rate-Limit-Remaining", String.valueOf(limit - 4));
+                .header("X-Rate-Limit-Remaining", String.valueOf(limit - 4))
+                .body("detail", equalTo("limit must be a whole number between 1 and 1000"))
+                .body("instance", equalTo("/orgs/" + busyOrg + "/support-activity"));
         for (int i = 0; i < limit - 3; i++) {
             response = as(admin).get(path);
         }

@@ -1,5 +1,6 @@
 package io.casetrail.orgadmin.api;
 
+import static io.casetrail.testing.TopicReader.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -200,8 +201,7 @@ class OrgAdminApiTest {
     }
 
     private static String type(ConsumerRecord<String, byte[]> record) {
-        var header = record.headers().lastHeader("ce_type");
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header(record, "ce_type");
     }
 
     private long stored(String payloadType) {
@@ -419,10 +419,6 @@ class OrgAdminApiTest {
         }
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 
     @Test
     void mfaResetRemovesEveryFactorAndFeatureFlagsKeepTheirDependencies() {

@@ -1,6 +1,7 @@
 package io.casetrail.testing;
 
-import java.nio.charset.StandardCharsets;
+import static io.casetrail.testing.TopicReader.header;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,8 +65,4 @@ public final class RequestLogRecords {
         return value.isTextual() ? value.asText() : null;
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 }

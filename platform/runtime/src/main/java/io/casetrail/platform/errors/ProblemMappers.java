@@ -51,7 +51,7 @@ public class ProblemMappers {
         if (e instanceof OktaApiException okta) {
             return okta(okta.status(), okta.body());
         }
-        return answer(uri, Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
+        return answer(uri, e);
     }
 
     @ServerExceptionMapper(priority = Priorities.USER - 100)
@@ -276,6 +276,11 @@ public class ProblemMappers {
      * The error answer: problem+json, or the identity platform's error body on its wire-compatible endpoints
      * ({@code /api/v1/...}, also under {@code /orgs/{orgId}}).
      */
+    /** A refusal of the domain, answered as {@link #domain} would, for a resource that answers it itself. */
+    public static Response answer(UriInfo uri, DomainException e) {
+        return answer(uri, Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
+    }
+
     public static Response answer(UriInfo uri, Problem problem) {
         if (isIdentityPlatformPath(path(uri))) {
             return okta(problem.status(), OktaError.forStatus(problem.status(), problem.detail()));
