@@ -138,23 +138,28 @@ public class SupportCase {
     public SupportCase(OpenCase command, CaseRules rules, DeadlineManager deadlines) {
         Caller caller = command.caller();
         String openedBy;
+        Actor actor;
         if (caller.isCustomer()) {
             if (!caller.isCustomerOf(command.orgId())) {
                 throw new AccessDenied("an org admin may open cases only for its own org");
             }
             openedBy = caller.id();
+            actor = caller.actor();
         } else if (caller.hasAny(Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER)) {
             if (isBlank(command.openedBy())) {
                 throw new InvalidInput("support opening a case on a customer's behalf must name the org admin"
                         + " it is for (openedBy)");
             }
             openedBy = command.openedBy();
+            // the role that lets it open, not another it holds besides (an escalation manager's, say)
+            actor = caller.actingAs(caller.has(Roles.SUPPORT_MANAGER) ? Roles.SUPPORT_MANAGER
+                    : caller.has(Roles.TEAM_LEAD) ? Roles.TEAM_LEAD : Roles.SUPPORT_ENGINEER);
         } else {
             throw new AccessDenied("role " + caller.primaryRole() + " may not open cases");
         }
         open(command.caseNumber(), command.orgId(), command.orgUrl(), command.subject(), command.description(),
                 command.productArea(), command.priority(), command.contactPreference(), openedBy,
-                command.contacts(), null, caller.actor(), rules, deadlines);
+                command.contacts(), null, actor, rules, deadlines);
     }
 
     /** The follow-up of a case closed more than 21 days ago, created when a reopen request comes too late. */

@@ -49,7 +49,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -394,8 +393,21 @@ class CaseApiTest {
         given().auth().oauth2(TSE_TIA).contentType("text/plain").body("x").post(base + "/attachments?fileName=a.txt")
                 .then().statusCode(403);
         as(TSE_TIA).get(base + "/timeline").then().statusCode(403);
-        // a lead's view of an engineer's queue is not the engineer's, nor another team's engineer's case
-        as(TSE_TIA).get("/queues/engineers/tse-tom").then().statusCode(403);
+        // nor does support not on the case remove a contact, whose consents would stop counting
+        String mfaLead = TestPrincipals.MINT.token("lead-max").role(Roles.TEAM_LEAD).team("mfa").sign();
+        as(TSE_TIA).delete(base + "/contacts/admin-bo").then().statusCode(403);
+        as(mfaLead).delete(base + "/contacts/admin-bo").then().statusCode(403);
+        // a search finds an engineer's own cases and its teams' new ones, not a teammate's open case
+        String tomsOpenCases = "/cases?assignee=tse-tom&status=OPEN&limit=200";
+        as(TSE_TOM).get(tomsOpenCases).then().statusCode(200).body("caseNumber", hasItem(caseNumber));
+        as(TSE_TIA).get(tomsOpenCases).then().statusCode(200).body("caseNumber", hasSize(0));
+        // a lead's view of an engineer's queue is not the engineer's, and holds only the lead's teams' cases
+        String tomsQueue = "/queues/engineers/tse-tom?priority=P3&limit=200";
+        as(TSE_TIA).get(tomsQueue).then().statusCode(403);
+        as(LEAD_LU).get(tomsQueue).then().statusCode(200).body("caseNumber", hasItem(caseNumber));
+        as(mfaLead).get(tomsQueue).then().statusCode(200).body("caseNumber", not(hasItem(caseNumber)));
+        String leadOfNoTeam = TestPrincipals.MINT.token("lead-nil").role(Roles.TEAM_LEAD).sign();
+        as(leadOfNoTeam).get(tomsQueue).then().statusCode(403);
         String mfaEngineer = TestPrincipals.MINT.token("tse-max").role(Roles.SUPPORT_ENGINEER).team("mfa").sign();
         as(mfaEngineer).get("/queues/teams/sso/unassigned").then().statusCode(403);
         as(mfaEngineer).get(base).then().statusCode(403);
@@ -760,13 +772,19 @@ class CaseApiTest {
     void aCommandWaitsForItsCaseUntilTheTransactionHoldingItCommits() throws Exception {
         String caseNumber = openAssignedCase("P3");
         var tom = new Caller("tse-tom", "Tom", Set.of(Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
-        var other = Executors.newSingleThreadExecutor();
+        var other = Executors.newSingleThreadExecutor(task -> new Thread(task, "second-command"));
         try {
             QuarkusTransaction.begin();
             commands.sendAndWait(new PostInternalNote(caseNumber, "note-1", "first", tom));
             var second = other.submit(() -> QuarkusTransaction.requiringNew().run(() ->
                     commands.sendAndWait(new PostInternalNote(caseNumber, "note-2", "second", tom))));
-            assertThatThrownBy(() -> second.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            // seen waiting for the case's lock, not merely not done yet (which a command not started is too)
+            await().atMost(PROJECTION_WAIT).until(() -> Thread.getAllStackTraces().entrySet().stream()
+                    .anyMatch(thread -> thread.getKey().getName().equals("second-command")
+                            && thread.getKey().getState() != Thread.State.RUNNABLE
+                            && java.util.Arrays.stream(thread.getValue())
+                            .anyMatch(frame -> frame.getMethodName().equals("obtainLock"))));
+            assertThat(second).isNotDone();
             QuarkusTransaction.commit();
             second.get(20, TimeUnit.SECONDS);
         } finally {

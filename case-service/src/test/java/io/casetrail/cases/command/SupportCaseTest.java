@@ -172,6 +172,19 @@ class SupportCaseTest {
                     .expectEvents(expected, clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))));
         }
 
+        /** The event names the role that let support open the case, not another its principal holds besides. */
+        @Test
+        void supportOpeningOnBehalfActsInTheRoleThatLetsItOpen() {
+            Caller managerAndEngineer = new Caller("tse-eve", "Eve", Set.of(Roles.ESCALATION_MANAGER,
+                    Roles.SUPPORT_ENGINEER), null, Set.of("sso"));
+            CaseOpened expected = new CaseOpened(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                    ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada", List.of("admin-bo"), "sso",
+                    null, managerAndEngineer.actingAs(Roles.SUPPORT_ENGINEER));
+            fixture.givenNoPriorActivity()
+                    .when(open(managerAndEngineer, "admin-ada"))
+                    .expectEvents(expected, clock(SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4))));
+        }
+
         @Test
         void supportOpeningOnBehalfMustNameTheAdmin() {
             fixture.givenNoPriorActivity()

@@ -839,7 +839,13 @@ class EscalationApiTest {
         as(ADA).get("/escalations/" + id).then().statusCode(403);
         as(LEO).get("/escalations/" + id).then().statusCode(403);
         as(DEV).get("/escalations/" + id).then().statusCode(403);
-        post(TOM, id, "approvals", "", 403);                        // nobody approves their own request
+        // an engineer of the team reads the escalations of the cases it works and those it raised, not a teammate's
+        as(TOM).get("/escalations/" + id).then().statusCode(200);
+        as(TIA).get("/escalations/" + id).then().statusCode(403);
+        as(TOM).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).body("escalationId",
+                equalTo(List.of(id)));
+        as(TIA).get("/cases/" + caseNumber + "/escalations").then().statusCode(200).body("$", hasSize(0));
+        post(TOM, id, "approvals", "", 403);                        // the raiser, an engineer: no approver
         post(LEO, id, "approvals", "", 403);                        // another team's lead
         post(TIA, id, "closure", "", 403);
         as(LU).get("/escalations/00000000-0000-0000-0000-000000000000").then().statusCode(404);

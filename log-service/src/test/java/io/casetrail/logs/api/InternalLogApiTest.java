@@ -445,6 +445,12 @@ class InternalLogApiTest {
         String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
         as(lu).queryParam("orgId", org).get("/internal-logs").then().statusCode(403)
                 .contentType("application/problem+json");
+        // nor does a lead of another team, or of none, or a manager of another team
+        for (String outsider : List.of(MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign(),
+                MINT.token("lead-nil").role(Roles.TEAM_LEAD).sign(),
+                MINT.token("mgr-mo").role(Roles.SUPPORT_MANAGER).team("mfa").sign())) {
+            as(outsider).queryParam("orgId", org).get("/internal-logs").then().statusCode(403);
+        }
     }
 
     // --- append-only and tamper-evident ---------------------------------------------------------------------

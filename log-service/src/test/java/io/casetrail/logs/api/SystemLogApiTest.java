@@ -832,6 +832,13 @@ class SystemLogApiTest {
         await().atMost(WAIT).untilAsserted(() -> jwt(lea).get("/orgs/" + org + "/api/v1/logs").then().statusCode(200));
         String lu = MINT.token("lead-lu").role(Roles.TEAM_LEAD).team("sso").sign();
         jwt(lu).get("/orgs/" + org + "/api/v1/logs").then().statusCode(403).body("errorCode", equalTo("E0000006"));
+        // nor does a lead of another team, or of none, or a manager of another team
+        for (String outsider : List.of(MINT.token("lead-leo").role(Roles.TEAM_LEAD).team("mfa").sign(),
+                MINT.token("lead-nil").role(Roles.TEAM_LEAD).sign(),
+                MINT.token("mgr-mo").role(Roles.SUPPORT_MANAGER).team("mfa").sign())) {
+            jwt(outsider).get("/orgs/" + org + "/api/v1/logs").then().statusCode(403)
+                    .body("errorCode", equalTo("E0000006"));
+        }
     }
 
     @Test

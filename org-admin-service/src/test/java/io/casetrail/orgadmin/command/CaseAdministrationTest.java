@@ -232,12 +232,18 @@ class CaseAdministrationTest {
                 .expectNoEvents();
     }
 
+    /** The org is checked, not the id alone: an admin of another org with the opener's id consents nothing. */
     @Test
     void customerOfAnotherOrgCannotConsent() {
-        fixture.givenNoPriorActivity()
-                .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
-                        Duration.ofHours(1), OZ))
-                .expectException(AccessDenied.class);
+        Caller adaElsewhere = new Caller("admin-ada", "Ada", Set.of(Roles.ORG_ADMIN), "org-other", Set.of());
+        for (Caller outsider : List.of(OZ, adaElsewhere)) {
+            fixture.givenNoPriorActivity()
+                    .when(new GiveWrittenConsent(CASE, "c-1", new Scope(List.of(ActionKind.RESET_MFA), null, null),
+                            Duration.ofHours(1), outsider))
+                    .expectException(AccessDenied.class)
+                    .expectExceptionMessage("only an admin of the case's org consents on case " + CASE)
+                    .expectNoEvents();
+        }
     }
 
     /** Who may not act on a case learns nothing of its state: a closed case is a 403 to them, as an open one is. */

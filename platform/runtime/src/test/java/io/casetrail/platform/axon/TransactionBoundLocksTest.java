@@ -1,14 +1,13 @@
 package io.casetrail.platform.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionManager;
@@ -69,7 +68,7 @@ class TransactionBoundLocksTest {
         assertThat(held.isHeld()).isFalse();
 
         CompletableFuture<Boolean> other = inAnotherTransaction("case-1");
-        assertThatThrownBy(() -> other.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        awaitWaiting(other);
 
         end.run();
         assertThat(other.get(5, TimeUnit.SECONDS)).isTrue();
@@ -111,7 +110,7 @@ class TransactionBoundLocksTest {
         otherCase.release();
         assertThat(inAnotherTransaction("case-2").get(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Boolean> waiting = inAnotherTransaction("case-1");
-        assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        awaitWaiting(waiting);
 
         jta.rollback();
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
@@ -165,11 +164,30 @@ class TransactionBoundLocksTest {
         CompletableFuture<Boolean> other = inAnotherTransaction("case-1");
         again.release();
         assertThat(held.isHeld()).isTrue();
-        assertThatThrownBy(() -> other.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        awaitWaiting(other);
 
         held.release();
         assertThat(held.isHeld()).isFalse();
         assertThat(other.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * Positive evidence that a transaction on another thread waits for a lock: a thread seen parked in the lock's
+     * wait, and the transaction not done. Not done alone would be as true of a transaction that had not started.
+     */
+    private static void awaitWaiting(CompletableFuture<Boolean> other) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!aThreadWaitsForALock()) {
+            assertThat(System.nanoTime()).as("a thread waiting for a lock").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(other).isNotDone();
+    }
+
+    private static boolean aThreadWaitsForALock() {
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(thread -> thread.getKey().getState()
+                != Thread.State.RUNNABLE && Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName()
+                .startsWith(TransactionBoundLocks.class.getName()) && frame.getMethodName().equals("acquire")));
     }
 
     /** Whether a transaction on another thread took the aggregate (and then committed, letting it go). */
