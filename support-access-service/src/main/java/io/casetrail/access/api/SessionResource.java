@@ -36,6 +36,7 @@ import io.casetrail.access.command.AccessCommands.StartImpersonation;
 import io.casetrail.access.command.AccessCommands.StopImpersonation;
 import io.casetrail.access.command.AccessSettings;
 import io.casetrail.access.command.AccessState;
+import io.casetrail.access.command.OrgSupportAccess;
 import io.casetrail.access.command.SessionStop;
 import io.casetrail.access.query.AccessQueries;
 import io.casetrail.access.query.AccessQueries.SessionView;
@@ -138,6 +139,7 @@ public class SessionResource {
             if (!known.isWorkedBy(caller)) {
                 throw new AccessDenied(StartImpersonation.notWorking(known));
             }
+            OrgSupportAccess.requireOpen(known); // and its holder learns it closed, as when the org has granted
             throw new AccessDenied("the org's Super Administrator has not granted support access for case "
                     + request.caseNumber());
         }

@@ -568,7 +568,8 @@ public class OrgSupportAccess {
         return known;
     }
 
-    private static KnownCase requireOpen(KnownCase known) {
+    /** The case, refused as {@code 409 case-closed} once closed (also for an org that never granted access). */
+    public static KnownCase requireOpen(KnownCase known) {
         String caseNumber = known.caseNumber();
         if (!known.isOpen()) {
             throw new RuleViolation("case-closed", "case " + caseNumber + " is closed");

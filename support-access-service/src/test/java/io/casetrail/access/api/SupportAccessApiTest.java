@@ -656,6 +656,13 @@ class SupportAccessApiTest {
                 ungranted.id(), CloseReason.CONFIRMED, new Actor("admin-" + ungranted.id(), "Ada",
                         Actor.Kind.CUSTOMER, Roles.ORG_ADMIN)));
         await().atMost(WAIT).until(() -> knownCases.find(caseOfUngranted).map(k -> !k.isOpen()).orElse(false));
+        // a closed case is 409 to its holder, whether or not its org ever granted access; to others, 403 alike
+        for (String closedCase : List.of(closed, caseOfUngranted)) {
+            jwt(TSE).body("{\"caseNumber\":\"" + closedCase + "\"}").post("/sessions").then().statusCode(409)
+                    .body("type", equalTo("https://casetrail.io/problems/case-closed"));
+            jwt(OTHER_TSE).body("{\"caseNumber\":\"" + closedCase + "\"}").post("/sessions").then()
+                    .statusCode(403).body("detail", containsString("only support working case " + closedCase));
+        }
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM domainevententry WHERE aggregateidentifier = ?",
                 row -> row.getLong(1), ungranted.id())).contains(0L);
     }
