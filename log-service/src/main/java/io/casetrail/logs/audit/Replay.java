@@ -262,10 +262,12 @@ public final class Replay {
             }
         }
         Map<Placed, JsonNode> live = new LinkedHashMap<>();
+        // a second entry of a uuid the read showed before (the events explain one: the other is unexplained)
+        List<Map.Entry<Placed, JsonNode>> again = new ArrayList<>();
         Map<Placed, List<JsonNode>> indexMismatches = new LinkedHashMap<>();
         for (String org : orgs) {
             progress.printf("replay: reading the live System Log of %s%n", org);
-            liveSystemLog(org, since).forEach((uuid, entry) -> live.put(new Placed(org, uuid), entry));
+            file(liveSystemLog(org, since), org, live, again);
             progress.printf("replay: checking the System Log index of %s%n", org);
             indexMismatches.putAll(indexMismatches(org, since));
         }
@@ -273,7 +275,7 @@ public final class Replay {
         for (String org : named) {
             progress.printf("replay: reading the live System Log of %s (no entries expected)%n", org);
             try {
-                liveSystemLog(org, since).forEach((uuid, entry) -> live.put(new Placed(org, uuid), entry));
+                file(liveSystemLog(org, since), org, live, again);
             } catch (Refused e) {
                 if (carriedAsIs(org) || e.status != 400 && e.status != 404) {
                     throw e; // log-service away, the token refused, an error: the audit could not run
@@ -285,6 +287,7 @@ public final class Replay {
             }
         }
         live.values().removeIf(body -> !concernsTheCase(body));
+        again.removeIf(entry -> !concernsTheCase(entry.getValue()));
         // the entries of events that reached their topic after the replay read it (the system runs on): not
         // compared, neither unexplained nor missing
         Set<String> later = later(snapshot);
@@ -292,15 +295,17 @@ public final class Replay {
         live.keySet().removeIf(placed -> later.contains(placed.uuid()) && !expected.containsKey(placed));
         // log-service shows 90 days back from the moment it answers: a read that came later than the window's start
         // was computed for (a long replay, a wait for the rate limit) no longer has the oldest entries. Only entries
-        // every read could show are compared, on both sides
+        // every read could show are compared, on both sides: those the events date before that, by the events'
+        // time (an entry's own time is what a forged entry would lie about, to be passed over)
         Instant shownByEveryRead = clock.instant().minus(SYSTEM_LOG_WINDOW).plus(Duration.ofMinutes(1))
                 .truncatedTo(ChronoUnit.MILLIS);
         if (shownByEveryRead.isAfter(since)) {
-            expected.values().removeIf(e -> e.published().isBefore(shownByEveryRead));
-            live.values().removeIf(body -> Instant.parse(body.path("published").asText())
-                    .isBefore(shownByEveryRead));
+            Set<Placed> older = new HashSet<>();
+            expected.entrySet().removeIf(e -> e.getValue().published().isBefore(shownByEveryRead)
+                    && older.add(e.getKey()));
+            live.keySet().removeAll(older);
         }
-        report.compared(expected.size(), live.size());
+        report.compared(expected.size(), live.size() + again.size());
         Set<Placed> bodyChanged = new HashSet<>();
         for (Map.Entry<Placed, Expected> e : expected.entrySet()) {
             Placed placed = e.getKey();
@@ -322,6 +327,8 @@ public final class Replay {
                 report.unexpected(e.getKey().orgId(), e.getKey().uuid(), e.getValue().path("eventType").asText());
             }
         }
+        again.forEach(e -> report.unexpected(e.getKey().orgId(), e.getKey().uuid(),
+                e.getValue().path("eventType").asText()));
         // of the entries compared that read right, an index that says otherwise: a filtered query would not find
         // the entry, or find it where it does not belong (an entry that reads wrong, or that the events do not
         // explain, is reported as such: its index, written from what it said before or where it was, differs too)
@@ -412,13 +419,24 @@ public final class Replay {
         return node.isMissingNode() || node.isNull();
     }
 
-    private Map<String, JsonNode> liveSystemLog(String org, Instant since) throws IOException, InterruptedException {
-        Map<String, JsonNode> live = new LinkedHashMap<>();
+    private List<JsonNode> liveSystemLog(String org, Instant since) throws IOException, InterruptedException {
+        List<JsonNode> live = new ArrayList<>();
         // until the last time the API takes: an entry published later than now (forged, or an event's clock ahead)
         // is served to a polling client, and so compared here
         readPages(orgUrl(org) + "/api/v1/logs?since=" + since + "&until=" + LAST_TIME + "&limit=1000",
-                page -> page.forEach(entry -> live.put(entry.path("uuid").asText(), entry)));
+                page -> page.forEach(live::add));
         return live;
+    }
+
+    /** Files an org's live entries by uuid, the first of a uuid compared, any other shown {@code again}. */
+    private static void file(List<JsonNode> entries, String org, Map<Placed, JsonNode> live,
+                             List<Map.Entry<Placed, JsonNode>> again) {
+        for (JsonNode entry : entries) {
+            Placed placed = new Placed(org, entry.path("uuid").asText());
+            if (live.putIfAbsent(placed, entry) != null) {
+                again.add(Map.entry(placed, entry));
+            }
+        }
     }
 
     /**

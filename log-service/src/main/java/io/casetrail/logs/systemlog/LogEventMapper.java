@@ -89,6 +89,9 @@ public final class LogEventMapper {
             Map.entry("system.feature.enable", "core.feature.enable"),
             Map.entry("system.feature.disable", "core.feature.disable"));
 
+    /** The longest org id an entry is filed under ({@code system_log_event.org_id}). */
+    static final int MAX_ORG_ID = 255;
+
     private final ObjectMapper json;
 
     /** The target type naming a case an entry concerns. */
@@ -99,6 +102,11 @@ public final class LogEventMapper {
     }
 
     public Optional<LogRecord> map(CloudEvent envelope, DomainEvent event) {
+        if (envelope.orgId() == null || envelope.orgId().length() > MAX_ORG_ID) {
+            // an event of no org its store can file it under (no ce_orgid, or one longer than any org id): no entry,
+            // as no entry of an event that is none; one the database refused would stop the System Log for good
+            return Optional.empty();
+        }
         Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);
         Entry entry = new Entry(envelope, published);
         if (event instanceof SupportAccessGranted e) {

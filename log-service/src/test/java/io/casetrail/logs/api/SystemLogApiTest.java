@@ -486,6 +486,31 @@ class SystemLogApiTest {
                 .containsExactly(marker));
     }
 
+    /**
+     * An event of no org the System Log can file it under (no {@code ce_orgid}, or one longer than any org id) has
+     * no entry, and holds up none of the events behind it.
+     */
+    @Test
+    void anEventOfNoOrgToFileItUnderHoldsNothingUp() {
+        String org = "org-noorg-" + RUN;
+        var withoutOrg = TestEvents.record(Topics.ACCESS, "support-access-service", org, 0, new SupportAccessRevoked(
+                org, "g-6", GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(),
+                UUID.randomUUID().toString());
+        withoutOrg.headers().remove(io.casetrail.events.CloudEventHeaders.ORG_ID);
+        String longOrg = org + "-" + "x".repeat(256 - org.length());
+        var ofALongOrg = TestEvents.record(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(
+                longOrg, "g-7", GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(),
+                UUID.randomUUID().toString());
+        String marker = UUID.randomUUID().toString();
+        io.casetrail.testing.TopicReader.sendTogether(List.of(withoutOrg, ofALongOrg, TestEvents.record(Topics.ACCESS,
+                "support-access-service", org, 2, new SupportAccessRevoked(org, "g-8", GrantScope.ORG, null,
+                        List.of(), ORIGIN, SUPER), Instant.now(), marker)));
+        String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(auditor).get("/orgs/" + org + "/api/v1/logs")))
+                .containsExactly(marker));
+        assertThat(count("SELECT COUNT(*) FROM system_log_event WHERE org_id = ?", longOrg)).isZero();
+    }
+
     @Test
     void replayingTheSameEventChangesNothing() {
         String replayed = IDS.get(0);

@@ -487,6 +487,50 @@ class AuditReplayTest {
     }
 
     /**
+     * Entries the API serves are all compared, whatever they say of themselves: a copy of an entry (its uuid shown
+     * twice), an entry whose body claims a time long past (served by the time it is stored under), and an entry whose
+     * time is no time at all (a changed field, not an audit that stops).
+     */
+    @Test
+    void anEntryShownTwiceOrClaimingAnOldTimeIsReportedNotPassedOver() throws Exception {
+        String org = "org-copied-" + RUN;
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        String uuid = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, org + "-grants", 0, new SupportAccessGranted(org, "g-c", GrantScope.ORG, null, List.of(),
+                    t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        assertThat(replay(org, System.err).healthy()).isTrue();
+        String body = jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1), uuid)
+                .orElseThrow();
+        String copy = "INSERT INTO system_log_event (uuid, org_id, published_ms, ingested_ms, event_type, severity,"
+                + " actor_id, outcome_result, body) SELECT ?, org_id, published_ms, ingested_ms, event_type, severity,"
+                + " actor_id, outcome_result, ? FROM system_log_event WHERE uuid = ?";
+        String forged = UUID.randomUUID().toString();
+        String claimingThePast = body.replace(uuid, forged).replaceFirst("\"published\":\"[^\"]+\"",
+                "\"published\":\"2000-01-01T00:00:00.000Z\"");
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(jdbc.update(copy, uuid + "-copy", body, uuid)).isEqualTo(1);
+            assertThat(jdbc.update(copy, forged, claimingThePast, uuid)).isEqualTo(1);
+        });
+        AuditReport report = replay(org, System.err);
+        assertThat(report.unexpected()).as("%s", report).containsExactlyInAnyOrder(
+                new AuditReport.Entry(org, uuid, "user.session.impersonation.grant"),
+                new AuditReport.Entry(org, forged, "user.session.impersonation.grant"));
+        assertThat(report.liveEntries()).isEqualTo(3);
+        assertThat(report.healthy()).isFalse();
+
+        QuarkusTransaction.requiringNew().run(() -> assertThat(jdbc.update("UPDATE system_log_event SET body = ?"
+                + " WHERE uuid = ?", body.replaceFirst("\"published\":\"[^\"]+\"", "\"published\":\"x\""), uuid))
+                .isEqualTo(1));
+        AuditReport unreadableTime = replay(org, System.err);
+        assertThat(unreadableTime.changed()).as("%s", unreadableTime).extracting(c -> c.uuid() + " " + c.field())
+                .contains(uuid + " published");
+    }
+
+    /**
      * A replay that cannot read an org's live System Log (log-service away, the token refused) could not run, also
      * for an org it expects no entries of (a case's replay where the case had no support access): it fails, never
      * reports a healthy log it did not read.
