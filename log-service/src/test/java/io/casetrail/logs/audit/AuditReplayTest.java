@@ -465,15 +465,7 @@ class AuditReplayTest {
     @Test
     void anEntryForgedWithATimeAheadIsUnexplained() throws Exception {
         String org = "org-ahead-" + RUN;
-        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
-        String uuid = UUID.randomUUID().toString();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            send(producer, org + "-grants", 0, new SupportAccessGranted(org, "g-a", GrantScope.ORG, null, List.of(),
-                    t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
-            producer.flush();
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
-        assertThat(replay(org, System.err).healthy()).isTrue();
+        String uuid = grantedTenMinutesAgo(org);
         String forged = UUID.randomUUID().toString();
         long ahead = Instant.now().plus(Duration.ofDays(1)).toEpochMilli();
         QuarkusTransaction.requiringNew().run(() -> assertThat(jdbc.update("INSERT INTO system_log_event (uuid,"
@@ -494,15 +486,7 @@ class AuditReplayTest {
     @Test
     void anEntryShownTwiceOrClaimingAnOldTimeIsReportedNotPassedOver() throws Exception {
         String org = "org-copied-" + RUN;
-        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
-        String uuid = UUID.randomUUID().toString();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            send(producer, org + "-grants", 0, new SupportAccessGranted(org, "g-c", GrantScope.ORG, null, List.of(),
-                    t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
-            producer.flush();
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
-        assertThat(replay(org, System.err).healthy()).isTrue();
+        String uuid = grantedTenMinutesAgo(org);
         String body = jdbc.queryOne("SELECT body FROM system_log_event WHERE uuid = ?", row -> row.getString(1), uuid)
                 .orElseThrow();
         String copy = "INSERT INTO system_log_event (uuid, org_id, published_ms, ingested_ms, event_type, severity,"
@@ -577,6 +561,20 @@ class AuditReplayTest {
                 }
             }
         }, true);
+    }
+
+    /** An org-wide grant of a new org ten minutes ago, its entry in the System Log, which replays healthy. */
+    private String grantedTenMinutesAgo(String org) throws Exception {
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(10));
+        String uuid = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(producer, org + "-grants", 0, new SupportAccessGranted(org, "g-a", GrantScope.ORG, null, List.of(),
+                    t0.plus(Duration.ofHours(8)), RequestOrigin.NONE, SAM), t0, uuid);
+            producer.flush();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(org) == 1);
+        assertThat(replay(org, System.err).healthy()).isTrue();
+        return uuid;
     }
 
     private long count(String org) {
