@@ -39,6 +39,8 @@ public class CaseDigest implements CloudEventConsumer {
     /** The most entries an escalation takes along (the latest ones). */
     public static final int SNAPSHOT_LIMIT = 200;
     static final int TEXT_LIMIT = 500;
+    /** The longest case number the digest keeps ({@code case_digest.case_number}). */
+    private static final int CASE_NUMBER = 16;
     private static final List<String> TEXT_FIELDS = List.of("body", "summary", "reason", "notes", "subject",
             "fileName", "knowledgeArticleId");
     private static final ObjectMapper JSON = EventJson.newMapper();
@@ -87,6 +89,12 @@ public class CaseDigest implements CloudEventConsumer {
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
         String actor = data.path("actor").path("displayName").asText(event.actor());
         for (String caseNumber : AccessEvents.casesOf(event, data)) {
+            if (caseNumber.length() > CASE_NUMBER) {
+                // no case has such a number: an entry the database refused would stop the digest for good
+                LOG.errorf("Event %s (%s from %s) names case %s, longer than any case number; it stays off the"
+                        + " digest", event.id(), cut(event.type(), 255), event.source(), cut(caseNumber, 32));
+                continue;
+            }
             Optional<String> org = cases.find(caseNumber).map(KnownCases.KnownCase::orgId);
             if (org.isPresent() && !org.get().equals(event.orgId())) {
                 LOG.errorf("Event %s (%s from %s) names case %s of org %s, not of the event's org %s; it stays off"
@@ -99,7 +107,8 @@ public class CaseDigest implements CloudEventConsumer {
                             + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     AccessEvents.entryId(event, caseNumber), caseNumber,
                     event.sequence() == null ? 0L : event.sequence(),
-                    event.time() == null ? Instant.EPOCH : event.time(), event.type(), cut(actor, 255), text(data));
+                    event.time() == null ? Instant.EPOCH : event.time(), cut(event.type(), 255), cut(actor, 255),
+                    text(data));
         }
     }
 

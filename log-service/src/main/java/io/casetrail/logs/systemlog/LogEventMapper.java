@@ -102,9 +102,10 @@ public final class LogEventMapper {
     }
 
     public Optional<LogRecord> map(CloudEvent envelope, DomainEvent event) {
-        if (envelope.orgId() == null || envelope.orgId().length() > MAX_ORG_ID) {
-            // an event of no org its store can file it under (no ce_orgid, or one longer than any org id): no entry,
-            // as no entry of an event that is none; one the database refused would stop the System Log for good
+        if (envelope.orgId() == null || event.orgId() == null || event.orgId().length() > MAX_ORG_ID) {
+            // an event of no org its store can file it under (no ce_orgid, no org in its payload, whose org the entry
+            // is filed under, or one longer than any org id): no entry, as of an event that is none; one the
+            // database refused would stop the System Log for good
             return Optional.empty();
         }
         Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);

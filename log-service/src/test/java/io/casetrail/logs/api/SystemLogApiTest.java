@@ -493,22 +493,30 @@ class SystemLogApiTest {
     @Test
     void anEventOfNoOrgToFileItUnderHoldsNothingUp() {
         String org = "org-noorg-" + RUN;
-        var withoutOrg = TestEvents.record(Topics.ACCESS, "support-access-service", org, 0, new SupportAccessRevoked(
-                org, "g-6", GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(),
-                UUID.randomUUID().toString());
-        withoutOrg.headers().remove(io.casetrail.events.CloudEventHeaders.ORG_ID);
         String longOrg = org + "-" + "x".repeat(256 - org.length());
-        var ofALongOrg = TestEvents.record(Topics.ACCESS, "support-access-service", org, 1, new SupportAccessRevoked(
-                longOrg, "g-7", GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(),
-                UUID.randomUUID().toString());
         String marker = UUID.randomUUID().toString();
-        io.casetrail.testing.TopicReader.sendTogether(List.of(withoutOrg, ofALongOrg, TestEvents.record(Topics.ACCESS,
-                "support-access-service", org, 2, new SupportAccessRevoked(org, "g-8", GrantScope.ORG, null,
-                        List.of(), ORIGIN, SUPER), Instant.now(), marker)));
+        var withoutOrg = revocation(org, 0, org, UUID.randomUUID().toString());
+        withoutOrg.headers().remove(io.casetrail.events.CloudEventHeaders.ORG_ID);
+        var ofALongOrg = revocation(org, 1, longOrg, UUID.randomUUID().toString());
+        // the header names the org, the payload (whose org the entry is filed under) a longer one
+        var namingALongOrg = revocation(org, 2, longOrg, UUID.randomUUID().toString());
+        namingALongOrg.headers().remove(io.casetrail.events.CloudEventHeaders.ORG_ID);
+        namingALongOrg.headers().add(io.casetrail.events.CloudEventHeaders.ORG_ID,
+                org.getBytes(StandardCharsets.UTF_8));
+        io.casetrail.testing.TopicReader.sendTogether(List.of(withoutOrg, ofALongOrg, namingALongOrg,
+                revocation(org, 3, org, marker)));
         String auditor = MINT.token("aud-al").role(Roles.AUDITOR).sign();
         await().atMost(WAIT).untilAsserted(() -> assertThat(uuids(jwt(auditor).get("/orgs/" + org + "/api/v1/logs")))
                 .containsExactly(marker));
-        assertThat(count("SELECT COUNT(*) FROM system_log_event WHERE org_id = ?", longOrg)).isZero();
+    }
+
+    /** The record of an org-wide revocation of {@code payloadOrg}'s, keyed {@code subject}. */
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> revocation(String subject,
+                                                                                             long sequence,
+                                                                                             String payloadOrg,
+                                                                                             String id) {
+        return TestEvents.record(Topics.ACCESS, "support-access-service", subject, sequence, new SupportAccessRevoked(
+                payloadOrg, "g-" + sequence, GrantScope.ORG, null, List.of(), ORIGIN, SUPER), Instant.now(), id);
     }
 
     @Test
