@@ -150,6 +150,13 @@ public class SupportCase {
                 throw new InvalidInput("support opening a case on a customer's behalf must name the org admin"
                         + " it is for (openedBy)");
             }
+            if (command.openedBy().equals(caller.id()) || command.contacts() != null
+                    && command.contacts().contains(caller.id())) {
+                // support is never an admin of the org (no token is both): naming itself, it would give its own
+                // consent for the admin actions on the case
+                throw new InvalidInput("support opening a case on a customer's behalf names the org admin it is for"
+                        + " and the admins to contact, not itself");
+            }
             openedBy = command.openedBy();
             // the role that lets it open, not another it holds besides (an escalation manager's, say)
             actor = caller.actingAs(caller.has(Roles.SUPPORT_MANAGER) ? Roles.SUPPORT_MANAGER

@@ -186,6 +186,20 @@ class SupportCaseTest {
         }
 
         @Test
+        void supportOpeningOnBehalfNamesNeitherOpenerNorContactItself() {
+            fixture.givenNoPriorActivity()
+                    .when(open(TSE, TSE.id()))
+                    .expectException(InvalidInput.class)
+                    .expectNoEvents();
+            fixture.givenNoPriorActivity()
+                    .when(new OpenCase(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
+                            ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada",
+                            List.of("admin-bo", TSE.id()), TSE))
+                    .expectException(InvalidInput.class)
+                    .expectNoEvents();
+        }
+
+        @Test
         void supportOpeningOnBehalfMustNameTheAdmin() {
             fixture.givenNoPriorActivity()
                     .when(open(TSE, null))

@@ -125,6 +125,11 @@ public class CaseAdministration {
         if (command.channel() == null || command.channel() == ConsentChannel.API) {
             throw new InvalidInput("channel: verbal consent is given on the PHONE or in a REMOTE_SESSION");
         }
+        if (command.caller().id().equals(command.givenBy())) {
+            // support is never an admin of the org (no token is both), even as the opener it named for the case
+            throw new InvalidInput("givenBy: verbal consent is an admin's, recorded by support; " + command.givenBy()
+                    + " records it and cannot give it");
+        }
         if (command.givenBy() == null || !cases.isOpenerOrContact(known.caseNumber(), command.givenBy())) {
             // the caller may record consent; the admin it names is what is wrong (as a phone call's contact)
             throw new InvalidInput("givenBy: verbal consent must name the admin who opened case "

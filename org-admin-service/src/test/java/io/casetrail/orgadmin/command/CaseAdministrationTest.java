@@ -190,6 +190,14 @@ class CaseAdministrationTest {
                         new Scope(List.of(ActionKind.FEATURE_FLAG), null, List.of("ftrBETA", "ftrNOPE")),
                         Duration.ofHours(24), TOM))
                 .expectException(InvalidInput.class).expectNoEvents();
+        // who records a verbal consent does not give it (support is no admin of the org, even named the opener)
+        fixture.givenNoPriorActivity()
+                .when(new RecordVerbalConsent(CASE, "c-3", "tse-tom", ConsentChannel.PHONE, null,
+                        new Scope(List.of(ActionKind.RESET_MFA), null, null), Duration.ofHours(24), TOM))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("givenBy: verbal consent is an admin's, recorded by support; tse-tom records"
+                        + " it and cannot give it")
+                .expectNoEvents();
     }
 
     /**
