@@ -89,12 +89,35 @@ class DockerComposeTest {
         assertThat(mounted).allMatch(volume -> volume.endsWith(":ro"));
         assertThat(mounted.stream().filter(volume -> volume.contains("private"))).hasSize(
                 PRIVATE_KEYS.containsKey(name) ? 1 : 0);
-        assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS").toString()).isEqualTo("kafka:9092");
+        assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS").toString()).isEqualTo("kafka:19092");
         assertThat(((Map<String, Object>) service.get("depends_on"))).containsKeys("kafka", "postgres");
 
         String database = "casetrail_" + properties.getProperty("casetrail.service-key");
         assertThat(Files.readString(ROOT.resolve("deploy/postgres-init.sql"))).contains("CREATE DATABASE " + database
                 + ";");
+    }
+
+    /**
+     * A client is given back the broker's advertised address after its first request: the services on the compose
+     * network are given {@code kafka:19092}, a client on the host (the audit replay, kafka-consumer-groups) the
+     * published {@code 127.0.0.1:9092}, which it reaches (not {@code kafka}, a name only the compose network has).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBrokerAdvertisesAnAddressEachOfItsClientsReaches() throws IOException {
+        Map<String, Object> kafka = section(services(), "kafka");
+        Map<String, Object> environment = (Map<String, Object>) kafka.get("environment");
+        Map<String, String> advertised = new java.util.HashMap<>();
+        for (String listener : environment.get("KAFKA_ADVERTISED_LISTENERS").toString().split(",")) {
+            String address = listener.substring(listener.indexOf("://") + 3);
+            advertised.put(address.substring(address.lastIndexOf(':') + 1), address);
+        }
+        for (String published : (List<String>) kafka.get("ports")) {
+            String[] parts = published.replaceAll("\\s.*", "").split(":");
+            assertThat(parts[0]).isEqualTo("127.0.0.1");
+            assertThat(advertised.get(parts[2])).as(published).isEqualTo("127.0.0.1:" + parts[1]);
+        }
+        assertThat(advertised).containsValue("kafka:19092");
     }
 
     @Test
