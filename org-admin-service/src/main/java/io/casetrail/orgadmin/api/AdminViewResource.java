@@ -93,7 +93,7 @@ public class AdminViewResource {
     @Path("/groups")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Groups with their members", description = "Paged by after/limit with Link headers.")
-    public Response groups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public Response adminViewGroups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<GroupView> page = directory.groups(org(), null, after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }
@@ -102,7 +102,7 @@ public class AdminViewResource {
     @Path("/applications")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Applications", description = "Paged by after/limit with Link headers.")
-    public Response applications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public Response adminViewApplications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<ApplicationView> page = directory.applications(org(), null, after,
                 Page.limit(limit));
         return LinkHeaders.page(uri, page);

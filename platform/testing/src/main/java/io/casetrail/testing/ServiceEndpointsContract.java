@@ -57,6 +57,39 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * The OpenAPI document holds together as client generators and Swagger UI read it: every security scheme an
+     * operation names is defined, and no two operations share an operationId.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentDefinesTheSchemesItNamesAndNamesEachOperationOnce() {
+        io.restassured.path.json.JsonPath document = given().when().get("/q/openapi?format=json").then()
+                .statusCode(200).extract().jsonPath();
+        java.util.Map<String, Object> schemes = document.getMap("components.securitySchemes");
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.List<String> operationIds = new java.util.ArrayList<>();
+        java.util.Map<String, java.util.Map<String, Object>> paths = document.getMap("paths");
+        for (java.util.Map<String, Object> path : paths.values()) {
+            for (Object operation : path.values()) {
+                if (!(operation instanceof java.util.Map<?, ?> op) || !op.containsKey("responses")) {
+                    continue; // a path's own parameters, not an operation
+                }
+                operationIds.add(String.valueOf(op.get("operationId")));
+                Object security = op.get("security");
+                for (Object requirement : security == null ? java.util.List.of() : (java.util.List<Object>) security) {
+                    named.addAll(((java.util.Map<String, Object>) requirement).keySet());
+                }
+            }
+        }
+        Assertions.assertFalse(operationIds.isEmpty(), "operations");
+        Assertions.assertEquals(java.util.List.of(), operationIds.stream().filter(id -> java.util.Collections
+                .frequency(operationIds, id) > 1).distinct().toList(), "operationIds of more than one operation");
+        Assertions.assertFalse(named.isEmpty(), "security schemes named");
+        named.removeAll(schemes == null ? java.util.Set.of() : schemes.keySet());
+        Assertions.assertEquals(java.util.Set.of(), named, "security schemes named but not defined");
+    }
+
+    /**
      * A token the identity provider issued for another application, or for none, is refused whatever roles it
      * carries: only one naming Casetrail as its audience opens anything.
      */

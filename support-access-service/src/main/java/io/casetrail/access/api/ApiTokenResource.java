@@ -127,7 +127,7 @@ public class ApiTokenResource {
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "One org API token", description = "Never its secret; where a creation's 201 points. It"
             + " follows the command within moments.")
-    public TokenView get(@PathParam("tokenId") String tokenId) {
+    public TokenView token(@PathParam("tokenId") String tokenId) {
         var token = queries.token(tokenId).orElseThrow(() -> new NotFound("there is no API token " + tokenId));
         if (!token.orgId().equals(caller.orgId())) {
             throw new AccessDenied("API token " + tokenId + " belongs to another org");

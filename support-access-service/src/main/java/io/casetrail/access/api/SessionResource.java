@@ -190,7 +190,7 @@ public class SessionResource {
             Roles.ORG_SUPER_ADMIN, Roles.ORG_ADMIN})
     @Operation(summary = "Read a session", description = "For the engineer who ran it, the leads and managers of its"
             + " case's team, auditors, and the admins of the org.")
-    public SessionView get(@PathParam("sessionId") String sessionId) {
+    public SessionView session(@PathParam("sessionId") String sessionId) {
         SessionView session = queries.session(sessionId)
                 .orElseThrow(() -> new NotFound("there is no impersonation session " + sessionId));
         RequestId.aboutOrg(session.orgId()); // the request log is filed under the session's org and case
