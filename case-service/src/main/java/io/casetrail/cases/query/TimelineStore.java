@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import io.casetrail.events.StorableText;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.store.Jdbc;
 import io.casetrail.platform.store.RowWriter;
@@ -49,7 +50,7 @@ public class TimelineStore {
                 .and("source", entry.source()).and("type", entry.type()).and("actor_id", cut(entry.actorId(), 255))
                 .and("actor_name", cut(entry.actorName(), 255)).and("actor_kind", cut(entry.actorKind(), 16))
                 .and("visibility", entry.visibility()).and("summary", cut(entry.summary(), 1000))
-                .and("data", entry.data());
+                .and("data", StorableText.of(entry.data()));
     }
 
     void clear(String source) {
@@ -99,7 +100,8 @@ public class TimelineStore {
     }
 
     /** Values that come from elsewhere (tokens, other services) must never be able to stop the projection. */
+    /** A value of another service's event as a column keeps it: at most {@code max}, NUL mended. */
     private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max - 3) + "...";
+        return StorableText.of(value == null || value.length() <= max ? value : value.substring(0, max - 3) + "...");
     }
 }

@@ -132,6 +132,25 @@ class DeliveryGuaranteesTest {
     }
 
     /**
+     * A name with NUL in another service's event (PostgreSQL's text keeps none) is mended on the case's timeline:
+     * a row the database refused would stop the timeline's consumer at that record for good.
+     */
+    @Test
+    void aNameWithNulInAnotherServicesEventIsMendedOnTheTimeline() {
+        String caseNumber = openAcmeCase("P2");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
+                .then().statusCode(200));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS, accessEvent(UUID.randomUUID().toString(),
+                caseNumber, "granted", ACME, "Sam\\u0000Super")));
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ACCESS,
+                accessEvent(UUID.randomUUID().toString(), caseNumber, "revoked", ACME)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN)
+                .get("/cases/" + caseNumber + "/timeline").then().statusCode(200)
+                .body("type", hasItem("io.casetrail.access.revoked.v1"))
+                .body("summary", hasItem("access: granted (by Sam\uFFFDSuper)")));
+    }
+
+    /**
      * A backlog (a replay, a consumer back from an outage) is applied a poll's records to a transaction, not one
      * each, and still each event once: copies within the same poll too.
      */
@@ -497,10 +516,15 @@ class DeliveryGuaranteesTest {
     }
 
         private CloudEvent accessEvent(String id, String caseNumber, String name, String org) {
+        return accessEvent(id, caseNumber, name, org, "Sam Super");
+    }
+
+    /** The same, by a Super Administrator of a display name given as JSON writes it. */
+    private CloudEvent accessEvent(String id, String caseNumber, String name, String org, String displayName) {
         String data = """
                 {"caseNumber":"%s","orgId":"%s","grantId":"g-1",
-                 "actor":{"id":"admin-sam","displayName":"Sam Super","kind":"CUSTOMER","role":"org-super-admin"}}
-                """.formatted(caseNumber, org);
+                 "actor":{"id":"admin-sam","displayName":"%s","kind":"CUSTOMER","role":"org-super-admin"}}
+                """.formatted(caseNumber, org, displayName);
         return new CloudEvent(id, "/casetrail/support-access-service", "io.casetrail.access." + name + ".v1",
                 Instant.now(), "g-1", org, caseNumber, "admin-sam", 0L, UUID.randomUUID().toString(),
                 data.getBytes(StandardCharsets.UTF_8));

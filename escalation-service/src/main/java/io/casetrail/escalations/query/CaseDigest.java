@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.casetrail.events.CloudEvent;
 import io.casetrail.events.EventCatalog;
 import io.casetrail.events.EventJson;
+import io.casetrail.events.StorableText;
 import io.casetrail.events.Topics;
 import io.casetrail.events.access.AccessEvents;
 import io.casetrail.events.escalation.TimelineExcerpt;
@@ -89,10 +90,10 @@ public class CaseDigest implements CloudEventConsumer {
         JsonNode data = JSON.readTree(new String(event.data(), StandardCharsets.UTF_8));
         String actor = data.path("actor").path("displayName").asText(event.actor());
         for (String caseNumber : AccessEvents.casesOf(event, data)) {
-            if (caseNumber.length() > CASE_NUMBER) {
+            if (caseNumber.length() > CASE_NUMBER || caseNumber.indexOf('\u0000') >= 0) {
                 // no case has such a number: an entry the database refused would stop the digest for good
-                LOG.errorf("Event %s (%s from %s) names case %s, longer than any case number; it stays off the"
-                        + " digest", event.id(), cut(event.type(), 255), event.source(), cut(caseNumber, 32));
+                LOG.errorf("Event %s (%s from %s) names case %s, which no case number is; it stays off the digest",
+                        event.id(), cut(event.type(), 255), event.source(), cut(caseNumber, 32));
                 continue;
             }
             Optional<String> org = cases.find(caseNumber).map(KnownCases.KnownCase::orgId);
@@ -122,8 +123,10 @@ public class CaseDigest implements CloudEventConsumer {
         return null;
     }
 
+    /** A value of an event as the digest keeps it: at most {@code limit} characters, NUL mended. */
     private static String cut(String value, int limit) {
-        return value == null || value.length() <= limit ? value : value.substring(0, limit - 1) + "…";
+        return StorableText.of(value == null || value.length() <= limit ? value : value.substring(0, limit - 1)
+                + "…");
     }
 
     /**

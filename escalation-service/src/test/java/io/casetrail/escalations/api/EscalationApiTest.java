@@ -271,26 +271,32 @@ class EscalationApiTest {
 
     /**
      * The digest takes every type, whatever comes off Kafka: a type longer than its column is cut, a case number
-     * longer than any stays off; neither holds up the events behind it.
+     * longer than any stays off, NUL is mended; none holds up the events behind it.
      */
     @Test
     void aRecordTheDigestCannotKeepAsItIsHoldsNothingUp() {
         String caseNumber = caseOfTom();
-        for (String[] typeAndCase : List.of(new String[] {"io.casetrail.access." + "x".repeat(300) + ".v1",
-                caseNumber}, new String[] {"io.casetrail.access.session-started.v1", "0".repeat(17)})) {
+        String withNul = "{\"actor\":{\"displayName\":\"T\\u0000om\"},\"body\":\"x\\u0000y\"}";
+        for (String[] typeCaseAndValue : List.of(
+                new String[] {"io.casetrail.access." + "x".repeat(300) + ".v1", caseNumber, "{}"},
+                new String[] {"io.casetrail.access.session-started.v1", "0".repeat(17), "{}"},
+                new String[] {"io.casetrail.access.session-started.v1", caseNumber, withNul})) {
             TopicReader.send(io.casetrail.platform.kafka.CloudEventRecords.toRecord(Topics.ACCESS,
                     new io.casetrail.events.CloudEvent(java.util.UUID.randomUUID().toString(),
-                            "/casetrail/support-access-service", typeAndCase[0], java.time.Instant.now(), ORG, ORG,
-                            typeAndCase[1], "tse-tom", 0L, java.util.UUID.randomUUID().toString(),
-                            "{}".getBytes(StandardCharsets.UTF_8))));
+                            "/casetrail/support-access-service", typeCaseAndValue[0], java.time.Instant.now(), ORG,
+                            ORG, typeCaseAndValue[1], "tse-tom", 0L, java.util.UUID.randomUUID().toString(),
+                            typeCaseAndValue[2].getBytes(StandardCharsets.UTF_8))));
         }
         TestEvents.publish(Topics.ACCESS, "support-access-service", ORG, 1, new io.casetrail.events.access
                 .SupportAccessRevoked(ORG, "g-d", io.casetrail.events.access.GrantScope.CASE, caseNumber,
                 List.of(caseNumber), io.casetrail.events.RequestOrigin.NONE, new Actor("admin-ada", "Ada",
                 Actor.Kind.CUSTOMER, Roles.ORG_SUPER_ADMIN)));
         await().atMost(WAIT).untilAsserted(() -> assertThat(jdbc.query("SELECT type FROM case_digest WHERE"
-                + " case_number = ? ORDER BY seq", row -> row.getString(1), caseNumber)).hasSize(5)
+                + " case_number = ? ORDER BY seq", row -> row.getString(1), caseNumber)).hasSize(6)
                 .contains("io.casetrail.access." + "x".repeat(234) + "…"));
+        // NUL, which PostgreSQL's text keeps none of, mended
+        assertThat(jdbc.query("SELECT actor || ' ' || text FROM case_digest WHERE case_number = ? AND actor LIKE 'T%'",
+                row -> row.getString(1), caseNumber)).containsExactly("T\uFFFDom x\uFFFDy");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
+import io.casetrail.events.StorableText;
 import io.casetrail.platform.store.Jdbc;
 
 /**
@@ -63,29 +64,7 @@ public class InternalLog {
          * verification for good.
          */
         private static String clean(String text) {
-            if (text == null) {
-                return null;
-            }
-            StringBuilder out = null;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1));
-                boolean unstorable = c == '\u0000' || !pair && Character.isSurrogate(c);
-                if (unstorable && out == null) {
-                    out = new StringBuilder(text.length()).append(text, 0, i);
-                }
-                if (out != null) {
-                    out.append(unstorable ? '\uFFFD' : c);
-                    if (pair) {
-                        out.append(text.charAt(i + 1));
-                    }
-                }
-                if (pair) {
-                    i++;
-                }
-            }
-            return out == null ? text : out.toString();
+            return StorableText.of(text);
         }
     }
 

@@ -102,10 +102,11 @@ public final class LogEventMapper {
     }
 
     public Optional<LogRecord> map(CloudEvent envelope, DomainEvent event) {
-        if (envelope.orgId() == null || event.orgId() == null || event.orgId().length() > MAX_ORG_ID) {
+        if (envelope.orgId() == null || event.orgId() == null || event.orgId().length() > MAX_ORG_ID
+                || event.orgId().indexOf('\u0000') >= 0) {
             // an event of no org its store can file it under (no ce_orgid, no org in its payload, whose org the entry
-            // is filed under, or one longer than any org id): no entry, as of an event that is none; one the
-            // database refused would stop the System Log for good
+            // is filed under, or one longer than any org id or with NUL): no entry, as of an event that is none; one
+            // the database refused would stop the System Log for good
             return Optional.empty();
         }
         Instant published = (envelope.time() == null ? Instant.EPOCH : envelope.time()).truncatedTo(ChronoUnit.MILLIS);

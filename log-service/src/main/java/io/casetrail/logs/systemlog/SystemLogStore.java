@@ -50,10 +50,9 @@ public class SystemLogStore {
         if (jdbc.queryOne("SELECT 1 FROM system_log_event WHERE uuid = ?", row -> 1, record.uuid()).isPresent()) {
             return false;
         }
-        // an actor id or target id too long for its index column is not indexed (the entry's body keeps it): an
-        // entry the database refused would stop the System Log for good
-        String actorId = record.actorId() == null || record.actorId().length() > MAX_KEYWORD ? null
-                : record.actorId();
+        // an actor id or target id too long for its index column, or with NUL, is not indexed (the entry's body keeps
+        // it): an entry the database refused would stop the System Log for good
+        String actorId = indexable(record.actorId());
         jdbc.update("INSERT INTO system_log_event (uuid, org_id, published_ms, ingested_ms, event_type, severity,"
                         + " actor_id, outcome_result, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", record.uuid(),
                 record.orgId(), record.published().toEpochMilli(), clock.millis(), record.eventType(),
@@ -62,7 +61,7 @@ public class SystemLogStore {
                 record.uuid()).orElseThrow();
         List<Object[]> targets = new ArrayList<>();
         for (String targetId : new LinkedHashSet<>(record.targetIds())) {
-            if (targetId.length() <= MAX_KEYWORD) {
+            if (indexable(targetId) != null) {
                 targets.add(new Object[] {seq, record.orgId(), targetId});
             }
         }
@@ -94,9 +93,17 @@ public class SystemLogStore {
     }
 
     private static void add(String keyword, Set<String> keywords) {
-        if (!keyword.isEmpty() && keyword.length() <= MAX_KEYWORD) {
+        if (!keyword.isEmpty() && indexable(keyword) != null) {
             keywords.add(keyword);
         }
+    }
+
+    /**
+     * An id or keyword as the index keeps it: not one longer than its column, nor one with NUL, which PostgreSQL's
+     * text refuses (the entry's body keeps both; a row the database refused would stop the System Log for good).
+     */
+    static String indexable(String value) {
+        return value == null || value.length() > MAX_KEYWORD || value.indexOf('\u0000') >= 0 ? null : value;
     }
 
     private static void collect(JsonNode node, boolean withWords, Set<String> keywords) {

@@ -95,11 +95,7 @@ class SystemLogStoreTest {
         LogEventMapper.LogRecord record = new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org,
                 published, "system.feature.enable", "WARN", longActor, "DENY", body, List.of(longId, "case-1"));
         assertThat(QuarkusTransaction.requiringNew().call(() -> store.append(record))).isTrue();
-        assertThat(stored(org)).containsExactly(record.uuid());
-        assertThat(jdbc.query("SELECT target_id FROM system_log_target WHERE org_id = ?", row -> row.getString(1),
-                org)).containsExactly("case-1");
-        assertThat(jdbc.query("SELECT actor_id FROM system_log_event WHERE org_id = ?", row -> row.getString(1),
-                org)).containsExactly((String) null);
+        assertStoredIndexingOnlyItsCase(org, record.uuid());
         // and a filter naming the long id finds it all the same, by its body
         for (String filter : List.of("target.id eq \"" + longId + "\"", "actor.id eq \"" + longActor + "\"",
                 "target.id eq \"case-1\" and actor.id eq \"" + longActor + "\"")) {
@@ -109,6 +105,34 @@ class SystemLogStoreTest {
                             10));
             assertThat(page.events()).as(filter).singleElement().asString().contains("\"case-1\"");
         }
+    }
+
+    /** An id or word with NUL, which PostgreSQL's text refuses, is not indexed; the entry is stored with the rest. */
+    @Test
+    void anEntryWithNulInAnIdOrWordIsStoredWithTheRestIndexed() {
+        String org = "org-nul-" + UUID.randomUUID();
+        String actor = "admin-\u0000sam";
+        var body = JsonNodeFactory.instance.objectNode().put("eventType", "system.feature.enable")
+                .put("displayMessage", "Enable \u0000feature");
+        body.putObject("actor").put("id", actor);
+        body.putArray("target").add(JsonNodeFactory.instance.objectNode().put("id", "ftr\u0000X"))
+                .add(JsonNodeFactory.instance.objectNode().put("id", "case-1"));
+        LogEventMapper.LogRecord record = new LogEventMapper.LogRecord(UUID.randomUUID().toString(), org,
+                Instant.now(), "system.feature.enable", "INFO", actor, "SUCCESS", body, List.of("ftr\u0000X",
+                "case-1"));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store.append(record))).isTrue();
+        assertStoredIndexingOnlyItsCase(org, record.uuid());
+        assertThat(jdbc.query("SELECT keyword FROM system_log_keyword WHERE org_id = ?", row -> row.getString(1),
+                org)).contains("enable", "case-1").noneMatch(keyword -> keyword.indexOf('\u0000') >= 0);
+    }
+
+    /** The org's one entry is stored; of its actor and targets, only its target case-1 is indexed. */
+    private void assertStoredIndexingOnlyItsCase(String org, String uuid) {
+        assertThat(stored(org)).containsExactly(uuid);
+        assertThat(jdbc.query("SELECT target_id FROM system_log_target WHERE org_id = ?", row -> row.getString(1),
+                org)).containsExactly("case-1");
+        assertThat(jdbc.query("SELECT actor_id FROM system_log_event WHERE org_id = ?", row -> row.getString(1),
+                org)).containsExactly((String) null);
     }
 
     /**

@@ -11,6 +11,7 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.casetrail.events.StorableText;
 import io.casetrail.platform.errors.AccessDenied;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -76,10 +77,10 @@ public class CallerProducer {
             if (kept.length() + length > max) {
                 break;
             }
-            kept.appendCodePoint(c == 0 || Character.isSurrogate((char) c) && length == 1 ? 0xFFFD : c);
+            kept.appendCodePoint(c);
             i += length;
         }
-        return kept.toString();
+        return StorableText.of(kept.toString());
     }
 
     /** The authenticated principal's id: a token's subject, else its principal's name (an API token's creator). */
