@@ -793,7 +793,9 @@ class OrgAdminApiTest {
     void aConsentLastsAtMostTheConfiguredMaximum() {
         as(ADA).body("{\"actionKinds\":[\"RESET_MFA\"],\"validForHours\":97}")
                 .post("/cases/" + caseNumber + "/consents").then().statusCode(400)
-                .body("detail", containsString("validForHours: at most 96"));
+                .body("detail", containsString("validForHours: at most 96"))
+                .body("errors.field", equalTo(List.of("validForHours")))
+                .body("errors[0].message", containsString("at most 96"));
         as(TOM).body("{\"givenBy\":\"admin-bo\",\"channel\":\"PHONE\",\"actionKinds\":[\"RESET_MFA\"],"
                 + "\"validForHours\":97}").post("/cases/" + caseNumber + "/consents/verbal").then().statusCode(400);
         // hours are whole: a fraction is not cut to its whole part; an action kind is named, not numbered

@@ -278,7 +278,8 @@ public class ProblemMappers {
      */
     /** A refusal of the domain, answered as {@link #domain} would, for a resource that answers it itself. */
     public static Response answer(UriInfo uri, DomainException e) {
-        return answer(uri, Problem.of(e.slug(), e.title(), e.status(), e.getMessage(), path(uri)));
+        return answer(uri, new Problem(java.net.URI.create(Problem.TYPE_BASE + e.slug()), e.title(), e.status(),
+                e.getMessage(), path(uri), e instanceof InvalidInput invalid ? invalid.fieldErrors() : null));
     }
 
     public static Response answer(UriInfo uri, Problem problem) {
