@@ -1,5 +1,7 @@
 package io.casetrail.escalations;
 
+import java.util.Map;
+
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.ServiceEndpointsContract;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -9,4 +11,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class ServiceEndpointsTest extends ServiceEndpointsContract {
+    @Override
+    protected Map<String, String> successStatuses() {
+        return Map.of(
+                "post /cases/{caseNumber}/escalations", "201 with a body");
+    }
 }

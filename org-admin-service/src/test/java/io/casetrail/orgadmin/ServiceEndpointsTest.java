@@ -1,5 +1,7 @@
 package io.casetrail.orgadmin;
 
+import java.util.Map;
+
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.ServiceEndpointsContract;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -10,4 +12,11 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(GreenMailResource.class)
 class ServiceEndpointsTest extends ServiceEndpointsContract {
+    @Override
+    protected Map<String, String> successStatuses() {
+        return Map.of(
+                "post /cases/{caseNumber}/consents", "201 with a body",
+                "post /cases/{caseNumber}/consents/verbal", "201 with a body",
+                "post /cases/{caseNumber}/consents/{consentId}/withdrawal", "204");
+    }
 }

@@ -1,9 +1,18 @@
 package io.casetrail.access;
 
+import java.util.Map;
+
 import io.casetrail.testing.ServiceEndpointsContract;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** support-access-service answers the endpoints every Casetrail service has. */
 @QuarkusTest
 class ServiceEndpointsTest extends ServiceEndpointsContract {
+    @Override
+    protected Map<String, String> successStatuses() {
+        return Map.of(
+                "post /sessions", "201 with a body",
+                "post /org-api-tokens", "201 with a body",
+                "delete /org-api-tokens/{tokenId}", "204");
+    }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -93,5 +94,13 @@ class PlatformEndpointsTest extends ServiceEndpointsContract {
                 .body(containsString("agroal_awaiting_count{datasource=\""))
                 .body(containsString("agroal_max_used_count{datasource=\""))
                 .body(containsString("agroal_blocking_time_"));
+    }
+
+    @Override
+    protected Map<String, String> successStatuses() {
+        return Map.of(
+                "post /cases", "201",
+                "post /cases/{caseNumber}/reopen", "201",
+                "post /cases/{caseNumber}/attachments", "201");
     }
 }

@@ -28,6 +28,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -123,6 +126,9 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Raise an escalation", description = "By support working the case (open), with what it"
             + " collected; the case's timeline is taken along.")
+    @APIResponse(responseCode = "201", description = "Raised; Location names the escalation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = State.class)))
     public Response raise(@PathParam("caseNumber") String caseNumber, @Valid @NotNull Raise request) {
         String escalationId = UUID.randomUUID().toString();
         commands.sendAndWait(new RaiseEscalation(escalationId, caseNumber, request.requestType(), request.summary(),

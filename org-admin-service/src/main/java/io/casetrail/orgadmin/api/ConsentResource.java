@@ -30,6 +30,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -113,6 +116,9 @@ public class ConsentResource {
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
     @Operation(summary = "Give written consent", description = "By an admin of the case's org who opened the case or"
             + " is one of its contacts.")
+    @APIResponse(responseCode = "201", description = "Given; Location names the consent",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Given.class)))
     public Response giveWritten(@PathParam("caseNumber") String caseNumber, @Valid @NotNull WrittenConsent request) {
         // the case's row first: a closure ending the case's consents waits for this one, or this one sees it
         knownCases.findLocked(caseNumber);
@@ -130,6 +136,9 @@ public class ConsentResource {
     @Operation(summary = "Record verbal consent", description = "Support holding the case records what an admin who"
             + " opened the case or is one of its contacts consented to on the phone or in a remote session; while an"
             + " escalation manager is the customer's intermediary on the case, that manager only.")
+    @APIResponse(responseCode = "201", description = "Recorded; Location names the consent",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Given.class)))
     public Response recordVerbal(@PathParam("caseNumber") String caseNumber, @Valid @NotNull VerbalConsent request) {
         knownCases.findLocked(caseNumber);
         String consentId = UUID.randomUUID().toString();
@@ -147,6 +156,7 @@ public class ConsentResource {
             Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Withdraw a consent", description = "By an admin of the case's org, support holding the"
             + " case, or the escalation manager who is the customer's intermediary on it.")
+    @APIResponse(responseCode = "204", description = "Withdrawn")
     public Response withdraw(@PathParam("caseNumber") String caseNumber, @PathParam("consentId") String consentId,
                              NoBody none) {
         commands.sendAndWait(new WithdrawConsent(caseNumber, consentId, caller));

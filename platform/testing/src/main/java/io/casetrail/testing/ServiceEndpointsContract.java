@@ -90,6 +90,43 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * The service's operations that answer another success than {@code 200}, as {@code "method path"} to that
+     * status, followed by {@code " with a body"} where the answer has one ({@code "post /sessions"} to
+     * {@code "201 with a body"}); the projections' rebuild ({@code 202}, with its status) is every service's.
+     */
+    protected java.util.Map<String, String> successStatuses() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * A client generated from the OpenAPI document expects what the service answers: an operation that creates
+     * (201), accepts (202) or answers no content (204) says so, with the answer's schema where it has a body.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentGivesEachOperationItsSuccessStatus() {
+        java.util.Map<String, String> expected = new java.util.TreeMap<>(successStatuses());
+        expected.put("post /ops/projections/{name}/rebuild", "202 with a body");
+        java.util.Map<String, Object> paths = given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().jsonPath().getMap("paths");
+        expected.forEach((operation, answer) -> {
+            String[] methodAndPath = operation.split(" ", 2);
+            String status = answer.split(" ", 2)[0];
+            java.util.Map<String, Object> path = (java.util.Map<String, Object>) paths.get(methodAndPath[1]);
+            Assertions.assertNotNull(path, operation);
+            java.util.Map<String, Object> op = (java.util.Map<String, Object>) path.get(methodAndPath[0]);
+            Assertions.assertNotNull(op, operation);
+            java.util.Map<String, Object> responses = (java.util.Map<String, Object>) op.get("responses");
+            Assertions.assertTrue(responses.containsKey(status), operation + " answers " + status + "; documented: "
+                    + responses.keySet());
+            if (answer.endsWith(" with a body")) {
+                Assertions.assertNotNull(((java.util.Map<String, Object>) responses.get(status)).get("content"),
+                        operation + " " + status + " has a body");
+            }
+        });
+    }
+
+    /**
      * A token the identity provider issued for another application, or for none, is refused whatever roles it
      * carries: only one naming Casetrail as its audience opens anything.
      */

@@ -27,6 +27,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -101,6 +104,9 @@ public class ApiTokenResource {
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "Create an org API token", description = "The answer holds the secret; it is not shown"
             + " again, not even to a retry with the same Idempotency-Key, which gets the token without it.")
+    @APIResponse(responseCode = "201", description = "Created; the secret is in this answer only",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CreatedToken.class)))
     public Response create(@Valid @NotNull CreateRequest request) {
         String tokenId = "00T" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
         String secret = ApiTokens.newSecret();
@@ -141,6 +147,7 @@ public class ApiTokenResource {
     @Idempotent
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "Revoke an org API token")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Response revoke(@PathParam("tokenId") String tokenId, NoBody none) {
         // the token's own aggregate decides (unknown: 404; another org's: 403), not the token list, which follows
         // moments later: a token can be revoked the moment it was created

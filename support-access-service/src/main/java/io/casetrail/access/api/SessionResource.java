@@ -27,6 +27,9 @@ import jakarta.ws.rs.core.Response;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -121,6 +124,9 @@ public class SessionResource {
     @Operation(summary = "Start an impersonation session", description = "Only support working the case (its"
             + " engineer, or a lead or manager of its team), inside an active grant for the case or the org. Answers the session token (read-only, for the org's"
             + " admin views), taken until the session ends.")
+    @APIResponse(responseCode = "201", description = "Started; the token is in this answer only",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = StartedSession.class)))
     public Response start(@Valid @NotNull StartRequest request) {
         // the case's row first, as the known-cases consumer takes it before the org's support access (a closure
         // or reassignment ending sessions): one order for both, so neither waits on the other for good

@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
@@ -73,6 +76,9 @@ public class ProjectionResource {
     @RolesAllowed(Roles.PLATFORM_OPERATOR) // an auditor reads; it never changes anything (DOMAIN.md)
     @Operation(summary = "Rebuild a projection from the event store", description = "Answers 202 at once; follow the"
             + " progress here or on /q/metrics.")
+    @APIResponse(responseCode = "202", description = "Started; the status as it stands",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ProjectionStatus.class)))
     public Response rebuild(@PathParam("name") String name, NoBody none) {
         if (AxonRuntime.RELAY_GROUP.equals(name)) {
             throw new RuleViolation("not-a-projection", name + " publishes events; it is not rebuilt");
