@@ -16,4 +16,10 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
         return Map.of(
                 "post /cases/{caseNumber}/escalations", "201 with a body");
     }
+
+    @Override
+    protected Map<String, String> credentials() {
+        return Map.of(
+                "post /cases/{caseNumber}/escalations", "jwt");
+    }
 }

@@ -1,5 +1,7 @@
 package io.casetrail.logs;
 
+import java.util.Map;
+
 import io.casetrail.testing.KafkaTestResource;
 import io.casetrail.testing.ServiceEndpointsContract;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -9,4 +11,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class ServiceEndpointsTest extends ServiceEndpointsContract {
+    @Override
+    protected Map<String, String> credentials() {
+        return Map.of(
+                "get /api/v1/logs", "jwt ssws",
+                "get /orgs/{orgId}/api/v1/logs", "jwt");
+    }
 }

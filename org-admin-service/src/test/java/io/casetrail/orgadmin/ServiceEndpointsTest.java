@@ -19,4 +19,11 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
                 "post /cases/{caseNumber}/consents/verbal", "201 with a body",
                 "post /cases/{caseNumber}/consents/{consentId}/withdrawal", "204");
     }
+
+    @Override
+    protected Map<String, String> credentials() {
+        return Map.of(
+                "get /admin-view/policies", "session",
+                "post /cases/{caseNumber}/consents", "jwt");
+    }
 }

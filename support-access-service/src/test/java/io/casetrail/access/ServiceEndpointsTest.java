@@ -15,4 +15,12 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
                 "post /org-api-tokens", "201 with a body",
                 "delete /org-api-tokens/{tokenId}", "204");
     }
+
+    @Override
+    protected Map<String, String> credentials() {
+        return Map.of(
+                "get /sessions/current", "session",
+                "get /sessions/{sessionId}", "jwt",
+                "post /api/v1/org/privacy/oktaSupport/grant", "jwt ssws");
+    }
 }

@@ -103,4 +103,10 @@ class PlatformEndpointsTest extends ServiceEndpointsContract {
                 "post /cases/{caseNumber}/reopen", "201",
                 "post /cases/{caseNumber}/attachments", "201");
     }
+
+    @Override
+    protected Map<String, String> credentials() {
+        return Map.of(
+                "post /cases", "jwt");
+    }
 }

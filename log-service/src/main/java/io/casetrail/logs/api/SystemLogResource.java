@@ -26,6 +26,10 @@ import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.logs.systemlog.SystemLogQueries;
@@ -53,6 +57,8 @@ import io.casetrail.platform.security.Roles;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "System Log (identity-platform compatible)")
+@SecurityScheme(securitySchemeName = "ssws", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Authorization", description = "Authorization: SSWS <an API token of the org>")
 public class SystemLogResource {
 
     private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
@@ -84,6 +90,8 @@ public class SystemLogResource {
     UriInfo uri;
 
     @GET
+    @SecurityRequirement(name = "ssws")
+    @SecurityRequirement(name = "jwt")
     @Path("api/v1/logs")
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN})
     @Operation(summary = "List the org's System Log events", operationId = "listLogEvents")
@@ -95,6 +103,7 @@ public class SystemLogResource {
     }
 
     @GET
+    @SecurityRequirement(name = "jwt")
     @Path("orgs/{orgId}/api/v1/logs")
     @RolesAllowed({Roles.ORG_ADMIN, Roles.ORG_SUPER_ADMIN, Roles.AUDITOR, Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD,
             Roles.SUPPORT_MANAGER})

@@ -16,6 +16,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +45,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Path("/admin-view")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin view (impersonation, read-only)")
+@SecurityScheme(securitySchemeName = "session", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Authorization", description = "Authorization: Session <the token of an impersonation session>")
+@SecurityRequirement(name = "session")
 public class AdminViewResource {
 
     @Inject

@@ -127,6 +127,36 @@ public abstract class ServiceEndpointsContract {
     }
 
     /**
+     * The credentials some of the service's operations take, as {@code "method path"} to the names of the security
+     * schemes the document gives them, space-separated ({@code "get /admin-view/policies"} to {@code "session"}).
+     */
+    protected java.util.Map<String, String> credentials() {
+        return java.util.Map.of();
+    }
+
+    /** An operation's documented credentials are those it takes: a bearer token, a session's, an API token. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentNamesTheCredentialsEachOperationTakes() {
+        java.util.Map<String, Object> paths = given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().jsonPath().getMap("paths");
+        credentials().forEach((operation, schemes) -> {
+            String[] methodAndPath = operation.split(" ", 2);
+            java.util.Map<String, Object> path = (java.util.Map<String, Object>) paths.get(methodAndPath[1]);
+            Assertions.assertNotNull(path, operation);
+            java.util.Map<String, Object> op = (java.util.Map<String, Object>) path.get(methodAndPath[0]);
+            Assertions.assertNotNull(op, operation);
+            java.util.Set<String> named = new java.util.TreeSet<>();
+            Object security = op.get("security");
+            for (Object requirement : security == null ? java.util.List.of() : (java.util.List<Object>) security) {
+                named.addAll(((java.util.Map<String, Object>) requirement).keySet());
+            }
+            Assertions.assertEquals(new java.util.TreeSet<>(java.util.List.of(schemes.split(" "))), named,
+                    operation);
+        });
+    }
+
+    /**
      * A token the identity provider issued for another application, or for none, is refused whatever roles it
      * carries: only one naming Casetrail as its audience opens anything.
      */

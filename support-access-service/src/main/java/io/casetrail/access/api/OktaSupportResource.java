@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.casetrail.access.command.AccessCommands.ExtendCaseSupport;
@@ -49,6 +53,10 @@ import io.casetrail.platform.security.Roles;
 @Path("/api/v1/org/privacy/oktaSupport")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Support access (identity-platform compatible)")
+@SecurityScheme(securitySchemeName = "ssws", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Authorization", description = "Authorization: SSWS <an API token of the org>")
+@SecurityRequirement(name = "ssws")
+@SecurityRequirement(name = "jwt")
 public class OktaSupportResource {
 
     @Inject

@@ -27,10 +27,13 @@ import jakarta.ws.rs.core.Response;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -67,6 +70,8 @@ import io.casetrail.platform.store.Jdbc;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Impersonation sessions")
+@SecurityScheme(securitySchemeName = "session", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Authorization", description = "Authorization: Session <the token of an impersonation session>")
 @SecurityRequirement(name = "jwt")
 public class SessionResource {
 
@@ -185,6 +190,7 @@ public class SessionResource {
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "The session of a session token", description = "With Authorization: Session <token>:"
             + " 200 while the session runs; 401 once it ended (stopped, grant revoked or expired, maximum length).")
+    @SecurityRequirement(name = "session")
     public SessionView current(@Context SecurityIdentity identity) {
         String sessionId = identity.getAttribute(SessionTokenAuthentication.SESSION_ATTRIBUTE);
         return queries.session(sessionId).orElseThrow(() -> new NotFound("there is no session " + sessionId));
