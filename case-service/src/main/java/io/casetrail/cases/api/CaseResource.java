@@ -147,6 +147,8 @@ public class CaseResource {
         } else if (request.openedBy() == null || request.openedBy().isBlank()) {
             throw new InvalidInput("openedBy: support opening a case on a customer's behalf must name the org admin"
                     + " it is for");
+        } else {
+            SupportCase.requireNotNamingItself(caller, request.openedBy(), request.contacts());
         }
         String caseNumber = numbers.next();
         commands.sendAndWait(new OpenCase(caseNumber, orgId, request.orgUrl(), request.subject(),

@@ -150,13 +150,7 @@ public class SupportCase {
                 throw new InvalidInput("support opening a case on a customer's behalf must name the org admin"
                         + " it is for (openedBy)");
             }
-            if (command.openedBy().equals(caller.id()) || command.contacts() != null
-                    && command.contacts().contains(caller.id())) {
-                // support is never an admin of the org (no token is both): naming itself, it would give its own
-                // consent for the admin actions on the case
-                throw new InvalidInput("support opening a case on a customer's behalf names the org admin it is for"
-                        + " and the admins to contact, not itself");
-            }
+            requireNotNamingItself(caller, command.openedBy(), command.contacts());
             openedBy = command.openedBy();
             // the role that lets it open, not another it holds besides (an escalation manager's, say)
             actor = caller.actingAs(caller.has(Roles.SUPPORT_MANAGER) ? Roles.SUPPORT_MANAGER
@@ -167,6 +161,22 @@ public class SupportCase {
         open(command.caseNumber(), command.orgId(), command.orgUrl(), command.subject(), command.description(),
                 command.productArea(), command.priority(), command.contactPreference(), openedBy,
                 command.contacts(), null, actor, rules, deadlines);
+    }
+
+    /**
+     * Support opening a case on a customer's behalf names neither itself as its opener nor among its contacts:
+     * support is never an admin of the org (no token is both), and naming itself it would give its own consent for
+     * the admin actions on the case. Checked by the API too, before a case number is drawn.
+     */
+    public static void requireNotNamingItself(Caller caller, String openedBy, List<String> contacts) {
+        if (caller.id().equals(openedBy)) {
+            throw new InvalidInput("openedBy: support opening a case on a customer's behalf names the org admin it is"
+                    + " for, not itself");
+        }
+        if (contacts != null && contacts.contains(caller.id())) {
+            throw new InvalidInput("contacts: support opening a case on a customer's behalf names admins of the org to"
+                    + " contact, not itself");
+        }
     }
 
     /** The follow-up of a case closed more than 21 days ago, created when a reopen request comes too late. */

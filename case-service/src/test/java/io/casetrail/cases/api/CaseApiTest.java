@@ -603,6 +603,12 @@ class CaseApiTest {
                 .body("detail", containsString("openedBy"));
         as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\" \",")).post("/cases").then()
                 .statusCode(400).body("detail", containsString("openedBy"));
+        // support names no opener or contact of itself (it is no admin of the org; it would consent for itself)
+        as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"tse-tom\",")).post("/cases")
+                .then().statusCode(400).body("errors.field", equalTo(List.of("openedBy")));
+        as(TSE_TOM).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"admin-bo\",\"contacts\":"
+                + "[\"tse-tom\"],")).post("/cases").then().statusCode(400)
+                .body("errors.field", equalTo(List.of("contacts")));
         as(AUDITOR).body(body.formatted("\"orgId\":\"org-acme\",\"openedBy\":\"admin-bo\","))
                 .post("/cases").then().statusCode(403);
         assertThat(openedCases()).isEqualTo(opened);

@@ -190,12 +190,16 @@ class SupportCaseTest {
             fixture.givenNoPriorActivity()
                     .when(open(TSE, TSE.id()))
                     .expectException(InvalidInput.class)
+                    .expectExceptionMessage("openedBy: support opening a case on a customer's behalf names the org"
+                            + " admin it is for, not itself")
                     .expectNoEvents();
             fixture.givenNoPriorActivity()
                     .when(new OpenCase(CASE, ORG, URL, "SAML login fails", "Users get a 400 from the IdP",
                             ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-ada",
                             List.of("admin-bo", TSE.id()), TSE))
                     .expectException(InvalidInput.class)
+                    .expectExceptionMessage("contacts: support opening a case on a customer's behalf names admins of"
+                            + " the org to contact, not itself")
                     .expectNoEvents();
         }
 
