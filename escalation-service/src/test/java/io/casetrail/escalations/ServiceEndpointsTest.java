@@ -14,7 +14,7 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
     @Override
     protected Map<String, String> successStatuses() {
         return Map.of(
-                "post /cases/{caseNumber}/escalations", "201 with a body");
+                "post /cases/{caseNumber}/escalations", "201");
     }
 
     @Override

@@ -15,8 +15,8 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
     @Override
     protected Map<String, String> successStatuses() {
         return Map.of(
-                "post /cases/{caseNumber}/consents", "201 with a body",
-                "post /cases/{caseNumber}/consents/verbal", "201 with a body",
+                "post /cases/{caseNumber}/consents", "201",
+                "post /cases/{caseNumber}/consents/verbal", "201",
                 "post /cases/{caseNumber}/consents/{consentId}/withdrawal", "204");
     }
 

@@ -11,8 +11,8 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
     @Override
     protected Map<String, String> successStatuses() {
         return Map.of(
-                "post /sessions", "201 with a body",
-                "post /org-api-tokens", "201 with a body",
+                "post /sessions", "201",
+                "post /org-api-tokens", "201",
                 "delete /org-api-tokens/{tokenId}", "204");
     }
 

@@ -30,6 +30,9 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -92,7 +95,9 @@ public class AttachmentResource {
     @Operation(summary = "Upload a file", description = "The body is the file. Support may keep a file internal"
             + " (internal=true). A file support shares with the customer is correspondence: while an escalation"
             + " manager is the customer's intermediary, only they share one (409 for the engineer and leads).")
-    @APIResponse(responseCode = "201", description = "Stored; Location is where to download it")
+    @APIResponse(responseCode = "201", description = "Stored; Location is where to download it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseState.class)))
     @APIResponse(responseCode = "413", description = "Larger than the configured limit")
     public Response upload(@PathParam("caseNumber") String caseNumber, @QueryParam("fileName") String fileName,
                            @QueryParam("internal") String internalParameter,
@@ -168,6 +173,9 @@ public class AttachmentResource {
             Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
     @Operation(summary = "Download a file", description = "With its SHA-256 in the Digest header. Customers cannot"
             + " download internal files.")
+    @APIResponse(responseCode = "200", description = "The file as it was uploaded, of the type it was uploaded with",
+            content = @Content(mediaType = MediaType.WILDCARD,
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Response download(@PathParam("caseNumber") String caseNumber,
                              @PathParam("attachmentId") String attachmentId) {
         CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));

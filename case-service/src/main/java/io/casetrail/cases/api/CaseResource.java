@@ -1,6 +1,7 @@
 package io.casetrail.cases.api;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -24,10 +25,13 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.cases.api.CaseRequests.AssignRequest;
 import io.casetrail.cases.api.CaseRequests.ConsultationRequest;
@@ -123,7 +127,9 @@ public class CaseResource {
     @Operation(summary = "Open a case", description = "An org admin opens a case for its own org; support opens one"
             + " on a customer's behalf naming orgId and openedBy. The case starts NEW in its product area's team"
             + " queue, with the first-response SLA clock running.")
-    @APIResponse(responseCode = "201", description = "Opened; Location names the case")
+    @APIResponse(responseCode = "201", description = "Opened; Location names the case",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseState.class)))
     @APIResponse(responseCode = "400", description = "Invalid body (problem+json)")
     @APIResponse(responseCode = "403", description = "Not allowed for this role or org")
     public Response open(@Valid @NotNull OpenCaseRequest request) {
@@ -163,12 +169,14 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
     @Operation(summary = "Search cases", description = "Cases the caller may read, newest first, filtered by org,"
             + " status, priority, product area, assignee and team; paged with a cursor (Link rel=next).")
-    public Response search(@QueryParam("orgId") String orgId, @QueryParam("status") CaseStatus status,
-                           @QueryParam("priority") Priority priority,
-                           @QueryParam("productArea") ProductArea productArea,
-                           @QueryParam("assignee") String assignee, @QueryParam("team") String team,
-                           @QueryParam("after") String after,
-                           @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit) {
+    public RestResponse<List<CaseView>> search(@QueryParam("orgId") String orgId,
+                                               @QueryParam("status") CaseStatus status,
+                                               @QueryParam("priority") Priority priority,
+                                               @QueryParam("productArea") ProductArea productArea,
+                                               @QueryParam("assignee") String assignee,
+                                               @QueryParam("team") String team, @QueryParam("after") String after,
+                                               @Parameter(description = "1 to 200, default 50")
+                                               @QueryParam("limit") Integer limit) {
         int pageSize = Page.limit(limit);
         if (caller.isCustomer() && team != null) {
             // the team a case is routed to is support's (a customer's view has none): no filter tells it either
@@ -184,6 +192,9 @@ public class CaseResource {
     @Path("/{caseNumber}")
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
     @Operation(summary = "Read a case")
+    @APIResponse(responseCode = "200", description = "The case, as the caller may see it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseView.class)))
     @APIResponse(responseCode = "404", description = "No such case (or not yet in the read model)")
     public CaseView get(@PathParam("caseNumber") String caseNumber) {
         CaseView view = queries.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
@@ -197,7 +208,8 @@ public class CaseResource {
     @RolesAllowed({LEAD, MANAGER})
     @Operation(summary = "Assign or reassign", description = "A team lead or support manager of the case's team"
             + " assigns it; a NEW case becomes OPEN.")
-    public Response assign(@PathParam("caseNumber") String caseNumber, @Valid @NotNull AssignRequest request) {
+    public RestResponse<CaseState> assign(@PathParam("caseNumber") String caseNumber,
+                                          @Valid @NotNull AssignRequest request) {
         return ok(new AssignCase(caseNumber, request.assignee(), caller));
     }
 
@@ -208,7 +220,7 @@ public class CaseResource {
     @RolesAllowed({TSE, LEAD, MANAGER})
     @Operation(summary = "Take a case from the team queue", description = "Self-assignment of a NEW case of one of"
             + " the caller's teams.")
-    public Response take(@PathParam("caseNumber") String caseNumber, NoBody none) {
+    public RestResponse<CaseState> take(@PathParam("caseNumber") String caseNumber, NoBody none) {
         return ok(new TakeCase(caseNumber, caller));
     }
 
@@ -217,7 +229,7 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({TSE, LEAD, MANAGER})
     @Operation(summary = "Change the priority", description = "Running SLA clocks are re-targeted.")
-    public Response changePriority(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> changePriority(@PathParam("caseNumber") String caseNumber,
                                    @Valid @NotNull PriorityRequest request) {
         return ok(new ChangePriority(caseNumber, request.priority(), request.reason(), caller));
     }
@@ -228,7 +240,8 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Add a contact", description = "Associate another admin of the org with the case."
             + " Only the admin who opened the case or one of its contacts may: contacts may consent to admin actions.")
-    public Response addContact(@PathParam("caseNumber") String caseNumber, @Valid @NotNull ContactRequest request) {
+    public RestResponse<CaseState> addContact(@PathParam("caseNumber") String caseNumber,
+                                              @Valid @NotNull ContactRequest request) {
         return ok(new AddContact(caseNumber, request.contactId(), caller));
     }
 
@@ -239,7 +252,7 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN, TSE, LEAD, MANAGER})
     @Operation(summary = "Remove a contact", description = "The admin who opened the case always stays."
             + " The opener, a contact, or support working the case may remove one.")
-    public Response removeContact(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> removeContact(@PathParam("caseNumber") String caseNumber,
                                   @PathParam("contactId") String contactId, NoBody none) {
         return ok(new RemoveContact(caseNumber, contactId, caller));
     }
@@ -252,7 +265,8 @@ public class CaseResource {
             + " on a PENDING_CUSTOMER case moves it back to OPEN; support's replies count for the SLA. While an"
             + " escalation manager is assigned to an active escalation of the case, that manager is the customer's"
             + " intermediary: only they reply for support, the case's engineer and leads get 409.")
-    public Response reply(@PathParam("caseNumber") String caseNumber, @Valid @NotNull MessageRequest request) {
+    public RestResponse<CaseState> reply(@PathParam("caseNumber") String caseNumber,
+                                         @Valid @NotNull MessageRequest request) {
         return ok(new PostReply(caseNumber, newId(), request.body(), caller));
     }
 
@@ -264,7 +278,8 @@ public class CaseResource {
             + " admin who opened the case or one of its contacts; counts for the SLA as a reply does. With"
             + " customerAnswered, a PENDING_CUSTOMER case goes back to OPEN (409 when the case waits for nothing)."
             + " While an escalation manager is the customer's intermediary, only they record calls.")
-    public Response phoneCall(@PathParam("caseNumber") String caseNumber, @Valid @NotNull PhoneCallRequest request) {
+    public RestResponse<CaseState> phoneCall(@PathParam("caseNumber") String caseNumber,
+                                             @Valid @NotNull PhoneCallRequest request) {
         return ok(new RecordPhoneCall(caseNumber, newId(), request.contactId(), request.summary(),
                 Boolean.TRUE.equals(request.customerAnswered()), caller));
     }
@@ -275,7 +290,7 @@ public class CaseResource {
     @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Post an internal note", description = "Never shown to a customer principal. Support"
             + " working the case, and the escalation manager who is the customer's intermediary on it.")
-    public Response internalNote(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> internalNote(@PathParam("caseNumber") String caseNumber,
                                  @Valid @NotNull MessageRequest request) {
         return ok(new PostInternalNote(caseNumber, newId(), request.body(), caller));
     }
@@ -287,7 +302,7 @@ public class CaseResource {
     @Operation(summary = "Ask the customer for information", description = "OPEN → PENDING_CUSTOMER; the SLA clock"
             + " pauses until the customer replies. While an escalation manager is the customer's intermediary, only"
             + " they ask (409 for the case's engineer and leads).")
-    public Response requestInformation(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> requestInformation(@PathParam("caseNumber") String caseNumber,
                                        @Valid @NotNull MessageRequest request) {
         return ok(new RequestInformation(caseNumber, newId(), request.body(), caller));
     }
@@ -299,7 +314,7 @@ public class CaseResource {
     @Operation(summary = "Propose a resolution", description = "→ RESOLVED_PENDING_CONFIRMATION; closes itself if"
             + " the customer does not answer within the auto-close period (7 days by default). While an escalation"
             + " manager is the customer's intermediary, only they propose (409 for the case's engineer and leads).")
-    public Response proposeResolution(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> proposeResolution(@PathParam("caseNumber") String caseNumber,
                                       @Valid @NotNull ResolutionRequest request) {
         return ok(new ProposeResolution(caseNumber, request.summary(), request.knowledgeArticleId(), caller));
     }
@@ -310,7 +325,7 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Confirm the proposed resolution", description = "The case closes.")
-    public Response confirm(@PathParam("caseNumber") String caseNumber, NoBody none) {
+    public RestResponse<CaseState> confirm(@PathParam("caseNumber") String caseNumber, NoBody none) {
         return ok(new ConfirmResolution(caseNumber, caller));
     }
 
@@ -319,6 +334,10 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Reject the proposed resolution", description = "The case goes back to OPEN.")
+    @APIResponse(responseCode = "200", description = "Rejected; the case is OPEN",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseState.class)))
+    @APIResponse(responseCode = "409", description = "Left unanswered past its auto-close time: closed, not rejected")
     public Response reject(@PathParam("caseNumber") String caseNumber, @Valid @NotNull RejectionRequest request) {
         CaseState state = send(new RejectResolution(caseNumber, request.reason(), caller));
         if (state.status() == CaseStatus.CLOSED) {
@@ -338,8 +357,12 @@ public class CaseResource {
     @RolesAllowed({CUSTOMER_ADMIN, SUPER_ADMIN})
     @Operation(summary = "Reopen a closed case", description = "Within 21 days of closure the case reopens (200);"
             + " later it stays closed and a follow-up case is opened (201, Location and followUpCase name it).")
-    @APIResponse(responseCode = "200", description = "Reopened")
-    @APIResponse(responseCode = "201", description = "Closed too long ago: a follow-up case was opened")
+    @APIResponse(responseCode = "200", description = "Reopened",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseState.class)))
+    @APIResponse(responseCode = "201", description = "Closed too long ago: a follow-up case was opened",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CaseState.class)))
     public Response reopen(@PathParam("caseNumber") String caseNumber, @Valid ReopenRequest request) {
         CaseState state = send(new ReopenCase(caseNumber, request == null ? null : request.reason(), caller));
         return state.followUpCase() == null ? Response.ok(state).build()
@@ -353,7 +376,7 @@ public class CaseResource {
     @Operation(summary = "Reference a knowledge article", description = "Read by the customer: while an escalation"
             + " manager is the customer's intermediary, only they reference one (409 for the case's engineer and"
             + " leads).")
-    public Response linkArticle(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> linkArticle(@PathParam("caseNumber") String caseNumber,
                                 @Valid @NotNull KnowledgeArticleRequest request) {
         return ok(new LinkKnowledgeArticle(caseNumber, request.articleId(), request.title(), request.url(), caller));
     }
@@ -363,7 +386,7 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({TSE, LEAD, MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Offer a remote session")
-    public Response offerRemoteSession(@PathParam("caseNumber") String caseNumber,
+    public RestResponse<CaseState> offerRemoteSession(@PathParam("caseNumber") String caseNumber,
                                        @Valid @NotNull RemoteSessionRequest request) {
         return ok(new OfferRemoteSession(caseNumber, newId(), request.joinUrl(), request.proposedStart(),
                 request.note(), caller));
@@ -374,13 +397,15 @@ public class CaseResource {
     @Idempotent
     @RolesAllowed({TSE, LEAD, MANAGER})
     @Operation(summary = "Record a consultation (internal)")
-    public Response consult(@PathParam("caseNumber") String caseNumber, @Valid @NotNull ConsultationRequest request) {
+    public RestResponse<CaseState> consult(@PathParam("caseNumber") String caseNumber,
+                                           @Valid @NotNull ConsultationRequest request) {
         return ok(new RecordConsultation(caseNumber, newId(), request.party(), request.consultant(), request.notes(),
                 caller));
     }
 
-    private Response ok(Object command) {
-        return Response.ok(send(command)).build();
+    /** The case's state after the command, typed: what the idempotency layer stores and replays. */
+    private RestResponse<CaseState> ok(Object command) {
+        return RestResponse.ok(send(command));
     }
 
     /** Sends a command on the case, expecting the case at the version {@code If-Match} names, if it names one. */

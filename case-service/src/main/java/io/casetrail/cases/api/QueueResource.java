@@ -13,12 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.cases.query.CaseFilter;
 import io.casetrail.cases.query.CaseQueries;
@@ -58,9 +58,11 @@ public class QueueResource {
     @Path("/mine")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "The caller's own queue")
-    public Response mine(@QueryParam("status") CaseStatus status, @QueryParam("priority") Priority priority,
-                         @QueryParam("orgId") String orgId, @QueryParam("productArea") ProductArea productArea,
-                         @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<CaseView>> mine(@QueryParam("status") CaseStatus status,
+                                             @QueryParam("priority") Priority priority,
+                                             @QueryParam("orgId") String orgId,
+                                             @QueryParam("productArea") ProductArea productArea,
+                                             @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         // only what the caller may read: a lead's case of another team (assigned to it by id) is not listed
         return engineerQueue(caller.id(), List.of(), CaseReadAccess.scope(caller), status, priority, orgId,
                 productArea, after, limit);
@@ -71,10 +73,13 @@ public class QueueResource {
     @RolesAllowed({Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "An engineer's queue", description = "For leads and managers: the engineer's cases in the"
             + " caller's teams.")
-    public Response engineer(@PathParam("engineerId") String engineerId, @QueryParam("status") CaseStatus status,
-                             @QueryParam("priority") Priority priority, @QueryParam("orgId") String orgId,
-                             @QueryParam("productArea") ProductArea productArea, @QueryParam("after") String after,
-                             @QueryParam("limit") Integer limit) {
+    public RestResponse<List<CaseView>> engineer(@PathParam("engineerId") String engineerId,
+                                                 @QueryParam("status") CaseStatus status,
+                                                 @QueryParam("priority") Priority priority,
+                                                 @QueryParam("orgId") String orgId,
+                                                 @QueryParam("productArea") ProductArea productArea,
+                                                 @QueryParam("after") String after,
+                                                 @QueryParam("limit") Integer limit) {
         if (caller.teams().isEmpty()) {
             throw new AccessDenied("the caller leads no team");
         }
@@ -86,10 +91,13 @@ public class QueueResource {
     @Path("/teams/{team}/unassigned")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "A team's unassigned queue", description = "NEW cases routed to the team; for its members.")
-    public Response unassigned(@PathParam("team") String team, @QueryParam("status") CaseStatus status,
-                               @QueryParam("priority") Priority priority,
-                               @QueryParam("orgId") String orgId, @QueryParam("productArea") ProductArea productArea,
-                               @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<CaseView>> unassigned(@PathParam("team") String team,
+                                                   @QueryParam("status") CaseStatus status,
+                                                   @QueryParam("priority") Priority priority,
+                                                   @QueryParam("orgId") String orgId,
+                                                   @QueryParam("productArea") ProductArea productArea,
+                                                   @QueryParam("after") String after,
+                                                   @QueryParam("limit") Integer limit) {
         if (!caller.inTeam(team)) {
             throw new AccessDenied("only members of team " + team + " see its queue");
         }
@@ -99,9 +107,10 @@ public class QueueResource {
         return LinkHeaders.page(uri, page);
     }
 
-    private Response engineerQueue(String engineerId, List<String> teams, CaseReadAccess.Scope scope,
-                                   CaseStatus status, Priority priority, String orgId, ProductArea productArea,
-                                   String after, Integer limit) {
+    private RestResponse<List<CaseView>> engineerQueue(String engineerId, List<String> teams,
+                                                       CaseReadAccess.Scope scope, CaseStatus status, Priority priority,
+                                                       String orgId, ProductArea productArea, String after,
+                                                       Integer limit) {
         int pageSize = Page.limit(limit);
         StringBuilder condition = new StringBuilder("assignee = ?");
         List<Object> parameters = new ArrayList<>(List.of(engineerId));

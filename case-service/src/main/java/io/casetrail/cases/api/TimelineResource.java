@@ -12,12 +12,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.cases.query.CaseQueries;
 import io.casetrail.cases.query.CaseReadAccess;
@@ -56,8 +56,9 @@ public class TimelineResource {
     @Operation(summary = "Read a case's timeline", description = "Oldest first, paged (Link rel=next). Customer"
             + " principals see public entries only: never internal notes, consultations, internal files or SLA"
             + " bookkeeping.")
-    public Response timeline(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
-                             @QueryParam("limit") Integer limit) {
+    public RestResponse<List<TimelineEntry>> timeline(@PathParam("caseNumber") String caseNumber,
+                                                      @QueryParam("after") String after,
+                                                      @QueryParam("limit") Integer limit) {
         CaseView view = cases.find(caseNumber).orElseThrow(() -> new NotFound("there is no case " + caseNumber));
         CaseReadAccess.requireMaySee(caller, view);
         int pageSize = Page.limit(limit);

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.escalations.command.EscalationStatus;
 import io.casetrail.escalations.query.EscalationQueries;
@@ -77,7 +78,7 @@ public class BoardResource {
             Roles.TEAM_LEAD, Roles.AUDITOR})
     @Operation(summary = "A column of the Engineering board", description = "The cards the caller may read, latest"
             + " change first, paged by after/limit with Link headers.")
-    public Response column(@PathParam("column") String column, @QueryParam("after") String after,
+    public RestResponse<List<Card>> column(@PathParam("column") String column, @QueryParam("after") String after,
                            @QueryParam("limit") Integer limit) {
         EscalationStatus status = COLUMNS.stream().filter(c -> c.name().equals(column)).findFirst()
                 .orElseThrow(() -> new NotFound("the board has no column " + column + "; its columns are "
@@ -94,7 +95,7 @@ public class BoardResource {
     @Operation(summary = "My pending approvals", description = "Escalations whose current step the caller may"
             + " approve now (it approved no step of them, and is named to approve no later one), oldest first,"
             + " paged by after/limit with Link headers.")
-    public Response pending(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<Card>> pending(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<Card> page = queries.pendingFor(caller, Page.At.of(after), Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }

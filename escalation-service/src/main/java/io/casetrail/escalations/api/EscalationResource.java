@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.escalations.command.CaseEscalationRefs;
 import io.casetrail.escalations.command.EscalationCommands.AcceptEscalation;
@@ -144,8 +145,8 @@ public class EscalationResource {
             Roles.ENGINEERING_MANAGER, Roles.ENGINEER, Roles.AUDITOR})
     @Operation(summary = "The escalations of a case", description = "Those the caller may read, oldest first, paged"
             + " by after/limit with Link headers; 404 for a case escalation-service does not know.")
-    public Response ofCase(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
-                           @QueryParam("limit") Integer limit) {
+    public RestResponse<List<Card>> ofCase(@PathParam("caseNumber") String caseNumber,
+                                           @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         if (cases.find(caseNumber).isEmpty()) {
             throw new NotFound("there is no case " + caseNumber);
         }
@@ -176,7 +177,7 @@ public class EscalationResource {
     @Operation(summary = "Approve the current step", description = "By an approver of the step who did not raise the"
             + " escalation and has not approved the step yet. With ?step=N (0 first), the step the approver saw:"
             + " 409 step-moved if the chain has moved on since.")
-    public Response approve(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
+    public RestResponse<State> approve(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
                             NoBody none) {
         return state(escalationId, new ApproveStep(escalationId, step, caller));
     }
@@ -188,7 +189,7 @@ public class EscalationResource {
             Roles.ENGINEER})
     @Operation(summary = "Reject the escalation", description = "By an approver of the current step; ends it. With"
             + " ?step=N, the step the approver saw: 409 step-moved if the chain has moved on since.")
-    public Response reject(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
+    public RestResponse<State> reject(@PathParam("id") String escalationId, @QueryParam("step") @Min(0) Integer step,
                            @Valid @NotNull Reason request) {
         return state(escalationId, new RejectEscalation(escalationId, step, request.reason(), caller));
     }
@@ -199,7 +200,7 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Accept an approved escalation", description = "The engineer owns it from now on.")
-    public Response accept(@PathParam("id") String escalationId, NoBody none) {
+    public RestResponse<State> accept(@PathParam("id") String escalationId, NoBody none) {
         return state(escalationId, new AcceptEscalation(escalationId, caller));
     }
 
@@ -209,7 +210,7 @@ public class EscalationResource {
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Ask support for information", description = "By the owning engineer; the escalation waits"
             + " for support.")
-    public Response requestInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public RestResponse<State> requestInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new RequestInformation(escalationId, request.text(), caller));
     }
 
@@ -219,7 +220,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Answer Engineering", description = "By support working the case or the escalation's"
             + " manager; back to the engineer.")
-    public Response provideInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public RestResponse<State> provideInformation(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new ProvideInformation(escalationId, request.text(), caller));
     }
 
@@ -228,7 +229,7 @@ public class EscalationResource {
     @Idempotent
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Post an update", description = "By the owning engineer.")
-    public Response postUpdate(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public RestResponse<State> postUpdate(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         return state(escalationId, new PostUpdate(escalationId, request.text(), caller));
     }
 
@@ -239,7 +240,7 @@ public class EscalationResource {
     @RolesAllowed(Roles.ENGINEER)
     @Operation(summary = "Resolve the escalation", description = "By the owning engineer. One whose case closed"
             + " meanwhile is closed with it (CLOSED): nobody is left to close it.")
-    public Response resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
+    public RestResponse<State> resolve(@PathParam("id") String escalationId, @Valid @NotNull Text request) {
         // the case's row first, as the known-cases consumer takes it before the escalations a closure ends: the
         // resolution and a closure being recorded are one after the other, and the resolution sees the case closed
         aboutEscalation(escalationId).ifPresent(cases::findLocked);
@@ -253,7 +254,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Close a resolved escalation", description = "By support working the case or the"
             + " escalation's manager.")
-    public Response close(@PathParam("id") String escalationId, NoBody none) {
+    public RestResponse<State> close(@PathParam("id") String escalationId, NoBody none) {
         return state(escalationId, new CloseEscalation(escalationId, caller));
     }
 
@@ -263,7 +264,7 @@ public class EscalationResource {
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER})
     @Operation(summary = "Withdraw the escalation", description = "By support working the case or the escalation's"
             + " manager, with the reason, before Engineering resolved it: it is no longer needed.")
-    public Response withdraw(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
+    public RestResponse<State> withdraw(@PathParam("id") String escalationId, @Valid @NotNull Reason request) {
         return state(escalationId, new WithdrawEscalation(escalationId, request.reason(), caller));
     }
 
@@ -273,21 +274,21 @@ public class EscalationResource {
     @RolesAllowed({Roles.ESCALATION_MANAGER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Give the escalation a manager", description = "An escalation manager takes it (empty body);"
             + " a lead or manager of the case's team names one. The manager becomes the customer's intermediary.")
-    public Response assignManager(@PathParam("id") String escalationId, @Valid Manager request) {
+    public RestResponse<State> assignManager(@PathParam("id") String escalationId, @Valid Manager request) {
         Manager manager = request == null ? new Manager(null, null) : request;
         return state(escalationId, new AssignManager(escalationId, manager.managerId(), manager.managerName(),
                 caller));
     }
 
-    /** The escalation's state after the command, as a Response: what the idempotency layer stores and replays. */
-    private Response state(String escalationId, Object command) {
+    /** The escalation's state after the command, typed: what the idempotency layer stores and replays. */
+    private RestResponse<State> state(String escalationId, Object command) {
         aboutEscalation(escalationId);
         return send(escalationId, command);
     }
 
-    private Response send(String escalationId, Object command) {
+    private RestResponse<State> send(String escalationId, Object command) {
         EscalationStatus status = commands.sendAndWait(command);
-        return Response.ok(new State(escalationId, status)).build();
+        return RestResponse.ok(new State(escalationId, status));
     }
 
     /**

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.events.UtcInstants;
 import io.casetrail.logs.internal.ChainVerifier;
@@ -82,10 +83,13 @@ public class InternalLogResource {
     @Operation(summary = "Internal log entries", description = "By org, time range (occurred), request id and type,"
             + " in chain order; paged by after/limit with Link headers. Support reads an org only while it holds an"
             + " open case there, and must name it; of the org's cases, it reads the entries of those it works.")
-    public Response entries(@QueryParam("orgId") String orgId, @QueryParam("since") String since,
-                            @QueryParam("until") String until, @QueryParam("requestId") String requestId,
-                            @QueryParam("type") String type, @QueryParam("after") String after,
-                            @QueryParam("limit") Integer limit) {
+    public RestResponse<List<InternalLogEntry>> entries(@QueryParam("orgId") String orgId,
+                                                        @QueryParam("since") String since,
+                                                        @QueryParam("until") String until,
+                                                        @QueryParam("requestId") String requestId,
+                                                        @QueryParam("type") String type,
+                                                        @QueryParam("after") String after,
+                                                        @QueryParam("limit") Integer limit) {
         List<String> cases = null;
         if (!caller.hasAny(Roles.ENGINEER, Roles.AUDITOR)) {
             if (orgId == null || orgId.isBlank()) {
@@ -117,7 +121,7 @@ public class InternalLogResource {
     }
 
     /** A page of at most {@code size} of what was found (one more when there is a next page), by entry number. */
-    private <T> Response page(List<T> found, int size, ToLongFunction<T> seq) {
+    private <T> RestResponse<List<T>> page(List<T> found, int size, ToLongFunction<T> seq) {
         Page<T> page = Page.of(found, size, item -> encode(seq.applyAsLong(item)));
         return LinkHeaders.page(uri, page);
     }
@@ -146,8 +150,10 @@ public class InternalLogResource {
     @RolesAllowed({Roles.AUDITOR, Roles.ENGINEER})
     @Operation(summary = "Signed checkpoints", description = "The chain heads log-service signed, entries from..to,"
             + " in chain order; paged by after/limit with Link headers.")
-    public Response checkpoints(@QueryParam("from") Long from, @QueryParam("to") Long to,
-                                @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<Checkpoints.Checkpoint>> checkpoints(@QueryParam("from") Long from,
+                                                                  @QueryParam("to") Long to,
+                                                                  @QueryParam("after") String after,
+                                                                  @QueryParam("limit") Integer limit) {
         entryRange(from, to);
         int size = size(limit);
         long start = Math.max(from == null ? 1 : from, cursor(after) + 1);

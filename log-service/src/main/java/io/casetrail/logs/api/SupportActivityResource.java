@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -62,6 +66,9 @@ public class SupportActivityResource {
     @Operation(summary = "Support activity on my org", description = "Support access, consents and admin actions,"
             + " and the requests support made about the org, from the internal logs, with secrets, tokens, other"
             + " people's e-mail addresses, internal hosts and addresses and other orgs' identifiers removed.")
+    @APIResponse(responseCode = "200", description = "A page of the org's support activity, oldest first; Link"
+            + " rel=next names the next page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = SupportActivity.Item.class)))
     public Response supportActivity(@PathParam("orgId") String orgId, @QueryParam("after") String after,
                                     @QueryParam("limit") String limit) throws IOException {
         if (!caller.isCustomerOf(orgId)) {
@@ -90,7 +97,7 @@ public class SupportActivityResource {
         SupportActivity.Page page = activity.of(orgId, email instanceof JsonString s ? s.getString()
                 : email == null ? null : email.toString(), from, size);
         return window.headers(Response.fromResponse(LinkHeaders.page(uri, page.items(), page.next() == null ? null
-                : InternalLogResource.encode(page.next())))).build();
+                : InternalLogResource.encode(page.next())).toResponse())).build();
     }
 
     /**

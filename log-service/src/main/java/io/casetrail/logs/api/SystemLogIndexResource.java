@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.logs.systemlog.SystemLogIndexCheck;
 import io.casetrail.platform.api.LinkHeaders;
@@ -58,7 +59,7 @@ public class SystemLogIndexResource {
             + " `since` (default: the 90 days the System Log shows), in the order they were stored, paged by"
             + " after/limit with Link headers: each field (published, eventType, severity, actor.id, outcome.result,"
             + " target.id, keyword) where the index filter and q are answered from differs from the entry's body.")
-    public Response check(@PathParam("orgId") String orgId, @QueryParam("since") String since,
+    public RestResponse<IndexCheck> check(@PathParam("orgId") String orgId, @QueryParam("since") String since,
                           @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Instant from = InternalLogResource.instant("since", since);
         int size = Page.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);

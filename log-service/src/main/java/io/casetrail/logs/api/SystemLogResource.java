@@ -26,8 +26,12 @@ import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,6 +61,10 @@ import io.casetrail.platform.security.Roles;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "System Log (identity-platform compatible)")
+@APIResponse(responseCode = "200", description = "A page of LogEvent objects, as the identity platform's System Log"
+        + " API answers them (its LogEvent schema); Link rel=next names the next page",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
+                implementation = Object.class)))
 @SecurityScheme(securitySchemeName = "ssws", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
         apiKeyName = "Authorization", description = "Authorization: SSWS <an API token of the org>")
 public class SystemLogResource {

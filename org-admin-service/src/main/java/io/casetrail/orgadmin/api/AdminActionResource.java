@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -51,6 +53,8 @@ import io.casetrail.platform.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Consented admin actions")
 @SecurityRequirement(name = "jwt")
+@APIResponse(responseCode = "200", description = "Done; what was done, on which case",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActionOutcome.class)))
 public class AdminActionResource {
 
     public record ForCase(@NotBlank @Size(max = 16) String caseNumber) {

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -64,7 +65,8 @@ public class AdminViewResource {
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Sign-on and password policies with their rules",
             description = "Paged by after/limit with Link headers.")
-    public Response policies(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<JsonNode>> policies(@QueryParam("after") String after,
+                                                 @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.POLICY, after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }
@@ -82,7 +84,8 @@ public class AdminViewResource {
     @Path("/profile-mappings")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Profile mappings", description = "Paged by after/limit with Link headers.")
-    public Response profileMappings(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<JsonNode>> profileMappings(@QueryParam("after") String after,
+                                                        @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_MAPPING, after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }
@@ -91,7 +94,8 @@ public class AdminViewResource {
     @Path("/profile-sources")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Profile sources", description = "Paged by after/limit with Link headers.")
-    public Response profileSources(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<JsonNode>> profileSources(@QueryParam("after") String after,
+                                                       @QueryParam("limit") Integer limit) {
         Page<JsonNode> page = directory.documents(org(), DirectoryStore.PROFILE_SOURCE, after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }
@@ -100,7 +104,8 @@ public class AdminViewResource {
     @Path("/groups")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Groups with their members", description = "Paged by after/limit with Link headers.")
-    public Response adminViewGroups(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<GroupView>> adminViewGroups(@QueryParam("after") String after,
+                                                         @QueryParam("limit") Integer limit) {
         Page<GroupView> page = directory.groups(org(), null, after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }
@@ -109,7 +114,8 @@ public class AdminViewResource {
     @Path("/applications")
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Applications", description = "Paged by after/limit with Link headers.")
-    public Response adminViewApplications(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<ApplicationView>> adminViewApplications(@QueryParam("after") String after,
+                                                                     @QueryParam("limit") Integer limit) {
         Page<ApplicationView> page = directory.applications(org(), null, after,
                 Page.limit(limit));
         return LinkHeaders.page(uri, page);
@@ -120,7 +126,8 @@ public class AdminViewResource {
     @RolesAllowed(Roles.IMPERSONATION)
     @Operation(summary = "Feature flags with their dependencies and dependents",
             description = "Paged by after/limit with Link headers.")
-    public Response features(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<FeatureView>> features(@QueryParam("after") String after,
+                                                    @QueryParam("limit") Integer limit) {
         Page<FeatureView> page = directory.features(org(), featureLinks(), after, Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }

@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.events.orgadmin.ActionKind;
 import io.casetrail.events.orgadmin.ConsentChannel;
@@ -168,8 +169,8 @@ public class ConsentResource {
             Roles.SUPPORT_MANAGER, Roles.ESCALATION_MANAGER, Roles.AUDITOR})
     @Operation(summary = "The consents of a case", description = "For the org's admins, support holding the case, its"
             + " escalation manager while the customer's intermediary, and auditors; oldest first, paged by after/limit with Link headers.")
-    public Response list(@PathParam("caseNumber") String caseNumber, @QueryParam("after") String after,
-                         @QueryParam("limit") Integer limit) {
+    public RestResponse<List<ConsentView>> list(@PathParam("caseNumber") String caseNumber,
+                                                @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         requireReader(caseNumber);
         Page<ConsentView> page = consents.ofCase(caseNumber, Page.At.of(after), Page.limit(limit));
         return LinkHeaders.page(uri, page);

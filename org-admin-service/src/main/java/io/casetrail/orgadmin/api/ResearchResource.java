@@ -1,5 +1,6 @@
 package io.casetrail.orgadmin.api;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -21,11 +22,15 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.casetrail.orgadmin.command.AdminCommands.RecordResearch;
 import io.casetrail.orgadmin.command.CaseAdministration;
 import io.casetrail.orgadmin.directory.AmbiguousName;
 import io.casetrail.orgadmin.directory.DirectoryStore;
+import io.casetrail.orgadmin.directory.DirectoryViews.ApplicationView;
+import io.casetrail.orgadmin.directory.DirectoryViews.GroupView;
+import io.casetrail.orgadmin.directory.DirectoryViews.UserView;
 import io.casetrail.platform.api.LinkHeaders;
 import io.casetrail.platform.api.Page;
 import io.casetrail.platform.cases.KnownCases;
@@ -66,10 +71,10 @@ public class ResearchResource {
     @Path("/users")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Find users", description = "By id, or login, name or e-mail prefix (q); paged by after/limit.")
-    public Response users(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
-                          @QueryParam("q") String q, @QueryParam("after") String after,
-                          @QueryParam("limit") Integer limit) {
-        Page<?> page = lookUp(orgId, caseNumber, "users", q,
+    public RestResponse<List<UserView>> users(@PathParam("orgId") String orgId,
+                                              @QueryParam("caseNumber") String caseNumber, @QueryParam("q") String q,
+                                              @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<UserView> page = lookUp(orgId, caseNumber, "users", q,
                 () -> directory.users(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
@@ -78,7 +83,7 @@ public class ResearchResource {
     @Path("/users/{idOrLogin}")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "A user, by id or login")
-    public Object user(@PathParam("orgId") String orgId, @PathParam("idOrLogin") String idOrLogin,
+    public UserView user(@PathParam("orgId") String orgId, @PathParam("idOrLogin") String idOrLogin,
                        @QueryParam("caseNumber") String caseNumber) {
         var user = lookUp(orgId, caseNumber, "users", idOrLogin, () -> directory.user(orgId, idOrLogin),
                 ResearchResource::count);
@@ -89,10 +94,10 @@ public class ResearchResource {
     @Path("/groups")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Find groups", description = "By id or name prefix (q), with their members.")
-    public Response groups(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
-                           @QueryParam("q") String q, @QueryParam("after") String after,
-                           @QueryParam("limit") Integer limit) {
-        Page<?> page = lookUp(orgId, caseNumber, "groups", q,
+    public RestResponse<List<GroupView>> groups(@PathParam("orgId") String orgId,
+                                                @QueryParam("caseNumber") String caseNumber, @QueryParam("q") String q,
+                                                @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+        Page<GroupView> page = lookUp(orgId, caseNumber, "groups", q,
                 () -> directory.groups(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
@@ -101,7 +106,7 @@ public class ResearchResource {
     @Path("/groups/{idOrName}")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "A group, by id or name")
-    public Object group(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
+    public GroupView group(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
                         @QueryParam("caseNumber") String caseNumber) {
         var group = lookUp(orgId, caseNumber, "groups", idOrName, () -> directory.group(orgId, idOrName),
                 ResearchResource::count);
@@ -112,10 +117,12 @@ public class ResearchResource {
     @Path("/applications")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Find applications", description = "By id, or name or label prefix (q).")
-    public Response applications(@PathParam("orgId") String orgId, @QueryParam("caseNumber") String caseNumber,
-                                 @QueryParam("q") String q, @QueryParam("after") String after,
-                                 @QueryParam("limit") Integer limit) {
-        Page<?> page = lookUp(orgId, caseNumber, "applications", q,
+    public RestResponse<List<ApplicationView>> applications(@PathParam("orgId") String orgId,
+                                                            @QueryParam("caseNumber") String caseNumber,
+                                                            @QueryParam("q") String q,
+                                                            @QueryParam("after") String after,
+                                                            @QueryParam("limit") Integer limit) {
+        Page<ApplicationView> page = lookUp(orgId, caseNumber, "applications", q,
                 () -> directory.applications(orgId, q, after, Page.limit(limit)), found -> found.items().size());
         return LinkHeaders.page(uri, page);
     }
@@ -124,7 +131,7 @@ public class ResearchResource {
     @Path("/applications/{idOrName}")
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "An application, by id, name or label")
-    public Object application(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
+    public ApplicationView application(@PathParam("orgId") String orgId, @PathParam("idOrName") String idOrName,
                               @QueryParam("caseNumber") String caseNumber) {
         var app = lookUp(orgId, caseNumber, "applications", idOrName, () -> directory.application(orgId, idOrName),
                 ResearchResource::count);

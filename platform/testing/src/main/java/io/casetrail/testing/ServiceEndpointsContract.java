@@ -10,7 +10,14 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.inject.Inject;
 
@@ -65,95 +72,130 @@ public abstract class ServiceEndpointsContract {
     void theOpenApiDocumentDefinesTheSchemesItNamesAndNamesEachOperationOnce() {
         io.restassured.path.json.JsonPath document = given().when().get("/q/openapi?format=json").then()
                 .statusCode(200).extract().jsonPath();
-        java.util.Map<String, Object> schemes = document.getMap("components.securitySchemes");
-        java.util.Set<String> named = new java.util.TreeSet<>();
-        java.util.List<String> operationIds = new java.util.ArrayList<>();
-        java.util.Map<String, java.util.Map<String, Object>> paths = document.getMap("paths");
-        for (java.util.Map<String, Object> path : paths.values()) {
-            for (Object operation : path.values()) {
-                if (!(operation instanceof java.util.Map<?, ?> op) || !op.containsKey("responses")) {
-                    continue; // a path's own parameters, not an operation
-                }
-                operationIds.add(String.valueOf(op.get("operationId")));
-                Object security = op.get("security");
-                for (Object requirement : security == null ? java.util.List.of() : (java.util.List<Object>) security) {
-                    named.addAll(((java.util.Map<String, Object>) requirement).keySet());
-                }
-            }
-        }
+        Map<String, Object> schemes = document.getMap("components.securitySchemes");
+        Set<String> named = new TreeSet<>();
+        List<String> operationIds = new ArrayList<>();
+        documented(document.getMap("paths")).values().forEach(op -> {
+            operationIds.add(String.valueOf(op.get("operationId")));
+            named.addAll(schemesOf(op));
+        });
         Assertions.assertFalse(operationIds.isEmpty(), "operations");
-        Assertions.assertEquals(java.util.List.of(), operationIds.stream().filter(id -> java.util.Collections
+        Assertions.assertEquals(List.of(), operationIds.stream().filter(id -> Collections
                 .frequency(operationIds, id) > 1).distinct().toList(), "operationIds of more than one operation");
         Assertions.assertFalse(named.isEmpty(), "security schemes named");
-        named.removeAll(schemes == null ? java.util.Set.of() : schemes.keySet());
-        Assertions.assertEquals(java.util.Set.of(), named, "security schemes named but not defined");
+        named.removeAll(schemes == null ? Set.of() : schemes.keySet());
+        Assertions.assertEquals(Set.of(), named, "security schemes named but not defined");
     }
 
     /**
      * The service's operations that answer another success than {@code 200}, as {@code "method path"} to that
-     * status, followed by {@code " with a body"} where the answer has one ({@code "post /sessions"} to
-     * {@code "201 with a body"}); the projections' rebuild ({@code 202}, with its status) is every service's.
+     * status ({@code "post /sessions"} to {@code "201"}); the projections' rebuild ({@code 202}) is every service's.
      */
-    protected java.util.Map<String, String> successStatuses() {
-        return java.util.Map.of();
+    protected Map<String, String> successStatuses() {
+        return Map.of();
     }
 
     /**
      * A client generated from the OpenAPI document expects what the service answers: an operation that creates
-     * (201), accepts (202) or answers no content (204) says so, with the answer's schema where it has a body.
+     * (201), accepts (202) or answers no content (204) says so.
+     */
+    @Test
+    void theOpenApiDocumentGivesEachOperationItsSuccessStatus() {
+        Map<String, String> expected = new TreeMap<>(successStatuses());
+        expected.put("post /ops/projections/{name}/rebuild", "202");
+        Map<String, Map<String, Object>> operations = documented(openApiPaths());
+        expected.forEach((operation, status) -> {
+            Map<String, Object> responses = responsesOf(operation(operations, operation));
+            Assertions.assertTrue(responses.containsKey(status), operation + " answers " + status + "; documented: "
+                    + responses.keySet());
+        });
+    }
+
+    /**
+     * Every operation documents its success, and every success but {@code 204} its body's schema: a client generated
+     * from the document reads a case's state, a page of entries or a created token as what they are, not as an
+     * untyped answer.
      */
     @Test
     @SuppressWarnings("unchecked")
-    void theOpenApiDocumentGivesEachOperationItsSuccessStatus() {
-        java.util.Map<String, String> expected = new java.util.TreeMap<>(successStatuses());
-        expected.put("post /ops/projections/{name}/rebuild", "202 with a body");
-        java.util.Map<String, Object> paths = given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .extract().jsonPath().getMap("paths");
-        expected.forEach((operation, answer) -> {
-            String[] methodAndPath = operation.split(" ", 2);
-            String status = answer.split(" ", 2)[0];
-            java.util.Map<String, Object> path = (java.util.Map<String, Object>) paths.get(methodAndPath[1]);
-            Assertions.assertNotNull(path, operation);
-            java.util.Map<String, Object> op = (java.util.Map<String, Object>) path.get(methodAndPath[0]);
-            Assertions.assertNotNull(op, operation);
-            java.util.Map<String, Object> responses = (java.util.Map<String, Object>) op.get("responses");
-            Assertions.assertTrue(responses.containsKey(status), operation + " answers " + status + "; documented: "
-                    + responses.keySet());
-            if (answer.endsWith(" with a body")) {
-                Assertions.assertNotNull(((java.util.Map<String, Object>) responses.get(status)).get("content"),
-                        operation + " " + status + " has a body");
+    void theOpenApiDocumentGivesTheSchemaOfEverySuccessfulAnswer() {
+        List<String> undocumented = new ArrayList<>();
+        documented(openApiPaths()).forEach((operation, op) -> {
+            if (responsesOf(op).keySet().stream().noneMatch(status -> status.startsWith("2"))) {
+                undocumented.add(operation + " (no success documented)");
             }
+            responsesOf(op).forEach((status, response) -> {
+                if (!status.startsWith("2") || status.equals("204")) {
+                    return;
+                }
+                Object content = ((Map<String, Object>) response).get("content");
+                if (!(content instanceof Map<?, ?> media) || media.isEmpty() || media.values().stream().anyMatch(
+                        type -> !(type instanceof Map<?, ?> t) || !(t.get("schema") instanceof Map<?, ?> schema)
+                                || schema.isEmpty())) { // {} is any JSON at all
+                    undocumented.add(operation + " " + status);
+                }
+            });
         });
+        Assertions.assertEquals(List.of(), undocumented, "successful answers without a documented schema");
+        // a JSON tree is documented as any JSON object, not as a Jackson node's own properties (isArray, nodeType)
+        Map<String, Object> schemas = given().when().get("/q/openapi?format=json").then().statusCode(200).extract()
+                .jsonPath().getMap("components.schemas");
+        Assertions.assertFalse(schemas != null && schemas.containsKey("JsonNodeType"), "a Jackson node's schema");
     }
 
     /**
      * The credentials some of the service's operations take, as {@code "method path"} to the names of the security
      * schemes the document gives them, space-separated ({@code "get /admin-view/policies"} to {@code "session"}).
      */
-    protected java.util.Map<String, String> credentials() {
-        return java.util.Map.of();
+    protected Map<String, String> credentials() {
+        return Map.of();
     }
 
     /** An operation's documented credentials are those it takes: a bearer token, a session's, an API token. */
     @Test
-    @SuppressWarnings("unchecked")
     void theOpenApiDocumentNamesTheCredentialsEachOperationTakes() {
-        java.util.Map<String, Object> paths = given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .extract().jsonPath().getMap("paths");
-        credentials().forEach((operation, schemes) -> {
-            String[] methodAndPath = operation.split(" ", 2);
-            java.util.Map<String, Object> path = (java.util.Map<String, Object>) paths.get(methodAndPath[1]);
-            Assertions.assertNotNull(path, operation);
-            java.util.Map<String, Object> op = (java.util.Map<String, Object>) path.get(methodAndPath[0]);
-            Assertions.assertNotNull(op, operation);
-            java.util.Set<String> named = new java.util.TreeSet<>();
-            Object security = op.get("security");
-            for (Object requirement : security == null ? java.util.List.of() : (java.util.List<Object>) security) {
-                named.addAll(((java.util.Map<String, Object>) requirement).keySet());
+        Map<String, Map<String, Object>> operations = documented(openApiPaths());
+        credentials().forEach((operation, schemes) -> Assertions.assertEquals(
+                new TreeSet<>(List.of(schemes.split(" "))), schemesOf(operation(operations, operation)), operation));
+    }
+
+    private static Map<String, Object> openApiPaths() {
+        return given().when().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath()
+                .getMap("paths");
+    }
+
+    /** The document's operations as {@code "method path"} ({@code "post /cases"}) to each operation. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> documented(Map<String, Object> paths) {
+        Map<String, Map<String, Object>> operations = new TreeMap<>();
+        paths.forEach((path, item) -> ((Map<String, Object>) item).forEach((method, operation) -> {
+            if (operation instanceof Map<?, ?> op && op.containsKey("responses")) { // not a path's own parameters
+                operations.put(method + " " + path, (Map<String, Object>) op);
             }
-            Assertions.assertEquals(new java.util.TreeSet<>(java.util.List.of(schemes.split(" "))), named,
-                    operation);
-        });
+        }));
+        return operations;
+    }
+
+    private static Map<String, Object> operation(Map<String, Map<String, Object>> operations, String operation) {
+        Map<String, Object> op = operations.get(operation);
+        Assertions.assertNotNull(op, operation + " in the OpenAPI document");
+        return op;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> responsesOf(Map<String, Object> operation) {
+        return (Map<String, Object>) operation.get("responses");
+    }
+
+    /** The names of the security schemes an operation takes. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> schemesOf(Map<String, Object> operation) {
+        Set<String> named = new TreeSet<>();
+        Object security = operation.get("security");
+        for (Object requirement : security == null ? List.of() : (List<Object>) security) {
+            named.addAll(((Map<String, Object>) requirement).keySet());
+        }
+        return named;
     }
 
     /**
@@ -183,7 +225,7 @@ public abstract class ServiceEndpointsContract {
         String noRole = mint.token("nobody-" + System.nanoTime()).org("org-nobody").sign();
         String impersonation = mint.token("tse-posing").role("impersonation").org("org-nobody").sign();
         String bothSides = mint.token("admin-and-auditor").role("org-admin").role("auditor").org("org-nobody").sign();
-        java.util.List<Operation> operations = operations(java.util.Set.of("get", "post", "put", "patch", "delete"));
+        List<Operation> operations = operations(Set.of("get", "post", "put", "patch", "delete"));
         for (Operation operation : operations) {
             Assertions.assertEquals(401, given().contentType("application/json").body("{}")
                     .request(operation.method(), operation.url()).statusCode(), operation + " without a credential");
@@ -209,12 +251,15 @@ public abstract class ServiceEndpointsContract {
     }
 
     /** The operations of the service's OpenAPI document with one of these (lower-case) methods. */
-    private static java.util.List<Operation> operations(java.util.Set<String> methods) {
-        java.util.Map<String, java.util.Map<String, Object>> paths = given().get("/q/openapi?format=json").then()
-                .statusCode(200).extract().jsonPath().getMap("paths");
-        java.util.List<Operation> operations = new java.util.ArrayList<>();
-        paths.forEach((path, byMethod) -> byMethod.keySet().stream().filter(methods::contains).forEach(method ->
-                operations.add(new Operation(method, path, path.replaceAll("\\{[^}]+}", "x1")))));
+    private static List<Operation> operations(Set<String> methods) {
+        List<Operation> operations = new ArrayList<>();
+        for (String operation : documented(openApiPaths()).keySet()) {
+            String[] methodAndPath = operation.split(" ", 2);
+            if (methods.contains(methodAndPath[0])) {
+                operations.add(new Operation(methodAndPath[0], methodAndPath[1],
+                        methodAndPath[1].replaceAll("\\{[^}]+}", "x1")));
+            }
+        }
         return operations;
     }
 
@@ -226,7 +271,7 @@ public abstract class ServiceEndpointsContract {
     @Test
     void noWriteTakesAnAuditor() {
         String auditor = TokenMinter.forTests().token("aud-" + System.nanoTime()).role("auditor").sign();
-        java.util.List<Operation> writes = operations(java.util.Set.of("post", "put", "patch", "delete"));
+        List<Operation> writes = operations(Set.of("post", "put", "patch", "delete"));
         for (Operation write : writes) {
             Assertions.assertEquals(403, given().auth().oauth2(auditor).contentType("application/json").body("{}")
                     .request(write.method(), write.url()).statusCode(), write + " with an auditor's token");
@@ -342,6 +387,28 @@ public abstract class ServiceEndpointsContract {
         return new Answer(answer.toString(StandardCharsets.UTF_8), closed);
     }
 
+    /**
+     * The HTTP metrics name a request by its route's template, never by the path or query a client sent: requests
+     * anyone can send (no credential, a forged one, a path no route has, a query) add no series of their own, or
+     * a stranger could grow the metrics, and the memory holding them, without end.
+     */
+    @Test
+    void refusedRequestsAddNoMetricSeriesOfTheirOwn() {
+        String mark = "zq" + System.nanoTime();
+        List<String> paths = List.of("/" + mark, "/" + mark + "/x?" + mark + "=1", "/cases/" + mark,
+                "/escalations/" + mark, "/orgs/" + mark + "/api/v1/logs?q=" + mark, "/sessions/" + mark);
+        for (String path : paths) {
+            given().when().get(path).then().statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400));
+            given().header("Authorization", "Bearer not.a.token").when().get(path).then()
+                    .statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400));
+            given().header("Authorization", "SSWS " + mark).when().get(path).then()
+                    .statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400));
+        }
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Assertions.assertEquals(List.of(), metrics.lines().filter(line -> line.contains(mark)).toList(),
+                "metric series naming what a client sent");
+    }
+
     @Test
     void metricsIncludeTheRelayLag() {
         given().when().get("/q/metrics").then().statusCode(200)
@@ -352,7 +419,7 @@ public abstract class ServiceEndpointsContract {
     @Test
     void metricsIncludeEveryKafkaConsumersLag() {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        java.util.List<String> applied = java.util.regex.Pattern.compile(
+        List<String> applied = java.util.regex.Pattern.compile(
                 "casetrail_consumer_applied_events_total\\{consumer=\"([^\"]+)\"").matcher(metrics).results()
                 .map(m -> m.group(1)).distinct().toList();
         Assertions.assertFalse(applied.isEmpty(), "the service's Kafka consumers are on the metrics");

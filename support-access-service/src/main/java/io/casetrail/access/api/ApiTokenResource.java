@@ -3,6 +3,7 @@ package io.casetrail.access.api;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -123,7 +125,7 @@ public class ApiTokenResource {
     @RolesAllowed(Roles.ORG_SUPER_ADMIN)
     @Operation(summary = "List the org's API tokens", description = "Never their secrets; oldest first, paged by"
             + " after/limit with Link headers.")
-    public Response list(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
+    public RestResponse<List<TokenView>> list(@QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         Page<TokenView> page = queries.tokens(caller.orgId(), Page.At.of(after), Page.limit(limit));
         return LinkHeaders.page(uri, page);
     }

@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -172,7 +173,7 @@ public class SessionResource {
     @Idempotent
     @RolesAllowed({Roles.SUPPORT_ENGINEER, Roles.TEAM_LEAD, Roles.SUPPORT_MANAGER})
     @Operation(summary = "Stop an impersonation session", description = "By the engineer who started it, or by support working its case: the engineer it is assigned to, or a lead or manager of its team (not the one who opened it on the customer's behalf).")
-    public Response stop(@PathParam("sessionId") String sessionId, NoBody none) {
+    public RestResponse<StoppedSession> stop(@PathParam("sessionId") String sessionId, NoBody none) {
         StopImpersonation command = jdbc.queryOne("SELECT org_id, engineer_id, case_number FROM session_directory"
                 + " WHERE session_id = ?", row -> new StopImpersonation(row.getString(1), sessionId, row.getString(2),
                 row.getString(3), origin, caller), sessionId)
@@ -181,8 +182,8 @@ public class SessionResource {
         RequestId.aboutOrg(command.orgId());
         RequestId.aboutCase(command.caseNumber());
         SessionStop stop = commands.sendAndWait(command);
-        return Response.ok(new StoppedSession(sessionId, command.orgId(), stop.caseNumber(), stop.endReason().name()))
-                .build();
+        return RestResponse.ok(new StoppedSession(sessionId, command.orgId(), stop.caseNumber(),
+                stop.endReason().name()));
     }
 
     @GET

@@ -23,6 +23,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casetrail.platform.axon.ConflictRetry;
@@ -104,8 +106,10 @@ public class IdempotencyInterceptor {
             throw new InvalidInput(HEADER + " must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
         Method method = ctx.getMethod();
-        if (!Response.class.equals(method.getReturnType())) {
-            throw new IllegalStateException(method + " is @Idempotent but does not return a Response");
+        boolean typed = RestResponse.class.equals(method.getReturnType());
+        if (!typed && !Response.class.equals(method.getReturnType())) {
+            throw new IllegalStateException(method + " is @Idempotent but returns neither a Response nor a"
+                    + " RestResponse");
         }
         String principal = keySpace();
         String fingerprint = fingerprint(ctx);
@@ -114,20 +118,20 @@ public class IdempotencyInterceptor {
         try {
             Optional<IdempotencyStore.StoredAnswer> earlier = store.find(principal, key);
             if (earlier.isPresent()) {
-                return replay(earlier.get(), withBody(fingerprint, body));
+                return replay(earlier.get(), withBody(fingerprint, body), typed);
             }
             if (body != null) {
                 // no transaction while a streamed body arrives: the endpoint writes through IdempotentWrites
                 streamed.claimWith(writes -> claimed(principal, key, fingerprint, body, writes));
-                Response answer = (Response) ctx.proceed();
-                if (answer.getStatus() < 400 && !streamed.committed()) {
+                Object answer = ctx.proceed();
+                if (asResponse(answer).getStatus() < 400 && !streamed.committed()) {
                     throw new IllegalStateException(method + " reads a streamed body and answered without writing"
                             + " through IdempotentWrites.commit: its key would not be kept");
                 }
                 return answer;
             }
             return QuarkusTransaction.joiningExisting().call(() -> claimed(principal, key, fingerprint, null,
-                    () -> (Response) ctx.proceed()));
+                    ctx::proceed));
         } catch (DomainException e) {
             throw e;
         } catch (Exception e) {
@@ -143,7 +147,7 @@ public class IdempotencyInterceptor {
                 }
                 Optional<IdempotencyStore.StoredAnswer> first = QuarkusTransaction.requiringNew()
                         .call(() -> store.find(principal, key));
-                return replay(first.orElseThrow(() -> e), withBody(fingerprint, body));
+                return replay(first.orElseThrow(() -> e), withBody(fingerprint, body), typed);
             }
             throw e;
         } finally {
@@ -154,15 +158,21 @@ public class IdempotencyInterceptor {
     }
 
     /** In the caller's transaction: claims the key, runs the endpoint's work and stores its answer. */
-    private Response claimed(String principal, String key, String fingerprint, DigestedBody body,
-                             Callable<Response> work) throws Exception {
+    private <A> A claimed(String principal, String key, String fingerprint, DigestedBody body,
+                          Callable<A> work) throws Exception {
         store.claim(principal, key, fingerprint);
-        Response answer = work.call();
+        A answer = work.call();
+        Response stored = asResponse(answer);
         // a refusal the endpoint answers itself has recorded it (a consented action refused for want of consent):
         // kept like any answer, so that a retry is not recorded again
-        store.complete(principal, key, withBody(fingerprint, body), answer.getStatus(), location(answer),
-                body(answer));
+        store.complete(principal, key, withBody(fingerprint, body), stored.getStatus(), location(stored),
+                body(stored));
         return answer;
+    }
+
+    /** The endpoint's answer, typed by its body ({@link RestResponse}) or not. */
+    private static Response asResponse(Object answer) {
+        return answer instanceof RestResponse<?> typed ? typed.toResponse() : (Response) answer;
     }
 
     /** The endpoint's streamed body parameter, replaced by one that digests what is read of it; or null. */
@@ -227,18 +237,20 @@ public class IdempotencyInterceptor {
         }
     }
 
-    private Response replay(IdempotencyStore.StoredAnswer answer, String fingerprint) {
+    /** The stored answer again, as the endpoint's type of answer: its body is the stored JSON, written as is. */
+    private static Object replay(IdempotencyStore.StoredAnswer answer, String fingerprint, boolean typed) {
         if (!answer.fingerprint().equals(fingerprint)) {
             throw new KeyReused();
         }
-        Response.ResponseBuilder builder = Response.status(answer.status()).header(REPLAYED_HEADER, "true");
+        RestResponse.ResponseBuilder<Object> builder = RestResponse.ResponseBuilder.create(answer.status())
+                .header(REPLAYED_HEADER, "true");
         if (answer.location() != null) {
             builder.location(URI.create(answer.location()));
         }
         if (answer.body() != null) {
             builder.entity(answer.body()).type(answer.contentType());
         }
-        return builder.build();
+        return typed ? builder.build() : builder.build().toResponse();
     }
 
     private String fingerprint(InvocationContext ctx) throws Exception {

@@ -10,7 +10,8 @@ import jakarta.interceptor.InterceptorBinding;
 
 /**
  * Marks a command endpoint that honours the {@code Idempotency-Key} header: a retried key returns the first
- * answer without running the command again. The endpoint must return a {@link jakarta.ws.rs.core.Response}.
+ * answer without running the command again. The endpoint must return a {@link jakarta.ws.rs.core.Response} or, typed by
+ * its body, an {@link org.jboss.resteasy.reactive.RestResponse}.
  * See {@link IdempotencyInterceptor}.
  */
 @InterceptorBinding
