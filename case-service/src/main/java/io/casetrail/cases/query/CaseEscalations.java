@@ -90,21 +90,29 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
             LOG.errorf("Escalation event %s (%s) carries no escalationId; ignored", event.id(), event.type());
             return;
         }
+        if (payload.caseNumber() != null && !payload.caseNumber().equals(event.caseId())) {
+            // the org was checked for the header's case: the body's other case is no case of that check
+            LOG.errorf("Escalation event %s (%s) names case %s in its header and %s in its body; ignored",
+                    event.id(), event.type(), event.caseId(), payload.caseNumber());
+            return;
+        }
+        // every write is the checked case's: an escalation id of another case changes nothing
+        String caseNumber = event.caseId();
         if (payload instanceof EscalationRaised raised) {
             jdbc.update("INSERT INTO case_escalation (escalation_id, case_number, active) VALUES (?, ?, TRUE)"
                     + " ON CONFLICT DO NOTHING", // delivered again past consumed_event: as it was
-                    raised.escalationId(), raised.caseNumber());
+                    raised.escalationId(), caseNumber);
         } else if (payload instanceof EscalationManagerAssigned assigned) {
             jdbc.update("UPDATE case_escalation SET manager_id = ?, manager_name = ?, manager_since = ?,"
-                    + " case_assignment = ? WHERE escalation_id = ?", assigned.managerId(), assigned.managerName(),
-                    event.time() == null ? Instant.now() : event.time(), assigned.caseAssignment(),
-                    assigned.escalationId());
+                    + " case_assignment = ? WHERE escalation_id = ? AND case_number = ?", assigned.managerId(),
+                    assigned.managerName(), event.time() == null ? Instant.now() : event.time(),
+                    assigned.caseAssignment(), assigned.escalationId(), caseNumber);
         } else if (payload instanceof EscalationRejected rejected) {
-            end(rejected.escalationId());
+            end(rejected.escalationId(), caseNumber);
         } else if (payload instanceof EscalationClosed closed) {
-            end(closed.escalationId());
+            end(closed.escalationId(), caseNumber);
         } else if (payload instanceof EscalationWithdrawn withdrawn) {
-            end(withdrawn.escalationId());
+            end(withdrawn.escalationId(), caseNumber);
         }
     }
 
@@ -127,7 +135,8 @@ public class CaseEscalations implements CloudEventConsumer, Intermediaries {
         return "";
     }
 
-    private void end(String escalationId) {
-        jdbc.update("UPDATE case_escalation SET active = FALSE WHERE escalation_id = ?", escalationId);
+    private void end(String escalationId, String caseNumber) {
+        jdbc.update("UPDATE case_escalation SET active = FALSE WHERE escalation_id = ? AND case_number = ?",
+                escalationId, caseNumber);
     }
 }

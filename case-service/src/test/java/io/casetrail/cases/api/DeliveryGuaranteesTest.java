@@ -323,6 +323,42 @@ class DeliveryGuaranteesTest {
     }
 
     /**
+     * The org of an escalation event is checked for the case its header names, so that case is the only one it may
+     * change: a raise whose body names another case, or an end naming an escalation of another case, changes
+     * neither (a malformed or foreign record, logged and passed over).
+     */
+    @Test
+    void anEscalationEventChangesOnlyTheCaseItsHeaderNames() throws Exception {
+        String named = TestPrincipals.openAssignedCase("P2");
+        String other = TestPrincipals.openAssignedCase("P2");
+        String escalation = UUID.randomUUID().toString();
+        String mismatched = UUID.randomUUID().toString();
+        EscalationRaised raisedOnOther = new EscalationRaised(escalation, ACME, other, "sso", "defect", "SAML rejected",
+                "everyone locked out", List.of(), List.of(), List.of(), List.of(), List.of(), TOM);
+        TopicReader.send(CloudEventRecords.toRecord(Topics.ESCALATION, new CloudEvent(mismatched,
+                "/casetrail/escalation-service", "io.casetrail.escalation.raised.v1", Instant.now(), escalation, ACME,
+                named, TOM.id(), 0L, UUID.randomUUID().toString(),
+                io.casetrail.events.EventJson.newMapper().writeValueAsBytes(raisedOnOther))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed("case-escalations", mismatched));
+        for (String caseNumber : List.of(named, other)) {
+            as(LEAD_LU).get("/cases/" + caseNumber).then().statusCode(200).body("escalated", equalTo(false));
+        }
+        // the other case's own escalation, raised as it should be; then an end that names it under the first case
+        String otherEscalation = escalationRaisedOn(other);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(LEAD_LU).get("/cases/" + other).then()
+                .body("escalated", equalTo(true)));
+        String foreignEnd = TestEvents.publish(Topics.ESCALATION, "escalation-service", otherEscalation, 1,
+                new EscalationWithdrawn(otherEscalation, ACME, named, "AWAITING_APPROVAL", "not needed", TOM));
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed("case-escalations", foreignEnd));
+        as(LEAD_LU).get("/cases/" + other).then().body("escalated", equalTo(true));
+    }
+
+    private boolean consumed(String consumer, String eventId) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM consumed_event WHERE consumer = ? AND event_id = ?",
+                row -> row.getLong(1), consumer, eventId).orElseThrow() == 1;
+    }
+
+    /**
      * An escalation delivered again after the consumers' record of it was cleared (a consumer renamed, a read model
      * replayed from the topics) changes nothing and stops nothing: what follows it still applies.
      */
@@ -339,6 +375,10 @@ class DeliveryGuaranteesTest {
         assertThat(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> jdbc.update(
                 "DELETE FROM consumed_event WHERE event_id = ?", raised))).isPositive();
         raise(escalation, caseNumber, raised);
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed("case-escalations", raised));
+        // the repeat neither handed the customer back to the engineer nor made anything else of the escalation
+        as(ACME_ADMIN).get("/cases/" + caseNumber).then().statusCode(200).body("escalated", equalTo(true))
+                .body("intermediary", equalTo("em-eve"));
         TestEvents.publish(Topics.ESCALATION, "escalation-service", escalation, 2, new EscalationWithdrawn(escalation,
                 ACME, caseNumber, "ACCEPTED", "Customer found the cause", EVE));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)

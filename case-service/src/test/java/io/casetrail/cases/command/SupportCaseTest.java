@@ -708,14 +708,15 @@ class SupportCaseTest {
                             new SupportCase.AutoCloseDue(t0.plus(Duration.ofDays(7))));
         }
 
+        /** The paused update clock stops with the proposal, met: a resolved case shows no clock, paused or not. */
         @Test
         void resolutionCanBeProposedWhileWaitingForTheCustomer() {
-            fixture.given(opened(), assigned(), informationRequested())
+            fixture.given(waitingForTheCustomerWithFiveHoursLeft())
                     .when(new ProposeResolution(CASE, "Fixed the ACS URL", null, TSE))
-                    .expectSuccessfulHandlerExecution()
-                    .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
-                            org.hamcrest.Matchers.instanceOf(ResolutionProposed.class),
-                            Matchers.andNoMore())));
+                    .expectEvents(proposed(),
+                            new SlaClockStopped(CASE, ORG, SlaTarget.UPDATE_INTERVAL, true, Actor.SYSTEM))
+                    .expectScheduledDeadline(Duration.ofDays(7),
+                            new SupportCase.AutoCloseDue(t0.plus(Duration.ofDays(7))));
         }
 
         @Test
@@ -1041,6 +1042,28 @@ class SupportCaseTest {
                                     TSE.actor()),
                             new SlaBreached(CASE, ORG, SlaTarget.FIRST_RESPONSE, t0.plus(Duration.ofHours(4)),
                                     Actor.SYSTEM));
+        }
+
+        /**
+         * A public update after the update interval was due, before its deadline fired: one breach, then the clock
+         * restarts; the breach already on record (its deadline fired) is not raised again by the late update.
+         */
+        @Test
+        void aLateUpdateIsOneBreachAndRestartsTheClock() {
+            Instant due = t0.plus(Duration.ofHours(2));
+            Instant late = t0.plus(Duration.ofHours(3));
+            fixture.given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, due))
+                    .andGivenCurrentTime(late)
+                    .when(reply(TSE))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, TSE.actor()),
+                            new SlaBreached(CASE, ORG, SlaTarget.UPDATE_INTERVAL, due, Actor.SYSTEM),
+                            clock(SlaTarget.UPDATE_INTERVAL, late.plus(Duration.ofHours(8))));
+            newFixture(RULES).given(opened(), assigned(), clock(SlaTarget.UPDATE_INTERVAL, due),
+                            new SlaBreached(CASE, ORG, SlaTarget.UPDATE_INTERVAL, due, Actor.SYSTEM))
+                    .andGivenCurrentTime(late)
+                    .when(reply(TSE))
+                    .expectEvents(new ReplyPosted(CASE, ORG, "m-9", "Here is more", CaseStatus.OPEN, TSE.actor()),
+                            clock(SlaTarget.UPDATE_INTERVAL, late.plus(Duration.ofHours(8))));
         }
 
         @Test

@@ -600,6 +600,14 @@ class EscalationTest {
                 fixture.given(raised("defect")).when(new AssignManager(ID, working, null, LU))
                         .expectException(InvalidInput.class).expectNoEvents();
             }
+            // raised by a lead, who neither works the case nor names the manager here: still not the manager
+            EscalationRaised raisedByLu = new EscalationRaised(ID, ORG, CASE, "sso", "defect",
+                    "SAML assertions rejected", "All users locked out", List.of("req-1"), List.of("log-1"),
+                    LOG_EXCERPTS, TIMELINE, chains.chain("defect").orElseThrow(), LU.actor());
+            fixture.given(raisedByLu).when(new AssignManager(ID, "lead-lu", null, LIN))
+                    .expectException(InvalidInput.class).expectNoEvents();
+            fixture.given(raisedByLu).when(new AssignManager(ID, "em-eve", "Eve", LIN))
+                    .expectEvents(new EscalationManagerAssigned(ID, ORG, CASE, "em-eve", "Eve", LIN.actor(), 1L));
         }
 
         /** Taking an escalation one already manages is refused (409), as naming its manager again is. */
