@@ -1,10 +1,13 @@
 package io.casetrail.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +62,18 @@ class EscalationPathTest extends StackTest {
                 .body("status", equalTo("CLOSED"));
         await().atMost(WAIT).untilAsserted(() -> as(ADA).get(url("case-service", "/cases/" + caseNumber)).then()
                 .body("escalated", equalTo(false)).body("intermediary", equalTo("tse-tom")));
+        // every step on the case's timeline, once and in order; the customer sees the manager's assignment alone
+        await().atMost(WAIT).untilAsserted(() -> assertThat(escalationSteps(LEAD, caseNumber)).containsExactly(
+                "io.casetrail.escalation.raised.v1", "io.casetrail.escalation.step-approved.v1",
+                "io.casetrail.escalation.step-approved.v1", "io.casetrail.escalation.approved.v1",
+                "io.casetrail.escalation.accepted.v1", "io.casetrail.escalation.manager-assigned.v1",
+                "io.casetrail.escalation.resolved.v1", "io.casetrail.escalation.closed.v1"));
+        assertThat(escalationSteps(ADA, caseNumber)).containsExactly("io.casetrail.escalation.manager-assigned.v1");
+    }
+
+    private List<String> escalationSteps(String token, String caseNumber) {
+        return as(token).get(url("case-service", "/cases/" + caseNumber + "/timeline")).then().statusCode(200)
+                .extract().jsonPath().getList("type", String.class).stream()
+                .filter(type -> type.startsWith("io.casetrail.escalation.")).toList();
     }
 }

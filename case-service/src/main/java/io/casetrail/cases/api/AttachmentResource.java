@@ -255,9 +255,12 @@ public class AttachmentResource {
 
     /**
      * The SHA-256 a client sent for the file, as RFC 9530 has it ({@code Content-Digest} or {@code Repr-Digest}:
-     * {@code sha-256=:<base64>:}, among other algorithms, which are not checked); null when it sent none.
+     * {@code sha-256=:<base64>:}, among other algorithms, which are not checked); null when it sent none. Every
+     * {@code sha-256} member of both headers is read: one malformed, or two that differ (one of them is not the
+     * file's, whichever arrived), is refused.
      */
     static byte[] sentSha256(HttpHeaders headers) {
+        byte[] sent = null;
         for (String header : new String[] {"Content-Digest", "Repr-Digest"}) {
             String value = headers.getHeaderString(header);
             if (value == null) {
@@ -275,7 +278,11 @@ public class AttachmentResource {
                     }
                     byte[] digest = java.util.Base64.getDecoder().decode(encoded.substring(1, encoded.length() - 1));
                     if (digest.length == 32) {
-                        return digest;
+                        if (sent != null && !MessageDigest.isEqual(sent, digest)) {
+                            throw new InvalidInput(header + ": the sha-256 values sent differ; send the file's one");
+                        }
+                        sent = digest;
+                        continue;
                     }
                 } catch (IllegalArgumentException malformed) {
                     // answered below
@@ -283,7 +290,7 @@ public class AttachmentResource {
                 throw new InvalidInput(header + ": sha-256=:<the file's SHA-256 in base64>:");
             }
         }
-        return null;
+        return sent;
     }
 
     private static MessageDigest sha256() {

@@ -965,6 +965,15 @@ class CaseApiTest {
         given().auth().oauth2(ACME_ADMIN).header("Repr-Digest", "sha-256=" + base64).contentType("text/plain")
                 .body(content).post(path).then().statusCode(400)
                 .body("detail", containsString("Repr-Digest: sha-256=:"));
+        // every sha-256 member counts, the file's right one first or not: a later wrong or malformed one refuses it
+        given().auth().oauth2(ACME_ADMIN).header("Content-Digest", "sha-256=:" + base64 + ":")
+                .header("Repr-Digest", "sha-256=:" + other + ":").contentType("text/plain").body(content).post(path)
+                .then().statusCode(400).body("detail", containsString("the sha-256 values sent differ"));
+        given().auth().oauth2(ACME_ADMIN).header("Content-Digest", "sha-256=:" + base64 + ":, sha-256=:" + other
+                        + ":").contentType("text/plain").body(content).post(path).then().statusCode(400);
+        given().auth().oauth2(ACME_ADMIN).header("Content-Digest", "sha-256=:" + base64 + ":")
+                .header("Repr-Digest", "sha-256=:not-base64:").contentType("text/plain").body(content).post(path)
+                .then().statusCode(400).body("detail", containsString("Repr-Digest: sha-256=:"));
         assertThat(storedEvents(caseNumber, "%AttachmentAdded")).isZero();
         assertThat(jdbc.queryOne("SELECT COUNT(*) FROM attachment_content WHERE case_number = ?",
                 row -> row.getLong(1), caseNumber)).contains(0L);
@@ -1183,6 +1192,11 @@ class CaseApiTest {
         String caseNumber = visible(openAssignedCase("P3"));
         long eventsBefore = storedEvents(caseNumber);
         given().auth().oauth2(ACME_ADMIN).contentType("application/octet-stream").body(new byte[4097])
+                .post("/cases/" + caseNumber + "/attachments?fileName=big.bin")
+                .then().statusCode(413).contentType("application/problem+json");
+        // sent in chunks, with no length declared to refuse it by: the limit holds as the body is read
+        given().auth().oauth2(ACME_ADMIN).contentType("application/octet-stream")
+                .body(new java.io.ByteArrayInputStream(new byte[4097]))
                 .post("/cases/" + caseNumber + "/attachments?fileName=big.bin")
                 .then().statusCode(413).contentType("application/problem+json");
         assertThat(storedEvents(caseNumber)).isEqualTo(eventsBefore);
@@ -1408,6 +1422,15 @@ class CaseApiTest {
                 .body("contacts", hasItem("admin-bo")));
         await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber)
                 .then().body("followUpCase", equalTo(followUp)).body("status", equalTo("CLOSED")));
+        // linked both ways on the timelines the customer reads too
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + caseNumber + "/timeline")
+                .then().statusCode(200).body("findAll { it.type == 'io.casetrail.case.follow-up-opened.v1' }.summary",
+                        contains("Closed more than 21 days ago: follow-up case " + followUp
+                                + " opened at the request of Ada Admin")));
+        await().atMost(PROJECTION_WAIT).untilAsserted(() -> as(ACME_ADMIN).get("/cases/" + followUp + "/timeline")
+                .then().statusCode(200).body("findAll { it.type == 'io.casetrail.case.opened.v1' }.summary",
+                        contains("Follow-up of case " + caseNumber + " opened by Ada Admin: Follow-up to "
+                                + caseNumber + ": SAML login fails")));
     }
 
     @Test

@@ -889,7 +889,7 @@ class SupportCaseTest {
 
         @Test
         void reopenAfter21DaysOpensAFollowUpCaseLinkedBothWays() {
-            Instant reopenAt = t0.plus(Duration.ofDays(21)).plusSeconds(1);
+            Instant reopenAt = t0.plus(Duration.ofDays(21)).plusMillis(1); // 21 days are 21 × 24 h, to the millisecond
             fixture.given(opened(), assigned(), proposed(), closed())
                     .andGivenCurrentTime(reopenAt)
                     .when(new ReopenCase(CASE, "It is back", CUSTOMER))
@@ -901,6 +901,40 @@ class SupportCaseTest {
                             new SlaClockStarted("00200001", ORG, SlaTarget.FIRST_RESPONSE,
                                     reopenAt.plus(Duration.ofHours(4)), Actor.SYSTEM),
                             new FollowUpCaseOpened(CASE, ORG, "00200001", "It is back", CUSTOMER.actor()));
+        }
+
+        /**
+         * A contact asking after the window opens the follow-up as its opener: the original's opener becomes one of
+         * its contacts, so the follow-up has the same admins, the one who asked no longer among its own contacts.
+         */
+        @Test
+        void aContactReopeningLateOpensTheFollowUpWithTheOriginalsOpenerAsContact() {
+            Caller bo = new Caller("admin-bo", "Bo", Set.of(Roles.ORG_ADMIN), ORG, Set.of());
+            Instant reopenAt = t0.plus(Duration.ofDays(22));
+            fixture.given(opened(), assigned(), proposed(), closed())
+                    .andGivenCurrentTime(reopenAt)
+                    .when(new ReopenCase(CASE, "It is back", bo))
+                    .expectEvents(
+                            new CaseOpened("00200001", ORG, URL, "Follow-up to " + CASE + ": SAML login fails",
+                                    "It is back", ProductArea.SSO, Priority.P2, ContactPreference.EMAIL, "admin-bo",
+                                    List.of("admin-ada"), "sso", CASE, bo.actor()),
+                            new SlaClockStarted("00200001", ORG, SlaTarget.FIRST_RESPONSE,
+                                    reopenAt.plus(Duration.ofHours(4)), Actor.SYSTEM),
+                            new FollowUpCaseOpened(CASE, ORG, "00200001", "It is back", bo.actor()));
+        }
+
+        /** Reopened and closed again: the 21 days count from the latest closure, not the first. */
+        @Test
+        void theReopenWindowCountsFromTheLatestClosure() {
+            Instant reopenAt = t0.plus(Duration.ofDays(25));
+            fixture.given(opened(), assigned(), proposed(), closed(),
+                            new CaseReopened(CASE, ORG, "back", CUSTOMER.actor()), proposed(),
+                            new CaseClosed(CASE, ORG, CloseReason.AUTO_CLOSED, Actor.SYSTEM,
+                                    t0.plus(Duration.ofDays(17))))
+                    .andGivenCurrentTime(reopenAt)
+                    .when(new ReopenCase(CASE, "Again", CUSTOMER))
+                    .expectEvents(new CaseReopened(CASE, ORG, "Again", CUSTOMER.actor()),
+                            clock(SlaTarget.FIRST_RESPONSE, reopenAt.plus(Duration.ofHours(4))));
         }
 
         /** The follow-up's subject is cut to the subjects' limit, never between the halves of a surrogate pair. */

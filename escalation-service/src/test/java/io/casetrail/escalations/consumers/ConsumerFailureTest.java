@@ -39,4 +39,20 @@ class ConsumerFailureTest {
         // each applied once, after the one failure each met
         assertThat(consumer.applied).doesNotHaveDuplicates().hasSize(2);
     }
+
+    /**
+     * The back-off between retries is one stuck record's: eight records in turn, each failing once, are each
+     * retried after the first pause, not after the pauses the failures before added up to (the seventh would wait
+     * the 30 s maximum).
+     */
+    @Test
+    void eachFailedRecordIsRetriedAfterTheFirstPauseNotAfterItsPredecessors() {
+        for (int i = 0; i < 8; i++) {
+            String id = UUID.randomUUID().toString();
+            String type = "io.casetrail.test.probe-" + id + ".v1";
+            TopicReader.send(CloudEventRecords.toRecord(FailsOnceConsumer.TOPIC, new CloudEvent(id, "/casetrail/test",
+                    type, Instant.now(), "probe", null, null, null, null, id, "{}".getBytes(StandardCharsets.UTF_8))));
+            await().atMost(Duration.ofSeconds(6)).until(() -> consumer.applied.contains(id));
+        }
+    }
 }

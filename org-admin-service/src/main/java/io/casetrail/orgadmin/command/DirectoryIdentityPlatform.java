@@ -28,6 +28,9 @@ public class DirectoryIdentityPlatform implements IdentityPlatform {
 
     @Override
     public UserRef user(String orgId, String userIdOrLogin) {
+        // read under the org's lock, which an import holds while it replaces the users: the addresses an action
+        // mails to are those the import left, not those it was replacing
+        directory.lockOrg(orgId);
         UserView user = directory.user(orgId, userIdOrLogin)
                 .orElseThrow(() -> new NotFound("org " + orgId + " has no user " + userIdOrLogin));
         return new UserRef(user.id(), user.profile().login(), user.profile().email(), user.profile().secondEmail());

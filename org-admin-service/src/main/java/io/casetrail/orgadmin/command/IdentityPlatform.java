@@ -12,7 +12,10 @@ public interface IdentityPlatform {
     record UserRef(String id, String login, String email, String secondEmail) {
     }
 
-    /** Throws {@link io.casetrail.platform.errors.NotFound} when the org has no such user. */
+    /**
+     * The user as the org has it once no import of it is under way (the org's lock, held to the action's end);
+     * throws {@link io.casetrail.platform.errors.NotFound} when the org has no such user.
+     */
     UserRef user(String orgId, String userIdOrLogin);
 
     /** Whether the org has the feature flag. */

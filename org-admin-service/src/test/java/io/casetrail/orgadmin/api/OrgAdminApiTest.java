@@ -136,6 +136,9 @@ class OrgAdminApiTest {
     @Inject
     DirectoryStore directoryStore;
 
+    @Inject
+    io.casetrail.orgadmin.command.IdentityPlatform identityPlatform;
+
     static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
     }
@@ -1103,17 +1106,30 @@ class OrgAdminApiTest {
      */
     @Test
     void passwordChangesWaitForAnImportUnderWay() throws Exception {
-        waitsForAnImport(() -> directoryStore.markRecovery(ORG, "00u2bob", "hash"));
-        waitsForAnImport(() -> directoryStore.expirePassword(ORG, "00u2bob", "hash"));
+        waitsForAnImport(() -> { }, () -> directoryStore.markRecovery(ORG, "00u2bob", "hash"));
+        waitsForAnImport(() -> { }, () -> directoryStore.expirePassword(ORG, "00u2bob", "hash"));
     }
 
-    private void waitsForAnImport(java.util.concurrent.Callable<Boolean> passwordChange) throws Exception {
+    /**
+     * An action reads its user, the addresses its reset link or temporary password is mailed to among them, once an
+     * import under way is over: never the addresses the import replaced, which the org may have taken away.
+     */
+    @Test
+    void anActionReadsItsUserAsAnImportUnderWayLeavesIt() throws Exception {
+        waitsForAnImport(() -> jdbc.update("UPDATE dir_user SET email = ? WHERE org_id = ? AND id = ?",
+                        "bob-new@adm.example", ORG, "00u2bob"),
+                () -> "bob-new@adm.example".equals(identityPlatform.user(ORG, "00u2bob").email()));
+    }
+
+    private void waitsForAnImport(Runnable importing, java.util.concurrent.Callable<Boolean> passwordChange)
+            throws Exception {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var importing = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            var anImport = threads.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
                 directoryStore.lockOrg(ORG); // as an import holds it
+                importing.run();
                 held.countDown();
                 try {
                     release.await(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -1127,14 +1143,14 @@ class OrgAdminApiTest {
             LockWaits.awaitWaiter(dataSource, "dir_org", Duration.ofSeconds(30));
             assertThat(change).isNotDone();
             release.countDown();
-            importing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            anImport.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(change.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
             release.countDown();
             threads.shutdownNow();
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> jdbc.update(
-                    "UPDATE dir_user SET status = 'ACTIVE', password_hash = NULL, recovery_token_hash = NULL"
-                    + " WHERE org_id = ? AND id = ?", ORG, "00u2bob"));
+                    "UPDATE dir_user SET status = 'ACTIVE', password_hash = NULL, recovery_token_hash = NULL,"
+                    + " email = 'bob@adm.example' WHERE org_id = ? AND id = ?", ORG, "00u2bob"));
         }
     }
 

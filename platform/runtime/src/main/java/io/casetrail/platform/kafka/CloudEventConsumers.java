@@ -44,6 +44,8 @@ import io.quarkus.runtime.StartupEvent;
 public class CloudEventConsumers {
 
     private static final Logger LOG = Logger.getLogger(CloudEventConsumers.class);
+    /** The pause before a failed record's first retry; it doubles with each failure, up to the maximum. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
     @Inject
     @Any
@@ -123,14 +125,16 @@ public class CloudEventConsumers {
                     .baseUnit("records").register(metrics);
         }
 
+        /** Whether records were applied and committed since the last failure (the consumer's own thread's). */
+        private boolean committedSinceFailure;
+
         @Override
         public void run() {
-            Duration backoff = Duration.ofMillis(500);
+            Duration backoff = FIRST_BACKOFF;
             while (running) {
                 try {
                     topics.ensure(consumer.topics());
                     consumeUntilStopped();
-                    backoff = Duration.ofMillis(500);
                 } catch (WakeupException e) {
                     if (running) {
                         LOG.warnf("Consumer %s woken up unexpectedly; restarting", group);
@@ -142,6 +146,12 @@ public class CloudEventConsumers {
                     // -XX:+ExitOnOutOfMemoryError, as the launcher and the images run the services)
                     if (!running) {
                         break;
+                    }
+                    if (committedSinceFailure) {
+                        // the back-off is one stuck record's: records were applied since the last failure, so this
+                        // one starts afresh rather than wait what failures long past added up to
+                        backoff = FIRST_BACKOFF;
+                        committedSinceFailure = false;
                     }
                     LOG.warnf("Consumer %s failed (%s); retrying in %d ms", group, e, backoff.toMillis());
                     sleep(backoff);
@@ -179,6 +189,7 @@ public class CloudEventConsumers {
                     }
                     apply(together);
                     client.commitSync(done);
+                    committedSinceFailure = true;
                     backlog(client, ConsumerRecords.empty()).ifPresent(waiting -> lag.set((double) waiting));
                 }
             } finally {
