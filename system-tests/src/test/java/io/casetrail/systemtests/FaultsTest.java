@@ -187,6 +187,8 @@ class FaultsTest extends StackTest {
         assertThat(internalAfter.stream().map(entry -> entry.split(" ")[1])).doesNotHaveDuplicates();
         as(AUDITOR).get(url("log-service", "/internal-logs/verify")).then().statusCode(200)
                 .body("verified", equalTo(true));
+        // every group reset was replayed (log-service's known cases too): everything answered is everywhere once
+        everyAnsweredCommandIsEverywhereOnce(org);
         // and what comes next shows once: a second token, a second entry
         as(org.superAdmin).body("{\"name\":\"SIEM 2\"}").post(url("support-access-service", "/org-api-tokens"))
                 .then().statusCode(201);
@@ -326,6 +328,10 @@ class FaultsTest extends StackTest {
             assertThat(listed.stream().filter(c -> expectedAssigned.contains(c.get("caseNumber"))))
                     .hasSize(expectedAssigned.size()).allSatisfy(c -> assertThat(List.of(c.get("status"),
                             c.get("assignee"))).containsExactly("OPEN", "tse-tom"));
+            // case-service's escalations (case_escalation): a case is escalated exactly when one of its stored
+            // escalations reached it (none of the stream's ends)
+            assertThat(listed).allSatisfy(c -> assertThat(c.get("escalated")).as((String) c.get("caseNumber"))
+                    .isEqualTo(escalationsByCase.containsKey((String) c.get("caseNumber"))));
         });
         await().atMost(RECOVERY).untilAsserted(() -> assertThat(pages(LEAD, url("case-service",
                 "/queues/engineers/tse-tom?limit=200&orgId=" + org.id)).stream().map(c -> (String) c.get("caseNumber")))
