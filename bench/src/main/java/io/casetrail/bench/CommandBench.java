@@ -10,9 +10,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,13 +32,18 @@ import io.casetrail.testing.TokenMinter;
  *
  * <p>Beside them, the floor of the HTTP path: the same clients reading one case ({@code GET /cases/{n}}: the same
  * HTTP server, JWT check, role and org checks and request log, one indexed read, no write, no event). What a read
- * costs, every command pays before it does any work of its own.
+ * costs, every command pays before it does any work of its own. Below that, the same clients asking the same server
+ * for its liveness ({@code GET /q/health/live}: no token, no REST resource, no request log, no database): what the
+ * HTTP server and these clients cost on this machine before an API request does anything.
  */
 final class CommandBench {
 
     /** Client counts, {@code -Dbench.clients=1,16,64} by default. */
     static final int[] CLIENTS = java.util.Arrays.stream(System.getProperty("bench.clients", "1,16,64").split(","))
             .map(String::trim).mapToInt(Integer::parseInt).toArray();
+
+    /** The yardstick's row, and the cheapest command's: 600 bytes. */
+    private static final String PAYLOAD = "x".repeat(600);
 
     private CommandBench() {
     }
@@ -63,55 +70,152 @@ final class CommandBench {
                         + " read; give -Dbench.commands.jit-warmup a few seconds at least");
             }
             URI aCase = URI.create(stack.url("case-service") + "/cases/" + jit.lastCase());
+            URI live = URI.create(stack.url("case-service") + "/q/health/live");
+            createCommitTable(stack);
             for (int clients : CLIENTS) {
                 Load load = load(stack, token, clients, warmup, measure);
-                Load reads = load(clients, warmup, measure, n -> HttpRequest.newBuilder(aCase)
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(), 200);
-                double jdbc = commits(stack, clients, warmup, measure);
+                Load reads = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(aCase)
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
+                        200, null));
+                Load probes = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(live)
+                        .timeout(Duration.ofSeconds(30)).GET().build(), 200, null));
+                Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, live));
+                Commits jdbc = commits(stack, clients, warmup, measure);
+                double commitRate = jdbc.perSecond();
                 ObjectNode row = rows.addObject();
                 row.put("clients", clients);
-                row.put("commandsPerSecond", Bench.round(load.count / (double) measure.toMillis() * 1000));
+                row.put("commandsPerSecond", Bench.round(load.perSecond(measure)));
                 row.put("p50Ms", Bench.round(load.latencies.percentileMs(50)));
                 row.put("p99Ms", Bench.round(load.latencies.percentileMs(99)));
                 row.put("errors", load.errors);
-                row.put("jdbcCommitsPerSecond", Bench.round(jdbc));
-                row.put("ratio", Bench.round(load.count / (double) measure.toMillis() * 1000 / jdbc));
-                row.put("readsPerSecond", Bench.round(reads.count / (double) measure.toMillis() * 1000));
+                row.put("jdbcCommitsPerSecond", Bench.round(commitRate));
+                row.put("ratio", Bench.round(load.perSecond(measure) / commitRate));
+                row.put("readsPerSecond", Bench.round(reads.perSecond(measure)));
                 row.put("readP99Ms", Bench.round(reads.latencies.percentileMs(99)));
                 row.put("readErrors", reads.errors);
-                row.put("readRatio", Bench.round(reads.count / (double) measure.toMillis() * 1000 / jdbc));
-                System.out.printf("%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d | JDBC"
-                                + " insert+commit %8.1f/s | ratio %.2f | reads %8.1f/s (ratio %.2f)%n", clients,
-                        row.get("commandsPerSecond").asDouble(), row.get("p50Ms").asDouble(),
-                        row.get("p99Ms").asDouble(), load.errors, jdbc, row.get("ratio").asDouble(),
-                        row.get("readsPerSecond").asDouble(), row.get("readRatio").asDouble());
+                row.put("readRatio", Bench.round(reads.perSecond(measure) / commitRate));
+                put(row, "liveness", probes, measure, commitRate);
+                put(row, "probeAndCommit", cheapest, measure, commitRate);
+                ObjectNode cpu = row.putObject("machineCpuBusy");
+                cpu.put("commands", Bench.round(load.cpuBusy));
+                cpu.put("reads", Bench.round(reads.cpuBusy));
+                cpu.put("liveness", Bench.round(probes.cpuBusy));
+                cpu.put("probeAndCommit", Bench.round(cheapest.cpuBusy));
+                cpu.put("jdbcCommits", Bench.round(jdbc.cpuBusy()));
+                System.out.printf(Locale.ROOT, "%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d"
+                                + " | JDBC insert+commit %8.1f/s | ratio %.2f%n", clients,
+                        load.perSecond(measure), load.latencies.percentileMs(50), load.latencies.percentileMs(99),
+                        load.errors, commitRate, load.perSecond(measure) / commitRate);
+                System.out.printf(Locale.ROOT, "             reads of one case %8.1f/s (ratio %.2f, p99 %.2f ms) |"
+                                + " liveness probes %8.1f/s (ratio %.2f, p99 %.2f ms) | probe+commit %8.1f/s (ratio"
+                                + " %.2f, p99 %.2f ms)%n",
+                        reads.perSecond(measure), reads.perSecond(measure) / commitRate,
+                        reads.latencies.percentileMs(99), probes.perSecond(measure),
+                        probes.perSecond(measure) / commitRate, probes.latencies.percentileMs(99),
+                        cheapest.perSecond(measure), cheapest.perSecond(measure) / commitRate,
+                        cheapest.latencies.percentileMs(99));
+                System.out.printf(Locale.ROOT, "             machine CPU busy: commands %.2f, reads %.2f, liveness"
+                                + " %.2f, probe+commit %.2f, JDBC %.2f%n", load.cpuBusy, reads.cpuBusy,
+                        probes.cpuBusy, cheapest.cpuBusy, jdbc.cpuBusy());
             }
         }
     }
 
-    /** What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for reads). */
-    record Load(long count, long errors, Latencies latencies, String lastCase) {
+    /** {@code <name>PerSecond}, {@code <name>P99Ms}, {@code <name>Errors} and {@code <name>Ratio} of a load. */
+    private static void put(ObjectNode row, String name, Load load, Duration measure, double commitRate) {
+        row.put(name + "PerSecond", Bench.round(load.perSecond(measure)));
+        row.put(name + "P99Ms", Bench.round(load.latencies.percentileMs(99)));
+        row.put(name + "Errors", load.errors);
+        row.put(name + "Ratio", Bench.round(load.perSecond(measure) / commitRate));
+    }
+
+    /** What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for others). */
+    record Load(long count, long errors, Latencies latencies, String lastCase, double cpuBusy) {
+
+        double perSecond(Duration measure) {
+            return count / (double) measure.toMillis() * 1000;
+        }
+    }
+
+    /** One client's way of doing one unit of work; true when it was answered as expected. */
+    interface Client extends AutoCloseable {
+
+        boolean send(String n) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
     }
 
     /** Customers opening cases. */
     private static Load load(BenchStack stack, String token, int clients, Duration warmup, Duration measure)
             throws InterruptedException {
         URI cases = URI.create(stack.url("case-service") + "/cases");
-        return load(clients, warmup, measure, n -> HttpRequest.newBuilder(cases)
+        AtomicReference<String> lastCase = new AtomicReference<>();
+        Load load = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(cases)
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("""
                         {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
                         opened by the command benchmark","productArea":"SSO","priority":"P3",\
-                        "contactPreference":"EMAIL"}""".formatted(n))).build(), 201);
+                        "contactPreference":"EMAIL"}""".formatted(n))).build(), 201, lastCase));
+        return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy);
+    }
+
+    /** A client sending {@code request(n)} and expecting {@code status}; a {@code Location} goes to lastCase. */
+    private static Client http(Function<String, HttpRequest> request, int status, AtomicReference<String> lastCase) {
+        return n -> {
+            HttpResponse<Void> answer = BenchStack.http().send(request.apply(n),
+                    HttpResponse.BodyHandlers.discarding());
+            if (lastCase != null) {
+                answer.headers().firstValue("Location")
+                        .ifPresent(location -> lastCase.set(location.replaceAll(".*/", "")));
+            }
+            return answer.statusCode() == status;
+        };
     }
 
     /**
-     * {@code clients} threads sending {@code request("<client>-<n>")} one after the other, each answer expected
-     * with {@code status}. Every request sent within the measured seconds is timed or counted an error, whenever its
-     * answer comes (a stall past the window, or a timeout, is among them); the rate counts those answered within.
+     * The cheapest command conceivable on this machine: the server's liveness asked over HTTP, then one row inserted
+     * and committed on the case-service database, by the same client, one after the other.
      */
-    private static Load load(int clients, Duration warmup, Duration measure,
-                             Function<String, HttpRequest> request, int status)
+    private static Client probeAndCommit(BenchStack stack, URI live) {
+        Client probe = http(n -> HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(30)).GET().build(), 200,
+                null);
+        return new Client() {
+            private Connection connection;
+            private PreparedStatement insert;
+
+            @Override
+            public boolean send(String n) throws Exception {
+                if (!probe.send(n)) {
+                    return false;
+                }
+                if (connection == null) {
+                    connection = stack.database("case-service", false);
+                    insert = connection.prepareStatement("INSERT INTO bench_commit (payload) VALUES (?)");
+                }
+                insert.setString(1, PAYLOAD);
+                insert.executeUpdate();
+                connection.commit();
+                return true;
+            }
+
+            @Override
+            public void close() throws Exception {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code clients} threads, each with its own {@link Client}, sending {@code "<client>-<n>"} one after the other.
+     * Every unit sent within the measured seconds is timed or counted an error, whenever its answer comes (a stall
+     * past the window, or a timeout, is among them); the rate counts those answered within. The machine's CPU use is
+     * read over the measured seconds.
+     */
+    private static Load load(int clients, Duration warmup, Duration measure, IntFunction<Client> newClient)
             throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
@@ -119,54 +223,55 @@ final class CommandBench {
         AtomicLong count = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         Latencies latencies = new Latencies();
-        AtomicReference<String> lastCase = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread thread = new Thread(() -> {
-                int n = 0;
-                while (System.nanoTime() < end) {
-                    HttpRequest sending = request.apply(client + "-" + n++);
-                    long sent = System.nanoTime();
-                    boolean ok;
-                    try {
-                        HttpResponse<Void> answer = BenchStack.http().send(sending,
-                                HttpResponse.BodyHandlers.discarding());
-                        ok = answer.statusCode() == status;
-                        answer.headers().firstValue("Location")
-                                .ifPresent(location -> lastCase.set(location.replaceAll(".*/", "")));
-                    } catch (Exception e) {
-                        ok = false;
-                    }
-                    long answered = System.nanoTime();
-                    if (sent >= measureFrom) { // and before end: nothing is sent after it
-                        if (!ok) {
-                            errors.incrementAndGet();
-                        } else {
-                            latencies.add(answered - sent);
-                            if (answered <= end) {
-                                count.incrementAndGet();
+                try (Client sender = newClient.apply(client)) {
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        String unit = client + "-" + n++;
+                        long sent = System.nanoTime();
+                        boolean ok;
+                        try {
+                            ok = sender.send(unit);
+                        } catch (Exception e) {
+                            ok = false;
+                        }
+                        long answered = System.nanoTime();
+                        if (sent >= measureFrom) { // and before end: nothing is sent after it
+                            if (!ok) {
+                                errors.incrementAndGet();
+                            } else {
+                                latencies.add(answered - sent);
+                                if (answered <= end) {
+                                    count.incrementAndGet();
+                                }
                             }
                         }
                     }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
             }, "client-" + c);
             thread.start();
             threads.add(thread);
         }
+        MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
+        MachineCpu.Reading to = MachineCpu.readAt(end);
         for (Thread thread : threads) {
             thread.join();
         }
-        return new Load(count.get(), errors.get(), latencies, lastCase.get());
+        return new Load(count.get(), errors.get(), latencies, null, to.busySince(from));
     }
 
-    /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections; per second. */
-    static double commits(BenchStack stack, int threads, Duration warmup, Duration measure) throws Exception {
-        try (Connection ddl = stack.database("case-service", true); Statement sql = ddl.createStatement()) {
-            sql.execute("CREATE TABLE IF NOT EXISTS bench_commit (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ"
-                    + " NOT NULL DEFAULT now(), payload TEXT NOT NULL)");
-        }
-        String payload = "x".repeat(600);
+    /** The JDBC yardstick's answer: insert-and-commits a second, and how busy the machine was meanwhile. */
+    record Commits(double perSecond, double cpuBusy) {
+    }
+
+    /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections. */
+    static Commits commits(BenchStack stack, int threads, Duration warmup, Duration measure) throws Exception {
+        createCommitTable(stack);
         long measureFrom = System.nanoTime() + Math.min(warmup.toNanos(), Duration.ofSeconds(2).toNanos());
         long end = measureFrom + Math.min(measure.toNanos(), Duration.ofSeconds(10).toNanos());
         AtomicLong count = new AtomicLong();
@@ -177,7 +282,7 @@ final class CommandBench {
                      PreparedStatement insert = connection.prepareStatement(
                              "INSERT INTO bench_commit (payload) VALUES (?)")) {
                     while (System.nanoTime() < end) {
-                        insert.setString(1, payload);
+                        insert.setString(1, PAYLOAD);
                         insert.executeUpdate();
                         connection.commit();
                         if (System.nanoTime() >= measureFrom) {
@@ -191,9 +296,18 @@ final class CommandBench {
             worker.start();
             workers.add(worker);
         }
+        MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
+        MachineCpu.Reading to = MachineCpu.readAt(end);
         for (Thread worker : workers) {
             worker.join();
         }
-        return count.get() / (double) (end - measureFrom) * 1_000_000_000;
+        return new Commits(count.get() / (double) (end - measureFrom) * 1_000_000_000, to.busySince(from));
+    }
+
+    private static void createCommitTable(BenchStack stack) throws Exception {
+        try (Connection ddl = stack.database("case-service", true); Statement sql = ddl.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS bench_commit (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ"
+                    + " NOT NULL DEFAULT now(), payload TEXT NOT NULL)");
+        }
     }
 }

@@ -18,7 +18,7 @@ final class Plots {
     record Group(String label, List<Bar> bars) {
     }
 
-    private static final String[] COLOURS = {"#3b6ea5", "#e08a2c", "#5a9e4b", "#8c5aa5"};
+    private static final String[] COLOURS = {"#3b6ea5", "#e08a2c", "#5a9e4b", "#8c5aa5", "#7f7f7f"};
 
     private Plots() {
     }
@@ -35,6 +35,12 @@ final class Plots {
                         .asDouble())));
                 if (row.has("readsPerSecond")) {
                     bars.add(new Bar("case reads/s", row.path("readsPerSecond").asDouble()));
+                }
+                if (row.has("livenessPerSecond")) {
+                    bars.add(new Bar("liveness probes/s", row.path("livenessPerSecond").asDouble()));
+                }
+                if (row.has("probeAndCommitPerSecond")) {
+                    bars.add(new Bar("probe+commit/s", row.path("probeAndCommitPerSecond").asDouble()));
                 }
                 bars.add(new Bar("JDBC insert+commit/s", row.path("jdbcCommitsPerSecond").asDouble()));
                 throughput.add(new Group(clients, bars));
@@ -116,7 +122,8 @@ final class Plots {
 
     /** A grouped bar chart; {@code aim} draws a dashed line at that value. */
     static String chart(String title, String unit, List<Group> groups, Double aim) {
-        int width = 720;
+        int legendEntries = groups.isEmpty() ? 0 : groups.get(0).bars().size();
+        int width = Math.max(720, 100 + 160 * legendEntries); // room for every legend entry on one line
         int height = 360;
         int left = 80;
         int top = 50;
@@ -156,7 +163,7 @@ final class Plots {
         }
         List<Bar> legend = groups.isEmpty() ? List.of() : groups.get(0).bars();
         for (int b = 0; b < legend.size(); b++) {
-            int x = left + b * 170;
+            int x = left + b * 160;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, height - 28, COLOURS[b % COLOURS.length], x + 16,
                     height - 18, escape(legend.get(b).name())));
