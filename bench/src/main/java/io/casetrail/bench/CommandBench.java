@@ -1,8 +1,7 @@
 package io.casetrail.bench;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +34,9 @@ import io.casetrail.testing.TokenMinter;
  * costs, every command pays before it does any work of its own. Below that, the same clients asking the same server
  * for its liveness ({@code GET /q/health/live}: no token, no REST resource, no request log, no database): what the
  * HTTP server and these clients cost on this machine before an API request does anything.
+ *
+ * <p>Every client is a thread with an HTTP/1.1 connection of its own, kept alive ({@link SocketHttp}), sending its
+ * next request when its answer has come.
  */
 final class CommandBench {
 
@@ -69,17 +71,15 @@ final class CommandBench {
                 throw new IllegalStateException("the warm-up opened no case (" + jit.errors() + " errors): nothing to"
                         + " read; give -Dbench.commands.jit-warmup a few seconds at least");
             }
-            URI aCase = URI.create(stack.url("case-service") + "/cases/" + jit.lastCase());
-            URI live = URI.create(stack.url("case-service") + "/q/health/live");
+            URI server = URI.create(stack.url("case-service"));
+            Request read = new Request(SocketHttp.head("GET", "/cases/" + jit.lastCase(),
+                    "Authorization: Bearer " + token + "\r\n", -1), null);
             createCommitTable(stack);
             for (int clients : CLIENTS) {
                 Load load = load(stack, token, clients, warmup, measure);
-                Load reads = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(aCase)
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
-                        200, null));
-                Load probes = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(live)
-                        .timeout(Duration.ofSeconds(30)).GET().build(), 200, null));
-                Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, live));
+                Load reads = load(clients, warmup, measure, c -> http(server, n -> read, 200, null));
+                Load probes = load(clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
+                Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, server));
                 Commits jdbc = commits(stack, clients, warmup, measure);
                 double commitRate = jdbc.perSecond();
                 ObjectNode row = rows.addObject();
@@ -147,30 +147,51 @@ final class CommandBench {
         }
     }
 
+    /** The server's liveness: no token, no REST resource, no request log, no database. */
+    private static final Request LIVENESS = new Request(SocketHttp.head("GET", "/q/health/live", "", -1), null);
+
+    /** A request as written on the wire: its head and its body (null for none). */
+    record Request(byte[] head, byte[] body) {
+    }
+
     /** Customers opening cases. */
     private static Load load(BenchStack stack, String token, int clients, Duration warmup, Duration measure)
             throws InterruptedException {
-        URI cases = URI.create(stack.url("case-service") + "/cases");
+        URI server = URI.create(stack.url("case-service"));
         AtomicReference<String> lastCase = new AtomicReference<>();
-        Load load = load(clients, warmup, measure, c -> http(n -> HttpRequest.newBuilder(cases)
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("""
-                        {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
-                        opened by the command benchmark","productArea":"SSO","priority":"P3",\
-                        "contactPreference":"EMAIL"}""".formatted(n))).build(), 201, lastCase));
+        String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
+        Load load = load(clients, warmup, measure, c -> http(server, n -> {
+            byte[] body = """
+                    {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
+                    opened by the command benchmark","productArea":"SSO","priority":"P3",\
+                    "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
+            return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
+        }, 201, lastCase));
         return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy);
     }
 
-    /** A client sending {@code request(n)} and expecting {@code status}; a {@code Location} goes to lastCase. */
-    private static Client http(Function<String, HttpRequest> request, int status, AtomicReference<String> lastCase) {
-        return n -> {
-            HttpResponse<Void> answer = BenchStack.http().send(request.apply(n),
-                    HttpResponse.BodyHandlers.discarding());
-            if (lastCase != null) {
-                answer.headers().firstValue("Location")
-                        .ifPresent(location -> lastCase.set(location.replaceAll(".*/", "")));
+    /**
+     * A client on a connection of its own ({@link SocketHttp}) sending {@code request(n)} and expecting
+     * {@code status}; a {@code Location} goes to lastCase.
+     */
+    private static Client http(URI server, Function<String, Request> request, int status,
+                               AtomicReference<String> lastCase) {
+        SocketHttp connection = new SocketHttp(server);
+        return new Client() {
+            @Override
+            public boolean send(String n) throws Exception {
+                Request sent = request.apply(n);
+                SocketHttp.Answer answer = connection.exchange(sent.head(), sent.body());
+                if (lastCase != null && answer.location() != null) {
+                    lastCase.set(answer.location().replaceAll(".*/", ""));
+                }
+                return answer.status() == status;
             }
-            return answer.statusCode() == status;
+
+            @Override
+            public void close() {
+                connection.close();
+            }
         };
     }
 
@@ -178,9 +199,8 @@ final class CommandBench {
      * The cheapest command conceivable on this machine: the server's liveness asked over HTTP, then one row inserted
      * and committed on the case-service database, by the same client, one after the other.
      */
-    private static Client probeAndCommit(BenchStack stack, URI live) {
-        Client probe = http(n -> HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(30)).GET().build(), 200,
-                null);
+    private static Client probeAndCommit(BenchStack stack, URI server) {
+        Client probe = http(server, n -> LIVENESS, 200, null);
         return new Client() {
             private Connection connection;
             private PreparedStatement insert;
@@ -202,6 +222,7 @@ final class CommandBench {
 
             @Override
             public void close() throws Exception {
+                probe.close();
                 if (connection != null) {
                     connection.close();
                 }
