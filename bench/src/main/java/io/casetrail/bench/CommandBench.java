@@ -64,19 +64,19 @@ final class CommandBench {
             // a service that has been running: its JIT compiler done with the command path (at first it takes half
             // a core or more, and a command runs interpreted or barely compiled), as in production
             int most = java.util.Arrays.stream(CLIENTS).max().orElse(1);
-            Load jit = load(stack, token, most, Duration.ZERO, jitWarmup);
+            URI server = URI.create(stack.url("case-service"));
+            Load jit = load(server, token, most, Duration.ZERO, jitWarmup);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
             if (jit.lastCase() == null) {
                 throw new IllegalStateException("the warm-up opened no case (" + jit.errors() + " errors): nothing to"
                         + " read; give -Dbench.commands.jit-warmup a few seconds at least");
             }
-            URI server = URI.create(stack.url("case-service"));
             Request read = new Request(SocketHttp.head("GET", "/cases/" + jit.lastCase(),
                     "Authorization: Bearer " + token + "\r\n", -1), null);
             createCommitTable(stack);
             for (int clients : CLIENTS) {
-                Load load = load(stack, token, clients, warmup, measure);
+                Load load = load(server, token, clients, warmup, measure);
                 Load reads = load(clients, warmup, measure, c -> http(server, n -> read, 200, null));
                 Load probes = load(clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
                 Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, server));
@@ -155,9 +155,8 @@ final class CommandBench {
     }
 
     /** Customers opening cases. */
-    private static Load load(BenchStack stack, String token, int clients, Duration warmup, Duration measure)
+    private static Load load(URI server, String token, int clients, Duration warmup, Duration measure)
             throws InterruptedException {
-        URI server = URI.create(stack.url("case-service"));
         AtomicReference<String> lastCase = new AtomicReference<>();
         String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
         Load load = load(clients, warmup, measure, c -> http(server, n -> {

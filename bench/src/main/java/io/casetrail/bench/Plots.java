@@ -36,7 +36,8 @@ final class Plots {
                 if (row.has("readsPerSecond")) {
                     bars.add(new Bar("case reads/s", row.path("readsPerSecond").asDouble()));
                 }
-                // the liveness (8 times the commit rate at 64 clients) would flatten every other bar: it is in the table
+                // the liveness (8 times the commit rate at 64 clients) would flatten every other bar: it is in
+                // the table
                 if (row.has("probeAndCommitPerSecond")) {
                     bars.add(new Bar("probe+commit/s", row.path("probeAndCommitPerSecond").asDouble()));
                 }
