@@ -142,6 +142,14 @@ public final class Bench {
         }
     }
 
+    /** Sleeps until {@code nanoTime} ({@link System#nanoTime()}); returns at once when it has passed. */
+    static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
     static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }

@@ -25,9 +25,10 @@ import io.casetrail.testing.TokenMinter;
  * Command throughput and latency on case-service (PostgreSQL, relay to Kafka running) at 1, 16 and 64 concurrent
  * clients, each opening cases one after the other ({@code POST /cases}, answered once the events are committed);
  * against the same number of JDBC threads doing single-row insert-and-commit on the same database: the most
- * durable writes a second this machine's PostgreSQL takes. The service first takes a minute of commands at the
- * largest client count ({@code -Dbench.commands.jit-warmup=60}), unmeasured, so that what is measured is a warm
- * service; then each client count has its own warm-up ({@code -Dbench.warmup}) and measured seconds.
+ * durable writes a second this machine's PostgreSQL takes. The service first takes five minutes of commands at the
+ * largest client count ({@code -Dbench.commands.jit-warmup=300}), unmeasured, so that what is measured is a warm
+ * service (their rate by 30 seconds is printed and kept: the warm-up curve); then each client count has its own
+ * warm-up ({@code -Dbench.warmup}) and measured seconds.
  *
  * <p>Beside them, the floor of the HTTP path: the same clients reading one case ({@code GET /cases/{n}}: the same
  * HTTP server, JWT check, role and org checks and request log, one indexed read, no write, no event). What a read
@@ -53,7 +54,7 @@ final class CommandBench {
     static void run(Path root, ObjectNode result) throws Exception {
         Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
         Duration measure = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
-        Duration jitWarmup = Duration.ofSeconds(Long.getLong("bench.commands.jit-warmup", 60));
+        Duration jitWarmup = Duration.ofSeconds(Long.getLong("bench.commands.jit-warmup", 300));
         result.put("jitWarmupSeconds", jitWarmup.toSeconds());
         result.put("warmupSeconds", warmup.toSeconds());
         result.put("measureSeconds", measure.toSeconds());
@@ -62,12 +63,24 @@ final class CommandBench {
         ArrayNode rows = result.putArray("results");
         try (BenchStack stack = new BenchStack(root, "case-service")) {
             // a service that has been running: its JIT compiler done with the command path (at first it takes half
-            // a core or more, and a command runs interpreted or barely compiled), as in production
+            // a core or more, and a command runs interpreted or barely compiled), as in production. Under 64 clients
+            // on two cores the compiler competes with the load, and the rate keeps rising for minutes: the curve
+            // shows whether the warm-up was long enough
             int most = java.util.Arrays.stream(CLIENTS).max().orElse(1);
             URI server = URI.create(stack.url("case-service"));
-            Load jit = load(server, token, most, Duration.ZERO, jitWarmup);
+            List<Window> curve = new ArrayList<>();
+            Load jit = load(server, token, most, Duration.ZERO, jitWarmup, curve);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
+            ArrayNode warmupCurve = result.putArray("jitWarmupCurve");
+            for (Window window : curve) {
+                System.out.printf(Locale.ROOT, "  commands/s in the warm-up's %3d s to %3d s: %8.1f%n",
+                        window.fromSecond(), window.toSecond(), window.perSecond());
+                ObjectNode point = warmupCurve.addObject();
+                point.put("fromSecond", window.fromSecond());
+                point.put("toSecond", window.toSecond());
+                point.put("commandsPerSecond", Bench.round(window.perSecond()));
+            }
             if (jit.lastCase() == null) {
                 throw new IllegalStateException("the warm-up opened no case (" + jit.errors() + " errors): nothing to"
                         + " read; give -Dbench.commands.jit-warmup a few seconds at least");
@@ -76,7 +89,7 @@ final class CommandBench {
                     "Authorization: Bearer " + token + "\r\n", -1), null);
             createCommitTable(stack);
             for (int clients : CLIENTS) {
-                Load load = load(server, token, clients, warmup, measure);
+                Load load = load(server, token, clients, warmup, measure, null);
                 Load reads = load(clients, warmup, measure, c -> http(server, n -> read, 200, null));
                 Load probes = load(clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
                 Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, server));
@@ -154,9 +167,9 @@ final class CommandBench {
     record Request(byte[] head, byte[] body) {
     }
 
-    /** Customers opening cases. */
-    private static Load load(URI server, String token, int clients, Duration warmup, Duration measure)
-            throws InterruptedException {
+    /** Customers opening cases; their rate by {@link #WINDOW} goes to {@code curve} unless it is null. */
+    private static Load load(URI server, String token, int clients, Duration warmup, Duration measure,
+                             List<Window> curve) throws InterruptedException {
         AtomicReference<String> lastCase = new AtomicReference<>();
         String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
         Load load = load(clients, warmup, measure, c -> http(server, n -> {
@@ -165,7 +178,7 @@ final class CommandBench {
                     opened by the command benchmark","productArea":"SSO","priority":"P3",\
                     "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
             return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
-        }, 201, lastCase));
+        }, 201, lastCase), curve);
         return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy);
     }
 
@@ -237,6 +250,19 @@ final class CommandBench {
      */
     private static Load load(int clients, Duration warmup, Duration measure, IntFunction<Client> newClient)
             throws InterruptedException {
+        return load(clients, warmup, measure, newClient, null);
+    }
+
+    /** The units answered a second from {@code fromSecond} to {@code toSecond} of a load's measured seconds. */
+    record Window(long fromSecond, long toSecond, double perSecond) {
+    }
+
+    /** The windows of a load's rate in its curve. */
+    static final Duration WINDOW = Duration.ofSeconds(30);
+
+    /** As {@link #load(int, Duration, Duration, IntFunction)}; the rate by {@link #WINDOW} to {@code curve}. */
+    private static Load load(int clients, Duration warmup, Duration measure, IntFunction<Client> newClient,
+                             List<Window> curve) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -278,6 +304,17 @@ final class CommandBench {
             threads.add(thread);
         }
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
+        if (curve != null) {
+            long counted = 0;
+            for (long at = measureFrom + WINDOW.toNanos(); at <= end; at += WINDOW.toNanos()) {
+                Bench.sleepUntil(at);
+                long now = count.get();
+                long toSecond = Duration.ofNanos(at - measureFrom).toSeconds();
+                curve.add(new Window(toSecond - WINDOW.toSeconds(), toSecond,
+                        (now - counted) / (double) WINDOW.toSeconds()));
+                counted = now;
+            }
+        }
         MachineCpu.Reading to = MachineCpu.readAt(end);
         for (Thread thread : threads) {
             thread.join();

@@ -42,10 +42,7 @@ final class MachineCpu {
 
     /** A reading taken at {@code nanoTime}, sleeping until then. */
     static Reading readAt(long nanoTime) throws InterruptedException {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
+        Bench.sleepUntil(nanoTime);
         return read();
     }
 }

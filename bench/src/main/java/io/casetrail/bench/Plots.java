@@ -49,6 +49,15 @@ final class Plots {
             write(out, "commands-throughput", chart("Commands on case-service vs single-row commits", "per second",
                     throughput, null));
             write(out, "commands-latency", chart("Command latency", "ms", latency, 50.0));
+            List<Group> warmup = new ArrayList<>();
+            for (JsonNode window : commands.path("jitWarmupCurve")) {
+                warmup.add(new Group("to " + window.path("toSecond").asText() + " s", List.of(new Bar("commands/s",
+                        window.path("commandsPerSecond").asDouble()))));
+            }
+            if (!warmup.isEmpty()) {
+                write(out, "commands-warmup", chart("Commands/s through the unmeasured warm-up, by 30 s",
+                        "per second", warmup, null));
+            }
         }
         JsonNode relay = read(results, "relay");
         if (relay != null) {
