@@ -151,6 +151,12 @@ public final class Bench {
     }
 
     static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return round(value, 2);
+    }
+
+    /** {@code value} to {@code decimals} places. */
+    static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
     }
 }

@@ -89,6 +89,11 @@ final class BenchStack implements AutoCloseable {
         ServiceProcess.awaitReady(service, process, url(service), Duration.ofMinutes(3));
     }
 
+    /** The running process of a service. */
+    ProcessHandle process(String service) {
+        return processes.get(service).toHandle();
+    }
+
     /** Starts a service not started before, on its database created afresh, and waits until it is ready. */
     void startAfresh(String service) throws Exception {
         recreateDatabase(service);

@@ -68,8 +68,9 @@ final class CommandBench {
             // shows whether the warm-up was long enough
             int most = java.util.Arrays.stream(CLIENTS).max().orElse(1);
             URI server = URI.create(stack.url("case-service"));
+            ProcessHandle service = stack.process("case-service");
             List<Window> curve = new ArrayList<>();
-            Load jit = load(server, token, most, Duration.ZERO, jitWarmup, curve);
+            Load jit = load(service, server, token, most, Duration.ZERO, jitWarmup, curve);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
             ArrayNode warmupCurve = result.putArray("jitWarmupCurve");
@@ -89,10 +90,10 @@ final class CommandBench {
                     "Authorization: Bearer " + token + "\r\n", -1), null);
             createCommitTable(stack);
             for (int clients : CLIENTS) {
-                Load load = load(server, token, clients, warmup, measure, null);
-                Load reads = load(clients, warmup, measure, c -> http(server, n -> read, 200, null));
-                Load probes = load(clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
-                Load cheapest = load(clients, warmup, measure, c -> probeAndCommit(stack, server));
+                Load load = load(service, server, token, clients, warmup, measure, null);
+                Load reads = load(service, clients, warmup, measure, c -> http(server, n -> read, 200, null));
+                Load probes = load(service, clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
+                Load cheapest = load(service, clients, warmup, measure, c -> probeAndCommit(stack, server));
                 Commits jdbc = commits(stack, clients, warmup, measure);
                 double commitRate = jdbc.perSecond();
                 ObjectNode row = rows.addObject();
@@ -115,6 +116,8 @@ final class CommandBench {
                 cpu.put("liveness", Bench.round(probes.cpuBusy));
                 cpu.put("probeAndCommit", Bench.round(cheapest.cpuBusy));
                 cpu.put("jdbcCommits", Bench.round(jdbc.cpuBusy()));
+                put(row.putObject("cpuMsPerCommand"), load.cpu);
+                put(row.putObject("cpuMsPerRead"), reads.cpu);
                 System.out.printf(Locale.ROOT, "%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d"
                                 + " | JDBC insert+commit %8.1f/s | ratio %.2f%n", clients,
                         load.perSecond(measure), load.latencies.percentileMs(50), load.latencies.percentileMs(99),
@@ -130,8 +133,20 @@ final class CommandBench {
                 System.out.printf(Locale.ROOT, "             machine CPU busy: commands %.2f, reads %.2f, liveness"
                                 + " %.2f, probe+commit %.2f, JDBC %.2f%n", load.cpuBusy, reads.cpuBusy,
                         probes.cpuBusy, cheapest.cpuBusy, jdbc.cpuBusy());
+                System.out.printf(Locale.ROOT, "             CPU ms per command: case-service %.3f, PostgreSQL %.3f,"
+                                + " bench JVM %.3f, all %.3f | per read: %.3f, %.3f, %.3f, %.3f%n",
+                        load.cpu.serviceMs(), load.cpu.databaseMs(), load.cpu.benchMs(), load.cpu.totalMs(),
+                        reads.cpu.serviceMs(), reads.cpu.databaseMs(), reads.cpu.benchMs(), reads.cpu.totalMs());
             }
         }
+    }
+
+    /** CPU milliseconds a unit cost: {@code caseService}, {@code postgresql}, {@code benchJvm} and {@code all}. */
+    private static void put(ObjectNode cpu, ProcessCpu.PerUnit perUnit) {
+        cpu.put("caseService", Bench.round(perUnit.serviceMs(), 3));
+        cpu.put("postgresql", Bench.round(perUnit.databaseMs(), 3));
+        cpu.put("benchJvm", Bench.round(perUnit.benchMs(), 3));
+        cpu.put("all", Bench.round(perUnit.totalMs(), 3));
     }
 
     /** {@code <name>PerSecond}, {@code <name>P99Ms}, {@code <name>Errors} and {@code <name>Ratio} of a load. */
@@ -142,8 +157,12 @@ final class CommandBench {
         row.put(name + "Ratio", Bench.round(load.perSecond(measure) / commitRate));
     }
 
-    /** What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for others). */
-    record Load(long count, long errors, Latencies latencies, String lastCase, double cpuBusy) {
+    /**
+     * What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for others);
+     * {@code cpu}, what a unit answered within the measured seconds cost each process in CPU.
+     */
+    record Load(long count, long errors, Latencies latencies, String lastCase, double cpuBusy,
+                ProcessCpu.PerUnit cpu) {
 
         double perSecond(Duration measure) {
             return count / (double) measure.toMillis() * 1000;
@@ -168,18 +187,18 @@ final class CommandBench {
     }
 
     /** Customers opening cases; their rate by {@link #WINDOW} goes to {@code curve} unless it is null. */
-    private static Load load(URI server, String token, int clients, Duration warmup, Duration measure,
-                             List<Window> curve) throws InterruptedException {
+    private static Load load(ProcessHandle service, URI server, String token, int clients, Duration warmup,
+                             Duration measure, List<Window> curve) throws InterruptedException {
         AtomicReference<String> lastCase = new AtomicReference<>();
         String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
-        Load load = load(clients, warmup, measure, c -> http(server, n -> {
+        Load load = load(service, clients, warmup, measure, c -> http(server, n -> {
             byte[] body = """
                     {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
                     opened by the command benchmark","productArea":"SSO","priority":"P3",\
                     "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
             return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
         }, 201, lastCase), curve);
-        return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy);
+        return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy, load.cpu);
     }
 
     /**
@@ -248,9 +267,9 @@ final class CommandBench {
      * past the window, or a timeout, is among them); the rate counts those answered within. The machine's CPU use is
      * read over the measured seconds.
      */
-    private static Load load(int clients, Duration warmup, Duration measure, IntFunction<Client> newClient)
-            throws InterruptedException {
-        return load(clients, warmup, measure, newClient, null);
+    private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
+                             IntFunction<Client> newClient) throws InterruptedException {
+        return load(service, clients, warmup, measure, newClient, null);
     }
 
     /** The units answered a second from {@code fromSecond} to {@code toSecond} of a load's measured seconds. */
@@ -260,9 +279,12 @@ final class CommandBench {
     /** The windows of a load's rate in its curve. */
     static final Duration WINDOW = Duration.ofSeconds(30);
 
-    /** As {@link #load(int, Duration, Duration, IntFunction)}; the rate by {@link #WINDOW} to {@code curve}. */
-    private static Load load(int clients, Duration warmup, Duration measure, IntFunction<Client> newClient,
-                             List<Window> curve) throws InterruptedException {
+    /**
+     * As {@link #load(ProcessHandle, int, Duration, Duration, IntFunction)}; the rate by {@link #WINDOW} to
+     * {@code curve}.
+     */
+    private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
+                             IntFunction<Client> newClient, List<Window> curve) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -304,6 +326,7 @@ final class CommandBench {
             threads.add(thread);
         }
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
+        ProcessCpu.Reading fromCpu = ProcessCpu.read(service);
         if (curve != null) {
             long counted = 0;
             for (long at = measureFrom + WINDOW.toNanos(); at <= end; at += WINDOW.toNanos()) {
@@ -316,10 +339,12 @@ final class CommandBench {
             }
         }
         MachineCpu.Reading to = MachineCpu.readAt(end);
+        ProcessCpu.Reading toCpu = ProcessCpu.read(service);
         for (Thread thread : threads) {
             thread.join();
         }
-        return new Load(count.get(), errors.get(), latencies, null, to.busySince(from));
+        return new Load(count.get(), errors.get(), latencies, null, to.busySince(from),
+                toCpu.perUnitSince(fromCpu, count.get()));
     }
 
     /** The JDBC yardstick's answer: insert-and-commits a second, and how busy the machine was meanwhile. */

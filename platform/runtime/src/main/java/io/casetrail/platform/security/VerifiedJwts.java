@@ -30,7 +30,8 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * plus the configured clock skew, the moment the full check would start refusing it. A token cannot change (it is
  * signed), but the keys it is checked against can: a key the identity provider withdrew (a leaked one) refuses the
  * token at its next full check, at most that long after. What is saved is the signature check, about a tenth of a
- * command's CPU (benchmarks.md). A refused token is never kept, and is checked in full each time.
+ * command's CPU (benchmarks.md), and the lookups of its claims, which are answered from the token kept
+ * ({@link KeptClaims}). A refused token is never kept, and is checked in full each time.
  *
  * <p>At most {@value #MAX_TOKENS} tokens are kept; when full, the cache starts over. Session tokens of support
  * access are another mechanism ({@link SessionTokenAuthentication}) and checked against their session each time.
@@ -75,7 +76,8 @@ public class VerifiedJwts implements JWTParser {
             }
             verified.remove(token, known);
         }
-        JsonWebToken checked = parser.parse(token);
+        // its claims looked up once for all the requests it comes with (KeptClaims)
+        JsonWebToken checked = KeptClaims.of(parser.parse(token));
         if (checked.getGroups() != null && checked.getGroups().contains(Roles.IMPERSONATION)) {
             // that role comes with an impersonation session's own token (Authorization: Session), never from the
             // identity provider: a bearer token naming it is no caller's

@@ -216,4 +216,72 @@ class VerifiedJwtsTest {
         assertThatThrownBy(() -> jwts.parse(token(keys.getPrivate(), ISSUER, Instant.now().plusSeconds(300))))
                 .isInstanceOf(ParseException.class); // no audience at all
     }
+
+    /** smallrye-jwt's parser, counting each claim's lookups in the tokens it gives. */
+    static final class LookupCountingParser extends DefaultJWTParser {
+        final java.util.Map<String, AtomicInteger> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+
+        LookupCountingParser(JWTAuthContextInfo context) {
+            super(context);
+        }
+
+        @Override
+        public JsonWebToken parse(String token) throws ParseException {
+            JsonWebToken parsed = super.parse(token);
+            return new JsonWebToken() {
+                @Override
+                public String getName() {
+                    return parsed.getName();
+                }
+
+                @Override
+                public java.util.Set<String> getClaimNames() {
+                    return parsed.getClaimNames();
+                }
+
+                @Override
+                public java.util.Set<String> getGroups() {
+                    return parsed.getGroups();
+                }
+
+                @Override
+                public <T> T getClaim(String claimName) {
+                    lookups.computeIfAbsent(claimName, name -> new AtomicInteger()).incrementAndGet();
+                    return parsed.getClaim(claimName);
+                }
+            };
+        }
+    }
+
+    /**
+     * Every request reads its caller's org, teams and name from the token; a kept token answers each claim from
+     * what was found the first time (smallrye-jwt builds an exception for each lookup of a claim of ours), present
+     * or absent, and the collections it shares between requests cannot be changed by one of them.
+     */
+    @Test
+    void aKeptTokenLooksUpEachClaimOnceForAllTheRequestsItComesWith() throws Exception {
+        LookupCountingParser parser = new LookupCountingParser(new JWTAuthContextInfo(keys.getPublic(), ISSUER));
+        VerifiedJwts jwts = new VerifiedJwts(parser, 60, null, 300);
+        long now = Instant.now().getEpochSecond();
+        String token = Jwt.issuer(ISSUER).subject("lead-lea").groups("team-lead")
+                .claim("teams", java.util.List.of("sso", "mfa")).claim("name", "Lea Lead").issuedAt(now)
+                .expiresAt(now + 300).jws().sign(keys.getPrivate());
+
+        for (int request = 0; request < 3; request++) {
+            JsonWebToken jwt = jwts.parse(token);
+            assertThat(CallerProducer.teams(jwt)).containsExactly("sso", "mfa");
+            assertThat(CallerProducer.stringClaim(jwt, CallerProducer.NAME_CLAIM)).isEqualTo("Lea Lead");
+            assertThat(CallerProducer.stringClaim(jwt, CallerProducer.ORG_CLAIM)).isNull();
+            assertThat(jwt.getSubject()).isEqualTo("lead-lea");
+            assertThat(jwt.getGroups()).containsExactly("team-lead");
+            assertThatThrownBy(() -> jwt.getGroups().add("support-manager"))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+
+        assertThat(parser.lookups.get(CallerProducer.TEAMS_CLAIM)).hasValue(1);
+        assertThat(parser.lookups.get(CallerProducer.NAME_CLAIM)).hasValue(1);
+        assertThat(parser.lookups.get(CallerProducer.ORG_CLAIM)).hasValue(1);
+        assertThat(parser.lookups.get("sub")).hasValue(1);
+        assertThat(jwts.parse(token).getGroups()).containsExactly("team-lead");
+    }
 }
