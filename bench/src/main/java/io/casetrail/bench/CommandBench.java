@@ -118,6 +118,7 @@ final class CommandBench {
                 cpu.put("jdbcCommits", Bench.round(jdbc.cpuBusy()));
                 put(row.putObject("cpuMsPerCommand"), load.cpu);
                 put(row.putObject("cpuMsPerRead"), reads.cpu);
+                put(row.putObject("cpuMsPerJdbcCommit"), jdbc.cpu());
                 System.out.printf(Locale.ROOT, "%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d"
                                 + " | JDBC insert+commit %8.1f/s | ratio %.2f%n", clients,
                         load.perSecond(measure), load.latencies.percentileMs(50), load.latencies.percentileMs(99),
@@ -134,9 +135,11 @@ final class CommandBench {
                                 + " %.2f, probe+commit %.2f, JDBC %.2f%n", load.cpuBusy, reads.cpuBusy,
                         probes.cpuBusy, cheapest.cpuBusy, jdbc.cpuBusy());
                 System.out.printf(Locale.ROOT, "             CPU ms per command: case-service %.3f, PostgreSQL %.3f,"
-                                + " bench JVM %.3f, all %.3f | per read: %.3f, %.3f, %.3f, %.3f%n",
+                                + " bench JVM %.3f, all %.3f | per read: %.3f, %.3f, %.3f, %.3f | per JDBC commit:"
+                                + " %.3f, %.3f, %.3f, %.3f%n",
                         load.cpu.serviceMs(), load.cpu.databaseMs(), load.cpu.benchMs(), load.cpu.totalMs(),
-                        reads.cpu.serviceMs(), reads.cpu.databaseMs(), reads.cpu.benchMs(), reads.cpu.totalMs());
+                        reads.cpu.serviceMs(), reads.cpu.databaseMs(), reads.cpu.benchMs(), reads.cpu.totalMs(),
+                        jdbc.cpu().serviceMs(), jdbc.cpu().databaseMs(), jdbc.cpu().benchMs(), jdbc.cpu().totalMs());
             }
         }
     }
@@ -347,12 +350,16 @@ final class CommandBench {
                 toCpu.perUnitSince(fromCpu, count.get()));
     }
 
-    /** The JDBC yardstick's answer: insert-and-commits a second, and how busy the machine was meanwhile. */
-    record Commits(double perSecond, double cpuBusy) {
+    /**
+     * The JDBC yardstick's answer: insert-and-commits a second, how busy the machine was meanwhile and what a commit
+     * cost each process in CPU.
+     */
+    record Commits(double perSecond, double cpuBusy, ProcessCpu.PerUnit cpu) {
     }
 
     /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections. */
     static Commits commits(BenchStack stack, int threads, Duration warmup, Duration measure) throws Exception {
+        ProcessHandle service = stack.process("case-service");
         createCommitTable(stack);
         long measureFrom = System.nanoTime() + Math.min(warmup.toNanos(), Duration.ofSeconds(2).toNanos());
         long end = measureFrom + Math.min(measure.toNanos(), Duration.ofSeconds(10).toNanos());
@@ -379,11 +386,15 @@ final class CommandBench {
             workers.add(worker);
         }
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
+        ProcessCpu.Reading fromCpu = ProcessCpu.read(service);
         MachineCpu.Reading to = MachineCpu.readAt(end);
+        long counted = count.get(); // the commits of the CPU's window
+        ProcessCpu.Reading toCpu = ProcessCpu.read(service);
         for (Thread worker : workers) {
             worker.join();
         }
-        return new Commits(count.get() / (double) (end - measureFrom) * 1_000_000_000, to.busySince(from));
+        return new Commits(count.get() / (double) (end - measureFrom) * 1_000_000_000, to.busySince(from),
+                toCpu.perUnitSince(fromCpu, counted));
     }
 
     private static void createCommitTable(BenchStack stack) throws Exception {

@@ -187,20 +187,29 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         }
     }
 
+    /**
+     * The entries due and not claimed, the earliest first, a batch at a time. The {@code LIMIT} is what lets
+     * PostgreSQL read them through {@code ix_deadline_due} on a table it has no statistics of (a new database,
+     * autovacuum yet to analyse it, or off): without it the planner, guessing what share of the rows are due, reads
+     * the whole table and sorts it, once a second, every row a case or grant that ever set a deadline left (42
+     * million rows read in the seven minutes of a command benchmark that left 200,000 of them, docs/benchmarks.md).
+     * {@code setMaxRows} alone stops the reading, not the plan.
+     */
+    static final String DUE_ENTRIES = "SELECT id, deadline_name, scope_type, scope_id, payload_type, payload_revision,"
+            + " payload, attempts FROM deadline_entry WHERE trigger_at <= ? AND (claimed_until IS NULL OR"
+            + " claimed_until < ?) ORDER BY trigger_at LIMIT ?";
+
     private record Due(String id, String name, String scopeType, String scopeId, String payloadType,
                        String payloadRevision, byte[] payload, int attempts) {
     }
 
     private List<Due> dueEntries() throws SQLException {
         List<Due> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, deadline_name, scope_type, scope_id, payload_type,"
-                     + " payload_revision, payload, attempts FROM deadline_entry WHERE trigger_at <= ?"
-                     + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY trigger_at")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DUE_ENTRIES)) {
             OffsetDateTime now = Jdbc.utc(clock.instant());
             ps.setObject(1, now);
             ps.setObject(2, now);
-            ps.setMaxRows(batch);
+            ps.setInt(3, batch);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
