@@ -49,6 +49,27 @@ final class Plots {
             write(out, "commands-throughput", chart("Commands on case-service vs single-row commits", "per second",
                     throughput, null));
             write(out, "commands-latency", chart("Command latency", "ms", latency, 50.0));
+            List<Group> cpu = new ArrayList<>();
+            for (JsonNode row : commands.path("results")) {
+                JsonNode perCommand = row.path("cpuMsPerCommand");
+                if (perCommand.isMissingNode()) {
+                    continue; // runs before 2026-12-04 08:40 did not read the processes' CPU
+                }
+                // the aim's rate is half the commit rate: at that rate the cores of the machine the run was on allow
+                // each command this much CPU, every process's together
+                double budget = commands.path("machine").path("cores").asDouble() * 1000
+                        / (0.5 * row.path("jdbcCommitsPerSecond").asDouble());
+                cpu.add(new Group(row.path("clients").asText() + " clients", List.of(
+                        new Bar("case-service", perCommand.path("caseService").asDouble()),
+                        new Bar("PostgreSQL", perCommand.path("postgresql").asDouble()),
+                        new Bar("bench JVM", perCommand.path("benchJvm").asDouble()),
+                        new Bar("all", perCommand.path("all").asDouble()),
+                        new Bar("all, at the aim", budget))));
+            }
+            if (!cpu.isEmpty()) {
+                write(out, "commands-cpu", chart("CPU a command costs each process (ms), and what the aim allows",
+                        "CPU ms per command", cpu, null));
+            }
             List<Group> warmup = new ArrayList<>();
             for (JsonNode window : commands.path("jitWarmupCurve")) {
                 warmup.add(new Group("to " + window.path("toSecond").asText() + " s", List.of(new Bar("commands/s",
@@ -187,7 +208,10 @@ final class Plots {
     }
 
     private static String format(double value) {
-        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+        if (value >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, value >= 10 ? "%.1f" : "%.2f", value);
     }
 
     private static String escape(String text) {

@@ -1,7 +1,9 @@
 package io.casetrail.bench;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The CPU time used by the processes a benchmark puts to work: the service under load, PostgreSQL (every process
@@ -12,14 +14,25 @@ import java.util.Optional;
  */
 final class ProcessCpu {
 
-    /** CPU time used so far by each, in nanoseconds (a process that is gone, or unreadable, counts none). */
-    record Reading(long service, long database, long bench) {
+    /**
+     * CPU time used so far, in nanoseconds: the service's, each PostgreSQL process's by its pid, this JVM's (a process
+     * that is gone, or unreadable, counts none).
+     */
+    record Reading(long service, Map<Long, Long> database, long bench) {
 
-        /** Milliseconds of CPU each used since {@code earlier}, per unit of work of the {@code units} done since. */
+        /**
+         * Milliseconds of CPU each used since {@code earlier}, per unit of work of the {@code units} done since. A
+         * PostgreSQL backend started since counts all it used; one that ended since (a client's connection closed)
+         * counts nothing of what it used in between, which is at most the moments before it ended: a total of all
+         * backends at each reading would lose all it had ever used, and could fall.
+         */
         PerUnit perUnitSince(Reading earlier, long units) {
             double per = units <= 0 ? Double.NaN : 1e6 * units;
-            return new PerUnit((service - earlier.service) / per, (database - earlier.database) / per,
-                    (bench - earlier.bench) / per);
+            long database = 0;
+            for (Map.Entry<Long, Long> backend : this.database.entrySet()) {
+                database += backend.getValue() - earlier.database.getOrDefault(backend.getKey(), 0L);
+            }
+            return new PerUnit((service - earlier.service) / per, database / per, (bench - earlier.bench) / per);
         }
     }
 
@@ -35,9 +48,9 @@ final class ProcessCpu {
     }
 
     static Reading read(ProcessHandle service) {
-        long database = ProcessHandle.allProcesses()
+        Map<Long, Long> database = ProcessHandle.allProcesses()
                 .filter(process -> process.info().command().map(ProcessCpu::isPostgres).orElse(false))
-                .mapToLong(ProcessCpu::nanos).sum();
+                .collect(Collectors.toMap(ProcessHandle::pid, ProcessCpu::nanos));
         return new Reading(nanos(service), database, nanos(ProcessHandle.current()));
     }
 
