@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -364,6 +365,9 @@ final class CommandBench {
         long measureFrom = System.nanoTime() + Math.min(warmup.toNanos(), Duration.ofSeconds(2).toNanos());
         long end = measureFrom + Math.min(measure.toNanos(), Duration.ofSeconds(10).toNanos());
         AtomicLong count = new AtomicLong();
+        // each connection stays open until the processes' CPU has been read: its PostgreSQL backend ends with it, and
+        // what a backend used is read from the backend
+        CountDownLatch cpuRead = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
@@ -378,6 +382,7 @@ final class CommandBench {
                             count.incrementAndGet();
                         }
                     }
+                    cpuRead.await();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -390,6 +395,7 @@ final class CommandBench {
         MachineCpu.Reading to = MachineCpu.readAt(end);
         long counted = count.get(); // the commits of the CPU's window
         ProcessCpu.Reading toCpu = ProcessCpu.read(service);
+        cpuRead.countDown();
         for (Thread worker : workers) {
             worker.join();
         }
