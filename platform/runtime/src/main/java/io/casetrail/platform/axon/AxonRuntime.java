@@ -22,6 +22,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandBusSpanFactory;
+import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.common.AxonThreadFactory;
@@ -48,7 +51,9 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.lifecycle.Phase;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -58,6 +63,8 @@ import io.casetrail.events.EventJson;
 import io.casetrail.platform.deadline.JdbcDeadlineManager;
 import io.casetrail.platform.kafka.KafkaRelay;
 import io.casetrail.platform.logging.RequestId;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -103,6 +110,9 @@ public class AxonRuntime {
     JdbcDeadlineManager deadlineManager;
 
     @Inject
+    MeterRegistry meters;
+
+    @Inject
     KafkaRelay relay;
 
     @ConfigProperty(name = "casetrail.axon.batch-size", defaultValue = "1000")
@@ -129,6 +139,13 @@ public class AxonRuntime {
 
     @ConfigProperty(name = "casetrail.axon.fetch-delay", defaultValue = "PT0.05S")
     Duration fetchDelay;
+
+    /**
+     * Commands sent outside a transaction are committed in groups ({@link GroupCommitCommandBus}) of at most this
+     * many; 1 commits each alone, as Axon's own command bus does.
+     */
+    @ConfigProperty(name = "casetrail.axon.group-commit.max-commands", defaultValue = "128")
+    int groupCommitMax;
 
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
     int snapshotThreshold;
@@ -301,6 +318,7 @@ public class AxonRuntime {
                 .configureEventSerializer(c -> serializer)
                 .registerComponent(TransactionManager.class, c -> transactions)
                 .registerComponent(Clock.class, c -> clock)
+                .configureCommandBus(this::commandBus)
                 .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
                         .commandBus(c.commandBus()).retryScheduler(new ConflictRetry(jta)).build())
                 .configureDeadlineManager(c -> deadlineManager.bind(c, transactions))
@@ -333,6 +351,28 @@ public class AxonRuntime {
         }
         configurer.eventProcessing(this::configureProcessors);
         return configurer.buildConfiguration();
+    }
+
+    /** Axon's default command bus, with group commit unless the groups are of one. */
+    private CommandBus commandBus(Configuration c) {
+        SimpleCommandBus.Builder builder = SimpleCommandBus.builder()
+                .transactionManager(transactions)
+                .spanFactory(c.getComponent(CommandBusSpanFactory.class))
+                .messageMonitor(c.messageMonitor(SimpleCommandBus.class, "commandBus"));
+        SimpleCommandBus bus;
+        if (groupCommitMax > 1) {
+            DistributionSummary sizes = DistributionSummary.builder("casetrail.commands.group.size")
+                    .description("Commands committed in one transaction (the count: groups committed)")
+                    .baseUnit("commands").register(meters);
+            GroupCommitCommandBus groups = new GroupCommitCommandBus(builder, transactions, jta, groupCommitMax,
+                    sizes);
+            c.onShutdown(Phase.INBOUND_COMMAND_CONNECTOR, groups::shutDown);
+            bus = groups;
+        } else {
+            bus = builder.build();
+        }
+        bus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(c.correlationDataProviders()));
+        return bus;
     }
 
     private void configureProcessors(EventProcessingConfigurer processing) {

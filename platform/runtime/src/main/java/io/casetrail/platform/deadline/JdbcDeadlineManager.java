@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -31,6 +32,7 @@ import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.ScopeAwareProvider;
 import org.axonframework.messaging.ScopeDescriptor;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
@@ -47,9 +49,9 @@ import io.quarkus.scheduler.Scheduled;
  * expiry or an auto-close still fires when the service was down at the due time: the poller picks up every
  * entry whose time has come, whenever it runs next.
  *
- * <p>Scheduling writes the entry in the current (JTA) transaction, so a deadline exists exactly when the
- * events that asked for it were stored. Firing loads the aggregate and runs its {@code @DeadlineHandler} in a
- * transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
+ * <p>Scheduling writes the entry in the current (JTA) transaction, when the unit of work that scheduled it commits,
+ * so a deadline exists exactly when the events that asked for it were stored. Firing loads the aggregate and
+ * runs its {@code @DeadlineHandler} in a transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
  * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
  * table. Each claim has an id of its own, and a firing deletes its entry by that claim: one whose claim timed out
  * while it waited, the entry claimed, fired or cancelled meanwhile, is rolled back (so the claim timeout must outlast
@@ -75,6 +77,9 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
 
     @ConfigProperty(name = "casetrail.deadlines.batch", defaultValue = "100")
     int batch;
+
+    /** The unit of work's resource holding its deadline writes. */
+    private static final String PENDING = JdbcDeadlineManager.class.getName() + ".pending";
 
     /** The firing on this thread (the poller's), while its handler runs: it may cancel its own entry. */
     private final ThreadLocal<Firing> firing = new ThreadLocal<>();
@@ -353,10 +358,59 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
+    /** A write of the deadline store, waiting for its unit of work to commit. */
+    private record Write(String sql, Binder binder) {
+    }
+
+    /**
+     * A schedule or a cancellation inside a unit of work is written when the unit of work commits, with the events
+     * that asked for it: one that rolls back (a command that failed) writes nothing, and a nested one's writes go
+     * with its parent's, all in one batch (a group of commands, {@code GroupCommitCommandBus}). Outside a unit of
+     * work, or once its commit has begun, it is written at once.
+     */
     private void execute(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.executeUpdate();
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().phase() == UnitOfWork.Phase.STARTED) {
+            pending(CurrentUnitOfWork.get()).add(new Write(sql, binder));
+        } else {
+            write(List.of(new Write(sql, binder)));
+        }
+    }
+
+    private List<Write> pending(UnitOfWork<?> unit) {
+        return unit.getOrComputeResource(PENDING, key -> {
+            List<Write> writes = new ArrayList<>();
+            unit.onPrepareCommit(u -> {
+                Optional<UnitOfWork<?>> parent = u.parent();
+                if (parent.isPresent() && parent.get().phase() == UnitOfWork.Phase.STARTED) {
+                    pending(parent.get()).addAll(writes);
+                } else {
+                    write(writes);
+                }
+            });
+            return writes;
+        });
+    }
+
+    /** The writes in their order, one statement per run of the same SQL (a JDBC batch). */
+    private void write(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            int from = 0;
+            while (from < writes.size()) {
+                String sql = writes.get(from).sql();
+                int to = from;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    while (to < writes.size() && writes.get(to).sql().equals(sql)) {
+                        writes.get(to).binder().bind(ps);
+                        ps.addBatch();
+                        to++;
+                    }
+                    ps.executeBatch();
+                }
+                from = to;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Deadline store failed: " + e.getMessage(), e);
         }

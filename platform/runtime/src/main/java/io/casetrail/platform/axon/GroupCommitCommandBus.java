@@ -1,0 +1,253 @@
+package io.casetrail.platform.axon;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+
+import org.axonframework.commandhandling.CommandCallback;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.CommandResultMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.GenericCommandResultMessage;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.common.Registration;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandler;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfiguration;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
+import org.axonframework.modelling.command.CommandTargetResolver;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.DistributionSummary;
+
+/**
+ * Axon's command bus with group commit: commands sent outside any transaction (a REST request without an
+ * {@code Idempotency-Key}, say) are handled one after the other by one thread, several to a transaction. Each
+ * command runs in a unit of work of its own, nested in the group's: a command that fails rolls back alone, its
+ * events and its deadlines never staged; those that succeed hand theirs to the group, whose commit appends all
+ * their events in one batch, writes their deadlines in another and commits once. Every command is answered only
+ * once that commit is done, so a 2xx still means "stored". Should the group's commit fail (a lost race for an
+ * aggregate with another instance, the database gone), nothing of it was stored and each of its commands runs again
+ * alone, in a transaction of its own, and is answered by that.
+ *
+ * <p>A group takes whatever waited while the one before it committed, at most {@code maxGroup} commands, and
+ * at most one command per aggregate: a second command on an aggregate waits for the next group, so a command
+ * always sees the aggregate as the commands before it left it, and a failed command's rollback touches no other's.
+ * Under one client a group is one command; under many, the transaction's round trips, its commit and the
+ * commit's log flush are shared by as many commands as arrived meanwhile.
+ *
+ * <p>A command sent inside a transaction (a {@code @Transactional} endpoint's, an idempotent request's, a
+ * processor's batch) or inside another unit of work runs at once on the caller's thread and joins it, as on
+ * {@link SimpleCommandBus}; so does every command once the bus is shut down.
+ */
+final class GroupCommitCommandBus extends SimpleCommandBus {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommitCommandBus.class);
+
+    /** The message of a group's own unit of work (a command runs in a nested one with its own message). */
+    record Group(int commands) {
+    }
+
+    private record Pending<C, R>(CommandMessage<C> command, MessageHandler<? super CommandMessage<?>> handler,
+                                 CommandCallback<? super C, ? super R> callback, String aggregate) {
+    }
+
+    private final TransactionManager transactions;
+    private final jakarta.transaction.TransactionManager jta;
+    private final int maxGroup;
+    /** The commands of each group that committed (their count: the groups). */
+    private final DistributionSummary sizes;
+    private final RollbackConfiguration rollback = RollbackConfigurationType.UNCHECKED_EXCEPTIONS;
+    private final CommandTargetResolver targets = AnnotationCommandTargetResolver.builder().build();
+    private final List<MessageHandlerInterceptor<? super CommandMessage<?>>> handlerInterceptors =
+            new CopyOnWriteArrayList<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    /** Commands waiting for a group, oldest first (guarded by {@link #lock}). */
+    private final ArrayDeque<Pending<?, ?>> waiting = new ArrayDeque<>();
+    /** Guarded by {@link #lock}: once false, commands run on their caller's thread. */
+    private boolean running = true;
+    private final Thread worker;
+
+    GroupCommitCommandBus(Builder builder, TransactionManager transactions,
+                          jakarta.transaction.TransactionManager jta, int maxGroup, DistributionSummary sizes) {
+        super(builder.transactionManager(transactions).rollbackConfiguration(RollbackConfigurationType.UNCHECKED_EXCEPTIONS));
+        this.transactions = transactions;
+        this.jta = jta;
+        this.maxGroup = maxGroup;
+        this.sizes = sizes;
+        this.worker = new Thread(this::work, "command-group-commit");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    public Registration registerHandlerInterceptor(
+            MessageHandlerInterceptor<? super CommandMessage<?>> handlerInterceptor) {
+        Registration registration = super.registerHandlerInterceptor(handlerInterceptor);
+        handlerInterceptors.add(handlerInterceptor);
+        return () -> {
+            handlerInterceptors.remove(handlerInterceptor);
+            return registration.cancel();
+        };
+    }
+
+    @Override
+    protected <C, R> void handle(CommandMessage<C> command, MessageHandler<? super CommandMessage<?>> handler,
+                                 CommandCallback<? super C, ? super R> callback) {
+        if (Thread.currentThread() != worker && !CurrentUnitOfWork.isStarted() && !inTransaction()) {
+            lock.lock();
+            try {
+                if (running) {
+                    waiting.addLast(new Pending<>(command, handler, callback, aggregateOf(command)));
+                    arrived.signal();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        super.handle(command, handler, callback);
+    }
+
+    /** Stops taking commands into groups; those waiting are handled before this returns. */
+    void shutDown() {
+        lock.lock();
+        try {
+            running = false;
+            arrived.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void work() {
+        List<Pending<?, ?>> group = new ArrayList<>();
+        while (true) {
+            lock.lock();
+            try {
+                while (waiting.isEmpty() && running) {
+                    arrived.awaitUninterruptibly();
+                }
+                if (waiting.isEmpty()) {
+                    return; // shut down, nothing left
+                }
+                take(group);
+            } finally {
+                lock.unlock();
+            }
+            try {
+                commit(group);
+            } catch (Throwable e) {
+                LOG.error("A group of commands failed outside any command; each is answered with the failure", e);
+                for (Pending<?, ?> pending : group) {
+                    answer(pending, GenericCommandResultMessage.asCommandResultMessage(e));
+                }
+            }
+            group.clear();
+        }
+    }
+
+    /** The oldest waiting commands, at most one per aggregate; the others keep their place (guarded by lock). */
+    private void take(List<Pending<?, ?>> group) {
+        Set<String> aggregates = new HashSet<>();
+        var it = waiting.iterator();
+        while (it.hasNext() && group.size() < maxGroup) {
+            Pending<?, ?> pending = it.next();
+            if (pending.aggregate() == null || aggregates.add(pending.aggregate())) {
+                group.add(pending);
+                it.remove();
+            }
+        }
+    }
+
+    private void commit(List<Pending<?, ?>> group) {
+        List<CommandResultMessage<?>> results = new ArrayList<>(group.size());
+        UnitOfWork<?> unit = DefaultUnitOfWork.startAndGet(new GenericCommandMessage<>(new Group(group.size())));
+        try {
+            unit.attachTransaction(transactions);
+            for (Pending<?, ?> pending : group) {
+                results.add(inNestedUnit(pending));
+            }
+        } catch (RuntimeException | Error e) {
+            unit.rollback(e);
+            throw e;
+        }
+        try {
+            unit.commit();
+        } catch (RuntimeException e) {
+            // nothing of the group is stored: each command runs again, alone, and is answered by that
+            LOG.debugf(e, "A group of %d commands could not commit; each runs again alone", group.size());
+            for (Pending<?, ?> pending : group) {
+                alone(pending);
+            }
+            return;
+        }
+        sizes.record(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            answer(group.get(i), results.get(i));
+        }
+    }
+
+    private CommandResultMessage<?> inNestedUnit(Pending<?, ?> pending) {
+        UnitOfWork<CommandMessage<?>> nested = DefaultUnitOfWork.startAndGet(pending.command());
+        InterceptorChain chain = new DefaultInterceptorChain<>(nested, handlerInterceptors, pending.handler());
+        return GenericCommandResultMessage.asCommandResultMessage(nested.executeWithResult(chain::proceed, rollback));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void alone(Pending pending) {
+        try {
+            super.handle(pending.command(), pending.handler(), pending.callback());
+        } catch (RuntimeException e) {
+            answer(pending, GenericCommandResultMessage.asCommandResultMessage(e));
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void answer(Pending pending, CommandResultMessage<?> result) {
+        try {
+            pending.callback().onResult(pending.command(), result);
+        } catch (RuntimeException e) {
+            LOG.error("A command's callback failed", e);
+        }
+    }
+
+    private String aggregateOf(CommandMessage<?> command) {
+        try {
+            return targets.resolveTarget(command).getIdentifier();
+        } catch (IllegalArgumentException e) {
+            return null; // no target named: a command that creates its aggregate, or one on no aggregate
+        }
+    }
+
+    private boolean inTransaction() {
+        try {
+            return jta.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            return true; // unknown: join whatever there is, as a plain command bus would
+        }
+    }
+}
