@@ -142,9 +142,11 @@ public class AxonRuntime {
 
     /**
      * Commands sent outside a transaction are committed in groups ({@link GroupCommitCommandBus}) of at most this
-     * many; 1 commits each alone, as Axon's own command bus does.
+     * many; 1 (the default) commits each alone, as Axon's own command bus does. Only for a service whose command
+     * handlers write nothing but events and deadlines: a failed command in a group rolls back its unit of work,
+     * not what it wrote to the database itself (case-service turns it on).
      */
-    @ConfigProperty(name = "casetrail.axon.group-commit.max-commands", defaultValue = "128")
+    @ConfigProperty(name = "casetrail.axon.group-commit.max-commands", defaultValue = "1")
     int groupCommitMax;
 
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")

@@ -52,6 +52,12 @@ import io.micrometer.core.instrument.DistributionSummary;
  * Under one client a group is one command; under many, the transaction's round trips, its commit and the
  * commit's log flush are shared by as many commands as arrived meanwhile.
  *
+ * <p>Only for command handlers whose every write goes through their unit of work: events applied, deadlines
+ * scheduled or cancelled ({@code JdbcDeadlineManager} writes them when the unit of work commits). A handler that
+ * wrote to the database itself and then failed would leave that write in the group's transaction, to be committed
+ * with the others; a service whose handlers do that (org-admin-service's directory import replaces tables) keeps
+ * one command to a transaction ({@code casetrail.axon.group-commit.max-commands=1}, the default).
+ *
  * <p>A command sent inside a transaction (a {@code @Transactional} endpoint's, an idempotent request's, a
  * processor's batch) or inside another unit of work runs at once on the caller's thread and joins it, as on
  * {@link SimpleCommandBus}; so does every command once the bus is shut down.
