@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
+
+import io.casetrail.platform.store.Jdbc;
 
 /**
  * Case numbers from the database sequence {@code case_number_seq}: eight digits, never reused.
@@ -32,6 +33,7 @@ public class SequenceCaseNumbers implements CaseNumbers {
     private static final int MAX_DRAW = 512;
 
     private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drawn = lock.newCondition();
     /** Requests waiting for a number, in the order they asked (guarded by lock). */
@@ -39,10 +41,10 @@ public class SequenceCaseNumbers implements CaseNumbers {
     /** Whether a draw is under way (guarded by lock). */
     private boolean drawing;
     private final AtomicLong draws = new AtomicLong();
-    private volatile String query;
 
-    public SequenceCaseNumbers(DataSource dataSource) {
+    public SequenceCaseNumbers(DataSource dataSource, Jdbc jdbc) {
         this.dataSource = dataSource;
+        this.jdbc = jdbc;
     }
 
     /** One request's number, or why it could not be drawn. */
@@ -125,7 +127,10 @@ public class SequenceCaseNumbers implements CaseNumbers {
 
     private List<String> draw(int count) {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(query(c))) {
+            // count values of the sequence in one query: PostgreSQL's form, or H2's (tests, a laptop)
+            try (PreparedStatement ps = c.prepareStatement(jdbc.postgres()
+                    ? "SELECT nextval('case_number_seq') FROM generate_series(1, ?)"
+                    : "SELECT NEXT VALUE FOR case_number_seq FROM SYSTEM_RANGE(1, ?)")) {
                 ps.setInt(1, count);
                 List<Long> values = new ArrayList<>(count);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -147,18 +152,5 @@ public class SequenceCaseNumbers implements CaseNumbers {
         } catch (SQLException e) {
             throw new IllegalStateException("could not draw a case number", e);
         }
-    }
-
-    /** {@code count} values of the sequence in one query: PostgreSQL's form, or H2's (tests, a laptop). */
-    private String query(Connection c) throws SQLException {
-        String q = query;
-        if (q == null) {
-            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT)
-                    .contains("postgres");
-            q = postgres ? "SELECT nextval('case_number_seq') FROM generate_series(1, ?)"
-                    : "SELECT NEXT VALUE FOR case_number_seq FROM SYSTEM_RANGE(1, ?)";
-            query = q;
-        }
-        return q;
     }
 }

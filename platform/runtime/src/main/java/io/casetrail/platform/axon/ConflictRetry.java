@@ -2,8 +2,6 @@ package io.casetrail.platform.axon;
 
 import java.util.List;
 
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 
 import org.axonframework.commandhandling.CommandMessage;
@@ -84,10 +82,6 @@ public final class ConflictRetry implements RetryScheduler {
     }
 
     private boolean inCallersTransaction() {
-        try {
-            return jta.getStatus() != Status.STATUS_NO_TRANSACTION;
-        } catch (SystemException e) {
-            return true;
-        }
+        return JtaTransactionManager.onThread(jta);
     }
 }

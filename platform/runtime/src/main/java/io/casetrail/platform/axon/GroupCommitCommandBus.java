@@ -14,9 +14,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
-import jakarta.transaction.Status;
-import jakarta.transaction.SystemException;
-
 import org.axonframework.commandhandling.CommandCallback;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
@@ -96,7 +93,7 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
 
     GroupCommitCommandBus(Builder builder, TransactionManager transactions,
                           jakarta.transaction.TransactionManager jta, int maxGroup, DistributionSummary sizes) {
-        super(builder.transactionManager(transactions).rollbackConfiguration(RollbackConfigurationType.UNCHECKED_EXCEPTIONS));
+        super(builder.transactionManager(transactions));
         this.transactions = transactions;
         this.jta = jta;
         this.maxGroup = maxGroup;
@@ -120,7 +117,8 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     @Override
     protected <C, R> void handle(CommandMessage<C> command, MessageHandler<? super CommandMessage<?>> handler,
                                  CommandCallback<? super C, ? super R> callback) {
-        if (Thread.currentThread() != worker && !CurrentUnitOfWork.isStarted() && !inTransaction()) {
+        if (Thread.currentThread() != worker && !CurrentUnitOfWork.isStarted()
+                && !JtaTransactionManager.onThread(jta)) {
             Pending<C, R> pending = new Pending<>(command, handler, callback, aggregateOf(command));
             lock.lock();
             try {
@@ -266,7 +264,8 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
                     }
                 }
                 for (Method method : c.getDeclaredMethods()) {
-                    if (method.getParameterCount() == 0 && method.isAnnotationPresent(TargetAggregateIdentifier.class)) {
+                    if (method.getParameterCount() == 0
+                            && method.isAnnotationPresent(TargetAggregateIdentifier.class)) {
                         method.setAccessible(true);
                         return command -> read(() -> method.invoke(command));
                     }
@@ -281,14 +280,6 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
             return member.call();
         } catch (Exception e) {
             throw new IllegalArgumentException("could not read the command's target aggregate", e);
-        }
-    }
-
-    private boolean inTransaction() {
-        try {
-            return jta.getStatus() != Status.STATUS_NO_TRANSACTION;
-        } catch (SystemException e) {
-            return true; // unknown: join whatever there is, as a plain command bus would
         }
     }
 }

@@ -22,6 +22,15 @@ final class JtaTransactionManager implements TransactionManager {
         this.jta = jta;
     }
 
+    /** Whether a JTA transaction is on the calling thread (when its status cannot be read: taken as yes, joined). */
+    static boolean onThread(jakarta.transaction.TransactionManager jta) {
+        try {
+            return jta.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            return true;
+        }
+    }
+
     @Override
     public Transaction startTransaction() {
         try {

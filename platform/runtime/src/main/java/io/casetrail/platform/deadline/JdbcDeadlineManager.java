@@ -49,14 +49,14 @@ import io.quarkus.scheduler.Scheduled;
  * expiry or an auto-close still fires when the service was down at the due time: the poller picks up every
  * entry whose time has come, whenever it runs next.
  *
- * <p>Scheduling writes the entry in the current (JTA) transaction, when the unit of work that scheduled it commits,
- * so a deadline exists exactly when the events that asked for it were stored. Firing loads the aggregate and
- * runs its {@code @DeadlineHandler} in a transaction that also deletes the entry; if the handler fails, the entry stays and is retried after the claim
- * expires. Entries are claimed with a conditional update, so several instances of a service can poll the same
- * table. Each claim has an id of its own, and a firing deletes its entry by that claim: one whose claim timed out
- * while it waited, the entry claimed, fired or cancelled meanwhile, is rolled back (so the claim timeout must outlast
- * the longest firing: an aggregate's load and handler). Only aggregate-scoped
- * deadlines are supported (Casetrail has no sagas).
+ * <p>Scheduling writes the entry in the current (JTA) transaction, when the unit of work that scheduled it
+ * commits, so a deadline exists exactly when the events that asked for it were stored. Firing loads the aggregate
+ * and runs its {@code @DeadlineHandler} in a transaction that also deletes the entry; if the handler fails, the
+ * entry stays and is retried after the claim expires. Entries are claimed with a conditional update, so several
+ * instances of a service can poll the same table. Each claim has an id of its own, and a firing deletes its entry
+ * by that claim: one whose claim timed out while it waited, the entry claimed, fired or cancelled meanwhile, is
+ * rolled back (so the claim timeout must outlast the longest firing: an aggregate's load and handler). Only
+ * aggregate-scoped deadlines are supported (Casetrail has no sagas).
  */
 @Singleton
 public class JdbcDeadlineManager extends AbstractDeadlineManager {
