@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,16 +78,7 @@ class GroupCommitTest {
             holder.setAutoCommit(false);
             // another instance's event on `held`, at the sequence number the next command on it will claim: not
             // committed yet, so that command's group waits on its key
-            try (PreparedStatement copy = holder.prepareStatement("INSERT INTO domainevententry (eventidentifier,"
-                    + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
-                    + " metadata) SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype,"
-                    + " payloadrevision, payload, metadata FROM domainevententry WHERE aggregateidentifier = ? AND"
-                    + " sequencenumber = ?")) {
-                copy.setString(1, UUID.randomUUID().toString());
-                copy.setString(2, held);
-                copy.setLong(3, heldEvents - 1);
-                assertThat(copy.executeUpdate()).isEqualTo(1);
-            }
+            holdNextEvent(holder, held, heldEvents);
             CompletableFuture<Object> first = commands.send(new ChangePriority(held, Priority.P1, "outage", TSE));
             LockWaits.awaitWaiter(dataSource, "domainevententry", Duration.ofSeconds(8));
 
@@ -129,6 +121,23 @@ class GroupCommitTest {
             // each opened case's SLA deadline was written with its events; the refused command wrote nothing
             assertThat(jdbc.queryOne("SELECT COUNT(*) FROM deadline_entry WHERE scope_id IN (?, ?, ?, ?, ?)",
                     row -> row.getLong(1), opened.toArray()).orElseThrow()).isEqualTo(5);
+        }
+    }
+
+    /**
+     * Inserts, on {@code holder}'s open transaction, a copy of the case's last event at the next sequence number (as
+     * another instance appending to it would), so that the next command on the case waits for its key.
+     */
+    static void holdNextEvent(Connection holder, String caseNumber, long events) throws SQLException {
+        try (PreparedStatement copy = holder.prepareStatement("INSERT INTO domainevententry (eventidentifier,"
+                + " aggregateidentifier, sequencenumber, type, timestamp, payloadtype, payloadrevision, payload,"
+                + " metadata) SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype,"
+                + " payloadrevision, payload, metadata FROM domainevententry WHERE aggregateidentifier = ? AND"
+                + " sequencenumber = ?")) {
+            copy.setString(1, UUID.randomUUID().toString());
+            copy.setString(2, caseNumber);
+            copy.setLong(3, events - 1);
+            assertThat(copy.executeUpdate()).isEqualTo(1);
         }
     }
 

@@ -141,6 +141,14 @@ public class AxonRuntime {
     Duration fetchDelay;
 
     /**
+     * The readers of the event store (projections, relay) are woken at most this often by commits, so that one batch
+     * of each takes the events of every commit in between ({@link CoalescingEventStore}); zero wakes them at every
+     * commit.
+     */
+    @ConfigProperty(name = "casetrail.axon.wake-delay", defaultValue = "PT0.02S")
+    Duration wakeDelay;
+
+    /**
      * Commands sent outside a transaction are committed in groups ({@link GroupCommitCommandBus}) of at most this
      * many; 1 (the default) commits each alone, as Axon's own command bus does. Only for a service whose command
      * handlers write nothing but events and deadlines: a failed command in a group rolls back its unit of work,
@@ -148,6 +156,13 @@ public class AxonRuntime {
      */
     @ConfigProperty(name = "casetrail.axon.group-commit.max-commands", defaultValue = "1")
     int groupCommitMax;
+
+    /**
+     * With group commit, how many groups may commit at once, each on a thread and in a transaction of its own; an
+     * aggregate's commands always go to the same one ({@link GroupCommitCommandBus}).
+     */
+    @ConfigProperty(name = "casetrail.axon.group-commit.lanes", defaultValue = "1")
+    int groupCommitLanes;
 
     @ConfigProperty(name = "casetrail.axon.snapshot-threshold", defaultValue = "50")
     int snapshotThreshold;
@@ -337,14 +352,13 @@ public class AxonRuntime {
                             // 23505 only: another integrity failure is no lost race, and is not sent again
                             .persistenceExceptionResolver(new SQLStateResolver("23505"))
                             .batchSize(fetchSize), transactionTimeout);
-                    EmbeddedEventStore store = EmbeddedEventStore.builder()
+                    EmbeddedEventStore store = new CoalescingEventStore(EmbeddedEventStore.builder()
                             .storageEngine(storageEngine)
                             // Axon wakes its readers when its unit of work commits, which is before the JTA
                             // transaction around a request commits: the readers find nothing new yet and would
                             // sleep for the whole fetch delay (Axon's default: a second). Looking again soon keeps
                             // the relay and the projections moments behind the commands.
-                            .fetchDelay(fetchDelay.toMillis())
-                            .build();
+                            .fetchDelay(fetchDelay.toMillis()), wakeDelay);
                     c.onShutdown(store::shutDown);
                     return store;
                 });
@@ -367,7 +381,7 @@ public class AxonRuntime {
                     .description("Commands committed in one transaction (the count: groups committed)")
                     .baseUnit("commands").register(meters);
             GroupCommitCommandBus groups = new GroupCommitCommandBus(builder, transactions, jta, groupCommitMax,
-                    sizes);
+                    groupCommitLanes, sizes);
             c.onShutdown(Phase.INBOUND_COMMAND_CONNECTOR, groups::shutDown);
             bus = groups;
         } else {

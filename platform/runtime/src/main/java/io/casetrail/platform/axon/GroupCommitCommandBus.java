@@ -83,24 +83,20 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     private final List<MessageHandlerInterceptor<? super CommandMessage<?>>> handlerInterceptors =
             new CopyOnWriteArrayList<>();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
-    /** Commands waiting for a group, oldest first (guarded by {@link #lock}). */
-    private final ArrayDeque<Pending<?, ?>> waiting = new ArrayDeque<>();
-    /** Guarded by {@link #lock}: once false, commands run on their caller's thread. */
-    private boolean running = true;
-    private final Thread worker;
+    private final Lane[] lanes;
 
     GroupCommitCommandBus(Builder builder, TransactionManager transactions,
-                          jakarta.transaction.TransactionManager jta, int maxGroup, DistributionSummary sizes) {
+                          jakarta.transaction.TransactionManager jta, int maxGroup, int laneCount,
+                          DistributionSummary sizes) {
         super(builder.transactionManager(transactions));
         this.transactions = transactions;
         this.jta = jta;
         this.maxGroup = maxGroup;
         this.sizes = sizes;
-        this.worker = new Thread(this::work, "command-group-commit");
-        worker.setDaemon(true);
-        worker.start();
+        this.lanes = new Lane[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            lanes[i] = new Lane(laneCount == 1 ? "command-group-commit" : "command-group-commit-" + i);
+        }
     }
 
     @Override
@@ -117,75 +113,155 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     @Override
     protected <C, R> void handle(CommandMessage<C> command, MessageHandler<? super CommandMessage<?>> handler,
                                  CommandCallback<? super C, ? super R> callback) {
-        if (Thread.currentThread() != worker && !CurrentUnitOfWork.isStarted()
-                && !JtaTransactionManager.onThread(jta)) {
-            Pending<C, R> pending = new Pending<>(command, handler, callback, aggregateOf(command));
-            lock.lock();
-            try {
-                if (running) {
-                    waiting.addLast(pending);
-                    arrived.signal();
-                    return;
-                }
-            } finally {
-                lock.unlock();
+        if (!onLane() && !CurrentUnitOfWork.isStarted() && !JtaTransactionManager.onThread(jta)) {
+            String aggregate = aggregateOf(command);
+            if (laneOf(aggregate).offer(new Pending<>(command, handler, callback, aggregate))) {
+                return;
             }
         }
         super.handle(command, handler, callback);
     }
 
+    /**
+     * The lane a command goes to: an aggregate's commands always to the same one, so that they run one after the
+     * other in the order sent; a command that creates its aggregate to the lane with the fewest commands waiting.
+     */
+    private Lane laneOf(String aggregate) {
+        if (lanes.length == 1) {
+            return lanes[0];
+        }
+        if (aggregate != null) {
+            return lanes[laneIndex(aggregate, lanes.length)];
+        }
+        Lane shortest = lanes[0];
+        for (int i = 1; i < lanes.length; i++) {
+            if (lanes[i].queued < shortest.queued) {
+                shortest = lanes[i];
+            }
+        }
+        return shortest;
+    }
+
+    /** The lane of an aggregate's commands among {@code lanes}. */
+    static int laneIndex(String aggregate, int lanes) {
+        return Math.floorMod(aggregate.hashCode(), lanes);
+    }
+
+    private boolean onLane() {
+        Thread current = Thread.currentThread();
+        for (Lane lane : lanes) {
+            if (lane.worker == current) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Stops taking commands into groups; those waiting are handled before this returns. */
     void shutDown() {
-        lock.lock();
-        try {
-            running = false;
-            arrived.signal();
-        } finally {
-            lock.unlock();
+        for (Lane lane : lanes) {
+            lane.stop();
         }
-        try {
-            worker.join(TimeUnit.SECONDS.toMillis(60));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Lane lane : lanes) {
+            lane.awaitStopped();
         }
     }
 
-    private void work() {
-        List<Pending<?, ?>> group = new ArrayList<>();
-        while (true) {
+    /**
+     * One thread committing groups, and the commands waiting for it. Each lane has its own transaction: while one
+     * waits for the database (its statements, its commit), another runs its commands.
+     */
+    private final class Lane {
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition arrived = lock.newCondition();
+        /** Commands waiting for a group, oldest first (guarded by {@link #lock}). */
+        private final ArrayDeque<Pending<?, ?>> waiting = new ArrayDeque<>();
+        /** Guarded by {@link #lock}: once false, commands run on their caller's thread. */
+        private boolean running = true;
+        /** How many commands wait, as last seen: where a creating command goes (no lock needed). */
+        private volatile int queued;
+        private final Thread worker;
+
+        Lane(String name) {
+            this.worker = new Thread(this::work, name);
+            worker.setDaemon(true);
+            worker.start();
+        }
+
+        /** Queues a command for a group; false once the lane stopped. */
+        boolean offer(Pending<?, ?> pending) {
             lock.lock();
             try {
-                while (waiting.isEmpty() && running) {
-                    arrived.awaitUninterruptibly();
+                if (!running) {
+                    return false;
                 }
-                if (waiting.isEmpty()) {
-                    return; // shut down, nothing left
-                }
-                take(group);
+                waiting.addLast(pending);
+                queued = waiting.size();
+                arrived.signal();
+                return true;
             } finally {
                 lock.unlock();
             }
-            try {
-                commit(group);
-            } catch (Throwable e) {
-                LOG.error("A group of commands failed outside any command; each is answered with the failure", e);
-                for (Pending<?, ?> pending : group) {
-                    answer(pending, GenericCommandResultMessage.asCommandResultMessage(e));
-                }
-            }
-            group.clear();
         }
-    }
 
-    /** The oldest waiting commands, at most one per aggregate; the others keep their place (guarded by lock). */
-    private void take(List<Pending<?, ?>> group) {
-        Set<String> aggregates = new HashSet<>();
-        var it = waiting.iterator();
-        while (it.hasNext() && group.size() < maxGroup) {
-            Pending<?, ?> pending = it.next();
-            if (pending.aggregate() == null || aggregates.add(pending.aggregate())) {
-                group.add(pending);
-                it.remove();
+        void stop() {
+            lock.lock();
+            try {
+                running = false;
+                arrived.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void awaitStopped() {
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void work() {
+            List<Pending<?, ?>> group = new ArrayList<>();
+            while (true) {
+                lock.lock();
+                try {
+                    while (waiting.isEmpty() && running) {
+                        arrived.awaitUninterruptibly();
+                    }
+                    if (waiting.isEmpty()) {
+                        return; // shut down, nothing left
+                    }
+                    take(group);
+                    queued = waiting.size();
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    commit(group);
+                } catch (Throwable e) {
+                    LOG.error("A group of commands failed outside any command; each is answered with the failure",
+                            e);
+                    for (Pending<?, ?> pending : group) {
+                        answer(pending, GenericCommandResultMessage.asCommandResultMessage(e));
+                    }
+                }
+                group.clear();
+            }
+        }
+
+        /** The oldest waiting commands, at most one per aggregate; the others keep their place (guarded by lock). */
+        private void take(List<Pending<?, ?>> group) {
+            Set<String> aggregates = new HashSet<>();
+            var it = waiting.iterator();
+            while (it.hasNext() && group.size() < maxGroup) {
+                Pending<?, ?> pending = it.next();
+                if (pending.aggregate() == null || aggregates.add(pending.aggregate())) {
+                    group.add(pending);
+                    it.remove();
+                }
             }
         }
     }

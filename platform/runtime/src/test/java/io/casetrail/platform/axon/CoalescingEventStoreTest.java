@@ -1,0 +1,102 @@
+package io.casetrail.platform.axon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event store wakes its readers once for the commits of a moment, and they still read every event, in order.
+ */
+class CoalescingEventStoreTest {
+
+    private static final int COMMITS = 40;
+
+    private CoalescingEventStore store;
+
+    @AfterEach
+    void shutDown() {
+        store.shutDown();
+    }
+
+    @Test
+    void commitsOfAMomentWakeTheReadersOnceAndEveryEventIsRead() throws Exception {
+        store = store(Duration.ofMillis(200));
+        List<String> read = readWhileCommitting();
+
+        assertThat(read).hasSize(COMMITS).isEqualTo(expected());
+        // every commit came within the first wake-up's delay, bar a slow machine's stragglers
+        assertThat(store.wakeUps()).isBetween(1L, 3L);
+    }
+
+    @Test
+    void withoutADelayEveryCommitWakesTheReaders() throws Exception {
+        store = store(Duration.ZERO);
+        List<String> read = readWhileCommitting();
+
+        assertThat(read).isEqualTo(expected());
+        assertThat(store.wakeUps()).isEqualTo(COMMITS);
+    }
+
+    /**
+     * Opens a stream that reads what the store's reader hands it, commits one event at a time, and reads the stream
+     * until it has every event: the reader looks only when woken, so each event it reads came by a wake-up.
+     */
+    private List<String> readWhileCommitting() throws InterruptedException {
+        List<String> read = new ArrayList<>();
+        try (var stream = store.openStream(null)) {
+            // the stream finds the table empty and waits on the store's reader, which waits for a wake-up
+            assertThat(stream.hasNextAvailable(300, TimeUnit.MILLISECONDS)).isFalse();
+            for (int i = 0; i < COMMITS; i++) {
+                // outside a unit of work a publish is its own commit
+                store.publish(new GenericDomainEventMessage<>("Test", "case-" + i, 0, "event " + i));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (read.size() < COMMITS && System.nanoTime() < deadline) {
+                if (stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
+                    TrackedEventMessage<?> event = stream.nextAvailable();
+                    read.add((String) event.getPayload());
+                }
+            }
+        }
+        return read;
+    }
+
+    private static List<String> expected() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < COMMITS; i++) {
+            expected.add("event " + i);
+        }
+        return expected;
+    }
+
+    private static CoalescingEventStore store(Duration wakeDelay) throws SQLException {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:coalescing-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1");
+        DataSource dataSource = h2;
+        EventTableTest.createEventTable(dataSource);
+        JacksonSerializer json = JacksonSerializer.defaultSerializer();
+        EventTable events = EventTable.of(JdbcEventStorageEngine.builder()
+                .connectionProvider(dataSource::getConnection).transactionManager(NoTransactionManager.INSTANCE)
+                .eventSerializer(json).snapshotSerializer(json).batchSize(1_000), Duration.ofSeconds(60));
+        // the reader looks on its own only after a minute: within the test only wake-ups make it read
+        return new CoalescingEventStore(EmbeddedEventStore.builder().storageEngine(events)
+                .fetchDelay(60_000), wakeDelay);
+    }
+}
