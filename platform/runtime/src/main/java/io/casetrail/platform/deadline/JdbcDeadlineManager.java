@@ -42,6 +42,7 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.casetrail.platform.axon.TimeOrderedIdentifiers;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -99,7 +100,8 @@ public class JdbcDeadlineManager extends AbstractDeadlineManager {
     public String schedule(Instant triggerDateTime, String deadlineName, Object messageOrPayload,
                            ScopeDescriptor deadlineScope) {
         AggregateScopeDescriptor scope = aggregateScope(deadlineScope);
-        String id = UUID.randomUUID().toString();
+        // time-ordered: the key's index takes it at its right edge (TimeOrderedIdentifiers)
+        String id = TimeOrderedIdentifiers.next();
         Object payload = messageOrPayload instanceof org.axonframework.messaging.Message<?> m
                 ? m.getPayload() : messageOrPayload;
         SerializedObject<byte[]> serialized = payload == null ? null : serializer.serialize(payload, byte[].class);
