@@ -13,16 +13,19 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 
 /**
  * Axon's embedded event store, waking its readers (the projections and the relay) at most once per
- * {@code wakeDelay} rather than at every commit.
+ * {@code wakeDelay} rather than at every commit: at once after a quiet moment, then once for the commits that
+ * follow within the delay.
  *
  * <p>Axon's store wakes its one reading thread whenever a transaction that stored events commits; that thread reads
  * what is new, once more to find nothing, and hands it to every tracking processor, each of which commits what it
  * was handed as one batch: a read model's rows and its token, or the relay's records. Under a steady stream of
  * commits every commit costs each processor a transaction, a token update and a round of statements, however few
- * events it brought. Waking the reader once per {@code wakeDelay} instead (the first commit in a quiet moment
- * schedules it, the commits until then join it) gives the processors one batch for all of them: fewer transactions
- * for the same events, for a delay of at most {@code wakeDelay} in what the read models and the topic show. A
- * {@code wakeDelay} of zero wakes the reader at every commit, as Axon does.
+ * events it brought. Here a commit wakes the reader at once only if it was not woken within the last
+ * {@code wakeDelay}; otherwise it schedules the next wake-up for {@code wakeDelay} after the last one, and the
+ * commits until then join it. Under a stream of commits the processors get one batch for all of those: fewer
+ * transactions for the same events, for a delay of at most {@code wakeDelay} in what the read models and the topic
+ * show; a commit after a quiet moment is read at once. A {@code wakeDelay} of zero wakes the reader at every commit,
+ * as Axon does.
  *
  * <p>Nothing is read later than it would be otherwise except by that delay: the reader still looks on its own
  * every fetch delay, and a wake-up scheduled when the store shuts down is dropped with it.
@@ -32,6 +35,8 @@ final class CoalescingEventStore extends EmbeddedEventStore {
     private final long wakeDelayNanos;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    /** When the reader was last woken ({@link System#nanoTime}); guarded by {@code this}. */
+    private long lastWake = System.nanoTime() - Long.MAX_VALUE / 2;
     private final AtomicLong wakeUps = new AtomicLong();
 
     CoalescingEventStore(EmbeddedEventStore.Builder builder, Duration wakeDelay) {
@@ -48,13 +53,37 @@ final class CoalescingEventStore extends EmbeddedEventStore {
     protected void afterCommit(List<? extends EventMessage<?>> events) {
         if (timer == null) {
             wakeUp(events);
-        } else if (wakeScheduled.compareAndSet(false, true)) {
-            // cleared before the wake-up, so that a commit during the read schedules the next one
-            timer.schedule(() -> {
-                wakeScheduled.set(false);
-                wakeUp(List.of());
-            }, wakeDelayNanos, TimeUnit.NANOSECONDS);
+            return;
         }
+        if (wakeScheduled.get()) {
+            return; // the scheduled wake-up reads this commit too
+        }
+        long sinceLast;
+        synchronized (this) {
+            if (wakeScheduled.get()) {
+                return;
+            }
+            sinceLast = System.nanoTime() - lastWake;
+            if (sinceLast >= wakeDelayNanos) {
+                lastWake = System.nanoTime();
+            } else {
+                wakeScheduled.set(true);
+            }
+        }
+        if (sinceLast >= wakeDelayNanos) {
+            wakeUp(events);
+        } else {
+            timer.schedule(this::scheduledWakeUp, wakeDelayNanos - sinceLast, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void scheduledWakeUp() {
+        synchronized (this) {
+            lastWake = System.nanoTime();
+            // cleared before the wake-up, so that a commit during the read schedules the next one
+            wakeScheduled.set(false);
+        }
+        wakeUp(List.of());
     }
 
     private void wakeUp(List<? extends EventMessage<?>> events) {
