@@ -3,6 +3,7 @@ package io.casetrail.platform.axon;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +74,11 @@ final class CoalescingEventStore extends EmbeddedEventStore {
         if (sinceLast >= wakeDelayNanos) {
             wakeUp(events);
         } else {
-            timer.schedule(this::scheduledWakeUp, wakeDelayNanos - sinceLast, TimeUnit.NANOSECONDS);
+            try {
+                timer.schedule(this::scheduledWakeUp, wakeDelayNanos - sinceLast, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shutDown) {
+                // the store is shutting down, its reader with it: the commit itself is done
+            }
         }
     }
 

@@ -38,7 +38,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 
 /**
  * Axon's command bus with group commit: commands sent outside any transaction (a REST request without an
- * {@code Idempotency-Key}, say) are handled one after the other by one thread, several to a transaction. Each
+ * {@code Idempotency-Key}, say) are handled one after the other by a lane's thread, several to a transaction. Each
  * command runs in a unit of work of its own, nested in the group's: a command that fails rolls back alone, its
  * events and its deadlines never staged; those that succeed hand theirs to the group, whose commit appends all
  * their events in one batch, writes their deadlines in another and commits once. Every command is answered only
@@ -46,9 +46,10 @@ import io.micrometer.core.instrument.DistributionSummary;
  * aggregate with another instance, the database gone), nothing of it was stored and each of its commands runs again
  * alone, in a transaction of its own, and is answered by that.
  *
- * <p>A group takes whatever waited while the one before it committed, at most {@code maxGroup} commands, and
- * at most one command per aggregate: a second command on an aggregate waits for the next group, so a command
- * always sees the aggregate as the commands before it left it, and a failed command's rollback touches no other's.
+ * <p>A group takes whatever waited in its lane while the one before it committed, at most {@code maxGroup}
+ * commands, and at most one command per aggregate: a second command on an aggregate waits for the next group, so a
+ * command always sees the aggregate as the commands before it left it, and a failed command's rollback touches no
+ * other's.
  * Under one client a group is one command; under many, the transaction's round trips, its commit and the
  * commit's log flush are shared by as many commands as arrived meanwhile.
  *
@@ -83,6 +84,10 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     private final List<MessageHandlerInterceptor<? super CommandMessage<?>>> handlerInterceptors =
             new CopyOnWriteArrayList<>();
 
+    /**
+     * The lanes: each a thread committing its own groups in its own transaction, so that one runs its commands while
+     * another waits for the database. An aggregate's commands always go to the same lane ({@link #laneOf}).
+     */
     private final Lane[] lanes;
 
     GroupCommitCommandBus(Builder builder, TransactionManager transactions,
@@ -93,6 +98,10 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
         this.jta = jta;
         this.maxGroup = maxGroup;
         this.sizes = sizes;
+        if (laneCount < 1) {
+            throw new IllegalArgumentException("casetrail.axon.group-commit.lanes must be at least 1, not "
+                    + laneCount);
+        }
         this.lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
             lanes[i] = new Lane(laneCount == 1 ? "command-group-commit" : "command-group-commit-" + i);
