@@ -3,6 +3,8 @@ package io.casetrail.cases.api;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -82,8 +85,10 @@ import io.casetrail.platform.errors.NotFound;
 import io.casetrail.platform.errors.Problem;
 import io.casetrail.platform.errors.RuleViolation;
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.logging.RequestId;
 import io.casetrail.platform.security.Caller;
 import io.casetrail.platform.security.Roles;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Support cases: open, read, search and every command of the lifecycle. Commands answer with the case's state
@@ -132,7 +137,7 @@ public class CaseResource {
                     schema = @Schema(implementation = CaseState.class)))
     @APIResponse(responseCode = "400", description = "Invalid body (problem+json)")
     @APIResponse(responseCode = "403", description = "Not allowed for this role or org")
-    public Response open(@Valid @NotNull OpenCaseRequest request) {
+    public CompletionStage<Response> open(@Valid @NotNull OpenCaseRequest request) {
         // everything the body can be refused for is checked before a case number is drawn: a refused opening
         // leaves no gap in the numbers
         String orgId = request.orgId();
@@ -156,11 +161,32 @@ public class CaseResource {
         } else {
             SupportCase.requireNotNamingItself(caller, request.openedBy(), request.contacts());
         }
-        String caseNumber = numbers.next();
-        commands.sendAndWait(new OpenCase(caseNumber, orgId, request.orgUrl(), request.subject(),
-                request.description(), request.productArea(), request.priority(), request.contactPreference(),
-                request.openedBy(), request.contacts(), caller));
-        return Response.created(URI.create("/cases/" + caseNumber))
+        String org = orgId;
+        URI base = uri.getBaseUri(); // read here: the request is not current where the case turns out stored
+        if (QuarkusTransaction.isActive()) {
+            // a request with an Idempotency-Key, on a worker thread: the case opens in the transaction that keeps
+            // the key's answer
+            String caseNumber = numbers.next();
+            commands.sendAndWait(openCase(caseNumber, org, request));
+            return CompletableFuture.completedFuture(opened(base, caseNumber, request));
+        }
+        // on the event loop, which waits for nothing: a number at hand is taken at once (one to be drawn is, on the
+        // numbers' thread, which then sends the command), the command goes to the group commit, and the answer is
+        // written once the case is stored
+        String requestId = RequestId.current();
+        return numbers.nextAsync().thenCompose(caseNumber -> commands.send(RequestId.carrying(
+                openCase(caseNumber, org, request), requestId)).thenApply(stored -> opened(base, caseNumber, request)));
+    }
+
+    private OpenCase openCase(String caseNumber, String orgId, OpenCaseRequest request) {
+        return new OpenCase(caseNumber, orgId, request.orgUrl(), request.subject(), request.description(),
+                request.productArea(), request.priority(), request.contactPreference(), request.openedBy(),
+                request.contacts(), caller);
+    }
+
+    /** 201 naming the case, built from the request's base URI (a relative Location needs the request current). */
+    private static Response opened(URI base, String caseNumber, OpenCaseRequest request) {
+        return Response.created(UriBuilder.fromUri(base).path("cases").path(caseNumber).build())
                 .entity(new CaseState(caseNumber, CaseStatus.NEW, request.priority(), null, null, null,
                         SupportCase.OPENED_VERSION)).build();
     }

@@ -32,6 +32,13 @@ public interface CaseSettings {
     @jakarta.validation.constraints.Max(1_073_741_823L)
     long maxUploadBytes();
 
+    /**
+     * How long a case number drawn ahead may wait to be handed out, 0 to 10 s ({@link SequenceCaseNumbers}; a service
+     * set otherwise does not start).
+     */
+    @WithDefault("PT0.1S")
+    Duration numberHold();
+
     /** One priority's targets. */
     interface Sla {
         Duration firstResponse();

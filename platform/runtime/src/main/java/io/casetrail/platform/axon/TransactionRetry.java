@@ -11,6 +11,7 @@ import jakarta.interceptor.InvocationContext;
 import jakarta.transaction.Transactional;
 
 import io.casetrail.platform.idempotency.Idempotent;
+import io.casetrail.platform.api.BlockingPart;
 import io.casetrail.platform.idempotency.IdempotencyInterceptor;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
@@ -37,6 +38,11 @@ public class TransactionRetry {
 
     @AroundInvoke
     Object retryLostRaces(InvocationContext ctx) throws Exception {
+        if (BlockingPart.nonBlocking(ctx.getMethod()) && holdsATransaction(ctx)) {
+            // a non-blocking endpoint runs on the event loop, which never waits for the database: a request of it that
+            // holds a transaction (an Idempotency-Key's) runs on a worker thread, its answer in the stage returned
+            return BlockingPart.onWorker(() -> ConflictRetry.untilWon(() -> BlockingPart.await(ctx.proceed())));
+        }
         if (!holdsATransaction(ctx) || QuarkusTransaction.isActive()
                 || Arrays.stream(ctx.getParameters()).anyMatch(InputStream.class::isInstance)) {
             return ctx.proceed();

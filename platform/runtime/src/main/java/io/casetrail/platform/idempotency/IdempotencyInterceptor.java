@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.casetrail.platform.api.BlockingPart;
 import io.casetrail.platform.axon.ConflictRetry;
 import io.casetrail.platform.errors.DomainException;
 import io.casetrail.platform.errors.InvalidInput;
@@ -106,11 +107,22 @@ public class IdempotencyInterceptor {
             throw new InvalidInput(HEADER + " must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
         Method method = ctx.getMethod();
-        boolean typed = RestResponse.class.equals(method.getReturnType());
-        if (!typed && !Response.class.equals(method.getReturnType())) {
-            throw new IllegalStateException(method + " is @Idempotent but returns neither a Response nor a"
-                    + " RestResponse");
+        Class<?> answerType = BlockingPart.answerType(method);
+        boolean typed = RestResponse.class.equals(answerType);
+        if (!typed && !Response.class.equals(answerType)) {
+            throw new IllegalStateException(method + " is @Idempotent but answers with neither a Response nor a"
+                    + " RestResponse (nor a CompletionStage of one)");
         }
+        if (BlockingPart.nonBlocking(method) && io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException(method + " is non-blocking: its keyed requests must come to this"
+                    + " interceptor on a worker thread (TransactionRetry sends them there)");
+        }
+        return BlockingPart.asAnswerOf(method, keyed(ctx, key, typed));
+    }
+
+    /** A request with an Idempotency-Key, on a thread that may wait: the endpoint's answer itself (no stage). */
+    private Object keyed(InvocationContext ctx, String key, boolean typed) throws Exception {
+        Method method = ctx.getMethod();
         String principal = keySpace();
         String fingerprint = fingerprint(ctx);
         // a streamed body (an upload) is part of the request too: it is digested as it is read
@@ -131,7 +143,7 @@ public class IdempotencyInterceptor {
                 return answer;
             }
             return QuarkusTransaction.joiningExisting().call(() -> claimed(principal, key, fingerprint, null,
-                    ctx::proceed));
+                    () -> BlockingPart.await(ctx.proceed())));
         } catch (DomainException e) {
             throw e;
         } catch (Exception e) {

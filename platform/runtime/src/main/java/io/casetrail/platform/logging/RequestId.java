@@ -6,6 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.RequestScoped;
 
 import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 
 import io.quarkus.arc.Arc;
@@ -87,6 +88,16 @@ public class RequestId {
     }
 
     /** Gives a command dispatched while answering a request that request's id. */
+    /**
+     * The command as a message carrying a request's id ({@link #current()}, read while the request was current), for
+     * a command that may be sent from another thread than the request's (a non-blocking endpoint's, once what it
+     * waited for is done): there the request is not current, and {@link #onCommands()} would find no id to add.
+     */
+    public static CommandMessage<?> carrying(Object command, String requestId) {
+        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command);
+        return requestId == null ? message : message.andMetaData(Map.of(METADATA_KEY, requestId));
+    }
+
     public static MessageDispatchInterceptor<CommandMessage<?>> onCommands() {
         return commands -> (index, command) -> {
             String id = current();
