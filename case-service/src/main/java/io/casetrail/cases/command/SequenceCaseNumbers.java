@@ -159,8 +159,7 @@ public class SequenceCaseNumbers implements CaseNumbers {
             boolean done;
             lock.lock();
             try {
-                held.clear(); // what an earlier draw left (it would be handed out before these, but is older)
-                held.addAll(values);
+                held.addAll(values); // empty until now: a draw runs only for requests that found none at hand
                 lastDrawAt = began;
                 lastDrawSize = size;
                 while (!waiting.isEmpty() && !held.isEmpty()) {
@@ -208,8 +207,10 @@ public class SequenceCaseNumbers implements CaseNumbers {
         return draws.get();
     }
 
-    private static String format(long value) {
-        return String.format("%08d", value);
+    /** A case number as written: the value with at least eight digits, zeros first. */
+    static String format(long value) {
+        String digits = Long.toString(value);
+        return digits.length() >= 8 ? digits : "00000000".substring(digits.length()) + digits;
     }
 
     /** {@code count} values of the sequence, lowest first. */

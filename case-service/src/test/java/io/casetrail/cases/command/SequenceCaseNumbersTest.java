@@ -132,6 +132,14 @@ class SequenceCaseNumbersTest {
     }
 
     @Test
+    void aNumberHasEightDigitsAtLeast() {
+        assertThat(SequenceCaseNumbers.format(0)).isEqualTo("00000000");
+        assertThat(SequenceCaseNumbers.format(1234)).isEqualTo("00001234");
+        assertThat(SequenceCaseNumbers.format(99_999_999)).isEqualTo("99999999");
+        assertThat(SequenceCaseNumbers.format(100_000_000)).isEqualTo("100000000");
+    }
+
+    @Test
     void theHoldIsAtMostTenSeconds() {
         assertThatThrownBy(() -> numbers(Duration.ofSeconds(11)))
                 .hasMessage("casetrail.cases.number-hold must be 0 to PT10S, not PT11S");

@@ -149,6 +149,15 @@ public class AxonRuntime {
     Duration wakeDelay;
 
     /**
+     * The newest events the event store keeps in memory for its readers (projections, relay), which read them from
+     * there rather than each from the database; a reader further behind reads the database on its own until it has
+     * caught up. Axon keeps 10,000: under load they outlive the young generation and fill the old one with garbage
+     * (architecture.md, "The event store keeps its newest 1,000 events").
+     */
+    @ConfigProperty(name = "casetrail.axon.cached-events", defaultValue = "1000")
+    int cachedEvents;
+
+    /**
      * Commands sent outside a transaction are committed in groups ({@link GroupCommitCommandBus}) of at most this
      * many; 1 (the default) commits each alone, as Axon's own command bus does. Only for a service whose command
      * handlers write nothing but events and deadlines: a failed command in a group rolls back its unit of work,
@@ -358,7 +367,8 @@ public class AxonRuntime {
                             // transaction around a request commits: the readers find nothing new yet and would
                             // sleep for the whole fetch delay (Axon's default: a second). Looking again soon keeps
                             // the relay and the projections moments behind the commands.
-                            .fetchDelay(fetchDelay.toMillis()), wakeDelay);
+                            .fetchDelay(fetchDelay.toMillis())
+                            .cachedEvents(cachedEvents), wakeDelay);
                     c.onShutdown(store::shutDown);
                     return store;
                 });

@@ -295,8 +295,11 @@ public class ProblemMappers {
 
     /** Whether a path is one of the identity platform's wire-compatible endpoints. */
     public static boolean isIdentityPlatformPath(String path) {
-        return path != null && (path.startsWith("/api/v1/") || path.matches("/orgs/[^/]+/api/v1/.*"));
+        return path != null && (path.startsWith("/api/v1/") || ORG_PLATFORM_PATH.matcher(path).matches());
     }
+
+    /** An org's identity-platform path; compiled once, as it is asked of every request. */
+    private static final Pattern ORG_PLATFORM_PATH = Pattern.compile("/orgs/[^/]+/api/v1/.*");
 
     /** A Java type's name with its package, as Jackson writes it ({@code `java.time.Instant`}). */
     private static final Pattern JAVA_TYPE =

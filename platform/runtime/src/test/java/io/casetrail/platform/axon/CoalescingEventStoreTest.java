@@ -69,6 +69,43 @@ class CoalescingEventStoreTest {
         assertThat(store.wakeUps()).isEqualTo(COMMITS);
     }
 
+    @Test
+    void aReaderFallenBehindTheCachedEventsStillReadsEveryEventOnceInOrder() throws Exception {
+        int cached = 5;
+        store = store(Duration.ofMillis(20), cached);
+        List<String> tailing = new ArrayList<>();
+        List<String> behind = new ArrayList<>();
+        try (var first = store.openStream(null); var second = store.openStream(null)) {
+            for (int i = 0; i < COMMITS; i++) {
+                store.publish(new GenericDomainEventMessage<>("Test", "case-" + i, 0, "event " + i));
+                // the first keeps up with every commit; the second too at first, then reads nothing while the store
+                // takes five times what it keeps in memory: it falls behind the cache, reads the table on its own
+                // and joins the cache again
+                readAvailable(first, tailing, i + 1);
+                if (i < cached || i >= 6 * cached) {
+                    readAvailable(second, behind, i + 1);
+                }
+            }
+            readAvailable(first, tailing, COMMITS);
+            readAvailable(second, behind, COMMITS);
+            assertThat(first.hasNextAvailable(300, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(second.hasNextAvailable(300, TimeUnit.MILLISECONDS)).isFalse();
+        }
+        assertThat(tailing).isEqualTo(expected());
+        assertThat(behind).isEqualTo(expected());
+    }
+
+    /** Reads the stream until {@code read} holds {@code until} events (20 seconds at most). */
+    private static void readAvailable(org.axonframework.common.stream.BlockingStream<TrackedEventMessage<?>> stream,
+                                      List<String> read, int until) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (read.size() < until && System.nanoTime() < deadline) {
+            if (stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
+                read.add((String) stream.nextAvailable().getPayload());
+            }
+        }
+    }
+
     /**
      * Opens a stream that reads what the store's reader hands it, commits one event at a time, and reads the stream
      * until it has every event: the reader looks only when woken (and again at once when it found something).
@@ -102,6 +139,10 @@ class CoalescingEventStoreTest {
     }
 
     private static CoalescingEventStore store(Duration wakeDelay) throws SQLException {
+        return store(wakeDelay, 10_000);
+    }
+
+    private static CoalescingEventStore store(Duration wakeDelay, int cachedEvents) throws SQLException {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:coalescing-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1");
         DataSource dataSource = h2;
@@ -112,6 +153,6 @@ class CoalescingEventStoreTest {
                 .eventSerializer(json).snapshotSerializer(json).batchSize(1_000), Duration.ofSeconds(60));
         // the reader looks on its own only after a minute: within the test only wake-ups make it read
         return new CoalescingEventStore(EmbeddedEventStore.builder().storageEngine(events)
-                .fetchDelay(60_000), wakeDelay);
+                .fetchDelay(60_000).cachedEvents(cachedEvents), wakeDelay);
     }
 }
