@@ -295,6 +295,8 @@ final class CommandBench {
         AtomicLong count = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         Latencies latencies = new Latencies();
+        Latencies[] bySecond = new Latencies[(int) Math.max(1, measure.toSeconds())];
+        java.util.Arrays.setAll(bySecond, s -> new Latencies());
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -316,6 +318,8 @@ final class CommandBench {
                                 errors.incrementAndGet();
                             } else {
                                 latencies.add(answered - sent);
+                                bySecond[(int) Math.min(bySecond.length - 1,
+                                        (sent - measureFrom) / 1_000_000_000L)].add(answered - sent);
                                 if (answered <= end) {
                                     count.incrementAndGet();
                                 }
@@ -346,6 +350,13 @@ final class CommandBench {
         ProcessCpu.Reading toCpu = ProcessCpu.read(service);
         for (Thread thread : threads) {
             thread.join();
+        }
+        if (Boolean.getBoolean("bench.by-second")) {
+            for (int second = 0; second < bySecond.length; second++) {
+                Latencies in = bySecond[second];
+                System.out.printf(Locale.ROOT, "    second %3d: %6d sent, p50 %6.2f ms, p99 %7.2f ms, max %7.2f ms%n",
+                        second, in.count(), in.percentileMs(50), in.percentileMs(99), in.percentileMs(100));
+            }
         }
         return new Load(count.get(), errors.get(), latencies, null, to.busySince(from),
                 toCpu.perUnitSince(fromCpu, count.get()));
