@@ -295,8 +295,12 @@ final class CommandBench {
         AtomicLong count = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         Latencies latencies = new Latencies();
-        Latencies[] bySecond = new Latencies[(int) Math.max(1, measure.toSeconds())];
-        java.util.Arrays.setAll(bySecond, s -> new Latencies());
+        // by second of the measured time (-Dbench.by-second=true): a second lock taken per answer, so only if asked
+        Latencies[] bySecond = Boolean.getBoolean("bench.by-second")
+                ? new Latencies[(int) Math.max(1, measure.toSeconds())] : null;
+        if (bySecond != null) {
+            java.util.Arrays.setAll(bySecond, s -> new Latencies());
+        }
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -318,8 +322,10 @@ final class CommandBench {
                                 errors.incrementAndGet();
                             } else {
                                 latencies.add(answered - sent);
-                                bySecond[(int) Math.min(bySecond.length - 1,
-                                        (sent - measureFrom) / 1_000_000_000L)].add(answered - sent);
+                                if (bySecond != null) {
+                                    bySecond[(int) Math.min(bySecond.length - 1,
+                                            (sent - measureFrom) / 1_000_000_000L)].add(answered - sent);
+                                }
                                 if (answered <= end) {
                                     count.incrementAndGet();
                                 }
@@ -351,7 +357,7 @@ final class CommandBench {
         for (Thread thread : threads) {
             thread.join();
         }
-        if (Boolean.getBoolean("bench.by-second")) {
+        if (bySecond != null) {
             for (int second = 0; second < bySecond.length; second++) {
                 Latencies in = bySecond[second];
                 System.out.printf(Locale.ROOT, "    second %3d: %6d sent, p50 %6.2f ms, p99 %7.2f ms, max %7.2f ms%n",
