@@ -601,6 +601,11 @@ class SystemLogApiTest {
                 ActionKind.FEATURE_FLAG, "ftrD", null, "no live consent covers FEATURE_FLAG for ftrD", TOM, null));
         TestEvents.publish(Topics.ORG_ADMIN, "org-admin-service", CASE, 8, new ImpersonationWriteRefused(org, CASE,
                 "s-9", "DELETE", "/admin-view/groups/00g1\",\"reason\":{}}", TOM));
+        // a query without since reads in the order stored, and two topics are read by two consumers: the refusal on
+        // org-admin-service's topic is stored before the next is sent, so that the order below is the order sent
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ssws(secret).queryParam("filter",
+                "debugContext.debugData.case_number eq \"" + CASE + "\"").get("/api/v1/logs").then().statusCode(200)
+                .extract().jsonPath().getList("eventType", String.class)).hasSize(8));
         // the same refused of the org's support access, by support-access-service (a moment later, on its topic)
         TestEvents.publish(Topics.ACCESS, "support-access-service", org, 9, new SessionWriteRefused(org, CASE, "s-9",
                 "POST", "/api/v1/org/privacy/oktaSupport/extend", TOM), Instant.now().plusMillis(20),
