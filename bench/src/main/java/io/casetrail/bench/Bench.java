@@ -1,5 +1,6 @@
 package io.casetrail.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,13 @@ public final class Bench {
         machine.put("cpu", cpuModel());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        // 1: the CPU is shared between sessions first (every PostgreSQL backend is a session of its own)
+        try {
+            machine.put("schedAutogroup", Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled"))
+                    .trim());
+        } catch (IOException | RuntimeException e) {
+            machine.put("schedAutogroup", "unknown");
+        }
         try (Connection pg = DriverManager.getConnection(BenchStack.PG_URL + "postgres", BenchStack.PG_USER,
                 BenchStack.PG_PASSWORD); Statement sql = pg.createStatement();
              ResultSet version = sql.executeQuery("SHOW server_version")) {

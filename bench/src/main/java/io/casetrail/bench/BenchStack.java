@@ -43,6 +43,18 @@ final class BenchStack implements AutoCloseable {
      */
     static final Map<String, String> SETTINGS = Map.of("CASETRAIL_SYSTEM_LOG_RATE_LIMIT_PER_MINUTE", "100000000");
 
+    /**
+     * Whether each service runs in a session of its own ({@code -Dbench.service-session=own}, the default), as
+     * under a service manager, or in the benchmark's ({@code shared}): with autogroup scheduling the CPU is shared
+     * between sessions first, and a service in the benchmark's session would share one share with the load
+     * generator and the broker, where each PostgreSQL backend has one of its own.
+     */
+    static final boolean OWN_SESSION = switch (System.getProperty("bench.service-session", "own")) {
+        case "own" -> true;
+        case "shared" -> false;
+        default -> throw new IllegalArgumentException("-Dbench.service-session is own or shared");
+    };
+
     private final Path root;
     private final Path work;
     private final InProcessKafkaBroker kafka;
@@ -84,7 +96,7 @@ final class BenchStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("CASETRAIL_PG_DATABASE", database(service));
         Process process = ServiceProcess.launch(root, service, port, env, work, root.resolve("bench/target/logs"),
-                List.of("-Xms256m", "-Xmx1g"));
+                List.of("-Xms256m", "-Xmx1g"), OWN_SESSION);
         processes.put(service, process);
         ServiceProcess.awaitReady(service, process, url(service), Duration.ofMinutes(3));
     }

@@ -104,6 +104,8 @@ final class CommandBench {
                 row.put("p99Ms", Bench.round(load.latencies.percentileMs(99)));
                 row.put("errors", load.errors);
                 row.put("jdbcCommitsPerSecond", Bench.round(commitRate));
+                row.put("jdbcP50Ms", Bench.round(jdbc.latencies().percentileMs(50)));
+                row.put("jdbcP99Ms", Bench.round(jdbc.latencies().percentileMs(99)));
                 row.put("ratio", Bench.round(load.perSecond(measure) / commitRate));
                 row.put("readsPerSecond", Bench.round(reads.perSecond(measure)));
                 row.put("readP99Ms", Bench.round(reads.latencies.percentileMs(99)));
@@ -121,9 +123,10 @@ final class CommandBench {
                 put(row.putObject("cpuMsPerRead"), reads.cpu);
                 put(row.putObject("cpuMsPerJdbcCommit"), jdbc.cpu());
                 System.out.printf(Locale.ROOT, "%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d"
-                                + " | JDBC insert+commit %8.1f/s | ratio %.2f%n", clients,
+                                + " | JDBC insert+commit %8.1f/s (p50 %.2f ms, p99 %.2f ms) | ratio %.2f%n", clients,
                         load.perSecond(measure), load.latencies.percentileMs(50), load.latencies.percentileMs(99),
-                        load.errors, commitRate, load.perSecond(measure) / commitRate);
+                        load.errors, commitRate, jdbc.latencies().percentileMs(50),
+                        jdbc.latencies().percentileMs(99), load.perSecond(measure) / commitRate);
                 System.out.printf(Locale.ROOT, "             reads of one case %8.1f/s (ratio %.2f, p99 %.2f ms) |"
                                 + " liveness probes %8.1f/s (ratio %.2f, p99 %.2f ms) | probe+commit %8.1f/s (ratio"
                                 + " %.2f, p99 %.2f ms)%n",
@@ -369,10 +372,10 @@ final class CommandBench {
     }
 
     /**
-     * The JDBC yardstick's answer: insert-and-commits a second, how busy the machine was meanwhile and what a commit
-     * cost each process in CPU.
+     * The JDBC yardstick's answer: insert-and-commits a second, how long each took (from the insert's send to the
+     * commit's answer), how busy the machine was meanwhile and what a commit cost each process in CPU.
      */
-    record Commits(double perSecond, double cpuBusy, ProcessCpu.PerUnit cpu) {
+    record Commits(double perSecond, Latencies latencies, double cpuBusy, ProcessCpu.PerUnit cpu) {
     }
 
     /** Single-row insert-and-commit on the case-service database by {@code threads} JDBC connections. */
@@ -382,6 +385,7 @@ final class CommandBench {
         long measureFrom = System.nanoTime() + Math.min(warmup.toNanos(), Duration.ofSeconds(2).toNanos());
         long end = measureFrom + Math.min(measure.toNanos(), Duration.ofSeconds(10).toNanos());
         AtomicLong count = new AtomicLong();
+        Latencies latencies = new Latencies();
         // each connection stays open until the processes' CPU has been read: its PostgreSQL backend ends with it, and
         // what a backend used is read from the backend
         CountDownLatch cpuRead = new CountDownLatch(1);
@@ -391,12 +395,15 @@ final class CommandBench {
                 try (Connection connection = stack.database("case-service", false);
                      PreparedStatement insert = connection.prepareStatement(
                              "INSERT INTO bench_commit (payload) VALUES (?)")) {
-                    while (System.nanoTime() < end) {
+                    long sent;
+                    while ((sent = System.nanoTime()) < end) {
                         insert.setString(1, PAYLOAD);
                         insert.executeUpdate();
                         connection.commit();
-                        if (System.nanoTime() >= measureFrom) {
+                        long committed = System.nanoTime();
+                        if (committed >= measureFrom) {
                             count.incrementAndGet();
+                            latencies.add(committed - sent);
                         }
                     }
                     cpuRead.await();
@@ -416,7 +423,7 @@ final class CommandBench {
         for (Thread worker : workers) {
             worker.join();
         }
-        return new Commits(count.get() / (double) (end - measureFrom) * 1_000_000_000, to.busySince(from),
+        return new Commits(count.get() / (double) (end - measureFrom) * 1_000_000_000, latencies, to.busySince(from),
                 toCpu.perUnitSince(fromCpu, counted));
     }
 

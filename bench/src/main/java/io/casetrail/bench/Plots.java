@@ -43,12 +43,20 @@ final class Plots {
                 }
                 bars.add(new Bar("JDBC insert+commit/s", row.path("jdbcCommitsPerSecond").asDouble()));
                 throughput.add(new Group(clients, bars));
-                latency.add(new Group(clients, List.of(new Bar("p50", row.path("p50Ms").asDouble()),
-                        new Bar("p99", row.path("p99Ms").asDouble()))));
+                List<Bar> times = new ArrayList<>(List.of(new Bar("p50", row.path("p50Ms").asDouble()),
+                        new Bar("p99", row.path("p99Ms").asDouble())));
+                if (row.has("readP99Ms")) {
+                    times.add(new Bar("case reads p99", row.path("readP99Ms").asDouble()));
+                }
+                if (row.has("jdbcP99Ms")) { // the yardstick's own tail, on the same machine and clients
+                    times.add(new Bar("JDBC insert+commit p99", row.path("jdbcP99Ms").asDouble()));
+                }
+                latency.add(new Group(clients, times));
             }
             write(out, "commands-throughput", chart("Commands on case-service vs single-row commits", "per second",
                     throughput, null));
-            write(out, "commands-latency", chart("Command latency", "ms", latency, 50.0));
+            write(out, "commands-latency", chart("Command latency, and the tails of a read and of a commit", "ms",
+                    latency, 50.0));
             List<Group> cpu = new ArrayList<>();
             for (JsonNode row : commands.path("results")) {
                 JsonNode perCommand = row.path("cpuMsPerCommand");

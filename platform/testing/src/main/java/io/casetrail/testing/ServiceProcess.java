@@ -28,6 +28,9 @@ public final class ServiceProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** util-linux's {@code setsid}: run by a process that leads no process group, it execs in place, no fork. */
+    private static final String SETSID = "setsid";
+
     private ServiceProcess() {
     }
 
@@ -55,12 +58,28 @@ public final class ServiceProcess {
     /** Starts {@code service} from the checkout at {@code root} on {@code port}, in {@code workDir}. */
     public static Process launch(Path root, String service, int port, Map<String, String> environment, Path workDir,
                                  Path logs, List<String> jvmOptions) throws IOException {
+        return launch(root, service, port, environment, workDir, logs, jvmOptions, false);
+    }
+
+    /**
+     * Starts {@code service} as {@link #launch(Path, String, int, Map, Path, Path, List)} does; with {@code
+     * ownSession}, in a session of its own ({@code setsid}, the process keeping its id), as a service runs in
+     * production: on Linux with autogroup scheduling ({@code /proc/sys/kernel/sched_autogroup_enabled}) the CPU is
+     * first shared between sessions, and a process started in this JVM's session shares one share with it (with a
+     * benchmark's load generator and broker, say), where every PostgreSQL backend, which calls {@code setsid}, has
+     * one of its own.
+     */
+    public static Process launch(Path root, String service, int port, Map<String, String> environment, Path workDir,
+                                 Path logs, List<String> jvmOptions, boolean ownSession) throws IOException {
         Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
         }
         Files.createDirectories(logs);
         List<String> command = new ArrayList<>();
+        if (ownSession) {
+            command.add(SETSID);
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
