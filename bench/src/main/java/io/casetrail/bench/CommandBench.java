@@ -122,6 +122,7 @@ final class CommandBench {
                 put(row.putObject("cpuMsPerCommand"), load.cpu);
                 put(row.putObject("cpuMsPerRead"), reads.cpu);
                 put(row.putObject("cpuMsPerJdbcCommit"), jdbc.cpu());
+                put(row.putObject("commandTimeInService"), load.inService, load.latencies);
                 System.out.printf(Locale.ROOT, "%3d clients: %8.1f commands/s  p50 %6.2f ms  p99 %7.2f ms  errors %d"
                                 + " | JDBC insert+commit %8.1f/s (p50 %.2f ms, p99 %.2f ms) | ratio %.2f%n", clients,
                         load.perSecond(measure), load.latencies.percentileMs(50), load.latencies.percentileMs(99),
@@ -144,6 +145,12 @@ final class CommandBench {
                         load.cpu.serviceMs(), load.cpu.databaseMs(), load.cpu.benchMs(), load.cpu.totalMs(),
                         reads.cpu.serviceMs(), reads.cpu.databaseMs(), reads.cpu.benchMs(), reads.cpu.totalMs(),
                         jdbc.cpu().serviceMs(), jdbc.cpu().databaseMs(), jdbc.cpu().benchMs(), jdbc.cpu().totalMs());
+                ServiceTime.Spent spent = load.inService;
+                System.out.printf(Locale.ROOT, "             a command's time: measured by its client %.2f ms"
+                                + " (mean), in case-service %.2f, of which waiting in its lane %.2f (p99 <= %.0f),"
+                                + " its group %.2f a group (p99 <= %.0f, %.1f commands a group)%n",
+                        load.latencies.meanMs(), spent.requestMeanMs(), spent.waitMeanMs(), spent.waitP99AtMostMs(),
+                        spent.groupMeanMs(), spent.groupP99AtMostMs(), spent.commandsPerGroup());
             }
         }
     }
@@ -156,6 +163,30 @@ final class CommandBench {
         cpu.put("all", Bench.round(perUnit.totalMs(), 3));
     }
 
+    /**
+     * Where the commands' time went: their clients' mean, the service's mean from the request's start to its answer,
+     * and within that the lanes' (the wait for a group, mean and the bucket bound its p99 is under; a group's time,
+     * the same; commands a group).
+     */
+    private static void put(ObjectNode time, ServiceTime.Spent spent, Latencies latencies) {
+        putKnown(time, "clientMeanMs", latencies.meanMs());
+        putKnown(time, "requestMeanMs", spent.requestMeanMs());
+        putKnown(time, "laneWaitMeanMs", spent.waitMeanMs());
+        putKnown(time, "laneWaitP99AtMostMs", spent.waitP99AtMostMs());
+        putKnown(time, "groupMeanMs", spent.groupMeanMs());
+        putKnown(time, "groupP99AtMostMs", spent.groupP99AtMostMs());
+        putKnown(time, "commandsPerGroup", spent.commandsPerGroup());
+    }
+
+    /** A figure rounded, or null where it is not known (NaN). */
+    private static void putKnown(ObjectNode node, String name, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(name);
+        } else {
+            node.put(name, Bench.round(value));
+        }
+    }
+
     /** {@code <name>PerSecond}, {@code <name>P99Ms}, {@code <name>Errors} and {@code <name>Ratio} of a load. */
     private static void put(ObjectNode row, String name, Load load, Duration measure, double commitRate) {
         row.put(name + "PerSecond", Bench.round(load.perSecond(measure)));
@@ -166,10 +197,11 @@ final class CommandBench {
 
     /**
      * What a run of requests gave; {@code lastCase}, the number of a case a command opened (null for others);
-     * {@code cpu}, what a unit answered within the measured seconds cost each process in CPU.
+     * {@code cpu}, what a unit answered within the measured seconds cost each process in CPU; {@code inService},
+     * where the commands' time went in case-service (null for other requests).
      */
     record Load(long count, long errors, Latencies latencies, String lastCase, double cpuBusy,
-                ProcessCpu.PerUnit cpu) {
+                ProcessCpu.PerUnit cpu, ServiceTime.Spent inService) {
 
         double perSecond(Duration measure) {
             return count / (double) measure.toMillis() * 1000;
@@ -204,8 +236,9 @@ final class CommandBench {
                     opened by the command benchmark","productArea":"SSO","priority":"P3",\
                     "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
             return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
-        }, 201, lastCase), curve);
-        return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy, load.cpu);
+        }, 201, lastCase), curve, server);
+        return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy, load.cpu,
+                load.inService);
     }
 
     /**
@@ -276,7 +309,7 @@ final class CommandBench {
      */
     private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
                              IntFunction<Client> newClient) throws InterruptedException {
-        return load(service, clients, warmup, measure, newClient, null);
+        return load(service, clients, warmup, measure, newClient, null, null);
     }
 
     /** The units answered a second from {@code fromSecond} to {@code toSecond} of a load's measured seconds. */
@@ -288,10 +321,11 @@ final class CommandBench {
 
     /**
      * As {@link #load(ProcessHandle, int, Duration, Duration, IntFunction)}; the rate by {@link #WINDOW} to
-     * {@code curve}.
+     * {@code curve}, and where the commands' time went in the service at {@code server} unless it is null.
      */
     private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
-                             IntFunction<Client> newClient, List<Window> curve) throws InterruptedException {
+                             IntFunction<Client> newClient, List<Window> curve, URI server)
+            throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -344,6 +378,7 @@ final class CommandBench {
         }
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
         ProcessCpu.Reading fromCpu = ProcessCpu.read(service);
+        ServiceTime.Reading fromTime = server == null ? null : ServiceTime.read(server);
         if (curve != null) {
             long counted = 0;
             for (long at = measureFrom + WINDOW.toNanos(); at <= end; at += WINDOW.toNanos()) {
@@ -357,6 +392,7 @@ final class CommandBench {
         }
         MachineCpu.Reading to = MachineCpu.readAt(end);
         ProcessCpu.Reading toCpu = ProcessCpu.read(service);
+        ServiceTime.Spent inService = server == null ? null : ServiceTime.read(server).since(fromTime);
         for (Thread thread : threads) {
             thread.join();
         }
@@ -368,7 +404,7 @@ final class CommandBench {
             }
         }
         return new Load(count.get(), errors.get(), latencies, null, to.busySince(from),
-                toCpu.perUnitSince(fromCpu, count.get()));
+                toCpu.perUnitSince(fromCpu, count.get()), inService);
     }
 
     /**

@@ -25,6 +25,18 @@ final class Latencies {
         return size;
     }
 
+    /** The mean in milliseconds. */
+    synchronized double meanMs() {
+        if (size == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += values[i];
+        }
+        return sum / size / 1_000_000.0;
+    }
+
     /** The p-th percentile (0 < p <= 100) in milliseconds, nearest rank. */
     synchronized double percentileMs(double p) {
         if (size == 0) {

@@ -31,6 +31,7 @@ import io.casetrail.platform.store.Jdbc;
 import io.casetrail.testing.LockWaits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -73,6 +74,12 @@ class GroupCommitTest {
         DistributionSummary groups = meters.find("casetrail.commands.group.size").summary();
         long groupsBefore = groups.count();
         double commandsBefore = groups.totalAmount();
+        Timer waits = meters.find("casetrail.commands.group.wait").timer();
+        Timer durations = meters.find("casetrail.commands.group.duration").timer();
+        long waitsBefore = waits.count();
+        double waitedBefore = waits.totalTime(TimeUnit.NANOSECONDS);
+        long durationsBefore = durations.count();
+        double tookBefore = durations.totalTime(TimeUnit.NANOSECONDS);
 
         try (Connection holder = dataSource.getConnection()) {
             holder.setAutoCommit(false);
@@ -81,6 +88,7 @@ class GroupCommitTest {
             holdNextEvent(holder, held, heldEvents);
             CompletableFuture<Object> first = commands.send(new ChangePriority(held, Priority.P1, "outage", TSE));
             LockWaits.awaitWaiter(dataSource, "domainevententry", Duration.ofSeconds(8));
+            long firstWaiting = System.nanoTime();
 
             // sent while that group waits: these wait for the next one
             List<String> opened = new ArrayList<>();
@@ -92,8 +100,11 @@ class GroupCommitTest {
             }
             CompletableFuture<Object> refused = commands.send(new ConfirmResolution(other, ADMIN));
             CompletableFuture<Object> changed = commands.send(new ChangePriority(other, Priority.P4, "calm", TSE));
+            long allSent = System.nanoTime();
             assertThat(first).isNotDone();
             assertThat(openings).noneMatch(CompletableFuture::isDone);
+            Thread.sleep(300); // the row held a while longer, so that the timers have a span to show
+            long releasing = System.nanoTime();
 
             holder.commit();
 
@@ -111,6 +122,15 @@ class GroupCommitTest {
             // on the same case, in the group after it, against the case as the refusal left it
             assertThat(groups.count()).isEqualTo(groupsBefore + 2);
             assertThat(groups.totalAmount()).isEqualTo(commandsBefore + 7);
+            // the time of each: the seven sent meanwhile waited in the lane while the first group waited on the
+            // row; that group's time (its command run again alone included) covers the row's holding, and the
+            // groups that committed are counted with it
+            assertThat(waits.count()).isEqualTo(waitsBefore + 8);
+            assertThat(waits.totalTime(TimeUnit.NANOSECONDS) - waitedBefore).isGreaterThanOrEqualTo(
+                    7.0 * (releasing - allSent));
+            assertThat(durations.count()).isEqualTo(durationsBefore + 3);
+            assertThat(durations.totalTime(TimeUnit.NANOSECONDS) - tookBefore).isGreaterThanOrEqualTo(
+                    (double) (releasing - firstWaiting));
             for (String caseNumber : opened) {
                 assertThat(events(caseNumber)).as(caseNumber).isEqualTo(openingEvents);
             }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -64,6 +65,7 @@ import io.casetrail.platform.deadline.JdbcDeadlineManager;
 import io.casetrail.platform.kafka.KafkaRelay;
 import io.casetrail.platform.logging.RequestId;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
@@ -390,8 +392,16 @@ public class AxonRuntime {
             DistributionSummary sizes = DistributionSummary.builder("casetrail.commands.group.size")
                     .description("Commands committed in one transaction (the count: groups committed)")
                     .baseUnit("commands").register(meters);
+            Duration[] buckets = Stream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000).map(Duration::ofMillis)
+                    .toArray(Duration[]::new);
+            Timer waits = Timer.builder("casetrail.commands.group.wait")
+                    .description("How long a command waited in its lane for a group to take it")
+                    .serviceLevelObjectives(buckets).register(meters);
+            Timer groupTimes = Timer.builder("casetrail.commands.group.duration")
+                    .description("How long a group took, from taken to its commands answered (its commit included)")
+                    .serviceLevelObjectives(buckets).register(meters);
             GroupCommitCommandBus groups = new GroupCommitCommandBus(builder, transactions, jta, groupCommitMax,
-                    groupCommitLanes, sizes);
+                    groupCommitLanes, sizes, waits, groupTimes);
             c.onShutdown(Phase.INBOUND_COMMAND_CONNECTOR, groups::shutDown);
             bus = groups;
         } else {

@@ -35,6 +35,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Axon's command bus with group commit: commands sent outside any transaction (a REST request without an
@@ -72,7 +73,7 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     }
 
     private record Pending<C, R>(CommandMessage<C> command, MessageHandler<? super CommandMessage<?>> handler,
-                                 CommandCallback<? super C, ? super R> callback, String aggregate) {
+                                 CommandCallback<? super C, ? super R> callback, String aggregate, long queuedAt) {
     }
 
     private final TransactionManager transactions;
@@ -80,6 +81,10 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     private final int maxGroup;
     /** The commands of each group that committed (their count: the groups). */
     private final DistributionSummary sizes;
+    /** How long each command waited in its lane for a group to take it. */
+    private final Timer waits;
+    /** How long each group took, from being taken to its commands answered. */
+    private final Timer groupTimes;
     private final RollbackConfiguration rollback = RollbackConfigurationType.UNCHECKED_EXCEPTIONS;
     private final List<MessageHandlerInterceptor<? super CommandMessage<?>>> handlerInterceptors =
             new CopyOnWriteArrayList<>();
@@ -92,12 +97,14 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
 
     GroupCommitCommandBus(Builder builder, TransactionManager transactions,
                           jakarta.transaction.TransactionManager jta, int maxGroup, int laneCount,
-                          DistributionSummary sizes) {
+                          DistributionSummary sizes, Timer waits, Timer groupTimes) {
         super(builder.transactionManager(transactions));
         this.transactions = transactions;
         this.jta = jta;
         this.maxGroup = maxGroup;
         this.sizes = sizes;
+        this.waits = waits;
+        this.groupTimes = groupTimes;
         if (laneCount < 1) {
             throw new IllegalArgumentException("casetrail.axon.group-commit.lanes must be at least 1, not "
                     + laneCount);
@@ -124,7 +131,7 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
                                  CommandCallback<? super C, ? super R> callback) {
         if (!onLane() && !CurrentUnitOfWork.isStarted() && !JtaTransactionManager.onThread(jta)) {
             String aggregate = aggregateOf(command);
-            if (laneOf(aggregate).offer(new Pending<>(command, handler, callback, aggregate))) {
+            if (laneOf(aggregate).offer(new Pending<>(command, handler, callback, aggregate, System.nanoTime()))) {
                 return;
             }
         }
@@ -248,8 +255,13 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
                 } finally {
                     lock.unlock();
                 }
+                long taken = System.nanoTime();
+                for (Pending<?, ?> pending : group) {
+                    waits.record(taken - pending.queuedAt(), TimeUnit.NANOSECONDS);
+                }
                 try {
                     commit(group);
+                    groupTimes.record(System.nanoTime() - taken, TimeUnit.NANOSECONDS);
                 } catch (Throwable e) {
                     LOG.error("A group of commands failed outside any command; each is answered with the failure",
                             e);
