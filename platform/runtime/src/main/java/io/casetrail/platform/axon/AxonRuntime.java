@@ -65,8 +65,8 @@ import io.casetrail.platform.deadline.JdbcDeadlineManager;
 import io.casetrail.platform.kafka.KafkaRelay;
 import io.casetrail.platform.logging.RequestId;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -398,7 +398,8 @@ public class AxonRuntime {
                     .description("How long a command waited in its lane for a group to take it")
                     .serviceLevelObjectives(buckets).register(meters);
             Timer groupTimes = Timer.builder("casetrail.commands.group.duration")
-                    .description("How long a group took, from taken to its commands answered (its commit included)")
+                    .description("How long a group took, from taken to committed (a failed one: to its commands run"
+                            + " again alone)")
                     .serviceLevelObjectives(buckets).register(meters);
             GroupCommitCommandBus groups = new GroupCommitCommandBus(builder, transactions, jta, groupCommitMax,
                     groupCommitLanes, sizes, waits, groupTimes);
