@@ -71,7 +71,7 @@ final class CommandBench {
             URI server = URI.create(stack.url("case-service"));
             ProcessHandle service = stack.process("case-service");
             List<Window> curve = new ArrayList<>();
-            Load jit = load(service, server, token, most, Duration.ZERO, jitWarmup, curve);
+            Load jit = load(service, server, token, most, Duration.ZERO, jitWarmup, curve, false);
             System.out.printf("JIT warm-up: %d commands from %d clients in %d s%n", jit.count, most,
                     jitWarmup.toSeconds());
             ArrayNode warmupCurve = result.putArray("jitWarmupCurve");
@@ -91,7 +91,7 @@ final class CommandBench {
                     "Authorization: Bearer " + token + "\r\n", -1), null);
             createCommitTable(stack);
             for (int clients : CLIENTS) {
-                Load load = load(service, server, token, clients, warmup, measure, null);
+                Load load = load(service, server, token, clients, warmup, measure, null, true);
                 Load reads = load(service, clients, warmup, measure, c -> http(server, n -> read, 200, null));
                 Load probes = load(service, clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
                 Load cheapest = load(service, clients, warmup, measure, c -> probeAndCommit(stack, server));
@@ -225,9 +225,12 @@ final class CommandBench {
     record Request(byte[] head, byte[] body) {
     }
 
-    /** Customers opening cases; their rate by {@link #WINDOW} goes to {@code curve} unless it is null. */
+    /**
+     * Customers opening cases; their rate by {@link #WINDOW} goes to {@code curve} unless it is null, and where their
+     * time went in the service is read if {@code timeInService}.
+     */
     private static Load load(ProcessHandle service, URI server, String token, int clients, Duration warmup,
-                             Duration measure, List<Window> curve) throws InterruptedException {
+                             Duration measure, List<Window> curve, boolean timeInService) throws InterruptedException {
         AtomicReference<String> lastCase = new AtomicReference<>();
         String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
         Load load = load(service, clients, warmup, measure, c -> http(server, n -> {
@@ -236,7 +239,7 @@ final class CommandBench {
                     opened by the command benchmark","productArea":"SSO","priority":"P3",\
                     "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
             return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
-        }, 201, lastCase), curve, server);
+        }, 201, lastCase), curve, timeInService ? server : null);
         return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy, load.cpu,
                 load.inService);
     }

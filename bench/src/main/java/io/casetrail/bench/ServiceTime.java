@@ -1,10 +1,6 @@
 package io.casetrail.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +15,6 @@ import java.util.TreeMap;
  */
 final class ServiceTime {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String REQUESTS = "http_server_requests_seconds";
     private static final String OPENINGS = "{method=\"POST\",outcome=\"SUCCESS\",status=\"201\",uri=\"/cases\"}";
     private static final String WAITS = "casetrail_commands_group_wait_seconds";
@@ -38,11 +33,6 @@ final class ServiceTime {
 
     /** The growth of each series between two readings. */
     record Spent(Map<String, Double> delta) {
-
-        /** Requests that opened a case. */
-        double requests() {
-            return delta.getOrDefault(REQUESTS + "_count" + OPENINGS, 0.0);
-        }
 
         /** Their mean time in the service, from the request's start to its answer written. */
         double requestMeanMs() {
@@ -104,22 +94,13 @@ final class ServiceTime {
 
     /** The service's metrics now; none (every figure NaN then) if they could not be read. */
     static Reading read(URI server) {
-        Map<String, Double> series = new HashMap<>();
         try {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(server.resolve("/q/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            for (String line : answer.body().split("\n")) {
-                if (line.startsWith(REQUESTS + "_") && line.contains(OPENINGS) || line.startsWith(WAITS)
-                        || line.startsWith(GROUPS)) {
-                    int space = line.lastIndexOf(' ');
-                    series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-                }
-            }
+            return new Reading(Metrics.read(server));
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("case-service's metrics could not be read: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Reading(series);
+        return new Reading(Map.of());
     }
 }
