@@ -398,7 +398,8 @@ class SystemLogApiTest {
         ssws(SECRET).queryParam("limit", "x").get("/api/v1/logs").then().statusCode(400)
                 .header("X-Okta-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
         given().header("Authorization", "SSWS not-a-token").get("/api/v1/logs").then().statusCode(401)
-                .header("X-Okta-Request-Id", org.hamcrest.Matchers.notNullValue());
+                .header("X-Okta-Request-Id", org.hamcrest.Matchers.notNullValue())
+                .body("errorCode", equalTo("E0000011")).body("errorId", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test
