@@ -287,8 +287,9 @@ final class GroupCommitCommandBus extends SimpleCommandBus {
     }
 
     /**
-     * Runs and commits a group taken at {@code taken} (nanoTime); its time is recorded before any of its commands
-     * is answered, so that a caller answered finds it counted.
+     * Runs and commits a group taken at {@code taken} (nanoTime). A committed group's time is recorded before any of
+     * its commands is answered, so that a caller answered finds it counted; a group that failed is timed once its
+     * commands, run again alone, have been answered.
      */
     private void commit(List<Pending<?, ?>> group, long taken) {
         List<CommandResultMessage<?>> results = new ArrayList<>(group.size());
