@@ -1,5 +1,6 @@
 package io.casetrail.bench;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,14 +37,23 @@ import io.casetrail.testing.TokenMinter;
  * for its liveness ({@code GET /q/health/live}: no token, no REST resource, no request log, no database): what the
  * HTTP server and these clients cost on this machine before an API request does anything.
  *
- * <p>Every client is a thread with an HTTP/1.1 connection of its own, kept alive ({@link SocketHttp}), sending its
- * next request when its answer has come.
+ * <p>Every client has an HTTP/1.1 connection of its own, kept alive, and sends its next request when its answer has
+ * come. The clients are driven by two threads with a selector each ({@link NioHttp}, as wrk drives its connections),
+ * not a thread each: 64 client threads would be 64 more threads waiting for one of the two cores the service runs
+ * on, every answer timed only once its thread got one. {@code -Dbench.client-threads=0} gives each client a thread
+ * of its own ({@link SocketHttp}), as until 2026-12-06; the cheapest command, which commits over JDBC, always does.
  */
 final class CommandBench {
 
     /** Client counts, {@code -Dbench.clients=1,16,64} by default. */
     static final int[] CLIENTS = java.util.Arrays.stream(System.getProperty("bench.clients", "1,16,64").split(","))
             .map(String::trim).mapToInt(Integer::parseInt).toArray();
+
+    /**
+     * The threads driving the HTTP clients, each with a selector ({@link NioHttp}): {@code -Dbench.client-threads=2}
+     * by default; 0 puts every client on a thread of its own.
+     */
+    static final int CLIENT_THREADS = Integer.getInteger("bench.client-threads", 2);
 
     /** The yardstick's row, and the cheapest command's: 600 bytes. */
     private static final String PAYLOAD = "x".repeat(600);
@@ -92,9 +101,11 @@ final class CommandBench {
             createCommitTable(stack);
             for (int clients : CLIENTS) {
                 Load load = load(service, server, token, clients, warmup, measure, null, true);
-                Load reads = load(service, clients, warmup, measure, c -> http(server, n -> read, 200, null));
-                Load probes = load(service, clients, warmup, measure, c -> http(server, n -> LIVENESS, 200, null));
-                Load cheapest = load(service, clients, warmup, measure, c -> probeAndCommit(stack, server));
+                Load reads = load(service, clients, warmup, measure,
+                        http(server, new NioHttp.Exchange(n -> read, 200, null)), null, null);
+                Load probes = load(service, clients, warmup, measure, http(server, LIVENESS_EXCHANGE), null, null);
+                Load cheapest = load(service, clients, warmup, measure,
+                        threads(c -> probeAndCommit(stack, server)), null, null);
                 Commits jdbc = commits(stack, clients, warmup, measure);
                 double commitRate = jdbc.perSecond();
                 ObjectNode row = rows.addObject();
@@ -221,6 +232,9 @@ final class CommandBench {
     /** The server's liveness: no token, no REST resource, no request log, no database. */
     private static final Request LIVENESS = new Request(SocketHttp.head("GET", "/q/health/live", "", -1), null);
 
+    /** The server's liveness asked, answered 200. */
+    private static final NioHttp.Exchange LIVENESS_EXCHANGE = new NioHttp.Exchange(n -> LIVENESS, 200, null);
+
     /** A request as written on the wire: its head and its body (null for none). */
     record Request(byte[] head, byte[] body) {
     }
@@ -233,33 +247,42 @@ final class CommandBench {
                              Duration measure, List<Window> curve, boolean timeInService) throws InterruptedException {
         AtomicReference<String> lastCase = new AtomicReference<>();
         String headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
-        Load load = load(service, clients, warmup, measure, c -> http(server, n -> {
+        Load load = load(service, clients, warmup, measure, http(server, new NioHttp.Exchange(n -> {
             byte[] body = """
                     {"orgUrl":"https://bench.okta.com","subject":"Bench %s","description":"A case \
                     opened by the command benchmark","productArea":"SSO","priority":"P3",\
                     "contactPreference":"EMAIL"}""".formatted(n).getBytes(StandardCharsets.UTF_8);
             return new Request(SocketHttp.head("POST", "/cases", headers, body.length), body);
-        }, 201, lastCase), curve, timeInService ? server : null);
+        }, 201, lastCase)), curve, timeInService ? server : null);
         return new Load(load.count, load.errors, load.latencies, lastCase.get(), load.cpuBusy, load.cpu,
                 load.inService);
     }
 
     /**
-     * A client on a connection of its own ({@link SocketHttp}) sending {@code request(n)} and expecting
-     * {@code status}; a {@code Location} goes to lastCase.
+     * Clients of HTTP requests: driven by {@link #CLIENT_THREADS} threads with a selector each ({@link NioHttp}), or,
+     * with {@code -Dbench.client-threads=0}, each on a thread of its own ({@link SocketHttp}).
      */
-    private static Client http(URI server, Function<String, Request> request, int status,
-                               AtomicReference<String> lastCase) {
+    private static Drivers http(URI server, NioHttp.Exchange exchange) {
+        if (CLIENT_THREADS > 0) {
+            InetSocketAddress address = new InetSocketAddress(server.getHost(), server.getPort());
+            return (clients, tally) -> NioHttp.start(address, clients, CLIENT_THREADS, exchange, tally.end,
+                    tally::answered);
+        }
+        return threads(c -> connection(server, exchange));
+    }
+
+    /** A client on a connection of its own ({@link SocketHttp}), used by one thread. */
+    private static Client connection(URI server, NioHttp.Exchange exchange) {
         SocketHttp connection = new SocketHttp(server);
         return new Client() {
             @Override
             public boolean send(String n) throws Exception {
-                Request sent = request.apply(n);
+                Request sent = exchange.request().apply(n);
                 SocketHttp.Answer answer = connection.exchange(sent.head(), sent.body());
-                if (lastCase != null && answer.location() != null) {
-                    lastCase.set(answer.location().replaceAll(".*/", ""));
+                if (exchange.lastCase() != null && answer.location() != null) {
+                    exchange.lastCase().set(answer.location().replaceAll(".*/", ""));
                 }
-                return answer.status() == status;
+                return answer.status() == exchange.status();
             }
 
             @Override
@@ -274,7 +297,7 @@ final class CommandBench {
      * and committed on the case-service database, by the same client, one after the other.
      */
     private static Client probeAndCommit(BenchStack stack, URI server) {
-        Client probe = http(server, n -> LIVENESS, 200, null);
+        Client probe = connection(server, LIVENESS_EXCHANGE);
         return new Client() {
             private Connection connection;
             private PreparedStatement insert;
@@ -304,17 +327,6 @@ final class CommandBench {
         };
     }
 
-    /**
-     * {@code clients} threads, each with its own {@link Client}, sending {@code "<client>-<n>"} one after the other.
-     * Every unit sent within the measured seconds is timed or counted an error, whenever its answer comes (a stall
-     * past the window, or a timeout, is among them); the rate counts those answered within. The machine's CPU use is
-     * read over the measured seconds.
-     */
-    private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
-                             IntFunction<Client> newClient) throws InterruptedException {
-        return load(service, clients, warmup, measure, newClient, null, null);
-    }
-
     /** The units answered a second from {@code fromSecond} to {@code toSecond} of a load's measured seconds. */
     record Window(long fromSecond, long toSecond, double perSecond) {
     }
@@ -322,63 +334,96 @@ final class CommandBench {
     /** The windows of a load's rate in its curve. */
     static final Duration WINDOW = Duration.ofSeconds(30);
 
+    /** What starts a load's clients, each sending until the tally's end, and gives the threads that run them. */
+    interface Drivers {
+        List<Thread> start(int clients, Tally tally);
+    }
+
+    /** {@code clients} threads, each with its own {@link Client}, sending {@code "<client>-<n>"} one after the other. */
+    private static Drivers threads(IntFunction<Client> newClient) {
+        return (clients, tally) -> {
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread thread = new Thread(() -> {
+                    try (Client sender = newClient.apply(client)) {
+                        int n = 0;
+                        while (System.nanoTime() < tally.end) {
+                            String unit = client + "-" + n++;
+                            long sent = System.nanoTime();
+                            boolean ok;
+                            try {
+                                ok = sender.send(unit);
+                            } catch (Exception e) {
+                                ok = false;
+                            }
+                            tally.answered(sent, System.nanoTime(), ok);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "client-" + c);
+                thread.start();
+                threads.add(thread);
+            }
+            return threads;
+        };
+    }
+
     /**
-     * As {@link #load(ProcessHandle, int, Duration, Duration, IntFunction)}; the rate by {@link #WINDOW} to
-     * {@code curve}, and where the commands' time went in the service at {@code server} unless it is null.
+     * A load's outcomes. Every unit sent within the measured seconds is timed or counted an error, whenever its
+     * answer comes (a stall past the window, or a timeout, is among them); the rate counts those answered within.
+     */
+    static final class Tally {
+        final long measureFrom;
+        final long end;
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final Latencies latencies = new Latencies();
+        /** By second of the measured time (-Dbench.by-second=true): a second lock taken per answer, so only if asked. */
+        final Latencies[] bySecond;
+
+        Tally(long measureFrom, long end, int seconds) {
+            this.measureFrom = measureFrom;
+            this.end = end;
+            this.bySecond = Boolean.getBoolean("bench.by-second") ? new Latencies[Math.max(1, seconds)] : null;
+            if (bySecond != null) {
+                java.util.Arrays.setAll(bySecond, s -> new Latencies());
+            }
+        }
+
+        void answered(long sent, long answered, boolean ok) {
+            if (sent < measureFrom) { // nothing is sent after the end
+                return;
+            }
+            if (!ok) {
+                errors.incrementAndGet();
+                return;
+            }
+            latencies.add(answered - sent);
+            if (bySecond != null) {
+                bySecond[(int) Math.min(bySecond.length - 1, (sent - measureFrom) / 1_000_000_000L)]
+                        .add(answered - sent);
+            }
+            if (answered <= end) {
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A load: {@code clients} clients started by {@code drivers}, their warm-up and measured seconds; the machine's
+     * CPU use is read over the measured seconds, the rate by {@link #WINDOW} goes to {@code curve} unless it is null,
+     * and where the commands' time went in the service at {@code server} unless it is null.
      */
     private static Load load(ProcessHandle service, int clients, Duration warmup, Duration measure,
-                             IntFunction<Client> newClient, List<Window> curve, URI server)
-            throws InterruptedException {
+                             Drivers drivers, List<Window> curve, URI server) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
-        AtomicLong count = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        Latencies latencies = new Latencies();
-        // by second of the measured time (-Dbench.by-second=true): a second lock taken per answer, so only if asked
-        Latencies[] bySecond = Boolean.getBoolean("bench.by-second")
-                ? new Latencies[(int) Math.max(1, measure.toSeconds())] : null;
-        if (bySecond != null) {
-            java.util.Arrays.setAll(bySecond, s -> new Latencies());
-        }
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread thread = new Thread(() -> {
-                try (Client sender = newClient.apply(client)) {
-                    int n = 0;
-                    while (System.nanoTime() < end) {
-                        String unit = client + "-" + n++;
-                        long sent = System.nanoTime();
-                        boolean ok;
-                        try {
-                            ok = sender.send(unit);
-                        } catch (Exception e) {
-                            ok = false;
-                        }
-                        long answered = System.nanoTime();
-                        if (sent >= measureFrom) { // and before end: nothing is sent after it
-                            if (!ok) {
-                                errors.incrementAndGet();
-                            } else {
-                                latencies.add(answered - sent);
-                                if (bySecond != null) {
-                                    bySecond[(int) Math.min(bySecond.length - 1,
-                                            (sent - measureFrom) / 1_000_000_000L)].add(answered - sent);
-                                }
-                                if (answered <= end) {
-                                    count.incrementAndGet();
-                                }
-                            }
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "client-" + c);
-            thread.start();
-            threads.add(thread);
-        }
+        Tally tally = new Tally(measureFrom, end, (int) measure.toSeconds());
+        AtomicLong count = tally.count;
+        List<Thread> threads = drivers.start(clients, tally);
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
         ProcessCpu.Reading fromCpu = ProcessCpu.read(service);
         ServiceTime.Reading fromTime = server == null ? null : ServiceTime.read(server);
@@ -399,14 +444,14 @@ final class CommandBench {
         for (Thread thread : threads) {
             thread.join();
         }
-        if (bySecond != null) {
-            for (int second = 0; second < bySecond.length; second++) {
-                Latencies in = bySecond[second];
+        if (tally.bySecond != null) {
+            for (int second = 0; second < tally.bySecond.length; second++) {
+                Latencies in = tally.bySecond[second];
                 System.out.printf(Locale.ROOT, "    second %3d: %6d sent, p50 %6.2f ms, p99 %7.2f ms, max %7.2f ms%n",
                         second, in.count(), in.percentileMs(50), in.percentileMs(99), in.percentileMs(100));
             }
         }
-        return new Load(count.get(), errors.get(), latencies, null, to.busySince(from),
+        return new Load(count.get(), tally.errors.get(), tally.latencies, null, to.busySince(from),
                 toCpu.perUnitSince(fromCpu, count.get()), inService);
     }
 

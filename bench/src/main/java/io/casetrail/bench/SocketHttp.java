@@ -1,6 +1,5 @@
 package io.casetrail.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,18 +7,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * One client's HTTP/1.1 connection, kept alive, used by one thread: a request written whole, its answer read on the
  * same thread. The JDK's {@code HttpClient} hands every exchange to its selector thread and back through futures;
  * on two cores shared with the server those hops cost about as much CPU as the server spends on a small request,
- * CPU the server under test then does not have. This client costs a write and a read or two: a load generator
- * front ends would come close to, and one that takes as little as possible of the machine it measures.
+ * CPU the server under test then does not have. This client costs a write and a read or two. {@link NioHttp} drives
+ * many such connections from one thread.
  *
- * <p>It reads what these benchmarks are answered with: a status line, headers, then a body of
- * {@code Content-Length} bytes or chunked; the body is read and dropped. A connection the server closes, or any
- * failure, is opened again for the next request.
+ * <p>It reads what these benchmarks are answered with ({@link #parse}); the body is read and dropped. A connection
+ * the server closes, or any failure, is opened again for the next request.
  */
 final class SocketHttp implements AutoCloseable {
 
@@ -27,13 +26,18 @@ final class SocketHttp implements AutoCloseable {
     record Answer(int status, String location) {
     }
 
+    /** An answer read whole from the start of a buffer: it, its length in bytes, and whether the server closes. */
+    record Parsed(Answer answer, int length, boolean closes) {
+    }
+
     private final String host;
     private final int port;
     private Socket socket;
     private OutputStream out;
     private InputStream in;
-    private final StringBuilder line = new StringBuilder(128);
-    private final byte[] drain = new byte[8192];
+    /** What has been read of the answer so far: {@code received[0, filled)}. */
+    private byte[] received = new byte[16_384];
+    private int filled;
 
     SocketHttp(URI base) {
         this.host = base.getHost();
@@ -47,6 +51,16 @@ final class SocketHttp implements AutoCloseable {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** A request's head and body (null for none) as one array: written in one write. */
+    static byte[] whole(byte[] head, byte[] body) {
+        if (body == null || body.length == 0) {
+            return head;
+        }
+        byte[] whole = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, whole, head.length, body.length);
+        return whole;
+    }
+
     /** Sends a request (its head and body, if any) and reads the whole answer. */
     Answer exchange(byte[] head, byte[] body) throws IOException {
         try {
@@ -56,43 +70,62 @@ final class SocketHttp implements AutoCloseable {
                 socket.setSoTimeout(30_000);
                 socket.connect(new InetSocketAddress(host, port), 5_000);
                 out = socket.getOutputStream();
-                in = new BufferedInputStream(socket.getInputStream(), 16_384);
+                in = socket.getInputStream();
             }
-            if (body == null || body.length == 0) {
-                out.write(head);
-            } else {
-                byte[] whole = new byte[head.length + body.length];
-                System.arraycopy(head, 0, whole, 0, head.length);
-                System.arraycopy(body, 0, whole, head.length, body.length);
-                out.write(whole);
-            }
+            out.write(whole(head, body));
             out.flush();
-            return read();
+            filled = 0;
+            Parsed parsed;
+            while ((parsed = parse(received, filled)) == null) {
+                if (filled == received.length) {
+                    received = Arrays.copyOf(received, received.length * 2);
+                }
+                int n = in.read(received, filled, received.length - filled);
+                if (n < 0) {
+                    throw new IOException("the connection ended inside an answer");
+                }
+                filled += n;
+            }
+            if (parsed.closes()) {
+                close();
+            }
+            return parsed.answer();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private Answer read() throws IOException {
-        String status = readLine();
+    /**
+     * The answer at the start of {@code bytes[0, length)}, or null while it is not all there: a status line, headers,
+     * then a body of {@code Content-Length} bytes or chunked. An answer with neither has its body to the connection's
+     * end: it is taken as read at its head, and the connection as closing.
+     *
+     * @throws IOException what was read is not an HTTP/1.1 answer
+     */
+    static Parsed parse(byte[] bytes, int length) throws IOException {
+        int headEnd = indexOf(bytes, 0, length, "\r\n\r\n");
+        if (headEnd < 0) {
+            return null;
+        }
+        String[] lines = new String(bytes, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
+        String status = lines[0];
         if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
             throw new IOException("not an HTTP/1.1 answer: " + status);
         }
         int code = Integer.parseInt(status.substring(9, 12));
-        long length = -1;
+        long contentLength = -1;
         boolean chunked = false;
         boolean closes = false;
         String location = null;
-        for (String header = readLine(); !header.isEmpty(); header = readLine()) {
-            int colon = header.indexOf(':');
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
             if (colon < 0) {
-                throw new IOException("a header line without a colon: " + header);
+                throw new IOException("a header line without a colon: " + lines[i]);
             }
-            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = header.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
+            String value = lines[i].substring(colon + 1).trim();
+            switch (lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT)) {
+                case "content-length" -> contentLength = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
                 case "location" -> location = value;
@@ -100,51 +133,64 @@ final class SocketHttp implements AutoCloseable {
                 }
             }
         }
+        Answer answer = new Answer(code, location);
+        int body = headEnd + 4;
         if (chunked) {
-            for (long size = Long.parseLong(chunkSize(readLine()), 16); size > 0;
-                 size = Long.parseLong(chunkSize(readLine()), 16)) {
-                skip(size);
-                readLine();
-            }
-            while (!readLine().isEmpty()) { // trailers
-            }
-        } else if (length >= 0) {
-            skip(length);
-        } else {
-            closes = true; // a body to the connection's end: nothing else comes on it
+            int end = chunkedEnd(bytes, body, length);
+            return end < 0 ? null : new Parsed(answer, end, closes);
         }
-        if (closes) {
-            close();
+        if (contentLength >= 0) {
+            return body + contentLength > length ? null : new Parsed(answer, (int) (body + contentLength), closes);
         }
-        return new Answer(code, location);
+        return new Parsed(answer, body, true);
     }
 
-    private static String chunkSize(String line) {
-        int extension = line.indexOf(';');
-        return (extension < 0 ? line : line.substring(0, extension)).trim();
-    }
-
-    private void skip(long bytes) throws IOException {
-        while (bytes > 0) {
-            int n = in.read(drain, 0, (int) Math.min(drain.length, bytes));
-            if (n < 0) {
-                throw new IOException("the connection ended inside a body");
+    /** Where a chunked body starting at {@code at} ends (its trailers included), or -1 while it is not all there. */
+    private static int chunkedEnd(byte[] bytes, int at, int length) throws IOException {
+        while (true) {
+            int lineEnd = indexOf(bytes, at, length, "\r\n");
+            if (lineEnd < 0) {
+                return -1;
             }
-            bytes -= n;
+            String sizeLine = new String(bytes, at, lineEnd - at, StandardCharsets.ISO_8859_1);
+            int extension = sizeLine.indexOf(';');
+            long size;
+            try {
+                size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("not a chunk's size: " + sizeLine, e);
+            }
+            at = lineEnd + 2;
+            if (size == 0) {
+                while (true) { // trailers, up to an empty line
+                    int trailerEnd = indexOf(bytes, at, length, "\r\n");
+                    if (trailerEnd < 0) {
+                        return -1;
+                    }
+                    if (trailerEnd == at) {
+                        return at + 2;
+                    }
+                    at = trailerEnd + 2;
+                }
+            }
+            if (at + size + 2 > length) {
+                return -1;
+            }
+            at += (int) size + 2;
         }
     }
 
-    private String readLine() throws IOException {
-        line.setLength(0);
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("the connection ended inside an answer's head");
+    private static int indexOf(byte[] bytes, int from, int to, String ascii) {
+        outer:
+        for (int i = from; i <= to - ascii.length(); i++) {
+            for (int j = 0; j < ascii.length(); j++) {
+                if (bytes[i + j] != ascii.charAt(j)) {
+                    continue outer;
+                }
             }
-            if (b != '\r') {
-                line.append((char) b);
-            }
+            return i;
         }
-        return line.toString();
+        return -1;
     }
 
     @Override
