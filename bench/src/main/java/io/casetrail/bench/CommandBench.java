@@ -68,6 +68,7 @@ final class CommandBench {
         result.put("jitWarmupSeconds", jitWarmup.toSeconds());
         result.put("warmupSeconds", warmup.toSeconds());
         result.put("measureSeconds", measure.toSeconds());
+        result.put("clientThreads", CLIENT_THREADS);
         String token = TokenMinter.forTests().token("admin-bench").role(Roles.ORG_ADMIN).org("org-bench")
                 .name("Bench").sign();
         ArrayNode rows = result.putArray("results");
