@@ -394,8 +394,8 @@ final class CommandBench {
         }
 
         void answered(long sent, long answered, boolean ok) {
-            if (sent < measureFrom) { // nothing is sent after the end
-                return;
+            if (sent < measureFrom) { // a warm-up's (a unit sent just past the end, between its check and its send,
+                return;               // still counts: its answer is timed, not counted in the rate)
             }
             if (!ok) {
                 errors.incrementAndGet();

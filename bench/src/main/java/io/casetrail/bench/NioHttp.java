@@ -23,13 +23,17 @@ import java.util.function.Function;
  * threads are 64 more threads waiting for a core: each answer waits for its client's thread to be run before it
  * is timed, a delay a client on a machine of its own would not have.
  *
- * <p>A request's time runs from just before its first byte is written to its answer read whole ({@link
- * SocketHttp#parse}). A failure (the connection ended or refused, an answer not HTTP, none within 30 s) counts
- * once, and the client goes on with a new connection.
+ * <p>A request's time runs from just before it is written (or its connection opened, when it needs one) to its
+ * answer read whole ({@link SocketHttp#parse}). A failure (the connection ended or refused, an answer not HTTP, none
+ * within 30 s) counts once, and the client goes on with a new connection, after {@link #RETRY} if it could not be
+ * opened.
  */
 final class NioHttp {
 
-    /** What the clients send: {@code request(n)} for their n-th unit, answered {@code status} when it went well. */
+    /**
+     * What the clients send: {@code request("<client>-<n>")} for a client's n-th unit, answered {@code status} when it
+     * went well; the last segment of a {@code Location} answered goes to {@code lastCase} unless it is null.
+     */
     record Exchange(Function<String, CommandBench.Request> request, int status, AtomicReference<String> lastCase) {
     }
 
@@ -83,6 +87,8 @@ final class NioHttp {
         int sentUnits;
         SocketChannel channel;
         SelectionKey key;
+        /** Whether its connection is being opened. */
+        boolean connecting;
         ByteBuffer request;
         byte[] answer = new byte[16_384];
         int filled;
@@ -90,7 +96,6 @@ final class NioHttp {
         long sent;
         /** When a client whose connection could not be opened tries again; 0 for not waiting. */
         long retryAt;
-        boolean done;
 
         Client(int number) {
             this.number = number;
@@ -112,13 +117,19 @@ final class NioHttp {
                     keys.remove();
                     Client client = (Client) key.attachment();
                     try {
-                        if (key.isValid() && key.isWritable()) {
+                        if (key.isValid() && key.isConnectable()) {
+                            client.channel.finishConnect();
+                            client.connecting = false;
                             write(client);
+                        } else {
+                            if (key.isValid() && key.isWritable()) {
+                                write(client);
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                read(client);
+                            }
                         }
-                        if (key.isValid() && key.isReadable()) {
-                            read(client);
-                        }
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException e) {
                         fail(client);
                     }
                 }
@@ -133,36 +144,45 @@ final class NioHttp {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("a selector for the benchmark's clients could not be opened", e);
+            throw new IllegalStateException("a selector for the benchmark's clients could not be used", e);
+        } finally {
+            for (Client client : clients) {
+                close(client);
+            }
         }
     }
 
-    /** The client's next request, or its end once the time is over. */
+    /**
+     * The client's next request, or its end once the time is over. Its time starts here: a connection opened for it
+     * (the first, or one after a failure or a closing server) is part of it, as it is for a client's own thread.
+     */
     private void next(Client client) {
         if (System.nanoTime() >= end) {
             close(client);
-            client.done = true;
             active--;
             return;
         }
-        String unit = client.number + "-" + client.sentUnits++;
-        CommandBench.Request request = exchange.request().apply(unit);
+        CommandBench.Request request = exchange.request().apply(client.number + "-" + client.sentUnits++);
         client.request = ByteBuffer.wrap(SocketHttp.whole(request.head(), request.body()));
         client.filled = 0;
         client.sent = System.nanoTime();
         try {
             if (client.channel == null) {
-                client.channel = SocketChannel.open(server);
-                client.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                client.connecting = true;
+                client.channel = SocketChannel.open();
                 client.channel.configureBlocking(false);
-                client.key = client.channel.register(selector, SelectionKey.OP_READ, client);
+                client.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean connected = client.channel.connect(server);
+                client.key = client.channel.register(selector,
+                        connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, client);
+                if (!connected) {
+                    return; // written once connected
+                }
+                client.connecting = false;
             }
             write(client);
-        } catch (IOException | RuntimeException e) {
-            outcome.answered(client.sent, System.nanoTime(), false);
-            client.sent = 0;
-            close(client);
-            client.retryAt = System.nanoTime() + RETRY;
+        } catch (IOException e) {
+            fail(client);
         }
     }
 
@@ -187,31 +207,32 @@ final class NioHttp {
             return;
         }
         long answered = System.nanoTime();
-        if (client.sent == 0) {
-            throw new IOException("an answer to no request");
-        }
+        long sent = client.sent;
+        client.sent = 0; // answered: whatever happens next, it is not counted again
         if (exchange.lastCase() != null && parsed.answer().location() != null) {
             exchange.lastCase().set(parsed.answer().location().replaceAll(".*/", ""));
         }
-        outcome.answered(client.sent, answered, parsed.answer().status() == exchange.status());
-        client.sent = 0;
+        outcome.answered(sent, answered, parsed.answer().status() == exchange.status());
         if (parsed.closes() || parsed.length() != client.filled) {
             close(client); // a closing server, or bytes after the answer that no request asked for
         }
         next(client);
     }
 
-    /** A request failed: counted once, its connection closed, the client's next request on a new one. */
+    /**
+     * A request failed: counted once, its connection closed; the client's next request goes on a new one, at once,
+     * or after {@link #RETRY} when the connection could not be opened.
+     */
     private void fail(Client client) {
-        if (client.done) {
-            return;
-        }
         if (client.sent != 0) {
             outcome.answered(client.sent, System.nanoTime(), false);
             client.sent = 0;
         }
+        boolean connecting = client.connecting;
         close(client);
-        if (client.retryAt == 0) {
+        if (connecting) {
+            client.retryAt = System.nanoTime() + RETRY;
+        } else {
             next(client);
         }
     }
@@ -225,6 +246,7 @@ final class NioHttp {
             }
             client.channel = null;
             client.key = null;
+            client.connecting = false;
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Locale;
  * same thread. The JDK's {@code HttpClient} hands every exchange to its selector thread and back through futures;
  * on two cores shared with the server those hops cost about as much CPU as the server spends on a small request,
  * CPU the server under test then does not have. This client costs a write and a read or two. {@link NioHttp} drives
- * many such connections from one thread.
+ * many such connections from a few threads, with a selector each.
  *
  * <p>It reads what these benchmarks are answered with ({@link #parse}); the body is read and dropped. A connection
  * the server closes, or any failure, is opened again for the next request.
@@ -86,8 +86,8 @@ final class SocketHttp implements AutoCloseable {
                 }
                 filled += n;
             }
-            if (parsed.closes()) {
-                close();
+            if (parsed.closes() || parsed.length() != filled) {
+                close(); // a closing server, or bytes after the answer that no request asked for
             }
             return parsed.answer();
         } catch (IOException | RuntimeException e) {
@@ -98,10 +98,11 @@ final class SocketHttp implements AutoCloseable {
 
     /**
      * The answer at the start of {@code bytes[0, length)}, or null while it is not all there: a status line, headers,
-     * then a body of {@code Content-Length} bytes or chunked. An answer with neither has its body to the connection's
-     * end: it is taken as read at its head, and the connection as closing.
+     * then a body of {@code Content-Length} bytes or chunked. A 1xx, 204 or 304 answer has none. Any other answer with
+     * neither has its body to the connection's end: it is taken as read at its head, and the connection as closing.
      *
-     * @throws IOException what was read is not an HTTP/1.1 answer
+     * @throws IOException what was read is not an HTTP/1.1 answer (a status, a length or a chunk's size not a number
+     *                     included)
      */
     static Parsed parse(byte[] bytes, int length) throws IOException {
         int headEnd = indexOf(bytes, 0, length, "\r\n\r\n");
@@ -113,7 +114,7 @@ final class SocketHttp implements AutoCloseable {
         if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
             throw new IOException("not an HTTP/1.1 answer: " + status);
         }
-        int code = Integer.parseInt(status.substring(9, 12));
+        int code = number(status.substring(9, 12), 10);
         long contentLength = -1;
         boolean chunked = false;
         boolean closes = false;
@@ -125,9 +126,10 @@ final class SocketHttp implements AutoCloseable {
             }
             String value = lines[i].substring(colon + 1).trim();
             switch (lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT)) {
-                case "content-length" -> contentLength = Long.parseLong(value);
+                case "content-length" -> contentLength = number(value, 10);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> closes = value.equalsIgnoreCase("close");
+                case "connection" -> closes = java.util.Arrays.stream(value.split(","))
+                        .anyMatch(token -> token.trim().equalsIgnoreCase("close"));
                 case "location" -> location = value;
                 default -> {
                 }
@@ -135,6 +137,9 @@ final class SocketHttp implements AutoCloseable {
         }
         Answer answer = new Answer(code, location);
         int body = headEnd + 4;
+        if (code / 100 == 1 || code == 204 || code == 304) {
+            return new Parsed(answer, body, closes);
+        }
         if (chunked) {
             int end = chunkedEnd(bytes, body, length);
             return end < 0 ? null : new Parsed(answer, end, closes);
@@ -154,12 +159,7 @@ final class SocketHttp implements AutoCloseable {
             }
             String sizeLine = new String(bytes, at, lineEnd - at, StandardCharsets.ISO_8859_1);
             int extension = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("not a chunk's size: " + sizeLine, e);
-            }
+            long size = number((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
             at = lineEnd + 2;
             if (size == 0) {
                 while (true) { // trailers, up to an empty line
@@ -177,6 +177,19 @@ final class SocketHttp implements AutoCloseable {
                 return -1;
             }
             at += (int) size + 2;
+        }
+    }
+
+    /** A number in an answer's head, or {@link IOException}: what was read is not an HTTP answer. */
+    private static int number(String text, int radix) throws IOException {
+        try {
+            int value = Integer.parseInt(text, radix);
+            if (value < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IOException("not a number where an answer has one: " + text, e);
         }
     }
 

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +47,10 @@ class NioHttpTest {
             exchange.getResponseHeaders().add("Connection", "close"); // and a new connection for each request
             answer(exchange, 200, "x".repeat(20_000).getBytes(StandardCharsets.UTF_8), true);
         });
-        server.createContext("/refused", exchange -> answer(exchange, 403, new byte[0], false));
+        server.createContext("/refused", exchange -> {
+            unit(exchange);
+            answer(exchange, 403, new byte[0], false);
+        });
         server.start();
     }
 
@@ -111,7 +118,46 @@ class NioHttpTest {
     void anAnswerWithAnotherStatusIsAnError() throws InterruptedException {
         Outcomes outcomes = run("/refused", 200, null);
         assertEquals(0, outcomes.ok().get());
-        assertTrue(outcomes.failed().get() >= 10, "every answer counted an error: " + outcomes.failed());
+        assertEquals(received.size(), outcomes.failed().get(), "every answer counted an error, once");
+        assertTrue(outcomes.failed().get() >= 10, "each client went on after its errors: " + outcomes.failed());
+    }
+
+    @Test
+    void anAnswerCutShortIsOneErrorAndTheClientGoesOnOnANewConnection() throws Exception {
+        AtomicLong requests = new AtomicLong();
+        try (ServerSocket cutting = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                while (!cutting.isClosed()) {
+                    try (Socket connection = cutting.accept()) {
+                        InputStream in = connection.getInputStream();
+                        int matched = 0;
+                        for (int b = in.read(); b >= 0; b = in.read()) { // to the head's end
+                            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                            if (matched == 4) {
+                                requests.incrementAndGet();
+                                connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                                break; // and the connection closed, seven bytes short
+                            }
+                        }
+                    } catch (IOException closed) {
+                        // the test is over, or a client went away
+                    }
+                }
+            });
+            acceptor.start();
+            Outcomes outcomes = new Outcomes(new AtomicLong(), new AtomicLong());
+            List<Thread> threads = NioHttp.start(new InetSocketAddress("127.0.0.1", cutting.getLocalPort()), 3, 1,
+                    new NioHttp.Exchange(n -> new CommandBench.Request(SocketHttp.head("GET", "/", "", -1), null),
+                            200, null), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500),
+                    (sent, answered, ok) -> (ok ? outcomes.ok() : outcomes.failed()).incrementAndGet());
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertEquals(0, outcomes.ok().get());
+            assertEquals(requests.get(), outcomes.failed().get(), "each request cut short counted once");
+            assertTrue(outcomes.failed().get() >= 3, "the clients went on: " + outcomes.failed());
+        }
     }
 
     @Test

@@ -54,7 +54,20 @@ class SocketHttpTest {
     }
 
     @Test
+    void anAnswerThatHasNoBodyKeepsItsConnection() throws IOException {
+        String answer = "HTTP/1.1 204 No Content\r\nX-Request-Id: 1\r\n\r\n";
+        SocketHttp.Parsed noContent = parse(answer + "HTTP/1.1");
+        assertEquals(new SocketHttp.Answer(204, null), noContent.answer());
+        assertEquals(answer.length(), noContent.length());
+        assertFalse(noContent.closes());
+        assertFalse(parse("HTTP/1.1 304 Not Modified\r\n\r\n").closes());
+        assertTrue(parse("HTTP/1.1 204 No Content\r\nConnection: keep-alive, close\r\n\r\n").closes());
+    }
+
+    @Test
     void whatIsNotAnHttpAnswerIsAnError() {
+        assertThrows(IOException.class, () -> parse("HTTP/1.1 2x0 OK\r\n\r\n"));
+        assertThrows(IOException.class, () -> parse("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"));
         assertThrows(IOException.class, () -> parse("HTTP/1.0 200 OK\r\n\r\n"));
         assertThrows(IOException.class, () -> parse("HTTP/1.1 200 OK\r\nno colon\r\n\r\n"));
         assertThrows(IOException.class, () -> parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"));
