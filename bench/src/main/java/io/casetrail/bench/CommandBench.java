@@ -279,11 +279,7 @@ final class CommandBench {
             @Override
             public boolean send(String n) throws Exception {
                 Request sent = exchange.request().apply(n);
-                SocketHttp.Answer answer = connection.exchange(sent.head(), sent.body());
-                if (exchange.lastCase() != null && answer.location() != null) {
-                    exchange.lastCase().set(answer.location().replaceAll(".*/", ""));
-                }
-                return answer.status() == exchange.status();
+                return exchange.expected(connection.exchange(sent.head(), sent.body()));
             }
 
             @Override
@@ -423,7 +419,6 @@ final class CommandBench {
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
         Tally tally = new Tally(measureFrom, end, (int) measure.toSeconds());
-        AtomicLong count = tally.count;
         List<Thread> threads = drivers.start(clients, tally);
         MachineCpu.Reading from = MachineCpu.readAt(measureFrom);
         ProcessCpu.Reading fromCpu = ProcessCpu.read(service);
@@ -432,7 +427,7 @@ final class CommandBench {
             long counted = 0;
             for (long at = measureFrom + WINDOW.toNanos(); at <= end; at += WINDOW.toNanos()) {
                 Bench.sleepUntil(at);
-                long now = count.get();
+                long now = tally.count.get();
                 long toSecond = Duration.ofNanos(at - measureFrom).toSeconds();
                 curve.add(new Window(toSecond - WINDOW.toSeconds(), toSecond,
                         (now - counted) / (double) WINDOW.toSeconds()));
@@ -452,8 +447,8 @@ final class CommandBench {
                         second, in.count(), in.percentileMs(50), in.percentileMs(99), in.percentileMs(100));
             }
         }
-        return new Load(count.get(), tally.errors.get(), tally.latencies, null, to.busySince(from),
-                toCpu.perUnitSince(fromCpu, count.get()), inService);
+        return new Load(tally.count.get(), tally.errors.get(), tally.latencies, null, to.busySince(from),
+                toCpu.perUnitSince(fromCpu, tally.count.get()), inService);
     }
 
     /**

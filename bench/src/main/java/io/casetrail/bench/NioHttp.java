@@ -35,6 +35,14 @@ final class NioHttp {
      * went well; the last segment of a {@code Location} answered goes to {@code lastCase} unless it is null.
      */
     record Exchange(Function<String, CommandBench.Request> request, int status, AtomicReference<String> lastCase) {
+
+        /** Whether {@code answer} is the one expected; its {@code Location}'s last segment kept as the last case. */
+        boolean expected(SocketHttp.Answer answer) {
+            if (lastCase != null && answer.location() != null) {
+                lastCase.set(answer.location().replaceAll(".*/", ""));
+            }
+            return answer.status() == status;
+        }
     }
 
     /** Where each request's outcome goes: its send and answer times, and whether it was answered as expected. */
@@ -209,10 +217,7 @@ final class NioHttp {
         long answered = System.nanoTime();
         long sent = client.sent;
         client.sent = 0; // answered: whatever happens next, it is not counted again
-        if (exchange.lastCase() != null && parsed.answer().location() != null) {
-            exchange.lastCase().set(parsed.answer().location().replaceAll(".*/", ""));
-        }
-        outcome.answered(sent, answered, parsed.answer().status() == exchange.status());
+        outcome.answered(sent, answered, exchange.expected(parsed.answer()));
         if (parsed.closes() || parsed.length() != client.filled) {
             close(client); // a closing server, or bytes after the answer that no request asked for
         }
