@@ -216,8 +216,9 @@ public abstract class ServiceEndpointsContract {
     /**
      * Deny by default: every operation of the service's API, as its OpenAPI document lists them, refuses a request
      * without a credential (401), one whose token carries no Casetrail role (403), a bearer token claiming the
-     * role only an impersonation session's own token has (401), and one carrying a customer's role and the
-     * vendor's at once (401: every role is on one side), before anything of the request is looked at.
+     * role only an impersonation session's own token has (401), one carrying a customer's role and the
+     * vendor's at once (401: every role is on one side), and a customer's naming no org (401: a customer is bound
+     * to one), before anything of the request is looked at.
      */
     @Test
     void everyOperationRefusesNoCredentialAndATokenWithoutARole() {
@@ -225,6 +226,7 @@ public abstract class ServiceEndpointsContract {
         String noRole = mint.token("nobody-" + System.nanoTime()).org("org-nobody").sign();
         String impersonation = mint.token("tse-posing").role("impersonation").org("org-nobody").sign();
         String bothSides = mint.token("admin-and-auditor").role("org-admin").role("auditor").org("org-nobody").sign();
+        String noOrg = mint.token("admin-of-nothing").role("org-admin").sign();
         List<Operation> operations = operations(Set.of("get", "post", "put", "patch", "delete"));
         for (Operation operation : operations) {
             Assertions.assertEquals(401, given().contentType("application/json").body("{}")
@@ -237,6 +239,9 @@ public abstract class ServiceEndpointsContract {
             Assertions.assertEquals(401, given().auth().oauth2(bothSides).contentType("application/json")
                     .body("{}").request(operation.method(), operation.url()).statusCode(), operation
                     + " with a token of a customer's role and the vendor's");
+            Assertions.assertEquals(401, given().auth().oauth2(noOrg).contentType("application/json")
+                    .body("{}").request(operation.method(), operation.url()).statusCode(), operation
+                    + " with a customer's token naming no org");
         }
         Assertions.assertTrue(operations.size() >= 3, "the OpenAPI document lists the service's operations: "
                 + operations.size());

@@ -51,6 +51,8 @@ public class CallerProducer {
             caller = new Caller(idOf(identity), identity.getAttribute(SswsAuthentication.NAME_ATTRIBUTE),
                     roles, identity.getAttribute(SswsAuthentication.ORG_ATTRIBUTE), Set.of());
         }
+        // a bearer token failing these never gets here: it is refused as it is parsed, 401 (VerifiedJwts); they
+        // hold for every other credential too
         if (caller.isCustomer() && (caller.orgId() == null || caller.orgId().isBlank())) {
             throw new AccessDenied("a customer token must name its org (claim org_id)");
         }

@@ -113,12 +113,25 @@ public class VerifiedJwts implements JWTParser {
     }
 
     /**
-     * Why the token's ids cannot be taken, or null: a token names its principal ({@code sub}), and its ids
-     * ({@code sub}, {@code org_id}, {@code teams}) hold no NUL and no half of a surrogate pair.
+     * Why the token's ids cannot be taken, or null: a token names its principal ({@code sub}, at most 255
+     * characters), a customer's names its org ({@code org_id}, at most 255 characters), and its ids ({@code sub},
+     * {@code org_id}, {@code teams}) hold no NUL and no half of a surrogate pair.
      */
     static String unkeepableIdClaim(JsonWebToken token) {
         if (token.getSubject() == null || token.getSubject().isBlank()) {
             return "a bearer token names its principal (claim sub)";
+        }
+        if (token.getSubject().length() > CallerProducer.MAX_ID) {
+            return "a bearer token's sub is at most " + CallerProducer.MAX_ID + " characters";
+        }
+        if (Roles.anyCustomer(token.getGroups())) {
+            String org = CallerProducer.stringClaim(token, CallerProducer.ORG_CLAIM);
+            if (org == null || org.isBlank()) {
+                return "a customer's token names its org (claim org_id)";
+            }
+            if (org.length() > CallerProducer.MAX_ID) {
+                return "a customer's org_id is at most " + CallerProducer.MAX_ID + " characters";
+            }
         }
         List<String> ids = new ArrayList<>(CallerProducer.teams(token));
         ids.add(token.getSubject());

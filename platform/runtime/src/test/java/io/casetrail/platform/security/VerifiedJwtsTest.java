@@ -94,10 +94,26 @@ class VerifiedJwtsTest {
                 signed.apply(Jwt.subject("admin\u0000ada").claim("org_id", "org-acme")),
                 halfAPairInOrgId(now),
                 signed.apply(Jwt.subject("admin-ada").claim("org_id", "org-acme")
-                        .claim("teams", java.util.List.of("sso", "x\u0000"))))) {
+                        .claim("teams", java.util.List.of("sso", "x\u0000"))),
+                // a customer is bound to its org: a customer's token names it, and ids fit the stores
+                signed.apply(Jwt.subject("admin-ada")),
+                signed.apply(Jwt.subject("admin-ada").claim("org_id", " ")),
+                signed.apply(Jwt.subject("admin-ada").claim("org_id", "o".repeat(256))),
+                signed.apply(Jwt.subject("a".repeat(256)).claim("org_id", "org-acme")))) {
             assertThatThrownBy(() -> jwts.parse(refused)).isInstanceOf(ParseException.class);
         }
         assertThat(jwts.size()).isZero();
+        assertThat(jwts.parse(signed.apply(Jwt.subject("a".repeat(255)).claim("org_id", "o".repeat(255))))
+                .getSubject()).hasSize(255);
+        // the vendor's staff are bound to no org: their tokens need none, and one they carry is not read
+        for (String org : new String[] {null, "o".repeat(256)}) {
+            io.smallrye.jwt.build.JwtClaimsBuilder engineer = Jwt.subject("tse-tom").issuer(ISSUER)
+                    .groups("support-engineer").issuedAt(now).expiresAt(now + 300);
+            if (org != null) {
+                engineer.claim("org_id", org);
+            }
+            assertThat(jwts.parse(engineer.jws().sign(keys.getPrivate())).getSubject()).isEqualTo("tse-tom");
+        }
         // a name is shown, not matched: it is taken (the caller mends it, CallerProducerTest)
         assertThat(jwts.parse(signed.apply(Jwt.subject("admin-ada").claim("org_id", "org-acme")
                 .claim("name", "Ada\u0000\ud83d"))).getSubject()).isEqualTo("admin-ada");
