@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -56,6 +56,10 @@ import io.restassured.response.Response;
 class FaultsTest extends StackTest {
 
     static final Duration RECOVERY = Duration.ofSeconds(180);
+    /** How long the stream's last rounds may take to end: longer than a request may take (120 s). */
+    static final Duration STREAM_END = Duration.ofSeconds(150);
+    /** Reading the whole System Log takes a few pages: every 3 s stays well inside its 120 requests a minute. */
+    static final Duration SYSTEM_LOG_POLL = Duration.ofSeconds(3);
     static final String OPENED = "io.casetrail.case.opened.v1";
     static final String ASSIGNED = "io.casetrail.case.assigned.v1";
     static final String TOKEN_CREATED = "io.casetrail.access.api-token-created.v1";
@@ -152,7 +156,7 @@ class FaultsTest extends StackTest {
         }
         everyAnsweredCommandIsEverywhereOnce(org);
         int entriesBefore = org.tokens.size();
-        String systemLogBefore = systemLog(org);
+        List<Map<String, Object>> systemLogBefore = systemLog(org);
         List<String> internalBefore = internalLogEntries(org.id);
         assertThat(internalBefore).anyMatch(entry -> entry.endsWith(" REQUEST")).anyMatch(e -> e.endsWith(" EVENT"));
 
@@ -192,11 +196,11 @@ class FaultsTest extends StackTest {
         // and what comes next shows once: a second token, a second entry
         as(org.superAdmin).body("{\"name\":\"SIEM 2\"}").post(url("support-access-service", "/org-api-tokens"))
                 .then().statusCode(201);
-        await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var log = io.restassured.path.json.JsonPath.from(systemLog(org));
-            assertThat(log.getList("eventType", String.class)).hasSize(entriesBefore + 1)
+        await().atMost(RECOVERY).pollInterval(SYSTEM_LOG_POLL).untilAsserted(() -> {
+            List<Map<String, Object>> log = systemLog(org);
+            assertThat(log).extracting(entry -> entry.get("eventType")).hasSize(entriesBefore + 1)
                     .containsOnly("system.api_token.create");
-            assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
+            assertThat(log).extracting(entry -> entry.get("uuid")).doesNotHaveDuplicates();
         });
     }
 
@@ -381,11 +385,17 @@ class FaultsTest extends StackTest {
             assertThat(internalLog(org, TOKEN_CREATED, "entryId")).containsExactlyInAnyOrderElementsOf(tokenIds);
         });
         // the org's System Log: one entry per token created
-        await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var log = io.restassured.path.json.JsonPath.from(systemLog(org));
-            assertThat(log.getList("findAll { it.eventType == 'system.api_token.create' }.collect { it.target[0].id }",
-                    String.class)).containsExactlyInAnyOrderElementsOf(expectedTokens);
-            assertThat(log.getList("uuid", String.class)).doesNotHaveDuplicates();
+        await().atMost(RECOVERY).pollInterval(SYSTEM_LOG_POLL).untilAsserted(() -> {
+            List<Map<String, Object>> log = systemLog(org);
+            List<Object> created = firstTargets(log, "system.api_token.create");
+            // what differs first, and where a missing entry went (a long list's message is cut short where shown)
+            List<Object> missing = difference(expectedTokens, created);
+            assertThat(created).as("%d tokens, %d entries; not in the log: %s; in it, not stored: %s; %s",
+                            expectedTokens.size(), created.size(), missing, difference(created, expectedTokens),
+                            missing.isEmpty() ? "" : systemLogRows(org.id, missing.stream()
+                                    .flatMap(token -> tokensOnTopic.get(token).stream()).toList()))
+                    .containsExactlyInAnyOrderElementsOf(expectedTokens);
+            assertThat(log).extracting(entry -> entry.get("uuid")).doesNotHaveDuplicates();
         });
         // and each case's timeline, case-service's other projection: its opening once, its assignment once
         for (String caseNumber : expected) {
@@ -406,6 +416,13 @@ class FaultsTest extends StackTest {
                 }
                 assertThat(timeline.getList("id", String.class)).doesNotHaveDuplicates();
             });
+        }
+        // and the stores as they were when the checks began: nothing the stream sent came in after they were read
+        if (stack.onPostgres()) {
+            assertThat(inStore("case-service", "%.CaseOpened", org.id).keySet()).as("cases stored since")
+                    .isEqualTo(expected);
+            assertThat(inStore("support-access-service", "%.ApiTokenCreated", org.id).keySet())
+                    .as("tokens stored since").isEqualTo(expectedTokens);
         }
     }
 
@@ -530,10 +547,66 @@ class FaultsTest extends StackTest {
         return cases;
     }
 
-    private static String systemLog(Org org) {
-        return as(org.superAdmin).queryParam("since", java.time.Instant.now().minusSeconds(3600).toString())
-                .queryParam("limit", 1000)
-                .get(url("log-service", "/api/v1/logs")).then().statusCode(200).extract().asString();
+    /**
+     * The org's System Log of the last hour, every page in order: a polling query names a next page on every page, so
+     * its first empty page is its end. (One page of 1,000 is not all of it once the stream has created more tokens than
+     * that, as it may on a slow host, whose services take longer to restart while the stream goes on.)
+     */
+    private static List<Map<String, Object>> systemLog(Org org) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        String next = url("log-service", "/api/v1/logs?limit=1000&since=" + Instant.now().minusSeconds(3600));
+        while (next != null) {
+            Response page = as(org.superAdmin).urlEncodingEnabled(false).get(next);
+            assertThat(page.statusCode()).as(next).isEqualTo(200);
+            List<Map<String, Object>> items = page.jsonPath().getList("");
+            entries.addAll(items);
+            next = items.isEmpty() ? null : nextLink(page);
+        }
+        return entries;
+    }
+
+    /**
+     * What log-service's store holds of the org's System Log and of the events given (by id): its token entries, and
+     * for each event its entry's row and whether the System Log's consumer recorded it as applied.
+     */
+    private static String systemLogRows(String orgId, List<String> eventIds) throws Exception {
+        if (!stack.onPostgres()) {
+            return "";
+        }
+        StringBuilder rows = new StringBuilder();
+        try (Connection sql = stack.sql("log-service")) {
+            rows.append("stored token entries of the org: ").append(count(sql, "SELECT count(*) FROM system_log_event"
+                    + " WHERE org_id = ? AND event_type = 'system.api_token.create'", orgId));
+            for (String eventId : eventIds) {
+                rows.append("; ").append(eventId).append(": entries ")
+                        .append(count(sql, "SELECT count(*) FROM system_log_event WHERE uuid = ?", eventId))
+                        .append(", applied ").append(count(sql, "SELECT count(*) FROM consumed_event WHERE"
+                                + " consumer = 'system-log' AND event_id = ?", eventId));
+            }
+        }
+        return rows.toString();
+    }
+
+    private static long count(Connection sql, String query, String parameter) throws Exception {
+        try (PreparedStatement statement = sql.prepareStatement(query)) {
+            statement.setString(1, parameter);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** What {@code these} hold that {@code those} do not. */
+    private static List<Object> difference(Collection<?> these, Collection<?> those) {
+        return these.stream().filter(item -> !those.contains(item)).map(Object.class::cast).toList();
+    }
+
+    /** The id of each System Log entry's first target, of the entries of the type, in the log's order. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> firstTargets(List<Map<String, Object>> log, String eventType) {
+        return log.stream().filter(entry -> eventType.equals(entry.get("eventType")))
+                .map(entry -> ((List<Map<String, Object>>) entry.get("target")).get(0).get("id")).toList();
     }
 
     /** The org's internal-log entries, every page, in chain order: {@code "<seq> <entryId> <kind>"}. */
@@ -727,8 +800,11 @@ class FaultsTest extends StackTest {
         public void close() throws InterruptedException, ExecutionException {
             await().atMost(RECOVERY).until(() -> !org.consents.isEmpty() && !org.escalations.isEmpty());
             running = false;
+            // every round ends before the stores are read: a round still in a request when they were (the join gave
+            // up after 60 s, the requests' timeout being 120 s) would add a token, a consent, an escalation after it
             for (Thread thread : threads) {
-                thread.join(TimeUnit.SECONDS.toMillis(60));
+                thread.join(STREAM_END.toMillis());
+                assertThat(thread.isAlive()).as(thread.getName() + " still sending after " + STREAM_END).isFalse();
             }
         }
     }
