@@ -534,35 +534,27 @@ class FaultsTest extends StackTest {
                 + "&limit=1000")).stream().map(entry -> (String) entry.get(field)).toList();
     }
 
-    /** Every item of a paged list, following its next links. */
+    /**
+     * Every item of a paged list, following its next links (sent as written: they come encoded) to the last page, or
+     * to the first empty one: a System Log polling query names a next page on every page.
+     */
     private static List<Map<String, Object>> pages(String token, String first) {
-        List<Map<String, Object>> cases = new ArrayList<>();
+        List<Map<String, Object>> items = new ArrayList<>();
         String next = first;
         while (next != null) {
-            Response page = as(token).get(next);
-            assertThat(page.statusCode()).isEqualTo(200);
-            cases.addAll(page.jsonPath().getList(""));
-            next = nextLink(page);
+            Response page = as(token).urlEncodingEnabled(false).get(next);
+            assertThat(page.statusCode()).as(next).isEqualTo(200);
+            List<Map<String, Object>> onPage = page.jsonPath().getList("");
+            items.addAll(onPage);
+            next = onPage.isEmpty() ? null : nextLink(page);
         }
-        return cases;
+        return items;
     }
 
-    /**
-     * The org's System Log of the last hour, every page in order: a polling query names a next page on every page, so
-     * its first empty page is its end. (One page of 1,000 is not all of it once the stream has created more tokens than
-     * that, as it may on a slow host, whose services take longer to restart while the stream goes on.)
-     */
+    /** The org's System Log of the last hour, every page in order. */
     private static List<Map<String, Object>> systemLog(Org org) {
-        List<Map<String, Object>> entries = new ArrayList<>();
-        String next = url("log-service", "/api/v1/logs?limit=1000&since=" + Instant.now().minusSeconds(3600));
-        while (next != null) {
-            Response page = as(org.superAdmin).urlEncodingEnabled(false).get(next);
-            assertThat(page.statusCode()).as(next).isEqualTo(200);
-            List<Map<String, Object>> items = page.jsonPath().getList("");
-            entries.addAll(items);
-            next = items.isEmpty() ? null : nextLink(page);
-        }
-        return entries;
+        return pages(org.superAdmin, url("log-service", "/api/v1/logs?limit=1000&since="
+                + Instant.now().minusSeconds(3600)));
     }
 
     /**
